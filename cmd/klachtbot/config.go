@@ -1,0 +1,331 @@
+package main
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/robfig/cron/v3"
+
+	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/workflow"
+)
+
+// Config is the TOML configuration; config.example.toml documents every key.
+type Config struct {
+	Timezone      string   `toml:"timezone"`
+	Database      string   `toml:"database"`
+	BotAddress    string   `toml:"bot_address"`
+	ControlSocket string   `toml:"control_socket"`
+	LogLevel      string   `toml:"log_level"`
+	LogFormat     string   `toml:"log_format"`
+	OwnDomains    []string `toml:"own_domains"`
+
+	Procedure struct {
+		TargetDays        int      `toml:"target_days"`
+		FirstResponseDays int      `toml:"first_response_days"`
+		WarnDaysBefore    int      `toml:"warn_days_before"`
+		LookBack          duration `toml:"look_back"`
+		MaxAcksPerDay     int      `toml:"max_acks_per_day"`
+	} `toml:"procedure"`
+	Schedule struct {
+		Digest string `toml:"digest"`
+	} `toml:"schedule"`
+	Recognition struct {
+		Keywords []string `toml:"keywords"`
+	} `toml:"recognition"`
+	IMAP struct {
+		PollInterval   duration `toml:"poll_interval"`
+		IdleRefresh    duration `toml:"idle_refresh"`
+		CommandTimeout duration `toml:"command_timeout"`
+	} `toml:"imap"`
+	Outbox struct {
+		RetryBase   duration `toml:"retry_base"`
+		RetryMax    duration `toml:"retry_max"`
+		GiveUpAfter duration `toml:"give_up_after"`
+	} `toml:"outbox"`
+	SMTP      ServerConfig     `toml:"smtp"`
+	Directors []DirectorConfig `toml:"directors"`
+
+	dir string // of the config file: relative paths are resolved against it
+	loc *time.Location
+}
+
+// duration decodes "5m"-style strings.
+type duration struct{ time.Duration }
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	d.Duration = v
+	return err
+}
+
+// ServerConfig is one mail server account. Passwords never stand in the file.
+type ServerConfig struct {
+	Host         string `toml:"host"`
+	Port         int    `toml:"port"`
+	Security     string `toml:"security"`
+	Username     string `toml:"username"`
+	PasswordEnv  string `toml:"password_env"`
+	PasswordFile string `toml:"password_file"`
+	CAFile       string `toml:"ca_file"`
+}
+
+// IMAPConfig is a director's mailbox.
+type IMAPConfig struct {
+	ServerConfig
+	Inbox            string `toml:"inbox"`
+	Sent             string `toml:"sent"`
+	ComplaintsFolder string `toml:"complaints_folder"`
+}
+
+// DirectorConfig is one director.
+type DirectorConfig struct {
+	Name    string        `toml:"name"`
+	Address string        `toml:"address"`
+	IMAP    IMAPConfig    `toml:"imap"`
+	SMTP    *ServerConfig `toml:"smtp"`
+}
+
+// loadConfig reads, defaults and validates a configuration file.
+func loadConfig(path string) (*Config, error) {
+	cfg := &Config{}
+	md, err := toml.DecodeFile(path, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if keys := md.Undecoded(); len(keys) > 0 {
+		var msgs []string
+		for _, k := range keys {
+			if strings.HasSuffix(k.String(), "password") {
+				msgs = append(msgs, fmt.Sprintf("%s: passwords may not be written in the config; use password_env or password_file", k))
+			} else {
+				msgs = append(msgs, fmt.Sprintf("%s: unknown key", k))
+			}
+		}
+		return nil, fmt.Errorf("config %s:\n  %s", path, strings.Join(msgs, "\n  "))
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg.dir = filepath.Dir(abs)
+	if err := cfg.setDefaults(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+func (c *Config) setDefaults() error {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	defInt := func(n *int, v int) {
+		if *n == 0 {
+			*n = v
+		}
+	}
+	def(&c.Timezone, "Europe/Amsterdam")
+	def(&c.Database, "klachtbot.db")
+	c.Database = c.path(c.Database)
+	def(&c.ControlSocket, c.Database+".sock")
+	c.ControlSocket = c.path(c.ControlSocket)
+	def(&c.LogLevel, "info")
+	def(&c.LogFormat, "text")
+	def(&c.Schedule.Digest, "0 8 * * 1-5")
+	defInt(&c.Procedure.TargetDays, 14)
+	defInt(&c.Procedure.FirstResponseDays, 3)
+	defInt(&c.Procedure.WarnDaysBefore, 4)
+	defInt(&c.Procedure.MaxAcksPerDay, 3)
+	if len(c.Recognition.Keywords) == 0 {
+		c.Recognition.Keywords = workflow.DefaultKeywords
+	}
+	serverDefaults(&c.SMTP, 587, "starttls")
+	for i := range c.Directors {
+		d := &c.Directors[i]
+		d.Address = strings.ToLower(strings.TrimSpace(d.Address))
+		serverDefaults(&d.IMAP.ServerConfig, 993, "tls")
+		def(&d.IMAP.Inbox, "INBOX")
+		def(&d.IMAP.Sent, "Sent")
+		if d.SMTP != nil {
+			serverDefaults(d.SMTP, 587, "starttls")
+		}
+	}
+	if len(c.OwnDomains) == 0 {
+		seen := map[string]bool{}
+		for _, d := range c.Directors {
+			if _, dom, ok := strings.Cut(d.Address, "@"); ok && !seen[dom] {
+				seen[dom] = true
+				c.OwnDomains = append(c.OwnDomains, dom)
+			}
+		}
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return fmt.Errorf("timezone: %w", err)
+	}
+	c.loc = loc
+	return nil
+}
+
+func serverDefaults(s *ServerConfig, port int, security string) {
+	if s.Security == "" {
+		s.Security = security
+	}
+	if s.Port == 0 {
+		switch {
+		case s.Security == "tls" && port == 587:
+			s.Port = 465
+		case s.Security == "none" && port == 993:
+			s.Port = 143
+		default:
+			s.Port = port
+		}
+	}
+}
+
+func (c *Config) path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{key}, args...)...))
+	}
+	if c.Procedure.TargetDays < 1 {
+		bad("procedure.target_days", "must be at least 1, not %d", c.Procedure.TargetDays)
+	}
+	if c.Procedure.WarnDaysBefore >= c.Procedure.TargetDays {
+		bad("procedure.warn_days_before", "must be less than target_days")
+	}
+	if _, err := cron.ParseStandard(c.Schedule.Digest); err != nil {
+		bad("schedule.digest", "%v", err)
+	}
+	if c.BotAddress != "" {
+		if _, err := mail.ParseAddress(c.BotAddress); err != nil {
+			bad("bot_address", "%v", err)
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log_level", "must be debug, info, warn or error")
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		bad("log_format", "must be text or json")
+	}
+	if len(c.Directors) == 0 {
+		bad("directors", "at least one [[directors]] is needed")
+	}
+	checkServer := func(key string, s *ServerConfig) {
+		if s.Host == "" {
+			bad(key+".host", "missing")
+			return
+		}
+		srv := mailbox.Server{Host: s.Host, Security: s.Security}
+		if err := srv.CheckSecurity(); err != nil {
+			bad(key+".security", "%v", err)
+		}
+		if s.PasswordEnv != "" && s.PasswordFile != "" {
+			bad(key, "set password_env or password_file, not both")
+		}
+		if s.Username != "" && s.PasswordEnv == "" && s.PasswordFile == "" {
+			bad(key, "username %q needs password_env or password_file", s.Username)
+		}
+	}
+	seen := map[string]bool{}
+	needDefaultSMTP := false
+	for i, d := range c.Directors {
+		key := fmt.Sprintf("directors[%d]", i)
+		if _, err := mail.ParseAddress(d.Address); err != nil || !strings.Contains(d.Address, "@") {
+			bad(key+".address", "%q is not a mail address", d.Address)
+		}
+		if seen[d.Address] {
+			bad(key+".address", "%s is listed twice", d.Address)
+		}
+		seen[d.Address] = true
+		if d.Name == "" {
+			bad(key+".name", "missing")
+		}
+		checkServer(key+".imap", &d.IMAP.ServerConfig)
+		if d.IMAP.Username == "" {
+			bad(key+".imap.username", "missing")
+		}
+		if d.SMTP != nil {
+			checkServer(key+".smtp", d.SMTP)
+		} else {
+			needDefaultSMTP = true
+		}
+	}
+	if needDefaultSMTP {
+		checkServer("smtp", &c.SMTP)
+	}
+	return errors.Join(errs...)
+}
+
+// workflowConfig is the procedure's part of the configuration.
+func (c *Config) workflowConfig() workflow.Config {
+	wc := workflow.Config{
+		Location:          c.loc,
+		TargetDays:        c.Procedure.TargetDays,
+		FirstResponseDays: c.Procedure.FirstResponseDays,
+		WarnDaysBefore:    c.Procedure.WarnDaysBefore,
+		BotAddress:        strings.ToLower(c.BotAddress),
+		OwnDomains:        c.OwnDomains,
+		Keywords:          c.Recognition.Keywords,
+		MaxAcksPerDay:     c.Procedure.MaxAcksPerDay,
+		LookBack:          c.Procedure.LookBack.Duration,
+	}
+	for _, d := range c.Directors {
+		wc.Directors = append(wc.Directors, workflow.Director{Name: d.Name, Address: d.Address})
+	}
+	return wc
+}
+
+// server resolves an account's secret and TLS settings.
+func (c *Config) server(key string, s *ServerConfig) (*mailbox.Server, error) {
+	srv := &mailbox.Server{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username}
+	switch {
+	case s.PasswordEnv != "":
+		srv.Password = os.Getenv(s.PasswordEnv)
+		if srv.Password == "" {
+			return nil, fmt.Errorf("%s.password_env: environment variable %s is not set", key, s.PasswordEnv)
+		}
+	case s.PasswordFile != "":
+		data, err := os.ReadFile(c.path(s.PasswordFile))
+		if err != nil {
+			return nil, fmt.Errorf("%s.password_file: %w", key, err)
+		}
+		srv.Password = strings.TrimRight(string(data), "\r\n")
+	}
+	if s.CAFile != "" {
+		pem, err := os.ReadFile(c.path(s.CAFile))
+		if err != nil {
+			return nil, fmt.Errorf("%s.ca_file: %w", key, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%s.ca_file: no certificates in %s", key, s.CAFile)
+		}
+		srv.TLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return srv, nil
+}

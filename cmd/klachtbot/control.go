@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/storage"
+)
+
+// The control socket lets commands read the database while the service holds
+// it: bbolt allows one process at a time.
+
+type caseView struct {
+	ID              string     `json:"id"`
+	State           string     `json:"state"`
+	Client          string     `json:"client"`
+	Director        string     `json:"director"`
+	Subject         string     `json:"subject"`
+	ReceivedAt      time.Time  `json:"received_at"`
+	TargetAt        time.Time  `json:"target_at"`
+	AcknowledgedAt  *time.Time `json:"acknowledged_at"`
+	FirstResponseAt *time.Time `json:"first_response_at"`
+	ClosedAt        *time.Time `json:"closed_at"`
+}
+
+type messageView struct {
+	MessageID  string    `json:"message_id"`
+	From       string    `json:"from"`
+	Role       string    `json:"role"`
+	Subject    string    `json:"subject"`
+	ReceivedAt time.Time `json:"received_at"`
+	Problems   []string  `json:"problems,omitempty"`
+}
+
+type eventView struct {
+	At        time.Time `json:"at"`
+	Kind      string    `json:"kind"`
+	Actor     string    `json:"actor"`
+	MessageID string    `json:"message_id,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
+}
+
+type caseDetail struct {
+	caseView
+	Messages []messageView `json:"messages"`
+	Events   []eventView   `json:"events"`
+}
+
+type statusView struct {
+	Started  time.Time               `json:"started"`
+	Watchers []mailbox.WatcherStatus `json:"watchers"`
+	Outbox   int                     `json:"outbox_pending"`
+}
+
+func viewOf(c *storage.Case) caseView {
+	return caseView{c.ID, c.State, c.Client, c.Director, c.Subject, c.ReceivedAt, c.TargetAt,
+		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt}
+}
+
+func listCases(tx *storage.Tx) ([]caseView, error) {
+	cases, err := tx.Cases()
+	views := make([]caseView, 0, len(cases))
+	for _, c := range cases {
+		views = append(views, viewOf(c))
+	}
+	return views, err
+}
+
+func showCase(tx *storage.Tx, id string) (*caseDetail, error) {
+	c, err := tx.Case(id)
+	if err != nil {
+		return nil, err
+	}
+	d := &caseDetail{caseView: viewOf(c), Messages: []messageView{}, Events: []eventView{}}
+	msgs, err := tx.Messages(id)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		d.Messages = append(d.Messages, messageView{m.MessageID, m.From, m.Role, m.Subject, m.ReceivedAt, m.Problems})
+	}
+	evs, err := tx.Events(id)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		d.Events = append(d.Events, eventView{e.At, e.Kind, e.Actor, e.MessageID, e.Detail})
+	}
+	return d, nil
+}
+
+func (s *service) controlHandler() http.Handler {
+	mux := http.NewServeMux()
+	reply := func(w http.ResponseWriter, v any, err error) {
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			http.Error(w, err.Error(), http.StatusNotFound)
+		case err != nil:
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(v)
+		}
+	}
+	mux.HandleFunc("GET /cases", func(w http.ResponseWriter, r *http.Request) {
+		var v []caseView
+		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = listCases(tx); return err })
+		reply(w, v, err)
+	})
+	mux.HandleFunc("GET /cases/{id}", func(w http.ResponseWriter, r *http.Request) {
+		var v *caseDetail
+		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = showCase(tx, r.PathValue("id")); return err })
+		reply(w, v, err)
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		v := statusView{Started: s.started}
+		for _, wt := range s.watchers {
+			v.Watchers = append(v.Watchers, wt.Status())
+		}
+		err := s.store.View(func(tx *storage.Tx) error {
+			p, err := tx.Pending()
+			v.Outbox = len(p)
+			return err
+		})
+		reply(w, v, err)
+	})
+	return mux
+}
+
+// errNoService means no service answers on the control socket.
+var errNoService = errors.New("no running service")
+
+// controlGet asks the running service; errNoService when none runs.
+func controlGet(socket, path string, v any) error {
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", socket)
+		},
+	}}
+	resp, err := client.Get("http://klachtbot" + path)
+	if err != nil {
+		if _, statErr := os.Stat(socket); errors.Is(statErr, os.ErrNotExist) || strings.Contains(err.Error(), "connection refused") {
+			return errNoService
+		}
+		return fmt.Errorf("control socket %s: %w", socket, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		msg, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("%s: %w", strings.TrimSpace(string(msg)), storage.ErrNotFound)
+	}
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("control socket: %s: %s", resp.Status, strings.TrimSpace(string(msg)))
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// query reads through the running service when there is one, else from the
+// database file directly.
+func query[T any](cfg *Config, path string, direct func(*storage.Tx) (T, error)) (T, error) {
+	var v T
+	err := controlGet(cfg.ControlSocket, path, &v)
+	if !errors.Is(err, errNoService) {
+		return v, err
+	}
+	store, err := storage.OpenReadOnly(cfg.Database)
+	if err != nil {
+		return v, err
+	}
+	defer store.Close()
+	err = store.View(func(tx *storage.Tx) (err error) { v, err = direct(tx); return err })
+	return v, err
+}

@@ -1,0 +1,8 @@
+package main
+
+import (
+	"errors"
+	"io"
+)
+
+func runDemo(out io.Writer) error { return errors.New("demo: not yet") }

@@ -1,0 +1,160 @@
+// Command klachtbot runs the complaints procedure of Mijn Cijfers Op Orde
+// over plain email. See README.md.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mcoo/klachtbot/storage"
+)
+
+const usage = `klachtbot: the complaints procedure of Mijn Cijfers Op Orde, over email.
+
+Usage:
+  klachtbot run    --config FILE            run the service
+  klachtbot cases  --config FILE [--json]   list cases
+  klachtbot show   --config FILE [--json] KL-YYYY-NNNN
+                                            one case with its messages and events
+  klachtbot status --config FILE            the running service's watchers and outbox
+  klachtbot demo                            the whole flow on embedded mail servers
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "klachtbot:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, args := args[0], args[1:]
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	configPath := fs.String("config", "", "configuration file (TOML)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if cmd == "demo" {
+		return runDemo(out)
+	}
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprint(out, usage)
+		return nil
+	}
+	if *configPath == "" {
+		return fmt.Errorf("%s: --config FILE is required", cmd)
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "run":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		s, err := newService(cfg, newLogger(cfg, os.Stderr))
+		if err != nil {
+			return err
+		}
+		return s.run(ctx)
+	case "cases":
+		cases, err := query(cfg, "/cases", listCases)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, cases)
+		}
+		return printCases(out, cfg, cases)
+	case "show":
+		if fs.NArg() != 1 {
+			return errors.New("show: give one case number, e.g. KL-2026-0007")
+		}
+		id := strings.ToUpper(fs.Arg(0))
+		d, err := query(cfg, "/cases/"+id, func(tx *storage.Tx) (*caseDetail, error) { return showCase(tx, id) })
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, d)
+		}
+		return printCase(out, cfg, d)
+	case "status":
+		var st statusView
+		if err := controlGet(cfg.ControlSocket, "/healthz", &st); err != nil {
+			return err
+		}
+		return printJSON(out, st)
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func newLogger(cfg *Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel)) // validated in loadConfig
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func printJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func localTime(cfg *Config, t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return "-"
+	}
+	return t.In(cfg.loc).Format("2006-01-02 15:04")
+}
+
+func printCases(out io.Writer, cfg *Config, cases []caseView) error {
+	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "CASE\tSTATE\tRECEIVED\tTARGET\tACKNOWLEDGED\tCLIENT\tSUBJECT")
+	for _, c := range cases {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.State, localTime(cfg, &c.ReceivedAt),
+			localTime(cfg, &c.TargetAt), localTime(cfg, c.AcknowledgedAt), c.Client, c.Subject)
+	}
+	return tw.Flush()
+}
+
+func printCase(out io.Writer, cfg *Config, d *caseDetail) error {
+	fmt.Fprintf(out, "%s  %s\n", d.ID, d.Subject)
+	fmt.Fprintf(out, "  state:          %s\n  client:         %s\n  director:       %s\n", d.State, d.Client, d.Director)
+	fmt.Fprintf(out, "  received:       %s\n  target:         %s\n", localTime(cfg, &d.ReceivedAt), localTime(cfg, &d.TargetAt))
+	fmt.Fprintf(out, "  acknowledged:   %s\n  first response: %s\n  closed:         %s\n",
+		localTime(cfg, d.AcknowledgedAt), localTime(cfg, d.FirstResponseAt), localTime(cfg, d.ClosedAt))
+	fmt.Fprintln(out, "\nMessages:")
+	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
+	for _, m := range d.Messages {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", localTime(cfg, &m.ReceivedAt), m.Role, m.From, m.Subject)
+	}
+	tw.Flush()
+	fmt.Fprintln(out, "\nEvents:")
+	for _, e := range d.Events {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", localTime(cfg, &e.At), e.Kind, e.Actor, e.Detail)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow"
+)
+
+type systemClock struct{ loc *time.Location }
+
+func (c systemClock) Now() time.Time { return time.Now().In(c.loc) }
+
+// service is the running bot: watchers, the outbox worker and the control socket.
+type service struct {
+	cfg      *Config
+	log      *slog.Logger
+	store    *storage.Store
+	engine   *workflow.Engine
+	outbox   *workflow.Outbox
+	watchers []*mailbox.Watcher
+	started  time.Time
+}
+
+func newService(cfg *Config, log *slog.Logger) (*service, error) {
+	clock := systemClock{cfg.loc}
+	store, err := storage.Open(cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	s := &service{cfg: cfg, log: log, store: store, started: clock.Now()}
+	fail := func(err error) (*service, error) {
+		store.Close()
+		return nil, err
+	}
+	s.engine, err = workflow.NewEngine(store, clock, cfg.workflowConfig(), log)
+	if err != nil {
+		return fail(err)
+	}
+	since, err := s.engine.Since()
+	if err != nil {
+		return fail(err)
+	}
+	// IMAP INTERNALDATE has whole seconds: a mail delivered in the second of the first start counts.
+	since = since.Truncate(time.Second)
+
+	sender := &mailbox.SMTPSender{Accounts: map[string]*mailbox.Server{}}
+	if needsDefaultSMTP(cfg) {
+		if sender.Default, err = cfg.server("smtp", &cfg.SMTP); err != nil {
+			return fail(err)
+		}
+	}
+	for i := range cfg.Directors {
+		d := &cfg.Directors[i]
+		key := fmt.Sprintf("directors[%d]", i)
+		if d.SMTP != nil {
+			if sender.Accounts[d.Address], err = cfg.server(key+".smtp", d.SMTP); err != nil {
+				return fail(err)
+			}
+		}
+		srv, err := cfg.server(key+".imap", &d.IMAP.ServerConfig)
+		if err != nil {
+			return fail(err)
+		}
+		folders := []struct {
+			name string
+			kind workflow.FolderKind
+		}{{d.IMAP.Inbox, workflow.FolderInbox}, {d.IMAP.Sent, workflow.FolderSent}, {d.IMAP.ComplaintsFolder, workflow.FolderComplaints}}
+		for _, f := range folders {
+			if f.name == "" {
+				continue
+			}
+			src := workflow.Source{Director: d.Address, Folder: f.name, Kind: f.kind}
+			s.watchers = append(s.watchers, &mailbox.Watcher{
+				Server:         *srv,
+				Folder:         f.name,
+				Handler:        s.engine.Handler(src),
+				Log:            log.With("director", d.Address, "kind", f.kind.String()),
+				Since:          since,
+				PollInterval:   cfg.IMAP.PollInterval.Duration,
+				IdleRefresh:    cfg.IMAP.IdleRefresh.Duration,
+				CommandTimeout: cfg.IMAP.CommandTimeout.Duration,
+			})
+		}
+	}
+	s.outbox = &workflow.Outbox{
+		Store: store, Sender: sender, Clock: clock, Log: log, Wake: s.engine.Wake,
+		RetryBase:   durOr(cfg.Outbox.RetryBase.Duration, time.Minute),
+		RetryMax:    durOr(cfg.Outbox.RetryMax.Duration, time.Hour),
+		GiveUpAfter: durOr(cfg.Outbox.GiveUpAfter.Duration, 72*time.Hour),
+	}
+	return s, nil
+}
+
+func durOr(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+func needsDefaultSMTP(cfg *Config) bool {
+	for _, d := range cfg.Directors {
+		if d.SMTP == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// run runs until ctx is cancelled, then stops every loop and closes the store.
+func (s *service) run(ctx context.Context) error {
+	defer s.store.Close()
+	ln, err := listenControl(s.cfg.ControlSocket)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: s.controlHandler(), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+
+	var wg sync.WaitGroup
+	supervise := func(name string, f func(context.Context)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							s.log.Error("loop panicked; restarting", "loop", name, "panic", r, "stack", string(debug.Stack()))
+							time.Sleep(time.Second)
+						}
+					}()
+					f(ctx)
+				}()
+			}
+		}()
+	}
+	for _, w := range s.watchers {
+		supervise("watch "+w.Status().Folder, w.Run)
+	}
+	supervise("outbox", func(ctx context.Context) {
+		if err := s.outbox.Run(ctx); err != nil {
+			s.log.Error("outbox", "err", err)
+		}
+	})
+	s.log.Info("klachtbot running", "watchers", len(s.watchers), "database", s.cfg.Database, "control", s.cfg.ControlSocket)
+	<-ctx.Done()
+	s.log.Info("stopping")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdownCtx)
+	wg.Wait()
+	os.Remove(s.cfg.ControlSocket)
+	s.log.Info("stopped")
+	return nil
+}
+
+// listenControl opens the control socket, readable by the owner only. A
+// socket left by a crashed process is replaced; a live one is not.
+func listenControl(path string) (net.Listener, error) {
+	if c, err := net.Dial("unix", path); err == nil {
+		c.Close()
+		return nil, fmt.Errorf("control socket %s: another klachtbot is running", path)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("remove stale control socket: %w", err)
+	}
+	old := syscall.Umask(0o077)
+	ln, err := net.Listen("unix", path)
+	syscall.Umask(old)
+	if err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	return ln, nil
+}

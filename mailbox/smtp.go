@@ -1,0 +1,187 @@
+package mailbox
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Outgoing is a mail to send.
+type Outgoing struct {
+	From       string
+	FromName   string
+	To         []string
+	Subject    string
+	MessageID  string // with angle brackets
+	InReplyTo  string
+	References []string
+	Date       time.Time
+	Headers    map[string]string
+	Text       string
+	HTML       string
+}
+
+// Server is how to reach a mail server.
+type Server struct {
+	Host     string
+	Port     int
+	Security string // "tls", "starttls" or "none" (loopback only)
+	Username string
+	Password string
+	TLS      *tls.Config // RootCAs etc.; ServerName is filled in from Host
+}
+
+// Addr is host:port.
+func (s *Server) Addr() string { return net.JoinHostPort(s.Host, fmt.Sprint(s.Port)) }
+
+// CheckSecurity refuses plaintext to anything but loopback.
+func (s *Server) CheckSecurity() error {
+	switch s.Security {
+	case "tls", "starttls":
+		return nil
+	case "none":
+		if IsLoopback(s.Host) {
+			return nil
+		}
+		return fmt.Errorf("security \"none\" (plaintext) is only allowed to a loopback host, not %q", s.Host)
+	default:
+		return fmt.Errorf("security %q: must be \"tls\", \"starttls\" or \"none\"", s.Security)
+	}
+}
+
+// IsLoopback reports whether host is a loopback name or address.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (s *Server) tlsConfig() *tls.Config {
+	c := &tls.Config{MinVersion: tls.VersionTLS12}
+	if s.TLS != nil {
+		c = s.TLS.Clone()
+	}
+	if c.ServerName == "" {
+		c.ServerName = s.Host
+	}
+	return c
+}
+
+// TemporaryError is a failure worth retrying: a 4xx answer or a connection problem.
+type TemporaryError struct{ Err error }
+
+func (e *TemporaryError) Error() string { return e.Err.Error() }
+func (e *TemporaryError) Unwrap() error { return e.Err }
+
+// SMTPSender sends mail over SMTP with go-mail, one connection per mail.
+type SMTPSender struct {
+	Accounts map[string]*Server // by account (director address)
+	Default  *Server
+	Timeout  time.Duration
+}
+
+// Send sends m with the settings of account. A *TemporaryError means try again later.
+func (s *SMTPSender) Send(ctx context.Context, account string, m *Outgoing) error {
+	srv := s.Accounts[account]
+	if srv == nil {
+		srv = s.Default
+	}
+	if srv == nil {
+		return fmt.Errorf("no SMTP server for %s", account)
+	}
+	if err := srv.CheckSecurity(); err != nil {
+		return err
+	}
+	msg, err := m.build()
+	if err != nil {
+		return fmt.Errorf("build mail %s: %w", m.MessageID, err)
+	}
+	opts := []gomail.Option{
+		gomail.WithPort(srv.Port),
+		gomail.WithTimeout(cmp(s.Timeout, 30*time.Second)),
+		gomail.WithTLSConfig(srv.tlsConfig()),
+	}
+	switch srv.Security {
+	case "tls":
+		opts = append(opts, gomail.WithSSL())
+	case "starttls":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case "none":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if srv.Username != "" {
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
+			gomail.WithUsername(srv.Username), gomail.WithPassword(srv.Password))
+	}
+	c, err := gomail.NewClient(srv.Host, opts...)
+	if err != nil {
+		return fmt.Errorf("smtp client for %s: %w", srv.Addr(), err)
+	}
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+		return classify(fmt.Errorf("send %s via %s: %w", m.MessageID, srv.Addr(), err))
+	}
+	return nil
+}
+
+func cmp(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// classify marks what is worth retrying: a 4xx reply, or no reply at all
+// (connection refused, timeout, TLS handshake cut short). A 5xx is final.
+func classify(err error) error {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		if se.IsTemp() {
+			return &TemporaryError{err}
+		}
+		if code := se.ErrorCode(); code >= 500 {
+			return err
+		}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "dial failed") {
+		return &TemporaryError{err}
+	}
+	return err
+}
+
+func (m *Outgoing) build() (*gomail.Msg, error) {
+	msg := gomail.NewMsg()
+	if err := msg.FromFormat(m.FromName, m.From); err != nil {
+		return nil, err
+	}
+	if err := msg.To(m.To...); err != nil {
+		return nil, err
+	}
+	msg.Subject(m.Subject)
+	msg.SetMessageIDWithValue(strings.Trim(m.MessageID, "<>"))
+	msg.SetDateWithValue(m.Date)
+	if m.InReplyTo != "" {
+		msg.SetGenHeader(gomail.HeaderInReplyTo, m.InReplyTo)
+	}
+	if len(m.References) > 0 {
+		// One space-joined value: go-mail joins several with ", ", which
+		// mail readers (go-message among them) misparse.
+		msg.SetGenHeader(gomail.HeaderReferences, strings.Join(m.References, " "))
+	}
+	for k, v := range m.Headers {
+		msg.SetGenHeader(gomail.Header(k), v)
+	}
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	return msg, nil
+}

@@ -1,0 +1,379 @@
+package mailbox
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"mime"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-message/charset"
+)
+
+// Checkpoint is how far a folder has been read.
+type Checkpoint struct {
+	UIDValidity uint32
+	LastUID     uint32
+}
+
+// Fetched is one message read from a folder.
+type Fetched struct {
+	UIDValidity  uint32
+	UID          uint32
+	InternalDate time.Time
+	Raw          []byte
+	Msg          *Message
+}
+
+// Handler receives what a Watcher reads. Deliver must advance the folder's
+// checkpoint to the message's UID in the same transaction that records it.
+type Handler interface {
+	Checkpoint() (Checkpoint, error)
+	Deliver(*Fetched) error
+	Advance(Checkpoint) error // skip past mail that is not to be acted on
+}
+
+// Watcher follows one IMAP folder: it never changes anything there (read-only
+// select, BODY.PEEK), resumes from its checkpoint, waits with IDLE where the
+// server offers it and polls otherwise, and reconnects with backoff.
+type Watcher struct {
+	Server  Server
+	Folder  string
+	Handler Handler
+	Log     *slog.Logger
+	// Since bounds the first scan of a folder and a rescan after a
+	// UIDVALIDITY change: older mail found then is skipped.
+	Since time.Time
+
+	PollInterval   time.Duration // without IDLE (default 1m)
+	IdleRefresh    time.Duration // end IDLE, NOOP and rescan this often: the dead-link watchdog (default 4m)
+	CommandTimeout time.Duration // any single command (default 1m)
+	MaxBackoff     time.Duration // default 5m
+
+	mu     sync.Mutex
+	status WatcherStatus
+}
+
+// WatcherStatus is what a watcher reports about itself.
+type WatcherStatus struct {
+	Folder    string    `json:"folder"`
+	Connected bool      `json:"connected"`
+	Idle      bool      `json:"idle"`
+	LastUID   uint32    `json:"last_uid"`
+	LastError string    `json:"last_error,omitempty"`
+	ErrorAt   time.Time `json:"error_at,omitzero"`
+}
+
+// Status returns a snapshot of the watcher's state.
+func (w *Watcher) Status() WatcherStatus {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s := w.status
+	s.Folder = w.Server.Username + "/" + w.Folder
+	return s
+}
+
+func (w *Watcher) setStatus(f func(*WatcherStatus)) {
+	w.mu.Lock()
+	f(&w.status)
+	w.mu.Unlock()
+}
+
+func dur(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// Run watches until ctx is cancelled. Errors end a session, never the watcher.
+func (w *Watcher) Run(ctx context.Context) {
+	backoff := time.Second
+	for ctx.Err() == nil {
+		started := time.Now()
+		err := w.session(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		w.setStatus(func(s *WatcherStatus) {
+			s.Connected, s.Idle = false, false
+			s.LastError, s.ErrorAt = err.Error(), time.Now()
+		})
+		if time.Since(started) > time.Minute {
+			backoff = time.Second // the session was healthy for a while
+		}
+		// Jitter keeps several watchers from hammering a recovering server together.
+		wait := backoff/2 + rand.N(backoff)
+		w.Log.Warn("imap session ended, reconnecting", "folder", w.Folder, "err", err, "in", wait.Round(time.Millisecond))
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		backoff = min(backoff*2, dur(w.MaxBackoff, 5*time.Minute))
+	}
+}
+
+// session is one connection: connect, catch up, then wait for news.
+func (w *Watcher) session(ctx context.Context) (err error) {
+	newMail := make(chan struct{}, 1)
+	c, err := w.dial(newMail)
+	if err != nil {
+		return err
+	}
+	// go-imap has no contexts: closing the client is the way out of any call.
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	defer c.Close()
+
+	timeout := dur(w.CommandTimeout, time.Minute)
+	if err := w.timed(c, timeout, func() error { return c.Login(w.Server.Username, w.Server.Password).Wait() }); err != nil {
+		return fmt.Errorf("login %s as %s: %w", w.Server.Addr(), w.Server.Username, err)
+	}
+	var sel *imap.SelectData
+	if err := w.timed(c, timeout, func() (err error) {
+		sel, err = c.Select(w.Folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+		return err
+	}); err != nil {
+		return fmt.Errorf("select %s: %w", w.Folder, err)
+	}
+	w.setStatus(func(s *WatcherStatus) { s.Connected = true })
+	w.Log.Info("watching folder", "user", w.Server.Username, "folder", w.Folder,
+		"uidvalidity", sel.UIDValidity, "messages", sel.NumMessages, "idle", c.Caps().Has(imap.CapIdle))
+
+	for {
+		if err := w.scan(c, sel.UIDValidity, timeout); err != nil {
+			return err
+		}
+		if c.Caps().Has(imap.CapIdle) {
+			err = w.idle(ctx, c, newMail, timeout)
+		} else {
+			err = w.poll(ctx, c, newMail, timeout)
+		}
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+func (w *Watcher) dial(newMail chan struct{}) (*imapclient.Client, error) {
+	if err := w.Server.CheckSecurity(); err != nil {
+		return nil, err
+	}
+	opts := &imapclient.Options{
+		TLSConfig:   w.Server.tlsConfig(),
+		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
+		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+			Mailbox: func(data *imapclient.UnilateralDataMailbox) {
+				if data.NumMessages != nil {
+					select {
+					case newMail <- struct{}{}:
+					default:
+					}
+				}
+			},
+		},
+	}
+	var c *imapclient.Client
+	var err error
+	switch w.Server.Security {
+	case "tls":
+		c, err = imapclient.DialTLS(w.Server.Addr(), opts)
+	case "starttls":
+		c, err = imapclient.DialStartTLS(w.Server.Addr(), opts)
+	default:
+		c, err = imapclient.DialInsecure(w.Server.Addr(), opts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("connect %s: %w", w.Server.Addr(), err)
+	}
+	return c, nil
+}
+
+// timed runs an IMAP call and closes the connection if it does not return in
+// time: a dead link otherwise blocks for ever.
+func (w *Watcher) timed(c *imapclient.Client, d time.Duration, f func() error) error {
+	t := time.AfterFunc(d, func() {
+		w.Log.Warn("imap command timed out, closing connection", "folder", w.Folder, "after", d)
+		c.Close()
+	})
+	defer t.Stop()
+	return f()
+}
+
+// idle waits in IDLE for new mail. Every IdleRefresh it ends IDLE and sends
+// NOOP under a timeout: a link that died silently is found that way.
+func (w *Watcher) idle(ctx context.Context, c *imapclient.Client, newMail chan struct{}, timeout time.Duration) error {
+	cmd, err := c.Idle()
+	if err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	w.setStatus(func(s *WatcherStatus) { s.Idle = true })
+	refresh := time.NewTimer(dur(w.IdleRefresh, 4*time.Minute))
+	defer refresh.Stop()
+	select {
+	case <-newMail:
+	case <-refresh.C:
+	case <-ctx.Done():
+	case <-c.Closed():
+	}
+	w.setStatus(func(s *WatcherStatus) { s.Idle = false })
+	if err := w.timed(c, timeout, func() error {
+		if err := cmd.Close(); err != nil {
+			return err
+		}
+		return cmd.Wait()
+	}); err != nil {
+		return fmt.Errorf("end idle: %w", err)
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	return w.timed(c, timeout, func() error { return c.Noop().Wait() })
+}
+
+func (w *Watcher) poll(ctx context.Context, c *imapclient.Client, newMail chan struct{}, timeout time.Duration) error {
+	t := time.NewTimer(dur(w.PollInterval, time.Minute))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-newMail:
+	case <-t.C:
+	}
+	if err := w.timed(c, timeout, func() error { return c.Noop().Wait() }); err != nil {
+		return fmt.Errorf("noop: %w", err)
+	}
+	return nil
+}
+
+// scan reads every message after the checkpoint, oldest first.
+func (w *Watcher) scan(c *imapclient.Client, uidValidity uint32, timeout time.Duration) error {
+	cp, err := w.Handler.Checkpoint()
+	if err != nil {
+		return fmt.Errorf("read checkpoint: %w", err)
+	}
+	bounded := false // a first scan or a rescan: old mail is skipped
+	if cp.UIDValidity != uidValidity {
+		if cp.UIDValidity != 0 {
+			w.Log.Warn("UIDVALIDITY changed: rescanning folder; known messages are recognised by Message-ID",
+				"folder", w.Folder, "old", cp.UIDValidity, "new", uidValidity)
+		}
+		cp = Checkpoint{UIDValidity: uidValidity}
+		bounded = true
+	}
+	if mb := c.Mailbox(); mb != nil && mb.NumMessages == 0 {
+		return w.Handler.Advance(cp)
+	}
+
+	// First the UIDs and dates only: a folder with years of mail is not downloaded.
+	type entry struct {
+		uid  imap.UID
+		date time.Time
+	}
+	var entries []entry
+	err = w.timed(c, timeout, func() error {
+		set := imap.UIDSet{imap.UIDRange{Start: imap.UID(cp.LastUID + 1), Stop: 0}}
+		msgs, err := c.Fetch(set, &imap.FetchOptions{UID: true, InternalDate: true}).Collect()
+		for _, m := range msgs {
+			// "n:*" always matches the highest UID, even when it is <= n.
+			if uint32(m.UID) > cp.LastUID {
+				entries = append(entries, entry{m.UID, m.InternalDate})
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("list new messages: %w", err)
+	}
+	skipped := cp
+	for _, e := range entries {
+		if bounded && e.date.Before(w.Since) {
+			skipped.LastUID = max(skipped.LastUID, uint32(e.uid))
+			continue
+		}
+		if skipped != cp {
+			if err := w.Handler.Advance(skipped); err != nil {
+				return fmt.Errorf("skip old messages: %w", err)
+			}
+			cp = skipped
+		}
+		f, err := w.fetch(c, uidValidity, e.uid, timeout)
+		if err != nil {
+			return err
+		}
+		if f == nil {
+			continue // expunged meanwhile
+		}
+		if err := w.Handler.Deliver(f); err != nil {
+			return fmt.Errorf("deliver uid %d: %w", e.uid, err)
+		}
+		cp.LastUID = uint32(e.uid)
+		skipped = cp
+		w.setStatus(func(s *WatcherStatus) { s.LastUID = cp.LastUID })
+	}
+	if skipped != cp || bounded {
+		if skipped.LastUID > 0 {
+			w.Log.Info("skipped mail from before the first start", "folder", w.Folder, "through_uid", skipped.LastUID)
+		}
+		if err := w.Handler.Advance(skipped); err != nil {
+			return fmt.Errorf("skip old messages: %w", err)
+		}
+		w.setStatus(func(s *WatcherStatus) { s.LastUID = skipped.LastUID })
+	}
+	return nil
+}
+
+func (w *Watcher) fetch(c *imapclient.Client, uidValidity uint32, uid imap.UID, timeout time.Duration) (*Fetched, error) {
+	var f *Fetched
+	err := w.timed(c, timeout, func() error {
+		section := &imap.FetchItemBodySection{Peek: true}
+		cmd := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section}})
+		defer cmd.Close()
+		for {
+			msg := cmd.Next()
+			if msg == nil {
+				break
+			}
+			cur := &Fetched{UIDValidity: uidValidity}
+			for {
+				item := msg.Next()
+				if item == nil {
+					break
+				}
+				switch item := item.(type) {
+				case imapclient.FetchItemDataUID:
+					cur.UID = uint32(item.UID)
+				case imapclient.FetchItemDataInternalDate:
+					cur.InternalDate = item.Time
+				case imapclient.FetchItemDataBodySection:
+					// Read the literal now: it streams off the connection.
+					raw, err := io.ReadAll(item.Literal)
+					if err != nil {
+						return fmt.Errorf("read body: %w", err)
+					}
+					cur.Raw = raw
+				}
+			}
+			if cur.UID == uint32(uid) && cur.Raw != nil {
+				f = cur
+			}
+		}
+		return cmd.Close()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fetch uid %d: %w", uid, err)
+	}
+	if f != nil {
+		f.Msg = Parse(f.Raw)
+	}
+	return f, nil
+}

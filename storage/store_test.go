@@ -1,0 +1,169 @@
+package storage
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func openTemp(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "k.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func TestOpenModeAndLock(t *testing.T) {
+	s, path := openTemp(t)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("database mode %v, want 0600", fi.Mode().Perm())
+	}
+	// bbolt allows one writer: a second open must fail clearly, not hang.
+	if _, err := Open(path); !errors.Is(err, ErrLocked) {
+		t.Errorf("second open: %v, want ErrLocked", err)
+	}
+	s.Close()
+
+	// A database left with wide permissions is narrowed on open.
+	os.Chmod(path, 0o644)
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.Close()
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode after reopen %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestCaseNumbersPerYear(t *testing.T) {
+	s, _ := openTemp(t)
+	var got []string
+	err := s.Update(func(tx *Tx) error {
+		for _, y := range []int{2026, 2026, 2027, 2026} {
+			id, err := tx.NextCaseID(y)
+			if err != nil {
+				return err
+			}
+			got = append(got, id)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"KL-2026-0001", "KL-2026-0002", "KL-2027-0001", "KL-2026-0003"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("case id %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+}
+
+func TestMessagesRawAndIndex(t *testing.T) {
+	s, _ := openTemp(t)
+	raw := []byte("Message-ID: <a@b>\r\nSubject: klacht\r\n\r\nbody\xff\r\n")
+	err := s.Update(func(tx *Tx) error {
+		if err := tx.PutCase(&Case{ID: "KL-2026-0001", State: StateOpen}); err != nil {
+			return err
+		}
+		return tx.AddMessage("KL-2026-0001", &Message{MessageID: "<a@b>", Role: RoleClient}, raw)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.View(func(tx *Tx) error {
+		if id := tx.CaseByMessageID("<a@b>"); id != "KL-2026-0001" {
+			t.Errorf("message id index: %q", id)
+		}
+		msgs, err := tx.Messages("KL-2026-0001")
+		if err != nil || len(msgs) != 1 || msgs[0].Seq != 1 {
+			t.Fatalf("messages: %v %v", msgs, err)
+		}
+		got, err := tx.Raw("KL-2026-0001", msgs[0].Seq)
+		if err != nil || !bytes.Equal(got, raw) {
+			t.Errorf("raw bytes changed: %q %v", got, err)
+		}
+		if _, err := tx.Case("KL-2026-0099"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("missing case: %v", err)
+		}
+		return nil
+	})
+}
+
+func TestEventChain(t *testing.T) {
+	s, _ := openTemp(t)
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	s.Update(func(tx *Tx) error {
+		for i, kind := range []string{"received", "ack-queued", "mail-sent"} {
+			if err := tx.AppendEvent("KL-2026-0001", &Event{At: at.Add(time.Duration(i) * time.Second), Kind: kind, Actor: "x"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return nil
+	})
+	s.View(func(tx *Tx) error {
+		evs, err := tx.Events("KL-2026-0001")
+		if err != nil || len(evs) != 3 {
+			t.Fatalf("events: %v %v", evs, err)
+		}
+		if evs[0].Prev != "" || evs[1].Prev != evs[0].Hash || evs[2].Prev != evs[1].Hash {
+			t.Error("events are not chained")
+		}
+		for _, e := range evs {
+			if EventHash(e) != e.Hash {
+				t.Errorf("event %d: stored hash does not match its content", e.Seq)
+			}
+		}
+		// A changed detail no longer matches its hash.
+		e := *evs[1]
+		e.Detail = "edited"
+		if EventHash(&e) == e.Hash {
+			t.Error("editing an event does not change its hash")
+		}
+		return nil
+	})
+}
+
+func TestOutboxAndAcks(t *testing.T) {
+	s, _ := openTemp(t)
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	s.Update(func(tx *Tx) error {
+		item := &OutboxItem{CaseID: "KL-2026-0001", Mail: Mail{MessageID: "<ack@x>"}}
+		if err := tx.Enqueue(item); err != nil {
+			t.Fatal(err)
+		}
+		if tx.CaseByMessageID("<ack@x>") != "KL-2026-0001" {
+			t.Error("queued mail's Message-ID does not thread into its case")
+		}
+		sent := &OutboxItem{Mail: Mail{MessageID: "<b@x>"}, State: OutboxSent}
+		tx.Enqueue(sent)
+		p, _ := tx.Pending()
+		if len(p) != 1 || p[0].ID != item.ID {
+			t.Errorf("pending = %v", p)
+		}
+		for i := 0; i < 3; i++ {
+			tx.RecordAck("k@example.nl", now.Add(time.Duration(i)*time.Hour), now.Add(-24*time.Hour))
+		}
+		if n, _ := tx.AcksSince("k@example.nl", now.Add(90*time.Minute)); n != 1 {
+			t.Errorf("acks since: %d, want 1", n)
+		}
+		// Old entries are dropped when a new one is recorded.
+		tx.RecordAck("k@example.nl", now.Add(30*time.Hour), now.Add(6*time.Hour+30*time.Minute))
+		if n, _ := tx.AcksSince("k@example.nl", time.Time{}); n != 1 {
+			t.Errorf("after pruning: %d acks, want 1", n)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,379 @@
+package workflow
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/templates"
+)
+
+// Event kinds on a case's audit trail.
+const (
+	EvReceived        = "received"
+	EvFollowUp        = "follow-up"
+	EvDirectorMessage = "director-response"
+	EvOtherMessage    = "message"
+	EvAckQueued       = "ack-queued"
+	EvAckSuppressed   = "ack-suppressed"
+	EvMailSent        = "mail-sent"
+	EvMailFailed      = "mail-failed"
+	EvMailRetry       = "mail-retry"
+	EvMalformed       = "malformed"
+	EvStateChanged    = "state-changed"
+)
+
+// Source says where a message was found.
+type Source struct {
+	Director string // address of the mailbox owner
+	Folder   string
+	Kind     FolderKind
+}
+
+// Key is the checkpoint key of the folder.
+func (s Source) Key() string { return s.Director + "/" + s.Folder }
+
+// Engine applies the rules to incoming mail.
+type Engine struct {
+	store *storage.Store
+	clock Clock
+	cfg   Config
+	log   *slog.Logger
+	// Wake is signalled (without blocking) when mail is queued in the outbox.
+	Wake chan struct{}
+}
+
+// NewEngine makes an engine and records the first start, which bounds what
+// old mail is acted on.
+func NewEngine(store *storage.Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
+	if cfg.MaxAcksPerDay == 0 {
+		cfg.MaxAcksPerDay = 3
+	}
+	if len(cfg.Keywords) == 0 {
+		cfg.Keywords = DefaultKeywords
+	}
+	e := &Engine{store: store, clock: clock, cfg: cfg, log: log, Wake: make(chan struct{}, 1)}
+	err := store.Update(func(tx *storage.Tx) error {
+		if tx.Meta("first_start") != "" {
+			return nil
+		}
+		return tx.SetMeta("first_start", clock.Now().UTC().Format(time.RFC3339Nano))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record first start: %w", err)
+	}
+	return e, nil
+}
+
+// Since is the moment before which mail found in a first scan (or a rescan
+// after a UIDVALIDITY change) is left alone: the first start minus the look-back.
+func (e *Engine) Since() (time.Time, error) {
+	var since time.Time
+	err := e.store.View(func(tx *storage.Tx) error {
+		t, err := time.Parse(time.RFC3339Nano, tx.Meta("first_start"))
+		since = t.Add(-e.cfg.LookBack)
+		return err
+	})
+	return since, err
+}
+
+// Handler returns the mailbox.Handler for one watched folder.
+func (e *Engine) Handler(src Source) mailbox.Handler { return &folderHandler{e: e, src: src} }
+
+type folderHandler struct {
+	e   *Engine
+	src Source
+}
+
+func (h *folderHandler) Checkpoint() (mailbox.Checkpoint, error) {
+	var cp storage.Checkpoint
+	err := h.e.store.View(func(tx *storage.Tx) (err error) {
+		cp, err = tx.Checkpoint(h.src.Key())
+		return err
+	})
+	return mailbox.Checkpoint(cp), err
+}
+
+func (h *folderHandler) Advance(cp mailbox.Checkpoint) error {
+	return h.e.store.Update(func(tx *storage.Tx) error { return tx.SetCheckpoint(h.src.Key(), storage.Checkpoint(cp)) })
+}
+
+func (h *folderHandler) Deliver(f *mailbox.Fetched) error {
+	return h.e.Ingest(h.src, f)
+}
+
+func (e *Engine) wake() {
+	select {
+	case e.Wake <- struct{}{}:
+	default:
+	}
+}
+
+// Ingest handles one fetched message in one transaction: the message, the
+// case, its events, any outgoing mail and the folder's checkpoint are written
+// together or not at all.
+func (e *Engine) Ingest(src Source, f *mailbox.Fetched) error {
+	queued := false
+	err := e.store.Update(func(tx *storage.Tx) error {
+		if err := tx.SetCheckpoint(src.Key(), storage.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID}); err != nil {
+			return fmt.Errorf("advance checkpoint: %w", err)
+		}
+		var err error
+		queued, err = e.ingest(tx, src, f)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("ingest %s uid %d: %w", src.Key(), f.UID, err)
+	}
+	if queued {
+		e.wake()
+	}
+	return nil
+}
+
+func (e *Engine) ingest(tx *storage.Tx, src Source, f *mailbox.Fetched) (queued bool, err error) {
+	m := f.Msg
+	log := e.log.With("folder", src.Key(), "uid", f.UID, "message_id", m.MessageID)
+	if id := tx.CaseByMessageID(m.MessageID); id != "" {
+		// The same mail in a second director's mailbox, a rescan, or the
+		// bot's own mail showing up in a Sent folder.
+		log.Debug("message already known", "case", id)
+		return false, nil
+	}
+	received := f.InternalDate
+	if received.IsZero() {
+		received = e.clock.Now()
+	}
+	msgRec := &storage.Message{
+		MessageID:  m.MessageID,
+		From:       m.From.Addr,
+		FromName:   m.From.Name,
+		Subject:    m.Subject,
+		ReceivedAt: received.UTC(),
+		Source:     fmt.Sprintf("%s uid %d/%d", src.Key(), f.UIDValidity, f.UID),
+		Problems:   m.Problems,
+	}
+	for _, a := range m.Attachments {
+		msgRec.Attachments = append(msgRec.Attachments, a.Filename)
+	}
+
+	if id := e.thread(tx, m); id != "" {
+		return false, e.addToCase(tx, id, src, msgRec, f.Raw, log)
+	}
+	switch {
+	case src.Kind == FolderSent:
+		log.Debug("director mail outside any case")
+		return false, nil
+	case e.cfg.own(m.From.Addr):
+		log.Debug("mail from the firm itself")
+		return false, nil
+	case m.Auto != "":
+		// An automatic mail outside any case never opens one.
+		log.Debug("automatic mail outside any case", "auto", m.Auto)
+		return false, nil
+	case src.Kind == FolderComplaints || e.cfg.recognised(m):
+		return e.openCase(tx, src, m, msgRec, f.Raw, log)
+	case m.Malformed() && strings.TrimSpace(m.Subject+m.Text) == "":
+		// Unreadable: we cannot tell whether it is a complaint, so keep it.
+		log.Warn("unreadable mail quarantined", "problems", m.Problems)
+		return false, tx.Quarantine(&storage.Quarantined{Source: msgRec.Source, ReceivedAt: received.UTC(), Problems: m.Problems}, f.Raw)
+	default:
+		log.Debug("not a complaint")
+		return false, nil
+	}
+}
+
+// thread finds the case a message belongs to: the case token in the subject
+// first, then In-Reply-To and References against every Message-ID the case
+// knows. Never by subject text alone.
+func (e *Engine) thread(tx *storage.Tx, m *mailbox.Message) string {
+	if id := tokenInSubject(m.Subject); id != "" {
+		if _, err := tx.Case(id); err == nil {
+			return id
+		}
+	}
+	for _, ref := range m.InReplyTo {
+		if id := tx.CaseByMessageID(ref); id != "" {
+			return id
+		}
+	}
+	// Newest reference first: the message it most directly answers.
+	for i := len(m.References) - 1; i >= 0; i-- {
+		if id := tx.CaseByMessageID(m.References[i]); id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+func (e *Engine) event(tx *storage.Tx, caseID, kind, actor, msgid, detail string) error {
+	return tx.AppendEvent(caseID, &storage.Event{
+		At: e.clock.Now().UTC(), Kind: kind, Actor: actor, MessageID: msgid, Detail: detail,
+	})
+}
+
+// addToCase records a later message of a case. A follow-up never gets a new acknowledgement.
+func (e *Engine) addToCase(tx *storage.Tx, id string, src Source, rec *storage.Message, raw []byte, log *slog.Logger) error {
+	c, err := tx.Case(id)
+	if err != nil {
+		return err
+	}
+	kind := EvOtherMessage
+	switch {
+	case src.Kind == FolderSent || e.cfg.director(rec.From) != nil:
+		rec.Role, kind = storage.RoleDirector, EvDirectorMessage
+		if c.FirstResponseAt == nil {
+			t := rec.ReceivedAt
+			c.FirstResponseAt = &t
+		}
+	case strings.EqualFold(rec.From, c.Client):
+		rec.Role, kind = storage.RoleClient, EvFollowUp
+	default:
+		rec.Role = storage.RoleOther
+	}
+	if err := tx.AddMessage(id, rec, raw); err != nil {
+		return fmt.Errorf("store message: %w", err)
+	}
+	actor := rec.From
+	if err := e.event(tx, id, kind, actor, rec.MessageID, rec.Source); err != nil {
+		return err
+	}
+	if len(rec.Problems) > 0 {
+		if err := e.event(tx, id, EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; ")); err != nil {
+			return err
+		}
+	}
+	log.Info("message added to case", "case", id, "role", rec.Role)
+	return tx.PutCase(c)
+}
+
+// openCase opens a case for a new complaint and queues its acknowledgement.
+func (e *Engine) openCase(tx *storage.Tx, src Source, m *mailbox.Message, rec *storage.Message, raw []byte, log *slog.Logger) (bool, error) {
+	loc := e.cfg.Location
+	received := rec.ReceivedAt.In(loc)
+	id, err := tx.NextCaseID(received.Year())
+	if err != nil {
+		return false, fmt.Errorf("allocate case number: %w", err)
+	}
+	c := &storage.Case{
+		ID:         id,
+		State:      storage.StateOpen,
+		Client:     m.From.Addr,
+		ClientName: m.From.Name,
+		Director:   src.Director,
+		Subject:    m.Subject,
+		Language:   language(m),
+		ReceivedAt: rec.ReceivedAt,
+		TargetAt:   received.AddDate(0, 0, e.cfg.TargetDays).UTC(),
+	}
+	rec.Role = storage.RoleClient
+	if err := tx.PutCase(c); err != nil {
+		return false, err
+	}
+	if err := tx.AddMessage(id, rec, raw); err != nil {
+		return false, fmt.Errorf("store message: %w", err)
+	}
+	if err := e.event(tx, id, EvReceived, c.Client, rec.MessageID, rec.Source); err != nil {
+		return false, err
+	}
+	if len(rec.Problems) > 0 {
+		if err := e.event(tx, id, EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; ")); err != nil {
+			return false, err
+		}
+	}
+	log = log.With("case", id)
+	log.Info("case opened", "client", c.Client, "director", c.Director)
+
+	reason := e.cfg.suppressAck(m)
+	if reason == "" {
+		now := e.clock.Now()
+		n, err := tx.AcksSince(c.Client, now.Add(-24*time.Hour))
+		if err != nil {
+			return false, err
+		}
+		if n >= e.cfg.MaxAcksPerDay {
+			reason = fmt.Sprintf("sender already acknowledged %d times in 24 hours", n)
+		}
+	}
+	if reason != "" {
+		log.Info("acknowledgement suppressed", "reason", reason)
+		return false, e.event(tx, id, EvAckSuppressed, "klachtbot", rec.MessageID, reason)
+	}
+	item, err := e.ack(c, m)
+	if err != nil {
+		return false, err
+	}
+	if err := tx.Enqueue(item); err != nil {
+		return false, fmt.Errorf("queue acknowledgement: %w", err)
+	}
+	now := e.clock.Now()
+	if err := tx.RecordAck(c.Client, now, now.Add(-24*time.Hour)); err != nil {
+		return false, err
+	}
+	return true, e.event(tx, id, EvAckQueued, "klachtbot", item.Mail.MessageID, "to "+strings.Join(item.Mail.To, ", "))
+}
+
+// ack composes the acknowledgement of a new case: from the director written
+// to, threaded as a reply, marked as an automatic reply.
+func (e *Engine) ack(c *storage.Case, m *mailbox.Message) (*storage.OutboxItem, error) {
+	dir := e.cfg.director(c.Director)
+	if dir == nil {
+		return nil, fmt.Errorf("case %s: director %s is not configured", c.ID, c.Director)
+	}
+	var names []string
+	for _, d := range e.cfg.Directors {
+		names = append(names, d.Name)
+	}
+	data := struct {
+		CaseID, Subject, ClientName, DirectorName string
+		Directors                                 []string
+		Target                                    time.Time
+	}{c.ID, c.Subject, c.ClientName, dir.Name, names, c.TargetAt.In(e.cfg.Location)}
+	subject, text, err := templates.Mail("ack", c.Language, data)
+	if err != nil {
+		return nil, err
+	}
+	to := m.From.Addr
+	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !e.cfg.own(m.ReplyTo[0].Addr) {
+		to = m.ReplyTo[0].Addr
+	}
+	refs := append(append([]string{}, m.References...), m.MessageID)
+	return &storage.OutboxItem{
+		CaseID:  c.ID,
+		Kind:    "ack",
+		Account: dir.Address,
+		Mail: storage.Mail{
+			From:       dir.Address,
+			FromName:   dir.Name + " - Mijn Cijfers Op Orde",
+			To:         []string{to},
+			Subject:    subject,
+			MessageID:  newMessageID(c.ID, "ack", dir.Address),
+			InReplyTo:  m.MessageID,
+			References: refs,
+			Date:       e.clock.Now(),
+			Headers: map[string]string{
+				"Auto-Submitted":           "auto-replied",
+				"X-Auto-Response-Suppress": "All",
+				"X-Klachtbot-Case":         c.ID,
+			},
+			Text: text,
+		},
+		State:       storage.OutboxQueued,
+		NextAttempt: e.clock.Now(),
+	}, nil
+}
+
+// newMessageID makes a unique Message-ID in the sender's domain.
+func newMessageID(caseID, kind, from string) string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	_, domain, _ := strings.Cut(from, "@")
+	return fmt.Sprintf("<%s.%s.%s@%s>", strings.ToLower(caseID), kind, hex.EncodeToString(b[:]), domain)
+}

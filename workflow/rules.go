@@ -1,0 +1,189 @@
+// Package workflow holds klachtbot's rules: what is a complaint, which case a
+// message belongs to, when to acknowledge, and what to send. It reads and
+// writes through storage and knows nothing of IMAP or bbolt details.
+package workflow
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/mcoo/klachtbot/mailbox"
+)
+
+// Clock gives the current time; the domain never reads the system clock itself.
+type Clock interface{ Now() time.Time }
+
+// Director is one of the firm's directors.
+type Director struct {
+	Name    string
+	Address string
+}
+
+// Config holds the procedure's settings.
+type Config struct {
+	Location          *time.Location
+	TargetDays        int
+	FirstResponseDays int
+	WarnDaysBefore    int
+	Directors         []Director
+	BotAddress        string
+	OwnDomains        []string // the firm's domains: never a client, never acknowledged
+	Keywords          []string // recognise a complaint in a director's INBOX
+	MaxAcksPerDay     int      // per sender, in any 24 hours
+	LookBack          time.Duration
+}
+
+// DefaultKeywords recognise complaints in Dutch and English.
+var DefaultKeywords = []string{
+	"klacht", "klachten", "ontevreden", "beklag", "klagen", "teleurgesteld", "onacceptabel",
+	"complaint", "complain", "dissatisfied", "unacceptable", "disappointed",
+}
+
+// FolderKind says what a watched folder means.
+type FolderKind int
+
+const (
+	FolderInbox      FolderKind = iota // a director's INBOX: recognition rules apply
+	FolderSent                         // a director's Sent folder: the director's own mail
+	FolderComplaints                   // everything in it is a complaint
+)
+
+func (k FolderKind) String() string {
+	return [...]string{"inbox", "sent", "complaints"}[k]
+}
+
+// caseToken finds a case number in a subject, e.g. "AW: [KL-2026-0007] ...".
+var caseToken = regexp.MustCompile(`\[(KL-\d{4}-\d{4,})\]`)
+
+func tokenInSubject(subject string) string {
+	if m := caseToken.FindStringSubmatch(subject); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// words splits text into lower-case words.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '-'
+	})
+}
+
+// recognised reports whether a message in a director's INBOX is a complaint:
+// a keyword as a word, or as the start of a compound ("klachtenregeling",
+// "klachtbrief") in the subject or the first part of the body.
+func (c *Config) recognised(m *mailbox.Message) bool {
+	text := m.Subject + "\n" + firstRunes(m.Text, 4000)
+	for _, w := range words(text) {
+		for _, k := range c.Keywords {
+			if strings.HasPrefix(w, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func firstRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+var (
+	englishWords = set("the", "and", "is", "are", "was", "my", "you", "your", "i", "not", "with", "have", "has",
+		"this", "that", "for", "of", "to", "we", "would", "please", "complaint", "regarding", "dear")
+	dutchWords = set("de", "het", "een", "en", "is", "ik", "niet", "met", "van", "mijn", "u", "uw", "wij", "we",
+		"dat", "dit", "voor", "op", "te", "zijn", "heb", "klacht", "graag", "geachte", "beste", "over")
+)
+
+func set(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+// language guesses whether the client wrote English; Dutch is the default.
+func language(m *mailbox.Message) string {
+	en, nl := 0, 0
+	for _, w := range words(m.Subject + "\n" + firstRunes(quoteless(m.Text), 3000)) {
+		if englishWords[w] {
+			en++
+		}
+		if dutchWords[w] {
+			nl++
+		}
+	}
+	if en > nl+1 {
+		return "en"
+	}
+	return "nl"
+}
+
+// quoteless drops quoted lines so a client answering in English under a
+// Dutch quote is read as English.
+func quoteless(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), ">") {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+var noReply = regexp.MustCompile(`^(no-?reply|do-?not-?reply|noreply-.*|bounces?|notifications?)([+.-].*)?$`)
+
+// suppressAck says why an automatic acknowledgement must not go to this
+// sender ("" when it may): RFC 3834 and the practice of the big helpdesks.
+func (c *Config) suppressAck(m *mailbox.Message) string {
+	if m.Auto != "" {
+		return m.Auto
+	}
+	addr := m.From.Addr
+	local, domain, ok := strings.Cut(addr, "@")
+	switch {
+	case !ok || local == "" || domain == "":
+		return "no usable sender address"
+	case noReply.MatchString(local):
+		return "no-reply sender"
+	case c.own(addr):
+		return "sender is the firm's own address"
+	}
+	return ""
+}
+
+// own reports whether an address is the firm's: a director, the bot, or the firm's domain.
+func (c *Config) own(addr string) bool {
+	if addr == "" {
+		return false
+	}
+	if strings.EqualFold(addr, c.BotAddress) || c.director(addr) != nil {
+		return true
+	}
+	_, domain, _ := strings.Cut(addr, "@")
+	for _, d := range c.OwnDomains {
+		if strings.EqualFold(domain, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) director(addr string) *Director {
+	for i := range c.Directors {
+		if strings.EqualFold(c.Directors[i].Address, addr) {
+			return &c.Directors[i]
+		}
+	}
+	return nil
+}
