@@ -265,7 +265,7 @@ func (e *Engine) openCase(tx *storage.Tx, src Source, m *mailbox.Message, rec *s
 		State:      storage.StateOpen,
 		Client:     m.From.Addr,
 		ClientName: m.From.Name,
-		Director:   src.Director,
+		Director:   e.cfg.addressee(m, src.Director),
 		Subject:    m.Subject,
 		Language:   language(m),
 		ReceivedAt: rec.ReceivedAt,

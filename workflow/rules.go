@@ -72,10 +72,11 @@ func words(s string) []string {
 }
 
 // recognised reports whether a message in a director's INBOX is a complaint:
-// a keyword as a word, or as the start of a compound ("klachtenregeling",
-// "klachtbrief") in the subject or the first part of the body.
+// a keyword as a word, or as the start of a compound ("klachtbrief"), in the
+// subject or the sender's own words at the start of the body (quotes are not
+// the sender's words).
 func (c *Config) recognised(m *mailbox.Message) bool {
-	text := m.Subject + "\n" + firstRunes(m.Text, 4000)
+	text := m.Subject + "\n" + firstRunes(quoteless(m.Text), 4000)
 	for _, w := range words(text) {
 		for _, k := range c.Keywords {
 			if strings.HasPrefix(w, k) {
@@ -186,4 +187,18 @@ func (c *Config) director(addr string) *Director {
 		}
 	}
 	return nil
+}
+
+// addressee is the director the client wrote to: the first one in To, then
+// Cc, else the owner of the mailbox it was found in. The same mail reaching
+// both directors is answered by the same one whichever copy is read first.
+func (c *Config) addressee(m *mailbox.Message, owner string) string {
+	for _, list := range [][]mailbox.Address{m.To, m.Cc} {
+		for _, a := range list {
+			if d := c.director(a.Addr); d != nil {
+				return d.Address
+			}
+		}
+	}
+	return owner
 }

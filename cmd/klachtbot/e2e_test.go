@@ -1,0 +1,259 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcoo/klachtbot/templates"
+)
+
+const ackWait = 20 * time.Second
+
+func hasAck(id string) func([]*parsedMail) bool {
+	return func(l []*parsedMail) bool { return len(acksFor(l, id)) > 0 }
+}
+
+func TestE2EComplaintAcknowledged(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		b := startBot(t, st.config(t, t.TempDir(), ""))
+		sent := time.Now()
+		raw, id := compose(`"Jan Jansen" <jan@klant.test>`, "marco@mcoo.nl", "Klacht over mijn aangifte",
+			"Geachte heer,\n\nIk ben zeer ontevreden over de afhandeling van mijn aangifte.\n\nJan")
+		st.send(t, "jan@klant.test", []string{"marco@mcoo.nl"}, raw)
+
+		got := st.waitFor(t, catchall, "INBOX", ackWait, "acknowledgement", hasAck(id))
+		ack := acksFor(got, id)[0]
+		t.Logf("acknowledgement arrived %v after delivery", time.Since(sent).Round(time.Millisecond))
+
+		cases := b.cases()
+		if len(cases) != 1 {
+			t.Fatalf("cases = %+v, want one", cases)
+		}
+		c := cases[0]
+		if !strings.HasPrefix(c.ID, fmt.Sprintf("KL-%d-", c.ReceivedAt.Year())) || c.State != "open" ||
+			c.Client != "jan@klant.test" || c.Director != "marco@mcoo.nl" || c.Subject != "Klacht over mijn aangifte" {
+			t.Errorf("case = %+v", c)
+		}
+		if d := c.TargetAt.Sub(c.ReceivedAt); d < 14*24*time.Hour-time.Hour || d > 14*24*time.Hour+time.Hour {
+			t.Errorf("target %v is not 14 days after received %v", c.TargetAt, c.ReceivedAt)
+		}
+		if c.AcknowledgedAt == nil {
+			t.Error("acknowledged_at not set after the acknowledgement was sent")
+		}
+
+		checks := map[string]string{
+			"From":                     "marco@mcoo.nl",
+			"To":                       "jan@klant.test",
+			"Auto-Submitted":           "auto-replied",
+			"X-Auto-Response-Suppress": "All",
+			"Subject":                  "[" + c.ID + "]",
+			"References":               id,
+		}
+		for h, want := range checks {
+			if v := ack.get(h); !strings.Contains(v, want) {
+				t.Errorf("acknowledgement %s: %q, want it to contain %q", h, v, want)
+			}
+		}
+		ams, _ := time.LoadLocation("Europe/Amsterdam")
+		for _, want := range []string{c.ID, templates.DateNL(c.TargetAt.In(ams)), "Beste Jan Jansen", "akkoord"} {
+			if !strings.Contains(ack.body, want) {
+				t.Errorf("acknowledgement body lacks %q:\n%s", want, ack.body)
+			}
+		}
+
+		d := b.show(c.ID)
+		if len(d.Messages) != 1 || d.Messages[0].MessageID != id || d.Messages[0].Role != "client" {
+			t.Errorf("messages = %+v", d.Messages)
+		}
+		var kinds []string
+		for _, e := range d.Events {
+			kinds = append(kinds, e.Kind)
+		}
+		if want := []string{"received", "ack-queued", "mail-sent"}; !slices.Equal(kinds, want) {
+			t.Errorf("events = %v, want %v", kinds, want)
+		}
+
+		// A follow-up in the thread joins the case and gets no second acknowledgement.
+		reply, replyID := compose("jan@klant.test", "marco@mcoo.nl", "Re: "+ack.get("Subject"),
+			"Aanvulling: het ging om de aangifte over 2025.", "In-Reply-To: "+ack.get("Message-Id"),
+			"References: "+id+" "+ack.get("Message-Id"))
+		st.send(t, "jan@klant.test", []string{"marco@mcoo.nl"}, reply)
+		waitCase(t, b, c.ID, func(d caseDetail) bool { return len(d.Messages) == 2 })
+		d = b.show(c.ID)
+		if d.Messages[1].MessageID != replyID || d.Messages[1].Role != "client" {
+			t.Errorf("follow-up recorded as %+v", d.Messages[1])
+		}
+		time.Sleep(time.Second)
+		if n := len(st.messages(t, catchall, "INBOX")); n != 1 {
+			t.Errorf("client has %d mails after the follow-up, want only the one acknowledgement", n)
+		}
+		if len(b.cases()) != 1 {
+			t.Error("follow-up opened a new case")
+		}
+	})
+}
+
+func waitCase(t *testing.T, b *bot, id string, cond func(caseDetail) bool) {
+	t.Helper()
+	deadline := time.Now().Add(ackWait)
+	for !cond(b.show(id)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("case %s did not reach the expected state: %+v", id, b.show(id))
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+func TestE2EEnglishComplaint(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		startBot(t, st.config(t, t.TempDir(), ""))
+		raw, id := compose("Ann Smith <ann@klant.test>", "hans@mcoo.nl", "Complaint about my tax return",
+			"Dear Hans,\n\nI am not happy with the way my tax return was handled. It was filed too late and I have received a fine.\n\nAnn")
+		st.send(t, "ann@klant.test", []string{"hans@mcoo.nl"}, raw)
+		ack := acksFor(st.waitFor(t, catchall, "INBOX", ackWait, "acknowledgement", hasAck(id)), id)[0]
+		if !strings.Contains(ack.get("From"), "hans@mcoo.nl") {
+			t.Errorf("acknowledgement from %q, want the director written to", ack.get("From"))
+		}
+		for _, want := range []string{"Dear Ann Smith", "We aim to have your complaint resolved by", "Beste Ann Smith"} {
+			if !strings.Contains(ack.body, want) {
+				t.Errorf("English acknowledgement lacks %q:\n%s", want, ack.body)
+			}
+		}
+	})
+}
+
+// TestE2ENoAcknowledgement: automatic mail never gets an automatic answer, and
+// mail that is not a complaint opens no case. A last, real complaint shows the
+// bot had read everything before.
+func TestE2ENoAcknowledgement(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		b := startBot(t, st.config(t, t.TempDir(), ""))
+		type mail struct {
+			name, from, envFrom, subject string
+			headers                      []string
+		}
+		mails := []mail{
+			{"out-of-office", "piet@klant.test", "piet@klant.test", "Automatisch antwoord: klacht", []string{"Auto-Submitted: auto-replied"}},
+			{"exchange out-of-office", "kees@klant.test", "kees@klant.test", "Afwezig: uw klacht", []string{"X-Auto-Response-Suppress: All", "X-MS-Exchange-Inbox-Rules-Loop: kees@klant.test"}},
+			{"bounce", "MAILER-DAEMON@klant.test", "", "Undelivered Mail Returned to Sender (klacht)", nil},
+			{"list", "nieuws@lijst.test", "nieuws@lijst.test", "Nieuwsbrief: klachtenregeling in de praktijk", []string{"List-Id: <nieuws.lijst.test>", "List-Unsubscribe: <mailto:uit@lijst.test>", "Precedence: list"}},
+			{"no-reply", "noreply@bank.test", "noreply@bank.test", "Uw klacht is ontvangen", nil},
+			{"ordinary", "lisa@klant.test", "lisa@klant.test", "Vraag over mijn factuur", nil},
+		}
+		for _, m := range mails {
+			raw, _ := compose(m.from, "marco@mcoo.nl", m.subject, "Dit bericht gaat over een klacht.", m.headers...)
+			if m.name == "ordinary" {
+				raw, _ = compose(m.from, "marco@mcoo.nl", m.subject, "Kunt u mij de factuur van oktober nog eens sturen?")
+			}
+			st.send(t, m.envFrom, []string{"marco@mcoo.nl"}, raw)
+		}
+		raw, id := compose("sanne@klant.test", "marco@mcoo.nl", "Klacht", "Ik heb een klacht over de late aangifte.")
+		st.send(t, "sanne@klant.test", []string{"marco@mcoo.nl"}, raw)
+		got := st.waitFor(t, catchall, "INBOX", ackWait, "acknowledgement of the last complaint", hasAck(id))
+		if len(got) != 1 {
+			for _, g := range got {
+				t.Errorf("unexpected mail to a client: To %s, Subject %s", g.get("To"), g.get("Subject"))
+			}
+		}
+		cases := b.cases()
+		if len(cases) != 2 {
+			t.Errorf("cases = %+v; want the no-reply complaint (stored, not acknowledged) and the last one", cases)
+		}
+		for _, c := range cases {
+			if c.Client == "noreply@bank.test" {
+				d := b.show(c.ID)
+				if e := d.Events[len(d.Events)-1]; e.Kind != "ack-suppressed" || !strings.Contains(e.Detail, "no-reply") {
+					t.Errorf("no-reply case events: %+v", d.Events)
+				}
+			}
+		}
+	})
+}
+
+func TestE2EBothDirectorsOneCase(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		b := startBot(t, st.config(t, t.TempDir(), ""))
+		raw, id := compose("joost@klant.test", "marco@mcoo.nl, hans@mcoo.nl", "Klacht over de jaarrekening",
+			"Ik ben ontevreden over de jaarrekening.")
+		st.send(t, "joost@klant.test", []string{"marco@mcoo.nl", "hans@mcoo.nl"}, raw)
+		st.waitFor(t, catchall, "INBOX", ackWait, "acknowledgement", hasAck(id))
+		// Both mailboxes are read: wait until both watchers have seen their copy.
+		for _, u := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
+			if n := len(st.messages(t, u, "INBOX")); n != 1 {
+				t.Fatalf("%s has %d messages", u, n)
+			}
+		}
+		time.Sleep(2 * time.Second)
+		if got := st.messages(t, catchall, "INBOX"); len(got) != 1 {
+			t.Errorf("client got %d mails, want one acknowledgement", len(got))
+		}
+		if cases := b.cases(); len(cases) != 1 {
+			t.Errorf("cases = %+v, want one", cases)
+		}
+	})
+}
+
+// TestE2EDirectorReplyInSent: a director's answer, saved in Sent by their
+// mail client, is recorded as the first response.
+func TestE2EDirectorReplyInSent(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		b := startBot(t, st.config(t, t.TempDir(), ""))
+		raw, id := compose("eva@klant.test", "hans@mcoo.nl", "Klacht", "Ik heb een klacht over uw medewerker.")
+		st.send(t, "eva@klant.test", []string{"hans@mcoo.nl"}, raw)
+		st.waitFor(t, catchall, "INBOX", ackWait, "acknowledgement", hasAck(id))
+		c := b.cases()[0]
+		answer, answerID := compose("Hans <hans@mcoo.nl>", "eva@klant.test", "Re: Klacht",
+			"Beste Eva, dank voor uw bericht. Ik bel u morgen.", "In-Reply-To: "+id, "References: "+id)
+		st.appendTo(t, "hans@mcoo.nl", "Sent", answer)
+		waitCase(t, b, c.ID, func(d caseDetail) bool { return d.FirstResponseAt != nil })
+		d := b.show(c.ID)
+		last := d.Messages[len(d.Messages)-1]
+		if last.MessageID != answerID || last.Role != "director" {
+			t.Errorf("director reply recorded as %+v", last)
+		}
+	})
+}
+
+// TestE2ECrashDuringBurst: kill -9 while 30 complaints come in; after a
+// restart every one is acknowledged, and none twice.
+func TestE2ECrashDuringBurst(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		b := startBot(t, st.config(t, t.TempDir(), ""))
+		const n = 30
+		ids := make([]string, n)
+		for i := range n {
+			from := fmt.Sprintf("klant%02d@klant.test", i)
+			var raw []byte
+			raw, ids[i] = compose(from, "marco@mcoo.nl", fmt.Sprintf("Klacht nummer %d", i), "Ik wil een klacht indienen.")
+			st.send(t, from, []string{"marco@mcoo.nl"}, raw)
+		}
+		// Crash at a random moment while the burst is being worked through.
+		time.Sleep(time.Duration(rand.IntN(1500)) * time.Millisecond)
+		b.kill()
+		killedAt := len(st.messages(t, catchall, "INBOX"))
+		t.Logf("killed with %d of %d acknowledgements delivered", killedAt, n)
+		b.start()
+		got := st.waitFor(t, catchall, "INBOX", 60*time.Second, "all acknowledgements", func(l []*parsedMail) bool {
+			for _, id := range ids {
+				if len(acksFor(l, id)) == 0 {
+					return false
+				}
+			}
+			return true
+		})
+		time.Sleep(time.Second) // anything doubled would have arrived by now
+		got = st.waitFor(t, catchall, "INBOX", time.Second, "", func([]*parsedMail) bool { return true })
+		for _, id := range ids {
+			if k := len(acksFor(got, id)); k != 1 {
+				t.Errorf("complaint %s acknowledged %d times", id, k)
+			}
+		}
+		if cases := b.cases(); len(cases) != n {
+			t.Errorf("%d cases, want %d", len(cases), n)
+		}
+	})
+}

@@ -1,0 +1,483 @@
+package main
+
+// The end-to-end harness: the built klachtbot binary against a real mail
+// stack, either the embedded one (always) or Dovecot + Postfix on loopback
+// (when .ci/mailstack/up.sh has started them).
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-message/mail"
+
+	"github.com/mcoo/klachtbot/mailbox/embedded"
+)
+
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "klachtbot-bin")
+	if err != nil {
+		panic(err)
+	}
+	binPath = filepath.Join(dir, "klachtbot")
+	args := []string{"build", "-o", binPath}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, ".")...)
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build klachtbot:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const (
+	password = "test"
+	catchall = "catchall@example.nl" // every outside client's mail lands here
+)
+
+// mailStack is one mail system the bot and the test both talk to.
+type mailStack struct {
+	name       string
+	smtpInject string // where the test delivers incoming mail (no auth)
+	imapAddr   string // where the test reads
+	imapTLS    *tls.Config
+	botConfig  string // the [smtp] and per-director [imap] settings for the bot
+}
+
+// stacks runs f against each available mail stack as a subtest.
+func stacks(t *testing.T, f func(t *testing.T, st *mailStack)) {
+	t.Run("embedded", func(t *testing.T) { f(t, embeddedStack(t)) })
+	t.Run("dovecot", func(t *testing.T) {
+		st, why := dovecotStack(t)
+		if st == nil {
+			t.Skip(why)
+		}
+		f(t, st)
+	})
+}
+
+func embeddedStack(t *testing.T) *mailStack {
+	srv, err := embedded.Start(embedded.Options{
+		Users: map[string]string{
+			"marco@mcoo.nl": password, "hans@mcoo.nl": password, "klachten@mcoo.nl": password,
+			catchall: password,
+		},
+		Folders:  []string{"Klachten"},
+		Catchall: catchall,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	host, port, _ := net.SplitHostPort(srv.IMAPAddr)
+	shost, sport, _ := net.SplitHostPort(srv.SMTPAddr)
+	return &mailStack{
+		name: "embedded", smtpInject: srv.SMTPAddr, imapAddr: srv.IMAPAddr,
+		botConfig: fmt.Sprintf(`
+[smtp]
+host = %q
+port = %s
+security = "none"
+[imap]
+host = %q
+port = %s
+security = "none"
+`, shost, sport, host, port),
+	}
+}
+
+// dovecotStack returns the loopback Dovecot/Postfix stack, reset, or why it is not there.
+func dovecotStack(t *testing.T) (*mailStack, string) {
+	dir := os.Getenv("MAILSTACK_DIR")
+	if dir == "" {
+		dir = "/tmp/mailstack"
+	}
+	env, err := os.ReadFile(filepath.Join(dir, "env"))
+	if err != nil {
+		return nil, "Dovecot/Postfix stack not running (no " + dir + "/env): start it with .ci/mailstack/up.sh as root; CI does"
+	}
+	vars := map[string]string{}
+	for _, line := range strings.Split(string(env), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "="); ok {
+			vars[k] = strings.Trim(v, `"`)
+		}
+	}
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:"+vars["MAILSTACK_IMAPS_PORT"], time.Second); err != nil {
+		return nil, "Dovecot not answering on 127.0.0.1:" + vars["MAILSTACK_IMAPS_PORT"] + ": " + err.Error()
+	} else {
+		c.Close()
+	}
+	ca := vars["MAILSTACK_CA_CERT"]
+	pem, err := os.ReadFile(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	reset := exec.Command("bash", filepath.Join("..", "..", ".ci", "mailstack", "reset.sh"))
+	reset.Env = append(os.Environ(), "MAILSTACK_DIR="+dir)
+	if out, err := reset.CombinedOutput(); err != nil {
+		t.Fatalf("reset mail stack: %v\n%s", err, out)
+	}
+	return &mailStack{
+		name:       "dovecot",
+		smtpInject: "127.0.0.1:" + vars["MAILSTACK_SMTP_PORT"],
+		imapAddr:   "127.0.0.1:" + vars["MAILSTACK_IMAPS_PORT"],
+		imapTLS:    &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"},
+		botConfig: fmt.Sprintf(`
+[smtp]
+host = "127.0.0.1"
+port = %s
+security = "starttls"
+ca_file = %q
+username = "marco@mcoo.nl"
+password_env = "KB_TEST_PASSWORD"
+[imap]
+host = "127.0.0.1"
+port = %s
+security = "tls"
+ca_file = %q
+`, vars["MAILSTACK_SUBMISSION_PORT"], ca, vars["MAILSTACK_IMAPS_PORT"], ca),
+	}, ""
+}
+
+// config writes the bot's configuration for this stack into dir.
+func (st *mailStack) config(t *testing.T, dir string, extra string) string {
+	// The stack's [imap] block is repeated under each director.
+	smtpPart, imapPart, _ := strings.Cut(st.botConfig, "[imap]")
+	imapPart = strings.ReplaceAll(imapPart, "\n", "\n  ")
+	director := func(name, addr string) string {
+		return fmt.Sprintf(`
+[[directors]]
+name = %q
+address = %q
+  [directors.imap]%s
+  username = %q
+  password_env = "KB_TEST_PASSWORD"
+  inbox = "INBOX"
+  sent = "Sent"
+`, name, addr, imapPart, addr)
+	}
+	cfg := fmt.Sprintf(`
+timezone = "Europe/Amsterdam"
+database = "klachtbot.db"
+bot_address = "klachten@mcoo.nl"
+log_level = "debug"
+%s
+[imap]
+idle_refresh = "5s"
+poll_interval = "1s"
+command_timeout = "10s"
+[outbox]
+retry_base = "200ms"
+retry_max = "2s"
+%s%s%s`, extra, smtpPart, director("Marco", "marco@mcoo.nl"), director("Hans", "hans@mcoo.nl"))
+	path := filepath.Join(dir, "klachtbot.toml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// send delivers a mail into the stack as an outside MTA would.
+func (st *mailStack) send(t *testing.T, from string, to []string, raw []byte) {
+	t.Helper()
+	if err := plainSMTP(st.smtpInject, from, to, raw); err != nil {
+		t.Fatalf("deliver mail from %s to %v: %v", from, to, err)
+	}
+}
+
+func (st *mailStack) dial(t *testing.T, user string) *imapclient.Client {
+	t.Helper()
+	var c *imapclient.Client
+	var err error
+	if st.imapTLS != nil {
+		c, err = imapclient.DialTLS(st.imapAddr, &imapclient.Options{TLSConfig: st.imapTLS})
+	} else {
+		c, err = imapclient.DialInsecure(st.imapAddr, nil)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Login(user, password).Wait(); err != nil {
+		t.Fatalf("login %s: %v", user, err)
+	}
+	return c
+}
+
+// messages reads every message of a folder.
+func (st *mailStack) messages(t *testing.T, user, folder string) [][]byte {
+	t.Helper()
+	c := st.dial(t, user)
+	defer c.Close()
+	sel, err := c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
+		t.Fatalf("select %s/%s: %v", user, folder, err)
+	}
+	if sel.NumMessages == 0 {
+		return nil
+	}
+	section := &imap.FetchItemBodySection{Peek: true}
+	msgs, err := c.Fetch(imap.SeqSet{imap.SeqRange{Start: 1, Stop: 0}}, &imap.FetchOptions{BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+	if err != nil {
+		t.Fatalf("fetch %s/%s: %v", user, folder, err)
+	}
+	var out [][]byte
+	for _, m := range msgs {
+		out = append(out, m.FindBodySection(section))
+	}
+	return out
+}
+
+// appendTo places a mail in a folder, as a mail client saving to Sent does.
+func (st *mailStack) appendTo(t *testing.T, user, folder string, raw []byte) {
+	t.Helper()
+	c := st.dial(t, user)
+	defer c.Close()
+	cmd := c.Append(folder, int64(len(raw)), nil)
+	cmd.Write(raw)
+	cmd.Close()
+	if _, err := cmd.Wait(); err != nil {
+		t.Fatalf("append to %s/%s: %v", user, folder, err)
+	}
+}
+
+// waitFor polls a folder until cond holds for its messages.
+func (st *mailStack) waitFor(t *testing.T, user, folder string, timeout time.Duration, what string, cond func([]*parsedMail) bool) []*parsedMail {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		var parsed []*parsedMail
+		for _, raw := range st.messages(t, user, folder) {
+			parsed = append(parsed, parseMail(t, raw))
+		}
+		if cond(parsed) {
+			return parsed
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s/%s after %v: %s did not happen (%d messages)", user, folder, timeout, what, len(parsed))
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+type parsedMail struct {
+	raw    []byte
+	header mail.Header
+	body   string
+}
+
+func parseMail(t *testing.T, raw []byte) *parsedMail {
+	r, err := mail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("parse received mail: %v\n%s", err, raw)
+	}
+	p := &parsedMail{raw: raw, header: r.Header}
+	for {
+		part, err := r.NextPart()
+		if err != nil {
+			break
+		}
+		if _, ok := part.Header.(*mail.InlineHeader); ok {
+			b, _ := io.ReadAll(part.Body)
+			p.body += string(b)
+		}
+	}
+	return p
+}
+
+func (p *parsedMail) get(k string) string { return p.header.Get(k) }
+
+// acksFor returns the mails in list that answer the message with this ID.
+func acksFor(list []*parsedMail, msgid string) []*parsedMail {
+	var out []*parsedMail
+	for _, p := range list {
+		if strings.TrimSpace(p.get("In-Reply-To")) == msgid {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// compose writes a plain mail with a fresh Message-ID, which it returns.
+func compose(from, to, subject, body string, headers ...string) ([]byte, string) {
+	var b [8]byte
+	rand.Read(b[:])
+	id := "<" + hex.EncodeToString(b[:]) + "@klant.test>"
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: %s\r\n", from, to, subject,
+		time.Now().Format(time.RFC1123Z), id)
+	for _, h := range headers {
+		sb.WriteString(h + "\r\n")
+	}
+	sb.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+	sb.WriteString(strings.ReplaceAll(body, "\n", "\r\n") + "\r\n")
+	return []byte(sb.String()), id
+}
+
+// bot is a running klachtbot process.
+type bot struct {
+	t      *testing.T
+	config string
+	cmd    *exec.Cmd
+	log    *syncBuffer
+	done   chan error
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startBot(t *testing.T, config string) *bot {
+	t.Helper()
+	b := &bot{t: t, config: config, log: &syncBuffer{}}
+	b.start()
+	t.Cleanup(func() {
+		if b.cmd != nil {
+			b.stop()
+		}
+		if t.Failed() {
+			t.Logf("klachtbot log:\n%s", b.log.String())
+		}
+	})
+	return b
+}
+
+func (b *bot) start() {
+	t := b.t
+	t.Helper()
+	b.cmd = exec.Command(binPath, "run", "--config", b.config)
+	b.cmd.Env = append(os.Environ(), "KB_TEST_PASSWORD="+password)
+	b.cmd.Stderr = b.log
+	b.cmd.Stdout = b.log
+	if err := b.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	b.done = make(chan error, 1)
+	go func(cmd *exec.Cmd, done chan error) { done <- cmd.Wait() }(b.cmd, b.done)
+	// Ready when every watcher has connected and made its first scan.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var st statusView
+		out, err := exec.Command(binPath, "status", "--config", b.config).Output()
+		if err == nil && json.Unmarshal(out, &st) == nil && len(st.Watchers) > 0 {
+			ready := true
+			for _, w := range st.Watchers {
+				ready = ready && w.Connected
+			}
+			if ready {
+				return
+			}
+		}
+		select {
+		case err := <-b.done:
+			t.Fatalf("klachtbot exited: %v\n%s", err, b.log.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("klachtbot not ready after 20s:\n%s", b.log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// stop sends SIGTERM and expects a clean exit within seconds.
+func (b *bot) stop() {
+	b.t.Helper()
+	b.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-b.done:
+		if err != nil {
+			b.t.Errorf("klachtbot exited with %v after SIGTERM", err)
+		}
+	case <-time.After(10 * time.Second):
+		b.cmd.Process.Kill()
+		b.t.Errorf("klachtbot did not stop within 10s of SIGTERM")
+	}
+	b.cmd = nil
+}
+
+// kill stops the process the hard way, as a crash or power loss would.
+func (b *bot) kill() {
+	b.cmd.Process.Signal(syscall.SIGKILL)
+	<-b.done
+	b.cmd = nil
+}
+
+// cli runs a klachtbot command beside the running service and returns stdout.
+func (b *bot) cli(args ...string) []byte {
+	b.t.Helper()
+	cmd := exec.Command(binPath, append([]string{args[0], "--config", b.config}, args[1:]...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		b.t.Fatalf("klachtbot %v: %v\n%s", args, err, stderr.String())
+	}
+	return out
+}
+
+func (b *bot) cases() []caseView {
+	var cases []caseView
+	if err := json.Unmarshal(b.cli("cases", "--json"), &cases); err != nil {
+		b.t.Fatal(err)
+	}
+	return cases
+}
+
+func (b *bot) show(id string) caseDetail {
+	var d caseDetail
+	if err := json.Unmarshal(b.cli("show", "--json", id), &d); err != nil {
+		b.t.Fatal(err)
+	}
+	return d
+}
+
+// logLines returns the log lines containing s.
+func (b *bot) logLines(s string) []string {
+	var out []string
+	sc := bufio.NewScanner(strings.NewReader(b.log.String()))
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), s) {
+			out = append(out, sc.Text())
+		}
+	}
+	return out
+}

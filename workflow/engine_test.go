@@ -1,0 +1,320 @@
+package workflow
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/storage"
+)
+
+var ams = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+// testClock is a settable clock.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func testConfig() Config {
+	return Config{
+		Location: ams, TargetDays: 14, FirstResponseDays: 3, WarnDaysBefore: 4,
+		Directors:  []Director{{"Marco", "marco@mcoo.nl"}, {"Hans", "hans@mcoo.nl"}},
+		BotAddress: "klachten@mcoo.nl", OwnDomains: []string{"mcoo.nl"},
+	}
+}
+
+func newTestEngine(t *testing.T) (*Engine, *storage.Store, *testClock) {
+	t.Helper()
+	store, err := storage.Open(filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	clock := &testClock{t: time.Date(2026, 11, 24, 14, 3, 0, 0, ams)}
+	e, err := NewEngine(store, clock, testConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, store, clock
+}
+
+var inbox = Source{Director: "marco@mcoo.nl", Folder: "INBOX", Kind: FolderInbox}
+
+var uid uint32
+
+// deliver ingests a raw mail as found in a folder.
+func deliver(t *testing.T, e *Engine, src Source, raw string, at time.Time) *mailbox.Message {
+	t.Helper()
+	uid++
+	rawb := []byte(strings.ReplaceAll(raw, "\n", "\r\n"))
+	m := mailbox.Parse(rawb)
+	if err := e.Ingest(src, &mailbox.Fetched{UIDValidity: 7, UID: uid, InternalDate: at, Raw: rawb, Msg: m}); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func mail(from, subject, body string, headers ...string) string {
+	h := ""
+	for _, x := range headers {
+		h += x + "\n"
+	}
+	return fmt.Sprintf("From: %s\nTo: marco@mcoo.nl\nSubject: %s\nMessage-ID: <%d.%s>\n%s\n%s\n", from, subject, time.Now().UnixNano(), "t@klant.test", h, body)
+}
+
+func snapshot(t *testing.T, s *storage.Store) (cases []*storage.Case, pending []*storage.OutboxItem) {
+	t.Helper()
+	s.View(func(tx *storage.Tx) error {
+		cases, _ = tx.Cases()
+		pending, _ = tx.Pending()
+		return nil
+	})
+	return
+}
+
+func TestIngestNewComplaint(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	at := clock.Now().Add(-time.Minute)
+	m := deliver(t, e, inbox, mail("Jan Jansen <Jan@Klant.test>", "Klacht over mijn aangifte", "Ik ben ontevreden."), at)
+
+	cases, pending := snapshot(t, s)
+	if len(cases) != 1 {
+		t.Fatalf("cases: %d", len(cases))
+	}
+	c := cases[0]
+	if c.ID != "KL-2026-0001" || c.State != storage.StateOpen || c.Client != "jan@klant.test" ||
+		c.Director != "marco@mcoo.nl" || !c.ReceivedAt.Equal(at) || c.Language != "nl" {
+		t.Errorf("case = %+v", c)
+	}
+	if want := time.Date(2026, 12, 8, 14, 2, 0, 0, ams); !c.TargetAt.Equal(want) {
+		t.Errorf("target %v, want %v", c.TargetAt.In(ams), want)
+	}
+	if len(pending) != 1 {
+		t.Fatalf("outbox: %d items", len(pending))
+	}
+	ack := pending[0].Mail
+	if ack.From != "marco@mcoo.nl" || ack.To[0] != "jan@klant.test" || ack.InReplyTo != m.MessageID ||
+		ack.References[len(ack.References)-1] != m.MessageID || ack.Headers["Auto-Submitted"] != "auto-replied" ||
+		!strings.Contains(ack.Subject, "[KL-2026-0001]") || !strings.Contains(ack.Text, "8 december 2026") {
+		t.Errorf("acknowledgement = %+v", ack)
+	}
+	s.View(func(tx *storage.Tx) error {
+		if tx.CaseByMessageID(ack.MessageID) != c.ID {
+			t.Error("the acknowledgement's Message-ID does not thread into the case")
+		}
+		cp, _ := tx.Checkpoint(inbox.Key())
+		if cp.LastUID != uid || cp.UIDValidity != 7 {
+			t.Errorf("checkpoint %+v not advanced with the message", cp)
+		}
+		return nil
+	})
+
+	// The same mail in the other director's INBOX is the same case, unacknowledged again.
+	hans := Source{Director: "hans@mcoo.nl", Folder: "INBOX", Kind: FolderInbox}
+	raw := fmt.Sprintf("From: Jan@Klant.test\nTo: hans@mcoo.nl\nSubject: Klacht over mijn aangifte\nMessage-ID: %s\n\nIk ben ontevreden.\n", m.MessageID)
+	deliver(t, e, hans, raw, at)
+	if cases, pending := snapshot(t, s); len(cases) != 1 || len(pending) != 1 {
+		t.Errorf("second copy: %d cases, %d queued mails", len(cases), len(pending))
+	}
+}
+
+func TestIngestThreading(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	m := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	_, pending := snapshot(t, s)
+	ackID := pending[0].Mail.MessageID
+
+	tests := []struct {
+		name, raw string
+		src       Source
+		role      string
+	}{
+		{"token in a fresh mail", mail("jan@klant.test", "AW: [KL-2026-0001] nog iets", "Nog een vraag."), inbox, storage.RoleClient},
+		{"reply to the acknowledgement", mail("jan@klant.test", "Re: iets anders", "Dank.", "In-Reply-To: "+ackID), inbox, storage.RoleClient},
+		{"references only, rewritten by Outlook", mail("jan@klant.test", "RE: x", "Ok.", "References: <unknown@x> "+m.MessageID+" <other@y>"), inbox, storage.RoleClient},
+		{"third party in the thread", mail("expert@adviseur.test", "Re: Klacht", "Mijn advies.", "In-Reply-To: "+m.MessageID), inbox, storage.RoleOther},
+		{"director reply in Sent", mail("marco@mcoo.nl", "Re: Klacht", "Ik bel u.", "In-Reply-To: "+m.MessageID),
+			Source{Director: "marco@mcoo.nl", Folder: "Sent", Kind: FolderSent}, storage.RoleDirector},
+	}
+	for i, tt := range tests {
+		deliver(t, e, tt.src, tt.raw, clock.Now())
+		s.View(func(tx *storage.Tx) error {
+			msgs, _ := tx.Messages("KL-2026-0001")
+			if len(msgs) != i+2 {
+				t.Fatalf("%s: %d messages in the case", tt.name, len(msgs))
+			}
+			if got := msgs[len(msgs)-1].Role; got != tt.role {
+				t.Errorf("%s: role %s, want %s", tt.name, got, tt.role)
+			}
+			return nil
+		})
+	}
+	cases, pending := snapshot(t, s)
+	if len(cases) != 1 || len(pending) != 1 {
+		t.Errorf("follow-ups made %d cases and %d queued mails; want 1 and 1", len(cases), len(pending))
+	}
+	if cases[0].FirstResponseAt == nil {
+		t.Error("director reply did not set first_response_at")
+	}
+
+	// Same subject text without token or references: a new case, never threaded by subject.
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb nog een klacht."), clock.Now())
+	if cases, _ := snapshot(t, s); len(cases) != 2 {
+		t.Errorf("a new mail with the same subject joined the old case")
+	}
+	// A token of a case that does not exist does not thread.
+	deliver(t, e, inbox, mail("x@klant.test", "[KL-2026-0099] klacht", "Ik klaag."), clock.Now())
+	if cases, _ := snapshot(t, s); len(cases) != 3 {
+		t.Errorf("an unknown case token was threaded")
+	}
+}
+
+func TestIngestNotComplaints(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	for _, raw := range []string{
+		mail("lisa@klant.test", "Vraag over factuur", "Kunt u de factuur sturen?"),
+		mail("hans@mcoo.nl", "Klacht van klant X", "Intern overleg."),
+		mail("collega@mcoo.nl", "klacht", "intern"),
+		mail("piet@klant.test", "Automatisch antwoord: klacht", "Afwezig.", "Auto-Submitted: auto-replied"),
+		mail("marco@mcoo.nl", "klacht", "In Sent, not about a case."),
+	} {
+		src := inbox
+		if strings.Contains(raw, "In Sent") {
+			src = Source{Director: "marco@mcoo.nl", Folder: "Sent", Kind: FolderSent}
+		}
+		deliver(t, e, src, raw, clock.Now())
+	}
+	cases, pending := snapshot(t, s)
+	if len(cases) != 0 || len(pending) != 0 {
+		t.Errorf("non-complaints stored: %d cases, %d mails", len(cases), len(pending))
+	}
+	// Least data: nothing of them is kept, but the checkpoint moved on.
+	s.View(func(tx *storage.Tx) error {
+		if tx.CaseByMessageID("<x>") != "" || tx.QuarantineCount() != 0 {
+			t.Error("something of a non-complaint was kept")
+		}
+		if cp, _ := tx.Checkpoint(inbox.Key()); cp.LastUID == 0 {
+			t.Error("checkpoint did not advance past non-complaints")
+		}
+		return nil
+	})
+	// In the complaints folder everything (from outside) is a complaint.
+	deliver(t, e, Source{Director: "marco@mcoo.nl", Folder: "Klachten", Kind: FolderComplaints},
+		mail("lisa@klant.test", "Vraag over factuur", "Kunt u de factuur sturen?"), clock.Now())
+	if cases, _ := snapshot(t, s); len(cases) != 1 {
+		t.Errorf("mail in the complaints folder did not open a case")
+	}
+}
+
+func TestAckRateLimit(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	for i := range 5 {
+		deliver(t, e, inbox, mail("boos@klant.test", fmt.Sprintf("Klacht %d", i), "Weer een klacht."), clock.Now())
+		clock.Add(time.Hour)
+	}
+	cases, pending := snapshot(t, s)
+	if len(cases) != 5 || len(pending) != 3 {
+		t.Fatalf("%d cases, %d acknowledgements; want 5 cases, 3 acknowledgements", len(cases), len(pending))
+	}
+	s.View(func(tx *storage.Tx) error {
+		evs, _ := tx.Events(cases[4].ID)
+		if last := evs[len(evs)-1]; last.Kind != EvAckSuppressed || !strings.Contains(last.Detail, "3 times") {
+			t.Errorf("last event %+v", last)
+		}
+		return nil
+	})
+	// A day after the first, the sender may be acknowledged again.
+	clock.Add(20 * time.Hour)
+	deliver(t, e, inbox, mail("boos@klant.test", "Klacht 6", "Nog een."), clock.Now())
+	if _, pending := snapshot(t, s); len(pending) != 4 {
+		t.Errorf("after 24 hours: %d acknowledgements, want 4", len(pending))
+	}
+}
+
+func TestUnreadableMailQuarantined(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	raw := "From: x@klant.test\nContent-Type: multipart/mixed; boundary=zz\n\n--zz\nContent-Type: text/plain; charset=utf-8\n\n"
+	deliver(t, e, inbox, raw, clock.Now())
+	s.View(func(tx *storage.Tx) error {
+		if n := tx.QuarantineCount(); n != 1 {
+			t.Errorf("quarantined %d, want 1", n)
+		}
+		return nil
+	})
+}
+
+func TestRecognitionAndLanguage(t *testing.T) {
+	cfg := testConfig()
+	cfg.Keywords = DefaultKeywords
+	tests := []struct {
+		subject, body string
+		complaint     bool
+		lang          string
+	}{
+		{"Klacht", "", true, "nl"},
+		{"Vraag", "Ik ben erg ontevreden over de service.", true, "nl"},
+		{"Klachtbrief over de aangifte", "", true, "nl"},
+		{"Formal complaint", "Dear sir, I would like to complain about the service you have provided.", true, "en"},
+		{"Question", "Could you please send me the invoice for the last quarter? Thank you.", false, "en"},
+		{"Factuur", "Wilt u de factuur van oktober sturen?", false, "nl"},
+		{"Re: uw vraag", "I am not happy with this.\n> Wij hebben uw klacht ontvangen en de aangifte is verstuurd", false, "en"},
+	}
+	for _, tt := range tests {
+		m := &mailbox.Message{Subject: tt.subject, Text: tt.body}
+		if got := cfg.recognised(m); got != tt.complaint {
+			t.Errorf("recognised(%q, %q) = %v", tt.subject, tt.body, got)
+		}
+		if got := language(m); got != tt.lang {
+			t.Errorf("language(%q, %q) = %s, want %s", tt.subject, tt.body, got, tt.lang)
+		}
+	}
+}
+
+func TestSuppressAck(t *testing.T) {
+	cfg := testConfig()
+	tests := []struct {
+		from, auto string
+		want       string
+	}{
+		{"jan@klant.test", "", ""},
+		{"noreply@bank.test", "", "no-reply sender"},
+		{"no-reply+x@bank.test", "", "no-reply sender"},
+		{"donotreply@bank.test", "", "no-reply sender"},
+		{"hans@mcoo.nl", "", "sender is the firm's own address"},
+		{"klachten@mcoo.nl", "", "sender is the firm's own address"},
+		{"iemand@MCOO.nl", "", "sender is the firm's own address"},
+		{"jan@klant.test", "auto-submitted: auto-replied", "auto-submitted: auto-replied"},
+		{"", "", "no usable sender address"},
+	}
+	for _, tt := range tests {
+		m := &mailbox.Message{From: mailbox.Address{Addr: strings.ToLower(tt.from)}, Auto: tt.auto}
+		if got := cfg.suppressAck(m); got != tt.want {
+			t.Errorf("suppressAck(%s, %q) = %q, want %q", tt.from, tt.auto, got, tt.want)
+		}
+	}
+}
