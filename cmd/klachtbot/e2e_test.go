@@ -225,17 +225,26 @@ func TestE2ECrashDuringBurst(t *testing.T) {
 		b := startBot(t, st.config(t, t.TempDir(), ""))
 		const n = 30
 		ids := make([]string, n)
+		raws := make([][]byte, n)
 		for i := range n {
-			from := fmt.Sprintf("klant%02d@klant.test", i)
-			var raw []byte
-			raw, ids[i] = compose(from, "marco@mcoo.nl", fmt.Sprintf("Klacht nummer %d", i), "Ik wil een klacht indienen.")
-			st.send(t, from, []string{"marco@mcoo.nl"}, raw)
+			raws[i], ids[i] = compose(fmt.Sprintf("klant%02d@klant.test", i), "marco@mcoo.nl", fmt.Sprintf("Klacht nummer %d", i), "Ik wil een klacht indienen.")
 		}
-		// Crash at a random moment while the burst is being worked through.
-		time.Sleep(time.Duration(rand.IntN(1500)) * time.Millisecond)
+		sent := make(chan struct{})
+		go func() {
+			defer close(sent)
+			for i := range n {
+				st.send(t, fmt.Sprintf("klant%02d@klant.test", i), []string{"marco@mcoo.nl"}, raws[i])
+				time.Sleep(10 * time.Millisecond) // a burst, not one instant
+			}
+		}()
+		// Crash at a random moment in the middle of the work: after the k-th
+		// acknowledgement has arrived, with mail still coming in and going out.
+		k := 1 + rand.IntN(n/2)
+		st.waitFor(t, catchall, "INBOX", ackWait, fmt.Sprintf("%d acknowledgements", k), func(l []*parsedMail) bool { return len(l) >= k })
 		b.kill()
 		killedAt := len(st.messages(t, catchall, "INBOX"))
-		t.Logf("killed with %d of %d acknowledgements delivered", killedAt, n)
+		<-sent
+		t.Logf("killed after acknowledgement %d; %d of %d delivered at the kill", k, killedAt, n)
 		b.start()
 		got := st.waitFor(t, catchall, "INBOX", 60*time.Second, "all acknowledgements", func(l []*parsedMail) bool {
 			for _, id := range ids {

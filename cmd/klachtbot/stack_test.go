@@ -281,7 +281,7 @@ func (st *mailStack) waitFor(t *testing.T, user, folder string, timeout time.Dur
 		if time.Now().After(deadline) {
 			t.Fatalf("%s/%s after %v: %s did not happen (%d messages)", user, folder, timeout, what, len(parsed))
 		}
-		time.Sleep(150 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
