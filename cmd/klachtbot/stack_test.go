@@ -73,6 +73,9 @@ func stacks(t *testing.T, f func(t *testing.T, st *mailStack)) {
 	t.Run("embedded", func(t *testing.T) { f(t, embeddedStack(t)) })
 	t.Run("dovecot", func(t *testing.T) {
 		st, why := dovecotStack(t)
+		if st == nil && os.Getenv("KLACHTBOT_REQUIRE_MAILSTACK") != "" {
+			t.Fatal(why)
+		}
 		if st == nil {
 			t.Skip(why)
 		}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "k.toml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const minimal = `
+[smtp]
+host = "smtp.mcoo.nl"
+username = "marco@mcoo.nl"
+password_env = "KB_PW"
+[[directors]]
+name = "Marco"
+address = "Marco@MCOO.nl"
+  [directors.imap]
+  host = "imap.mcoo.nl"
+  username = "marco@mcoo.nl"
+  password_env = "KB_PW"
+`
+
+func TestConfigDefaults(t *testing.T) {
+	path := writeConfig(t, minimal)
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cfg.Directors[0]
+	if cfg.Timezone != "Europe/Amsterdam" || cfg.loc.String() != "Europe/Amsterdam" ||
+		cfg.Database != filepath.Join(filepath.Dir(path), "klachtbot.db") || cfg.ControlSocket != cfg.Database+".sock" ||
+		cfg.Procedure.TargetDays != 14 || cfg.Procedure.FirstResponseDays != 3 || cfg.Procedure.WarnDaysBefore != 4 ||
+		cfg.Schedule.Digest != "0 8 * * 1-5" || cfg.SMTP.Port != 587 || cfg.SMTP.Security != "starttls" ||
+		d.Address != "marco@mcoo.nl" || d.IMAP.Port != 993 || d.IMAP.Security != "tls" || d.IMAP.Inbox != "INBOX" ||
+		d.IMAP.Sent != "Sent" || len(cfg.OwnDomains) != 1 || cfg.OwnDomains[0] != "mcoo.nl" {
+		t.Errorf("defaults: %+v", cfg)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"unknown key", minimal + "\nfoo = 1\n", "foo: unknown key"},
+		{"password in file", strings.Replace(minimal, `password_env = "KB_PW"`, `password = "geheim"`, 1), "smtp.password: passwords may not be written in the config"},
+		{"plaintext to remote", strings.Replace(minimal, `host = "smtp.mcoo.nl"`, "host = \"smtp.mcoo.nl\"\nsecurity = \"none\"", 1), `smtp.security: security "none" (plaintext) is only allowed to a loopback host`},
+		{"bad security", strings.Replace(minimal, `host = "smtp.mcoo.nl"`, "host = \"smtp.mcoo.nl\"\nsecurity = \"ssl\"", 1), `smtp.security: security "ssl"`},
+		{"bad cron", minimal + "[schedule]\ndigest = \"every morning\"\n", "schedule.digest"},
+		{"bad zone", "timezone = \"Mars/Olympus\"\n" + minimal, "timezone"},
+		{"no directors", "[smtp]\nhost = \"x\"\n", "directors: at least one"},
+		{"no password", strings.Replace(minimal, "  password_env = \"KB_PW\"\n", "", 1), `directors[0].imap: username "marco@mcoo.nl" needs password_env or password_file`},
+		{"bad address", strings.Replace(minimal, `address = "Marco@MCOO.nl"`, `address = "marco"`, 1), "directors[0].address"},
+	}
+	for _, tt := range tests {
+		_, err := loadConfig(writeConfig(t, tt.body))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want it to mention %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestConfigSecrets(t *testing.T) {
+	cfg, err := loadConfig(writeConfig(t, minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KB_PW", "")
+	if _, err := cfg.server("smtp", &cfg.SMTP); err == nil || !strings.Contains(err.Error(), "KB_PW is not set") {
+		t.Errorf("unset env: %v", err)
+	}
+	t.Setenv("KB_PW", "s3cret")
+	if srv, err := cfg.server("smtp", &cfg.SMTP); err != nil || srv.Password != "s3cret" {
+		t.Errorf("env secret: %v", err)
+	}
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("from-file\n"), 0o600)
+	s := cfg.SMTP
+	s.PasswordEnv, s.PasswordFile = "", pw
+	if srv, err := cfg.server("smtp", &s); err != nil || srv.Password != "from-file" {
+		t.Errorf("file secret: %+v %v", srv, err)
+	}
+}
+
+// TestExampleConfig: the shipped example loads, and documents every key.
+func TestExampleConfig(t *testing.T) {
+	t.Setenv("KLACHTBOT_SMTP_PASSWORD", "x")
+	if _, err := loadConfig("../../config.example.toml"); err != nil {
+		t.Fatal(err)
+	}
+	example, _ := os.ReadFile("../../config.example.toml")
+	var walk func(reflect.Type)
+	walk = func(typ reflect.Type) {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			tag := f.Tag.Get("toml")
+			if f.Anonymous {
+				walk(f.Type)
+				continue
+			}
+			if tag == "" {
+				continue
+			}
+			if !strings.Contains(string(example), tag) {
+				t.Errorf("config.example.toml does not document %q", tag)
+			}
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct && ft.Name() != "duration" {
+				walk(ft)
+			}
+		}
+	}
+	walk(reflect.TypeOf(Config{}))
+}
