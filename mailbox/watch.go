@@ -212,8 +212,9 @@ func (w *Watcher) timed(c *imapclient.Client, d time.Duration, f func() error) e
 // idle waits in IDLE for new mail. Every IdleRefresh it ends IDLE and sends
 // NOOP under a timeout: a link that died silently is found that way.
 func (w *Watcher) idle(ctx context.Context, c *imapclient.Client, newMail chan struct{}, timeout time.Duration) error {
-	cmd, err := c.Idle()
-	if err != nil {
+	var cmd *imapclient.IdleCommand
+	// Idle waits for the server's continuation: a dead link would block it for ever.
+	if err := w.timed(c, timeout, func() (err error) { cmd, err = c.Idle(); return err }); err != nil {
 		return fmt.Errorf("idle: %w", err)
 	}
 	w.setStatus(func(s *WatcherStatus) { s.Idle = true })
@@ -294,10 +295,11 @@ func (w *Watcher) scan(c *imapclient.Client, uidValidity uint32, timeout time.Du
 	if err != nil {
 		return fmt.Errorf("list new messages: %w", err)
 	}
-	skipped := cp
+	skipped, nskipped := cp, 0
 	for _, e := range entries {
 		if bounded && e.date.Before(w.Since) {
 			skipped.LastUID = max(skipped.LastUID, uint32(e.uid))
+			nskipped++
 			continue
 		}
 		if skipped != cp {
@@ -321,8 +323,8 @@ func (w *Watcher) scan(c *imapclient.Client, uidValidity uint32, timeout time.Du
 		w.setStatus(func(s *WatcherStatus) { s.LastUID = cp.LastUID })
 	}
 	if skipped != cp || bounded {
-		if skipped.LastUID > 0 {
-			w.Log.Info("skipped mail from before the first start", "folder", w.Folder, "through_uid", skipped.LastUID)
+		if nskipped > 0 {
+			w.Log.Info("left alone mail from before the first start", "folder", w.Folder, "messages", nskipped, "through_uid", skipped.LastUID)
 		}
 		if err := w.Handler.Advance(skipped); err != nil {
 			return fmt.Errorf("skip old messages: %w", err)
