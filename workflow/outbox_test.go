@@ -1,0 +1,180 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/mailbox/embedded"
+	"github.com/mcoo/klachtbot/storage"
+)
+
+func smtpServer(t *testing.T) (*embedded.Server, *mailbox.SMTPSender) {
+	srv, err := embedded.Start(embedded.Options{
+		Users:    map[string]string{"marco@mcoo.nl": "pw", "catchall@klant.test": "pw"},
+		Catchall: "catchall@klant.test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	host, port, _ := net.SplitHostPort(srv.SMTPAddr)
+	var p int
+	fmt.Sscan(port, &p)
+	return srv, &mailbox.SMTPSender{Default: &mailbox.Server{Host: host, Port: p, Security: "none",
+		Username: "marco@mcoo.nl", Password: "pw"}, Timeout: 5 * time.Second}
+}
+
+func newOutbox(s *storage.Store, clock *testClock, sender Sender) *Outbox {
+	return &Outbox{Store: s, Sender: sender, Clock: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		RetryBase: time.Minute, RetryMax: time.Hour, GiveUpAfter: 72 * time.Hour}
+}
+
+func outboxItem(t *testing.T, s *storage.Store) *storage.OutboxItem {
+	t.Helper()
+	var item *storage.OutboxItem
+	s.View(func(tx *storage.Tx) (err error) { item, err = tx.OutboxItem(1); return err })
+	return item
+}
+
+func caseEvents(t *testing.T, s *storage.Store, id string) []string {
+	var kinds []string
+	s.View(func(tx *storage.Tx) error {
+		evs, _ := tx.Events(id)
+		for _, e := range evs {
+			kinds = append(kinds, e.Kind)
+		}
+		return nil
+	})
+	return kinds
+}
+
+func TestOutboxRetriesTemporaryFailure(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	srv, sender := smtpServer(t)
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
+
+	var calls atomic.Int32
+	srv.SetSMTPHook(func(from string, to []string) error {
+		if calls.Add(1) <= 2 {
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+		}
+		return nil
+	})
+	o := newOutbox(s, clock, sender)
+	ctx := context.Background()
+
+	next, err := o.Flush(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := outboxItem(t, s)
+	if item.State != storage.OutboxQueued || item.Attempts != 1 || !strings.Contains(item.LastError, "451") {
+		t.Fatalf("after a 451: %+v", item)
+	}
+	if want := clock.Now().Add(time.Minute); !next.Equal(want) {
+		t.Errorf("next attempt %v, want %v", next, want)
+	}
+	// Not yet due: nothing is sent.
+	o.Flush(ctx)
+	if calls.Load() != 1 {
+		t.Errorf("retried before the backoff ran out")
+	}
+	clock.Add(time.Minute)
+	next, _ = o.Flush(ctx)
+	if want := clock.Now().Add(2 * time.Minute); !next.Equal(want) {
+		t.Errorf("second retry at %v, want doubled backoff %v", next, want)
+	}
+	clock.Add(2 * time.Minute)
+	o.Flush(ctx)
+	item = outboxItem(t, s)
+	if item.State != storage.OutboxSent || item.Attempts != 3 || item.SentAt == nil {
+		t.Fatalf("after recovery: %+v", item)
+	}
+	if env := srv.Envelopes(); len(env) != 1 || env[0].To[0] != "jan@klant.test" || env[0].From != "marco@mcoo.nl" {
+		t.Errorf("envelopes %+v", env)
+	}
+	c := caseOf(t, s)
+	if c.AcknowledgedAt == nil || !c.AcknowledgedAt.Equal(clock.Now()) {
+		t.Errorf("acknowledged_at = %v", c.AcknowledgedAt)
+	}
+	want := "received ack-queued mail-retry mail-retry mail-sent"
+	if got := strings.Join(caseEvents(t, s, c.ID), " "); got != want {
+		t.Errorf("events %s, want %s", got, want)
+	}
+}
+
+func caseOf(t *testing.T, s *storage.Store) *storage.Case {
+	var cs []*storage.Case
+	s.View(func(tx *storage.Tx) (err error) { cs, err = tx.Cases(); return err })
+	return cs[0]
+}
+
+func TestOutboxPermanentFailure(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	srv, sender := smtpServer(t)
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
+	srv.SetSMTPHook(func(string, []string) error {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	})
+	o := newOutbox(s, clock, sender)
+	next, _ := o.Flush(context.Background())
+	item := outboxItem(t, s)
+	if item.State != storage.OutboxFailed || !next.IsZero() || !strings.Contains(item.LastError, "550") {
+		t.Errorf("after a 550: %+v (next %v)", item, next)
+	}
+	if c := caseOf(t, s); c.AcknowledgedAt != nil {
+		t.Error("a failed acknowledgement counts as sent")
+	}
+	if kinds := caseEvents(t, s, caseOf(t, s).ID); kinds[len(kinds)-1] != EvMailFailed {
+		t.Errorf("events %v", kinds)
+	}
+}
+
+func TestOutboxServerDownIsTemporary(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	srv, sender := smtpServer(t)
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
+	srv.Close() // connection refused
+	o := newOutbox(s, clock, sender)
+	o.Flush(context.Background())
+	if item := outboxItem(t, s); item.State != storage.OutboxQueued || item.Attempts != 1 {
+		t.Errorf("with the server down: %+v", item)
+	}
+	// Long enough down, it is given up and recorded.
+	clock.Add(73 * time.Hour)
+	o.Flush(context.Background())
+	if item := outboxItem(t, s); item.State != storage.OutboxFailed {
+		t.Errorf("after 73 hours: %+v", item)
+	}
+}
+
+// An attempt interrupted by a crash is made again on restart, once.
+func TestOutboxInterruptedAttempt(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	srv, sender := smtpServer(t)
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
+	s.Update(func(tx *storage.Tx) error {
+		item, _ := tx.OutboxItem(1)
+		item.State, item.Attempts = storage.OutboxSending, 1
+		return tx.PutOutbox(item)
+	})
+	o := newOutbox(s, clock, sender)
+	o.Flush(context.Background())
+	o.Flush(context.Background())
+	if item := outboxItem(t, s); item.State != storage.OutboxSent || item.Attempts != 2 {
+		t.Errorf("interrupted item: %+v", item)
+	}
+	if n := len(srv.Envelopes()); n != 1 {
+		t.Errorf("sent %d times", n)
+	}
+}
