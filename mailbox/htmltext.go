@@ -14,6 +14,10 @@ import (
 func HTMLToText(s string) string {
 	lower := asciiLower(s) // for case-insensitive searches at the same offsets
 	w := textWriter{lineEmpty: true}
+	// Where "</name" was last found, or -1 when it does not occur after the
+	// last search start; without it every <head> of "<head><head>..." would
+	// search to the end again.
+	closeAt := make(map[string]int)
 	for i := 0; i < len(s); {
 		if s[i] != '<' {
 			j := strings.IndexByte(s[i:], '<')
@@ -46,10 +50,16 @@ func HTMLToText(s string) string {
 			name, closing, end := readTag(s, lower, i)
 			i = end
 			if !closing && rawElements[name] {
-				k := strings.Index(lower[i:], "</"+name)
+				k, ok := closeAt[name]
+				if !ok || (k >= 0 && k < i) {
+					if k = strings.Index(lower[i:], "</"+name); k >= 0 {
+						k += i
+					}
+					closeAt[name] = k
+				}
 				switch {
 				case k >= 0:
-					_, _, i = readTag(s, lower, i+k)
+					_, _, i = readTag(s, lower, k)
 				case name != "head":
 					i = len(s) // an unclosed script or style runs to the end, as in browsers
 				}
@@ -172,9 +182,13 @@ func (w *textWriter) text(t string) {
 	}
 }
 
+// maxQuote caps the quote prefix so that hostile nesting cannot make the
+// output quadratic.
+const maxQuote = 10
+
 func (w *textWriter) startLine() {
 	if w.quote > 0 {
-		w.b.WriteString(strings.Repeat(">", w.quote) + " ")
+		w.b.WriteString(strings.Repeat(">", min(w.quote, maxQuote)) + " ")
 	}
 	if w.bullet {
 		w.b.WriteString("- ")

@@ -300,38 +300,47 @@ var (
 // lenientAddresses reads each comma- or semicolon-separated part on its own
 // (Outlook users type "a@x.nl; b@y.nl", others leave commas in names
 // unquoted) and takes the bracketed or bare address from parts that still
-// do not parse.
+// do not parse. A part without an address is taken to be the start of the
+// next part's name: "Jansen, Piet <p@x.nl>".
 func lenientAddresses(raw string) []Address {
 	var out []Address
+	var pending []string
 	for _, part := range splitUnquoted(raw) {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
-		if a, err := addrParser.Parse(part); err == nil {
-			out = append(out, Address{Name: fixString(a.Name), Addr: strings.ToLower(fixString(a.Address))})
+		a := lenientAddress(part)
+		if a.Addr == "" {
+			pending = append(pending, part)
 			continue
 		}
-		var a Address
-		if m := angleAddr.FindStringSubmatchIndex(part); m != nil {
-			a.Addr = part[m[2]:m[3]]
-			a.Name = strings.Trim(strings.TrimSpace(part[:m[0]]), `"' `)
-			if dec, err := wordDecoder.DecodeHeader(a.Name); err == nil {
-				a.Name = dec
-			}
-		} else {
-			for _, f := range strings.Fields(part) {
-				if strings.Contains(f, "@") {
-					a.Addr = strings.Trim(f, `<>"'(),;`)
-					break
-				}
-			}
+		if len(pending) > 0 && a.Name != "" {
+			a.Name = strings.Join(append(pending, a.Name), ", ")
 		}
-		if a.Addr != "" {
-			out = append(out, Address{Name: fixString(a.Name), Addr: strings.ToLower(fixString(a.Addr))})
-		}
+		pending = nil
+		out = append(out, Address{Name: fixString(a.Name), Addr: strings.ToLower(fixString(a.Addr))})
 	}
 	return out
+}
+
+func lenientAddress(part string) Address {
+	if a, err := addrParser.Parse(part); err == nil {
+		return Address{Name: a.Name, Addr: a.Address}
+	}
+	if m := angleAddr.FindStringSubmatchIndex(part); m != nil {
+		name := strings.Trim(strings.TrimSpace(part[:m[0]]), `"' `)
+		if dec, err := wordDecoder.DecodeHeader(name); err == nil {
+			name = dec
+		}
+		return Address{Name: name, Addr: part[m[2]:m[3]]}
+	}
+	for _, f := range strings.Fields(part) {
+		if strings.Contains(f, "@") {
+			return Address{Addr: strings.Trim(f, `<>"'(),;`)}
+		}
+	}
+	return Address{}
 }
 
 // splitUnquoted splits an address list at commas and semicolons outside

@@ -48,7 +48,7 @@ func testConfig() Config {
 	}
 }
 
-func newTestEngine(t *testing.T) (*Engine, *storage.Store, *testClock) {
+func newTestEngine(t testing.TB) (*Engine, *storage.Store, *testClock) {
 	t.Helper()
 	store, err := storage.Open(filepath.Join(t.TempDir(), "k.db"))
 	if err != nil {

@@ -83,7 +83,7 @@ func stacks(t *testing.T, f func(t *testing.T, st *mailStack)) {
 	})
 }
 
-func embeddedStack(t *testing.T) *mailStack {
+func embeddedStack(t testing.TB) *mailStack {
 	srv, err := embedded.Start(embedded.Options{
 		Users: map[string]string{
 			"marco@mcoo.nl": password, "hans@mcoo.nl": password, "klachten@mcoo.nl": password,
@@ -114,7 +114,7 @@ security = "none"
 }
 
 // dovecotStack returns the loopback Dovecot/Postfix stack, reset, or why it is not there.
-func dovecotStack(t *testing.T) (*mailStack, string) {
+func dovecotStack(t testing.TB) (*mailStack, string) {
 	dir := os.Getenv("MAILSTACK_DIR")
 	if dir == "" {
 		dir = "/tmp/mailstack"
@@ -169,7 +169,7 @@ ca_file = %q
 }
 
 // config writes the bot's configuration for this stack into dir.
-func (st *mailStack) config(t *testing.T, dir string, extra string) string {
+func (st *mailStack) config(t testing.TB, dir string, extra string) string {
 	// The stack's [imap] block is repeated under each director.
 	smtpPart, imapPart, _ := strings.Cut(st.botConfig, "[imap]")
 	imapPart = strings.ReplaceAll(imapPart, "\n", "\n  ")
@@ -189,7 +189,6 @@ address = %q
 timezone = "Europe/Amsterdam"
 database = "klachtbot.db"
 bot_address = "klachten@mcoo.nl"
-log_level = "debug"
 %s
 [imap]
 idle_refresh = "5s"
@@ -199,6 +198,9 @@ command_timeout = "10s"
 retry_base = "200ms"
 retry_max = "2s"
 %s%s%s`, extra, smtpPart, director("Marco", "marco@mcoo.nl"), director("Hans", "hans@mcoo.nl"))
+	if !strings.Contains(extra, "log_level") {
+		cfg = "log_level = \"debug\"\n" + cfg
+	}
 	path := filepath.Join(dir, "klachtbot.toml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -207,14 +209,14 @@ retry_max = "2s"
 }
 
 // send delivers a mail into the stack as an outside MTA would.
-func (st *mailStack) send(t *testing.T, from string, to []string, raw []byte) {
+func (st *mailStack) send(t testing.TB, from string, to []string, raw []byte) {
 	t.Helper()
 	if err := plainSMTP(st.smtpInject, from, to, raw); err != nil {
 		t.Fatalf("deliver mail from %s to %v: %v", from, to, err)
 	}
 }
 
-func (st *mailStack) dial(t *testing.T, user string) *imapclient.Client {
+func (st *mailStack) dial(t testing.TB, user string) *imapclient.Client {
 	t.Helper()
 	var c *imapclient.Client
 	var err error
@@ -233,7 +235,7 @@ func (st *mailStack) dial(t *testing.T, user string) *imapclient.Client {
 }
 
 // messages reads every message of a folder.
-func (st *mailStack) messages(t *testing.T, user, folder string) [][]byte {
+func (st *mailStack) messages(t testing.TB, user, folder string) [][]byte {
 	t.Helper()
 	c := st.dial(t, user)
 	defer c.Close()
@@ -257,7 +259,7 @@ func (st *mailStack) messages(t *testing.T, user, folder string) [][]byte {
 }
 
 // appendTo places a mail in a folder, as a mail client saving to Sent does.
-func (st *mailStack) appendTo(t *testing.T, user, folder string, raw []byte) {
+func (st *mailStack) appendTo(t testing.TB, user, folder string, raw []byte) {
 	t.Helper()
 	c := st.dial(t, user)
 	defer c.Close()
@@ -344,7 +346,7 @@ func compose(from, to, subject, body string, headers ...string) ([]byte, string)
 
 // bot is a running klachtbot process.
 type bot struct {
-	t      *testing.T
+	t      testing.TB
 	config string
 	cmd    *exec.Cmd
 	log    *syncBuffer
@@ -368,7 +370,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func startBot(t *testing.T, config string) *bot {
+func startBot(t testing.TB, config string) *bot {
 	t.Helper()
 	b := &bot{t: t, config: config, log: &syncBuffer{}}
 	b.start()

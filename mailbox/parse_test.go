@@ -1,0 +1,491 @@
+package mailbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden is the part of a Message that the golden files pin down.
+type golden struct {
+	MessageID   string       `json:"message_id"`
+	Substituted bool         `json:"substituted"`
+	InReplyTo   []string     `json:"in_reply_to"`
+	References  []string     `json:"references"`
+	From        Address      `json:"from"`
+	ReplyTo     []Address    `json:"reply_to"`
+	To          []Address    `json:"to"`
+	Cc          []Address    `json:"cc"`
+	Subject     string       `json:"subject"`
+	Date        string       `json:"date"`
+	Text        string       `json:"text"`
+	HTML        bool         `json:"html"`
+	Attachments []Attachment `json:"attachments"`
+	Auto        string       `json:"auto"`
+	Problems    []string     `json:"problems"`
+}
+
+func goldenJSON(t testing.TB, m *Message) []byte {
+	t.Helper()
+	g := golden{
+		MessageID:   m.MessageID,
+		Substituted: m.MessageIDSubstituted,
+		InReplyTo:   m.InReplyTo,
+		References:  m.References,
+		From:        m.From,
+		ReplyTo:     m.ReplyTo,
+		To:          m.To,
+		Cc:          m.Cc,
+		Subject:     m.Subject,
+		Text:        m.Text,
+		HTML:        m.HTML,
+		Attachments: m.Attachments,
+		Auto:        m.Auto,
+		Problems:    m.Problems,
+	}
+	if !m.Date.IsZero() {
+		g.Date = m.Date.Format(time.RFC3339)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep <message-ids> readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(g); err != nil {
+		t.Fatalf("encoding golden: %v", err)
+	}
+	return buf.Bytes()
+}
+
+func fixtures(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures in testdata: %v", err)
+	}
+	return files
+}
+
+func TestParseGolden(t *testing.T) {
+	for _, file := range fixtures(t) {
+		name := strings.TrimSuffix(filepath.Base(file), ".eml")
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := goldenJSON(t, Parse(raw))
+			goldenFile := strings.TrimSuffix(file, ".eml") + ".golden"
+			if *update {
+				if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(goldenFile)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Parse(%s) differs from %s\ngot:\n%s\nwant:\n%s", file, goldenFile, got, want)
+			}
+		})
+	}
+}
+
+// The same mail delivered to two mailboxes differs only in what the
+// receiving servers add; both copies must get the same substitute id.
+func TestSubstituteIDStable(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "no-message-id.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(raw), "Received: by vps41872")
+	if !ok {
+		t.Fatal("fixture changed: no originating Received header")
+	}
+	rest = "Received: by vps41872" + rest
+	copyFor := func(mailbox, id string) []byte {
+		return []byte("Return-Path: <info@kapsalon-anouk.nl>\r\n" +
+			"Delivered-To: " + mailbox + "\r\n" +
+			"Received: from mx.mcoo.nl\r\n\tby imap.mcoo.nl with LMTP\r\n\tid " + id + "\r\n\tfor <" + mailbox + ">; Sun, 10 Mar 2024 21:14:41 +0100\r\n" +
+			"X-Original-To: " + mailbox + "\r\n" +
+			rest)
+	}
+	marco := Parse(copyFor("marco@mcoo.nl", "uE5nLx1T7WXNewAA4Jd3zw"))
+	hans := Parse(copyFor("hans@mcoo.nl", "k2Hc9Bq0aTqkPQAA4Jd3zw"))
+	original := Parse(raw)
+	for _, m := range []*Message{marco, hans, original} {
+		if !m.MessageIDSubstituted {
+			t.Fatalf("MessageIDSubstituted = false for %s", m.MessageID)
+		}
+	}
+	if marco.MessageID != hans.MessageID || marco.MessageID != original.MessageID {
+		t.Errorf("copies got different ids: %s, %s, %s", marco.MessageID, hans.MessageID, original.MessageID)
+	}
+
+	// Stored with LF instead of CRLF by another server: still the same mail.
+	lf := Parse(bytes.ReplaceAll(copyFor("hans@mcoo.nl", "x"), []byte("\r\n"), []byte("\n")))
+	if lf.MessageID != marco.MessageID {
+		t.Errorf("LF copy got %s, want %s", lf.MessageID, marco.MessageID)
+	}
+
+	otherBody := Parse(bytes.Replace(raw, []byte("ruim 4.000 euro"), []byte("ruim 5.000 euro"), 1))
+	if otherBody.MessageID == marco.MessageID {
+		t.Errorf("different body got the same id %s", otherBody.MessageID)
+	}
+	otherSubject := Parse(bytes.Replace(raw, []byte("Subject: Klacht"), []byte("Subject: Tweede klacht"), 1))
+	if otherSubject.MessageID == marco.MessageID {
+		t.Errorf("different subject got the same id %s", otherSubject.MessageID)
+	}
+}
+
+func TestParseEdgeCases(t *testing.T) {
+	tests := []struct {
+		name  string
+		raw   string
+		check func(t *testing.T, m *Message)
+	}{
+		{
+			name: "empty input",
+			raw:  "",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, "header: empty", "message-id: missing", "from: missing")
+				if !m.MessageIDSubstituted || !strings.HasSuffix(m.MessageID, "@klachtbot.invalid>") {
+					t.Errorf("MessageID = %q, substituted %v", m.MessageID, m.MessageIDSubstituted)
+				}
+			},
+		},
+		{
+			name: "stray header line is skipped, mbox From line ignored",
+			raw: "From someone@example.nl Mon Mar  4 10:00:00 2024\n" +
+				"From: a@example.nl\nthis is not a header\nSubject: Hallo\nMessage-ID: <1@example.nl>\n\nTekst\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, `header: skipped malformed line "this is not a header"`)
+				if m.Subject != "Hallo" || m.Text != "Tekst" || m.From.Addr != "a@example.nl" {
+					t.Errorf("got subject %q, text %q, from %q", m.Subject, m.Text, m.From.Addr)
+				}
+			},
+		},
+		{
+			name: "body without blank line",
+			raw:  "From: a@example.nl\nMessage-ID: <1@example.nl>\nBeste Hans,\nDit is de tekst.\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, "header: missing blank line before body")
+				if m.Text != "Beste Hans,\nDit is de tekst." {
+					t.Errorf("Text = %q", m.Text)
+				}
+			},
+		},
+		{
+			name: "unknown charset keeps the text",
+			raw:  "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Type: text/plain; charset=x-mac-klingon\n\nGeachte heer\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, `charset: unknown "x-mac-klingon"`)
+				if m.Text != "Geachte heer" {
+					t.Errorf("Text = %q", m.Text)
+				}
+			},
+		},
+		{
+			name: "undeclared 8-bit text is read as windows-1252",
+			raw:  "From: a@example.nl\nMessage-ID: <1@example.nl>\nSubject: Caf\xe9\n\nPrijs \x80 12, \x93goed\x94\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, "text/plain: invalid UTF-8 after decoding, read as windows-1252")
+				if m.Text != "Prijs € 12, “goed”" || m.Subject != "Café" {
+					t.Errorf("Text = %q, Subject = %q", m.Text, m.Subject)
+				}
+			},
+		},
+		{
+			name: "unknown transfer encoding in one part does not lose the others",
+			raw: "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Type: multipart/mixed; boundary=b\n\n" +
+				"--b\nContent-Type: text/plain\n\nDe tekst\n" +
+				"--b\nContent-Type: application/octet-stream; name=oud.uue\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 oud\n`\nend\n" +
+				"--b\nContent-Type: image/png; name=a.png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--b--\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, `content-transfer-encoding: unknown "x-uuencode"`)
+				if m.Text != "De tekst" || len(m.Attachments) != 2 || m.Attachments[1].Size != 8 {
+					t.Errorf("Text = %q, Attachments = %+v", m.Text, m.Attachments)
+				}
+			},
+		},
+		{
+			name: "multipart without boundary parameter",
+			raw: "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Type: multipart/alternative\n\n" +
+				"--Apple-Mail-1\nContent-Type: text/plain\n\nHallo\n--Apple-Mail-1--\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, "multipart: missing boundary in multipart/alternative")
+				if m.Text != "Hallo" {
+					t.Errorf("Text = %q", m.Text)
+				}
+			},
+		},
+		{
+			name: "multipart whose boundary never appears is kept as text",
+			raw:  "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Type: multipart/mixed; boundary=zzz\n\nGewoon tekst.\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, `multipart: boundary "zzz" not found`)
+				if m.Text != "Gewoon tekst." {
+					t.Errorf("Text = %q", m.Text)
+				}
+			},
+		},
+		{
+			name: "malformed Content-Type and Content-Disposition parameters",
+			raw: "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Type: multipart/mixed; boundary=b\n\n" +
+				"--b\nContent-Type: text/plain; charset=iso-8859-1; charset=iso-8859-1\n\nBe\xebdigd\n" +
+				"--b\nContent-Type: application/pdf; name=Factuur mei.pdf\nContent-Disposition: attachment; filename=Factuur mei.pdf\n\n%PDF\n" +
+				"--b\nContent-Type: application/vnd.ms-excel\nContent-Disposition: attachment; filename*=iso-8859-1''Overzicht%20%E9%E9n.xls; size=x y\n\nxls\n" +
+				"--b--\n",
+			check: func(t *testing.T, m *Message) {
+				if m.Text != "Beëdigd" {
+					t.Errorf("Text = %q", m.Text)
+				}
+				want := []Attachment{
+					{Filename: "Factuur mei.pdf", ContentType: "application/pdf", Size: 4},
+					{Filename: "Overzicht één.xls", ContentType: "application/vnd.ms-excel", Size: 3},
+				}
+				if !equalAttachments(m.Attachments, want) {
+					t.Errorf("Attachments = %+v, want %+v", m.Attachments, want)
+				}
+			},
+		},
+		{
+			name: "RFC 2047 file name, Windows path, text attachment size before charset conversion",
+			raw: "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Type: multipart/mixed; boundary=b\n\n" +
+				"--b\nContent-Type: text/plain\n\nZie bijlage\n" +
+				"--b\nContent-Type: image/jpeg; name=\"=?utf-8?Q?foto=E2=80=99s.jpg?=\"\nContent-Disposition: inline; filename=\"=?utf-8?Q?foto=E2=80=99s.jpg?=\"\n\nJPEG\n" +
+				"--b\nContent-Type: text/plain; charset=iso-8859-1; name=\"C:\\\\Users\\\\piet\\\\notities.txt\"\nContent-Disposition: attachment; filename=\"C:\\\\Users\\\\piet\\\\notities.txt\"\n\n\xe9\xe9n\n" +
+				"--b--\n",
+			check: func(t *testing.T, m *Message) {
+				want := []Attachment{
+					{Filename: "foto’s.jpg", ContentType: "image/jpeg", Size: 4},
+					{Filename: "notities.txt", ContentType: "text/plain", Size: 3},
+				}
+				if m.Text != "Zie bijlage" || !equalAttachments(m.Attachments, want) {
+					t.Errorf("Text = %q, Attachments = %+v, want %+v", m.Text, m.Attachments, want)
+				}
+			},
+		},
+		{
+			name: "nested message/rfc822 is an attachment, not body text",
+			raw: "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Type: multipart/mixed; boundary=b\n\n" +
+				"--b\nContent-Type: text/plain\n\nDoorgestuurd:\n" +
+				"--b\nContent-Type: message/rfc822\n\nFrom: c@example.nl\nSubject: Oud\n\nOude tekst\n" +
+				"--b--\n",
+			check: func(t *testing.T, m *Message) {
+				if m.Text != "Doorgestuurd:" || len(m.Attachments) != 1 || m.Attachments[0].ContentType != "message/rfc822" {
+					t.Errorf("Text = %q, Attachments = %+v", m.Text, m.Attachments)
+				}
+			},
+		},
+		{
+			name: "empty text/plain alternative falls back to HTML",
+			raw: "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Type: multipart/alternative; boundary=b\n\n" +
+				"--b\nContent-Type: text/plain; charset=utf-8\n\n\n--b\nContent-Type: text/html; charset=utf-8\n\n<p>Alleen&nbsp;HTML</p>\n--b--\n",
+			check: func(t *testing.T, m *Message) {
+				if m.Text != "Alleen HTML" || !m.HTML {
+					t.Errorf("Text = %q, HTML = %v", m.Text, m.HTML)
+				}
+			},
+		},
+		{
+			name: "HTML without charset parameter uses its meta tag",
+			raw:  "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Type: text/html\n\n<meta charset=\"iso-8859-1\"><p>Ge\xefnd</p>\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m)
+				if m.Text != "Geïnd" || !m.HTML {
+					t.Errorf("Text = %q, HTML = %v", m.Text, m.HTML)
+				}
+			},
+		},
+		{
+			name: "broken quoted-printable keeps what was decoded",
+			raw:  "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Transfer-Encoding: quoted-printable\n\nGoed=\nzo\x01rest\n",
+			check: func(t *testing.T, m *Message) {
+				if m.Text != "Goedzo" || !m.Malformed() {
+					t.Errorf("Text = %q, Problems = %q", m.Text, m.Problems)
+				}
+			},
+		},
+		{
+			name: "address lists: semicolons, unquoted commas, undisclosed recipients",
+			raw: "From: Jansen, Piet <P.Jansen@Example.NL>\nTo: hans@mcoo.nl; Marco <Marco@MCOO.nl>\nCc: undisclosed-recipients:;\n" +
+				"Message-ID: <1@example.nl>\n\nx\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m,
+					`from: malformed address list "Jansen, Piet <P.Jansen@Example.NL>"`,
+					`to: malformed address list "hans@mcoo.nl; Marco <Marco@MCOO.nl>"`)
+				if m.From != (Address{Name: "Jansen, Piet", Addr: "p.jansen@example.nl"}) {
+					t.Errorf("From = %+v", m.From)
+				}
+				if len(m.To) != 2 || m.To[0].Addr != "hans@mcoo.nl" || m.To[1] != (Address{Name: "Marco", Addr: "marco@mcoo.nl"}) {
+					t.Errorf("To = %+v", m.To)
+				}
+				if len(m.Cc) != 0 {
+					t.Errorf("Cc = %+v", m.Cc)
+				}
+			},
+		},
+		{
+			name: "message ids",
+			raw: "From: a@example.nl\nMessage-ID:   <abc@example.nl> (comment)\nIn-Reply-To: <x@y> <x@y>\n" +
+				"References: <a b@c>, <d@e>,f@g\n\nx\n",
+			check: func(t *testing.T, m *Message) {
+				if m.MessageID != "<abc@example.nl>" || m.MessageIDSubstituted {
+					t.Errorf("MessageID = %q", m.MessageID)
+				}
+				if strings.Join(m.InReplyTo, " ") != "<x@y>" {
+					t.Errorf("InReplyTo = %q", m.InReplyTo)
+				}
+				if strings.Join(m.References, " ") != "<ab@c> <d@e>" {
+					t.Errorf("References = %q", m.References)
+				}
+			},
+		},
+		{
+			name: "unusable message id is substituted",
+			raw:  "From: a@example.nl\nMessage-ID: <>\n\nx\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, `message-id: malformed "<>"`)
+				if !m.MessageIDSubstituted {
+					t.Errorf("MessageID = %q not substituted", m.MessageID)
+				}
+			},
+		},
+		{
+			name: "unparsable date",
+			raw:  "From: a@example.nl\nMessage-ID: <1@example.nl>\nDate: gisteren om vier uur\n\nx\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, `date: unparsable "gisteren om vier uur"`)
+				if !m.Date.IsZero() {
+					t.Errorf("Date = %v", m.Date)
+				}
+			},
+		},
+		{
+			name: "deep nesting stops",
+			raw: func() string {
+				s := "From: a@example.nl\nMessage-ID: <1@example.nl>\n"
+				for i := range 40 {
+					s += fmt.Sprintf("Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n", i, i)
+				}
+				return s + "\nDiep\n"
+			}(),
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m, "multipart: nested deeper than 16 levels, inner parts skipped", "multipart: missing closing boundary")
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.check(t, Parse([]byte(tt.raw)))
+		})
+	}
+}
+
+// wantProblems checks that m has exactly the given problems, in any order.
+func wantProblems(t *testing.T, m *Message, want ...string) {
+	t.Helper()
+	got := make(map[string]bool)
+	for _, p := range m.Problems {
+		got[p] = true
+	}
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("missing problem %q; got %q", w, m.Problems)
+		}
+		delete(got, w)
+	}
+	for p := range got {
+		t.Errorf("unexpected problem %q", p)
+	}
+}
+
+func equalAttachments(a, b []Attachment) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestAutoReason(t *testing.T) {
+	tests := []struct {
+		header    string
+		from      string
+		mediaType string
+		want      string
+	}{
+		{"", "klant@example.nl", "text/plain", ""},
+		{"Auto-Submitted: no", "klant@example.nl", "text/plain", ""},
+		{"Auto-Submitted: auto-replied", "klant@example.nl", "text/plain", "auto-submitted: auto-replied"},
+		{"auto-submitted: Auto-Generated (failure)", "klant@example.nl", "text/plain", "auto-submitted: auto-generated"},
+		{"X-Autoreply: yes", "klant@example.nl", "text/plain", "x-autoreply"},
+		{"X-Autorespond: vacation", "klant@example.nl", "text/plain", "x-autorespond"},
+		{"Precedence: Bulk", "klant@example.nl", "text/plain", "precedence: bulk"},
+		{"Precedence: junk", "klant@example.nl", "text/plain", "precedence: junk"},
+		{"Precedence: list", "klant@example.nl", "text/plain", "precedence: list"},
+		{"Precedence: auto_reply", "klant@example.nl", "text/plain", "precedence: auto_reply"},
+		{"Precedence: first-class", "klant@example.nl", "text/plain", ""},
+		{"X-Auto-Response-Suppress: OOF, AutoReply", "klant@example.nl", "text/plain", "x-auto-response-suppress"},
+		{"x-ms-exchange-inbox-rules-loop: klant@example.nl", "klant@example.nl", "text/plain", "x-ms-exchange-inbox-rules-loop"},
+		{"", "klant@example.nl", "multipart/report", "bounce: multipart/report"},
+		{"Return-Path: <>", "klant@example.nl", "text/plain", "bounce: return-path <>"},
+		{"Return-Path: < >", "klant@example.nl", "text/plain", "bounce: return-path <>"},
+		{"Return-Path: <klant@example.nl>", "klant@example.nl", "text/plain", ""},
+		{"", "mailer-daemon@mx.example.nl", "text/plain", "bounce: mailer-daemon"},
+		{"", "postmaster@example.nl", "text/plain", "bounce: postmaster"},
+		{"List-Id: <nieuws.example.nl>", "klant@example.nl", "text/plain", "list: List-Id"},
+		{"List-Unsubscribe: <mailto:x@example.nl>", "klant@example.nl", "text/plain", "list: List-Unsubscribe"},
+		{"Auto-Submitted: auto-replied\r\nReturn-Path: <>", "mailer-daemon@example.nl", "multipart/report", "bounce: multipart/report"},
+	}
+	for _, tt := range tests {
+		var h mail.Header
+		if tt.header != "" {
+			for _, line := range strings.Split(tt.header, "\r\n") {
+				k, v, _ := strings.Cut(line, ":")
+				h.Add(k, strings.TrimSpace(v))
+			}
+		}
+		got := autoReason(h, Address{Addr: tt.from}, tt.mediaType)
+		if got != tt.want {
+			t.Errorf("autoReason(%q, %q, %q) = %q, want %q", tt.header, tt.from, tt.mediaType, got, tt.want)
+		}
+	}
+}
+
+func TestUnflow(t *testing.T) {
+	tests := []struct {
+		in    string
+		delsp bool
+		want  string
+	}{
+		{"Een lange \nzin.\nNieuwe regel", false, "Een lange zin.\nNieuwe regel"},
+		{"Woord-\nafbreking", false, "Woord-\nafbreking"},
+		{"Aaneen \ngeschreven", true, "Aaneengeschreven"},
+		{"> geciteerd \n> verder\n>> dieper \n>> nog", false, "> geciteerd verder\n>> dieper nog"},
+		{"> zacht \nniet geciteerd", false, "> zacht\nniet geciteerd"},
+		{" >gestuffed", false, ">gestuffed"},
+		{"-- \nHandtekening", false, "-- \nHandtekening"},
+	}
+	for _, tt := range tests {
+		if got := unflow(tt.in, tt.delsp); got != tt.want {
+			t.Errorf("unflow(%q, %v) = %q, want %q", tt.in, tt.delsp, got, tt.want)
+		}
+	}
+}
