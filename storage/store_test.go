@@ -3,6 +3,8 @@ package storage
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"strings"
 	"os"
 	"path/filepath"
 	"testing"
@@ -166,4 +168,52 @@ func TestOutboxAndAcks(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func TestVerifyChain(t *testing.T) {
+	s, _ := openTemp(t)
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	s.Update(func(tx *Tx) error {
+		for i := range 4 {
+			tx.AppendEvent("KL-2026-0001", &Event{At: at, Kind: "k", Actor: "a", Detail: fmt.Sprint(i)})
+		}
+		return nil
+	})
+	s.View(func(tx *Tx) error {
+		n, broken, err := tx.VerifyChain("KL-2026-0001")
+		if err != nil || broken != nil || n != 4 {
+			t.Errorf("clean chain: %d %v %v", n, broken, err)
+		}
+		return nil
+	})
+	tests := []struct {
+		name   string
+		tamper func(tx *Tx, evs []*Event)
+		seq    uint64
+		reason string
+	}{
+		{"edited detail", func(tx *Tx, evs []*Event) { evs[1].Detail = "anders"; tx.TamperEvent("KL-2026-0001", evs[1]) }, 2, "edited"},
+		{"edited and re-hashed", func(tx *Tx, evs []*Event) {
+			evs[1].Detail = "anders"
+			evs[1].Hash = EventHash(evs[1])
+			tx.TamperEvent("KL-2026-0001", evs[1])
+		}, 3, "does not link"},
+		{"deleted", func(tx *Tx, evs []*Event) {
+			eb, _ := tx.sub(bEvents, "KL-2026-0001")
+			eb.Delete(u64(3))
+		}, 4, "sequence gap"},
+	}
+	for _, tt := range tests {
+		// Each case tampers in a transaction that is rolled back afterwards.
+		errRollback := errors.New("rollback")
+		s.Update(func(tx *Tx) error {
+			evs, _ := tx.Events("KL-2026-0001")
+			tt.tamper(tx, evs)
+			_, broken, _ := tx.VerifyChain("KL-2026-0001")
+			if broken == nil || broken.Seq != tt.seq || !strings.Contains(broken.Reason, tt.reason) {
+				t.Errorf("%s: broken = %v, want event %d %q", tt.name, broken, tt.seq, tt.reason)
+			}
+			return errRollback
+		})
+	}
 }

@@ -121,6 +121,16 @@ func (s *service) controlHandler() http.Handler {
 		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = showCase(tx, r.PathValue("id")); return err })
 		reply(w, v, err)
 	})
+	mux.HandleFunc("GET /cases/{id}/dossier", func(w http.ResponseWriter, r *http.Request) {
+		var v *dossier
+		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = dossierOf(tx, r.PathValue("id")); return err })
+		reply(w, v, err)
+	})
+	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) {
+		var v *verifyReport
+		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = verifyAll(tx); return err })
+		reply(w, v, err)
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		v := statusView{Started: s.started}
 		for _, wt := range s.watchers {

@@ -28,6 +28,10 @@ Usage:
   klachtbot show   --config FILE [--json] KL-YYYY-NNNN
                                             one case with its messages and events
   klachtbot status --config FILE            the running service's watchers and outbox
+  klachtbot verify --config FILE [--json]   check every case's hash-chained audit trail
+  klachtbot export --config FILE KL-YYYY-NNNN DIR
+                                            write the case file: original .eml messages,
+                                            attachments, and the timeline (HTML, JSON)
   klachtbot demo                            the whole flow on embedded mail servers
 `
 
@@ -95,6 +99,22 @@ func run(args []string, out io.Writer) error {
 			return printJSON(out, d)
 		}
 		return printCase(out, cfg, d)
+	case "verify":
+		rep, err := query(cfg, "/verify", verifyAll)
+		if err != nil {
+			return err
+		}
+		return printVerify(out, rep, *asJSON)
+	case "export":
+		if fs.NArg() != 2 {
+			return errors.New("export: give a case number and a directory, e.g. export KL-2026-0007 ./dossier")
+		}
+		id := strings.ToUpper(fs.Arg(0))
+		d, err := query(cfg, "/cases/"+id+"/dossier", func(tx *storage.Tx) (*dossier, error) { return dossierOf(tx, id) })
+		if err != nil {
+			return err
+		}
+		return writeDossier(d, fs.Arg(1), cfg.loc, out)
 	case "status":
 		var st statusView
 		if err := controlGet(cfg.ControlSocket, "/healthz", &st); err != nil {
