@@ -266,6 +266,9 @@ func (t *Tx) AddMessage(caseID string, m *Message, raw []byte) error {
 	if err := rb.Put(u64(seq), raw); err != nil {
 		return err
 	}
+	if m.Unverified {
+		return nil
+	}
 	return t.IndexMessageID(m.MessageID, caseID)
 }
 

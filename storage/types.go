@@ -31,6 +31,28 @@ type Case struct {
 	AcknowledgedAt  *time.Time `json:"acknowledged_at"`
 	FirstResponseAt *time.Time `json:"first_response_at"`
 	ClosedAt        *time.Time `json:"closed_at"`
+
+	Resolution   string     `json:"resolution,omitempty"` // #afgehandeld
+	NotComplaint bool       `json:"not_complaint,omitempty"`
+	Category     string     `json:"category,omitempty"`
+	Measures     []string   `json:"measures,omitempty"` // against recurrence
+	Consent      *Consent   `json:"consent,omitempty"`
+	External     []External `json:"external,omitempty"` // documents shared with experts
+}
+
+// Consent is the client's answer to sharing documents with external experts.
+type Consent struct {
+	Given    bool      `json:"given"`
+	At       time.Time `json:"at"`
+	By       string    `json:"by"`                 // the client, or the director who recorded it
+	Evidence string    `json:"evidence,omitempty"` // Message-ID of the mail it was given in
+}
+
+// External records documents shared with an external body.
+type External struct {
+	Party string    `json:"party"`
+	At    time.Time `json:"at"`
+	By    string    `json:"by"`
 }
 
 // Message is the record of one mail that belongs to a case. The raw bytes
@@ -46,6 +68,10 @@ type Message struct {
 	Source      string    `json:"source,omitempty"` // mailbox, folder and UID it was found at
 	Attachments []string  `json:"attachments,omitempty"`
 	Problems    []string  `json:"problems,omitempty"` // non-empty: flagged malformed
+	// Unverified: it claims a director's address without proof. Kept as
+	// evidence, but it does not claim its Message-ID, so the director's real
+	// copy (in Sent) is still processed.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // Event is one entry of a case's append-only, hash-chained audit trail.

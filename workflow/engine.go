@@ -26,6 +26,11 @@ const (
 	EvMailRetry       = "mail-retry"
 	EvMalformed       = "malformed"
 	EvStateChanged    = "state-changed"
+	EvCommand         = "command"
+	EvCommandRejected = "command-rejected" // not understood: nothing changed
+	EvCommandRefused  = "command-refused"  // no authority, or not allowed
+	EvConsent         = "consent"
+	EvNoticeQueued    = "notice-queued"
 )
 
 // Source says where a message was found.
@@ -163,7 +168,7 @@ func (e *Engine) ingest(tx *storage.Tx, src Source, f *mailbox.Fetched) (queued 
 	}
 
 	if id := e.thread(tx, m); id != "" {
-		return false, e.addToCase(tx, id, src, msgRec, f.Raw, log)
+		return e.addToCase(tx, id, src, m, msgRec, f.Raw, log)
 	}
 	switch {
 	case src.Kind == FolderSent:
@@ -218,38 +223,132 @@ func (e *Engine) event(tx *storage.Tx, caseID, kind, actor, msgid, detail string
 }
 
 // addToCase records a later message of a case. A follow-up never gets a new acknowledgement.
-func (e *Engine) addToCase(tx *storage.Tx, id string, src Source, rec *storage.Message, raw []byte, log *slog.Logger) error {
+func (e *Engine) addToCase(tx *storage.Tx, id string, src Source, m *mailbox.Message, rec *storage.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
 	c, err := tx.Case(id)
 	if err != nil {
-		return err
+		return false, err
 	}
-	kind := EvOtherMessage
-	switch {
-	case src.Kind == FolderSent || e.cfg.director(rec.From) != nil:
-		rec.Role, kind = storage.RoleDirector, EvDirectorMessage
+	log = log.With("case", id)
+	if src.Kind == FolderSent || e.cfg.director(m.From.Addr) != nil {
+		queued, err = e.directorMail(tx, c, src, m, rec, raw, log)
+	} else {
+		queued, err = e.clientMail(tx, c, m, rec, raw, log)
+	}
+	if err != nil {
+		return false, err
+	}
+	if len(rec.Problems) > 0 {
+		if err := e.event(tx, id, EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; ")); err != nil {
+			return false, err
+		}
+	}
+	return queued, tx.PutCase(c)
+}
+
+// directorMail handles a mail that is, or claims to be, a director's.
+func (e *Engine) directorMail(tx *storage.Tx, c *storage.Case, src Source, m *mailbox.Message, rec *storage.Message, raw []byte, log *slog.Logger) (bool, error) {
+	who, why := e.cfg.authority(src, m)
+	if who == "" {
+		cmds, bad := parseCommands(m.Text)
+		if len(cmds)+len(bad) == 0 {
+			// The director's own copy in Sent is what counts; this one is not proof.
+			log.Debug("unverified mail in a director's name; waiting for the Sent copy", "why", why)
+			return false, nil
+		}
+		rec.Role, rec.Unverified = storage.RoleOther, true
+		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+			return false, fmt.Errorf("store message: %w", err)
+		}
+		log.Warn("commands refused: no authority", "from", m.From.Addr, "why", why)
+		return false, e.event(tx, c.ID, EvCommandRefused, m.From.Addr, rec.MessageID, why+"; nothing changed")
+	}
+	rec.Role = storage.RoleDirector
+	if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+		return false, fmt.Errorf("store message: %w", err)
+	}
+	if e.cfg.addressedOutside(m) {
+		if err := e.event(tx, c.ID, EvDirectorMessage, who, rec.MessageID, rec.Source); err != nil {
+			return false, err
+		}
 		if c.FirstResponseAt == nil {
 			t := rec.ReceivedAt
 			c.FirstResponseAt = &t
 		}
-	case strings.EqualFold(rec.From, c.Client):
-		rec.Role, kind = storage.RoleClient, EvFollowUp
-	default:
-		rec.Role = storage.RoleOther
-	}
-	if err := tx.AddMessage(id, rec, raw); err != nil {
-		return fmt.Errorf("store message: %w", err)
-	}
-	actor := rec.From
-	if err := e.event(tx, id, kind, actor, rec.MessageID, rec.Source); err != nil {
-		return err
-	}
-	if len(rec.Problems) > 0 {
-		if err := e.event(tx, id, EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; ")); err != nil {
-			return err
+		if c.State == storage.StateWaiting {
+			c.State = storage.StateOpen
+			if err := e.stateChanged(tx, c, storage.StateWaiting, who, rec.MessageID); err != nil {
+				return false, err
+			}
 		}
+	} else if err := e.event(tx, c.ID, EvOtherMessage, who, rec.MessageID, "director's note: "+rec.Source); err != nil {
+		return false, err
 	}
-	log.Info("message added to case", "case", id, "role", rec.Role)
-	return tx.PutCase(c)
+	log.Info("director mail recorded", "director", who)
+	if tokenInSubject(m.Subject) != c.ID || !addressedTo(m, e.cfg.BotAddress, who) {
+		return false, nil
+	}
+	return e.applyCommands(tx, c, who, m)
+}
+
+// clientMail records a mail from the client or a third party in the thread.
+func (e *Engine) clientMail(tx *storage.Tx, c *storage.Case, m *mailbox.Message, rec *storage.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
+	if !strings.EqualFold(rec.From, c.Client) {
+		rec.Role = storage.RoleOther
+		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+			return false, fmt.Errorf("store message: %w", err)
+		}
+		log.Info("message added to case", "role", rec.Role)
+		return false, e.event(tx, c.ID, EvOtherMessage, rec.From, rec.MessageID, rec.Source)
+	}
+	rec.Role = storage.RoleClient
+	if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+		return false, fmt.Errorf("store message: %w", err)
+	}
+	if err := e.event(tx, c.ID, EvFollowUp, rec.From, rec.MessageID, rec.Source); err != nil {
+		return false, err
+	}
+	log.Info("client follow-up added to case")
+	if given, ok := clientConsent(m.Text); ok {
+		c.Consent = &storage.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: rec.MessageID}
+		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[given]
+		if err := e.event(tx, c.ID, EvConsent, c.Client, rec.MessageID, "consent "+map[bool]string{true: "given", false: "refused"}[given]+" by the client's reply"); err != nil {
+			return false, err
+		}
+		err := e.notify(tx, c, []string{c.Director}, "Toestemming "+answer, []string{
+			"De cliënt heeft per mail toestemming " + answer + " om stukken met een externe deskundige te delen.",
+			"Bewijs: bericht " + rec.MessageID + ".",
+			"Klopt dit niet, leg het dan vast met #toestemming ja of #toestemming nee.",
+		})
+		if err != nil {
+			return false, err
+		}
+		queued = true
+	}
+	switch c.State {
+	case storage.StateClosed:
+		if c.NotComplaint {
+			return queued, nil
+		}
+		c.State, c.ClosedAt = storage.StateOpen, nil
+		if err := e.event(tx, c.ID, EvStateChanged, c.Client, rec.MessageID, "closed -> open: the client wrote again"); err != nil {
+			return false, err
+		}
+		return true, e.notify(tx, c, e.directorAddresses(), "Klacht heropend", []string{
+			"De cliënt heeft gereageerd op een afgehandelde klacht. De klacht staat weer open.",
+		})
+	case storage.StateWaiting:
+		c.State = storage.StateOpen
+		return queued, e.event(tx, c.ID, EvStateChanged, c.Client, rec.MessageID, "waiting -> open: the client answered")
+	}
+	return queued, nil
+}
+
+func (e *Engine) directorAddresses() []string {
+	var to []string
+	for _, d := range e.cfg.Directors {
+		to = append(to, d.Address)
+	}
+	return to
 }
 
 // openCase opens a case for a new complaint and queues its acknowledgement.

@@ -79,12 +79,17 @@ func deliver(t *testing.T, e *Engine, src Source, raw string, at time.Time) *mai
 	return m
 }
 
+// mail writes a mail to marco@, unless a "To:" header is given.
 func mail(from, subject, body string, headers ...string) string {
-	h := ""
+	h, to := "", "To: marco@mcoo.nl\n"
 	for _, x := range headers {
-		h += x + "\n"
+		if strings.HasPrefix(x, "To:") {
+			to = x + "\n"
+		} else {
+			h += x + "\n"
+		}
 	}
-	return fmt.Sprintf("From: %s\nTo: marco@mcoo.nl\nSubject: %s\nMessage-ID: <%d.%s>\n%s\n%s\n", from, subject, time.Now().UnixNano(), "t@klant.test", h, body)
+	return fmt.Sprintf("From: %s\n%sSubject: %s\nMessage-ID: <%d.%s>\n%s\n%s\n", from, to, subject, time.Now().UnixNano(), "t@klant.test", h, body)
 }
 
 func snapshot(t *testing.T, s *storage.Store) (cases []*storage.Case, pending []*storage.OutboxItem) {
@@ -158,7 +163,7 @@ func TestIngestThreading(t *testing.T) {
 		{"reply to the acknowledgement", mail("jan@klant.test", "Re: iets anders", "Dank.", "In-Reply-To: "+ackID), inbox, storage.RoleClient},
 		{"references only, rewritten by Outlook", mail("jan@klant.test", "RE: x", "Ok.", "References: <unknown@x> "+m.MessageID+" <other@y>"), inbox, storage.RoleClient},
 		{"third party in the thread", mail("expert@adviseur.test", "Re: Klacht", "Mijn advies.", "In-Reply-To: "+m.MessageID), inbox, storage.RoleOther},
-		{"director reply in Sent", mail("marco@mcoo.nl", "Re: Klacht", "Ik bel u.", "In-Reply-To: "+m.MessageID),
+		{"director reply in Sent", mail("marco@mcoo.nl", "Re: Klacht", "Ik bel u.", "To: jan@klant.test", "In-Reply-To: "+m.MessageID),
 			Source{Director: "marco@mcoo.nl", Folder: "Sent", Kind: FolderSent}, storage.RoleDirector},
 	}
 	for i, tt := range tests {

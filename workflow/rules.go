@@ -32,6 +32,7 @@ type Config struct {
 	OwnDomains        []string // the firm's domains: never a client, never acknowledged
 	Keywords          []string // recognise a complaint in a director's INBOX
 	MaxAcksPerDay     int      // per sender, in any 24 hours
+	AuthServID        string   // the trusted server's Authentication-Results authserv-id
 	LookBack          time.Duration
 }
 
@@ -76,7 +77,7 @@ func words(s string) []string {
 // subject or the sender's own words at the start of the body (quotes are not
 // the sender's words).
 func (c *Config) recognised(m *mailbox.Message) bool {
-	text := m.Subject + "\n" + firstRunes(quoteless(m.Text), 4000)
+	text := m.Subject + "\n" + firstRunes(ownWords(m.Text), 4000)
 	for _, w := range words(text) {
 		for _, k := range c.Keywords {
 			if strings.HasPrefix(w, k) {
@@ -115,7 +116,7 @@ func set(ws ...string) map[string]bool {
 // language guesses whether the client wrote English; Dutch is the default.
 func language(m *mailbox.Message) string {
 	en, nl := 0, 0
-	for _, w := range words(m.Subject + "\n" + firstRunes(quoteless(m.Text), 3000)) {
+	for _, w := range words(m.Subject + "\n" + firstRunes(ownWords(m.Text), 3000)) {
 		if englishWords[w] {
 			en++
 		}
@@ -127,19 +128,6 @@ func language(m *mailbox.Message) string {
 		return "en"
 	}
 	return "nl"
-}
-
-// quoteless drops quoted lines so a client answering in English under a
-// Dutch quote is read as English.
-func quoteless(s string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		if !strings.HasPrefix(strings.TrimSpace(line), ">") {
-			b.WriteString(line)
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
 }
 
 var noReply = regexp.MustCompile(`^(no-?reply|do-?not-?reply|noreply-.*|bounces?|notifications?)([+.-].*)?$`)

@@ -27,6 +27,7 @@ type Config struct {
 	LogLevel      string   `toml:"log_level"`
 	LogFormat     string   `toml:"log_format"`
 	OwnDomains    []string `toml:"own_domains"`
+	AuthServID    string   `toml:"authserv_id"`
 
 	Procedure struct {
 		TargetDays        int      `toml:"target_days"`
@@ -293,6 +294,7 @@ func (c *Config) workflowConfig() workflow.Config {
 		Keywords:          c.Recognition.Keywords,
 		MaxAcksPerDay:     c.Procedure.MaxAcksPerDay,
 		LookBack:          c.Procedure.LookBack.Duration,
+		AuthServID:        c.AuthServID,
 	}
 	for _, d := range c.Directors {
 		wc.Directors = append(wc.Directors, workflow.Director{Name: d.Name, Address: d.Address})

@@ -1,0 +1,309 @@
+package workflow
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/emersion/go-msgauth/authres"
+
+	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/templates"
+)
+
+// Directors run the procedure by mail: lines starting with "#" in a mail to
+// the bot address or to themselves, with the case token in the subject.
+
+type command struct {
+	name, arg, line string
+}
+
+// commandHelp is what a director is told when a command is not understood.
+var commandHelp = []string{
+	"#afgehandeld <oplossing>    klacht afgehandeld, met de oplossing",
+	"#heropend                   klacht opnieuw in behandeling",
+	"#wacht-op-klant             wachten op informatie van de cliënt",
+	"#toestemming ja|nee         toestemming van de cliënt voor extern advies",
+	"#extern <instantie>         stukken gedeeld met een externe deskundige",
+	"#categorie <naam>           categorie voor de evaluatie",
+	"#maatregel <tekst>          maatregel tegen herhaling",
+	"#geen-klacht                geen klacht: afsluiten, buiten de statistiek",
+}
+
+// parseCommands reads the command lines of a mail. A line that starts with
+// "#" but is not a valid command is returned in bad.
+func parseCommands(text string) (cmds []command, bad []string) {
+	for _, line := range strings.Split(ownWords(text), "\n") {
+		t := strings.TrimSpace(line)
+		if !strings.HasPrefix(t, "#") {
+			continue
+		}
+		word, arg, _ := strings.Cut(t[1:], " ")
+		word = strings.ToLower(strings.TrimSuffix(word, ":"))
+		arg = strings.TrimSpace(arg)
+		ok := false
+		switch word {
+		case "afgehandeld", "extern", "categorie", "maatregel":
+			ok = arg != ""
+		case "heropend", "wacht-op-klant", "geen-klacht":
+			ok = true
+		case "toestemming":
+			arg = strings.ToLower(arg)
+			ok = arg == "ja" || arg == "nee"
+		}
+		if ok {
+			cmds = append(cmds, command{word, arg, t})
+		} else {
+			bad = append(bad, t)
+		}
+	}
+	return cmds, bad
+}
+
+// replyCut matches the line where a mail client starts the quoted mail.
+var replyCut = regexp.MustCompile(`(?i)^(-{2,}\s*(original message|oorspronkelijk bericht|forwarded message|doorgestuurd bericht)\s*-{2,}|(van|from|verzonden|sent):\s.+|(op|on)\s.+\s(schreef|wrote)[^:]*:)$`)
+
+// ownWords is what the sender wrote: quoted lines are dropped, and the text
+// stops where a quoted mail begins (Outlook quotes without ">").
+func ownWords(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, ">") {
+			continue
+		}
+		if replyCut.MatchString(t) {
+			break
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+var (
+	consentNo  = regexp.MustCompile(`(?i)\b(geen toestemming|niet akkoord|geen akkoord|no consent|(do not|don't|not) (consent|agree))\b`)
+	consentYes = regexp.MustCompile(`(?i)\b(akkoord|ik geef toestemming|toestemming gegeven|i agree|i consent|agreed)\b`)
+)
+
+// clientConsent reads a client's answer to the consent question; ok is false
+// when it says neither or both, which is left for a director.
+func clientConsent(text string) (given, ok bool) {
+	own := ownWords(text)
+	no := consentNo.MatchString(own)
+	yes := consentYes.MatchString(consentNo.ReplaceAllString(own, ""))
+	if yes == no {
+		return false, false
+	}
+	return yes, true
+}
+
+func domainOf(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return strings.ToLower(addr[i+1:])
+	}
+	return strings.ToLower(addr)
+}
+
+// authority says which director a mail speaks for. A mail found in a
+// director's Sent folder is theirs; a mail in an INBOX that claims a
+// director's From: counts only when the trusted server's
+// Authentication-Results show DKIM or SPF passing for the director's domain.
+// A bare From: header proves nothing.
+func (c *Config) authority(src Source, m *mailbox.Message) (director, why string) {
+	if src.Kind == FolderSent {
+		return src.Director, ""
+	}
+	d := c.director(m.From.Addr)
+	if d == nil {
+		return "", "not a director"
+	}
+	if c.AuthServID != "" && authenticated(m, c.AuthServID, domainOf(d.Address)) {
+		return d.Address, ""
+	}
+	return "", fmt.Sprintf("From: claims %s, but the mail was not found in their Sent folder and %s did not authenticate it", d.Address, orNone(c.AuthServID))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no trusted authserv_id is configured that could have"
+	}
+	return s
+}
+
+// authenticated looks only at results of the trusted server, which strips
+// look-alikes added by senders (RFC 8601 section 5).
+func authenticated(m *mailbox.Message, servID, domain string) bool {
+	for _, v := range m.Header.Values("Authentication-Results") {
+		id, results, err := authres.Parse(v)
+		if err != nil || !strings.EqualFold(id, servID) {
+			continue
+		}
+		for _, r := range results {
+			switch r := r.(type) {
+			case *authres.DKIMResult:
+				if r.Value == authres.ResultPass && strings.EqualFold(r.Domain, domain) {
+					return true
+				}
+			case *authres.SPFResult:
+				if r.Value == authres.ResultPass && domainOf(r.From) == domain {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// addressedTo reports whether any of To, Cc or Bcc is one of addrs.
+func addressedTo(m *mailbox.Message, addrs ...string) bool {
+	bcc, _ := m.Header.AddressList("Bcc")
+	lists := [][]mailbox.Address{m.To, m.Cc}
+	for _, a := range bcc {
+		lists = append(lists, []mailbox.Address{{Addr: strings.ToLower(a.Address)}})
+	}
+	for _, list := range lists {
+		for _, a := range list {
+			for _, x := range addrs {
+				if x != "" && strings.EqualFold(a.Addr, x) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// addressedOutside reports whether a mail goes to anyone outside the firm:
+// then a director's mail is a response, not a note to the bot.
+func (c *Config) addressedOutside(m *mailbox.Message) bool {
+	for _, list := range [][]mailbox.Address{m.To, m.Cc} {
+		for _, a := range list {
+			if !c.own(a.Addr) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// applyCommands carries out a director's commands on a case. A mail with any
+// line that is not understood changes nothing, and the director is told.
+func (e *Engine) applyCommands(tx *storage.Tx, c *storage.Case, who string, m *mailbox.Message) (queued bool, err error) {
+	cmds, bad := parseCommands(m.Text)
+	if len(cmds)+len(bad) == 0 {
+		return false, nil
+	}
+	if len(bad) > 0 {
+		if err := e.event(tx, c.ID, EvCommandRejected, who, m.MessageID, strings.Join(bad, " | ")); err != nil {
+			return false, err
+		}
+		lines := append([]string{"Uw opdracht is niet uitgevoerd: deze regel(s) begrijp ik niet.", "Er is niets gewijzigd.", ""}, bad...)
+		lines = append(append(lines, "", "Geldige opdrachten, één per regel, in een mail aan het klachtenadres of aan uzelf, met het klachtnummer in het onderwerp:", ""), commandHelp...)
+		return true, e.notify(tx, c, []string{who}, "Opdracht niet begrepen", lines)
+	}
+	now := e.clock.Now().UTC()
+	for _, cmd := range cmds {
+		prev := c.State
+		switch cmd.name {
+		case "afgehandeld":
+			c.State, c.ClosedAt, c.Resolution = storage.StateClosed, &now, cmd.arg
+		case "heropend":
+			c.State, c.ClosedAt, c.NotComplaint = storage.StateOpen, nil, false
+		case "wacht-op-klant":
+			if c.State != storage.StateClosed {
+				c.State = storage.StateWaiting
+			}
+		case "toestemming":
+			c.Consent = &storage.Consent{Given: cmd.arg == "ja", At: now, By: who, Evidence: e.consentEvidence(tx, c, m)}
+		case "extern":
+			if c.Consent == nil || !c.Consent.Given {
+				if err := e.event(tx, c.ID, EvCommandRefused, who, m.MessageID, cmd.line+": no consent of the client on record"); err != nil {
+					return false, err
+				}
+				queued = true
+				err := e.notify(tx, c, []string{who}, "Extern delen geweigerd", []string{
+					"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: er is geen toestemming van de cliënt vastgelegd",
+					"om stukken met een externe deskundige te delen (klachtenregeling).",
+					"",
+					"Heeft de cliënt toestemming gegeven, leg dat dan eerst vast met: #toestemming ja",
+				})
+				if err != nil {
+					return false, err
+				}
+				continue
+			}
+			c.External = append(c.External, storage.External{Party: cmd.arg, At: now, By: who})
+		case "categorie":
+			c.Category = cmd.arg
+		case "maatregel":
+			c.Measures = append(c.Measures, cmd.arg)
+		case "geen-klacht":
+			c.State, c.ClosedAt, c.NotComplaint = storage.StateClosed, &now, true
+		}
+		if err := e.event(tx, c.ID, EvCommand, who, m.MessageID, cmd.line); err != nil {
+			return false, err
+		}
+		if err := e.stateChanged(tx, c, prev, who, m.MessageID); err != nil {
+			return false, err
+		}
+	}
+	return queued, nil
+}
+
+func (e *Engine) stateChanged(tx *storage.Tx, c *storage.Case, prev, who, msgid string) error {
+	if c.State == prev {
+		return nil
+	}
+	return e.event(tx, c.ID, EvStateChanged, who, msgid, prev+" -> "+c.State)
+}
+
+// consentEvidence is the client's mail the director answers, when the
+// command mail replies to one; else the command mail itself.
+func (e *Engine) consentEvidence(tx *storage.Tx, c *storage.Case, m *mailbox.Message) string {
+	msgs, err := tx.Messages(c.ID)
+	if err == nil {
+		for _, ref := range m.InReplyTo {
+			for _, x := range msgs {
+				if x.MessageID == ref && x.Role == storage.RoleClient {
+					return ref
+				}
+			}
+		}
+	}
+	return m.MessageID
+}
+
+// notify queues a short notice about a case to directors.
+func (e *Engine) notify(tx *storage.Tx, c *storage.Case, to []string, title string, lines []string) error {
+	data := struct {
+		Title, CaseID, Subject, Client string
+		Lines                          []string
+	}{title, c.ID, c.Subject, c.Client, lines}
+	subject, text, err := templates.Mail("notice", "nl", data)
+	if err != nil {
+		return err
+	}
+	from := e.cfg.BotAddress
+	if from == "" {
+		from = c.Director
+	}
+	item := &storage.OutboxItem{
+		CaseID:  c.ID,
+		Kind:    "notice",
+		Account: c.Director,
+		Mail: storage.Mail{
+			From: from, FromName: "klachtbot", To: to, Subject: subject,
+			MessageID: newMessageID(c.ID, "notice", from),
+			Date:      e.clock.Now(),
+			Headers:   map[string]string{"Auto-Submitted": "auto-generated", "X-Klachtbot-Case": c.ID},
+			Text:      text,
+		},
+		NextAttempt: e.clock.Now(),
+	}
+	if err := tx.Enqueue(item); err != nil {
+		return fmt.Errorf("queue notice: %w", err)
+	}
+	return e.event(tx, c.ID, EvNoticeQueued, "klachtbot", item.Mail.MessageID, title+" to "+strings.Join(to, ", "))
+}

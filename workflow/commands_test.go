@@ -1,0 +1,229 @@
+package workflow
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/storage"
+)
+
+func TestParseCommands(t *testing.T) {
+	text := `Zie onderstaande.
+#afgehandeld Boete vergoed en excuses aangeboden
+  #Categorie: termijnen
+#toestemming JA
+#maatregel Aangiftes een week eerder klaarzetten
+#heropend
+#wacht-op-klant
+#geen-klacht
+#extern NBA klachtencommissie
+
+Op 24 nov. 2026 om 14:03 schreef Jan <jan@klant.test>:
+#afgehandeld dit is geciteerd
+> #heropend ook geciteerd`
+	cmds, bad := parseCommands(text)
+	var got []string
+	for _, c := range cmds {
+		got = append(got, c.name+"="+c.arg)
+	}
+	want := "afgehandeld=Boete vergoed en excuses aangeboden|categorie=termijnen|toestemming=ja|maatregel=Aangiftes een week eerder klaarzetten|heropend=|wacht-op-klant=|geen-klacht=|extern=NBA klachtencommissie"
+	if strings.Join(got, "|") != want || len(bad) != 0 {
+		t.Errorf("commands %v, bad %v", got, bad)
+	}
+	_, bad = parseCommands("#afgehandeld\n#toestemming misschien\n#sluiten nu\n#\n#categorie")
+	if len(bad) != 5 {
+		t.Errorf("bad = %q, want all five lines", bad)
+	}
+}
+
+func TestClientConsent(t *testing.T) {
+	tests := []struct {
+		text      string
+		given, ok bool
+	}{
+		{"Akkoord.", true, true},
+		{"Ik geef toestemming.", true, true},
+		{"I agree, thank you.", true, true},
+		{"Ik ga niet akkoord.", false, true},
+		{"Geen toestemming, dank u.", false, true},
+		{"I do not consent.", false, true},
+		{"Akkoord met het gesprek, maar geen toestemming voor delen.", false, false},
+		{"Wanneer belt u mij?", false, false},
+		// The acknowledgement's own question, quoted, is not an answer.
+		{"Wanneer belt u?\n\n> Antwoord dan op deze e-mail met \"akkoord\".", false, false},
+		{"Wanneer belt u?\n\nVan: Marco\nAntwoord met \"akkoord\".", false, false},
+	}
+	for _, tt := range tests {
+		given, ok := clientConsent(tt.text)
+		if given != tt.given || ok != tt.ok {
+			t.Errorf("clientConsent(%q) = %v, %v; want %v, %v", tt.text, given, ok, tt.given, tt.ok)
+		}
+	}
+}
+
+func TestAuthority(t *testing.T) {
+	cfg := testConfig()
+	cfg.AuthServID = "mx.mcoo.nl"
+	sent := Source{Director: "hans@mcoo.nl", Folder: "Sent", Kind: FolderSent}
+	tests := []struct {
+		name string
+		src  Source
+		raw  string
+		want string
+	}{
+		{"in Sent", sent, "From: hans@mcoo.nl\r\n\r\nx", "hans@mcoo.nl"},
+		{"bare From", inbox, "From: hans@mcoo.nl\r\n\r\nx", ""},
+		{"dkim pass", inbox, "Authentication-Results: mx.mcoo.nl; dkim=pass header.d=mcoo.nl\r\nFrom: hans@mcoo.nl\r\n\r\nx", "hans@mcoo.nl"},
+		{"spf pass", inbox, "Authentication-Results: mx.mcoo.nl; spf=pass smtp.mailfrom=hans@mcoo.nl\r\nFrom: hans@mcoo.nl\r\n\r\nx", "hans@mcoo.nl"},
+		{"other server's result", inbox, "Authentication-Results: evil.test; dkim=pass header.d=mcoo.nl\r\nFrom: hans@mcoo.nl\r\n\r\nx", ""},
+		{"dkim fail", inbox, "Authentication-Results: mx.mcoo.nl; dkim=fail header.d=mcoo.nl; spf=softfail smtp.mailfrom=hans@mcoo.nl\r\nFrom: hans@mcoo.nl\r\n\r\nx", ""},
+		{"pass for another domain", inbox, "Authentication-Results: mx.mcoo.nl; dkim=pass header.d=klant.test\r\nFrom: hans@mcoo.nl\r\n\r\nx", ""},
+		{"client", inbox, "Authentication-Results: mx.mcoo.nl; dkim=pass header.d=klant.test\r\nFrom: jan@klant.test\r\n\r\nx", ""},
+	}
+	for _, tt := range tests {
+		m := mailbox.Parse([]byte(tt.raw))
+		if got, _ := cfg.authority(tt.src, m); got != tt.want {
+			t.Errorf("%s: authority %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// commandMail is a director's command mail as found in their Sent folder.
+func commandMail(id, body string, headers ...string) string {
+	return mail("Marco <marco@mcoo.nl>", "["+id+"] opdracht", body, append([]string{"To: klachten@mcoo.nl"}, headers...)...)
+}
+
+var sent = Source{Director: "marco@mcoo.nl", Folder: "Sent", Kind: FolderSent}
+
+func loadCase(t *testing.T, s *storage.Store, id string) (*storage.Case, []string, []*storage.OutboxItem) {
+	t.Helper()
+	var c *storage.Case
+	var kinds []string
+	var pending []*storage.OutboxItem
+	s.View(func(tx *storage.Tx) error {
+		c, _ = tx.Case(id)
+		evs, _ := tx.Events(id)
+		for _, e := range evs {
+			kinds = append(kinds, e.Kind)
+		}
+		pending, _ = tx.Pending()
+		return nil
+	})
+	return c, kinds, pending
+}
+
+func TestCommandsFlow(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	const id = "KL-2026-0001"
+
+	// #extern without consent: refused, the director is told.
+	deliver(t, e, sent, commandMail(id, "#extern NBA\n#categorie termijnen"), clock.Now())
+	c, kinds, pending := loadCase(t, s, id)
+	if want := "received ack-queued message command-refused notice-queued command"; len(c.External) != 0 || c.Category != "termijnen" || strings.Join(kinds, " ") != want {
+		t.Errorf("after #extern without consent: %+v %v", c, kinds)
+	}
+	if last := pending[len(pending)-1]; last.Kind != "notice" || last.Mail.To[0] != "marco@mcoo.nl" || !strings.Contains(last.Mail.Text, "geen toestemming") {
+		t.Errorf("refusal notice: %+v", last.Mail)
+	}
+
+	// The client consents by mail; then #extern is recorded.
+	consent := deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Akkoord.\n\n> Antwoord met akkoord", "In-Reply-To: "+first.MessageID), clock.Now())
+	c, _, _ = loadCase(t, s, id)
+	if c.Consent == nil || !c.Consent.Given || c.Consent.Evidence != consent.MessageID || c.Consent.By != "jan@klant.test" {
+		t.Fatalf("consent: %+v", c.Consent)
+	}
+	deliver(t, e, sent, commandMail(id, "#extern NBA klachtencommissie\n#maatregel Eerder klaarzetten"), clock.Now())
+	c, _, _ = loadCase(t, s, id)
+	if len(c.External) != 1 || c.External[0].Party != "NBA klachtencommissie" || c.External[0].By != "marco@mcoo.nl" || len(c.Measures) != 1 {
+		t.Errorf("after consent: %+v", c)
+	}
+
+	// A line not understood changes nothing at all, and the director is told.
+	_, before, _ := loadCase(t, s, id)
+	deliver(t, e, sent, commandMail(id, "#afgehandeld Opgelost\n#sluit"), clock.Now())
+	c, kinds, pending = loadCase(t, s, id)
+	if c.State != storage.StateOpen || kinds[len(before)+1] != EvCommandRejected {
+		t.Errorf("bad command changed the case: %s %v", c.State, kinds[len(before):])
+	}
+	if last := pending[len(pending)-1]; !strings.Contains(last.Mail.Text, "#sluit") || !strings.Contains(last.Mail.Text, "#afgehandeld <oplossing>") {
+		t.Errorf("rejection notice:\n%s", last.Mail.Text)
+	}
+
+	// #wacht-op-klant, the client's answer re-opens the attention.
+	deliver(t, e, sent, commandMail(id, "#wacht-op-klant"), clock.Now())
+	if c, _, _ = loadCase(t, s, id); c.State != storage.StateWaiting {
+		t.Errorf("state %s, want waiting", c.State)
+	}
+	deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"] info", "Hierbij de gevraagde stukken."), clock.Now())
+	if c, _, _ = loadCase(t, s, id); c.State != storage.StateOpen {
+		t.Errorf("state %s after the client's answer, want open", c.State)
+	}
+
+	// Close; a client reply re-opens and both directors are told.
+	deliver(t, e, sent, commandMail(id, "#afgehandeld Boete vergoed"), clock.Now())
+	if c, _, _ = loadCase(t, s, id); c.State != storage.StateClosed || c.Resolution != "Boete vergoed" || c.ClosedAt == nil {
+		t.Fatalf("after #afgehandeld: %+v", c)
+	}
+	deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Toch nog een vraag."), clock.Now())
+	c, _, pending = loadCase(t, s, id)
+	if c.State != storage.StateOpen || c.ClosedAt != nil {
+		t.Errorf("client reply did not re-open: %+v", c)
+	}
+	if last := pending[len(pending)-1]; len(last.Mail.To) != 2 || !strings.Contains(last.Mail.Subject, "heropend") {
+		t.Errorf("re-open notice: %+v", last.Mail)
+	}
+
+	// #geen-klacht closes and marks the case out of the statistics.
+	deliver(t, e, sent, commandMail(id, "#geen-klacht"), clock.Now())
+	if c, _, _ = loadCase(t, s, id); c.State != storage.StateClosed || !c.NotComplaint {
+		t.Errorf("after #geen-klacht: %+v", c)
+	}
+}
+
+func TestForgedDirectorCommand(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	const id = "KL-2026-0001"
+	// A client sends a mail claiming to be Marco: it reaches Marco's INBOX.
+	forged := commandMail(id, "#afgehandeld opgelost")
+	m := deliver(t, e, inbox, forged, clock.Now())
+	c, kinds, _ := loadCase(t, s, id)
+	if c.State != storage.StateOpen || kinds[len(kinds)-1] != EvCommandRefused {
+		t.Fatalf("forged command: state %s, events %v", c.State, kinds)
+	}
+	s.View(func(tx *storage.Tx) error {
+		msgs, _ := tx.Messages(id)
+		if last := msgs[len(msgs)-1]; !last.Unverified || last.Role != storage.RoleOther || last.MessageID != m.MessageID {
+			t.Errorf("forged mail kept as %+v", last)
+		}
+		return nil
+	})
+	// Marco's real mail with the same Message-ID, found in his Sent folder, counts.
+	deliver(t, e, sent, forged, clock.Now())
+	if c, _, _ = loadCase(t, s, id); c.State != storage.StateClosed {
+		t.Errorf("the director's own copy did not close the case: %s", c.State)
+	}
+}
+
+func TestCommandsNeedTokenAndBotAddress(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	// A reply to the client that happens to contain a "#" line is not a command mail.
+	deliver(t, e, sent, mail("marco@mcoo.nl", "Re: [KL-2026-0001] Klacht", "#afgehandeld zie hieronder", "To: jan@klant.test", "In-Reply-To: "+first.MessageID), clock.Now())
+	// Nor is a mail to the bot without the token.
+	deliver(t, e, sent, mail("marco@mcoo.nl", "opdracht", "#afgehandeld x", "To: klachten@mcoo.nl", "In-Reply-To: "+first.MessageID), clock.Now())
+	c, _, _ := loadCase(t, s, "KL-2026-0001")
+	if c.State != storage.StateOpen {
+		t.Errorf("state %s, want open", c.State)
+	}
+	if c.FirstResponseAt == nil {
+		t.Error("the reply to the client did not count as first response")
+	}
+	// Bcc to the bot on a reply to the client: both a response and commands.
+	deliver(t, e, sent, mail("marco@mcoo.nl", "Re: [KL-2026-0001] Klacht", "Kunt u de brief sturen?\n#wacht-op-klant", "To: jan@klant.test", "Bcc: klachten@mcoo.nl"), clock.Now())
+	if c, _, _ = loadCase(t, s, "KL-2026-0001"); c.State != storage.StateWaiting {
+		t.Errorf("state %s, want waiting", c.State)
+	}
+}
