@@ -34,9 +34,10 @@ var (
 	bAcks        = []byte("acks")
 	bQuarantine  = []byte("quarantine")
 	bQuarRaw     = []byte("quarantine-raw")
+	bJobs        = []byte("jobs") // slot -> when it ran
 )
 
-var allBuckets = [][]byte{bMeta, bCases, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bCheckpoints, bAcks, bQuarantine, bQuarRaw}
+var allBuckets = [][]byte{bMeta, bCases, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs}
 
 // ErrLocked means another process (normally the running service) holds the database.
 var ErrLocked = errors.New("database is in use by another klachtbot process")
@@ -495,4 +496,22 @@ func (t *Tx) TamperEvent(caseID string, ev *Event) error {
 		return err
 	}
 	return putJSON(eb, u64(ev.Seq), ev)
+}
+
+// JobRun returns when a job slot ran (nil: not yet).
+func (t *Tx) JobRun(slot string) *time.Time {
+	v := t.bucket(bJobs).Get([]byte(slot))
+	if v == nil {
+		return nil
+	}
+	at, err := time.Parse(time.RFC3339Nano, string(v))
+	if err != nil {
+		return &time.Time{} // unreadable, but it ran
+	}
+	return &at
+}
+
+// SetJobRun records that a job slot ran.
+func (t *Tx) SetJobRun(slot string, at time.Time) error {
+	return t.bucket(bJobs).Put([]byte(slot), []byte(at.UTC().Format(time.RFC3339Nano)))
 }

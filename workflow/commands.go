@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-msgauth/authres"
 
@@ -29,6 +30,20 @@ var commandHelp = []string{
 	"#categorie <naam>           categorie voor de evaluatie",
 	"#maatregel <tekst>          maatregel tegen herhaling",
 	"#geen-klacht                geen klacht: afsluiten, buiten de statistiek",
+	"#nieuwe-termijn <datum> <reden>  nieuwe streefdatum (2026-12-20 of 20-12-2026); de cliënt krijgt bericht",
+}
+
+// newTerm reads "<date> <reason>" of #nieuwe-termijn.
+func newTerm(arg string, loc *time.Location) (time.Time, string, bool) {
+	date, reason, _ := strings.Cut(arg, " ")
+	reason = strings.TrimSpace(reason)
+	for _, layout := range []string{"2006-01-02", "02-01-2006", "2-1-2006"} {
+		if d, err := time.ParseInLocation(layout, date, loc); err == nil && reason != "" {
+			// The end of that working day.
+			return d.Add(17 * time.Hour), reason, true
+		}
+	}
+	return time.Time{}, "", false
 }
 
 // parseCommands reads the command lines of a mail. A line that starts with
@@ -51,6 +66,8 @@ func parseCommands(text string) (cmds []command, bad []string) {
 		case "toestemming":
 			arg = strings.ToLower(arg)
 			ok = arg == "ja" || arg == "nee"
+		case "nieuwe-termijn":
+			_, _, ok = newTerm(arg, time.UTC)
 		}
 		if ok {
 			cmds = append(cmds, command{word, arg, t})
@@ -241,6 +258,24 @@ func (e *Engine) applyCommands(tx *storage.Tx, c *storage.Case, who string, m *m
 			c.Measures = append(c.Measures, cmd.arg)
 		case "geen-klacht":
 			c.State, c.ClosedAt, c.NotComplaint = storage.StateClosed, &now, true
+		case "nieuwe-termijn":
+			target, reason, _ := newTerm(cmd.arg, e.cfg.Location)
+			if !target.After(now) {
+				if err := e.event(tx, c.ID, EvCommandRefused, who, m.MessageID, cmd.line+": the date has passed"); err != nil {
+					return false, err
+				}
+				queued = true
+				if err := e.notify(tx, c, []string{who}, "Nieuwe termijn geweigerd", []string{
+					"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: de datum ligt niet in de toekomst."}); err != nil {
+					return false, err
+				}
+				continue
+			}
+			c.TargetAt = target.UTC()
+			if err := e.tellClientNewTerm(tx, c, reason); err != nil {
+				return false, err
+			}
+			queued = true
 		}
 		if err := e.event(tx, c.ID, EvCommand, who, m.MessageID, cmd.line); err != nil {
 			return false, err
@@ -277,33 +312,74 @@ func (e *Engine) consentEvidence(tx *storage.Tx, c *storage.Case, m *mailbox.Mes
 
 // notify queues a short notice about a case to directors.
 func (e *Engine) notify(tx *storage.Tx, c *storage.Case, to []string, title string, lines []string) error {
+	return e.noticeAt(tx, c, "notice", to, title, lines, e.clock.Now())
+}
+
+// notice composes a notice about a case from the bot to directors.
+func (e *Engine) notice(c *storage.Case, kind string, to []string, title string, lines []string, now time.Time) (*storage.OutboxItem, error) {
 	data := struct {
 		Title, CaseID, Subject, Client string
 		Lines                          []string
 	}{title, c.ID, c.Subject, c.Client, lines}
 	subject, text, err := templates.Mail("notice", "nl", data)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	from := e.cfg.BotAddress
 	if from == "" {
 		from = c.Director
 	}
-	item := &storage.OutboxItem{
+	return &storage.OutboxItem{
 		CaseID:  c.ID,
-		Kind:    "notice",
+		Kind:    kind,
 		Account: c.Director,
 		Mail: storage.Mail{
 			From: from, FromName: "klachtbot", To: to, Subject: subject,
-			MessageID: newMessageID(c.ID, "notice", from),
-			Date:      e.clock.Now(),
+			MessageID: newMessageID(c.ID, kind, from),
+			Date:      now,
 			Headers:   map[string]string{"Auto-Submitted": "auto-generated", "X-Klachtbot-Case": c.ID},
 			Text:      text,
 		},
-		NextAttempt: e.clock.Now(),
-	}
+	}, nil
+}
+
+// enqueue queues a mail of a case and records it on the audit trail.
+func (e *Engine) enqueue(tx *storage.Tx, item *storage.OutboxItem, detail string) error {
 	if err := tx.Enqueue(item); err != nil {
-		return fmt.Errorf("queue notice: %w", err)
+		return fmt.Errorf("queue %s: %w", item.Kind, err)
 	}
-	return e.event(tx, c.ID, EvNoticeQueued, "klachtbot", item.Mail.MessageID, title+" to "+strings.Join(to, ", "))
+	return e.event(tx, item.CaseID, EvMailQueued, "klachtbot", item.Mail.MessageID, item.Kind+": "+detail)
+}
+
+// tellClientNewTerm informs the client of a new target date, as the
+// procedure asks, threaded into their complaint.
+func (e *Engine) tellClientNewTerm(tx *storage.Tx, c *storage.Case, reason string) error {
+	dir := e.cfg.director(c.Director)
+	if dir == nil {
+		return fmt.Errorf("director %s is not configured", c.Director)
+	}
+	data := struct {
+		CaseID, Subject, ClientName, DirectorName, Reason string
+		Target                                            time.Time
+	}{c.ID, c.Subject, c.ClientName, dir.Name, reason, c.TargetAt.In(e.cfg.Location)}
+	subject, text, err := templates.Mail("newterm", c.Language, data)
+	if err != nil {
+		return err
+	}
+	var inReplyTo string
+	var refs []string
+	if msgs, err := tx.Messages(c.ID); err == nil && len(msgs) > 0 {
+		inReplyTo = msgs[0].MessageID
+		refs = []string{inReplyTo}
+	}
+	item := &storage.OutboxItem{
+		CaseID: c.ID, Kind: "new-term", Account: dir.Address,
+		Mail: storage.Mail{
+			From: dir.Address, FromName: dir.Name + " - Mijn Cijfers Op Orde", To: []string{c.Client},
+			Subject: subject, MessageID: newMessageID(c.ID, "term", dir.Address),
+			InReplyTo: inReplyTo, References: refs, Date: e.clock.Now(),
+			Headers: map[string]string{"X-Klachtbot-Case": c.ID}, Text: text,
+		},
+	}
+	return e.enqueue(tx, item, "new target "+templates.DateNL(c.TargetAt.In(e.cfg.Location))+" to "+c.Client)
 }

@@ -121,7 +121,7 @@ func TestCommandsFlow(t *testing.T) {
 	// #extern without consent: refused, the director is told.
 	deliver(t, e, sent, commandMail(id, "#extern NBA\n#categorie termijnen"), clock.Now())
 	c, kinds, pending := loadCase(t, s, id)
-	if want := "received ack-queued message command-refused notice-queued command"; len(c.External) != 0 || c.Category != "termijnen" || strings.Join(kinds, " ") != want {
+	if want := "received ack-queued message command-refused mail-queued command"; len(c.External) != 0 || c.Category != "termijnen" || strings.Join(kinds, " ") != want {
 		t.Errorf("after #extern without consent: %+v %v", c, kinds)
 	}
 	if last := pending[len(pending)-1]; last.Kind != "notice" || last.Mail.To[0] != "marco@mcoo.nl" || !strings.Contains(last.Mail.Text, "geen toestemming") {

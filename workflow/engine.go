@@ -30,7 +30,7 @@ const (
 	EvCommandRejected = "command-rejected" // not understood: nothing changed
 	EvCommandRefused  = "command-refused"  // no authority, or not allowed
 	EvConsent         = "consent"
-	EvNoticeQueued    = "notice-queued"
+	EvMailQueued      = "mail-queued"
 )
 
 // Source says where a message was found.
@@ -48,6 +48,7 @@ type Engine struct {
 	store *storage.Store
 	clock Clock
 	cfg   Config
+	cal   *Calendar
 	log   *slog.Logger
 	// Wake is signalled (without blocking) when mail is queued in the outbox.
 	Wake chan struct{}
@@ -62,7 +63,10 @@ func NewEngine(store *storage.Store, clock Clock, cfg Config, log *slog.Logger) 
 	if len(cfg.Keywords) == 0 {
 		cfg.Keywords = DefaultKeywords
 	}
-	e := &Engine{store: store, clock: clock, cfg: cfg, log: log, Wake: make(chan struct{}, 1)}
+	if cfg.Digest == "" {
+		cfg.Digest = "0 8 * * 1-5"
+	}
+	e := &Engine{store: store, clock: clock, cfg: cfg, cal: NewCalendar(cfg), log: log, Wake: make(chan struct{}, 1)}
 	err := store.Update(func(tx *storage.Tx) error {
 		if tx.Meta("first_start") != "" {
 			return nil

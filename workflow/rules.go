@@ -33,6 +33,9 @@ type Config struct {
 	Keywords          []string // recognise a complaint in a director's INBOX
 	MaxAcksPerDay     int      // per sender, in any 24 hours
 	AuthServID        string   // the trusted server's Authentication-Results authserv-id
+	LiberationDay     string   // LiberationLustrum (default), LiberationAlways or LiberationNever
+	GoodFriday        bool     // Goede Vrijdag is a day off
+	Digest            string   // cron spec of the daily digest, in Location
 	LookBack          time.Duration
 }
 

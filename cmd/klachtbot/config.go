@@ -35,9 +35,12 @@ type Config struct {
 		WarnDaysBefore    int      `toml:"warn_days_before"`
 		LookBack          duration `toml:"look_back"`
 		MaxAcksPerDay     int      `toml:"max_acks_per_day"`
+		LiberationDay     string   `toml:"liberation_day"`
+		GoodFriday        bool     `toml:"good_friday"`
 	} `toml:"procedure"`
 	Schedule struct {
-		Digest string `toml:"digest"`
+		Digest    string `toml:"digest"`
+		Deadlines string `toml:"deadlines"`
 	} `toml:"schedule"`
 	Recognition struct {
 		Keywords []string `toml:"keywords"`
@@ -146,6 +149,8 @@ func (c *Config) setDefaults() error {
 	def(&c.LogLevel, "info")
 	def(&c.LogFormat, "text")
 	def(&c.Schedule.Digest, "0 8 * * 1-5")
+	def(&c.Schedule.Deadlines, "*/10 * * * *")
+	def(&c.Procedure.LiberationDay, workflow.LiberationLustrum)
 	defInt(&c.Procedure.TargetDays, 14)
 	defInt(&c.Procedure.FirstResponseDays, 3)
 	defInt(&c.Procedure.WarnDaysBefore, 4)
@@ -217,6 +222,14 @@ func (c *Config) validate() error {
 	}
 	if _, err := cron.ParseStandard(c.Schedule.Digest); err != nil {
 		bad("schedule.digest", "%v", err)
+	}
+	if _, err := cron.ParseStandard(c.Schedule.Deadlines); err != nil {
+		bad("schedule.deadlines", "%v", err)
+	}
+	switch c.Procedure.LiberationDay {
+	case workflow.LiberationLustrum, workflow.LiberationAlways, workflow.LiberationNever:
+	default:
+		bad("procedure.liberation_day", "must be lustrum, always or never")
 	}
 	if c.BotAddress != "" {
 		if _, err := mail.ParseAddress(c.BotAddress); err != nil {
@@ -295,6 +308,9 @@ func (c *Config) workflowConfig() workflow.Config {
 		MaxAcksPerDay:     c.Procedure.MaxAcksPerDay,
 		LookBack:          c.Procedure.LookBack.Duration,
 		AuthServID:        c.AuthServID,
+		LiberationDay:     c.Procedure.LiberationDay,
+		GoodFriday:        c.Procedure.GoodFriday,
+		Digest:            c.Schedule.Digest,
 	}
 	for _, d := range c.Directors {
 		wc.Directors = append(wc.Directors, workflow.Director{Name: d.Name, Address: d.Address})

@@ -55,6 +55,11 @@ type caseDetail struct {
 	Events   []eventView   `json:"events"`
 }
 
+type tickResult struct {
+	Now time.Time `json:"now"`
+	Ran []string  `json:"ran"`
+}
+
 type statusView struct {
 	Started  time.Time               `json:"started"`
 	Watchers []mailbox.WatcherStatus `json:"watchers"`
@@ -131,6 +136,19 @@ func (s *service) controlHandler() http.Handler {
 		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = verifyAll(tx); return err })
 		reply(w, v, err)
 	})
+	mux.HandleFunc("POST /tick", func(w http.ResponseWriter, r *http.Request) {
+		now, err := time.Parse(time.RFC3339, r.URL.Query().Get("now"))
+		if err != nil {
+			http.Error(w, "now: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		done, err := s.runJobs(now)
+		if err == nil {
+			// Send what the jobs queued before answering, so tick returns when it is done.
+			_, err = s.outbox.Flush(r.Context())
+		}
+		reply(w, tickResult{Now: now, Ran: done}, err)
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		v := statusView{Started: s.started}
 		for _, wt := range s.watchers {
@@ -150,13 +168,19 @@ func (s *service) controlHandler() http.Handler {
 var errNoService = errors.New("no running service")
 
 // controlGet asks the running service; errNoService when none runs.
-func controlGet(socket, path string, v any) error {
+func controlGet(socket, path string, v any) error { return controlDo(socket, "GET", path, v) }
+
+func controlDo(socket, method, path string, v any) error {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, "unix", socket)
 		},
 	}}
-	resp, err := client.Get("http://klachtbot" + path)
+	req, err := http.NewRequest(method, "http://klachtbot"+path, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		if _, statErr := os.Stat(socket); errors.Is(statErr, os.ErrNotExist) || strings.Contains(err.Error(), "connection refused") {
 			return errNoService

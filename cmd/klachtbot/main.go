@@ -28,6 +28,9 @@ Usage:
   klachtbot show   --config FILE [--json] KL-YYYY-NNNN
                                             one case with its messages and events
   klachtbot status --config FILE            the running service's watchers and outbox
+  klachtbot tick   --config FILE [--now RFC3339]
+                                            run the jobs due at that time (reminders, warnings,
+                                            escalations, digests) and send what they queue
   klachtbot verify --config FILE [--json]   check every case's hash-chained audit trail
   klachtbot export --config FILE KL-YYYY-NNNN DIR
                                             write the case file: original .eml messages,
@@ -51,6 +54,7 @@ func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	configPath := fs.String("config", "", "configuration file (TOML)")
 	asJSON := fs.Bool("json", false, "print JSON")
+	nowFlag := fs.String("now", "", "tick: the time to run the jobs as of (RFC 3339); default now")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -115,6 +119,25 @@ func run(args []string, out io.Writer) error {
 			return err
 		}
 		return writeDossier(d, fs.Arg(1), cfg.loc, out)
+	case "tick":
+		now := time.Now()
+		if *nowFlag != "" {
+			if now, err = time.Parse(time.RFC3339, *nowFlag); err != nil {
+				return fmt.Errorf("tick: --now: %w", err)
+			}
+		}
+		res, err := tick(cfg, now)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, res)
+		}
+		fmt.Fprintf(out, "jobs as of %s: %d ran\n", res.Now.In(cfg.loc).Format(time.RFC3339), len(res.Ran))
+		for _, r := range res.Ran {
+			fmt.Fprintln(out, " ", r)
+		}
+		return nil
 	case "status":
 		var st statusView
 		if err := controlGet(cfg.ControlSocket, "/healthz", &st); err != nil {

@@ -7,11 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/robfig/cron/v3"
 
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/storage"
@@ -30,6 +33,7 @@ type service struct {
 	engine   *workflow.Engine
 	outbox   *workflow.Outbox
 	watchers []*mailbox.Watcher
+	clock    workflow.Clock
 	started  time.Time
 }
 
@@ -39,7 +43,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &service{cfg: cfg, log: log, store: store, started: clock.Now()}
+	s := &service{cfg: cfg, log: log, store: store, clock: clock, started: clock.Now()}
 	fail := func(err error) (*service, error) {
 		store.Close()
 		return nil, err
@@ -103,6 +107,25 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 	return s, nil
 }
 
+// runJobs runs every job due at now; tick calls it with a time of its own.
+func (s *service) runJobs(now time.Time) ([]string, error) {
+	done, err := s.engine.RunDue(now)
+	if err != nil {
+		s.log.Error("jobs", "err", err)
+	} else if len(done) > 0 {
+		s.log.Info("jobs ran", "now", now, "slots", done)
+	}
+	return done, err
+}
+
+// cronLogger adapts slog to cron's logger.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append([]any{"err", err}, kv...)...)
+}
+
 func durOr(d, def time.Duration) time.Duration {
 	if d > 0 {
 		return d
@@ -155,6 +178,17 @@ func (s *service) run(ctx context.Context) error {
 			s.log.Error("outbox", "err", err)
 		}
 	})
+	// Jobs missed while the service was down: they are idempotent, so run them now.
+	s.runJobs(s.clock.Now())
+	c := cron.New(cron.WithLocation(s.cfg.loc), cron.WithLogger(cronLogger{s.log}),
+		cron.WithChain(cron.Recover(cronLogger{s.log}), cron.SkipIfStillRunning(cronLogger{s.log})))
+	for _, spec := range []string{s.cfg.Schedule.Deadlines, s.cfg.Schedule.Digest} {
+		if _, err := c.AddFunc(spec, func() { s.runJobs(s.clock.Now()) }); err != nil {
+			return fmt.Errorf("schedule %q: %w", spec, err)
+		}
+	}
+	c.Start()
+	defer func() { <-c.Stop().Done() }()
 	s.log.Info("klachtbot running", "watchers", len(s.watchers), "database", s.cfg.Database, "control", s.cfg.ControlSocket)
 	<-ctx.Done()
 	s.log.Info("stopping")
@@ -184,4 +218,27 @@ func listenControl(path string) (net.Listener, error) {
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
 	return ln, nil
+}
+
+// tick runs the jobs due at now: through the running service when there is
+// one, else on the database directly, sending what they queue before it returns.
+func tick(cfg *Config, now time.Time) (*tickResult, error) {
+	var res tickResult
+	err := controlDo(cfg.ControlSocket, "POST", "/tick?now="+url.QueryEscape(now.Format(time.RFC3339)), &res)
+	if !errors.Is(err, errNoService) {
+		return &res, err
+	}
+	s, err := newService(cfg, newLogger(cfg, os.Stderr))
+	if err != nil {
+		return nil, err
+	}
+	defer s.store.Close()
+	done, err := s.runJobs(now)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.outbox.Flush(context.Background()); err != nil {
+		return nil, err
+	}
+	return &tickResult{Now: now, Ran: done}, nil
 }

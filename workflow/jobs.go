@@ -1,0 +1,252 @@
+package workflow
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/templates"
+)
+
+// Jobs watch the procedure's promises. Every job is a function of an
+// injected now and claims its slot in the store in the same transaction
+// that queues its mail, so running it twice, or late, sends nothing twice.
+
+// RunDue runs every job due at now whose slot has not run yet, and reports
+// what it queued.
+func (e *Engine) RunDue(now time.Time) ([]string, error) {
+	var done []string
+	err := e.store.Update(func(tx *storage.Tx) error {
+		cases, err := tx.Cases()
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			d, err := e.deadlineJobs(tx, c, now)
+			if err != nil {
+				return fmt.Errorf("case %s: %w", c.ID, err)
+			}
+			done = append(done, d...)
+		}
+		d, err := e.digestJobs(tx, cases, now)
+		done = append(done, d...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("run jobs as of %s: %w", now.Format(time.RFC3339), err)
+	}
+	if len(done) > 0 {
+		e.wake()
+	}
+	return done, nil
+}
+
+// claim takes a job slot; false when it was taken before.
+func claim(tx *storage.Tx, slot string, now time.Time) (bool, error) {
+	if tx.JobRun(slot) != nil {
+		return false, nil
+	}
+	return true, tx.SetJobRun(slot, now)
+}
+
+func (e *Engine) deadlineJobs(tx *storage.Tx, c *storage.Case, now time.Time) ([]string, error) {
+	if c.State == storage.StateClosed {
+		return nil, nil
+	}
+	var done []string
+	d := e.cal.Deadlines(c)
+	days := e.cal.DaysLeft(c, now)
+	target := templates.DateNL(d.Target)
+	run := func(slot, kind, title string, to []string, lines ...string) error {
+		ok, err := claim(tx, slot, now)
+		if !ok || err != nil {
+			return err
+		}
+		done = append(done, slot)
+		return e.noticeAt(tx, c, kind, to, title, lines, now)
+	}
+
+	if c.FirstResponseAt == nil && !now.Before(d.FirstResponseDue) {
+		err := run("reminder/"+c.ID, "reminder", "Herinnering: nog geen reactie aan de cliënt", []string{c.Director},
+			fmt.Sprintf("Op deze klacht is nog niet gereageerd; de eerste reactie was uiterlijk %s verwacht.", templates.DateNL(d.FirstResponseDue.Add(-time.Minute))),
+			"Neem contact op met de cliënt. Uw antwoord wordt vastgelegd zodra het in uw map Verzonden staat.")
+		if err != nil {
+			return nil, err
+		}
+	}
+	// One warning per target: a new target set by a director warns again.
+	if !now.Before(d.Warn) && now.Before(d.Target) {
+		err := run("warning/"+c.ID+"/"+d.Target.Format("2006-01-02"), "warning", fmt.Sprintf("Nog %d dagen voor de streefdatum", days), []string{c.Director},
+			fmt.Sprintf("Deze klacht moet uiterlijk %s zijn afgehandeld; nog %d dag(en).", target, days),
+			fmt.Sprintf("Stand: %s; ontvangen %s; eerste reactie: %s.", stateNL(c.State), templates.DateNL(c.ReceivedAt.In(e.cfg.Location)), dateOrNot(c.FirstResponseAt, e.cfg.Location)),
+			"Afgehandeld? Stuur #afgehandeld <oplossing>. Meer tijd nodig? Stuur #nieuwe-termijn <datum> <reden>; de cliënt krijgt dan bericht.")
+		if err != nil {
+			return nil, err
+		}
+	}
+	// Escalation to both directors, once per working day, until closed.
+	if !now.Before(d.Target) && e.cal.IsWorkday(now) {
+		err := run("escalation/"+c.ID+"/"+now.In(e.cfg.Location).Format("2006-01-02"), "escalation", "Streefdatum verstreken", e.directorAddresses(),
+			fmt.Sprintf("Deze klacht had uiterlijk %s afgehandeld moeten zijn (%d dag(en) geleden) en staat nog open.", target, -days),
+			fmt.Sprintf("Behandelend directeur: %s. Stand: %s.", c.Director, stateNL(c.State)),
+			"Dit bericht komt elke werkdag tot de klacht is afgehandeld (#afgehandeld) of een nieuwe termijn is afgesproken (#nieuwe-termijn <datum> <reden>).")
+		if err != nil {
+			return nil, err
+		}
+	}
+	return done, nil
+}
+
+func stateNL(s string) string {
+	return map[string]string{storage.StateOpen: "open", storage.StateWaiting: "wacht op cliënt", storage.StateClosed: "afgehandeld"}[s]
+}
+
+func dateOrNot(t *time.Time, loc *time.Location) string {
+	if t == nil {
+		return "nog niet"
+	}
+	return templates.DateNL(t.In(loc))
+}
+
+// noticeAt queues a notice as of now (which tick may set ahead of the clock).
+func (e *Engine) noticeAt(tx *storage.Tx, c *storage.Case, kind string, to []string, title string, lines []string, now time.Time) error {
+	item, err := e.notice(c, kind, to, title, lines, now)
+	if err != nil {
+		return err
+	}
+	return e.enqueue(tx, item, title+" to "+strings.Join(to, ", "))
+}
+
+// lastSlot is the latest time the schedule fired at or before now, within a
+// week (zero when none).
+func lastSlot(s cron.Schedule, now time.Time) time.Time {
+	var last time.Time
+	for t := s.Next(now.AddDate(0, 0, -7)); !t.After(now); t = s.Next(t) {
+		last = t
+	}
+	return last
+}
+
+// digestJobs sends each director the day's digest once: at the scheduled
+// time, or at start-up later that day when the service was down then.
+func (e *Engine) digestJobs(tx *storage.Tx, cases []*storage.Case, now time.Time) ([]string, error) {
+	sched, err := cron.ParseStandard(e.cfg.Digest)
+	if err != nil {
+		return nil, fmt.Errorf("digest schedule: %w", err)
+	}
+	local := now.In(e.cfg.Location)
+	slot := lastSlot(sched, local)
+	if slot.IsZero() || !sameDay(slot, local) {
+		return nil, nil
+	}
+	var done []string
+	for _, d := range e.cfg.Directors {
+		key := "digest/" + d.Address + "/" + slot.Format("2006-01-02")
+		ok, err := claim(tx, key, now)
+		if err != nil || !ok {
+			return done, err
+		}
+		since := time.Time{}
+		if v := tx.Meta("last_digest/" + d.Address); v != "" {
+			since, _ = time.Parse(time.RFC3339Nano, v)
+		}
+		item, err := e.digest(d, cases, since, now)
+		if err != nil {
+			return done, err
+		}
+		if err := tx.Enqueue(item); err != nil {
+			return done, fmt.Errorf("queue digest: %w", err)
+		}
+		if err := tx.SetMeta("last_digest/"+d.Address, now.UTC().Format(time.RFC3339Nano)); err != nil {
+			return done, err
+		}
+		done = append(done, key)
+	}
+	return done, nil
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// DigestRow is one case in a digest: no message bodies, for confidentiality.
+type DigestRow struct {
+	ID, Client, Director, Subject, State string
+	Received, Target                     time.Time
+	DaysLeft                             int
+	Overdue                              bool
+}
+
+// DigestData is what the digest templates render.
+type DigestData struct {
+	Director                                    string
+	Date                                        time.Time
+	New, Open, Waiting, AwaitingConsent, Closed []DigestRow
+}
+
+// DigestFor assembles the digest as of now: new since since, open by days
+// left (overdue first), waiting for the client, awaiting consent, closed in
+// the last 7 days.
+func (e *Engine) DigestFor(director string, cases []*storage.Case, since, now time.Time) DigestData {
+	data := DigestData{Director: director, Date: now.In(e.cfg.Location)}
+	for _, c := range cases {
+		if c.NotComplaint {
+			continue
+		}
+		d := e.cal.Deadlines(c)
+		row := DigestRow{ID: c.ID, Client: c.Client, Director: c.Director, Subject: c.Subject, State: stateNL(c.State),
+			Received: c.ReceivedAt.In(e.cfg.Location), Target: d.Target, DaysLeft: e.cal.DaysLeft(c, now)}
+		row.Overdue = c.State != storage.StateClosed && !now.Before(d.Target)
+		if c.ReceivedAt.After(since) && !c.ReceivedAt.After(now) {
+			data.New = append(data.New, row)
+		}
+		switch c.State {
+		case storage.StateOpen:
+			data.Open = append(data.Open, row)
+		case storage.StateWaiting:
+			data.Waiting = append(data.Waiting, row)
+		case storage.StateClosed:
+			if c.ClosedAt != nil && now.Sub(*c.ClosedAt) < 7*24*time.Hour {
+				data.Closed = append(data.Closed, row)
+			}
+		}
+		if c.State != storage.StateClosed && c.Consent == nil {
+			data.AwaitingConsent = append(data.AwaitingConsent, row)
+		}
+	}
+	sort.SliceStable(data.Open, func(i, j int) bool { return data.Open[i].DaysLeft < data.Open[j].DaysLeft })
+	return data
+}
+
+func (e *Engine) digest(d Director, cases []*storage.Case, since, now time.Time) (*storage.OutboxItem, error) {
+	data := e.DigestFor(d.Name, cases, since, now)
+	subject, text, err := templates.Mail("digest", "nl", data)
+	if err != nil {
+		return nil, err
+	}
+	html, err := templates.DigestHTML(data)
+	if err != nil {
+		return nil, err
+	}
+	from := e.cfg.BotAddress
+	if from == "" {
+		from = d.Address
+	}
+	return &storage.OutboxItem{
+		Kind:    "digest",
+		Account: d.Address,
+		Mail: storage.Mail{
+			From: from, FromName: "klachtbot", To: []string{d.Address}, Subject: subject,
+			MessageID: newMessageID("digest", now.In(e.cfg.Location).Format("20060102"), from),
+			Date:      now,
+			Headers:   map[string]string{"Auto-Submitted": "auto-generated"},
+			Text:      text, HTML: html,
+		},
+	}, nil
+}
