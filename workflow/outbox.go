@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox"
@@ -28,6 +29,8 @@ type Outbox struct {
 	// RetryBase is the first retry delay after a temporary failure; it doubles
 	// up to RetryMax. A mail still failing after GiveUpAfter is marked failed.
 	RetryBase, RetryMax, GiveUpAfter time.Duration
+
+	mu sync.Mutex // one flush at a time: the worker and tick must not both send an item
 }
 
 // Run sends due mail until ctx is cancelled.
@@ -56,6 +59,8 @@ func (o *Outbox) Run(ctx context.Context) error {
 
 // Flush sends every due item once and returns when the next one is due (zero: none pending).
 func (o *Outbox) Flush(ctx context.Context) (next time.Time, err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	var pending []*storage.OutboxItem
 	if err := o.Store.View(func(tx *storage.Tx) (err error) {
 		pending, err = tx.Pending()
@@ -84,12 +89,17 @@ func (o *Outbox) Flush(ctx context.Context) (next time.Time, err error) {
 	return next, nil
 }
 
+var errDone = errors.New("already done")
+
 // send makes one attempt at one item; it returns when to retry (zero: done).
 func (o *Outbox) send(ctx context.Context, id uint64) (time.Time, error) {
 	var item *storage.OutboxItem
 	err := o.Store.Update(func(tx *storage.Tx) (err error) {
 		if item, err = tx.OutboxItem(id); err != nil {
 			return err
+		}
+		if item.State != storage.OutboxQueued && item.State != storage.OutboxSending {
+			return errDone
 		}
 		if item.State == storage.OutboxSending {
 			// Interrupted mid-attempt: the server may or may not have taken it.
@@ -100,6 +110,9 @@ func (o *Outbox) send(ctx context.Context, id uint64) (time.Time, error) {
 		item.Attempts++
 		return tx.PutOutbox(item)
 	})
+	if errors.Is(err, errDone) {
+		return time.Time{}, nil
+	}
 	if err != nil {
 		return time.Time{}, fmt.Errorf("begin outbox %d: %w", id, err)
 	}

@@ -450,6 +450,7 @@ func (b *bot) kill() {
 func (b *bot) cli(args ...string) []byte {
 	b.t.Helper()
 	cmd := exec.Command(binPath, append([]string{args[0], "--config", b.config}, args[1:]...)...)
+	cmd.Env = append(os.Environ(), "KB_TEST_PASSWORD="+password)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow"
+)
+
+// mailsWith counts the mails in a folder whose subject contains s.
+func mailsWith(l []*parsedMail, s string) []*parsedMail {
+	var out []*parsedMail
+	for _, m := range l {
+		if strings.Contains(m.get("Subject"), s) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestE2EJobs travels in time with tick --now, beside the running service.
+func TestE2EJobs(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		config := st.config(t, t.TempDir(), "")
+		b := startBot(t, config)
+		id, _, _ := openCase(t, st, b, "jan@klant.test", "marco@mcoo.nl")
+		c := b.cases()[0]
+		cfg, err := loadConfig(config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal := workflow.NewCalendar(cfg.workflowConfig())
+		d := cal.Deadlines(&storage.Case{ReceivedAt: c.ReceivedAt, TargetAt: c.TargetAt})
+		loc := cfg.loc
+
+		tick := func(at time.Time) string {
+			t.Helper()
+			return string(b.cli("tick", "--now", at.Format(time.RFC3339)))
+		}
+		// count waits until folder has n mails whose subject contains s, then
+		// gives a little time for an unexpected extra one.
+		count := func(user, s string, n int) {
+			t.Helper()
+			st.waitFor(t, user, "INBOX", ackWait, fmt.Sprintf("%d× %q", n, s), func(l []*parsedMail) bool { return len(mailsWith(l, s)) >= n })
+			time.Sleep(300 * time.Millisecond)
+			if got := len(mailsWith(st.waitFor(t, user, "INBOX", time.Second, "", func([]*parsedMail) bool { return true }), s)); got != n {
+				t.Errorf("%s has %d× %q, want %d", user, got, s, n)
+			}
+		}
+
+		// Reminder: no director response after 3 working days.
+		tick(d.FirstResponseDue.Add(-time.Minute))
+		tick(d.FirstResponseDue.Add(time.Minute))
+		tick(d.FirstResponseDue.Add(2 * time.Hour))
+		count("marco@mcoo.nl", "Herinnering", 1)
+
+		// Warning at target - 4 days (day 10), once.
+		tick(d.Warn.Add(time.Minute))
+		tick(d.Warn.Add(time.Hour))
+		count("marco@mcoo.nl", "Nog 4 dagen", 1)
+
+		// Escalation to both directors after the target, again the next working day, never twice a day.
+		day := d.Target.Add(time.Minute)
+		for !cal.IsWorkday(day) {
+			day = day.AddDate(0, 0, 1)
+		}
+		tick(day)
+		tick(day.Add(time.Hour))
+		next := day.AddDate(0, 0, 1)
+		for !cal.IsWorkday(next) {
+			next = next.AddDate(0, 0, 1)
+		}
+		tick(next)
+		for _, dir := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
+			count(dir, "Streefdatum verstreken", 2)
+		}
+
+		// Every tick after 08:00 on a working day sent that day's digest, once.
+		digestsSoFar := len(mailsWith(st.messages2(t, "hans@mcoo.nl"), "overzicht"))
+		// Digest at 08:00 the next working day: once per director, the case marked overdue.
+		y, m, dd := next.In(loc).AddDate(0, 0, 1).Date()
+		eight := time.Date(y, m, dd, 8, 0, 0, 0, loc)
+		for !cal.IsWorkday(eight) {
+			eight = eight.AddDate(0, 0, 1)
+		}
+		tick(eight.Add(-time.Minute))
+		tick(eight)
+		tick(eight.Add(30 * time.Minute))
+		for _, dir := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
+			count(dir, "overzicht", digestsSoFar+1)
+		}
+		digests := mailsWith(st.messages2(t, "hans@mcoo.nl"), "overzicht")
+		if body := digests[len(digests)-1].body; !strings.Contains(body, id) || !strings.Contains(body, "VERLOPEN") || !strings.Contains(body, `class="overdue"`) {
+			t.Errorf("digest does not list the case as overdue:\n%s", body)
+		}
+
+		// The service is down at 08:00 the next working day and started at 11:00:
+		// that day's digest goes out once.
+		b.stop()
+		day2 := eight.AddDate(0, 0, 1)
+		for !cal.IsWorkday(day2) {
+			day2 = day2.AddDate(0, 0, 1)
+		}
+		out := tick(day2.Add(3 * time.Hour)) // no service: tick works on the database itself
+		if !strings.Contains(out, "digest/") {
+			t.Errorf("catch-up tick ran %s", out)
+		}
+		tick(day2.Add(3*time.Hour + time.Minute))
+		for _, dir := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
+			count(dir, "overzicht", digestsSoFar+2)
+		}
+		b.start()
+		// Every mail a job sent is on the case's audit trail.
+		var queued int
+		for _, e := range b.show(id).Events {
+			if e.Kind == "mail-queued" {
+				queued++
+			}
+		}
+		inbox := st.messages2(t, "marco@mcoo.nl")
+		sent := len(mailsWith(inbox, "Herinnering")) + len(mailsWith(inbox, "Nog 4 dagen")) + len(mailsWith(inbox, "Streefdatum verstreken"))
+		if queued != sent || sent < 4 {
+			t.Errorf("%d job mails on the audit trail, %d received", queued, sent)
+		}
+	})
+}
+
+// messages2 parses every mail of a user's INBOX.
+func (st *mailStack) messages2(t *testing.T, user string) []*parsedMail {
+	var out []*parsedMail
+	for _, raw := range st.messages(t, user, "INBOX") {
+		out = append(out, parseMail(t, raw))
+	}
+	return out
+}
