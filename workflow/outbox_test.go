@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -176,5 +177,29 @@ func TestOutboxInterruptedAttempt(t *testing.T) {
 	}
 	if n := len(srv.Envelopes()); n != 1 {
 		t.Errorf("sent %d times", n)
+	}
+}
+
+// The worker and tick may flush at the same moment: each mail goes out once.
+func TestOutboxConcurrentFlush(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	srv, sender := smtpServer(t)
+	for i := range 10 {
+		deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik klaag."), clock.Now())
+	}
+	o := newOutbox(s, clock, sender)
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := o.Flush(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(srv.Envelopes()); n != 10 {
+		t.Errorf("%d mails sent for 10 acknowledgements", n)
 	}
 }
