@@ -125,7 +125,8 @@ func (e *Engine) noticeAt(tx *storage.Tx, c *storage.Case, kind string, to []str
 // week (zero when none).
 func lastSlot(s cron.Schedule, now time.Time) time.Time {
 	var last time.Time
-	for t := s.Next(now.AddDate(0, 0, -7)); !t.After(now); t = s.Next(t) {
+	// Next returns the zero time for a schedule that never fires (30 February).
+	for t := s.Next(now.AddDate(0, 0, -7)); !t.IsZero() && !t.After(now); t = s.Next(t) {
 		last = t
 	}
 	return last

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/templates"
 )
@@ -227,5 +229,24 @@ func TestDigestHTML(t *testing.T) {
 	}
 	if strings.Contains(html, "<b>onjuist</b>") || !strings.Contains(html, "Factuur &lt;b&gt;onjuist&lt;/b&gt; &amp; te hoog") {
 		t.Error("subject not escaped")
+	}
+}
+
+func TestLastSlot(t *testing.T) {
+	for spec, want := range map[string]string{
+		"0 8 * * 1-5": "2026-11-24 08:00", // Tuesday
+		"0 8 * * 6":   "2026-11-21 08:00", // last Saturday
+		"30 23 * * *": "2026-11-23 23:30",
+		"0 8 30 2 *":  "", // never
+		"0 8 1 1 *":   "", // more than a week ago
+	} {
+		s, err := cron.ParseStandard(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := lastSlot(s, at("2026-11-24 09:00"))
+		if (want == "" && !got.IsZero()) || (want != "" && !got.Equal(at(want))) {
+			t.Errorf("lastSlot(%s) = %v, want %s", spec, got, want)
+		}
 	}
 }
