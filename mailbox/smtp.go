@@ -17,6 +17,7 @@ type Outgoing struct {
 	From       string
 	FromName   string
 	To         []string
+	Bcc        []string // envelope only: never written into the message
 	Subject    string
 	MessageID  string // with angle brackets
 	InReplyTo  string
@@ -164,6 +165,11 @@ func (m *Outgoing) build() (*gomail.Msg, error) {
 	}
 	if err := msg.To(m.To...); err != nil {
 		return nil, err
+	}
+	if len(m.Bcc) > 0 {
+		if err := msg.Bcc(m.Bcc...); err != nil {
+			return nil, err
+		}
 	}
 	msg.Subject(m.Subject)
 	msg.SetMessageIDWithValue(strings.Trim(m.MessageID, "<>"))

@@ -34,10 +34,11 @@ var (
 	bAcks        = []byte("acks")
 	bQuarantine  = []byte("quarantine")
 	bQuarRaw     = []byte("quarantine-raw")
-	bJobs        = []byte("jobs") // slot -> when it ran
+	bJobs        = []byte("jobs")          // slot -> when it ran
+	bOutboxIDs   = []byte("outbox-msgids") // Message-ID -> outbox item
 )
 
-var allBuckets = [][]byte{bMeta, bCases, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs}
+var allBuckets = [][]byte{bMeta, bCases, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs, bOutboxIDs}
 
 // ErrLocked means another process (normally the running service) holds the database.
 var ErrLocked = errors.New("database is in use by another klachtbot process")
@@ -361,6 +362,9 @@ func (t *Tx) Enqueue(item *OutboxItem) error {
 	if err := putJSON(b, u64(item.ID), item); err != nil {
 		return err
 	}
+	if err := t.bucket(bOutboxIDs).Put([]byte(item.Mail.MessageID), u64(item.ID)); err != nil {
+		return err
+	}
 	if item.CaseID != "" {
 		return t.IndexMessageID(item.Mail.MessageID, item.CaseID)
 	}
@@ -383,6 +387,15 @@ func (t *Tx) OutboxItem(id uint64) (*OutboxItem, error) {
 		return nil, fmt.Errorf("decode outbox %d: %w", id, err)
 	}
 	return item, nil
+}
+
+// OutboxByMessageID finds the outbox item that sent a Message-ID (nil: none).
+func (t *Tx) OutboxByMessageID(msgid string) (*OutboxItem, error) {
+	v := t.bucket(bOutboxIDs).Get([]byte(msgid))
+	if len(v) != 8 {
+		return nil, nil
+	}
+	return t.OutboxItem(binary.BigEndian.Uint64(v))
 }
 
 // Pending lists the outbox items not yet sent or failed, oldest first.

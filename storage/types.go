@@ -90,7 +90,7 @@ type Event struct {
 // Outbox states.
 const (
 	OutboxQueued  = "queued"
-	OutboxSending = "sending" // an attempt began; a crash here leaves the outcome unknown
+	OutboxSending = "sending" // an attempt began; after a crash, its copy in a watched folder tells whether it went
 	OutboxSent    = "sent"
 	OutboxFailed  = "failed"
 )
@@ -100,6 +100,7 @@ type Mail struct {
 	From       string            `json:"from"`
 	FromName   string            `json:"from_name,omitempty"`
 	To         []string          `json:"to"`
+	Bcc        []string          `json:"bcc,omitempty"` // the copy that confirms delivery
 	Subject    string            `json:"subject"`
 	MessageID  string            `json:"message_id"` // with angle brackets
 	InReplyTo  string            `json:"in_reply_to,omitempty"`
@@ -120,6 +121,7 @@ type OutboxItem struct {
 	State       string     `json:"state"`
 	Attempts    int        `json:"attempts"`
 	NextAttempt time.Time  `json:"next_attempt"`
+	AttemptAt   time.Time  `json:"attempt_at,omitzero"` // when the last attempt began
 	LastError   string     `json:"last_error,omitempty"`
 	SentAt      *time.Time `json:"sent_at,omitempty"`
 }

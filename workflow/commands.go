@@ -375,7 +375,7 @@ func (e *Engine) tellClientNewTerm(tx *storage.Tx, c *storage.Case, reason strin
 	item := &storage.OutboxItem{
 		CaseID: c.ID, Kind: "new-term", Account: dir.Address,
 		Mail: storage.Mail{
-			From: dir.Address, FromName: dir.Name + " - Mijn Cijfers Op Orde", To: []string{c.Client},
+			From: dir.Address, FromName: dir.Name + " - Mijn Cijfers Op Orde", To: []string{c.Client}, Bcc: []string{dir.Address},
 			Subject: subject, MessageID: newMessageID(c.ID, "term", dir.Address),
 			InReplyTo: inReplyTo, References: refs, Date: e.clock.Now(),
 			Headers: map[string]string{"X-Klachtbot-Case": c.ID}, Text: text,

@@ -148,6 +148,14 @@ func (e *Engine) Ingest(src Source, f *mailbox.Fetched) error {
 func (e *Engine) ingest(tx *storage.Tx, src Source, f *mailbox.Fetched) (queued bool, err error) {
 	m := f.Msg
 	log := e.log.With("folder", src.Key(), "uid", f.UID, "message_id", m.MessageID)
+	// The bot's own mail: its copy confirms an attempt a crash interrupted.
+	if item, err := tx.OutboxByMessageID(m.MessageID); err != nil || item != nil {
+		if err == nil && item.State == storage.OutboxSending {
+			log.Info("interrupted mail confirmed sent by its copy", "outbox", item.ID)
+			err = markSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")")
+		}
+		return false, err
+	}
 	if id := tx.CaseByMessageID(m.MessageID); id != "" {
 		// The same mail in a second director's mailbox, a rescan, or the
 		// bot's own mail showing up in a Sent folder.
@@ -454,6 +462,7 @@ func (e *Engine) ack(c *storage.Case, m *mailbox.Message) (*storage.OutboxItem, 
 			From:       dir.Address,
 			FromName:   dir.Name + " - Mijn Cijfers Op Orde",
 			To:         []string{to},
+			Bcc:        []string{dir.Address},
 			Subject:    subject,
 			MessageID:  newMessageID(c.ID, "ack", dir.Address),
 			InReplyTo:  m.MessageID,

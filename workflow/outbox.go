@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,8 +19,11 @@ type Sender interface {
 }
 
 // Outbox sends queued mail: each attempt is recorded before it starts and its
-// result after, so a crash neither loses a mail nor, outside the moment
-// between the server's acceptance and our record of it, sends one twice.
+// result after, so a crash never loses a mail. A crash between the server's
+// acceptance and our record of it leaves the outcome unknown; every mail
+// therefore reaches a watched mailbox too (the director it is sent for: To,
+// or Bcc), and an interrupted mail counts as sent when that copy shows up.
+// Only when none arrives within ConfirmWait is it sent again.
 type Outbox struct {
 	Store  *storage.Store
 	Sender Sender
@@ -29,6 +33,8 @@ type Outbox struct {
 	// RetryBase is the first retry delay after a temporary failure; it doubles
 	// up to RetryMax. A mail still failing after GiveUpAfter is marked failed.
 	RetryBase, RetryMax, GiveUpAfter time.Duration
+	// ConfirmWait is how long an interrupted attempt waits for its copy.
+	ConfirmWait time.Duration
 
 	mu sync.Mutex // one flush at a time: the worker and tick must not both send an item
 }
@@ -72,9 +78,13 @@ func (o *Outbox) Flush(ctx context.Context) (next time.Time, err error) {
 		if ctx.Err() != nil {
 			return time.Time{}, nil
 		}
-		if item.State == storage.OutboxQueued && item.NextAttempt.After(o.Clock.Now()) {
-			if next.IsZero() || item.NextAttempt.Before(next) {
-				next = item.NextAttempt
+		due := item.NextAttempt
+		if item.State == storage.OutboxSending {
+			due = item.AttemptAt.Add(o.ConfirmWait)
+		}
+		if due.After(o.Clock.Now()) {
+			if next.IsZero() || due.Before(next) {
+				next = due
 			}
 			continue
 		}
@@ -102,11 +112,11 @@ func (o *Outbox) send(ctx context.Context, id uint64) (time.Time, error) {
 			return errDone
 		}
 		if item.State == storage.OutboxSending {
-			// Interrupted mid-attempt: the server may or may not have taken it.
-			// Sending again risks a duplicate (same Message-ID); not sending risks a loss.
-			o.Log.Warn("resending mail whose earlier attempt was interrupted", "outbox", id, "case", item.CaseID)
+			o.Log.Warn("resending mail: its earlier attempt was interrupted and no copy arrived",
+				"outbox", id, "case", item.CaseID, "attempt_at", item.AttemptAt)
 		}
 		item.State = storage.OutboxSending
+		item.AttemptAt = o.Clock.Now()
 		item.Attempts++
 		return tx.PutOutbox(item)
 	})
@@ -119,54 +129,42 @@ func (o *Outbox) send(ctx context.Context, id uint64) (time.Time, error) {
 	log := o.Log.With("outbox", id, "case", item.CaseID, "kind", item.Kind, "to", item.Mail.To, "attempt", item.Attempts)
 	sendErr := o.Sender.Send(ctx, item.Account, outgoing(&item.Mail))
 	now := o.Clock.Now()
+	if sendErr == nil {
+		log.Info("mail sent", "message_id", item.Mail.MessageID)
+		err = o.Store.Update(func(tx *storage.Tx) error {
+			// The copy may have been seen first; that recorded it already.
+			if cur, err := tx.OutboxItem(id); err != nil || cur.State == storage.OutboxSent {
+				return err
+			}
+			return markSent(tx, item, now, "")
+		})
+		if err != nil {
+			return time.Time{}, fmt.Errorf("record outbox %d result: %w", id, err)
+		}
+		return time.Time{}, nil
+	}
 	var retryAt time.Time
 	var temp *mailbox.TemporaryError
-	switch {
-	case sendErr == nil:
-		item.State = storage.OutboxSent
-		item.SentAt = &now
-		item.LastError = ""
-		log.Info("mail sent", "message_id", item.Mail.MessageID)
-	case errors.As(sendErr, &temp) && now.Sub(item.Mail.Date) < o.GiveUpAfter:
+	ev := &storage.Event{At: now.UTC(), Actor: "klachtbot", MessageID: item.Mail.MessageID}
+	if errors.As(sendErr, &temp) && now.Sub(item.Mail.Date) < o.GiveUpAfter {
 		delay := o.RetryBase << min(item.Attempts-1, 20)
 		if delay > o.RetryMax || delay <= 0 {
 			delay = o.RetryMax
 		}
 		retryAt = now.Add(delay)
-		item.State = storage.OutboxQueued
-		item.NextAttempt = retryAt
-		item.LastError = sendErr.Error()
+		item.State, item.NextAttempt = storage.OutboxQueued, retryAt
+		ev.Kind = EvMailRetry
 		log.Warn("mail not sent, will retry", "err", sendErr, "retry_at", retryAt)
-	default:
+	} else {
 		item.State = storage.OutboxFailed
-		item.LastError = sendErr.Error()
+		ev.Kind = EvMailFailed
 		log.Error("mail failed", "err", sendErr)
 	}
+	item.LastError = sendErr.Error()
+	ev.Detail = item.Kind + ": " + item.LastError
 	err = o.Store.Update(func(tx *storage.Tx) error {
-		if err := tx.PutOutbox(item); err != nil {
+		if err := tx.PutOutbox(item); err != nil || item.CaseID == "" {
 			return err
-		}
-		if item.CaseID == "" {
-			return nil
-		}
-		ev := &storage.Event{At: now.UTC(), Actor: "klachtbot", MessageID: item.Mail.MessageID}
-		switch item.State {
-		case storage.OutboxSent:
-			ev.Kind, ev.Detail = EvMailSent, item.Kind+" to "+fmt.Sprint(item.Mail.To)
-			if item.Kind == "ack" {
-				c, err := tx.Case(item.CaseID)
-				if err != nil {
-					return err
-				}
-				c.AcknowledgedAt = &now
-				if err := tx.PutCase(c); err != nil {
-					return err
-				}
-			}
-		case storage.OutboxQueued:
-			ev.Kind, ev.Detail = EvMailRetry, item.Kind+": "+item.LastError
-		default:
-			ev.Kind, ev.Detail = EvMailFailed, item.Kind+": "+item.LastError
 		}
 		return tx.AppendEvent(item.CaseID, ev)
 	})
@@ -176,9 +174,29 @@ func (o *Outbox) send(ctx context.Context, id uint64) (time.Time, error) {
 	return retryAt, nil
 }
 
+// markSent records that a mail went out: the server took it, or (how) its copy arrived.
+func markSent(tx *storage.Tx, item *storage.OutboxItem, now time.Time, how string) error {
+	item.State, item.SentAt, item.LastError = storage.OutboxSent, &now, ""
+	if err := tx.PutOutbox(item); err != nil || item.CaseID == "" {
+		return err
+	}
+	if item.Kind == "ack" {
+		c, err := tx.Case(item.CaseID)
+		if err != nil {
+			return err
+		}
+		c.AcknowledgedAt = &now
+		if err := tx.PutCase(c); err != nil {
+			return err
+		}
+	}
+	return tx.AppendEvent(item.CaseID, &storage.Event{At: now.UTC(), Kind: EvMailSent, Actor: "klachtbot",
+		MessageID: item.Mail.MessageID, Detail: item.Kind + " to " + strings.Join(item.Mail.To, ", ") + how})
+}
+
 func outgoing(m *storage.Mail) *mailbox.Outgoing {
 	return &mailbox.Outgoing{
-		From: m.From, FromName: m.FromName, To: m.To, Subject: m.Subject,
+		From: m.From, FromName: m.FromName, To: m.To, Bcc: m.Bcc, Subject: m.Subject,
 		MessageID: m.MessageID, InReplyTo: m.InReplyTo, References: m.References,
 		Date: m.Date, Headers: m.Headers, Text: m.Text, HTML: m.HTML,
 	}

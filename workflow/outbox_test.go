@@ -159,25 +159,59 @@ func TestOutboxServerDownIsTemporary(t *testing.T) {
 	}
 }
 
-// An attempt interrupted by a crash is made again on restart, once.
+// An attempt interrupted by a crash: the copy the director gets decides.
 func TestOutboxInterruptedAttempt(t *testing.T) {
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
-	s.Update(func(tx *storage.Tx) error {
-		item, _ := tx.OutboxItem(1)
-		item.State, item.Attempts = storage.OutboxSending, 1
-		return tx.PutOutbox(item)
-	})
+	deliver(t, e, inbox, mail("piet@klant.test", "Klacht", "Ik klaag ook."), clock.Now())
+	interrupt := func(id uint64) *storage.OutboxItem {
+		var item *storage.OutboxItem
+		s.Update(func(tx *storage.Tx) error {
+			item, _ = tx.OutboxItem(id)
+			item.State, item.Attempts, item.AttemptAt = storage.OutboxSending, 1, clock.Now()
+			return tx.PutOutbox(item)
+		})
+		return item
+	}
+	first, second := interrupt(1), interrupt(2)
+	if first.Mail.Bcc[0] != "marco@mcoo.nl" {
+		t.Fatalf("acknowledgement has no copy to the director: %+v", first.Mail)
+	}
 	o := newOutbox(s, clock, sender)
-	o.Flush(context.Background())
-	o.Flush(context.Background())
-	if item := outboxItem(t, s); item.State != storage.OutboxSent || item.Attempts != 2 {
-		t.Errorf("interrupted item: %+v", item)
+	o.ConfirmWait = time.Minute
+	next, _ := o.Flush(context.Background())
+	if n := len(srv.Envelopes()); n != 0 || !next.Equal(clock.Now().Add(time.Minute)) {
+		t.Fatalf("sent %d before the copy had time to arrive (next %v)", n, next)
 	}
-	if n := len(srv.Envelopes()); n != 1 {
-		t.Errorf("sent %d times", n)
+	// The server had taken the first one: its copy shows up in Marco's INBOX.
+	copyRaw := fmt.Sprintf("From: marco@mcoo.nl\r\nTo: jan@klant.test\r\nSubject: %s\r\nMessage-ID: %s\r\n\r\n%s",
+		first.Mail.Subject, first.Mail.MessageID, first.Mail.Text)
+	deliver(t, e, inbox, copyRaw, clock.Now())
+	clock.Add(time.Minute)
+	o.Flush(context.Background())
+	env := srv.Envelopes()
+	if len(env) != 1 || env[0].To[0] != second.Mail.To[0] {
+		t.Errorf("after the wait: sent %+v, want only the unconfirmed second mail", env)
 	}
+	for _, id := range []uint64{1, 2} {
+		var item *storage.OutboxItem
+		s.View(func(tx *storage.Tx) (err error) { item, err = tx.OutboxItem(id); return err })
+		if item.State != storage.OutboxSent {
+			t.Errorf("item %d: %s", id, item.State)
+		}
+	}
+	c, kinds, _ := loadCase(t, s, first.CaseID)
+	if c.AcknowledgedAt == nil || kinds[len(kinds)-1] != EvMailSent {
+		t.Errorf("confirmed acknowledgement not recorded: %v %v", c.AcknowledgedAt, kinds)
+	}
+	// The copy itself is never a message of the case.
+	s.View(func(tx *storage.Tx) error {
+		if msgs, _ := tx.Messages(first.CaseID); len(msgs) != 1 {
+			t.Errorf("the bot's own copy was stored as a message")
+		}
+		return nil
+	})
 }
 
 // The worker and tick may flush at the same moment: each mail goes out once.

@@ -54,6 +54,7 @@ type Config struct {
 		RetryBase   duration `toml:"retry_base"`
 		RetryMax    duration `toml:"retry_max"`
 		GiveUpAfter duration `toml:"give_up_after"`
+		ConfirmWait duration `toml:"confirm_wait"`
 	} `toml:"outbox"`
 	SMTP      ServerConfig     `toml:"smtp"`
 	Directors []DirectorConfig `toml:"directors"`

@@ -269,5 +269,7 @@ func TestE2ECrashDuringBurst(t *testing.T) {
 		if cases := b.cases(); len(cases) != n {
 			t.Errorf("%d cases, want %d", len(cases), n)
 		}
+		t.Logf("after the restart: %d interrupted mail(s) confirmed by their copy, %d resent",
+			len(b.logLines("confirmed sent by its copy")), len(b.logLines("resending mail")))
 	})
 }

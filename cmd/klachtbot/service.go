@@ -103,6 +103,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 		RetryBase:   durOr(cfg.Outbox.RetryBase.Duration, time.Minute),
 		RetryMax:    durOr(cfg.Outbox.RetryMax.Duration, time.Hour),
 		GiveUpAfter: durOr(cfg.Outbox.GiveUpAfter.Duration, 72*time.Hour),
+		ConfirmWait: durOr(cfg.Outbox.ConfirmWait.Duration, 2*time.Minute),
 	}
 	return s, nil
 }
