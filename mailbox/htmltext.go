@@ -3,14 +3,16 @@ package mailbox
 import (
 	"html"
 	"strings"
+	"unicode"
 )
 
 // HTMLToText reduces an HTML mail body to readable plain text. It is a small
 // tolerant tokenizer, not an HTML parser: it drops script, style, head and
 // title elements and comments, turns block elements into line breaks (list
-// items get a "- " prefix, blockquotes a "> " prefix), collapses whitespace,
-// decodes entities and allows at most one blank line in a row. It runs in
-// time linear in len(s) and accepts any input.
+// items get a "- " prefix, blockquotes a "> " prefix, table cells on one row
+// are joined by " | "), collapses whitespace, decodes entities and allows at
+// most one blank line in a row. It runs in time linear in len(s) and accepts
+// any input.
 func HTMLToText(s string) string {
 	lower := asciiLower(s) // for case-insensitive searches at the same offsets
 	w := textWriter{lineEmpty: true}
@@ -133,7 +135,7 @@ type textWriter struct {
 	lineEmpty bool // nothing written on the current line yet
 	space     bool // whitespace seen since the last character
 	nbsp      bool // an &nbsp; on an empty line: Outlook's way to write a blank line
-	sep       bool // a table cell ended on this line
+	sep       bool // a table cell began after text on this line
 	bullet    bool // write "- " at the start of the next line
 	newlines  int  // consecutive line breaks at the end of b
 	quote     int  // blockquote depth
@@ -161,8 +163,11 @@ func (w *textWriter) text(t string) {
 			}
 			r = ' '
 		}
-		if r == ' ' || r == '\t' || r == '\f' {
+		if unicode.IsSpace(r) { // beyond HTML's own: \v, U+2028 and the like are no text either
 			if w.pre > 0 && !w.lineEmpty {
+				if r != '\t' {
+					r = ' '
+				}
 				w.b.WriteRune(r)
 			} else {
 				w.space = true
@@ -265,8 +270,8 @@ func (w *textWriter) String() string {
 	out := lines[:0]
 	blank := true // suppresses leading blank lines
 	for _, l := range lines {
-		l = strings.TrimRight(l, " \t")
-		if strings.Trim(l, "> ") == "" {
+		l = strings.TrimRightFunc(l, unicode.IsSpace)
+		if strings.TrimFunc(l, isQuoteOrSpace) == "" {
 			if blank {
 				continue
 			}
@@ -282,3 +287,5 @@ func (w *textWriter) String() string {
 	}
 	return strings.Join(out, "\n")
 }
+
+func isQuoteOrSpace(r rune) bool { return r == '>' || unicode.IsSpace(r) }

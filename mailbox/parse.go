@@ -43,15 +43,27 @@ func Parse(raw []byte) *Message {
 
 type parser struct {
 	m        *Message
-	body     []byte // top-level body, raw
-	topType  string // top-level media type
+	keepData bool     // ExtractAttachments: keep each attachment's bytes
+	data     [][]byte // parallel to m.Attachments when keepData
+	bodyFrom int      // index of the first problem found in the body
+	body     []byte   // top-level body, raw
+	topType  string   // top-level media type
 	problems map[string]bool
 }
 
-// content is the readable text an entity contributes to Message.Text.
+// content is the readable text an entity contributes to Message.Text. HTML
+// is converted only once it is chosen: most HTML has a plain-text twin.
 type content struct {
-	text string
-	html bool
+	text   string
+	html   bool   // text comes from HTML
+	markup string // HTML still to be converted
+}
+
+func (c content) resolved() content {
+	if c.markup != "" {
+		return content{text: HTMLToText(c.markup), html: true}
+	}
+	return c
 }
 
 func (p *parser) problem(format string, args ...any) {
@@ -103,7 +115,8 @@ func (p *parser) run(raw []byte) {
 	p.m.Subject = fixString(subject)
 
 	if v := h.Get("Date"); v != "" {
-		// Years outside 0..9999 parse but cannot be stored as RFC 3339.
+		// Year 0 is nonsense, and years beyond 9999 parse but cannot be
+		// stored as RFC 3339.
 		if t, err := h.Date(); err != nil || t.Year() < 1 || t.Year() > 9999 {
 			p.problem("date: unparsable %q", clip(v))
 		} else {
@@ -111,7 +124,8 @@ func (p *parser) run(raw []byte) {
 		}
 	}
 
-	c := p.walk(hdr, body, 0)
+	p.bodyFrom = len(p.m.Problems)
+	c := p.walk(hdr, body, 0).resolved()
 	p.m.Text, p.m.HTML = c.text, c.html
 	p.m.Auto = autoReason(h, p.m.From, p.topType)
 }
@@ -195,7 +209,7 @@ func isFieldLine(line []byte) bool {
 // Message-ID is left empty here; run substitutes it at the end.
 func (p *parser) readIDs(h mail.Header) {
 	if raw := h.Get("Message-Id"); raw != "" {
-		if id, err := h.MessageID(); err == nil && id != "" {
+		if id, err := idHeader("Message-Id", raw).MessageID(); err == nil && id != "" {
 			p.m.MessageID = "<" + id + ">"
 		} else {
 			p.problem("message-id: malformed %q", clip(raw))
@@ -234,6 +248,41 @@ func normaliseID(raw string) string {
 	return "<" + s + ">"
 }
 
+// idHeader holds a message-id header with its comments removed, for
+// go-message to parse: its comment reader grows a string byte by byte, which
+// takes seconds for a comment of a few hundred kilobytes.
+func idHeader(key, v string) *mail.Header {
+	var h mail.Header
+	h.Set(key, stripComments(v))
+	return &h
+}
+
+// stripComments removes RFC 5322 comments, "(...)" with nesting and
+// backslash escapes; an unclosed comment runs to the end.
+func stripComments(s string) string {
+	if !strings.Contains(s, "(") {
+		return s
+	}
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && depth > 0:
+			i++
+		case c == '(':
+			depth++
+		case c == ')' && depth > 0:
+			depth--
+			if depth == 0 {
+				b.WriteByte(' ')
+			}
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
 var bracketedID = regexp.MustCompile(`<([^<>]*)>`)
 
 // idList parses In-Reply-To or References, salvaging what it can from a
@@ -243,7 +292,7 @@ func (p *parser) idList(h mail.Header, key string) []string {
 	if raw == "" {
 		return nil
 	}
-	ids, err := h.MsgIDList(key)
+	ids, err := idHeader(key, raw).MsgIDList(key)
 	if err != nil {
 		p.problem("%s: malformed %q", strings.ToLower(key), clip(raw))
 		ids = ids[:0]
@@ -409,7 +458,7 @@ func (p *parser) walk(hdr textproto.Header, body []byte, depth int) content {
 				return c
 			}
 		}
-		// RFC 2046 5.1.7: treat an unreadable multipart as text so nothing is lost.
+		// Keep an unreadable multipart as text, so that nothing is lost.
 		mt, params = "text/plain", nil
 	}
 	return p.leaf(h, mt, params, body)
@@ -437,7 +486,13 @@ func (p *parser) walkMultipart(mt, boundary string, body []byte, depth int) (con
 			break
 		}
 		if err != nil {
-			p.problem("multipart: %v", err)
+			// textproto flattens its errors to text; a bare "--boundary" at
+			// the very end, without the closing "--", ends in EOF.
+			if msg := err.Error(); strings.HasSuffix(msg, "EOF") {
+				p.problem("multipart: missing closing boundary")
+			} else {
+				p.problem("multipart: %s", strings.TrimPrefix(msg, "multipart: "))
+			}
 			if len(parts) == 0 {
 				return content{}, false
 			}
@@ -467,11 +522,14 @@ func (p *parser) walkMultipart(mt, boundary string, body []byte, depth int) (con
 // clients, e.g. Apple Mail's text / image / text.
 func combine(mt string, parts []content) content {
 	if mt == "multipart/alternative" {
-		for _, html := range []bool{false, true} {
-			for _, c := range parts {
-				if c.html == html && c.text != "" {
-					return c
-				}
+		for _, c := range parts {
+			if !c.html && c.text != "" {
+				return c
+			}
+		}
+		for _, c := range parts {
+			if c = c.resolved(); c.html && c.text != "" {
+				return c
 			}
 		}
 		return content{}
@@ -479,7 +537,7 @@ func combine(mt string, parts []content) content {
 	var b strings.Builder
 	var out content
 	for _, c := range parts {
-		if c.text == "" {
+		if c = c.resolved(); c.text == "" {
 			continue
 		}
 		if b.Len() > 0 {
@@ -503,29 +561,38 @@ func (p *parser) leaf(h message.Header, mt string, params map[string]string, bod
 
 	isText := mt == "text/plain" || mt == "text/html"
 	if !isText || disp == "attachment" || (disp == "inline" && filename != "") {
-		// Charset conversion would change the size of text attachments.
-		n, err := io.Copy(io.Discard, p.decoder(h, "", body))
+		// No charset conversion: it would change the file and its size.
+		var data bytes.Buffer
+		var w io.Writer = io.Discard
+		if p.keepData {
+			w = &data
+		}
+		n, err := io.Copy(w, p.decoder(h, "", body))
 		if err != nil {
 			p.problem("attachment %q: decoding: %v", clip(filename), err)
 		}
 		p.m.Attachments = append(p.m.Attachments, Attachment{Filename: filename, ContentType: mt, Size: int(n)})
+		if p.keepData {
+			p.data = append(p.data, data.Bytes())
+		}
 		return content{}
 	}
 
-	cs := params["charset"]
-	if cs == "" && mt == "text/html" {
-		cs = metaCharset(body)
-	}
-	data, err := io.ReadAll(p.decoder(h, cs, body))
+	data, err := io.ReadAll(p.decoder(h, "", body))
 	if err != nil {
 		p.problem("%s: decoding body: %v", mt, err)
 	}
+	cs := params["charset"]
+	if cs == "" && mt == "text/html" {
+		cs = metaCharset(data)
+	}
+	data = p.toUTF8(mt, cs, data)
 	text, invalid := fixText(data)
 	if invalid {
 		p.problem("%s: invalid UTF-8 after decoding, read as windows-1252", mt)
 	}
 	if mt == "text/html" {
-		return content{text: HTMLToText(text), html: true}
+		return content{markup: text, html: true}
 	}
 	text = normaliseNewlines(text)
 	if strings.EqualFold(params["format"], "flowed") {
@@ -535,8 +602,10 @@ func (p *parser) leaf(h message.Header, mt string, params map[string]string, bod
 }
 
 // decoder undoes the transfer encoding and, when charset is set, converts
-// to UTF-8. The entity gets a synthetic header so that a Content-Type that
-// go-message cannot parse does not disable decoding.
+// to UTF-8. The entity gets a header of its own so that a Content-Type that
+// go-message cannot parse does not disable decoding. Parse itself passes no
+// charset and leaves that to toUTF8, after the transfer encoding is gone and
+// an HTML <meta> charset can be seen.
 func (p *parser) decoder(h message.Header, charset string, body []byte) io.Reader {
 	var sh message.Header
 	if cte := strings.Trim(strings.TrimSpace(h.Get("Content-Transfer-Encoding")), `"`); cte != "" {
@@ -558,6 +627,26 @@ func (p *parser) decoder(h message.Header, charset string, body []byte) io.Reade
 		return bytes.NewReader(body)
 	}
 	return e.Body
+}
+
+// toUTF8 converts text in charset cs with the converters go-message/charset
+// registers. Like go-message it passes UTF-8 and US-ASCII through untouched,
+// so fixText can still catch 8-bit text that is neither.
+func (p *parser) toUTF8(mt, cs string, data []byte) []byte {
+	cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
+	if cs == "" || cs == "utf-8" || cs == "us-ascii" {
+		return data
+	}
+	r, err := message.CharsetReader(cs, bytes.NewReader(data))
+	if err != nil {
+		p.problem("charset: unknown %q", clip(cs))
+		return data
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		p.problem("%s: converting from %s: %v", mt, clip(cs), err)
+	}
+	return out
 }
 
 var metaCharsetRE = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?([a-z0-9_:.-]+)`)
@@ -584,10 +673,20 @@ func (p *parser) mediaType(h message.Header) (string, map[string]string) {
 	raw := h.Get("Content-Type")
 	p.problem("content-type: malformed %q", clip(raw))
 	mt, params = lenientParams(raw)
-	if i := strings.IndexByte(mt, '/'); i <= 0 || i == len(mt)-1 || strings.ContainsAny(mt, " \t\"") {
+	if i := strings.IndexByte(mt, '/'); i <= 0 || i == len(mt)-1 || !isMediaType(mt) {
 		mt = "text/plain"
 	}
 	return mt, params
+}
+
+// isMediaType reports whether s consists of RFC 2045 token characters and '/'.
+func isMediaType(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"[]?=`, c) >= 0 {
+			return false
+		}
+	}
+	return strings.Count(s, "/") == 1
 }
 
 func (p *parser) disposition(h message.Header) (string, map[string]string) {

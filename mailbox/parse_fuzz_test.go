@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -76,7 +77,7 @@ func FuzzHTMLToText(f *testing.F) {
 			t.Fatalf("blank lines not collapsed or not trimmed: %q", out)
 		}
 		for _, line := range strings.Split(out, "\n") {
-			if line != strings.TrimRight(line, " \t") {
+			if line != strings.TrimRightFunc(line, unicode.IsSpace) {
 				t.Fatalf("trailing whitespace in %q", line)
 			}
 		}

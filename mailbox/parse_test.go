@@ -310,6 +310,17 @@ func TestParseEdgeCases(t *testing.T) {
 			},
 		},
 		{
+			name: "meta charset is read after the transfer encoding is undone",
+			raw: "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n" +
+				"<meta http-equiv=3D\"Content-Type\" content=3D\"text/html; charset=3Dwindows-1252\"><p>=80 12,=\n50</p>\n",
+			check: func(t *testing.T, m *Message) {
+				wantProblems(t, m)
+				if m.Text != "€ 12,50" {
+					t.Errorf("Text = %q", m.Text)
+				}
+			},
+		},
+		{
 			name: "broken quoted-printable keeps what was decoded",
 			raw:  "From: a@example.nl\nMessage-ID: <1@example.nl>\nContent-Transfer-Encoding: quoted-printable\n\nGoed=\nzo\x01rest\n",
 			check: func(t *testing.T, m *Message) {
@@ -486,6 +497,36 @@ func TestUnflow(t *testing.T) {
 	for _, tt := range tests {
 		if got := unflow(tt.in, tt.delsp); got != tt.want {
 			t.Errorf("unflow(%q, %v) = %q, want %q", tt.in, tt.delsp, got, tt.want)
+		}
+	}
+}
+
+// Hostile but small inputs must not make Parse slow. A quadratic step (like
+// go-message's comment reader on a long Message-ID comment, which Parse
+// avoids) takes many seconds at this size.
+func TestParseLinear(t *testing.T) {
+	const n = 1 << 17
+	nested := ""
+	for i := range 15 {
+		nested += fmt.Sprintf("Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n", i, i)
+	}
+	inputs := map[string]string{
+		"message-id comment":   "Message-ID: (" + strings.Repeat("a", n) + ")<a@b>\n\n",
+		"references comment":   "References: <a@b> (" + strings.Repeat("(", n) + "\n\n",
+		"address comment":      "From: a@b (" + strings.Repeat("a", n) + ")\n\n",
+		"many addresses":       "To: " + strings.Repeat("a b <, ", n/7) + "\n\n",
+		"encoded words":        "Subject: " + strings.Repeat("=?utf-8?q?a?= ", n/14) + "\n\n",
+		"malformed headers":    strings.Repeat("bad\nX: y\n", n/9) + "\n",
+		"malformed parameters": "Content-Type: application/pdf; " + strings.Repeat("name*0*=x y; ", n/13) + "\n\nx",
+		"many parts":           "Content-Type: multipart/mixed; boundary=b\n\n" + strings.Repeat("--b\nContent-Type: text/html\n\n<p>x\n", n/30) + "--b--\n",
+		"flowed":               "Content-Type: text/plain; format=flowed\n\n" + strings.Repeat("> a \n", n/5),
+		"nested multiparts":    nested + "\n" + strings.Repeat("x", n),
+	}
+	for name, raw := range inputs {
+		start := time.Now()
+		Parse([]byte(raw))
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s: Parse took %v", name, d)
 		}
 	}
 }

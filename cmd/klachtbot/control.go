@@ -190,7 +190,8 @@ func controlDo(socket, method, path string, v any) error {
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
 		msg, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("%s: %w", strings.TrimSpace(string(msg)), storage.ErrNotFound)
+		what := strings.TrimSuffix(strings.TrimSpace(string(msg)), ": "+storage.ErrNotFound.Error())
+		return fmt.Errorf("%s: %w", what, storage.ErrNotFound)
 	}
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(resp.Body)

@@ -1,19 +1,516 @@
 package main
 
-// Placeholder types: the case file export and chain verification are written in this file and verify.go.
+// klachtbot export: the case file a reviewer (tuchtrechter, accountant,
+// the client) can read without klachtbot. The originals are written byte for
+// byte; the timeline carries every event's hash so the chain can be checked.
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow"
 )
 
-type dossier struct{}
+// dossier is everything stored about one case. It travels over the control
+// socket as JSON (Raw base64-encoded).
+type dossier struct {
+	Case     *storage.Case    `json:"case"`
+	Messages []dossierMessage `json:"messages"`
+	Events   []*storage.Event `json:"events"`
+	// Broken is the first link of the audit trail that does not hold, as
+	// found when the dossier was read; nil when the chain is intact.
+	Broken *brokenLink `json:"broken,omitempty"`
+}
 
-func dossierOf(tx *storage.Tx, id string) (*dossier, error) { return nil, errors.New("not yet") }
+type dossierMessage struct {
+	storage.Message
+	Raw []byte `json:"raw"`
+}
 
+func dossierOf(tx *storage.Tx, id string) (*dossier, error) {
+	c, err := tx.Case(id)
+	if err != nil {
+		return nil, err // names the case, and wraps storage.ErrNotFound
+	}
+	d := &dossier{Case: c, Messages: []dossierMessage{}}
+	msgs, err := tx.Messages(id)
+	if err != nil {
+		return nil, fmt.Errorf("read messages of %s: %w", id, err)
+	}
+	for _, m := range msgs {
+		raw, err := tx.Raw(id, m.Seq)
+		if errors.Is(err, storage.ErrNotFound) {
+			// Not wrapped: the case exists, so this must not read as "not found".
+			return nil, fmt.Errorf("the original of message %d of %s is missing from the database", m.Seq, id)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read original of message %d of %s: %w", m.Seq, id, err)
+		}
+		d.Messages = append(d.Messages, dossierMessage{Message: *m, Raw: raw})
+	}
+	if d.Events, err = tx.Events(id); err != nil {
+		return nil, fmt.Errorf("read audit trail of %s: %w", id, err)
+	}
+	if d.Events == nil {
+		d.Events = []*storage.Event{}
+	}
+	_, d.Broken = verifyCase(tx, id)
+	return d, nil
+}
+
+// The files of an export.
+const (
+	messagesDir    = "messages"
+	attachmentsDir = "attachments"
+	timelineJSON   = "timeline.json"
+	timelineHTML   = "timeline.html"
+)
+
+// exportFile is one written file, for timeline.json and the summary.
+type exportFile struct {
+	Name        string `json:"name,omitempty"` // as the mail names it
+	ContentType string `json:"content_type,omitempty"`
+	File        string `json:"file"` // relative to the export directory
+	Size        int    `json:"size"`
+	SHA256      string `json:"sha256"`
+}
+
+type exportMessage struct {
+	storage.Message
+	Original exportFile   `json:"original"`
+	Files    []exportFile `json:"attachment_files"` // beside the names in Message.Attachments
+	// AttachmentProblem: the MIME was broken; the files are what could be read.
+	AttachmentProblem string `json:"attachment_problem,omitempty"`
+}
+
+// timeline is timeline.json.
+type timeline struct {
+	Case       *storage.Case    `json:"case"`
+	ExportedAt time.Time        `json:"exported_at"`
+	AuditTrail auditTrail       `json:"audit_trail"`
+	Messages   []exportMessage  `json:"messages"`
+	Events     []*storage.Event `json:"events"`
+}
+
+type auditTrail struct {
+	Intact   bool        `json:"intact"`
+	Events   int         `json:"events"`
+	Broken   *brokenLink `json:"broken,omitempty"`
+	HashRule string      `json:"hash_rule"`
+}
+
+// hashRule tells a reviewer how to recompute storage.EventHash without klachtbot.
+const hashRule = `hash = hex(sha256(prev + canonical JSON of the event with "hash" set to "")). ` +
+	`Canonical JSON as Go's encoding/json writes it: no whitespace; keys in the order seq, at, kind, actor, ` +
+	`message_id, detail, prev, hash, with message_id and detail left out when empty; at in RFC 3339 UTC ` +
+	`(fraction of a second only when not zero); other text as UTF-8, but <, >, &, U+2028 and U+2029 written ` +
+	`as \u003c, \u003e, \u0026, \u2028 and \u2029. ` +
+	`prev is the hash of the event before, "" for the first.`
+
+// writeDossier writes the case file into dir, which must be new or empty.
 func writeDossier(d *dossier, dir string, loc *time.Location, out io.Writer) error {
-	return errors.New("not yet")
+	if err := prepareDir(dir); err != nil {
+		return err
+	}
+	w := &exportWriter{dir: dir, taken: map[string]bool{}}
+	if err := w.write(d, loc); err != nil {
+		return fmt.Errorf("export %s to %s (the directory is incomplete): %w", d.Case.ID, dir, err)
+	}
+	return w.summary(out, d)
+}
+
+// prepareDir creates dir, or accepts it when it is an empty directory: an
+// export never mixes with or overwrites other files.
+func prepareDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("export: create directory: %w", err)
+		}
+	case err != nil:
+		return fmt.Errorf("export: %s cannot be used: %w", dir, err)
+	case len(entries) > 0:
+		return fmt.Errorf("export: %s already exists and is not empty; give a new directory", dir)
+	}
+	for _, sub := range []string{messagesDir, attachmentsDir} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o700); err != nil {
+			return fmt.Errorf("export: create directory: %w", err)
+		}
+	}
+	return nil
+}
+
+type exportWriter struct {
+	dir      string
+	taken    map[string]bool // attachment file names, lower-cased
+	written  []exportFile
+	messages []exportMessage
+	warnings []string
+}
+
+func (w *exportWriter) write(d *dossier, loc *time.Location) error {
+	for i, m := range d.Messages {
+		n := i + 1
+		em := exportMessage{Message: m.Message, Files: []exportFile{}}
+		f, err := w.file(path.Join(messagesDir, fmt.Sprintf("%02d-%s.eml", n, fileRole(m.Role))), m.Raw)
+		if err != nil {
+			return err
+		}
+		em.Original = f
+		atts, err := mailbox.ExtractAttachments(m.Raw)
+		if err != nil {
+			em.AttachmentProblem = err.Error()
+			w.warnings = append(w.warnings, fmt.Sprintf("message %02d: attachments read as far as the MIME allowed: %v", n, err))
+		}
+		for _, a := range atts {
+			name := w.unique(fmt.Sprintf("%02d-%s", n, sanitiseFilename(a.Filename, a.ContentType)))
+			f, err := w.file(path.Join(attachmentsDir, name), a.Data)
+			if err != nil {
+				return err
+			}
+			f.Name, f.ContentType = a.Filename, a.ContentType
+			em.Files = append(em.Files, f)
+		}
+		w.messages = append(w.messages, em)
+	}
+
+	tl := timeline{
+		Case:       d.Case,
+		ExportedAt: time.Now().UTC().Truncate(time.Second),
+		AuditTrail: auditTrail{Intact: d.Broken == nil, Events: len(d.Events), Broken: d.Broken, HashRule: hashRule},
+		Messages:   w.messages,
+		Events:     d.Events,
+	}
+	data, err := json.MarshalIndent(tl, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", timelineJSON, err)
+	}
+	if _, err := w.file(timelineJSON, append(data, '\n')); err != nil {
+		return err
+	}
+	var page bytes.Buffer
+	if err := templates.Timeline(&page, timelinePage(&tl, loc)); err != nil {
+		return fmt.Errorf("render %s: %w", timelineHTML, err)
+	}
+	_, err = w.file(timelineHTML, page.Bytes())
+	return err
+}
+
+// file writes one file of the export. O_EXCL: nothing is overwritten and no
+// link planted in the directory is followed.
+func (w *exportWriter) file(rel string, data []byte) (exportFile, error) {
+	f, err := os.OpenFile(filepath.Join(w.dir, filepath.FromSlash(rel)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return exportFile{}, fmt.Errorf("write %s: %w", rel, err)
+	}
+	sum := sha256.Sum256(data)
+	ef := exportFile{File: rel, Size: len(data), SHA256: hex.EncodeToString(sum[:])}
+	w.written = append(w.written, ef)
+	return ef, nil
+}
+
+// unique gives a second "foto.jpg" of a message the name "foto-2.jpg".
+// Compared case-insensitively: the export may be copied to a file system
+// that ignores case.
+func (w *exportWriter) unique(name string) string {
+	ext := path.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	for i := 2; w.taken[strings.ToLower(name)]; i++ {
+		name = fmt.Sprintf("%s-%d%s", base, i, ext)
+	}
+	w.taken[strings.ToLower(name)] = true
+	return name
+}
+
+func (w *exportWriter) summary(out io.Writer, d *dossier) error {
+	fmt.Fprintf(out, "exported %s to %s\n", d.Case.ID, w.dir)
+	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
+	for _, f := range w.written {
+		fmt.Fprintf(tw, "  %s\t%d bytes\n", f.File, f.Size)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	natt := 0
+	for _, m := range w.messages {
+		natt += len(m.Files)
+	}
+	chain := "audit trail intact"
+	if d.Broken != nil {
+		chain = "AUDIT TRAIL BROKEN: " + d.Broken.String()
+	}
+	for _, warn := range w.warnings {
+		fmt.Fprintln(out, "warning:", warn)
+	}
+	_, err := fmt.Fprintf(out, "%d messages, %d attachments, %d events; %s\n", len(w.messages), natt, len(d.Events), chain)
+	return err
+}
+
+func fileRole(role string) string {
+	switch role {
+	case storage.RoleClient, storage.RoleDirector, storage.RoleBot, storage.RoleOther:
+		return role
+	}
+	return "message"
+}
+
+const maxNameBytes = 100
+
+// sanitiseFilename makes a sender's file name safe to create inside the
+// export: one path component, no control or format characters, no leading
+// dot, no "..", at most maxNameBytes keeping the extension. Characters that
+// Windows refuses are replaced too, since dossiers get copied there.
+func sanitiseFilename(name, contentType string) string {
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(name, "_") {
+		switch {
+		case strings.ContainsRune(`/\<>:"|?*`, r):
+			b.WriteRune('_')
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			// Dropped. Cf holds U+202E, which makes "a\u202Efdp.exe" display as "aexe.pdf".
+		default:
+			b.WriteRune(r)
+		}
+	}
+	name = b.String()
+	for strings.Contains(name, "..") {
+		name = strings.ReplaceAll(name, "..", ".")
+	}
+	name = strings.Trim(name, ". ") // leading dot: hidden; trailing: Windows drops it
+	ext := path.Ext(name)
+	if len(ext) > 16 || strings.ContainsRune(ext, ' ') {
+		ext = "" // not an extension, just a dot in the name
+	}
+	base := strings.TrimRight(strings.TrimSuffix(name, ext), ". ")
+	if base == "" {
+		base = "bijlage"
+		if ext == "" {
+			ext = extensionFor(contentType)
+		}
+	}
+	if len(base)+len(ext) > maxNameBytes {
+		n := maxNameBytes - len(ext)
+		for n > 0 && !utf8.RuneStart(base[n]) {
+			n--
+		}
+		base = strings.TrimRight(base[:n], ". ")
+	}
+	return base + ext
+}
+
+// extensionFor names a part that came without a file name.
+func extensionFor(contentType string) string {
+	switch contentType {
+	case "message/rfc822":
+		return ".eml"
+	case "application/pdf":
+		return ".pdf"
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/gif":
+		return ".gif"
+	case "text/html":
+		return ".html"
+	case "text/calendar":
+		return ".ics"
+	case "text/plain", "message/delivery-status", "message/disposition-notification":
+		return ".txt"
+	}
+	return ".bin"
+}
+
+// The page's data: everything pre-formatted, so the template only lays out.
+type pageData struct {
+	ID         string
+	Facts      []pageFact
+	ChainOK    bool
+	Chain      string
+	Messages   []pageMessage
+	Events     []pageEvent
+	ExportedAt string
+	Zone       string
+}
+
+type pageFact struct{ Label, Value string }
+
+type pageMessage struct {
+	N           int
+	Date        string
+	Role        string
+	From        string
+	Subject     string
+	File        string
+	Href        string
+	Attachments []pageFile
+	Problems    []string
+}
+
+type pageFile struct {
+	Name, File, Href string
+	Size             int
+}
+
+type pageEvent struct {
+	Seq     uint64
+	Time    string
+	Kind    string // in Dutch when known
+	RawKind string
+	Actor   string
+	Detail  string
+	Message string
+	Hash    string // shortened; timeline.json has it in full
+}
+
+var roleNL = map[string]string{
+	storage.RoleClient: "cliënt", storage.RoleDirector: "directeur", storage.RoleBot: "klachtbot", storage.RoleOther: "overig",
+}
+
+var stateNL = map[string]string{
+	storage.StateOpen: "open", storage.StateWaiting: "in afwachting", storage.StateClosed: "afgesloten",
+}
+
+var eventNL = map[string]string{
+	workflow.EvReceived:        "klacht ontvangen",
+	workflow.EvFollowUp:        "vervolgbericht cliënt",
+	workflow.EvDirectorMessage: "reactie directeur",
+	workflow.EvOtherMessage:    "bericht",
+	workflow.EvAckQueued:       "ontvangstbevestiging klaargezet",
+	workflow.EvAckSuppressed:   "geen ontvangstbevestiging",
+	workflow.EvMailSent:        "mail verzonden",
+	workflow.EvMailFailed:      "mail niet verzonden",
+	workflow.EvMailRetry:       "mail opnieuw te versturen",
+	workflow.EvMalformed:       "bericht met gebreken",
+	workflow.EvStateChanged:    "status gewijzigd",
+	workflow.EvCommand:         "opdracht directeur",
+	workflow.EvCommandRejected: "opdracht niet begrepen",
+	workflow.EvCommandRefused:  "opdracht geweigerd",
+	workflow.EvConsent:         "toestemming cliënt",
+	workflow.EvMailQueued:      "mail klaargezet",
+}
+
+func orRaw(m map[string]string, k string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return k
+}
+
+func timelinePage(tl *timeline, loc *time.Location) *pageData {
+	at := func(t *time.Time) string {
+		if t == nil || t.IsZero() {
+			return "—"
+		}
+		return t.In(loc).Format("02-01-2006 15:04")
+	}
+	person := func(name, addr string) string {
+		if name == "" {
+			return addr
+		}
+		return name + " <" + addr + ">"
+	}
+	c := tl.Case
+	p := &pageData{
+		ID: c.ID,
+		Facts: []pageFact{
+			{"Cliënt", person(c.ClientName, c.Client)},
+			{"Directeur", c.Director},
+			{"Onderwerp", c.Subject},
+			{"Ontvangen", at(&c.ReceivedAt)},
+			{"Streefdatum", at(&c.TargetAt)},
+			{"Bevestigd", at(c.AcknowledgedAt)},
+			{"Eerste reactie", at(c.FirstResponseAt)},
+			{"Afgesloten", at(c.ClosedAt)},
+			{"Status", orRaw(stateNL, c.State)},
+		},
+		ChainOK:    tl.AuditTrail.Intact,
+		ExportedAt: at(&tl.ExportedAt),
+		Zone:       loc.String(),
+	}
+	// The procedure's record: resolution, consent, sharing, evaluation.
+	if c.NotComplaint {
+		p.Facts = append(p.Facts, pageFact{"Geen klacht", "ja: buiten de evaluatie"})
+	}
+	if c.Resolution != "" {
+		p.Facts = append(p.Facts, pageFact{"Oplossing", c.Resolution})
+	}
+	if c.Consent != nil {
+		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[c.Consent.Given]
+		p.Facts = append(p.Facts, pageFact{"Toestemming extern advies", fmt.Sprintf("%s (%s, door %s; bewijs %s)", answer, at(&c.Consent.At), c.Consent.By, c.Consent.Evidence)})
+	}
+	for _, x := range c.External {
+		p.Facts = append(p.Facts, pageFact{"Gedeeld met", fmt.Sprintf("%s (%s, door %s)", x.Party, at(&x.At), x.By)})
+	}
+	if c.Category != "" {
+		p.Facts = append(p.Facts, pageFact{"Categorie", c.Category})
+	}
+	for _, m := range c.Measures {
+		p.Facts = append(p.Facts, pageFact{"Maatregel", m})
+	}
+	if b := tl.AuditTrail.Broken; b != nil {
+		p.Chain = b.Reason
+		if b.Seq != 0 {
+			p.Chain = fmt.Sprintf("gebeurtenis %d: %s", b.Seq, b.Reason)
+		}
+	}
+	for i, m := range tl.Messages {
+		pm := pageMessage{
+			N: i + 1, Date: at(&m.ReceivedAt), Role: orRaw(roleNL, m.Role), From: person(m.FromName, m.From),
+			Subject: m.Subject, File: m.Original.File, Href: href(m.Original.File), Problems: m.Problems,
+		}
+		for _, a := range m.Files {
+			pm.Attachments = append(pm.Attachments, pageFile{Name: a.Name, File: a.File, Href: href(a.File), Size: a.Size})
+		}
+		p.Messages = append(p.Messages, pm)
+	}
+	for _, e := range tl.Events {
+		p.Events = append(p.Events, pageEvent{
+			Seq: e.Seq, Time: at(&e.At), Kind: orRaw(eventNL, e.Kind), RawKind: e.Kind, Actor: e.Actor,
+			Detail: e.Detail, Message: e.MessageID, Hash: shortHash(e.Hash),
+		})
+	}
+	return p
+}
+
+// href links to an exported file. Escaped here because html/template leaves
+// '#' and '%' in a URL alone, and file names may contain them.
+func href(rel string) string {
+	parts := strings.Split(rel, "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+func shortHash(h string) string {
+	if len(h) <= 16 {
+		return h
+	}
+	return h[:16] + "…"
 }

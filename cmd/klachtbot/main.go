@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -55,8 +56,16 @@ func run(args []string, out io.Writer) error {
 	configPath := fs.String("config", "", "configuration file (TOML)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	nowFlag := fs.String("now", "", "tick: the time to run the jobs as of (RFC 3339); default now")
-	if err := fs.Parse(args); err != nil {
-		return err
+	// Flags may stand before or after the arguments: "show KL-2026-0007 --json".
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
 	if cmd == "demo" {
 		return runDemo(out)
@@ -91,10 +100,13 @@ func run(args []string, out io.Writer) error {
 		}
 		return printCases(out, cfg, cases)
 	case "show":
-		if fs.NArg() != 1 {
+		if len(pos) != 1 {
 			return errors.New("show: give one case number, e.g. KL-2026-0007")
 		}
-		id := strings.ToUpper(fs.Arg(0))
+		id, err := caseID(pos[0])
+		if err != nil {
+			return err
+		}
 		d, err := query(cfg, "/cases/"+id, func(tx *storage.Tx) (*caseDetail, error) { return showCase(tx, id) })
 		if err != nil {
 			return err
@@ -110,15 +122,18 @@ func run(args []string, out io.Writer) error {
 		}
 		return printVerify(out, rep, *asJSON)
 	case "export":
-		if fs.NArg() != 2 {
+		if len(pos) != 2 {
 			return errors.New("export: give a case number and a directory, e.g. export KL-2026-0007 ./dossier")
 		}
-		id := strings.ToUpper(fs.Arg(0))
+		id, err := caseID(pos[0])
+		if err != nil {
+			return err
+		}
 		d, err := query(cfg, "/cases/"+id+"/dossier", func(tx *storage.Tx) (*dossier, error) { return dossierOf(tx, id) })
 		if err != nil {
 			return err
 		}
-		return writeDossier(d, fs.Arg(1), cfg.loc, out)
+		return writeDossier(d, pos[1], cfg.loc, out)
 	case "tick":
 		now := time.Now()
 		if *nowFlag != "" {
@@ -148,6 +163,18 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
+}
+
+var caseIDPattern = regexp.MustCompile(`^KL-\d{4}-\d{4,}$`)
+
+// caseID checks a case number given on the command line; it goes into a
+// control-socket URL, so nothing else may pass.
+func caseID(s string) (string, error) {
+	id := strings.ToUpper(strings.TrimSpace(s))
+	if !caseIDPattern.MatchString(id) {
+		return "", fmt.Errorf("%q is not a case number like KL-2026-0007", s)
+	}
+	return id, nil
 }
 
 func newLogger(cfg *Config, w io.Writer) *slog.Logger {
