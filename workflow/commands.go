@@ -325,22 +325,30 @@ func (e *Engine) notice(c *storage.Case, kind string, to []string, title string,
 	if err != nil {
 		return nil, err
 	}
+	return e.botMail(kind, c.ID, c.Director, to, subject, text, "", now), nil
+}
+
+// botMail is a mail from the bot to directors, sent with the SMTP account
+// of the director it concerns; caseID may be empty (the digest).
+func (e *Engine) botMail(kind, caseID, account string, to []string, subject, text, html string, now time.Time) *storage.OutboxItem {
 	from := e.cfg.BotAddress
 	if from == "" {
-		from = c.Director
+		from = account
+	}
+	headers := map[string]string{"Auto-Submitted": "auto-generated"}
+	idPart := now.In(e.cfg.Location).Format("20060102")
+	if caseID != "" {
+		headers["X-Klachtbot-Case"] = caseID
+		idPart = caseID
 	}
 	return &storage.OutboxItem{
-		CaseID:  c.ID,
-		Kind:    kind,
-		Account: c.Director,
+		CaseID: caseID, Kind: kind, Account: account,
 		Mail: storage.Mail{
 			From: from, FromName: "klachtbot", To: to, Subject: subject,
-			MessageID: newMessageID(c.ID, kind, from),
-			Date:      now,
-			Headers:   map[string]string{"Auto-Submitted": "auto-generated", "X-Klachtbot-Case": c.ID},
-			Text:      text,
+			MessageID: newMessageID(idPart, kind, from),
+			Date:      now, Headers: headers, Text: text, HTML: html,
 		},
-	}, nil
+	}
 }
 
 // enqueue queues a mail of a case and records it on the audit trail.

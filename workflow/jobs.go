@@ -235,19 +235,5 @@ func (e *Engine) digest(d Director, cases []*storage.Case, since, now time.Time)
 	if err != nil {
 		return nil, err
 	}
-	from := e.cfg.BotAddress
-	if from == "" {
-		from = d.Address
-	}
-	return &storage.OutboxItem{
-		Kind:    "digest",
-		Account: d.Address,
-		Mail: storage.Mail{
-			From: from, FromName: "klachtbot", To: []string{d.Address}, Subject: subject,
-			MessageID: newMessageID("digest", now.In(e.cfg.Location).Format("20060102"), from),
-			Date:      now,
-			Headers:   map[string]string{"Auto-Submitted": "auto-generated"},
-			Text:      text, HTML: html,
-		},
-	}, nil
+	return e.botMail("digest", "", d.Address, []string{d.Address}, subject, text, html, now), nil
 }

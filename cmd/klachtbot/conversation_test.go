@@ -118,15 +118,10 @@ func TestE2EExternWithoutConsent(t *testing.T) {
 		cmd, _ := compose("Hans <hans@mcoo.nl>", "hans@mcoo.nl", "["+id+"] extern", "#extern Belastingadviseur X")
 		st.appendTo(t, "hans@mcoo.nl", "Sent", cmd)
 		// Hans is told, by mail in his INBOX, why nothing happened.
-		notice := st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "refusal notice", func(l []*parsedMail) bool {
-			for _, m := range l {
-				if strings.Contains(m.get("Subject"), "Extern delen geweigerd") {
-					return true
-				}
-			}
-			return false
-		})
-		if body := notice[len(notice)-1].body; !strings.Contains(body, "#toestemming ja") {
+		notice := mailsWith(st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "refusal notice", func(l []*parsedMail) bool {
+			return len(mailsWith(l, "Extern delen geweigerd")) > 0
+		}), "Extern delen geweigerd")
+		if body := notice[0].body; !strings.Contains(body, "#toestemming ja") {
 			t.Errorf("notice does not say how to proceed:\n%s", body)
 		}
 		d := b.show(id)
@@ -155,12 +150,7 @@ func TestE2EReopenByClient(t *testing.T) {
 		// Both directors are told.
 		for _, dir := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
 			st.waitFor(t, dir, "INBOX", ackWait, "re-open notice", func(l []*parsedMail) bool {
-				for _, m := range l {
-					if strings.Contains(m.get("Subject"), "Klacht heropend") {
-						return true
-					}
-				}
-				return false
+				return len(mailsWith(l, "Klacht heropend")) > 0
 			})
 		}
 	})
