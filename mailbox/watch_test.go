@@ -1,6 +1,7 @@
 package mailbox_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -204,6 +206,8 @@ type proxy struct {
 	mu     sync.Mutex
 	conns  []*silenceable
 	target string
+	// rewrite, when set, changes what the server says (per read).
+	rewrite func([]byte) []byte
 }
 
 type silenceable struct {
@@ -213,12 +217,12 @@ type silenceable struct {
 
 func (s *silenceable) isSilent() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.silent }
 
-func newProxy(t *testing.T, target string) *proxy {
+func newProxy(t *testing.T, target string, rewrite func([]byte) []byte) *proxy {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{ln: ln, target: target}
+	p := &proxy{ln: ln, target: target, rewrite: rewrite}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -235,7 +239,7 @@ func newProxy(t *testing.T, target string) *proxy {
 			p.mu.Lock()
 			p.conns = append(p.conns, s)
 			p.mu.Unlock()
-			pipe := func(dst, src net.Conn) {
+			pipe := func(dst, src net.Conn, rewrite func([]byte) []byte) {
 				buf := make([]byte, 32<<10)
 				for {
 					n, err := src.Read(buf)
@@ -243,13 +247,17 @@ func newProxy(t *testing.T, target string) *proxy {
 						dst.Close()
 						return
 					}
+					data := buf[:n]
+					if rewrite != nil {
+						data = rewrite(data)
+					}
 					if !s.isSilent() {
-						dst.Write(buf[:n])
+						dst.Write(data)
 					}
 				}
 			}
-			go pipe(up, c)
-			go pipe(c, up)
+			go pipe(up, c, nil)
+			go pipe(c, up, p.rewrite)
 		}
 	}()
 	return p
@@ -274,7 +282,7 @@ func (p *proxy) connections() int {
 
 func TestWatcherDetectsDeadConnection(t *testing.T) {
 	srv := startServer(t)
-	p := newProxy(t, srv.IMAPAddr)
+	p := newProxy(t, srv.IMAPAddr, nil)
 	r := newRecorder()
 	stop := watch(t, p.ln.Addr().String(), r, time.Now().Add(-time.Minute))
 	defer stop()
@@ -291,5 +299,56 @@ func TestWatcherDetectsDeadConnection(t *testing.T) {
 	}
 	if p.connections() <= n {
 		t.Error("watcher did not reconnect")
+	}
+}
+
+// TestWatcherPollsWithoutIdle: a server that does not offer IDLE is polled.
+func TestWatcherPollsWithoutIdle(t *testing.T) {
+	srv := startServer(t)
+	var stripped, idling atomic.Bool
+	p := newProxy(t, srv.IMAPAddr, func(b []byte) []byte {
+		// Capability lists are short lines; one read holds a whole one.
+		if bytes.Contains(b, []byte(" IDLE")) {
+			stripped.Store(true)
+			return bytes.ReplaceAll(b, []byte(" IDLE"), nil)
+		}
+		if bytes.Contains(b, []byte("+ idling")) {
+			idling.Store(true)
+		}
+		return b
+	})
+	r := newRecorder()
+	host, port, _ := net.SplitHostPort(p.ln.Addr().String())
+	var pn int
+	fmt.Sscan(port, &pn)
+	w := &mailbox.Watcher{
+		Server: mailbox.Server{Host: host, Port: pn, Security: "none", Username: "marco@mcoo.nl", Password: "pw"},
+		Folder: "INBOX", Handler: r, Log: logger(), Since: time.Now().Add(-time.Minute),
+		PollInterval: 200 * time.Millisecond, CommandTimeout: time.Second,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.Run(ctx)
+	waitConnected(t, w)
+	for i := range 3 {
+		srv.Deliver("marco@mcoo.nl", msg(fmt.Sprintf("polled %d", i)))
+		r.waitFor(t, i+1)
+	}
+	if !stripped.Load() {
+		t.Fatal("the server never offered IDLE: the test tested nothing")
+	}
+	if idling.Load() || w.Status().Idle {
+		t.Error("the watcher used IDLE although the server does not offer it")
+	}
+}
+
+func waitConnected(t *testing.T, w *mailbox.Watcher) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !w.Status().Connected {
+		if time.Now().After(deadline) {
+			t.Fatalf("watcher not connected: %+v", w.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
