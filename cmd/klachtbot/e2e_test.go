@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -272,4 +276,55 @@ func TestE2ECrashDuringBurst(t *testing.T) {
 		t.Logf("after the restart: %d interrupted mail(s) confirmed by their copy, %d resent",
 			len(b.logLines("confirmed sent by its copy")), len(b.logLines("resending mail")))
 	})
+}
+
+// TestE2ETLSVerified: without the test CA, the bot refuses Dovecot's
+// self-signed certificate instead of talking to it.
+func TestE2ETLSVerified(t *testing.T) {
+	st, why := dovecotStack(t)
+	if st == nil {
+		t.Skip(why)
+	}
+	dir := t.TempDir()
+	path := st.config(t, dir, "")
+	cfg, _ := os.ReadFile(path)
+	var kept []string
+	for _, line := range strings.Split(string(cfg), "\n") {
+		if !strings.Contains(line, "ca_file") {
+			kept = append(kept, line)
+		}
+	}
+	os.WriteFile(path, []byte(strings.Join(kept, "\n")), 0o600)
+
+	cmd := exec.Command(binPath, "run", "--config", path)
+	cmd.Env = append(os.Environ(), "KB_TEST_PASSWORD="+password)
+	log := &syncBuffer{}
+	cmd.Stderr = log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var s statusView
+		out, err := exec.Command(binPath, "status", "--config", path).Output()
+		if err == nil && json.Unmarshal(out, &s) == nil && len(s.Watchers) > 0 {
+			refused := 0
+			for _, w := range s.Watchers {
+				if w.Connected {
+					t.Fatalf("watcher %s connected to a server with an untrusted certificate", w.Folder)
+				}
+				if strings.Contains(w.LastError, "certificate") {
+					refused++
+				}
+			}
+			if refused == len(s.Watchers) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no certificate error reported:\n%s", log.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
