@@ -181,7 +181,7 @@ type DigestRow struct {
 	ID, Client, Director, Subject, State string
 	Received, Target                     time.Time
 	DaysLeft                             int
-	Overdue                              bool
+	Overdue, Closed                      bool
 }
 
 // DigestData is what the digest templates render.
@@ -203,7 +203,8 @@ func (e *Engine) DigestFor(director string, cases []*storage.Case, since, now ti
 		d := e.cal.Deadlines(c)
 		row := DigestRow{ID: c.ID, Client: c.Client, Director: c.Director, Subject: c.Subject, State: stateNL(c.State),
 			Received: c.ReceivedAt.In(e.cfg.Location), Target: d.Target, DaysLeft: e.cal.DaysLeft(c, now)}
-		row.Overdue = c.State != storage.StateClosed && !now.Before(d.Target)
+		row.Closed = c.State == storage.StateClosed
+		row.Overdue = !row.Closed && !now.Before(d.Target)
 		if c.ReceivedAt.After(since) && !c.ReceivedAt.After(now) {
 			data.New = append(data.New, row)
 		}

@@ -227,6 +227,9 @@ func TestDigestHTML(t *testing.T) {
 	if strings.Count(html, `class="overdue"`) != 2 { // in "open" and in "consent"
 		t.Errorf("overdue marked %d times, want 2", strings.Count(html, `class="overdue"`))
 	}
+	if !strings.Contains(section("closed"), `<tr class=""><td>KL-2026-0004</td>`) {
+		t.Error("a closed case is highlighted")
+	}
 	if strings.Contains(html, "<b>onjuist</b>") || !strings.Contains(html, "Factuur &lt;b&gt;onjuist&lt;/b&gt; &amp; te hoog") {
 		t.Error("subject not escaped")
 	}
