@@ -36,6 +36,9 @@ Usage:
   klachtbot export --config FILE KL-YYYY-NNNN DIR
                                             write the case file: original .eml messages,
                                             attachments, and the timeline (HTML, JSON)
+  klachtbot report --config FILE --from 2026-01-01 --to 2026-12-31 --out DIR [--json]
+                                            the evaluation report: report.html and cases.csv
+  klachtbot check  --config FILE            validate the config, log in to every mail server
   klachtbot demo                            the whole flow on embedded mail servers
 `
 
@@ -56,6 +59,9 @@ func run(args []string, out io.Writer) error {
 	configPath := fs.String("config", "", "configuration file (TOML)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	nowFlag := fs.String("now", "", "tick: the time to run the jobs as of (RFC 3339); default now")
+	fromFlag := fs.String("from", "", "report: first day of the period (2026-01-01)")
+	toFlag := fs.String("to", "", "report: last day of the period (2026-12-31)")
+	outFlag := fs.String("out", "", "report: directory to write report.html and cases.csv to")
 	// Flags may stand before or after the arguments: "show KL-2026-0007 --json".
 	var pos []string
 	for {
@@ -153,6 +159,10 @@ func run(args []string, out io.Writer) error {
 			fmt.Fprintln(out, " ", r)
 		}
 		return nil
+	case "report":
+		return runReport(cfg, *fromFlag, *toFlag, *outFlag, *asJSON, out)
+	case "check":
+		return runCheck(cfg, out)
 	case "status":
 		var st statusView
 		if err := controlGet(cfg.ControlSocket, "/healthz", &st); err != nil {
