@@ -5,6 +5,7 @@ package storage
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -321,17 +322,50 @@ func (t *Tx) AppendEvent(caseID string, ev *Event) error {
 	}
 	ev.At = ev.At.UTC() // the hash must survive a JSON round trip
 	ev.Seq, _ = eb.NextSequence()
-	ev.Hash = EventHash(ev)
+	var salt [16]byte
+	if _, err := rand.Read(salt[:]); err != nil {
+		return err
+	}
+	ev.Salt = hex.EncodeToString(salt[:])
+	Seal(ev)
 	return putJSON(eb, u64(ev.Seq), ev)
 }
 
-// EventHash is the chained hash of an event: it covers every field but Hash, and Prev.
+// fieldSum is the salted digest of one personal field.
+func fieldSum(salt, name, value string) string {
+	sum := sha256.Sum256([]byte(salt + "\x00" + name + "\x00" + value))
+	return hex.EncodeToString(sum[:])
+}
+
+func (ev *Event) fieldSums() [3]string {
+	return [3]string{fieldSum(ev.Salt, "actor", ev.Actor), fieldSum(ev.Salt, "message_id", ev.MessageID), fieldSum(ev.Salt, "detail", ev.Detail)}
+}
+
+// Seal computes an event's digests from its fields and salt, and its hash
+// from those and Prev.
+func Seal(ev *Event) {
+	ev.Sums = ev.fieldSums()
+	ev.Hash = EventHash(ev)
+}
+
+// EventHash is the chained hash of an event:
+// hex(sha256(prev + JSON {seq, at, kind, sums})), with at in RFC 3339 UTC.
 func EventHash(ev *Event) string {
-	c := *ev
-	c.Hash = ""
-	data, _ := json.Marshal(&c) // a struct of plain fields: cannot fail
+	data, _ := json.Marshal(struct {
+		Seq  uint64    `json:"seq"`
+		At   time.Time `json:"at"`
+		Kind string    `json:"kind"`
+		Sums [3]string `json:"sums"`
+	}{ev.Seq, ev.At.UTC(), ev.Kind, ev.Sums}) // plain fields: cannot fail
 	sum := sha256.Sum256(append([]byte(ev.Prev), data...))
 	return hex.EncodeToString(sum[:])
+}
+
+// Erase removes the personal fields of an event and its salt. The digests
+// stay, so the chain still verifies; without the salt they cannot be
+// matched against guesses.
+func (ev *Event) Erase() {
+	ev.Actor, ev.MessageID, ev.Detail, ev.Salt, ev.Erased = "", "", "", "", true
 }
 
 // Events lists a case's audit trail in order.
@@ -493,6 +527,8 @@ func (t *Tx) VerifyChain(caseID string) (int, *Broken, error) {
 			return len(evs), &Broken{caseID, ev.Seq, fmt.Sprintf("sequence gap: expected event %d", i+1)}, nil
 		case ev.Prev != prev:
 			return len(evs), &Broken{caseID, ev.Seq, "does not link to the event before it"}, nil
+		case !ev.Erased && ev.fieldSums() != ev.Sums:
+			return len(evs), &Broken{caseID, ev.Seq, "content does not match its digests (edited)"}, nil
 		case EventHash(ev) != ev.Hash:
 			return len(evs), &Broken{caseID, ev.Seq, "content does not match its hash (edited)"}, nil
 		}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -124,15 +125,19 @@ func TestEventChain(t *testing.T) {
 			t.Error("events are not chained")
 		}
 		for _, e := range evs {
-			if EventHash(e) != e.Hash {
+			if EventHash(e) != e.Hash || e.fieldSums() != e.Sums {
 				t.Errorf("event %d: stored hash does not match its content", e.Seq)
 			}
 		}
-		// A changed detail no longer matches its hash.
+		// A changed detail no longer matches its digest, nor, resealed, its hash.
 		e := *evs[1]
 		e.Detail = "edited"
-		if EventHash(&e) == e.Hash {
-			t.Error("editing an event does not change its hash")
+		if e.fieldSums() == e.Sums {
+			t.Error("editing an event does not change its digests")
+		}
+		Seal(&e)
+		if e.Hash == evs[1].Hash {
+			t.Error("a resealed edit keeps its hash")
 		}
 		return nil
 	})
@@ -197,7 +202,17 @@ func TestVerifyChain(t *testing.T) {
 			evs[1].Detail = "anders"
 			evs[1].Hash = EventHash(evs[1])
 			tx.TamperEvent("KL-2026-0001", evs[1])
+		}, 2, "digests"},
+		{"edited and resealed", func(tx *Tx, evs []*Event) {
+			evs[1].Detail = "anders"
+			Seal(evs[1])
+			tx.TamperEvent("KL-2026-0001", evs[1])
 		}, 3, "does not link"},
+		{"erased without a trace", func(tx *Tx, evs []*Event) {
+			evs[1].Erase()
+			evs[1].Kind = "other"
+			tx.TamperEvent("KL-2026-0001", evs[1])
+		}, 2, "hash"},
 		{"deleted", func(tx *Tx, evs []*Event) {
 			eb, _ := tx.sub(bEvents, "KL-2026-0001")
 			eb.Delete(u64(3))
@@ -216,4 +231,33 @@ func TestVerifyChain(t *testing.T) {
 			return errRollback
 		})
 	}
+}
+
+// Erasing the personal fields keeps the chain intact.
+func TestEraseKeepsChain(t *testing.T) {
+	s, _ := openTemp(t)
+	s.Update(func(tx *Tx) error {
+		for i := range 3 {
+			tx.AppendEvent("KL-2026-0001", &Event{At: time.Now(), Kind: "k", Actor: "jan@klant.test", MessageID: "<x@klant.test>", Detail: fmt.Sprint("Jan Jansen ", i)})
+		}
+		evs, _ := tx.Events("KL-2026-0001")
+		for _, e := range evs {
+			e.Erase()
+			tx.TamperEvent("KL-2026-0001", e)
+		}
+		return nil
+	})
+	s.View(func(tx *Tx) error {
+		if _, broken, _ := tx.VerifyChain("KL-2026-0001"); broken != nil {
+			t.Errorf("chain broken after erasing: %v", broken)
+		}
+		evs, _ := tx.Events("KL-2026-0001")
+		for _, e := range evs {
+			data, _ := json.Marshal(e)
+			if strings.Contains(string(data), "klant.test") || strings.Contains(string(data), "Jansen") || e.Salt != "" {
+				t.Errorf("erased event still holds personal data: %s", data)
+			}
+		}
+		return nil
+	})
 }

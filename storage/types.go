@@ -75,7 +75,11 @@ type Message struct {
 }
 
 // Event is one entry of a case's append-only, hash-chained audit trail.
-// Hash = sha256(Prev || canonical JSON of the event with Hash empty).
+//
+// The chain covers salted digests of the fields that may name a person
+// (actor, message ID, detail), not the fields themselves: retention erases
+// those fields and the salt, and the chain still verifies while the digests
+// reveal nothing. See EventHash and Seal.
 type Event struct {
 	Seq       uint64    `json:"seq"`
 	At        time.Time `json:"at"`
@@ -83,6 +87,9 @@ type Event struct {
 	Actor     string    `json:"actor"`
 	MessageID string    `json:"message_id,omitempty"`
 	Detail    string    `json:"detail,omitempty"`
+	Salt      string    `json:"salt,omitempty"` // gone once erased
+	Sums      [3]string `json:"sums"`           // digests of actor, message_id, detail
+	Erased    bool      `json:"erased,omitempty"`
 	Prev      string    `json:"prev"`
 	Hash      string    `json:"hash"`
 }

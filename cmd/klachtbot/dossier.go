@@ -118,12 +118,12 @@ type auditTrail struct {
 }
 
 // hashRule tells a reviewer how to recompute storage.EventHash without klachtbot.
-const hashRule = `hash = hex(sha256(prev + canonical JSON of the event with "hash" set to "")). ` +
-	`Canonical JSON as Go's encoding/json writes it: no whitespace; keys in the order seq, at, kind, actor, ` +
-	`message_id, detail, prev, hash, with message_id and detail left out when empty; at in RFC 3339 UTC ` +
-	`(fraction of a second only when not zero); other text as UTF-8, but <, >, &, U+2028 and U+2029 written ` +
-	`as \u003c, \u003e, \u0026, \u2028 and \u2029. ` +
-	`prev is the hash of the event before, "" for the first.`
+const hashRule = `Each event: sums = [d("actor"), d("message_id"), d("detail")] with ` +
+	`d(name) = hex(sha256(salt + "\x00" + name + "\x00" + value)); ` +
+	`hash = hex(sha256(prev + JSON {"seq":…,"at":…,"kind":…,"sums":[…,…,…]})), JSON as Go's encoding/json writes it ` +
+	`(no whitespace, at in RFC 3339 UTC with a fraction of a second only when not zero, <, > and & as \u003c, \u003e, \u0026). ` +
+	`prev is the hash of the event before, "" for the first. An event erased by retention keeps its sums ` +
+	`but no longer its salt and personal fields, so only its hash and link can be checked.`
 
 // writeDossier writes the case file into dir, which must be new or empty.
 func writeDossier(d *dossier, dir string, loc *time.Location, out io.Writer) error {

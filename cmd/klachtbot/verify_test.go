@@ -71,7 +71,7 @@ func TestVerifyTampered(t *testing.T) {
 	db, _ := fixtureStore(t)
 	tamper(t, db, caseA, 4)
 	r := verifyDB(t, db)
-	want := []brokenLink{{CaseID: caseA, Seq: 4, Reason: "content does not match its hash (edited)"}}
+	want := []brokenLink{{CaseID: caseA, Seq: 4, Reason: "content does not match its digests (edited)"}}
 	if r.OK || r.Cases != 2 || r.Events != 8 || !slices.Equal(r.Broken, want) {
 		t.Errorf("report = %+v, want broken %+v", r, want)
 	}
@@ -81,7 +81,7 @@ func TestVerifyTampered(t *testing.T) {
 	if err == nil {
 		t.Error("klachtbot verify exited 0 on a tampered trail")
 	}
-	if want := caseA + ": event 4: content does not match its hash (edited)\n"; !strings.HasPrefix(stdout, want) {
+	if want := caseA + ": event 4: content does not match its digests (edited)\n"; !strings.HasPrefix(stdout, want) {
 		t.Errorf("stdout %q, want it to start with %q", stdout, want)
 	}
 	if !strings.Contains(stderr, "audit trail broken in 1 case(s)") {
@@ -108,7 +108,7 @@ func TestVerifyRehashed(t *testing.T) {
 			return err
 		}
 		evs[0].Actor = "iemand anders"
-		evs[0].Hash = storage.EventHash(evs[0])
+		storage.Seal(evs[0]) // digests and hash made to fit the edit
 		return tx.TamperEvent(caseB, evs[0])
 	})
 	st.Close()
