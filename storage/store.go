@@ -564,3 +564,95 @@ func (t *Tx) JobRun(slot string) *time.Time {
 func (t *Tx) SetJobRun(slot string, at time.Time) error {
 	return t.bucket(bJobs).Put([]byte(slot), []byte(at.UTC().Format(time.RFC3339Nano)))
 }
+
+// Anonymise removes what a case holds about people, for retention: the raw
+// messages and their personal fields, their Message-IDs in the threading
+// index, the case's outgoing mail, and the personal fields of its events
+// (the chain stays intact, see Event). The case record is the caller's.
+func (t *Tx) Anonymise(caseID string) error {
+	msgs, err := t.Messages(caseID)
+	if err != nil {
+		return err
+	}
+	mb, err := t.sub(bMessages, caseID)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if err := t.bucket(bMsgIDs).Delete([]byte(m.MessageID)); err != nil {
+			return err
+		}
+		*m = Message{Seq: m.Seq, Role: m.Role, ReceivedAt: m.ReceivedAt, Problems: m.Problems, Unverified: m.Unverified, Anonymised: true}
+		if err := putJSON(mb, u64(m.Seq), m); err != nil {
+			return err
+		}
+	}
+	if err := t.bucket(bRaw).DeleteBucket([]byte(caseID)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+		return fmt.Errorf("delete raw messages: %w", err)
+	}
+	// The case's outgoing mail: addresses and texts.
+	ob := t.bucket(bOutbox)
+	var drop [][]byte
+	err = ob.ForEach(func(k, v []byte) error {
+		var item OutboxItem
+		if err := json.Unmarshal(v, &item); err != nil {
+			return err
+		}
+		if item.CaseID == caseID {
+			drop = append(drop, bytes.Clone(k))
+			if err := t.bucket(bOutboxIDs).Delete([]byte(item.Mail.MessageID)); err != nil {
+				return err
+			}
+			return t.bucket(bMsgIDs).Delete([]byte(item.Mail.MessageID))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	for _, k := range drop {
+		if err := ob.Delete(k); err != nil {
+			return err
+		}
+	}
+	evs, err := t.Events(caseID)
+	if err != nil {
+		return err
+	}
+	eb, err := t.sub(bEvents, caseID)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		ev.Erase()
+		if err := putJSON(eb, u64(ev.Seq), ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PurgeQuarantine deletes quarantined mail received before cutoff and
+// returns how many went.
+func (t *Tx) PurgeQuarantine(cutoff time.Time) (int, error) {
+	var drop [][]byte
+	err := t.bucket(bQuarantine).ForEach(func(k, v []byte) error {
+		var q Quarantined
+		if err := json.Unmarshal(v, &q); err != nil {
+			return err
+		}
+		if q.ReceivedAt.Before(cutoff) {
+			drop = append(drop, bytes.Clone(k))
+		}
+		return nil
+	})
+	for _, k := range drop {
+		if err := t.bucket(bQuarantine).Delete(k); err != nil {
+			return 0, err
+		}
+		if err := t.bucket(bQuarRaw).Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(drop), err
+}

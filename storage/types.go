@@ -38,6 +38,7 @@ type Case struct {
 	Measures     []string   `json:"measures,omitempty"` // against recurrence
 	Consent      *Consent   `json:"consent,omitempty"`
 	External     []External `json:"external,omitempty"` // documents shared with experts
+	AnonymisedAt *time.Time `json:"anonymised_at,omitempty"`
 }
 
 // Consent is the client's answer to sharing documents with external experts.
@@ -72,6 +73,7 @@ type Message struct {
 	// evidence, but it does not claim its Message-ID, so the director's real
 	// copy (in Sent) is still processed.
 	Unverified bool `json:"unverified,omitempty"`
+	Anonymised bool `json:"anonymised,omitempty"` // raw bytes and personal fields removed
 }
 
 // Event is one entry of a case's append-only, hash-chained audit trail.

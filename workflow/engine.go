@@ -31,6 +31,7 @@ const (
 	EvCommandRefused  = "command-refused"  // no authority, or not allowed
 	EvConsent         = "consent"
 	EvMailQueued      = "mail-queued"
+	EvPurged          = "anonymised" // retention
 )
 
 // Source says where a message was found.
@@ -62,6 +63,9 @@ func NewEngine(store *storage.Store, clock Clock, cfg Config, log *slog.Logger) 
 	}
 	if len(cfg.Keywords) == 0 {
 		cfg.Keywords = DefaultKeywords
+	}
+	if cfg.RetentionYears == 0 {
+		cfg.RetentionYears = 7
 	}
 	if cfg.Digest == "" {
 		cfg.Digest = "0 8 * * 1-5"

@@ -36,6 +36,7 @@ type Config struct {
 	LiberationDay     string   // LiberationLustrum (default), LiberationAlways or LiberationNever
 	GoodFriday        bool     // Goede Vrijdag is a day off
 	Digest            string   // cron spec of the daily digest, in Location
+	RetentionYears    int      // closed cases are anonymised after this many years
 	LookBack          time.Duration
 }
 

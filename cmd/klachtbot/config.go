@@ -56,6 +56,9 @@ type Config struct {
 		GiveUpAfter duration `toml:"give_up_after"`
 		ConfirmWait duration `toml:"confirm_wait"`
 	} `toml:"outbox"`
+	Retention struct {
+		Years int `toml:"years"`
+	} `toml:"retention"`
 	SMTP      ServerConfig     `toml:"smtp"`
 	Directors []DirectorConfig `toml:"directors"`
 
@@ -156,6 +159,7 @@ func (c *Config) setDefaults() error {
 	defInt(&c.Procedure.FirstResponseDays, 3)
 	defInt(&c.Procedure.WarnDaysBefore, 4)
 	defInt(&c.Procedure.MaxAcksPerDay, 3)
+	defInt(&c.Retention.Years, 7)
 	if len(c.Recognition.Keywords) == 0 {
 		c.Recognition.Keywords = workflow.DefaultKeywords
 	}
@@ -217,6 +221,9 @@ func (c *Config) validate() error {
 	}
 	if c.Procedure.TargetDays < 1 {
 		bad("procedure.target_days", "must be at least 1, not %d", c.Procedure.TargetDays)
+	}
+	if c.Retention.Years < 1 {
+		bad("retention.years", "must be at least 1, not %d", c.Retention.Years)
 	}
 	if c.Procedure.WarnDaysBefore >= c.Procedure.TargetDays {
 		bad("procedure.warn_days_before", "must be less than target_days")
@@ -312,6 +319,7 @@ func (c *Config) workflowConfig() workflow.Config {
 		LiberationDay:     c.Procedure.LiberationDay,
 		GoodFriday:        c.Procedure.GoodFriday,
 		Digest:            c.Schedule.Digest,
+		RetentionYears:    c.Retention.Years,
 	}
 	for _, d := range c.Directors {
 		wc.Directors = append(wc.Directors, workflow.Director{Name: d.Name, Address: d.Address})

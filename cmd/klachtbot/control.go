@@ -64,6 +64,12 @@ type statusView struct {
 	Started  time.Time               `json:"started"`
 	Watchers []mailbox.WatcherStatus `json:"watchers"`
 	Outbox   int                     `json:"outbox_pending"`
+	NextJobs []nextJob               `json:"next_jobs"`
+}
+
+type nextJob struct {
+	Job  string    `json:"job"`
+	Next time.Time `json:"next"`
 }
 
 func viewOf(c *storage.Case) caseView {
@@ -149,8 +155,21 @@ func (s *service) controlHandler() http.Handler {
 		}
 		reply(w, tickResult{Now: now, Ran: done}, err)
 	})
+	mux.HandleFunc("POST /purge", func(w http.ResponseWriter, r *http.Request) {
+		v, err := s.purge(s.clock.Now(), r.URL.Query().Get("dry_run") == "true")
+		reply(w, v, err)
+	})
+	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		if err := s.store.Backup(w); err != nil {
+			s.log.Error("backup", "err", err)
+		}
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		v := statusView{Started: s.started}
+		for _, j := range s.jobNames {
+			v.NextJobs = append(v.NextJobs, nextJob{j.name, s.cron.Entry(j.id).Next})
+		}
 		for _, wt := range s.watchers {
 			v.Watchers = append(v.Watchers, wt.Status())
 		}
@@ -171,7 +190,17 @@ var errNoService = errors.New("no running service")
 func controlGet(socket, path string, v any) error { return controlDo(socket, "GET", path, v) }
 
 func controlDo(socket, method, path string, v any) error {
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+	return controlRequest(socket, method, path, 30*time.Second, func(r io.Reader) error { return json.NewDecoder(r).Decode(v) })
+}
+
+// controlStream copies a control-socket answer to w (the backup, which may
+// take longer than an answer should).
+func controlStream(socket, path string, w io.Writer) error {
+	return controlRequest(socket, "GET", path, 0, func(r io.Reader) error { _, err := io.Copy(w, r); return err })
+}
+
+func controlRequest(socket, method, path string, timeout time.Duration, read func(io.Reader) error) error {
+	client := &http.Client{Timeout: timeout, Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, "unix", socket)
 		},
@@ -197,7 +226,7 @@ func controlDo(socket, method, path string, v any) error {
 		msg, _ := io.ReadAll(resp.Body)
 		return fmt.Errorf("control socket: %s: %s", resp.Status, strings.TrimSpace(string(msg)))
 	}
-	return json.NewDecoder(resp.Body).Decode(v)
+	return read(resp.Body)
 }
 
 // query reads through the running service when there is one, else from the

@@ -39,6 +39,8 @@ Usage:
   klachtbot report --config FILE --from 2026-01-01 --to 2026-12-31 --out DIR [--json]
                                             the evaluation report: report.html and cases.csv
   klachtbot check  --config FILE            validate the config, log in to every mail server
+  klachtbot purge  --config FILE [--dry-run] anonymise cases closed longer ago than retention.years
+  klachtbot backup --config FILE FILE.db    a consistent copy of the database, also while running
   klachtbot demo                            the whole flow on embedded mail servers
 `
 
@@ -62,6 +64,7 @@ func run(args []string, out io.Writer) error {
 	fromFlag := fs.String("from", "", "report: first day of the period (2026-01-01)")
 	toFlag := fs.String("to", "", "report: last day of the period (2026-12-31)")
 	outFlag := fs.String("out", "", "report: directory to write report.html and cases.csv to")
+	dryRun := fs.Bool("dry-run", false, "purge: only list what would be anonymised")
 	// Flags may stand before or after the arguments: "show KL-2026-0007 --json".
 	var pos []string
 	for {
@@ -163,6 +166,26 @@ func run(args []string, out io.Writer) error {
 		return runReport(cfg, *fromFlag, *toFlag, *outFlag, *asJSON, out)
 	case "check":
 		return runCheck(cfg, out)
+	case "purge":
+		r, err := purgeCmd(cfg, *dryRun)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, r)
+		}
+		verb := "anonymised"
+		if r.DryRun {
+			verb = "would anonymise"
+		}
+		fmt.Fprintf(out, "retention: closed before %s: %s %d case(s)%s\n", r.Cutoff.In(cfg.loc).Format("2006-01-02"), verb, len(r.Cases),
+			map[bool]string{true: ": " + strings.Join(r.Cases, ", "), false: ""}[len(r.Cases) > 0])
+		return nil
+	case "backup":
+		if len(pos) != 1 {
+			return errors.New("backup: give the file to write, e.g. backup klachtbot-2026-11-24.db")
+		}
+		return backup(cfg, pos[0], out)
 	case "status":
 		var st statusView
 		if err := controlGet(cfg.ControlSocket, "/healthz", &st); err != nil {

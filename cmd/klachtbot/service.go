@@ -34,6 +34,8 @@ type service struct {
 	outbox   *workflow.Outbox
 	watchers []*mailbox.Watcher
 	clock    workflow.Clock
+	cron     *cron.Cron
+	jobNames []jobEntry
 	started  time.Time
 }
 
@@ -119,6 +121,22 @@ func (s *service) runJobs(now time.Time) ([]string, error) {
 	return done, err
 }
 
+// retentionSchedule: monthly, at night.
+const retentionSchedule = "0 3 1 * *"
+
+type jobEntry struct {
+	name string
+	id   cron.EntryID
+}
+
+func (s *service) purge(now time.Time, dryRun bool) (*workflow.PurgeReport, error) {
+	r, err := s.engine.Purge(now, dryRun)
+	if err != nil {
+		s.log.Error("retention", "err", err)
+	}
+	return r, err
+}
+
 // cronLogger adapts slog to cron's logger.
 type cronLogger struct{ log *slog.Logger }
 
@@ -146,6 +164,20 @@ func needsDefaultSMTP(cfg *Config) bool {
 // run runs until ctx is cancelled, then stops every loop and closes the store.
 func (s *service) run(ctx context.Context) error {
 	defer s.store.Close()
+	s.cron = cron.New(cron.WithLocation(s.cfg.loc), cron.WithLogger(cronLogger{s.log}),
+		cron.WithChain(cron.Recover(cronLogger{s.log}), cron.SkipIfStillRunning(cronLogger{s.log})))
+	jobs := []struct{ name, spec string }{{"deadlines", s.cfg.Schedule.Deadlines}, {"digest", s.cfg.Schedule.Digest}, {"retention", retentionSchedule}}
+	for _, j := range jobs {
+		run := func() { s.runJobs(s.clock.Now()) }
+		if j.name == "retention" {
+			run = func() { s.purge(s.clock.Now(), false) }
+		}
+		id, err := s.cron.AddFunc(j.spec, run)
+		if err != nil {
+			return fmt.Errorf("schedule %s %q: %w", j.name, j.spec, err)
+		}
+		s.jobNames = append(s.jobNames, jobEntry{j.name, id})
+	}
 	ln, err := listenControl(s.cfg.ControlSocket)
 	if err != nil {
 		return err
@@ -181,15 +213,9 @@ func (s *service) run(ctx context.Context) error {
 	})
 	// Jobs missed while the service was down: they are idempotent, so run them now.
 	s.runJobs(s.clock.Now())
-	c := cron.New(cron.WithLocation(s.cfg.loc), cron.WithLogger(cronLogger{s.log}),
-		cron.WithChain(cron.Recover(cronLogger{s.log}), cron.SkipIfStillRunning(cronLogger{s.log})))
-	for _, spec := range []string{s.cfg.Schedule.Deadlines, s.cfg.Schedule.Digest} {
-		if _, err := c.AddFunc(spec, func() { s.runJobs(s.clock.Now()) }); err != nil {
-			return fmt.Errorf("schedule %q: %w", spec, err)
-		}
-	}
-	c.Start()
-	defer func() { <-c.Stop().Done() }()
+	s.purge(s.clock.Now(), false)
+	s.cron.Start()
+	defer func() { <-s.cron.Stop().Done() }()
 	s.log.Info("klachtbot running", "watchers", len(s.watchers), "database", s.cfg.Database, "control", s.cfg.ControlSocket)
 	<-ctx.Done()
 	s.log.Info("stopping")
@@ -221,25 +247,39 @@ func listenControl(path string) (net.Listener, error) {
 	return ln, nil
 }
 
-// tick runs the jobs due at now: through the running service when there is
-// one, else on the database directly, sending what they queue before it returns.
-func tick(cfg *Config, now time.Time) (*tickResult, error) {
-	var res tickResult
-	err := controlDo(cfg.ControlSocket, "POST", "/tick?now="+url.QueryEscape(now.Format(time.RFC3339)), &res)
+// viaService asks the running service over the control socket; when none
+// runs, it does the work itself on the database.
+func viaService[T any](cfg *Config, method, path string, direct func(*service) (T, error)) (T, error) {
+	var v T
+	err := controlDo(cfg.ControlSocket, method, path, &v)
 	if !errors.Is(err, errNoService) {
-		return &res, err
+		return v, err
 	}
 	s, err := newService(cfg, newLogger(cfg, os.Stderr))
 	if err != nil {
-		return nil, err
+		return v, err
 	}
 	defer s.store.Close()
-	done, err := s.runJobs(now)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.outbox.Flush(context.Background()); err != nil {
-		return nil, err
-	}
-	return &tickResult{Now: now, Ran: done}, nil
+	return direct(s)
+}
+
+// tick runs the jobs due at now and sends what they queue before it returns.
+func tick(cfg *Config, now time.Time) (*tickResult, error) {
+	return viaService(cfg, "POST", "/tick?now="+url.QueryEscape(now.Format(time.RFC3339)), func(s *service) (*tickResult, error) {
+		done, err := s.runJobs(now)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.outbox.Flush(context.Background()); err != nil {
+			return nil, err
+		}
+		return &tickResult{Now: now, Ran: done}, nil
+	})
+}
+
+// purgeCmd anonymises (or with dryRun lists) the cases past retention.
+func purgeCmd(cfg *Config, dryRun bool) (*workflow.PurgeReport, error) {
+	return viaService(cfg, "POST", fmt.Sprintf("/purge?dry_run=%t", dryRun), func(s *service) (*workflow.PurgeReport, error) {
+		return s.purge(s.clock.Now(), dryRun)
+	})
 }

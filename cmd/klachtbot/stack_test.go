@@ -461,6 +461,13 @@ func (b *bot) cli(args ...string) []byte {
 	return out
 }
 
+// cliErr runs a klachtbot command that is expected to fail and returns its error.
+func (b *bot) cliErr(args ...string) error {
+	cmd := exec.Command(binPath, append([]string{args[0], "--config", b.config}, args[1:]...)...)
+	cmd.Env = append(os.Environ(), "KB_TEST_PASSWORD="+password)
+	return cmd.Run()
+}
+
 func (b *bot) cases() []caseView {
 	var cases []caseView
 	if err := json.Unmarshal(b.cli("cases", "--json"), &cases); err != nil {

@@ -1,0 +1,78 @@
+package workflow
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/mcoo/klachtbot/storage"
+)
+
+// Retention: the professional rules require the records to be kept, privacy
+// law requires them not to be kept for ever. A case closed longer ago than
+// the retention period is anonymised: what names or describes people goes,
+// what the evaluation counts stays (case number, dates, director, state,
+// category, measures), so past years' figures do not change.
+
+// PurgeReport says what retention anonymised, or would.
+type PurgeReport struct {
+	Cutoff     time.Time `json:"cutoff"`
+	DryRun     bool      `json:"dry_run"`
+	Cases      []string  `json:"cases"`
+	Quarantine int       `json:"quarantine"` // unreadable mails deleted
+}
+
+// Purge anonymises every case closed before now minus the retention period.
+func (e *Engine) Purge(now time.Time, dryRun bool) (*PurgeReport, error) {
+	r := &PurgeReport{Cutoff: now.AddDate(-e.cfg.RetentionYears, 0, 0).UTC(), DryRun: dryRun, Cases: []string{}}
+	run := e.store.Update
+	if dryRun {
+		run = e.store.View
+	}
+	err := run(func(tx *storage.Tx) error {
+		cases, err := tx.Cases()
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			if c.State != storage.StateClosed || c.ClosedAt == nil || !c.ClosedAt.Before(r.Cutoff) || c.AnonymisedAt != nil {
+				continue
+			}
+			r.Cases = append(r.Cases, c.ID)
+			if dryRun {
+				continue
+			}
+			if err := e.anonymise(tx, c, now); err != nil {
+				return fmt.Errorf("anonymise %s: %w", c.ID, err)
+			}
+		}
+		if dryRun {
+			return nil
+		}
+		r.Quarantine, err = tx.PurgeQuarantine(r.Cutoff)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("retention: %w", err)
+	}
+	if len(r.Cases) > 0 && !dryRun {
+		e.log.Info("retention: cases anonymised", "cases", r.Cases, "cutoff", r.Cutoff)
+	}
+	return r, nil
+}
+
+func (e *Engine) anonymise(tx *storage.Tx, c *storage.Case, now time.Time) error {
+	if err := tx.Anonymise(c.ID); err != nil {
+		return err
+	}
+	c.Client, c.ClientName, c.Subject, c.Resolution = "", "", "", ""
+	if c.Consent != nil {
+		c.Consent.By, c.Consent.Evidence = "", ""
+	}
+	at := now.UTC()
+	c.AnonymisedAt = &at
+	if err := tx.PutCase(c); err != nil {
+		return err
+	}
+	return tx.AppendEvent(c.ID, &storage.Event{At: at, Kind: EvPurged, Actor: "klachtbot",
+		Detail: fmt.Sprintf("anonymised: closed more than %d years ago", e.cfg.RetentionYears)})
+}
