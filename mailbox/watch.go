@@ -65,6 +65,9 @@ type WatcherStatus struct {
 	Connected bool      `json:"connected"`
 	Idle      bool      `json:"idle"`
 	LastUID   uint32    `json:"last_uid"`
+	// A scan in progress: messages to read in it, and read so far.
+	ScanTotal int `json:"scan_total,omitempty"`
+	ScanDone  int `json:"scan_done,omitempty"`
 	LastError string    `json:"last_error,omitempty"`
 	ErrorAt   time.Time `json:"error_at,omitzero"`
 }
@@ -296,7 +299,15 @@ func (w *Watcher) scan(c *imapclient.Client, uidValidity uint32, timeout time.Du
 		return fmt.Errorf("list new messages: %w", err)
 	}
 	skipped, nskipped := cp, 0
-	for _, e := range entries {
+	w.setStatus(func(s *WatcherStatus) { s.ScanTotal, s.ScanDone = len(entries), 0 })
+	defer w.setStatus(func(s *WatcherStatus) { s.ScanTotal, s.ScanDone = 0, 0 })
+	lastReport := time.Now()
+	for i, e := range entries {
+		if len(entries) > 100 && time.Since(lastReport) > 5*time.Second {
+			w.Log.Info("scanning folder", "folder", w.Folder, "done", i, "of", len(entries))
+			lastReport = time.Now()
+		}
+		w.setStatus(func(s *WatcherStatus) { s.ScanDone = i })
 		if bounded && e.date.Before(w.Since) {
 			skipped.LastUID = max(skipped.LastUID, uint32(e.uid))
 			nskipped++

@@ -208,7 +208,10 @@ type proxy struct {
 	target string
 	// rewrite, when set, changes what the server says (per read).
 	rewrite func([]byte) []byte
+	fromServer counted // bytes the server sent
 }
+
+type counted struct{ n atomic.Int64 }
 
 type silenceable struct {
 	mu     sync.Mutex
@@ -250,6 +253,9 @@ func newProxy(t *testing.T, target string, rewrite func([]byte) []byte) *proxy {
 					data := buf[:n]
 					if rewrite != nil {
 						data = rewrite(data)
+					}
+					if src == up {
+						p.fromServer.n.Add(int64(n))
 					}
 					if !s.isSilent() {
 						dst.Write(data)
@@ -350,5 +356,35 @@ func waitConnected(t *testing.T, w *mailbox.Watcher) {
 			t.Fatalf("watcher not connected: %+v", w.Status())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestWatcherFirstScanOfABigMailbox: years of mail are looked at by UID and
+// date only; no body of mail from before the first start is downloaded.
+func TestWatcherFirstScanOfABigMailbox(t *testing.T) {
+	srv := startServer(t)
+	start := time.Now()
+	body := strings.Repeat("Oude mail met een lange tekst over een klacht. ", 60) // ~3 KB
+	const old = 3000
+	for i := range old {
+		raw := fmt.Sprintf("From: k%d@klant.test\r\nSubject: klacht %d\r\nMessage-ID: <old%d@klant.test>\r\n\r\n%s\r\n", i, i, i, body)
+		srv.Append("marco@mcoo.nl", "INBOX", []byte(raw), start.Add(-time.Duration(old-i)*time.Hour))
+	}
+	srv.Append("marco@mcoo.nl", "INBOX", msg("new after start"), start.Add(time.Second))
+	p := newProxy(t, srv.IMAPAddr, nil)
+	r := newRecorder()
+	stop := watch(t, p.ln.Addr().String(), r, start)
+	defer stop()
+	if got := r.waitFor(t, 1); len(got) != 1 || got[0] != "new after start" {
+		t.Fatalf("delivered %v", got)
+	}
+	cp, _ := r.Checkpoint()
+	if cp.LastUID != old+1 {
+		t.Errorf("checkpoint %d, want past all %d old messages", cp.LastUID, old+1)
+	}
+	total := int64(old * len(body))
+	t.Logf("first scan of %d old messages (%d KB of bodies) read %d KB from the server", old, total>>10, p.fromServer.n.Load()>>10)
+	if p.fromServer.n.Load() > total/10 {
+		t.Errorf("the first scan downloaded %d bytes; the old bodies alone are %d", p.fromServer.n.Load(), total)
 	}
 }
