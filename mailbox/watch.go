@@ -61,13 +61,13 @@ type Watcher struct {
 
 // WatcherStatus is what a watcher reports about itself.
 type WatcherStatus struct {
-	Folder    string    `json:"folder"`
-	Connected bool      `json:"connected"`
-	Idle      bool      `json:"idle"`
-	LastUID   uint32    `json:"last_uid"`
+	Folder    string `json:"folder"`
+	Connected bool   `json:"connected"`
+	Idle      bool   `json:"idle"`
+	LastUID   uint32 `json:"last_uid"`
 	// A scan in progress: messages to read in it, and read so far.
-	ScanTotal int `json:"scan_total,omitempty"`
-	ScanDone  int `json:"scan_done,omitempty"`
+	ScanTotal int       `json:"scan_total,omitempty"`
+	ScanDone  int       `json:"scan_done,omitempty"`
 	LastError string    `json:"last_error,omitempty"`
 	ErrorAt   time.Time `json:"error_at,omitzero"`
 }

@@ -207,7 +207,7 @@ type proxy struct {
 	conns  []*silenceable
 	target string
 	// rewrite, when set, changes what the server says (per read).
-	rewrite func([]byte) []byte
+	rewrite    func([]byte) []byte
 	fromServer counted // bytes the server sent
 }
 
