@@ -80,6 +80,11 @@ func open(path string, readOnly bool) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if !readOnly {
+		if db, err = compactIfPending(db); err != nil {
+			return nil, err
+		}
+	}
 	s := &Store{db: db}
 	if !readOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
@@ -655,4 +660,53 @@ func (t *Tx) PurgeQuarantine(cutoff time.Time) (int, error) {
 		}
 	}
 	return len(drop), err
+}
+
+const metaCompact = "compact_pending"
+
+// MarkCompact asks for the database to be rewritten at the next open: data
+// removed by retention otherwise stays readable in freed pages of the file.
+func (t *Tx) MarkCompact() error { return t.SetMeta(metaCompact, "1") }
+
+// compactIfPending rewrites the database into a fresh file (bbolt's Compact
+// copies only live data) and puts it in place of the old one. It runs at
+// open, while this process holds the file's lock.
+func compactIfPending(db *bolt.DB) (*bolt.DB, error) {
+	pending := false
+	db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bMeta); b != nil {
+			pending = b.Get([]byte(metaCompact)) != nil
+		}
+		return nil
+	})
+	if !pending {
+		return db, nil
+	}
+	path := db.Path()
+	tmp := path + ".compact"
+	os.Remove(tmp) // left by a crash during an earlier attempt
+	fail := func(err error) (*bolt.DB, error) {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("compact %s: %w", path, err)
+	}
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		db.Close()
+		return fail(err)
+	}
+	err = bolt.Compact(dst, db, 64<<20)
+	if err == nil {
+		err = dst.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete([]byte(metaCompact)) })
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	db.Close()
+	if err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fail(err)
+	}
+	return bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 }

@@ -261,3 +261,43 @@ func TestEraseKeepsChain(t *testing.T) {
 		return nil
 	})
 }
+
+// Data removed by retention does not stay readable in the file.
+func TestCompactAfterRemoval(t *testing.T) {
+	s, path := openTemp(t)
+	secret := []byte("Jan Jansen, BSN 123456789, jan@klant.test")
+	s.Update(func(tx *Tx) error {
+		tx.PutCase(&Case{ID: "KL-2018-0001"})
+		for i := range 50 {
+			tx.AddMessage("KL-2018-0001", &Message{MessageID: fmt.Sprintf("<%d@klant.test>", i)}, bytes.Repeat(secret, 100))
+		}
+		return nil
+	})
+	s.Update(func(tx *Tx) error { return tx.Anonymise("KL-2018-0001") })
+	s.Update(func(tx *Tx) error { return tx.MarkCompact() })
+	s.Close()
+	if raw, _ := os.ReadFile(path); !bytes.Contains(raw, secret) {
+		t.Log("freed pages happened to be overwritten already")
+	}
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	raw, _ := os.ReadFile(path)
+	if bytes.Contains(raw, secret) {
+		t.Error("removed data still in the database file after compaction")
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("compacted file mode %v", fi.Mode().Perm())
+	}
+	s2.View(func(tx *Tx) error {
+		if _, err := tx.Case("KL-2018-0001"); err != nil {
+			t.Errorf("case lost in compaction: %v", err)
+		}
+		if tx.Meta(metaCompact) != "" {
+			t.Error("compaction still pending")
+		}
+		return nil
+	})
+}

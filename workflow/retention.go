@@ -48,8 +48,13 @@ func (e *Engine) Purge(now time.Time, dryRun bool) (*PurgeReport, error) {
 		if dryRun {
 			return nil
 		}
-		r.Quarantine, err = tx.PurgeQuarantine(r.Cutoff)
-		return err
+		if r.Quarantine, err = tx.PurgeQuarantine(r.Cutoff); err != nil {
+			return err
+		}
+		if len(r.Cases) > 0 || r.Quarantine > 0 {
+			return tx.MarkCompact() // the next start rewrites the file without the removed data
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("retention: %w", err)
