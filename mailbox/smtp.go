@@ -50,9 +50,9 @@ func (s *Server) CheckSecurity() error {
 		if IsLoopback(s.Host) {
 			return nil
 		}
-		return fmt.Errorf("security \"none\" (plaintext) is only allowed to a loopback host, not %q", s.Host)
+		return fmt.Errorf("\"none\" (plaintext) is only allowed to a loopback host, not %q", s.Host)
 	default:
-		return fmt.Errorf("security %q: must be \"tls\", \"starttls\" or \"none\"", s.Security)
+		return fmt.Errorf("%q: must be \"tls\", \"starttls\" or \"none\"", s.Security)
 	}
 }
 
@@ -105,23 +105,7 @@ func (s *SMTPSender) Send(ctx context.Context, account string, m *Outgoing) erro
 	if err != nil {
 		return fmt.Errorf("build mail %s: %w", m.MessageID, err)
 	}
-	opts := []gomail.Option{
-		gomail.WithPort(srv.Port),
-		gomail.WithTimeout(cmp(s.Timeout, 30*time.Second)),
-		gomail.WithTLSConfig(srv.tlsConfig()),
-	}
-	switch srv.Security {
-	case "tls":
-		opts = append(opts, gomail.WithSSL())
-	case "starttls":
-		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
-	case "none":
-		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
-	}
-	if srv.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
-			gomail.WithUsername(srv.Username), gomail.WithPassword(srv.Password))
-	}
+	opts := smtpOptions(srv, cmp(s.Timeout, 30*time.Second))
 	c, err := gomail.NewClient(srv.Host, opts...)
 	if err != nil {
 		return fmt.Errorf("smtp client for %s: %w", srv.Addr(), err)

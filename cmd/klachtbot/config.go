@@ -62,8 +62,9 @@ type Config struct {
 	SMTP      ServerConfig     `toml:"smtp"`
 	Directors []DirectorConfig `toml:"directors"`
 
-	dir string // of the config file: relative paths are resolved against it
-	loc *time.Location
+	file string // the config file
+	dir  string // of the config file: relative paths are resolved against it
+	loc  *time.Location
 }
 
 // duration decodes "5m"-style strings.
@@ -124,7 +125,7 @@ func loadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.dir = filepath.Dir(abs)
+	cfg.file, cfg.dir = abs, filepath.Dir(abs)
 	if err := cfg.setDefaults(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}

@@ -52,8 +52,8 @@ func TestConfigErrors(t *testing.T) {
 	tests := []struct{ name, body, want string }{
 		{"unknown key", minimal + "\nfoo = 1\n", "foo: unknown key"},
 		{"password in file", strings.Replace(minimal, `password_env = "KB_PW"`, `password = "geheim"`, 1), "smtp.password: passwords may not be written in the config"},
-		{"plaintext to remote", strings.Replace(minimal, `host = "smtp.mcoo.nl"`, "host = \"smtp.mcoo.nl\"\nsecurity = \"none\"", 1), `smtp.security: security "none" (plaintext) is only allowed to a loopback host`},
-		{"bad security", strings.Replace(minimal, `host = "smtp.mcoo.nl"`, "host = \"smtp.mcoo.nl\"\nsecurity = \"ssl\"", 1), `smtp.security: security "ssl"`},
+		{"plaintext to remote", strings.Replace(minimal, `host = "smtp.mcoo.nl"`, "host = \"smtp.mcoo.nl\"\nsecurity = \"none\"", 1), `smtp.security: "none" (plaintext) is only allowed to a loopback host`},
+		{"bad security", strings.Replace(minimal, `host = "smtp.mcoo.nl"`, "host = \"smtp.mcoo.nl\"\nsecurity = \"ssl\"", 1), `smtp.security: "ssl": must be`},
 		{"bad cron", minimal + "[schedule]\ndigest = \"every morning\"\n", "schedule.digest"},
 		{"bad zone", "timezone = \"Mars/Olympus\"\n" + minimal, "timezone"},
 		{"no directors", "[smtp]\nhost = \"x\"\n", "directors: at least one"},

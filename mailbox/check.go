@@ -1,0 +1,345 @@
+package mailbox
+
+// Connection checks for `klachtbot check`: reach a server with the settings
+// the service would use, log in, look around, and leave. Nothing is read,
+// changed or sent.
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"mime"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-message/charset"
+	gomail "github.com/wneessen/go-mail"
+)
+
+// CheckTimeout bounds one CheckIMAP or CheckSMTP call when ctx has no earlier
+// deadline: a server that does not answer must not hang the check.
+const CheckTimeout = 15 * time.Second
+
+// CheckResult is one step of a check; Err is nil when the step passed.
+type CheckResult struct {
+	Step string
+	Err  error
+}
+
+// OK reports whether the step passed.
+func (r CheckResult) OK() bool { return r.Err == nil }
+
+// CheckIMAP connects to srv with its configured security (certificates
+// verified), logs in, lists the mailboxes, checks that each of folders exists
+// and can be selected (names compared case-sensitively, INBOX excepted), and
+// logs out. It stops at the first step that fails: the steps after it are not
+// reported.
+func CheckIMAP(ctx context.Context, srv Server, folders []string) []CheckResult {
+	ctx, cancel, limit := withCheckTimeout(ctx)
+	defer cancel()
+	var res []CheckResult
+	add := func(step string, err error) bool {
+		if err != nil {
+			err = timeoutError(ctx, limit, err)
+		}
+		res = append(res, CheckResult{Step: step, Err: err})
+		return err == nil
+	}
+
+	connect := fmt.Sprintf("connect %s (%s)", srv.Addr(), securityName(srv.Security))
+	if err := srv.CheckSecurity(); err != nil {
+		add(connect, fmt.Errorf("refused before connecting: %w", err))
+		return res
+	}
+	c, err := dialIMAP(ctx, &srv)
+	if !add(connect, err) {
+		return res
+	}
+	// go-imap has no contexts: closing the client ends any call in progress.
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	defer c.Close()
+
+	if !add("login as "+srv.Username, loginError(c.Login(srv.Username, srv.Password).Wait())) {
+		return res
+	}
+
+	list, err := c.List("", "*", nil).Collect()
+	if err != nil {
+		err = fmt.Errorf("could not list the folders: %w", timeoutError(ctx, limit, err))
+		for _, f := range folders {
+			res = append(res, CheckResult{Step: "folder " + f, Err: err})
+		}
+		return res
+	}
+	var names []string
+	byName := map[string]*imap.ListData{}
+	for _, l := range list {
+		name := l.Mailbox
+		if strings.EqualFold(name, "INBOX") {
+			name = "INBOX"
+		}
+		if byName[name] == nil {
+			names = append(names, name)
+		}
+		byName[name] = l
+	}
+	for _, f := range folders {
+		key := f
+		if strings.EqualFold(f, "INBOX") {
+			key = "INBOX"
+		}
+		l := byName[key]
+		switch {
+		case l == nil:
+			add("folder "+f, fmt.Errorf("does not exist (folders: %s)", folderList(names, f)))
+		case hasAttr(l.Attrs, imap.MailboxAttrNoSelect) || hasAttr(l.Attrs, imap.MailboxAttrNonExistent):
+			add("folder "+f, fmt.Errorf("exists but cannot be selected (%s)", attrList(l.Attrs)))
+		default:
+			add("folder "+f, nil)
+		}
+	}
+
+	add("logout", c.Logout().Wait())
+	return res
+}
+
+// dialIMAP connects as Watcher.dial does, within ctx. The imapclient Dial
+// functions take no context and STARTTLS waits for the greeting with a 30s
+// read timeout of its own: a late client is closed when it arrives.
+func dialIMAP(ctx context.Context, srv *Server) (*imapclient.Client, error) {
+	dialer := &net.Dialer{Timeout: CheckTimeout}
+	if d, ok := ctx.Deadline(); ok {
+		dialer.Deadline = d
+	}
+	opts := &imapclient.Options{
+		TLSConfig:   srv.tlsConfig(),
+		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
+		Dialer:      dialer,
+	}
+	type result struct {
+		c   *imapclient.Client
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		switch srv.Security {
+		case "tls":
+			r.c, r.err = imapclient.DialTLS(srv.Addr(), opts)
+		case "starttls":
+			r.c, r.err = imapclient.DialStartTLS(srv.Addr(), opts)
+		default:
+			r.c, r.err = imapclient.DialInsecure(srv.Addr(), opts)
+		}
+		done <- r
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, connectError(r.err)
+		}
+		return r.c, nil
+	case <-ctx.Done():
+		go func() {
+			if r := <-done; r.c != nil {
+				r.c.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
+}
+
+// CheckSMTP connects to srv with the settings SMTPSender uses (security,
+// certificates verified, AUTH PLAIN when a username is set), authenticates and
+// quits. No mail is sent.
+func CheckSMTP(ctx context.Context, srv Server) []CheckResult {
+	ctx, cancel, limit := withCheckTimeout(ctx)
+	defer cancel()
+	connect := fmt.Sprintf("connect %s (%s)", srv.Addr(), securityName(srv.Security))
+	login := "login as " + srv.Username
+	if err := srv.CheckSecurity(); err != nil {
+		return []CheckResult{{Step: connect, Err: fmt.Errorf("refused before connecting: %w", err)}}
+	}
+
+	// go-mail dials, greets, does STARTTLS and AUTH in one call. The dial
+	// function (what go-mail does itself: plain TCP, or TLS for "tls") tells
+	// whether the connection stood, and lets a failed attempt be closed:
+	// go-mail leaves the connection open when AUTH fails.
+	var conn net.Conn
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		nd := &net.Dialer{}
+		var err error
+		if srv.Security == "tls" {
+			td := &tls.Dialer{NetDialer: nd, Config: srv.tlsConfig()}
+			conn, err = td.DialContext(ctx, network, addr)
+		} else {
+			conn, err = nd.DialContext(ctx, network, addr)
+		}
+		return conn, err
+	}
+	opts := append(smtpOptions(&srv, CheckTimeout), gomail.WithDialContextFunc(dial))
+	c, err := gomail.NewClient(srv.Host, opts...)
+	if err != nil {
+		return []CheckResult{{Step: connect, Err: err}}
+	}
+	err = c.DialWithContext(ctx)
+	if err == nil {
+		c.Close()
+	}
+	if conn != nil {
+		conn.Close()
+	}
+	if err != nil {
+		err = timeoutError(ctx, limit, err)
+	}
+	switch {
+	case err == nil:
+		res := []CheckResult{{Step: connect}}
+		if srv.Username != "" {
+			res = append(res, CheckResult{Step: login})
+		}
+		return res
+	case conn == nil || !isSMTPAuthError(err):
+		return []CheckResult{{Step: connect, Err: connectError(err)}}
+	default:
+		return []CheckResult{{Step: connect}, {Step: login, Err: smtpLoginError(err)}}
+	}
+}
+
+// smtpOptions are the go-mail options for srv. They repeat what
+// SMTPSender.Send builds, which could use this helper instead.
+func smtpOptions(srv *Server, timeout time.Duration) []gomail.Option {
+	opts := []gomail.Option{
+		gomail.WithPort(srv.Port),
+		gomail.WithTimeout(timeout),
+		gomail.WithTLSConfig(srv.tlsConfig()),
+	}
+	switch srv.Security {
+	case "tls":
+		opts = append(opts, gomail.WithSSL())
+	case "starttls":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case "none":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if srv.Username != "" {
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
+			gomail.WithUsername(srv.Username), gomail.WithPassword(srv.Password))
+	}
+	return opts
+}
+
+func isSMTPAuthError(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "SMTP AUTH") ||
+		errors.Is(err, gomail.ErrPlainAuthNotSupported) ||
+		errors.Is(err, gomail.ErrNoSupportedAuthDiscovered)
+}
+
+func smtpLoginError(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "does not support SMTP AUTH"), errors.Is(err, gomail.ErrPlainAuthNotSupported):
+		return fmt.Errorf("the server offers no AUTH PLAIN here (submission port? STARTTLS?): %w", err)
+	default:
+		return fmt.Errorf("login refused by the server (wrong username or password?): %s",
+			strings.TrimPrefix(msg, "SMTP AUTH failed: "))
+	}
+}
+
+func loginError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ie *imap.Error
+	if errors.As(err, &ie) {
+		text := ie.Text
+		if ie.Code != "" {
+			text = "[" + string(ie.Code) + "] " + text
+		}
+		return fmt.Errorf("login refused by the server (wrong username or password?): %s %s", ie.Type, text)
+	}
+	return err
+}
+
+// connectError adds a hint to a certificate that does not verify.
+func connectError(err error) error {
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	switch {
+	case errors.As(err, &ua):
+		return fmt.Errorf("%w (certificate not signed by a trusted CA: set ca_file for a private CA)", err)
+	case errors.As(err, &hn):
+		return fmt.Errorf("%w (the certificate is not for this host name)", err)
+	}
+	return err
+}
+
+// withCheckTimeout bounds a check by CheckTimeout or ctx's earlier deadline,
+// and returns that limit for the messages.
+func withCheckTimeout(ctx context.Context) (context.Context, context.CancelFunc, time.Duration) {
+	limit := CheckTimeout
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < limit {
+		limit = max(time.Until(d), 0).Round(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	return ctx, cancel, limit
+}
+
+// timeoutError says so when err comes from the check's time running out
+// (the dialers share its deadline and may notice first).
+func timeoutError(ctx context.Context, limit time.Duration, err error) error {
+	var ne net.Error
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("no answer within %v: %w", limit, err)
+	}
+	return err
+}
+
+func securityName(s string) string {
+	if s == "none" {
+		return "plaintext"
+	}
+	return s
+}
+
+func hasAttr(attrs []imap.MailboxAttr, a imap.MailboxAttr) bool {
+	return slices.ContainsFunc(attrs, func(x imap.MailboxAttr) bool { return strings.EqualFold(string(x), string(a)) })
+}
+
+func attrList(attrs []imap.MailboxAttr) string {
+	s := make([]string, len(attrs))
+	for i, a := range attrs {
+		s[i] = string(a)
+	}
+	return strings.Join(s, " ")
+}
+
+// folderList names the folders a missing one was looked for among: those that
+// differ only in case first (the likely typo), at most 20 in all.
+func folderList(names []string, missing string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	var near, rest []string
+	for _, n := range names {
+		if strings.EqualFold(n, missing) {
+			near = append(near, n)
+		} else {
+			rest = append(rest, n)
+		}
+	}
+	all := append(near, rest...)
+	if len(all) > 20 {
+		return strings.Join(all[:20], ", ") + fmt.Sprintf(", ... %d more", len(all)-20)
+	}
+	return strings.Join(all, ", ")
+}
