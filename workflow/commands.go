@@ -253,7 +253,7 @@ func (e *Engine) applyCommands(tx *storage.Tx, c *storage.Case, who string, m *m
 			}
 			c.External = append(c.External, storage.External{Party: cmd.arg, At: now, By: who})
 		case "categorie":
-			c.Category = cmd.arg
+			c.Category = strings.ToLower(cmd.arg) // one category however it is typed
 		case "maatregel":
 			c.Measures = append(c.Measures, cmd.arg)
 		case "geen-klacht":

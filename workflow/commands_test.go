@@ -119,7 +119,7 @@ func TestCommandsFlow(t *testing.T) {
 	const id = "KL-2026-0001"
 
 	// #extern without consent: refused, the director is told.
-	deliver(t, e, sent, commandMail(id, "#extern NBA\n#categorie termijnen"), clock.Now())
+	deliver(t, e, sent, commandMail(id, "#extern NBA\n#categorie Termijnen"), clock.Now()) // stored lower-case
 	c, kinds, pending := loadCase(t, s, id)
 	if want := "received ack-queued message command-refused mail-queued command"; len(c.External) != 0 || c.Category != "termijnen" || strings.Join(kinds, " ") != want {
 		t.Errorf("after #extern without consent: %+v %v", c, kinds)

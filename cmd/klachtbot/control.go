@@ -127,6 +127,11 @@ func (s *service) controlHandler() http.Handler {
 		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = listCases(tx); return err })
 		reply(w, v, err)
 	})
+	mux.HandleFunc("GET /cases-full", func(w http.ResponseWriter, r *http.Request) {
+		var v []*storage.Case
+		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = allCases(tx); return err })
+		reply(w, v, err)
+	})
 	mux.HandleFunc("GET /cases/{id}", func(w http.ResponseWriter, r *http.Request) {
 		var v *caseDetail
 		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = showCase(tx, r.PathValue("id")); return err })
