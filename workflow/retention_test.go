@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -23,6 +24,13 @@ func TestRetention(t *testing.T) {
 
 	clock.t = at("2025-04-01 03:00") // 7 years after the first closed, not after the second
 	before, _, _ := loadCase(t, s, "KL-2018-0001")
+	report := func() string {
+		var cases []*storage.Case
+		s.View(func(tx *storage.Tx) (err error) { cases, err = tx.Cases(); return err })
+		data, _ := json.Marshal(Evaluate(e.Calendar(), cases, at("2018-01-01 00:00"), at("2018-12-31 00:00"), clock.Now()))
+		return string(data)
+	}
+	report2018 := report()
 	dry, err := e.Purge(clock.Now(), true)
 	if err != nil || strings.Join(dry.Cases, " ") != "KL-2018-0001" {
 		t.Fatalf("dry run: %+v %v", dry, err)
@@ -33,6 +41,9 @@ func TestRetention(t *testing.T) {
 	r, err := e.Purge(clock.Now(), false)
 	if err != nil || strings.Join(r.Cases, " ") != "KL-2018-0001" {
 		t.Fatalf("purge: %+v %v", r, err)
+	}
+	if got := report(); got != report2018 {
+		t.Errorf("the 2018 evaluation changed with the purge:\nbefore %s\nafter  %s", report2018, got)
 	}
 	// Again: nothing more to do.
 	if r, _ := e.Purge(clock.Now(), false); len(r.Cases) != 0 {
