@@ -138,6 +138,21 @@ func u64(n uint64) []byte {
 	return b
 }
 
+// each decodes every value of a bucket, in key order, and hands it to f.
+func each[T any](b *bolt.Bucket, what string, f func(k []byte, v *T) error) error {
+	return b.ForEach(func(k, data []byte) error {
+		v := new(T)
+		if err := json.Unmarshal(data, v); err != nil {
+			key := string(k)
+			if len(k) == 8 {
+				key = strconv.FormatUint(binary.BigEndian.Uint64(k), 10)
+			}
+			return fmt.Errorf("decode %s %s: %w", what, key, err)
+		}
+		return f(k, v)
+	})
+}
+
 func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -228,11 +243,7 @@ func (t *Tx) PutCase(c *Case) error {
 // Cases returns every case, ordered by case number.
 func (t *Tx) Cases() ([]*Case, error) {
 	var cases []*Case
-	err := t.bucket(bCases).ForEach(func(k, v []byte) error {
-		c := new(Case)
-		if err := json.Unmarshal(v, c); err != nil {
-			return fmt.Errorf("decode case %s: %w", k, err)
-		}
+	err := each(t.bucket(bCases), "case", func(_ []byte, c *Case) error {
 		cases = append(cases, c)
 		return nil
 	})
@@ -287,11 +298,7 @@ func (t *Tx) Messages(caseID string) ([]*Message, error) {
 		return nil, err
 	}
 	var msgs []*Message
-	err = mb.ForEach(func(k, v []byte) error {
-		m := new(Message)
-		if err := json.Unmarshal(v, m); err != nil {
-			return fmt.Errorf("decode message %s/%d: %w", caseID, binary.BigEndian.Uint64(k), err)
-		}
+	err = each(mb, "message of "+caseID, func(_ []byte, m *Message) error {
 		msgs = append(msgs, m)
 		return nil
 	})
@@ -380,11 +387,7 @@ func (t *Tx) Events(caseID string) ([]*Event, error) {
 		return nil, err
 	}
 	var evs []*Event
-	err = eb.ForEach(func(k, v []byte) error {
-		ev := new(Event)
-		if err := json.Unmarshal(v, ev); err != nil {
-			return fmt.Errorf("decode event %s/%d: %w", caseID, binary.BigEndian.Uint64(k), err)
-		}
+	err = each(eb, "event of "+caseID, func(_ []byte, ev *Event) error {
 		evs = append(evs, ev)
 		return nil
 	})
@@ -440,11 +443,7 @@ func (t *Tx) OutboxByMessageID(msgid string) (*OutboxItem, error) {
 // Pending lists the outbox items not yet sent or failed, oldest first.
 func (t *Tx) Pending() ([]*OutboxItem, error) {
 	var items []*OutboxItem
-	err := t.bucket(bOutbox).ForEach(func(k, v []byte) error {
-		item := new(OutboxItem)
-		if err := json.Unmarshal(v, item); err != nil {
-			return fmt.Errorf("decode outbox %d: %w", binary.BigEndian.Uint64(k), err)
-		}
+	err := each(t.bucket(bOutbox), "outbox item", func(_ []byte, item *OutboxItem) error {
 		if item.State == OutboxQueued || item.State == OutboxSending {
 			items = append(items, item)
 		}
@@ -598,11 +597,7 @@ func (t *Tx) Anonymise(caseID string) error {
 	// The case's outgoing mail: addresses and texts.
 	ob := t.bucket(bOutbox)
 	var drop [][]byte
-	err = ob.ForEach(func(k, v []byte) error {
-		var item OutboxItem
-		if err := json.Unmarshal(v, &item); err != nil {
-			return err
-		}
+	err = each(ob, "outbox item", func(k []byte, item *OutboxItem) error {
 		if item.CaseID == caseID {
 			drop = append(drop, bytes.Clone(k))
 			if err := t.bucket(bOutboxIDs).Delete([]byte(item.Mail.MessageID)); err != nil {
@@ -641,11 +636,7 @@ func (t *Tx) Anonymise(caseID string) error {
 // returns how many went.
 func (t *Tx) PurgeQuarantine(cutoff time.Time) (int, error) {
 	var drop [][]byte
-	err := t.bucket(bQuarantine).ForEach(func(k, v []byte) error {
-		var q Quarantined
-		if err := json.Unmarshal(v, &q); err != nil {
-			return err
-		}
+	err := each(t.bucket(bQuarantine), "quarantined mail", func(k []byte, q *Quarantined) error {
 		if q.ReceivedAt.Before(cutoff) {
 			drop = append(drop, bytes.Clone(k))
 		}
