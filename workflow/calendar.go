@@ -84,9 +84,9 @@ func (c *Calendar) Deadlines(cs *storage.Case) Deadlines {
 
 // DaysLeft counts calendar days from now's date to the target's date
 // (negative when overdue).
-func (c *Calendar) DaysLeft(cs *storage.Case, now time.Time) int {
+func (c *Calendar) DaysLeft(target, now time.Time) int {
 	a := startOfDay(now.In(c.loc))
-	b := startOfDay(c.Deadlines(cs).Target)
+	b := startOfDay(target.In(c.loc))
 	// Round: a DST change makes a day 23 or 25 hours.
 	return int(math.Round(b.Sub(a).Hours() / 24))
 }

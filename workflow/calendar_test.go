@@ -93,7 +93,7 @@ func TestDaysLeft(t *testing.T) {
 	cal := NewCalendar(testConfig())
 	c := &storage.Case{ReceivedAt: at("2026-10-20 10:00").UTC()} // target 3 Nov, across DST
 	for now, want := range map[string]int{"2026-10-20 23:00": 14, "2026-11-02 08:00": 1, "2026-11-03 23:00": 0, "2026-11-05 08:00": -2} {
-		if got := cal.DaysLeft(c, at(now)); got != want {
+		if got := cal.DaysLeft(cal.Deadlines(c).Target, at(now)); got != want {
 			t.Errorf("days left at %s = %d, want %d", now, got, want)
 		}
 	}

@@ -59,7 +59,7 @@ func (e *Engine) deadlineJobs(tx *storage.Tx, c *storage.Case, now time.Time) ([
 	}
 	var done []string
 	d := e.cal.Deadlines(c)
-	days := e.cal.DaysLeft(c, now)
+	days := e.cal.DaysLeft(d.Target, now)
 	target := templates.DateNL(d.Target)
 	run := func(slot, kind, title string, to []string, lines ...string) error {
 		ok, err := claim(tx, slot, now)
@@ -82,7 +82,7 @@ func (e *Engine) deadlineJobs(tx *storage.Tx, c *storage.Case, now time.Time) ([
 	if !now.Before(d.Warn) && now.Before(d.Target) {
 		err := run("warning/"+c.ID+"/"+d.Target.Format("2006-01-02"), "warning", fmt.Sprintf("Nog %d dagen voor de streefdatum", days), []string{c.Director},
 			fmt.Sprintf("Deze klacht moet uiterlijk %s zijn afgehandeld; nog %d dag(en).", target, days),
-			fmt.Sprintf("Stand: %s; ontvangen %s; eerste reactie: %s.", stateNL(c.State), templates.DateNL(c.ReceivedAt.In(e.cfg.Location)), dateOrNot(c.FirstResponseAt, e.cfg.Location)),
+			fmt.Sprintf("Stand: %s; ontvangen %s; eerste reactie: %s.", StateNL(c.State), templates.DateNL(c.ReceivedAt.In(e.cfg.Location)), dateOrNot(c.FirstResponseAt, e.cfg.Location)),
 			"Afgehandeld? Stuur #afgehandeld <oplossing>. Meer tijd nodig? Stuur #nieuwe-termijn <datum> <reden>; de cliënt krijgt dan bericht.")
 		if err != nil {
 			return nil, err
@@ -92,7 +92,7 @@ func (e *Engine) deadlineJobs(tx *storage.Tx, c *storage.Case, now time.Time) ([
 	if !now.Before(d.Target) && e.cal.IsWorkday(now) {
 		err := run("escalation/"+c.ID+"/"+now.In(e.cfg.Location).Format("2006-01-02"), "escalation", "Streefdatum verstreken", e.directorAddresses(),
 			fmt.Sprintf("Deze klacht had uiterlijk %s afgehandeld moeten zijn (%d dag(en) geleden) en staat nog open.", target, -days),
-			fmt.Sprintf("Behandelend directeur: %s. Stand: %s.", c.Director, stateNL(c.State)),
+			fmt.Sprintf("Behandelend directeur: %s. Stand: %s.", c.Director, StateNL(c.State)),
 			"Dit bericht komt elke werkdag tot de klacht is afgehandeld (#afgehandeld) of een nieuwe termijn is afgesproken (#nieuwe-termijn <datum> <reden>).")
 		if err != nil {
 			return nil, err
@@ -101,8 +101,12 @@ func (e *Engine) deadlineJobs(tx *storage.Tx, c *storage.Case, now time.Time) ([
 	return done, nil
 }
 
-func stateNL(s string) string {
-	return map[string]string{storage.StateOpen: "open", storage.StateWaiting: "wacht op cliënt", storage.StateClosed: "afgehandeld"}[s]
+// StateNL is a case state as directors read it.
+func StateNL(s string) string {
+	if nl, ok := map[string]string{storage.StateOpen: "open", storage.StateWaiting: "wacht op cliënt", storage.StateClosed: "afgehandeld"}[s]; ok {
+		return nl
+	}
+	return s
 }
 
 func dateOrNot(t *time.Time, loc *time.Location) string {
@@ -201,8 +205,8 @@ func (e *Engine) DigestFor(director string, cases []*storage.Case, since, now ti
 			continue
 		}
 		d := e.cal.Deadlines(c)
-		row := DigestRow{ID: c.ID, Client: c.Client, Director: c.Director, Subject: c.Subject, State: stateNL(c.State),
-			Received: c.ReceivedAt.In(e.cfg.Location), Target: d.Target, DaysLeft: e.cal.DaysLeft(c, now)}
+		row := DigestRow{ID: c.ID, Client: c.Client, Director: c.Director, Subject: c.Subject, State: StateNL(c.State),
+			Received: c.ReceivedAt.In(e.cfg.Location), Target: d.Target, DaysLeft: e.cal.DaysLeft(d.Target, now)}
 		row.Closed = c.State == storage.StateClosed
 		row.Overdue = !row.Closed && !now.Before(d.Target)
 		if c.ReceivedAt.After(since) && !c.ReceivedAt.After(now) {

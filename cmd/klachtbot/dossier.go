@@ -392,10 +392,6 @@ var roleNL = map[string]string{
 	storage.RoleClient: "cliënt", storage.RoleDirector: "directeur", storage.RoleBot: "klachtbot", storage.RoleOther: "overig",
 }
 
-var stateNL = map[string]string{
-	storage.StateOpen: "open", storage.StateWaiting: "in afwachting", storage.StateClosed: "afgesloten",
-}
-
 var eventNL = map[string]string{
 	workflow.EvReceived:        "klacht ontvangen",
 	workflow.EvFollowUp:        "vervolgbericht cliënt",
@@ -447,7 +443,7 @@ func timelinePage(tl *timeline, loc *time.Location) *pageData {
 			{"Bevestigd", at(c.AcknowledgedAt)},
 			{"Eerste reactie", at(c.FirstResponseAt)},
 			{"Afgesloten", at(c.ClosedAt)},
-			{"Status", orRaw(stateNL, c.State)},
+			{"Status", workflow.StateNL(c.State)},
 		},
 		ChainOK:    tl.AuditTrail.Intact,
 		ExportedAt: at(&tl.ExportedAt),

@@ -248,23 +248,11 @@ func writeCasesCSV(w io.Writer, cfg *Config, cal *workflow.Calendar, cases []*st
 			}
 		}
 		cw.Write([]string{c.ID, at(&c.ReceivedAt), at(&target), at(c.FirstResponseAt), at(c.ClosedAt),
-			csvState(c.State), strings.ToLower(c.Director), cell(c.Category), within, yesNo[c.NotComplaint],
+			workflow.StateNL(c.State), strings.ToLower(c.Director), cell(c.Category), within, yesNo[c.NotComplaint],
 			cell(strings.Join(measures, " | "))})
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func csvState(s string) string {
-	switch s {
-	case storage.StateOpen:
-		return "open"
-	case storage.StateWaiting:
-		return "wacht op cliënt"
-	case storage.StateClosed:
-		return "afgehandeld"
-	}
-	return s
 }
 
 // cell keeps a spreadsheet from reading what a director wrote as a formula.
