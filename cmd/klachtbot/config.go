@@ -275,7 +275,6 @@ func (c *Config) validate() error {
 		}
 	}
 	seen := map[string]bool{}
-	needDefaultSMTP := false
 	for i, d := range c.Directors {
 		key := fmt.Sprintf("directors[%d]", i)
 		if _, err := mail.ParseAddress(d.Address); err != nil || !strings.Contains(d.Address, "@") {
@@ -294,11 +293,9 @@ func (c *Config) validate() error {
 		}
 		if d.SMTP != nil {
 			checkServer(key+".smtp", d.SMTP)
-		} else {
-			needDefaultSMTP = true
 		}
 	}
-	if needDefaultSMTP {
+	if needsDefaultSMTP(c) {
 		checkServer("smtp", &c.SMTP)
 	}
 	return errors.Join(errs...)
