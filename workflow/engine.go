@@ -3,6 +3,7 @@ package workflow
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -101,7 +102,15 @@ func (e *Engine) Handler(src Source) mailbox.Handler { return &folderHandler{e: 
 type folderHandler struct {
 	e   *Engine
 	src Source
+	// The message that failed last and how often: one that cannot be
+	// ingested must not hold up the mail behind it for ever.
+	failedUID uint32
+	failures  int
 }
+
+// maxIngestFailures: after this many failed attempts a message is kept raw
+// in quarantine and the folder moves on.
+const maxIngestFailures = 3
 
 func (h *folderHandler) Checkpoint() (mailbox.Checkpoint, error) {
 	var cp storage.Checkpoint
@@ -117,7 +126,35 @@ func (h *folderHandler) Advance(cp mailbox.Checkpoint) error {
 }
 
 func (h *folderHandler) Deliver(f *mailbox.Fetched) error {
-	return h.e.Ingest(h.src, f)
+	err := h.e.Ingest(h.src, f)
+	if err == nil {
+		h.failures = 0
+		return nil
+	}
+	if f.UID != h.failedUID {
+		h.failedUID, h.failures = f.UID, 0
+	}
+	if h.failures++; h.failures < maxIngestFailures {
+		return err
+	}
+	// A storage outage fails here too, and the watcher retries later.
+	qerr := h.e.store.Update(func(tx *storage.Tx) error {
+		q := &storage.Quarantined{
+			Source:     fmt.Sprintf("%s uid %d/%d", h.src.Key(), f.UIDValidity, f.UID),
+			ReceivedAt: f.InternalDate.UTC(),
+			Problems:   []string{fmt.Sprintf("ingest failed %d times: %v", h.failures, err)},
+		}
+		if err := tx.Quarantine(q, f.Raw); err != nil {
+			return err
+		}
+		return tx.SetCheckpoint(h.src.Key(), storage.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID})
+	})
+	if qerr != nil {
+		return errors.Join(err, qerr)
+	}
+	h.e.log.Error("message quarantined: it could not be ingested", "folder", h.src.Key(), "uid", f.UID, "err", err)
+	h.failures = 0
+	return nil
 }
 
 func (e *Engine) wake() {
@@ -161,8 +198,7 @@ func (e *Engine) ingest(tx *storage.Tx, src Source, f *mailbox.Fetched) (queued 
 		return false, err
 	}
 	if id := tx.CaseByMessageID(m.MessageID); id != "" {
-		// The same mail in a second director's mailbox, a rescan, or the
-		// bot's own mail showing up in a Sent folder.
+		// The same mail in a second director's mailbox, or a rescan.
 		log.Debug("message already known", "case", id)
 		return false, nil
 	}

@@ -323,3 +323,35 @@ func TestSuppressAck(t *testing.T) {
 		}
 	}
 }
+
+// A message that cannot be ingested is kept in quarantine after a few
+// attempts, so the mail behind it in the folder is not held up.
+func TestPoisonMessageQuarantined(t *testing.T) {
+	e, s, clock := newTestEngine(t)
+	// A folder of a director missing from the configuration: the
+	// acknowledgement cannot be composed, every attempt fails.
+	src := Source{Director: "weg@mcoo.nl", Folder: "Klachten", Kind: FolderComplaints}
+	h := e.Handler(src)
+	raw := []byte("From: jan@klant.test\r\nTo: weg@mcoo.nl\r\nSubject: klacht\r\nMessage-ID: <p@klant.test>\r\n\r\nklacht\r\n")
+	f := &mailbox.Fetched{UIDValidity: 1, UID: 9, InternalDate: clock.Now(), Raw: raw, Msg: mailbox.Parse(raw)}
+	for i := 1; i < maxIngestFailures; i++ {
+		if err := h.Deliver(f); err == nil {
+			t.Fatalf("attempt %d succeeded", i)
+		}
+	}
+	if err := h.Deliver(f); err != nil {
+		t.Fatalf("attempt %d: %v", maxIngestFailures, err)
+	}
+	if cp, _ := h.Checkpoint(); cp.LastUID != 9 {
+		t.Errorf("checkpoint %d: the folder did not move on", cp.LastUID)
+	}
+	s.View(func(tx *storage.Tx) error {
+		if tx.QuarantineCount() != 1 {
+			t.Error("the message was not kept")
+		}
+		if cases, _ := tx.Cases(); len(cases) != 0 {
+			t.Errorf("a failed ingest left %d cases", len(cases))
+		}
+		return nil
+	})
+}
