@@ -64,7 +64,9 @@ type statusView struct {
 	Started  time.Time               `json:"started"`
 	Watchers []mailbox.WatcherStatus `json:"watchers"`
 	Outbox   int                     `json:"outbox_pending"`
-	NextJobs []nextJob               `json:"next_jobs"`
+	// Quarantined mails could not be read or ingested; they are kept raw.
+	Quarantined int       `json:"quarantined"`
+	NextJobs    []nextJob `json:"next_jobs"`
 }
 
 type nextJob struct {
@@ -180,7 +182,7 @@ func (s *service) controlHandler() http.Handler {
 		}
 		err := s.store.View(func(tx *storage.Tx) error {
 			p, err := tx.Pending()
-			v.Outbox = len(p)
+			v.Outbox, v.Quarantined = len(p), tx.QuarantineCount()
 			return err
 		})
 		reply(w, v, err)
