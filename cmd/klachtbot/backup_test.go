@@ -76,8 +76,14 @@ func TestE2EStatusAndPurge(t *testing.T) {
 	st := embeddedStack(t)
 	b := startBot(t, st.config(t, t.TempDir(), ""))
 	var s statusView
-	if err := json.Unmarshal(b.cli("status"), &s); err != nil {
+	if err := json.Unmarshal(b.cli("status", "--json"), &s); err != nil {
 		t.Fatal(err)
+	}
+	text := string(b.cli("status"))
+	for _, want := range []string{"marco@mcoo.nl/INBOX", "idle", "next retention"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("status lacks %q:\n%s", want, text)
+		}
 	}
 	jobs := map[string]bool{}
 	for _, j := range s.NextJobs {

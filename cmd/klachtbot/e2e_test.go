@@ -307,7 +307,7 @@ func TestE2ETLSVerified(t *testing.T) {
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		var s statusView
-		out, err := exec.Command(binPath, "status", "--config", path).Output()
+		out, err := exec.Command(binPath, "status", "--json", "--config", path).Output()
 		if err == nil && json.Unmarshal(out, &s) == nil && len(s.Watchers) > 0 {
 			refused := 0
 			for _, w := range s.Watchers {

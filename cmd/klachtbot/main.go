@@ -28,7 +28,7 @@ Usage:
   klachtbot cases  --config FILE [--json]   list cases
   klachtbot show   --config FILE [--json] KL-YYYY-NNNN
                                             one case with its messages and events
-  klachtbot status --config FILE            the running service's watchers and outbox
+  klachtbot status --config FILE [--json]   the running service: watchers, outbox, next jobs
   klachtbot tick   --config FILE [--now RFC3339]
                                             run the jobs due at that time (reminders, warnings,
                                             escalations, digests) and send what they queue
@@ -189,9 +189,15 @@ func run(args []string, out io.Writer) error {
 	case "status":
 		var st statusView
 		if err := controlGet(cfg.ControlSocket, "/healthz", &st); err != nil {
+			if errors.Is(err, errNoService) {
+				return fmt.Errorf("status: no klachtbot service answers on %s", cfg.ControlSocket)
+			}
 			return err
 		}
-		return printJSON(out, st)
+		if *asJSON {
+			return printJSON(out, st)
+		}
+		return printStatus(out, cfg, &st)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -231,6 +237,34 @@ func localTime(cfg *Config, t *time.Time) string {
 		return "-"
 	}
 	return t.In(cfg.loc).Format("2006-01-02 15:04")
+}
+
+func printStatus(out io.Writer, cfg *Config, st *statusView) error {
+	fmt.Fprintf(out, "running since %s; outbox: %d to send; quarantined mails: %d\n",
+		localTime(cfg, &st.Started), st.Outbox, st.Quarantined)
+	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "FOLDER\tSTATE\tLAST UID\tLAST ERROR")
+	for _, w := range st.Watchers {
+		state := "disconnected"
+		switch {
+		case w.ScanTotal > 0:
+			state = fmt.Sprintf("scanning %d/%d", w.ScanDone, w.ScanTotal)
+		case w.Idle:
+			state = "idle"
+		case w.Connected:
+			state = "connected"
+		}
+		lastErr := "-"
+		if w.LastError != "" {
+			lastErr = localTime(cfg, &w.ErrorAt) + " " + w.LastError
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", w.Folder, state, w.LastUID, lastErr)
+	}
+	tw.Flush()
+	for _, j := range st.NextJobs {
+		fmt.Fprintf(out, "next %-10s %s\n", j.Job, localTime(cfg, &j.Next))
+	}
+	return nil
 }
 
 func printCases(out io.Writer, cfg *Config, cases []caseView) error {

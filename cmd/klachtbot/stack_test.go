@@ -402,7 +402,7 @@ func (b *bot) start() {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		var st statusView
-		out, err := exec.Command(binPath, "status", "--config", b.config).Output()
+		out, err := exec.Command(binPath, "status", "--json", "--config", b.config).Output()
 		if err == nil && json.Unmarshal(out, &st) == nil && len(st.Watchers) > 0 {
 			ready := true
 			for _, w := range st.Watchers {
