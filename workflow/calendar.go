@@ -85,10 +85,13 @@ func (c *Calendar) Deadlines(cs *storage.Case) Deadlines {
 // DaysLeft counts calendar days from now's date to the target's date
 // (negative when overdue).
 func (c *Calendar) DaysLeft(target, now time.Time) int {
-	a := startOfDay(now.In(c.loc))
-	b := startOfDay(target.In(c.loc))
+	return calendarDays(now.In(c.loc), target.In(c.loc))
+}
+
+// calendarDays counts the days from a's date to b's date, in their zone.
+func calendarDays(a, b time.Time) int {
 	// Round: a DST change makes a day 23 or 25 hours.
-	return int(math.Round(b.Sub(a).Hours() / 24))
+	return int(math.Round(startOfDay(b).Sub(startOfDay(a)).Hours() / 24))
 }
 
 func startOfDay(t time.Time) time.Time {

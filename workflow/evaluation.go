@@ -314,11 +314,6 @@ func sortedGroups(m map[string]*Group) []Group {
 }
 
 // calendarDays counts calendar days between the local dates of a and b.
-func calendarDays(a, b time.Time) int {
-	// Round: a DST change makes a day 23 or 25 hours.
-	return int(math.Round(startOfDay(b).Sub(startOfDay(a)).Hours() / 24))
-}
-
 // medianOf is the median of n sorted values.
 func medianOf(n int, at func(int) float64) float64 {
 	if n%2 == 1 {
