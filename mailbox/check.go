@@ -10,7 +10,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"mime"
 	"net"
 	"slices"
 	"strings"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-message/charset"
 	gomail "github.com/wneessen/go-mail"
 )
 
@@ -118,11 +116,6 @@ func dialIMAP(ctx context.Context, srv *Server) (*imapclient.Client, error) {
 	if d, ok := ctx.Deadline(); ok {
 		dialer.Deadline = d
 	}
-	opts := &imapclient.Options{
-		TLSConfig:   srv.tlsConfig(),
-		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
-		Dialer:      dialer,
-	}
 	type result struct {
 		c   *imapclient.Client
 		err error
@@ -130,14 +123,7 @@ func dialIMAP(ctx context.Context, srv *Server) (*imapclient.Client, error) {
 	done := make(chan result, 1)
 	go func() {
 		var r result
-		switch srv.Security {
-		case "tls":
-			r.c, r.err = imapclient.DialTLS(srv.Addr(), opts)
-		case "starttls":
-			r.c, r.err = imapclient.DialStartTLS(srv.Addr(), opts)
-		default:
-			r.c, r.err = imapclient.DialInsecure(srv.Addr(), opts)
-		}
+		r.c, r.err = srv.imapDial(&imapclient.Options{Dialer: dialer})
 		done <- r
 	}()
 	select {

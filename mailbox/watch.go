@@ -171,9 +171,7 @@ func (w *Watcher) dial(newMail chan struct{}) (*imapclient.Client, error) {
 	if err := w.Server.CheckSecurity(); err != nil {
 		return nil, err
 	}
-	opts := &imapclient.Options{
-		TLSConfig:   w.Server.tlsConfig(),
-		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
+	c, err := w.Server.imapDial(&imapclient.Options{
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
 			Mailbox: func(data *imapclient.UnilateralDataMailbox) {
 				if data.NumMessages != nil {
@@ -184,21 +182,26 @@ func (w *Watcher) dial(newMail chan struct{}) (*imapclient.Client, error) {
 				}
 			},
 		},
-	}
-	var c *imapclient.Client
-	var err error
-	switch w.Server.Security {
-	case "tls":
-		c, err = imapclient.DialTLS(w.Server.Addr(), opts)
-	case "starttls":
-		c, err = imapclient.DialStartTLS(w.Server.Addr(), opts)
-	default:
-		c, err = imapclient.DialInsecure(w.Server.Addr(), opts)
-	}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("connect %s: %w", w.Server.Addr(), err)
 	}
 	return c, nil
+}
+
+// imapDial connects with the server's security, certificates verified, and
+// envelopes decoded in every charset go-message knows.
+func (s *Server) imapDial(opts *imapclient.Options) (*imapclient.Client, error) {
+	opts.TLSConfig = s.tlsConfig()
+	opts.WordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
+	switch s.Security {
+	case "tls":
+		return imapclient.DialTLS(s.Addr(), opts)
+	case "starttls":
+		return imapclient.DialStartTLS(s.Addr(), opts)
+	default:
+		return imapclient.DialInsecure(s.Addr(), opts)
+	}
 }
 
 // timed runs an IMAP call and closes the connection if it does not return in
