@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bytes"
 	"embed"
 	"html/template"
 	"io"
@@ -9,9 +10,21 @@ import (
 //go:embed html/*.html
 var htmlFiles embed.FS
 
-// html/template, not text/template: subjects, names and details on the page
-// are written by clients and must be escaped.
-var timelinePage = template.Must(template.ParseFS(htmlFiles, "html/timeline.html"))
+// htmlPage parses one page of html/. html/template, not text/template: what
+// clients and directors wrote (subjects, names, categories) must be escaped.
+func htmlPage(name string, funcs template.FuncMap) *template.Template {
+	return template.Must(template.New(name).Funcs(funcs).ParseFS(htmlFiles, "html/"+name))
+}
+
+func renderString(t *template.Template, data any) (string, error) {
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+var timelinePage = htmlPage("timeline.html", nil)
 
 // Timeline renders timeline.html of a case export: a self-contained,
 // printable Dutch page. data is the exporter's page model.
