@@ -1,7 +1,6 @@
 package mailbox
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,21 +20,7 @@ func TestHTMLToTextGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := []byte(HTMLToText(string(in)) + "\n")
-			goldenFile := strings.TrimSuffix(file, ".html") + ".golden"
-			if *update {
-				if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(goldenFile)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("HTMLToText(%s) differs from %s\ngot:\n%s\nwant:\n%s", file, goldenFile, got, want)
-			}
+			checkGolden(t, "HTMLToText("+file+")", []byte(HTMLToText(string(in))+"\n"), strings.TrimSuffix(file, ".html")+".golden")
 		})
 	}
 }

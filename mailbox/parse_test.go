@@ -83,22 +83,26 @@ func TestParseGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := goldenJSON(t, Parse(raw))
-			goldenFile := strings.TrimSuffix(file, ".eml") + ".golden"
-			if *update {
-				if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(goldenFile)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Parse(%s) differs from %s\ngot:\n%s\nwant:\n%s", file, goldenFile, got, want)
-			}
+			checkGolden(t, "Parse("+file+")", goldenJSON(t, Parse(raw)), strings.TrimSuffix(file, ".eml")+".golden")
 		})
+	}
+}
+
+// checkGolden compares got with a golden file, or rewrites it with -update.
+func checkGolden(t *testing.T, what string, got []byte, goldenFile string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(goldenFile)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s\ngot:\n%s\nwant:\n%s", what, goldenFile, got, want)
 	}
 }
 
