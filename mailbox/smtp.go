@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -10,23 +11,9 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
-)
 
-// Outgoing is a mail to send.
-type Outgoing struct {
-	From       string
-	FromName   string
-	To         []string
-	Bcc        []string // envelope only: never written into the message
-	Subject    string
-	MessageID  string // with angle brackets
-	InReplyTo  string
-	References []string
-	Date       time.Time
-	Headers    map[string]string
-	Text       string
-	HTML       string
-}
+	"github.com/mcoo/klachtbot/mailbox/message"
+)
 
 // Server is how to reach a mail server.
 type Server struct {
@@ -82,6 +69,9 @@ type TemporaryError struct{ Err error }
 func (e *TemporaryError) Error() string { return e.Err.Error() }
 func (e *TemporaryError) Unwrap() error { return e.Err }
 
+// Temporary reports that the mail may go through on a later attempt.
+func (e *TemporaryError) Temporary() bool { return true }
+
 // SMTPSender sends mail over SMTP with go-mail, one connection per mail.
 type SMTPSender struct {
 	Accounts map[string]*Server // by account (director address)
@@ -89,8 +79,9 @@ type SMTPSender struct {
 	Timeout  time.Duration
 }
 
-// Send sends m with the settings of account. A *TemporaryError means try again later.
-func (s *SMTPSender) Send(ctx context.Context, account string, m *Outgoing) error {
+// Send sends m with the settings of account. An error whose Temporary method
+// reports true means try again later.
+func (s *SMTPSender) Send(ctx context.Context, account string, m *message.Outgoing) error {
 	srv := s.Accounts[account]
 	if srv == nil {
 		srv = s.Default
@@ -101,11 +92,11 @@ func (s *SMTPSender) Send(ctx context.Context, account string, m *Outgoing) erro
 	if err := srv.CheckSecurity(); err != nil {
 		return err
 	}
-	msg, err := m.build()
+	msg, err := build(m)
 	if err != nil {
 		return fmt.Errorf("build mail %s: %w", m.MessageID, err)
 	}
-	opts := smtpOptions(srv, cmp(s.Timeout, 30*time.Second))
+	opts := smtpOptions(srv, cmp.Or(s.Timeout, 30*time.Second))
 	c, err := gomail.NewClient(srv.Host, opts...)
 	if err != nil {
 		return fmt.Errorf("smtp client for %s: %w", srv.Addr(), err)
@@ -114,13 +105,6 @@ func (s *SMTPSender) Send(ctx context.Context, account string, m *Outgoing) erro
 		return classify(fmt.Errorf("send %s via %s: %w", m.MessageID, srv.Addr(), err))
 	}
 	return nil
-}
-
-func cmp(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }
 
 // classify marks what is worth retrying: a 4xx reply, or no reply at all
@@ -142,7 +126,7 @@ func classify(err error) error {
 	return err
 }
 
-func (m *Outgoing) build() (*gomail.Msg, error) {
+func build(m *message.Outgoing) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	if err := msg.FromFormat(m.FromName, m.From); err != nil {
 		return nil, err

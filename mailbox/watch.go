@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -13,29 +14,16 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
+
+	"github.com/mcoo/klachtbot/mailbox/message"
 )
-
-// Checkpoint is how far a folder has been read.
-type Checkpoint struct {
-	UIDValidity uint32
-	LastUID     uint32
-}
-
-// Fetched is one message read from a folder.
-type Fetched struct {
-	UIDValidity  uint32
-	UID          uint32
-	InternalDate time.Time
-	Raw          []byte
-	Msg          *Message
-}
 
 // Handler receives what a Watcher reads. Deliver must advance the folder's
 // checkpoint to the message's UID in the same transaction that records it.
 type Handler interface {
-	Checkpoint() (Checkpoint, error)
-	Deliver(*Fetched) error
-	Advance(Checkpoint) error // skip past mail that is not to be acted on
+	Checkpoint() (message.Checkpoint, error)
+	Deliver(*message.Fetched) error
+	Advance(message.Checkpoint) error // skip past mail that is not to be acted on
 }
 
 // Watcher follows one IMAP folder: it never changes anything there (read-only
@@ -87,13 +75,6 @@ func (w *Watcher) setStatus(f func(*WatcherStatus)) {
 	w.mu.Unlock()
 }
 
-func dur(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
-}
-
 // Run watches until ctx is cancelled. Errors end a session, never the watcher.
 func (w *Watcher) Run(ctx context.Context) {
 	backoff := time.Second
@@ -118,7 +99,7 @@ func (w *Watcher) Run(ctx context.Context) {
 			return
 		case <-time.After(wait):
 		}
-		backoff = min(backoff*2, dur(w.MaxBackoff, 5*time.Minute))
+		backoff = min(backoff*2, cmp.Or(w.MaxBackoff, 5*time.Minute))
 	}
 }
 
@@ -134,7 +115,7 @@ func (w *Watcher) session(ctx context.Context) (err error) {
 	defer stop()
 	defer c.Close()
 
-	timeout := dur(w.CommandTimeout, time.Minute)
+	timeout := cmp.Or(w.CommandTimeout, time.Minute)
 	if err := w.timed(c, timeout, func() error { return c.Login(w.Server.Username, w.Server.Password).Wait() }); err != nil {
 		return fmt.Errorf("login %s as %s: %w", w.Server.Addr(), w.Server.Username, err)
 	}
@@ -224,7 +205,7 @@ func (w *Watcher) idle(ctx context.Context, c *imapclient.Client, newMail chan s
 		return fmt.Errorf("idle: %w", err)
 	}
 	w.setStatus(func(s *WatcherStatus) { s.Idle = true })
-	refresh := time.NewTimer(dur(w.IdleRefresh, 4*time.Minute))
+	refresh := time.NewTimer(cmp.Or(w.IdleRefresh, 4*time.Minute))
 	defer refresh.Stop()
 	select {
 	case <-newMail:
@@ -248,7 +229,7 @@ func (w *Watcher) idle(ctx context.Context, c *imapclient.Client, newMail chan s
 }
 
 func (w *Watcher) poll(ctx context.Context, c *imapclient.Client, newMail chan struct{}, timeout time.Duration) error {
-	t := time.NewTimer(dur(w.PollInterval, time.Minute))
+	t := time.NewTimer(cmp.Or(w.PollInterval, time.Minute))
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
@@ -274,7 +255,7 @@ func (w *Watcher) scan(c *imapclient.Client, uidValidity uint32, timeout time.Du
 			w.Log.Warn("UIDVALIDITY changed: rescanning folder; known messages are recognised by Message-ID",
 				"folder", w.Folder, "old", cp.UIDValidity, "new", uidValidity)
 		}
-		cp = Checkpoint{UIDValidity: uidValidity}
+		cp = message.Checkpoint{UIDValidity: uidValidity}
 		bounded = true
 	}
 	if mb := c.Mailbox(); mb != nil && mb.NumMessages == 0 {
@@ -348,8 +329,8 @@ func (w *Watcher) scan(c *imapclient.Client, uidValidity uint32, timeout time.Du
 	return nil
 }
 
-func (w *Watcher) fetch(c *imapclient.Client, uidValidity uint32, uid imap.UID, timeout time.Duration) (*Fetched, error) {
-	var f *Fetched
+func (w *Watcher) fetch(c *imapclient.Client, uidValidity uint32, uid imap.UID, timeout time.Duration) (*message.Fetched, error) {
+	var f *message.Fetched
 	err := w.timed(c, timeout, func() error {
 		section := &imap.FetchItemBodySection{Peek: true}
 		cmd := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section}})
@@ -359,7 +340,7 @@ func (w *Watcher) fetch(c *imapclient.Client, uidValidity uint32, uid imap.UID, 
 			if msg == nil {
 				break
 			}
-			cur := &Fetched{UIDValidity: uidValidity}
+			cur := &message.Fetched{UIDValidity: uidValidity}
 			for {
 				item := msg.Next()
 				if item == nil {
@@ -389,7 +370,7 @@ func (w *Watcher) fetch(c *imapclient.Client, uidValidity uint32, uid imap.UID, 
 		return nil, fmt.Errorf("fetch uid %d: %w", uid, err)
 	}
 	if f != nil {
-		f.Msg = Parse(f.Raw)
+		f.Msg = message.Parse(f.Raw)
 	}
 	return f, nil
 }

@@ -16,35 +16,36 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/mailbox/embedded"
+	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
 // recorder is the Handler a storage-backed engine would be: it keeps the
 // checkpoint and what was delivered.
 type recorder struct {
 	mu        sync.Mutex
-	cp        mailbox.Checkpoint
-	delivered []*mailbox.Fetched
+	cp        message.Checkpoint
+	delivered []*message.Fetched
 	notify    chan struct{}
 }
 
 func newRecorder() *recorder { return &recorder{notify: make(chan struct{}, 100)} }
 
-func (r *recorder) Checkpoint() (mailbox.Checkpoint, error) {
+func (r *recorder) Checkpoint() (message.Checkpoint, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.cp, nil
 }
 
-func (r *recorder) Deliver(f *mailbox.Fetched) error {
+func (r *recorder) Deliver(f *message.Fetched) error {
 	r.mu.Lock()
 	r.delivered = append(r.delivered, f)
-	r.cp = mailbox.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID}
+	r.cp = message.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID}
 	r.mu.Unlock()
 	r.notify <- struct{}{}
 	return nil
 }
 
-func (r *recorder) Advance(cp mailbox.Checkpoint) error {
+func (r *recorder) Advance(cp message.Checkpoint) error {
 	r.mu.Lock()
 	r.cp = cp
 	r.mu.Unlock()

@@ -10,6 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 func openTemp(t *testing.T) (*Store, string) {
@@ -78,10 +82,10 @@ func TestMessagesRawAndIndex(t *testing.T) {
 	s, _ := openTemp(t)
 	raw := []byte("Message-ID: <a@b>\r\nSubject: klacht\r\n\r\nbody\xff\r\n")
 	err := s.Update(func(tx *Tx) error {
-		if err := tx.PutCase(&Case{ID: "KL-2026-0001", State: StateOpen}); err != nil {
+		if err := tx.PutCase(&complaint.Case{ID: "KL-2026-0001", State: complaint.StateOpen}); err != nil {
 			return err
 		}
-		return tx.AddMessage("KL-2026-0001", &Message{MessageID: "<a@b>", Role: RoleClient}, raw)
+		return tx.AddMessage("KL-2026-0001", &complaint.Message{MessageID: "<a@b>", Role: complaint.RoleClient}, raw)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +114,7 @@ func TestEventChain(t *testing.T) {
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	s.Update(func(tx *Tx) error {
 		for i, kind := range []string{"received", "ack-queued", "mail-sent"} {
-			if err := tx.AppendEvent("KL-2026-0001", &Event{At: at.Add(time.Duration(i) * time.Second), Kind: kind, Actor: "x"}); err != nil {
+			if err := tx.AppendEvent("KL-2026-0001", &complaint.Event{At: at.Add(time.Duration(i) * time.Second), Kind: kind, Actor: "x"}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -125,19 +129,16 @@ func TestEventChain(t *testing.T) {
 			t.Error("events are not chained")
 		}
 		for _, e := range evs {
-			if EventHash(e) != e.Hash || e.fieldSums() != e.Sums {
+			if e.ChainHash() != e.Hash || complaint.VerifyChain("KL-2026-0001", evs) != nil {
 				t.Errorf("event %d: stored hash does not match its content", e.Seq)
 			}
 		}
 		// A changed detail no longer matches its digest, nor, resealed, its hash.
 		e := *evs[1]
 		e.Detail = "edited"
-		if e.fieldSums() == e.Sums {
-			t.Error("editing an event does not change its digests")
-		}
-		Seal(&e)
-		if e.Hash == evs[1].Hash {
-			t.Error("a resealed edit keeps its hash")
+		e.Seal()
+		if e.Hash == evs[1].Hash || e.Sums == evs[1].Sums {
+			t.Error("a resealed edit keeps its digests or hash")
 		}
 		return nil
 	})
@@ -147,14 +148,14 @@ func TestOutboxAndAcks(t *testing.T) {
 	s, _ := openTemp(t)
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	s.Update(func(tx *Tx) error {
-		item := &OutboxItem{CaseID: "KL-2026-0001", Mail: Mail{MessageID: "<ack@x>"}}
+		item := &outbox.Item{CaseID: "KL-2026-0001", Mail: message.Outgoing{MessageID: "<ack@x>"}}
 		if err := tx.Enqueue(item); err != nil {
 			t.Fatal(err)
 		}
 		if tx.CaseByMessageID("<ack@x>") != "KL-2026-0001" {
 			t.Error("queued mail's Message-ID does not thread into its case")
 		}
-		sent := &OutboxItem{Mail: Mail{MessageID: "<b@x>"}, State: OutboxSent}
+		sent := &outbox.Item{Mail: message.Outgoing{MessageID: "<b@x>"}, State: outbox.Sent}
 		tx.Enqueue(sent)
 		p, _ := tx.Pending()
 		if len(p) != 1 || p[0].ID != item.ID {
@@ -180,40 +181,43 @@ func TestVerifyChain(t *testing.T) {
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	s.Update(func(tx *Tx) error {
 		for i := range 4 {
-			tx.AppendEvent("KL-2026-0001", &Event{At: at, Kind: "k", Actor: "a", Detail: fmt.Sprint(i)})
+			tx.AppendEvent("KL-2026-0001", &complaint.Event{At: at, Kind: "k", Actor: "a", Detail: fmt.Sprint(i)})
 		}
 		return nil
 	})
 	s.View(func(tx *Tx) error {
-		n, broken, err := tx.VerifyChain("KL-2026-0001")
-		if err != nil || broken != nil || n != 4 {
-			t.Errorf("clean chain: %d %v %v", n, broken, err)
+		evs, err := tx.Events("KL-2026-0001")
+		if broken := complaint.VerifyChain("KL-2026-0001", evs); err != nil || broken != nil || len(evs) != 4 {
+			t.Errorf("clean chain: %d %v %v", len(evs), broken, err)
 		}
 		return nil
 	})
 	tests := []struct {
 		name   string
-		tamper func(tx *Tx, evs []*Event)
+		tamper func(tx *Tx, evs []*complaint.Event)
 		seq    uint64
 		reason string
 	}{
-		{"edited detail", func(tx *Tx, evs []*Event) { evs[1].Detail = "anders"; tx.TamperEvent("KL-2026-0001", evs[1]) }, 2, "edited"},
-		{"edited and re-hashed", func(tx *Tx, evs []*Event) {
+		{"edited detail", func(tx *Tx, evs []*complaint.Event) {
 			evs[1].Detail = "anders"
-			evs[1].Hash = EventHash(evs[1])
-			tx.TamperEvent("KL-2026-0001", evs[1])
+			tx.ReplaceEvent("KL-2026-0001", evs[1])
+		}, 2, "edited"},
+		{"edited and re-hashed", func(tx *Tx, evs []*complaint.Event) {
+			evs[1].Detail = "anders"
+			evs[1].Hash = evs[1].ChainHash()
+			tx.ReplaceEvent("KL-2026-0001", evs[1])
 		}, 2, "digests"},
-		{"edited and resealed", func(tx *Tx, evs []*Event) {
+		{"edited and resealed", func(tx *Tx, evs []*complaint.Event) {
 			evs[1].Detail = "anders"
-			Seal(evs[1])
-			tx.TamperEvent("KL-2026-0001", evs[1])
+			evs[1].Seal()
+			tx.ReplaceEvent("KL-2026-0001", evs[1])
 		}, 3, "does not link"},
-		{"erased without a trace", func(tx *Tx, evs []*Event) {
+		{"erased without a trace", func(tx *Tx, evs []*complaint.Event) {
 			evs[1].Erase()
 			evs[1].Kind = "other"
-			tx.TamperEvent("KL-2026-0001", evs[1])
+			tx.ReplaceEvent("KL-2026-0001", evs[1])
 		}, 2, "hash"},
-		{"deleted", func(tx *Tx, evs []*Event) {
+		{"deleted", func(tx *Tx, evs []*complaint.Event) {
 			eb, _ := tx.sub(bEvents, "KL-2026-0001")
 			eb.Delete(u64(3))
 		}, 4, "sequence gap"},
@@ -224,7 +228,8 @@ func TestVerifyChain(t *testing.T) {
 		s.Update(func(tx *Tx) error {
 			evs, _ := tx.Events("KL-2026-0001")
 			tt.tamper(tx, evs)
-			_, broken, _ := tx.VerifyChain("KL-2026-0001")
+			evs, _ = tx.Events("KL-2026-0001")
+			broken := complaint.VerifyChain("KL-2026-0001", evs)
 			if broken == nil || broken.Seq != tt.seq || !strings.Contains(broken.Reason, tt.reason) {
 				t.Errorf("%s: broken = %v, want event %d %q", tt.name, broken, tt.seq, tt.reason)
 			}
@@ -238,20 +243,20 @@ func TestEraseKeepsChain(t *testing.T) {
 	s, _ := openTemp(t)
 	s.Update(func(tx *Tx) error {
 		for i := range 3 {
-			tx.AppendEvent("KL-2026-0001", &Event{At: time.Now(), Kind: "k", Actor: "jan@klant.test", MessageID: "<x@klant.test>", Detail: fmt.Sprint("Jan Jansen ", i)})
+			tx.AppendEvent("KL-2026-0001", &complaint.Event{At: time.Now(), Kind: "k", Actor: "jan@klant.test", MessageID: "<x@klant.test>", Detail: fmt.Sprint("Jan Jansen ", i)})
 		}
 		evs, _ := tx.Events("KL-2026-0001")
 		for _, e := range evs {
 			e.Erase()
-			tx.TamperEvent("KL-2026-0001", e)
+			tx.ReplaceEvent("KL-2026-0001", e)
 		}
 		return nil
 	})
 	s.View(func(tx *Tx) error {
-		if _, broken, _ := tx.VerifyChain("KL-2026-0001"); broken != nil {
+		evs, _ := tx.Events("KL-2026-0001")
+		if broken := complaint.VerifyChain("KL-2026-0001", evs); broken != nil {
 			t.Errorf("chain broken after erasing: %v", broken)
 		}
-		evs, _ := tx.Events("KL-2026-0001")
 		for _, e := range evs {
 			data, _ := json.Marshal(e)
 			if strings.Contains(string(data), "klant.test") || strings.Contains(string(data), "Jansen") || e.Salt != "" {
@@ -267,13 +272,13 @@ func TestCompactAfterRemoval(t *testing.T) {
 	s, path := openTemp(t)
 	secret := []byte("Jan Jansen, BSN 123456789, jan@klant.test")
 	s.Update(func(tx *Tx) error {
-		tx.PutCase(&Case{ID: "KL-2018-0001"})
+		tx.PutCase(&complaint.Case{ID: "KL-2018-0001"})
 		for i := range 50 {
-			tx.AddMessage("KL-2018-0001", &Message{MessageID: fmt.Sprintf("<%d@klant.test>", i)}, bytes.Repeat(secret, 100))
+			tx.AddMessage("KL-2018-0001", &complaint.Message{MessageID: fmt.Sprintf("<%d@klant.test>", i)}, bytes.Repeat(secret, 100))
 		}
 		return nil
 	})
-	s.Update(func(tx *Tx) error { return tx.Anonymise("KL-2018-0001") })
+	s.Update(func(tx *Tx) error { return tx.DeleteRaw("KL-2018-0001") })
 	s.Update(func(tx *Tx) error { return tx.MarkCompact() })
 	s.Close()
 	if raw, _ := os.ReadFile(path); !bytes.Contains(raw, secret) {

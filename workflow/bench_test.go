@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
 // BenchmarkIngest measures one incoming message end to end inside the
@@ -14,8 +14,8 @@ func BenchmarkIngest(b *testing.B) {
 	for _, kind := range []string{"complaint", "not-a-complaint", "follow-up"} {
 		b.Run(kind, func(b *testing.B) {
 			e, _, clock := newTestEngine(b)
-			first := mailbox.Parse([]byte("From: jan@klant.test\r\nSubject: Klacht\r\nMessage-ID: <first@klant.test>\r\n\r\nIk klaag.\r\n"))
-			e.Ingest(inbox, &mailbox.Fetched{UIDValidity: 1, UID: 1, InternalDate: clock.Now(), Msg: first})
+			first := message.Parse([]byte("From: jan@klant.test\r\nSubject: Klacht\r\nMessage-ID: <first@klant.test>\r\n\r\nIk klaag.\r\n"))
+			e.Ingest(inbox, &message.Fetched{UIDValidity: 1, UID: 1, InternalDate: clock.Now(), Msg: first})
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -29,7 +29,7 @@ func BenchmarkIngest(b *testing.B) {
 					raw = fmt.Sprintf("From: jan@klant.test\r\nTo: marco@mcoo.nl\r\nSubject: Re: Klacht\r\nIn-Reply-To: <first@klant.test>\r\nMessage-ID: <%d@klant.test>\r\n\r\nNog iets.\r\n", i)
 				}
 				rb := []byte(raw)
-				f := &mailbox.Fetched{UIDValidity: 1, UID: uint32(i + 2), InternalDate: clock.Now(), Raw: rb, Msg: mailbox.Parse(rb)}
+				f := &message.Fetched{UIDValidity: 1, UID: uint32(i + 2), InternalDate: clock.Now(), Raw: rb, Msg: message.Parse(rb)}
 				if err := e.Ingest(inbox, f); err != nil {
 					b.Fatal(err)
 				}

@@ -6,11 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emersion/go-msgauth/authres"
-
-	"github.com/mcoo/klachtbot/mailbox"
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 // Directors run the procedure by mail: lines starting with "#" in a mail to
@@ -128,7 +127,7 @@ func domainOf(addr string) string {
 // director's From: counts only when the trusted server's
 // Authentication-Results show DKIM or SPF passing for the director's domain.
 // A bare From: header proves nothing.
-func (c *Config) authority(src Source, m *mailbox.Message) (director, why string) {
+func (c *Config) authority(src Source, m *message.Message) (director, why string) {
 	if src.Kind == FolderSent {
 		return src.Director, ""
 	}
@@ -151,36 +150,18 @@ func orNone(s string) string {
 
 // authenticated looks only at results of the trusted server, which strips
 // look-alikes added by senders (RFC 8601 section 5).
-func authenticated(m *mailbox.Message, servID, domain string) bool {
-	for _, v := range m.Header.Values("Authentication-Results") {
-		id, results, err := authres.Parse(v)
-		if err != nil || !strings.EqualFold(id, servID) {
-			continue
-		}
-		for _, r := range results {
-			switch r := r.(type) {
-			case *authres.DKIMResult:
-				if r.Value == authres.ResultPass && strings.EqualFold(r.Domain, domain) {
-					return true
-				}
-			case *authres.SPFResult:
-				if r.Value == authres.ResultPass && domainOf(r.From) == domain {
-					return true
-				}
-			}
+func authenticated(m *message.Message, servID, domain string) bool {
+	for _, r := range m.AuthResults {
+		if r.Pass && strings.EqualFold(r.ServID, servID) && r.Domain == domain {
+			return true
 		}
 	}
 	return false
 }
 
 // addressedTo reports whether any of To, Cc or Bcc is one of addrs.
-func addressedTo(m *mailbox.Message, addrs ...string) bool {
-	bcc, _ := m.Header.AddressList("Bcc")
-	lists := [][]mailbox.Address{m.To, m.Cc}
-	for _, a := range bcc {
-		lists = append(lists, []mailbox.Address{{Addr: strings.ToLower(a.Address)}})
-	}
-	for _, list := range lists {
+func addressedTo(m *message.Message, addrs ...string) bool {
+	for _, list := range [][]message.Address{m.To, m.Cc, m.Bcc} {
 		for _, a := range list {
 			for _, x := range addrs {
 				if x != "" && strings.EqualFold(a.Addr, x) {
@@ -194,8 +175,8 @@ func addressedTo(m *mailbox.Message, addrs ...string) bool {
 
 // addressedOutside reports whether a mail goes to anyone outside the firm:
 // then a director's mail is a response, not a note to the bot.
-func (c *Config) addressedOutside(m *mailbox.Message) bool {
-	for _, list := range [][]mailbox.Address{m.To, m.Cc} {
+func (c *Config) addressedOutside(m *message.Message) bool {
+	for _, list := range [][]message.Address{m.To, m.Cc} {
 		for _, a := range list {
 			if !c.own(a.Addr) {
 				return true
@@ -207,13 +188,13 @@ func (c *Config) addressedOutside(m *mailbox.Message) bool {
 
 // applyCommands carries out a director's commands on a case. A mail with any
 // line that is not understood changes nothing, and the director is told.
-func (e *Engine) applyCommands(tx *storage.Tx, c *storage.Case, who string, m *mailbox.Message) (queued bool, err error) {
+func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.Message) (queued bool, err error) {
 	cmds, bad := parseCommands(m.Text)
 	if len(cmds)+len(bad) == 0 {
 		return false, nil
 	}
 	if len(bad) > 0 {
-		if err := e.event(tx, c.ID, EvCommandRejected, who, m.MessageID, strings.Join(bad, " | ")); err != nil {
+		if err := e.event(tx, c.ID, complaint.EvCommandRejected, who, m.MessageID, strings.Join(bad, " | ")); err != nil {
 			return false, err
 		}
 		lines := append([]string{"Uw opdracht is niet uitgevoerd: deze regel(s) begrijp ik niet.", "Er is niets gewijzigd.", ""}, bad...)
@@ -222,21 +203,19 @@ func (e *Engine) applyCommands(tx *storage.Tx, c *storage.Case, who string, m *m
 	}
 	now := e.clock.Now().UTC()
 	for _, cmd := range cmds {
-		prev := c.State
+		var change *complaint.Event
 		switch cmd.name {
 		case "afgehandeld":
-			c.State, c.ClosedAt, c.Resolution = storage.StateClosed, &now, cmd.arg
+			change = c.Close(now, cmd.arg)
 		case "heropend":
-			c.State, c.ClosedAt, c.NotComplaint = storage.StateOpen, nil, false
+			change = c.Reopen("")
 		case "wacht-op-klant":
-			if c.State != storage.StateClosed {
-				c.State = storage.StateWaiting
-			}
+			change = c.Wait()
 		case "toestemming":
-			c.Consent = &storage.Consent{Given: cmd.arg == "ja", At: now, By: who, Evidence: e.consentEvidence(tx, c, m)}
+			c.Consent = &complaint.Consent{Given: cmd.arg == "ja", At: now, By: who, Evidence: e.consentEvidence(tx, c, m)}
 		case "extern":
 			if c.Consent == nil || !c.Consent.Given {
-				if err := e.event(tx, c.ID, EvCommandRefused, who, m.MessageID, cmd.line+": no consent of the client on record"); err != nil {
+				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, cmd.line+": no consent of the client on record"); err != nil {
 					return false, err
 				}
 				queued = true
@@ -251,17 +230,17 @@ func (e *Engine) applyCommands(tx *storage.Tx, c *storage.Case, who string, m *m
 				}
 				continue
 			}
-			c.External = append(c.External, storage.External{Party: cmd.arg, At: now, By: who})
+			c.External = append(c.External, complaint.External{Party: cmd.arg, At: now, By: who})
 		case "categorie":
 			c.Category = strings.ToLower(cmd.arg) // one category however it is typed
 		case "maatregel":
 			c.Measures = append(c.Measures, cmd.arg)
 		case "geen-klacht":
-			c.State, c.ClosedAt, c.NotComplaint = storage.StateClosed, &now, true
+			change = c.Dismiss(now)
 		case "nieuwe-termijn":
 			target, reason, _ := newTerm(cmd.arg, e.cfg.Location)
 			if !target.After(now) {
-				if err := e.event(tx, c.ID, EvCommandRefused, who, m.MessageID, cmd.line+": the date has passed"); err != nil {
+				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, cmd.line+": the date has passed"); err != nil {
 					return false, err
 				}
 				queued = true
@@ -277,31 +256,25 @@ func (e *Engine) applyCommands(tx *storage.Tx, c *storage.Case, who string, m *m
 			}
 			queued = true
 		}
-		if err := e.event(tx, c.ID, EvCommand, who, m.MessageID, cmd.line); err != nil {
+		if err := e.event(tx, c.ID, complaint.EvCommand, who, m.MessageID, cmd.line); err != nil {
 			return false, err
 		}
-		if err := e.stateChanged(tx, c, prev, who, m.MessageID); err != nil {
+		if err := e.record(tx, c, change, who, m.MessageID); err != nil {
 			return false, err
 		}
 	}
 	return queued, nil
 }
 
-func (e *Engine) stateChanged(tx *storage.Tx, c *storage.Case, prev, who, msgid string) error {
-	if c.State == prev {
-		return nil
-	}
-	return e.event(tx, c.ID, EvStateChanged, who, msgid, prev+" -> "+c.State)
-}
 
 // consentEvidence is the client's mail the director answers, when the
 // command mail replies to one; else the command mail itself.
-func (e *Engine) consentEvidence(tx *storage.Tx, c *storage.Case, m *mailbox.Message) string {
+func (e *Engine) consentEvidence(tx Tx, c *complaint.Case, m *message.Message) string {
 	msgs, err := tx.Messages(c.ID)
 	if err == nil {
 		for _, ref := range m.InReplyTo {
 			for _, x := range msgs {
-				if x.MessageID == ref && x.Role == storage.RoleClient {
+				if x.MessageID == ref && x.Role == complaint.RoleClient {
 					return ref
 				}
 			}
@@ -311,12 +284,12 @@ func (e *Engine) consentEvidence(tx *storage.Tx, c *storage.Case, m *mailbox.Mes
 }
 
 // notify queues a short notice about a case to directors.
-func (e *Engine) notify(tx *storage.Tx, c *storage.Case, to []string, title string, lines []string) error {
+func (e *Engine) notify(tx Tx, c *complaint.Case, to []string, title string, lines []string) error {
 	return e.noticeAt(tx, c, "notice", to, title, lines, e.clock.Now())
 }
 
 // notice composes a notice about a case from the bot to directors.
-func (e *Engine) notice(c *storage.Case, kind string, to []string, title string, lines []string, now time.Time) (*storage.OutboxItem, error) {
+func (e *Engine) notice(c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) (*outbox.Item, error) {
 	data := struct {
 		Title, CaseID, Subject, Client string
 		Lines                          []string
@@ -330,7 +303,7 @@ func (e *Engine) notice(c *storage.Case, kind string, to []string, title string,
 
 // botMail is a mail from the bot to directors, sent with the SMTP account
 // of the director it concerns; caseID may be empty (the digest).
-func (e *Engine) botMail(kind, caseID, account string, to []string, subject, text, html string, now time.Time) *storage.OutboxItem {
+func (e *Engine) botMail(kind, caseID, account string, to []string, subject, text, html string, now time.Time) *outbox.Item {
 	from := e.cfg.BotAddress
 	if from == "" {
 		from = account
@@ -341,9 +314,9 @@ func (e *Engine) botMail(kind, caseID, account string, to []string, subject, tex
 		headers["X-Klachtbot-Case"] = caseID
 		idPart = caseID
 	}
-	return &storage.OutboxItem{
+	return &outbox.Item{
 		CaseID: caseID, Kind: kind, Account: account,
-		Mail: storage.Mail{
+		Mail: message.Outgoing{
 			From: from, FromName: "klachtbot", To: to, Subject: subject,
 			MessageID: newMessageID(idPart, kind, from),
 			Date:      now, Headers: headers, Text: text, HTML: html,
@@ -352,16 +325,16 @@ func (e *Engine) botMail(kind, caseID, account string, to []string, subject, tex
 }
 
 // enqueue queues a mail of a case and records it on the audit trail.
-func (e *Engine) enqueue(tx *storage.Tx, item *storage.OutboxItem, detail string) error {
+func (e *Engine) enqueue(tx Tx, item *outbox.Item, detail string) error {
 	if err := tx.Enqueue(item); err != nil {
 		return fmt.Errorf("queue %s: %w", item.Kind, err)
 	}
-	return e.event(tx, item.CaseID, EvMailQueued, "klachtbot", item.Mail.MessageID, item.Kind+": "+detail)
+	return e.event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, item.Kind+": "+detail)
 }
 
 // tellClientNewTerm informs the client of a new target date, as the
 // procedure asks, threaded into their complaint.
-func (e *Engine) tellClientNewTerm(tx *storage.Tx, c *storage.Case, reason string) error {
+func (e *Engine) tellClientNewTerm(tx Tx, c *complaint.Case, reason string) error {
 	dir := e.cfg.director(c.Director)
 	if dir == nil {
 		return fmt.Errorf("director %s is not configured", c.Director)
@@ -380,9 +353,9 @@ func (e *Engine) tellClientNewTerm(tx *storage.Tx, c *storage.Case, reason strin
 		inReplyTo = msgs[0].MessageID
 		refs = []string{inReplyTo}
 	}
-	item := &storage.OutboxItem{
+	item := &outbox.Item{
 		CaseID: c.ID, Kind: "new-term", Account: dir.Address,
-		Mail: storage.Mail{
+		Mail: message.Outgoing{
 			From: dir.Address, FromName: dir.Name + " - Mijn Cijfers Op Orde", To: []string{c.Client}, Bcc: []string{dir.Address},
 			Subject: subject, MessageID: newMessageID(c.ID, "term", dir.Address),
 			InReplyTo: inReplyTo, References: refs, Date: e.clock.Now(),

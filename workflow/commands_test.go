@@ -4,8 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcoo/klachtbot/mailbox"
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 func TestParseCommands(t *testing.T) {
@@ -82,7 +83,7 @@ func TestAuthority(t *testing.T) {
 		{"client", inbox, "Authentication-Results: mx.mcoo.nl; dkim=pass header.d=klant.test\r\nFrom: jan@klant.test\r\n\r\nx", ""},
 	}
 	for _, tt := range tests {
-		m := mailbox.Parse([]byte(tt.raw))
+		m := message.Parse([]byte(tt.raw))
 		if got, _ := cfg.authority(tt.src, m); got != tt.want {
 			t.Errorf("%s: authority %q, want %q", tt.name, got, tt.want)
 		}
@@ -96,12 +97,12 @@ func commandMail(id, body string, headers ...string) string {
 
 var sent = Source{Director: "marco@mcoo.nl", Folder: "Sent", Kind: FolderSent}
 
-func loadCase(t *testing.T, s *storage.Store, id string) (*storage.Case, []string, []*storage.OutboxItem) {
+func loadCase(t *testing.T, s Store, id string) (*complaint.Case, []string, []*outbox.Item) {
 	t.Helper()
-	var c *storage.Case
+	var c *complaint.Case
 	var kinds []string
-	var pending []*storage.OutboxItem
-	s.View(func(tx *storage.Tx) error {
+	var pending []*outbox.Item
+	s.View(func(tx Tx) error {
 		c, _ = tx.Case(id)
 		evs, _ := tx.Events(id)
 		for _, e := range evs {
@@ -144,7 +145,7 @@ func TestCommandsFlow(t *testing.T) {
 	_, before, _ := loadCase(t, s, id)
 	deliver(t, e, sent, commandMail(id, "#afgehandeld Opgelost\n#sluit"), clock.Now())
 	c, kinds, pending = loadCase(t, s, id)
-	if c.State != storage.StateOpen || kinds[len(before)+1] != EvCommandRejected {
+	if c.State != complaint.StateOpen || kinds[len(before)+1] != complaint.EvCommandRejected {
 		t.Errorf("bad command changed the case: %s %v", c.State, kinds[len(before):])
 	}
 	if last := pending[len(pending)-1]; !strings.Contains(last.Mail.Text, "#sluit") || !strings.Contains(last.Mail.Text, "#afgehandeld <oplossing>") {
@@ -153,22 +154,22 @@ func TestCommandsFlow(t *testing.T) {
 
 	// #wacht-op-klant, the client's answer re-opens the attention.
 	deliver(t, e, sent, commandMail(id, "#wacht-op-klant"), clock.Now())
-	if c, _, _ = loadCase(t, s, id); c.State != storage.StateWaiting {
+	if c, _, _ = loadCase(t, s, id); c.State != complaint.StateWaiting {
 		t.Errorf("state %s, want waiting", c.State)
 	}
 	deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"] info", "Hierbij de gevraagde stukken."), clock.Now())
-	if c, _, _ = loadCase(t, s, id); c.State != storage.StateOpen {
+	if c, _, _ = loadCase(t, s, id); c.State != complaint.StateOpen {
 		t.Errorf("state %s after the client's answer, want open", c.State)
 	}
 
 	// Close; a client reply re-opens and both directors are told.
 	deliver(t, e, sent, commandMail(id, "#afgehandeld Boete vergoed"), clock.Now())
-	if c, _, _ = loadCase(t, s, id); c.State != storage.StateClosed || c.Resolution != "Boete vergoed" || c.ClosedAt == nil {
+	if c, _, _ = loadCase(t, s, id); c.State != complaint.StateClosed || c.Resolution != "Boete vergoed" || c.ClosedAt == nil {
 		t.Fatalf("after #afgehandeld: %+v", c)
 	}
 	deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Toch nog een vraag."), clock.Now())
 	c, _, pending = loadCase(t, s, id)
-	if c.State != storage.StateOpen || c.ClosedAt != nil {
+	if c.State != complaint.StateOpen || c.ClosedAt != nil {
 		t.Errorf("client reply did not re-open: %+v", c)
 	}
 	if last := pending[len(pending)-1]; len(last.Mail.To) != 2 || !strings.Contains(last.Mail.Subject, "heropend") {
@@ -177,7 +178,7 @@ func TestCommandsFlow(t *testing.T) {
 
 	// #geen-klacht closes and marks the case out of the statistics.
 	deliver(t, e, sent, commandMail(id, "#geen-klacht"), clock.Now())
-	if c, _, _ = loadCase(t, s, id); c.State != storage.StateClosed || !c.NotComplaint {
+	if c, _, _ = loadCase(t, s, id); c.State != complaint.StateClosed || !c.NotComplaint {
 		t.Errorf("after #geen-klacht: %+v", c)
 	}
 }
@@ -190,19 +191,19 @@ func TestForgedDirectorCommand(t *testing.T) {
 	forged := commandMail(id, "#afgehandeld opgelost")
 	m := deliver(t, e, inbox, forged, clock.Now())
 	c, kinds, _ := loadCase(t, s, id)
-	if c.State != storage.StateOpen || kinds[len(kinds)-1] != EvCommandRefused {
+	if c.State != complaint.StateOpen || kinds[len(kinds)-1] != complaint.EvCommandRefused {
 		t.Fatalf("forged command: state %s, events %v", c.State, kinds)
 	}
-	s.View(func(tx *storage.Tx) error {
+	s.View(func(tx Tx) error {
 		msgs, _ := tx.Messages(id)
-		if last := msgs[len(msgs)-1]; !last.Unverified || last.Role != storage.RoleOther || last.MessageID != m.MessageID {
+		if last := msgs[len(msgs)-1]; !last.Unverified || last.Role != complaint.RoleOther || last.MessageID != m.MessageID {
 			t.Errorf("forged mail kept as %+v", last)
 		}
 		return nil
 	})
 	// Marco's real mail with the same Message-ID, found in his Sent folder, counts.
 	deliver(t, e, sent, forged, clock.Now())
-	if c, _, _ = loadCase(t, s, id); c.State != storage.StateClosed {
+	if c, _, _ = loadCase(t, s, id); c.State != complaint.StateClosed {
 		t.Errorf("the director's own copy did not close the case: %s", c.State)
 	}
 }
@@ -215,7 +216,7 @@ func TestCommandsNeedTokenAndBotAddress(t *testing.T) {
 	// Nor is a mail to the bot without the token.
 	deliver(t, e, sent, mail("marco@mcoo.nl", "opdracht", "#afgehandeld x", "To: klachten@mcoo.nl", "In-Reply-To: "+first.MessageID), clock.Now())
 	c, _, _ := loadCase(t, s, "KL-2026-0001")
-	if c.State != storage.StateOpen {
+	if c.State != complaint.StateOpen {
 		t.Errorf("state %s, want open", c.State)
 	}
 	if c.FirstResponseAt == nil {
@@ -223,7 +224,7 @@ func TestCommandsNeedTokenAndBotAddress(t *testing.T) {
 	}
 	// Bcc to the bot on a reply to the client: both a response and commands.
 	deliver(t, e, sent, mail("marco@mcoo.nl", "Re: [KL-2026-0001] Klacht", "Kunt u de brief sturen?\n#wacht-op-klant", "To: jan@klant.test", "Bcc: klachten@mcoo.nl"), clock.Now())
-	if c, _, _ = loadCase(t, s, "KL-2026-0001"); c.State != storage.StateWaiting {
+	if c, _, _ = loadCase(t, s, "KL-2026-0001"); c.State != complaint.StateWaiting {
 		t.Errorf("state %s, want waiting", c.State)
 	}
 }

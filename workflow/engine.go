@@ -9,30 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcoo/klachtbot/mailbox"
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
-)
-
-// Event kinds on a case's audit trail.
-const (
-	EvReceived        = "received"
-	EvFollowUp        = "follow-up"
-	EvDirectorMessage = "director-response"
-	EvOtherMessage    = "message"
-	EvAckQueued       = "ack-queued"
-	EvAckSuppressed   = "ack-suppressed"
-	EvMailSent        = "mail-sent"
-	EvMailFailed      = "mail-failed"
-	EvMailRetry       = "mail-retry"
-	EvMalformed       = "malformed"
-	EvStateChanged    = "state-changed"
-	EvCommand         = "command"
-	EvCommandRejected = "command-rejected" // not understood: nothing changed
-	EvCommandRefused  = "command-refused"  // no authority, or not allowed
-	EvConsent         = "consent"
-	EvMailQueued      = "mail-queued"
-	EvPurged          = "anonymised" // retention
+	"github.com/mcoo/klachtbot/workflow/calendar"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 // Source says where a message was found.
@@ -47,10 +28,10 @@ func (s Source) Key() string { return s.Director + "/" + s.Folder }
 
 // Engine applies the rules to incoming mail.
 type Engine struct {
-	store *storage.Store
+	store Store
 	clock Clock
 	cfg   Config
-	cal   *Calendar
+	cal   *calendar.Calendar
 	log   *slog.Logger
 	// Wake is signalled (without blocking) when mail is queued in the outbox.
 	Wake chan struct{}
@@ -58,21 +39,9 @@ type Engine struct {
 
 // NewEngine makes an engine and records the first start, which bounds what
 // old mail is acted on.
-func NewEngine(store *storage.Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
-	if cfg.MaxAcksPerDay == 0 {
-		cfg.MaxAcksPerDay = 3
-	}
-	if len(cfg.Keywords) == 0 {
-		cfg.Keywords = DefaultKeywords
-	}
-	if cfg.RetentionYears == 0 {
-		cfg.RetentionYears = 7
-	}
-	if cfg.Digest == "" {
-		cfg.Digest = "0 8 * * 1-5"
-	}
-	e := &Engine{store: store, clock: clock, cfg: cfg, cal: NewCalendar(cfg), log: log, Wake: make(chan struct{}, 1)}
-	err := store.Update(func(tx *storage.Tx) error {
+func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
+	e := &Engine{store: store, clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1)}
+	err := store.Update(func(tx Tx) error {
 		if tx.Meta("first_start") != "" {
 			return nil
 		}
@@ -88,7 +57,7 @@ func NewEngine(store *storage.Store, clock Clock, cfg Config, log *slog.Logger) 
 // after a UIDVALIDITY change) is left alone: the first start minus the look-back.
 func (e *Engine) Since() (time.Time, error) {
 	var since time.Time
-	err := e.store.View(func(tx *storage.Tx) error {
+	err := e.store.View(func(tx Tx) error {
 		t, err := time.Parse(time.RFC3339Nano, tx.Meta("first_start"))
 		since = t.Add(-e.cfg.LookBack)
 		return err
@@ -96,10 +65,12 @@ func (e *Engine) Since() (time.Time, error) {
 	return since, err
 }
 
-// Handler returns the mailbox.Handler for one watched folder.
-func (e *Engine) Handler(src Source) mailbox.Handler { return &folderHandler{e: e, src: src} }
+// Folder returns the handler of one watched folder: it implements the
+// watcher's mailbox.Handler.
+func (e *Engine) Folder(src Source) *FolderHandler { return &FolderHandler{e: e, src: src} }
 
-type folderHandler struct {
+// FolderHandler ingests what a watcher reads from one folder.
+type FolderHandler struct {
 	e   *Engine
 	src Source
 	// The message that failed last and how often: one that cannot be
@@ -112,20 +83,20 @@ type folderHandler struct {
 // in quarantine and the folder moves on.
 const maxIngestFailures = 3
 
-func (h *folderHandler) Checkpoint() (mailbox.Checkpoint, error) {
-	var cp storage.Checkpoint
-	err := h.e.store.View(func(tx *storage.Tx) (err error) {
+func (h *FolderHandler) Checkpoint() (message.Checkpoint, error) {
+	var cp message.Checkpoint
+	err := h.e.store.View(func(tx Tx) (err error) {
 		cp, err = tx.Checkpoint(h.src.Key())
 		return err
 	})
-	return mailbox.Checkpoint(cp), err
+	return cp, err
 }
 
-func (h *folderHandler) Advance(cp mailbox.Checkpoint) error {
-	return h.e.store.Update(func(tx *storage.Tx) error { return tx.SetCheckpoint(h.src.Key(), storage.Checkpoint(cp)) })
+func (h *FolderHandler) Advance(cp message.Checkpoint) error {
+	return h.e.store.Update(func(tx Tx) error { return tx.SetCheckpoint(h.src.Key(), cp) })
 }
 
-func (h *folderHandler) Deliver(f *mailbox.Fetched) error {
+func (h *FolderHandler) Deliver(f *message.Fetched) error {
 	err := h.e.Ingest(h.src, f)
 	if err == nil {
 		h.failures = 0
@@ -138,8 +109,8 @@ func (h *folderHandler) Deliver(f *mailbox.Fetched) error {
 		return err
 	}
 	// A storage outage fails here too, and the watcher retries later.
-	qerr := h.e.store.Update(func(tx *storage.Tx) error {
-		q := &storage.Quarantined{
+	qerr := h.e.store.Update(func(tx Tx) error {
+		q := &complaint.Quarantined{
 			Source:     fmt.Sprintf("%s uid %d/%d", h.src.Key(), f.UIDValidity, f.UID),
 			ReceivedAt: f.InternalDate.UTC(),
 			Problems:   []string{fmt.Sprintf("ingest failed %d times: %v", h.failures, err)},
@@ -147,7 +118,7 @@ func (h *folderHandler) Deliver(f *mailbox.Fetched) error {
 		if err := tx.Quarantine(q, f.Raw); err != nil {
 			return err
 		}
-		return tx.SetCheckpoint(h.src.Key(), storage.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID})
+		return tx.SetCheckpoint(h.src.Key(), message.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID})
 	})
 	if qerr != nil {
 		return errors.Join(err, qerr)
@@ -167,10 +138,10 @@ func (e *Engine) wake() {
 // Ingest handles one fetched message in one transaction: the message, the
 // case, its events, any outgoing mail and the folder's checkpoint are written
 // together or not at all.
-func (e *Engine) Ingest(src Source, f *mailbox.Fetched) error {
+func (e *Engine) Ingest(src Source, f *message.Fetched) error {
 	queued := false
-	err := e.store.Update(func(tx *storage.Tx) error {
-		if err := tx.SetCheckpoint(src.Key(), storage.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID}); err != nil {
+	err := e.store.Update(func(tx Tx) error {
+		if err := tx.SetCheckpoint(src.Key(), message.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID}); err != nil {
 			return fmt.Errorf("advance checkpoint: %w", err)
 		}
 		var err error
@@ -186,14 +157,14 @@ func (e *Engine) Ingest(src Source, f *mailbox.Fetched) error {
 	return nil
 }
 
-func (e *Engine) ingest(tx *storage.Tx, src Source, f *mailbox.Fetched) (queued bool, err error) {
+func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err error) {
 	m := f.Msg
 	log := e.log.With("folder", src.Key(), "uid", f.UID, "message_id", m.MessageID)
 	// The bot's own mail: its copy confirms an attempt a crash interrupted.
 	if item, err := tx.OutboxByMessageID(m.MessageID); err != nil || item != nil {
-		if err == nil && item.State == storage.OutboxSending {
+		if err == nil && item.State == outbox.Sending {
 			log.Info("interrupted mail confirmed sent by its copy", "outbox", item.ID)
-			err = markSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")")
+			err = outbox.MarkSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")")
 		}
 		return false, err
 	}
@@ -206,7 +177,7 @@ func (e *Engine) ingest(tx *storage.Tx, src Source, f *mailbox.Fetched) (queued 
 	if received.IsZero() {
 		received = e.clock.Now()
 	}
-	msgRec := &storage.Message{
+	msgRec := &complaint.Message{
 		MessageID:  m.MessageID,
 		From:       m.From.Addr,
 		FromName:   m.From.Name,
@@ -238,7 +209,7 @@ func (e *Engine) ingest(tx *storage.Tx, src Source, f *mailbox.Fetched) (queued 
 	case m.Malformed() && strings.TrimSpace(m.Subject+m.Text) == "":
 		// Unreadable: we cannot tell whether it is a complaint, so keep it.
 		log.Warn("unreadable mail quarantined", "problems", m.Problems)
-		return false, tx.Quarantine(&storage.Quarantined{Source: msgRec.Source, ReceivedAt: received.UTC(), Problems: m.Problems}, f.Raw)
+		return false, tx.Quarantine(&complaint.Quarantined{Source: msgRec.Source, ReceivedAt: received.UTC(), Problems: m.Problems}, f.Raw)
 	default:
 		log.Debug("not a complaint")
 		return false, nil
@@ -248,7 +219,7 @@ func (e *Engine) ingest(tx *storage.Tx, src Source, f *mailbox.Fetched) (queued 
 // thread finds the case a message belongs to: the case token in the subject
 // first, then In-Reply-To and References against every Message-ID the case
 // knows. Never by subject text alone.
-func (e *Engine) thread(tx *storage.Tx, m *mailbox.Message) string {
+func (e *Engine) thread(tx Tx, m *message.Message) string {
 	if id := tokenInSubject(m.Subject); id != "" {
 		if _, err := tx.Case(id); err == nil {
 			return id
@@ -268,14 +239,22 @@ func (e *Engine) thread(tx *storage.Tx, m *mailbox.Message) string {
 	return ""
 }
 
-func (e *Engine) event(tx *storage.Tx, caseID, kind, actor, msgid, detail string) error {
-	return tx.AppendEvent(caseID, &storage.Event{
+// record appends the event of a state change, if there was one.
+func (e *Engine) record(tx Tx, c *complaint.Case, change *complaint.Event, actor, msgid string) error {
+	if change == nil {
+		return nil
+	}
+	return e.event(tx, c.ID, change.Kind, actor, msgid, change.Detail)
+}
+
+func (e *Engine) event(tx Tx, caseID, kind, actor, msgid, detail string) error {
+	return tx.AppendEvent(caseID, &complaint.Event{
 		At: e.clock.Now().UTC(), Kind: kind, Actor: actor, MessageID: msgid, Detail: detail,
 	})
 }
 
 // addToCase records a later message of a case. A follow-up never gets a new acknowledgement.
-func (e *Engine) addToCase(tx *storage.Tx, id string, src Source, m *mailbox.Message, rec *storage.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
+func (e *Engine) addToCase(tx Tx, id string, src Source, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
 	c, err := tx.Case(id)
 	if err != nil {
 		return false, err
@@ -290,7 +269,7 @@ func (e *Engine) addToCase(tx *storage.Tx, id string, src Source, m *mailbox.Mes
 		return false, err
 	}
 	if len(rec.Problems) > 0 {
-		if err := e.event(tx, id, EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; ")); err != nil {
+		if err := e.event(tx, id, complaint.EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; ")); err != nil {
 			return false, err
 		}
 	}
@@ -298,7 +277,7 @@ func (e *Engine) addToCase(tx *storage.Tx, id string, src Source, m *mailbox.Mes
 }
 
 // directorMail handles a mail that is, or claims to be, a director's.
-func (e *Engine) directorMail(tx *storage.Tx, c *storage.Case, src Source, m *mailbox.Message, rec *storage.Message, raw []byte, log *slog.Logger) (bool, error) {
+func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (bool, error) {
 	who, why := e.cfg.authority(src, m)
 	if who == "" {
 		cmds, bad := parseCommands(m.Text)
@@ -307,32 +286,29 @@ func (e *Engine) directorMail(tx *storage.Tx, c *storage.Case, src Source, m *ma
 			log.Debug("unverified mail in a director's name; waiting for the Sent copy", "why", why)
 			return false, nil
 		}
-		rec.Role, rec.Unverified = storage.RoleOther, true
+		rec.Role, rec.Unverified = complaint.RoleOther, true
 		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Warn("commands refused: no authority", "from", m.From.Addr, "why", why)
-		return false, e.event(tx, c.ID, EvCommandRefused, m.From.Addr, rec.MessageID, why+"; nothing changed")
+		return false, e.event(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec.MessageID, why+"; nothing changed")
 	}
-	rec.Role = storage.RoleDirector
+	rec.Role = complaint.RoleDirector
 	if err := tx.AddMessage(c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	if e.cfg.addressedOutside(m) {
-		if err := e.event(tx, c.ID, EvDirectorMessage, who, rec.MessageID, rec.Source); err != nil {
+		if err := e.event(tx, c.ID, complaint.EvDirectorMessage, who, rec.MessageID, rec.Source); err != nil {
 			return false, err
 		}
 		if c.FirstResponseAt == nil {
 			t := rec.ReceivedAt
 			c.FirstResponseAt = &t
 		}
-		if c.State == storage.StateWaiting {
-			c.State = storage.StateOpen
-			if err := e.stateChanged(tx, c, storage.StateWaiting, who, rec.MessageID); err != nil {
-				return false, err
-			}
+		if err := e.record(tx, c, c.Resume(""), who, rec.MessageID); err != nil {
+			return false, err
 		}
-	} else if err := e.event(tx, c.ID, EvOtherMessage, who, rec.MessageID, "director's note: "+rec.Source); err != nil {
+	} else if err := e.event(tx, c.ID, complaint.EvOtherMessage, who, rec.MessageID, "director's note: "+rec.Source); err != nil {
 		return false, err
 	}
 	log.Info("director mail recorded", "director", who)
@@ -343,27 +319,27 @@ func (e *Engine) directorMail(tx *storage.Tx, c *storage.Case, src Source, m *ma
 }
 
 // clientMail records a mail from the client or a third party in the thread.
-func (e *Engine) clientMail(tx *storage.Tx, c *storage.Case, m *mailbox.Message, rec *storage.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
+func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
 	if !strings.EqualFold(rec.From, c.Client) {
-		rec.Role = storage.RoleOther
+		rec.Role = complaint.RoleOther
 		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Info("message added to case", "role", rec.Role)
-		return false, e.event(tx, c.ID, EvOtherMessage, rec.From, rec.MessageID, rec.Source)
+		return false, e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID, rec.Source)
 	}
-	rec.Role = storage.RoleClient
+	rec.Role = complaint.RoleClient
 	if err := tx.AddMessage(c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
-	if err := e.event(tx, c.ID, EvFollowUp, rec.From, rec.MessageID, rec.Source); err != nil {
+	if err := e.event(tx, c.ID, complaint.EvFollowUp, rec.From, rec.MessageID, rec.Source); err != nil {
 		return false, err
 	}
 	log.Info("client follow-up added to case")
 	if given, ok := clientConsent(m.Text); ok {
-		c.Consent = &storage.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: rec.MessageID}
+		c.Consent = &complaint.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: rec.MessageID}
 		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[given]
-		if err := e.event(tx, c.ID, EvConsent, c.Client, rec.MessageID, "consent "+map[bool]string{true: "given", false: "refused"}[given]+" by the client's reply"); err != nil {
+		if err := e.event(tx, c.ID, complaint.EvConsent, c.Client, rec.MessageID, "consent "+map[bool]string{true: "given", false: "refused"}[given]+" by the client's reply"); err != nil {
 			return false, err
 		}
 		err := e.notify(tx, c, []string{c.Director}, "Toestemming "+answer, []string{
@@ -377,20 +353,18 @@ func (e *Engine) clientMail(tx *storage.Tx, c *storage.Case, m *mailbox.Message,
 		queued = true
 	}
 	switch c.State {
-	case storage.StateClosed:
+	case complaint.StateClosed:
 		if c.NotComplaint {
 			return queued, nil
 		}
-		c.State, c.ClosedAt = storage.StateOpen, nil
-		if err := e.event(tx, c.ID, EvStateChanged, c.Client, rec.MessageID, "closed -> open: the client wrote again"); err != nil {
+		if err := e.record(tx, c, c.Reopen("the client wrote again"), c.Client, rec.MessageID); err != nil {
 			return false, err
 		}
 		return true, e.notify(tx, c, e.directorAddresses(), "Klacht heropend", []string{
 			"De cliënt heeft gereageerd op een afgehandelde klacht. De klacht staat weer open.",
 		})
-	case storage.StateWaiting:
-		c.State = storage.StateOpen
-		return queued, e.event(tx, c.ID, EvStateChanged, c.Client, rec.MessageID, "waiting -> open: the client answered")
+	case complaint.StateWaiting:
+		return queued, e.record(tx, c, c.Resume("the client answered"), c.Client, rec.MessageID)
 	}
 	return queued, nil
 }
@@ -404,16 +378,15 @@ func (e *Engine) directorAddresses() []string {
 }
 
 // openCase opens a case for a new complaint and queues its acknowledgement.
-func (e *Engine) openCase(tx *storage.Tx, src Source, m *mailbox.Message, rec *storage.Message, raw []byte, log *slog.Logger) (bool, error) {
+func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (bool, error) {
 	loc := e.cfg.Location
 	received := rec.ReceivedAt.In(loc)
 	id, err := tx.NextCaseID(received.Year())
 	if err != nil {
 		return false, fmt.Errorf("allocate case number: %w", err)
 	}
-	c := &storage.Case{
+	c := &complaint.Case{
 		ID:         id,
-		State:      storage.StateOpen,
 		Client:     m.From.Addr,
 		ClientName: m.From.Name,
 		Director:   e.cfg.addressee(m, src.Director),
@@ -422,18 +395,19 @@ func (e *Engine) openCase(tx *storage.Tx, src Source, m *mailbox.Message, rec *s
 		ReceivedAt: rec.ReceivedAt,
 		TargetAt:   received.AddDate(0, 0, e.cfg.TargetDays).UTC(),
 	}
-	rec.Role = storage.RoleClient
+	c.Open()
+	rec.Role = complaint.RoleClient
 	if err := tx.PutCase(c); err != nil {
 		return false, err
 	}
 	if err := tx.AddMessage(id, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
-	if err := e.event(tx, id, EvReceived, c.Client, rec.MessageID, rec.Source); err != nil {
+	if err := e.event(tx, id, complaint.EvReceived, c.Client, rec.MessageID, rec.Source); err != nil {
 		return false, err
 	}
 	if len(rec.Problems) > 0 {
-		if err := e.event(tx, id, EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; ")); err != nil {
+		if err := e.event(tx, id, complaint.EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; ")); err != nil {
 			return false, err
 		}
 	}
@@ -453,7 +427,7 @@ func (e *Engine) openCase(tx *storage.Tx, src Source, m *mailbox.Message, rec *s
 	}
 	if reason != "" {
 		log.Info("acknowledgement suppressed", "reason", reason)
-		return false, e.event(tx, id, EvAckSuppressed, "klachtbot", rec.MessageID, reason)
+		return false, e.event(tx, id, complaint.EvAckSuppressed, "klachtbot", rec.MessageID, reason)
 	}
 	item, err := e.ack(c, m)
 	if err != nil {
@@ -466,12 +440,12 @@ func (e *Engine) openCase(tx *storage.Tx, src Source, m *mailbox.Message, rec *s
 	if err := tx.RecordAck(c.Client, now, now.Add(-24*time.Hour)); err != nil {
 		return false, err
 	}
-	return true, e.event(tx, id, EvAckQueued, "klachtbot", item.Mail.MessageID, "to "+strings.Join(item.Mail.To, ", "))
+	return true, e.event(tx, id, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, "to "+strings.Join(item.Mail.To, ", "))
 }
 
 // ack composes the acknowledgement of a new case: from the director written
 // to, threaded as a reply, marked as an automatic reply.
-func (e *Engine) ack(c *storage.Case, m *mailbox.Message) (*storage.OutboxItem, error) {
+func (e *Engine) ack(c *complaint.Case, m *message.Message) (*outbox.Item, error) {
 	dir := e.cfg.director(c.Director)
 	if dir == nil {
 		return nil, fmt.Errorf("case %s: director %s is not configured", c.ID, c.Director)
@@ -494,11 +468,11 @@ func (e *Engine) ack(c *storage.Case, m *mailbox.Message) (*storage.OutboxItem, 
 		to = m.ReplyTo[0].Addr
 	}
 	refs := append(append([]string{}, m.References...), m.MessageID)
-	return &storage.OutboxItem{
+	return &outbox.Item{
 		CaseID:  c.ID,
 		Kind:    "ack",
 		Account: dir.Address,
-		Mail: storage.Mail{
+		Mail: message.Outgoing{
 			From:       dir.Address,
 			FromName:   dir.Name + " - Mijn Cijfers Op Orde",
 			To:         []string{to},
@@ -515,7 +489,7 @@ func (e *Engine) ack(c *storage.Case, m *mailbox.Message) (*storage.OutboxItem, 
 			},
 			Text: text,
 		},
-		State:       storage.OutboxQueued,
+		State:       outbox.Queued,
 		NextAttempt: e.clock.Now(),
 	}, nil
 }

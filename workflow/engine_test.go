@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 var ams = func() *time.Location {
@@ -41,20 +43,32 @@ func (c *testClock) Add(d time.Duration) {
 }
 
 func testConfig() Config {
-	return Config{
-		Location: ams, TargetDays: 14, FirstResponseDays: 3, WarnDaysBefore: 4,
-		Directors:  []Director{{"Marco", "marco@mcoo.nl"}, {"Hans", "hans@mcoo.nl"}},
-		BotAddress: "klachten@mcoo.nl", OwnDomains: []string{"mcoo.nl"},
-	}
+	cfg := Defaults()
+	cfg.Location = ams
+	cfg.Directors = []Director{{"Marco", "marco@mcoo.nl"}, {"Hans", "hans@mcoo.nl"}}
+	cfg.BotAddress, cfg.OwnDomains = "klachten@mcoo.nl", []string{"mcoo.nl"}
+	return cfg
 }
 
-func newTestEngine(t testing.TB) (*Engine, *storage.Store, *testClock) {
+// boltStore is the real store, in a fresh file.
+func boltStore(t testing.TB) Store {
 	t.Helper()
-	store, err := storage.Open(filepath.Join(t.TempDir(), "k.db"))
+	st, err := storage.Open(filepath.Join(t.TempDir(), "k.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
+	t.Cleanup(func() { st.Close() })
+	return Bind(st.Update, st.View)
+}
+
+// newTestEngine is an engine on bbolt at 24 November 2026, 14:03.
+func newTestEngine(t testing.TB) (*Engine, Store, *testClock) {
+	t.Helper()
+	return newTestEngineOn(t, boltStore(t))
+}
+
+func newTestEngineOn(t testing.TB, store Store) (*Engine, Store, *testClock) {
+	t.Helper()
 	clock := &testClock{t: time.Date(2026, 11, 24, 14, 3, 0, 0, ams)}
 	e, err := NewEngine(store, clock, testConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -63,17 +77,28 @@ func newTestEngine(t testing.TB) (*Engine, *storage.Store, *testClock) {
 	return e, store, clock
 }
 
+// bothStores runs a test of the rules against bbolt and the in-memory store.
+func bothStores(t *testing.T, f func(t *testing.T, e *Engine, s Store, clock *testClock)) {
+	for name, open := range map[string]func(testing.TB) Store{"bbolt": boltStore, "memory": func(testing.TB) Store { return newMemStore() }} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e, s, clock := newTestEngineOn(t, open(t))
+			f(t, e, s, clock)
+		})
+	}
+}
+
 var inbox = Source{Director: "marco@mcoo.nl", Folder: "INBOX", Kind: FolderInbox}
 
 var uid uint32
 
 // deliver ingests a raw mail as found in a folder.
-func deliver(t *testing.T, e *Engine, src Source, raw string, at time.Time) *mailbox.Message {
+func deliver(t *testing.T, e *Engine, src Source, raw string, at time.Time) *message.Message {
 	t.Helper()
 	uid++
 	rawb := []byte(strings.ReplaceAll(raw, "\n", "\r\n"))
-	m := mailbox.Parse(rawb)
-	if err := e.Ingest(src, &mailbox.Fetched{UIDValidity: 7, UID: uid, InternalDate: at, Raw: rawb, Msg: m}); err != nil {
+	m := message.Parse(rawb)
+	if err := e.Ingest(src, &message.Fetched{UIDValidity: 7, UID: uid, InternalDate: at, Raw: rawb, Msg: m}); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -92,9 +117,9 @@ func mail(from, subject, body string, headers ...string) string {
 	return fmt.Sprintf("From: %s\n%sSubject: %s\nMessage-ID: <%d.%s>\n%s\n%s\n", from, to, subject, time.Now().UnixNano(), "t@klant.test", h, body)
 }
 
-func snapshot(t *testing.T, s *storage.Store) (cases []*storage.Case, pending []*storage.OutboxItem) {
+func snapshot(t *testing.T, s Store) (cases []*complaint.Case, pending []*outbox.Item) {
 	t.Helper()
-	s.View(func(tx *storage.Tx) error {
+	s.View(func(tx Tx) error {
 		cases, _ = tx.Cases()
 		pending, _ = tx.Pending()
 		return nil
@@ -112,7 +137,7 @@ func TestIngestNewComplaint(t *testing.T) {
 		t.Fatalf("cases: %d", len(cases))
 	}
 	c := cases[0]
-	if c.ID != "KL-2026-0001" || c.State != storage.StateOpen || c.Client != "jan@klant.test" ||
+	if c.ID != "KL-2026-0001" || c.State != complaint.StateOpen || c.Client != "jan@klant.test" ||
 		c.Director != "marco@mcoo.nl" || !c.ReceivedAt.Equal(at) || c.Language != "nl" {
 		t.Errorf("case = %+v", c)
 	}
@@ -128,7 +153,7 @@ func TestIngestNewComplaint(t *testing.T) {
 		!strings.Contains(ack.Subject, "[KL-2026-0001]") || !strings.Contains(ack.Text, "8 december 2026") {
 		t.Errorf("acknowledgement = %+v", ack)
 	}
-	s.View(func(tx *storage.Tx) error {
+	s.View(func(tx Tx) error {
 		if tx.CaseByMessageID(ack.MessageID) != c.ID {
 			t.Error("the acknowledgement's Message-ID does not thread into the case")
 		}
@@ -159,16 +184,16 @@ func TestIngestThreading(t *testing.T) {
 		src       Source
 		role      string
 	}{
-		{"token in a fresh mail", mail("jan@klant.test", "AW: [KL-2026-0001] nog iets", "Nog een vraag."), inbox, storage.RoleClient},
-		{"reply to the acknowledgement", mail("jan@klant.test", "Re: iets anders", "Dank.", "In-Reply-To: "+ackID), inbox, storage.RoleClient},
-		{"references only, rewritten by Outlook", mail("jan@klant.test", "RE: x", "Ok.", "References: <unknown@x> "+m.MessageID+" <other@y>"), inbox, storage.RoleClient},
-		{"third party in the thread", mail("expert@adviseur.test", "Re: Klacht", "Mijn advies.", "In-Reply-To: "+m.MessageID), inbox, storage.RoleOther},
+		{"token in a fresh mail", mail("jan@klant.test", "AW: [KL-2026-0001] nog iets", "Nog een vraag."), inbox, complaint.RoleClient},
+		{"reply to the acknowledgement", mail("jan@klant.test", "Re: iets anders", "Dank.", "In-Reply-To: "+ackID), inbox, complaint.RoleClient},
+		{"references only, rewritten by Outlook", mail("jan@klant.test", "RE: x", "Ok.", "References: <unknown@x> "+m.MessageID+" <other@y>"), inbox, complaint.RoleClient},
+		{"third party in the thread", mail("expert@adviseur.test", "Re: Klacht", "Mijn advies.", "In-Reply-To: "+m.MessageID), inbox, complaint.RoleOther},
 		{"director reply in Sent", mail("marco@mcoo.nl", "Re: Klacht", "Ik bel u.", "To: jan@klant.test", "In-Reply-To: "+m.MessageID),
-			Source{Director: "marco@mcoo.nl", Folder: "Sent", Kind: FolderSent}, storage.RoleDirector},
+			Source{Director: "marco@mcoo.nl", Folder: "Sent", Kind: FolderSent}, complaint.RoleDirector},
 	}
 	for i, tt := range tests {
 		deliver(t, e, tt.src, tt.raw, clock.Now())
-		s.View(func(tx *storage.Tx) error {
+		s.View(func(tx Tx) error {
 			msgs, _ := tx.Messages("KL-2026-0001")
 			if len(msgs) != i+2 {
 				t.Fatalf("%s: %d messages in the case", tt.name, len(msgs))
@@ -219,7 +244,7 @@ func TestIngestNotComplaints(t *testing.T) {
 		t.Errorf("non-complaints stored: %d cases, %d mails", len(cases), len(pending))
 	}
 	// Least data: nothing of them is kept, but the checkpoint moved on.
-	s.View(func(tx *storage.Tx) error {
+	s.View(func(tx Tx) error {
 		if tx.CaseByMessageID("<x>") != "" || tx.QuarantineCount() != 0 {
 			t.Error("something of a non-complaint was kept")
 		}
@@ -246,9 +271,9 @@ func TestAckRateLimit(t *testing.T) {
 	if len(cases) != 5 || len(pending) != 3 {
 		t.Fatalf("%d cases, %d acknowledgements; want 5 cases, 3 acknowledgements", len(cases), len(pending))
 	}
-	s.View(func(tx *storage.Tx) error {
+	s.View(func(tx Tx) error {
 		evs, _ := tx.Events(cases[4].ID)
-		if last := evs[len(evs)-1]; last.Kind != EvAckSuppressed || !strings.Contains(last.Detail, "3 times") {
+		if last := evs[len(evs)-1]; last.Kind != complaint.EvAckSuppressed || !strings.Contains(last.Detail, "3 times") {
 			t.Errorf("last event %+v", last)
 		}
 		return nil
@@ -265,7 +290,7 @@ func TestUnreadableMailQuarantined(t *testing.T) {
 	e, s, clock := newTestEngine(t)
 	raw := "From: x@klant.test\nContent-Type: multipart/mixed; boundary=zz\n\n--zz\nContent-Type: text/plain; charset=utf-8\n\n"
 	deliver(t, e, inbox, raw, clock.Now())
-	s.View(func(tx *storage.Tx) error {
+	s.View(func(tx Tx) error {
 		if n := tx.QuarantineCount(); n != 1 {
 			t.Errorf("quarantined %d, want 1", n)
 		}
@@ -290,7 +315,7 @@ func TestRecognitionAndLanguage(t *testing.T) {
 		{"Re: uw vraag", "I am not happy with this.\n> Wij hebben uw klacht ontvangen en de aangifte is verstuurd", false, "en"},
 	}
 	for _, tt := range tests {
-		m := &mailbox.Message{Subject: tt.subject, Text: tt.body}
+		m := &message.Message{Subject: tt.subject, Text: tt.body}
 		if got := cfg.recognised(m); got != tt.complaint {
 			t.Errorf("recognised(%q, %q) = %v", tt.subject, tt.body, got)
 		}
@@ -317,7 +342,7 @@ func TestSuppressAck(t *testing.T) {
 		{"", "", "no usable sender address"},
 	}
 	for _, tt := range tests {
-		m := &mailbox.Message{From: mailbox.Address{Addr: strings.ToLower(tt.from)}, Auto: tt.auto}
+		m := &message.Message{From: message.Address{Addr: strings.ToLower(tt.from)}, Auto: tt.auto}
 		if got := cfg.suppressAck(m); got != tt.want {
 			t.Errorf("suppressAck(%s, %q) = %q, want %q", tt.from, tt.auto, got, tt.want)
 		}
@@ -331,9 +356,9 @@ func TestPoisonMessageQuarantined(t *testing.T) {
 	// A folder of a director missing from the configuration: the
 	// acknowledgement cannot be composed, every attempt fails.
 	src := Source{Director: "weg@mcoo.nl", Folder: "Klachten", Kind: FolderComplaints}
-	h := e.Handler(src)
+	h := e.Folder(src)
 	raw := []byte("From: jan@klant.test\r\nTo: weg@mcoo.nl\r\nSubject: klacht\r\nMessage-ID: <p@klant.test>\r\n\r\nklacht\r\n")
-	f := &mailbox.Fetched{UIDValidity: 1, UID: 9, InternalDate: clock.Now(), Raw: raw, Msg: mailbox.Parse(raw)}
+	f := &message.Fetched{UIDValidity: 1, UID: 9, InternalDate: clock.Now(), Raw: raw, Msg: message.Parse(raw)}
 	for i := 1; i < maxIngestFailures; i++ {
 		if err := h.Deliver(f); err == nil {
 			t.Fatalf("attempt %d succeeded", i)
@@ -345,7 +370,7 @@ func TestPoisonMessageQuarantined(t *testing.T) {
 	if cp, _ := h.Checkpoint(); cp.LastUID != 9 {
 		t.Errorf("checkpoint %d: the folder did not move on", cp.LastUID)
 	}
-	s.View(func(tx *storage.Tx) error {
+	s.View(func(tx Tx) error {
 		if tx.QuarantineCount() != 1 {
 			t.Error("the message was not kept")
 		}
@@ -354,4 +379,13 @@ func TestPoisonMessageQuarantined(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// at is a local time in Amsterdam, "2006-01-02 15:04".
+func at(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, ams)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }

@@ -8,8 +8,9 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 // Jobs watch the procedure's promises. Every job is a function of an
@@ -20,7 +21,7 @@ import (
 // what it queued.
 func (e *Engine) RunDue(now time.Time) ([]string, error) {
 	var done []string
-	err := e.store.Update(func(tx *storage.Tx) error {
+	err := e.store.Update(func(tx Tx) error {
 		cases, err := tx.Cases()
 		if err != nil {
 			return err
@@ -46,15 +47,15 @@ func (e *Engine) RunDue(now time.Time) ([]string, error) {
 }
 
 // claim takes a job slot; false when it was taken before.
-func claim(tx *storage.Tx, slot string, now time.Time) (bool, error) {
+func claim(tx Tx, slot string, now time.Time) (bool, error) {
 	if tx.JobRun(slot) != nil {
 		return false, nil
 	}
 	return true, tx.SetJobRun(slot, now)
 }
 
-func (e *Engine) deadlineJobs(tx *storage.Tx, c *storage.Case, now time.Time) ([]string, error) {
-	if c.State == storage.StateClosed {
+func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string, error) {
+	if c.State == complaint.StateClosed {
 		return nil, nil
 	}
 	var done []string
@@ -82,7 +83,7 @@ func (e *Engine) deadlineJobs(tx *storage.Tx, c *storage.Case, now time.Time) ([
 	if !now.Before(d.Warn) && now.Before(d.Target) {
 		err := run("warning/"+c.ID+"/"+d.Target.Format("2006-01-02"), "warning", fmt.Sprintf("Nog %d dagen voor de streefdatum", days), []string{c.Director},
 			fmt.Sprintf("Deze klacht moet uiterlijk %s zijn afgehandeld; nog %d dag(en).", target, days),
-			fmt.Sprintf("Stand: %s; ontvangen %s; eerste reactie: %s.", StateNL(c.State), templates.DateNL(c.ReceivedAt.In(e.cfg.Location)), dateOrNot(c.FirstResponseAt, e.cfg.Location)),
+			fmt.Sprintf("Stand: %s; ontvangen %s; eerste reactie: %s.", complaint.StateNL(c.State), templates.DateNL(c.ReceivedAt.In(e.cfg.Location)), dateOrNot(c.FirstResponseAt, e.cfg.Location)),
 			"Afgehandeld? Stuur #afgehandeld <oplossing>. Meer tijd nodig? Stuur #nieuwe-termijn <datum> <reden>; de cliënt krijgt dan bericht.")
 		if err != nil {
 			return nil, err
@@ -92,7 +93,7 @@ func (e *Engine) deadlineJobs(tx *storage.Tx, c *storage.Case, now time.Time) ([
 	if !now.Before(d.Target) && e.cal.IsWorkday(now) {
 		err := run("escalation/"+c.ID+"/"+now.In(e.cfg.Location).Format("2006-01-02"), "escalation", "Streefdatum verstreken", e.directorAddresses(),
 			fmt.Sprintf("Deze klacht had uiterlijk %s afgehandeld moeten zijn (%d dag(en) geleden) en staat nog open.", target, -days),
-			fmt.Sprintf("Behandelend directeur: %s. Stand: %s.", c.Director, StateNL(c.State)),
+			fmt.Sprintf("Behandelend directeur: %s. Stand: %s.", c.Director, complaint.StateNL(c.State)),
 			"Dit bericht komt elke werkdag tot de klacht is afgehandeld (#afgehandeld) of een nieuwe termijn is afgesproken (#nieuwe-termijn <datum> <reden>).")
 		if err != nil {
 			return nil, err
@@ -101,13 +102,6 @@ func (e *Engine) deadlineJobs(tx *storage.Tx, c *storage.Case, now time.Time) ([
 	return done, nil
 }
 
-// StateNL is a case state as directors read it.
-func StateNL(s string) string {
-	if nl, ok := map[string]string{storage.StateOpen: "open", storage.StateWaiting: "wacht op cliënt", storage.StateClosed: "afgehandeld"}[s]; ok {
-		return nl
-	}
-	return s
-}
 
 func dateOrNot(t *time.Time, loc *time.Location) string {
 	if t == nil {
@@ -117,7 +111,7 @@ func dateOrNot(t *time.Time, loc *time.Location) string {
 }
 
 // noticeAt queues a notice as of now (which tick may set ahead of the clock).
-func (e *Engine) noticeAt(tx *storage.Tx, c *storage.Case, kind string, to []string, title string, lines []string, now time.Time) error {
+func (e *Engine) noticeAt(tx Tx, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error {
 	item, err := e.notice(c, kind, to, title, lines, now)
 	if err != nil {
 		return err
@@ -138,7 +132,7 @@ func lastSlot(s cron.Schedule, now time.Time) time.Time {
 
 // digestJobs sends each director the day's digest once: at the scheduled
 // time, or at start-up later that day when the service was down then.
-func (e *Engine) digestJobs(tx *storage.Tx, cases []*storage.Case, now time.Time) ([]string, error) {
+func (e *Engine) digestJobs(tx Tx, cases []*complaint.Case, now time.Time) ([]string, error) {
 	sched, err := cron.ParseStandard(e.cfg.Digest)
 	if err != nil {
 		return nil, fmt.Errorf("digest schedule: %w", err)
@@ -198,31 +192,31 @@ type DigestData struct {
 // DigestFor assembles the digest as of now: new since since, open by days
 // left (overdue first), waiting for the client, awaiting consent, closed in
 // the last 7 days.
-func (e *Engine) DigestFor(director string, cases []*storage.Case, since, now time.Time) DigestData {
+func (e *Engine) DigestFor(director string, cases []*complaint.Case, since, now time.Time) DigestData {
 	data := DigestData{Director: director, Date: now.In(e.cfg.Location)}
 	for _, c := range cases {
 		if c.NotComplaint {
 			continue
 		}
 		d := e.cal.Deadlines(c)
-		row := DigestRow{ID: c.ID, Client: c.Client, Director: c.Director, Subject: c.Subject, State: StateNL(c.State),
+		row := DigestRow{ID: c.ID, Client: c.Client, Director: c.Director, Subject: c.Subject, State: complaint.StateNL(c.State),
 			Received: c.ReceivedAt.In(e.cfg.Location), Target: d.Target, DaysLeft: e.cal.DaysLeft(d.Target, now)}
-		row.Closed = c.State == storage.StateClosed
+		row.Closed = c.State == complaint.StateClosed
 		row.Overdue = !row.Closed && !now.Before(d.Target)
 		if c.ReceivedAt.After(since) && !c.ReceivedAt.After(now) {
 			data.New = append(data.New, row)
 		}
 		switch c.State {
-		case storage.StateOpen:
+		case complaint.StateOpen:
 			data.Open = append(data.Open, row)
-		case storage.StateWaiting:
+		case complaint.StateWaiting:
 			data.Waiting = append(data.Waiting, row)
-		case storage.StateClosed:
+		case complaint.StateClosed:
 			if c.ClosedAt != nil && now.Sub(*c.ClosedAt) < 7*24*time.Hour {
 				data.Closed = append(data.Closed, row)
 			}
 		}
-		if c.State != storage.StateClosed && c.Consent == nil {
+		if c.State != complaint.StateClosed && c.Consent == nil {
 			data.AwaitingConsent = append(data.AwaitingConsent, row)
 		}
 	}
@@ -230,7 +224,7 @@ func (e *Engine) DigestFor(director string, cases []*storage.Case, since, now ti
 	return data
 }
 
-func (e *Engine) digest(d Director, cases []*storage.Case, since, now time.Time) (*storage.OutboxItem, error) {
+func (e *Engine) digest(d Director, cases []*complaint.Case, since, now time.Time) (*outbox.Item, error) {
 	data := e.DigestFor(d.Name, cases, since, now)
 	subject, text, err := templates.Mail("digest", "nl", data)
 	if err != nil {

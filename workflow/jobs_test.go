@@ -9,8 +9,9 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 // runDue runs the jobs at a local time and returns the slots that ran, by kind.
@@ -28,8 +29,8 @@ func runDue(t *testing.T, e *Engine, when string) map[string][]string {
 	return byKind
 }
 
-func queued(t *testing.T, s *storage.Store, kind string) []*storage.OutboxItem {
-	var out []*storage.OutboxItem
+func queued(t *testing.T, s Store, kind string) []*outbox.Item {
+	var out []*outbox.Item
 	_, pending := snapshot(t, s)
 	for _, p := range pending {
 		if p.Kind == kind {
@@ -81,7 +82,7 @@ func TestDeadlineJobs(t *testing.T) {
 	}
 	// Every mail a job sent is on the case's audit trail.
 	_, kinds, _ := loadCase(t, s, id)
-	if n := strings.Count(strings.Join(kinds, " "), EvMailQueued); n != 5 {
+	if n := strings.Count(strings.Join(kinds, " "), complaint.EvMailQueued); n != 5 {
 		t.Errorf("%d mail-queued events, want 5: %v", n, kinds)
 	}
 
@@ -164,20 +165,20 @@ func TestDigestOncePerDay(t *testing.T) {
 // at) and checks its structure.
 func TestDigestHTML(t *testing.T) {
 	e, _, clock := newTestEngine(t)
-	var cases []*storage.Case
-	mk := func(id, state, received, subject string) *storage.Case {
-		c := &storage.Case{ID: id, State: state, Client: strings.ToLower(id) + "@klant.test", Director: "marco@mcoo.nl",
+	var cases []*complaint.Case
+	mk := func(id, state, received, subject string) *complaint.Case {
+		c := &complaint.Case{ID: id, State: state, Client: strings.ToLower(id) + "@klant.test", Director: "marco@mcoo.nl",
 			Subject: subject, ReceivedAt: at(received).UTC()}
 		cases = append(cases, c)
 		return c
 	}
-	mk("KL-2026-0001", storage.StateOpen, "2026-11-02 10:00", "Te late aangifte")                 // overdue
-	mk("KL-2026-0002", storage.StateOpen, "2026-11-20 10:00", "Factuur <b>onjuist</b> & te hoog") // 10 days left, escaped
-	mk("KL-2026-0003", storage.StateWaiting, "2026-11-18 10:00", "Jaarrekening")                  // waiting
-	closed := mk("KL-2026-0004", storage.StateClosed, "2026-11-10 10:00", "Bereikbaarheid")
+	mk("KL-2026-0001", complaint.StateOpen, "2026-11-02 10:00", "Te late aangifte")                 // overdue
+	mk("KL-2026-0002", complaint.StateOpen, "2026-11-20 10:00", "Factuur <b>onjuist</b> & te hoog") // 10 days left, escaped
+	mk("KL-2026-0003", complaint.StateWaiting, "2026-11-18 10:00", "Jaarrekening")                  // waiting
+	closed := mk("KL-2026-0004", complaint.StateClosed, "2026-11-10 10:00", "Bereikbaarheid")
 	closedAt := at("2026-11-23 15:00").UTC()
 	closed.ClosedAt = &closedAt
-	mk("KL-2026-0005", storage.StateOpen, "2026-11-23 16:00", "Nieuwe klacht").Consent = &storage.Consent{Given: true}
+	mk("KL-2026-0005", complaint.StateOpen, "2026-11-23 16:00", "Nieuwe klacht").Consent = &complaint.Consent{Given: true}
 	clock.t = at("2026-11-24 08:00")
 	data := e.DigestFor("Marco", cases, at("2026-11-23 08:00"), clock.Now())
 	html, err := templates.DigestHTML(data)

@@ -16,7 +16,8 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/mailbox/embedded"
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 func smtpServer(t *testing.T) (*embedded.Server, *mailbox.SMTPSender) {
@@ -35,21 +36,22 @@ func smtpServer(t *testing.T) (*embedded.Server, *mailbox.SMTPSender) {
 		Username: "marco@mcoo.nl", Password: "pw"}, Timeout: 5 * time.Second}
 }
 
-func newOutbox(s *storage.Store, clock *testClock, sender Sender) *Outbox {
-	return &Outbox{Store: s, Sender: sender, Clock: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		RetryBase: time.Minute, RetryMax: time.Hour, GiveUpAfter: 72 * time.Hour}
+func newOutbox(s Store, clock *testClock, sender outbox.Sender) *outbox.Worker {
+	return &outbox.Worker{Store: outbox.Bind(s.Update, s.View), Sender: sender, Clock: clock,
+		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Settings: outbox.Settings{RetryBase: time.Minute, RetryMax: time.Hour, GiveUpAfter: 72 * time.Hour}}
 }
 
-func outboxItem(t *testing.T, s *storage.Store) *storage.OutboxItem {
+func outboxItem(t *testing.T, s Store) *outbox.Item {
 	t.Helper()
-	var item *storage.OutboxItem
-	s.View(func(tx *storage.Tx) (err error) { item, err = tx.OutboxItem(1); return err })
+	var item *outbox.Item
+	s.View(func(tx Tx) (err error) { item, err = tx.OutboxItem(1); return err })
 	return item
 }
 
-func caseEvents(t *testing.T, s *storage.Store, id string) []string {
+func caseEvents(t *testing.T, s Store, id string) []string {
 	var kinds []string
-	s.View(func(tx *storage.Tx) error {
+	s.View(func(tx Tx) error {
 		evs, _ := tx.Events(id)
 		for _, e := range evs {
 			kinds = append(kinds, e.Kind)
@@ -79,7 +81,7 @@ func TestOutboxRetriesTemporaryFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	item := outboxItem(t, s)
-	if item.State != storage.OutboxQueued || item.Attempts != 1 || !strings.Contains(item.LastError, "451") {
+	if item.State != outbox.Queued || item.Attempts != 1 || !strings.Contains(item.LastError, "451") {
 		t.Fatalf("after a 451: %+v", item)
 	}
 	if want := clock.Now().Add(time.Minute); !next.Equal(want) {
@@ -98,7 +100,7 @@ func TestOutboxRetriesTemporaryFailure(t *testing.T) {
 	clock.Add(2 * time.Minute)
 	o.Flush(ctx)
 	item = outboxItem(t, s)
-	if item.State != storage.OutboxSent || item.Attempts != 3 || item.SentAt == nil {
+	if item.State != outbox.Sent || item.Attempts != 3 || item.SentAt == nil {
 		t.Fatalf("after recovery: %+v", item)
 	}
 	if env := srv.Envelopes(); len(env) != 1 || env[0].To[0] != "jan@klant.test" || env[0].From != "marco@mcoo.nl" {
@@ -114,9 +116,9 @@ func TestOutboxRetriesTemporaryFailure(t *testing.T) {
 	}
 }
 
-func caseOf(t *testing.T, s *storage.Store) *storage.Case {
-	var cs []*storage.Case
-	s.View(func(tx *storage.Tx) (err error) { cs, err = tx.Cases(); return err })
+func caseOf(t *testing.T, s Store) *complaint.Case {
+	var cs []*complaint.Case
+	s.View(func(tx Tx) (err error) { cs, err = tx.Cases(); return err })
 	return cs[0]
 }
 
@@ -130,13 +132,13 @@ func TestOutboxPermanentFailure(t *testing.T) {
 	o := newOutbox(s, clock, sender)
 	next, _ := o.Flush(context.Background())
 	item := outboxItem(t, s)
-	if item.State != storage.OutboxFailed || !next.IsZero() || !strings.Contains(item.LastError, "550") {
+	if item.State != outbox.Failed || !next.IsZero() || !strings.Contains(item.LastError, "550") {
 		t.Errorf("after a 550: %+v (next %v)", item, next)
 	}
 	if c := caseOf(t, s); c.AcknowledgedAt != nil {
 		t.Error("a failed acknowledgement counts as sent")
 	}
-	if kinds := caseEvents(t, s, caseOf(t, s).ID); kinds[len(kinds)-1] != EvMailFailed {
+	if kinds := caseEvents(t, s, caseOf(t, s).ID); kinds[len(kinds)-1] != complaint.EvMailFailed {
 		t.Errorf("events %v", kinds)
 	}
 }
@@ -148,13 +150,13 @@ func TestOutboxServerDownIsTemporary(t *testing.T) {
 	srv.Close() // connection refused
 	o := newOutbox(s, clock, sender)
 	o.Flush(context.Background())
-	if item := outboxItem(t, s); item.State != storage.OutboxQueued || item.Attempts != 1 {
+	if item := outboxItem(t, s); item.State != outbox.Queued || item.Attempts != 1 {
 		t.Errorf("with the server down: %+v", item)
 	}
 	// Long enough down, it is given up and recorded.
 	clock.Add(73 * time.Hour)
 	o.Flush(context.Background())
-	if item := outboxItem(t, s); item.State != storage.OutboxFailed {
+	if item := outboxItem(t, s); item.State != outbox.Failed {
 		t.Errorf("after 73 hours: %+v", item)
 	}
 }
@@ -165,11 +167,11 @@ func TestOutboxInterruptedAttempt(t *testing.T) {
 	srv, sender := smtpServer(t)
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
 	deliver(t, e, inbox, mail("piet@klant.test", "Klacht", "Ik klaag ook."), clock.Now())
-	interrupt := func(id uint64) *storage.OutboxItem {
-		var item *storage.OutboxItem
-		s.Update(func(tx *storage.Tx) error {
+	interrupt := func(id uint64) *outbox.Item {
+		var item *outbox.Item
+		s.Update(func(tx Tx) error {
 			item, _ = tx.OutboxItem(id)
-			item.State, item.Attempts, item.AttemptAt = storage.OutboxSending, 1, clock.Now()
+			item.State, item.Attempts, item.AttemptAt = outbox.Sending, 1, clock.Now()
 			return tx.PutOutbox(item)
 		})
 		return item
@@ -195,18 +197,18 @@ func TestOutboxInterruptedAttempt(t *testing.T) {
 		t.Errorf("after the wait: sent %+v, want only the unconfirmed second mail", env)
 	}
 	for _, id := range []uint64{1, 2} {
-		var item *storage.OutboxItem
-		s.View(func(tx *storage.Tx) (err error) { item, err = tx.OutboxItem(id); return err })
-		if item.State != storage.OutboxSent {
+		var item *outbox.Item
+		s.View(func(tx Tx) (err error) { item, err = tx.OutboxItem(id); return err })
+		if item.State != outbox.Sent {
 			t.Errorf("item %d: %s", id, item.State)
 		}
 	}
 	c, kinds, _ := loadCase(t, s, first.CaseID)
-	if c.AcknowledgedAt == nil || kinds[len(kinds)-1] != EvMailSent {
+	if c.AcknowledgedAt == nil || kinds[len(kinds)-1] != complaint.EvMailSent {
 		t.Errorf("confirmed acknowledgement not recorded: %v %v", c.AcknowledgedAt, kinds)
 	}
 	// The copy itself is never a message of the case.
-	s.View(func(tx *storage.Tx) error {
+	s.View(func(tx Tx) error {
 		if msgs, _ := tx.Messages(first.CaseID); len(msgs) != 1 {
 			t.Errorf("the bot's own copy was stored as a message")
 		}

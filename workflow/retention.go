@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
 // Retention: the professional rules require the records to be kept, privacy
@@ -28,13 +28,13 @@ func (e *Engine) Purge(now time.Time, dryRun bool) (*PurgeReport, error) {
 	if dryRun {
 		run = e.store.View
 	}
-	err := run(func(tx *storage.Tx) error {
+	err := run(func(tx Tx) error {
 		cases, err := tx.Cases()
 		if err != nil {
 			return err
 		}
 		for _, c := range cases {
-			if c.State != storage.StateClosed || c.ClosedAt == nil || !c.ClosedAt.Before(r.Cutoff) || c.AnonymisedAt != nil {
+			if c.State != complaint.StateClosed || c.ClosedAt == nil || !c.ClosedAt.Before(r.Cutoff) || c.AnonymisedAt != nil {
 				continue
 			}
 			r.Cases = append(r.Cases, c.ID)
@@ -65,9 +65,49 @@ func (e *Engine) Purge(now time.Time, dryRun bool) (*PurgeReport, error) {
 	return r, nil
 }
 
-func (e *Engine) anonymise(tx *storage.Tx, c *storage.Case, now time.Time) error {
-	if err := tx.Anonymise(c.ID); err != nil {
+// anonymise removes what a case holds about people: the raw messages and
+// the personal fields of their records, their Message-IDs in the threading
+// index, the case's outgoing mail (addresses and texts), the personal fields
+// of its events (the chain stays intact, see complaint.Event.Erase) and of
+// the case itself.
+func (e *Engine) anonymise(tx Tx, c *complaint.Case, now time.Time) error {
+	msgs, err := tx.Messages(c.ID)
+	if err != nil {
 		return err
+	}
+	for _, m := range msgs {
+		if err := tx.UnindexMessageID(m.MessageID); err != nil {
+			return err
+		}
+		kept := complaint.Message{Seq: m.Seq, Role: m.Role, ReceivedAt: m.ReceivedAt, Problems: m.Problems, Unverified: m.Unverified, Anonymised: true}
+		if err := tx.ReplaceMessage(c.ID, &kept); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeleteRaw(c.ID); err != nil {
+		return err
+	}
+	items, err := tx.OutboxOf(c.ID)
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	for _, item := range items {
+		if err := tx.UnindexMessageID(item.Mail.MessageID); err != nil {
+			return err
+		}
+		if err := tx.DeleteOutbox(item); err != nil {
+			return err
+		}
+	}
+	evs, err := tx.Events(c.ID)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		ev.Erase()
+		if err := tx.ReplaceEvent(c.ID, ev); err != nil {
+			return err
+		}
 	}
 	c.Client, c.ClientName, c.Subject, c.Resolution = "", "", "", ""
 	if c.Consent != nil {
@@ -78,6 +118,6 @@ func (e *Engine) anonymise(tx *storage.Tx, c *storage.Case, now time.Time) error
 	if err := tx.PutCase(c); err != nil {
 		return err
 	}
-	return tx.AppendEvent(c.ID, &storage.Event{At: at, Kind: EvPurged, Actor: "klachtbot",
+	return tx.AppendEvent(c.ID, &complaint.Event{At: at, Kind: complaint.EvPurged, Actor: "klachtbot",
 		Detail: fmt.Sprintf("anonymised: closed more than %d years ago", e.cfg.RetentionYears)})
 }

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/calendar"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/evaluation"
 )
 
 func TestRetention(t *testing.T) {
@@ -25,9 +27,9 @@ func TestRetention(t *testing.T) {
 	clock.t = at("2025-04-01 03:00") // 7 years after the first closed, not after the second
 	before, _, _ := loadCase(t, s, "KL-2018-0001")
 	report := func() string {
-		var cases []*storage.Case
-		s.View(func(tx *storage.Tx) (err error) { cases, err = tx.Cases(); return err })
-		data, _ := json.Marshal(Evaluate(e.Calendar(), cases, at("2018-01-01 00:00"), at("2018-12-31 00:00"), clock.Now()))
+		var cases []*complaint.Case
+		s.View(func(tx Tx) (err error) { cases, err = tx.Cases(); return err })
+		data, _ := json.Marshal(evaluation.Evaluate(calendar.New(testConfig().Settings), cases, at("2018-01-01 00:00"), at("2018-12-31 00:00"), clock.Now()))
 		return string(data)
 	}
 	report2018 := report()
@@ -61,7 +63,7 @@ func TestRetention(t *testing.T) {
 		c.Category != "termijnen" || len(c.Measures) != 1 || !c.Consent.Given {
 		t.Errorf("evaluation fields changed:\nbefore %+v\nafter  %+v", before, c)
 	}
-	if kinds[len(kinds)-1] != EvPurged {
+	if kinds[len(kinds)-1] != complaint.EvPurged {
 		t.Errorf("purge not on the audit trail: %v", kinds)
 	}
 	for _, p := range pending {
@@ -69,8 +71,9 @@ func TestRetention(t *testing.T) {
 			t.Errorf("outgoing mail of the case kept: %+v", p)
 		}
 	}
-	s.View(func(tx *storage.Tx) error {
-		if _, broken, err := tx.VerifyChain(c.ID); broken != nil || err != nil {
+	s.View(func(tx Tx) error {
+		evs, err := tx.Events(c.ID)
+		if broken := complaint.VerifyChain(c.ID, evs); broken != nil || err != nil {
 			t.Errorf("verify after purge: %v %v", broken, err)
 		}
 		msgs, _ := tx.Messages(c.ID)
@@ -78,14 +81,13 @@ func TestRetention(t *testing.T) {
 			if m.From != "" || m.Subject != "" || m.MessageID != "" || !m.Anonymised {
 				t.Errorf("message kept personal fields: %+v", m)
 			}
-			if _, err := tx.Raw(c.ID, m.Seq); !errors.Is(err, storage.ErrNotFound) {
+			if _, err := tx.Raw(c.ID, m.Seq); !errors.Is(err, complaint.ErrNotFound) {
 				t.Errorf("raw message %d kept: %v", m.Seq, err)
 			}
 		}
 		if tx.CaseByMessageID(first.MessageID) != "" {
 			t.Error("the complaint's Message-ID still threads")
 		}
-		evs, _ := tx.Events(c.ID)
 		for _, ev := range evs[:len(evs)-1] {
 			if ev.Actor != "" || ev.Detail != "" || ev.MessageID != "" || !ev.Erased {
 				t.Errorf("event kept personal fields: %+v", ev)

@@ -1,6 +1,11 @@
 // Package workflow holds klachtbot's rules: what is a complaint, which case a
-// message belongs to, when to acknowledge, and what to send. It reads and
-// writes through storage and knows nothing of IMAP or bbolt details.
+// message belongs to, when to acknowledge, directors' commands, the jobs
+// (reminder, warning, escalation, digest) and retention.
+//
+// It reads and writes through the Store it declares (store.go), which
+// storage implements and cmd wires in. It must not import storage, mailbox
+// (the IMAP and SMTP edge) or their libraries: mail comes in as a
+// mailbox/message.Message and goes out as an outbox.Item.
 package workflow
 
 import (
@@ -9,7 +14,8 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/calendar"
 )
 
 // Clock gives the current time; the domain never reads the system clock itself.
@@ -23,21 +29,42 @@ type Director struct {
 
 // Config holds the procedure's settings.
 type Config struct {
-	Location          *time.Location
-	TargetDays        int
-	FirstResponseDays int
-	WarnDaysBefore    int
+	calendar.Settings // deadlines and days off
 	Directors         []Director
 	BotAddress        string
 	OwnDomains        []string // the firm's domains: never a client, never acknowledged
 	Keywords          []string // recognise a complaint in a director's INBOX
 	MaxAcksPerDay     int      // per sender, in any 24 hours
 	AuthServID        string   // the trusted server's Authentication-Results authserv-id
-	LiberationDay     string   // LiberationLustrum (default), LiberationAlways or LiberationNever
-	GoodFriday        bool     // Goede Vrijdag is a day off
 	Digest            string   // cron spec of the daily digest, in Location
 	RetentionYears    int      // closed cases are anonymised after this many years
 	LookBack          time.Duration
+}
+
+// Defaults is the procedure as the klachtenregeling describes it; the
+// configuration starts from these values.
+func Defaults() Config {
+	return Config{
+		Settings: calendar.Settings{
+			Location:          amsterdam(),
+			TargetDays:        14,
+			FirstResponseDays: 3,
+			WarnDaysBefore:    4,
+			LiberationDay:     calendar.LiberationLustrum,
+		},
+		Keywords:       DefaultKeywords,
+		MaxAcksPerDay:  3,
+		RetentionYears: 7,
+		Digest:         "0 8 * * 1-5",
+	}
+}
+
+func amsterdam() *time.Location {
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		return time.UTC // no zone database: the configuration loader reports it
+	}
+	return loc
 }
 
 // DefaultKeywords recognise complaints in Dutch and English.
@@ -80,7 +107,7 @@ func words(s string) []string {
 // a keyword as a word, or as the start of a compound ("klachtbrief"), in the
 // subject or the sender's own words at the start of the body (quotes are not
 // the sender's words).
-func (c *Config) recognised(m *mailbox.Message) bool {
+func (c *Config) recognised(m *message.Message) bool {
 	text := m.Subject + "\n" + firstRunes(ownWords(m.Text), 4000)
 	for _, w := range words(text) {
 		for _, k := range c.Keywords {
@@ -118,7 +145,7 @@ func set(ws ...string) map[string]bool {
 }
 
 // language guesses whether the client wrote English; Dutch is the default.
-func language(m *mailbox.Message) string {
+func language(m *message.Message) string {
 	en, nl := 0, 0
 	for _, w := range words(m.Subject + "\n" + firstRunes(ownWords(m.Text), 3000)) {
 		if englishWords[w] {
@@ -138,7 +165,7 @@ var noReply = regexp.MustCompile(`^(no-?reply|do-?not-?reply|noreply-.*|bounces?
 
 // suppressAck says why an automatic acknowledgement must not go to this
 // sender ("" when it may): RFC 3834 and the practice of the big helpdesks.
-func (c *Config) suppressAck(m *mailbox.Message) string {
+func (c *Config) suppressAck(m *message.Message) string {
 	if m.Auto != "" {
 		return m.Auto
 	}
@@ -184,8 +211,8 @@ func (c *Config) director(addr string) *Director {
 // addressee is the director the client wrote to: the first one in To, then
 // Cc, else the owner of the mailbox it was found in. The same mail reaching
 // both directors is answered by the same one whichever copy is read first.
-func (c *Config) addressee(m *mailbox.Message, owner string) string {
-	for _, list := range [][]mailbox.Address{m.To, m.Cc} {
+func (c *Config) addressee(m *message.Message, owner string) string {
+	for _, list := range [][]message.Address{m.To, m.Cc} {
 		for _, a := range list {
 			if d := c.director(a.Addr); d != nil {
 				return d.Address

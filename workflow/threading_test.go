@@ -6,17 +6,16 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mcoo/klachtbot/mailbox"
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
 // TestThreadingRealClients runs the threading rules over mails as real
-// clients write them (mailbox/testdata): Outlook rewrites subjects ("RE:
+// clients write them (mailbox/message/testdata): Outlook rewrites subjects ("RE:
 // AW:") and carries long References, Apple Mail puts the client's own first
 // mail in References, Gmail and Exchange auto-replies answer a director's mail.
 func TestThreadingRealClients(t *testing.T) {
 	fixture := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join("..", "mailbox", "testdata", name))
+		b, err := os.ReadFile(filepath.Join("..", "mailbox", "message", "testdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,15 +46,15 @@ func TestThreadingRealClients(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e, s, clock := newTestEngine(t)
 			deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
-			s.Update(func(tx *storage.Tx) error {
+			s.Update(func(tx Tx) error {
 				for _, id := range tt.known {
 					tx.IndexMessageID(id, "KL-2026-0001")
 				}
 				return nil
 			})
-			m := mailbox.Parse(tt.raw)
+			m := message.Parse(tt.raw)
 			var got string
-			s.View(func(tx *storage.Tx) error { got = e.thread(tx, m); return nil })
+			s.View(func(tx Tx) error { got = e.thread(tx, m); return nil })
 			if (got == "KL-2026-0001") != tt.want {
 				t.Errorf("thread(%q, in-reply-to %v, references %v) = %q, want threaded %v", m.Subject, m.InReplyTo, m.References, got, tt.want)
 			}

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
 // backup writes a consistent copy of the database to path: from the running
@@ -52,13 +53,13 @@ func backupFile(db string, w io.Writer) error {
 	return store.Backup(w)
 }
 
-func verifyFile(path string) (*verifyReport, error) {
+func verifyFile(path string) (*dossier.Report, error) {
 	store, err := storage.OpenReadOnly(path)
 	if err != nil {
 		return nil, err
 	}
 	defer store.Close()
-	var rep *verifyReport
-	err = store.View(func(tx *storage.Tx) (err error) { rep, err = verifyAll(tx); return err })
+	var rep *dossier.Report
+	err = store.View(func(tx *storage.Tx) (err error) { rep, err = dossier.VerifyAll(tx); return err })
 	return rep, err
 }

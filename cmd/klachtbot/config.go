@@ -16,6 +16,8 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/workflow"
+	"github.com/mcoo/klachtbot/workflow/calendar"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 // Config is the TOML configuration; config.example.toml documents every key.
@@ -153,17 +155,28 @@ func (c *Config) setDefaults() error {
 	c.ControlSocket = c.path(c.ControlSocket)
 	def(&c.LogLevel, "info")
 	def(&c.LogFormat, "text")
-	def(&c.Schedule.Digest, "0 8 * * 1-5")
+	// The procedure's defaults are workflow's, the outbox's the outbox's.
+	wd, od := workflow.Defaults(), outbox.Defaults
+	def(&c.Schedule.Digest, wd.Digest)
 	def(&c.Schedule.Deadlines, "*/10 * * * *")
-	def(&c.Procedure.LiberationDay, workflow.LiberationLustrum)
-	defInt(&c.Procedure.TargetDays, 14)
-	defInt(&c.Procedure.FirstResponseDays, 3)
-	defInt(&c.Procedure.WarnDaysBefore, 4)
-	defInt(&c.Procedure.MaxAcksPerDay, 3)
-	defInt(&c.Retention.Years, 7)
+	def(&c.Procedure.LiberationDay, wd.LiberationDay)
+	defInt(&c.Procedure.TargetDays, wd.TargetDays)
+	defInt(&c.Procedure.FirstResponseDays, wd.FirstResponseDays)
+	defInt(&c.Procedure.WarnDaysBefore, wd.WarnDaysBefore)
+	defInt(&c.Procedure.MaxAcksPerDay, wd.MaxAcksPerDay)
+	defInt(&c.Retention.Years, wd.RetentionYears)
 	if len(c.Recognition.Keywords) == 0 {
-		c.Recognition.Keywords = workflow.DefaultKeywords
+		c.Recognition.Keywords = wd.Keywords
 	}
+	defDur := func(d *duration, v time.Duration) {
+		if d.Duration <= 0 {
+			d.Duration = v
+		}
+	}
+	defDur(&c.Outbox.RetryBase, od.RetryBase)
+	defDur(&c.Outbox.RetryMax, od.RetryMax)
+	defDur(&c.Outbox.GiveUpAfter, od.GiveUpAfter)
+	defDur(&c.Outbox.ConfirmWait, od.ConfirmWait)
 	serverDefaults(&c.SMTP, 587, "starttls")
 	for i := range c.Directors {
 		d := &c.Directors[i]
@@ -236,7 +249,7 @@ func (c *Config) validate() error {
 		bad("schedule.deadlines", "%v", err)
 	}
 	switch c.Procedure.LiberationDay {
-	case workflow.LiberationLustrum, workflow.LiberationAlways, workflow.LiberationNever:
+	case calendar.LiberationLustrum, calendar.LiberationAlways, calendar.LiberationNever:
 	default:
 		bad("procedure.liberation_day", "must be lustrum, always or never")
 	}
@@ -304,20 +317,22 @@ func (c *Config) validate() error {
 // workflowConfig is the procedure's part of the configuration.
 func (c *Config) workflowConfig() workflow.Config {
 	wc := workflow.Config{
-		Location:          c.loc,
-		TargetDays:        c.Procedure.TargetDays,
-		FirstResponseDays: c.Procedure.FirstResponseDays,
-		WarnDaysBefore:    c.Procedure.WarnDaysBefore,
-		BotAddress:        strings.ToLower(c.BotAddress),
-		OwnDomains:        c.OwnDomains,
-		Keywords:          c.Recognition.Keywords,
-		MaxAcksPerDay:     c.Procedure.MaxAcksPerDay,
-		LookBack:          c.Procedure.LookBack.Duration,
-		AuthServID:        c.AuthServID,
-		LiberationDay:     c.Procedure.LiberationDay,
-		GoodFriday:        c.Procedure.GoodFriday,
-		Digest:            c.Schedule.Digest,
-		RetentionYears:    c.Retention.Years,
+		Settings: calendar.Settings{
+			Location:          c.loc,
+			TargetDays:        c.Procedure.TargetDays,
+			FirstResponseDays: c.Procedure.FirstResponseDays,
+			WarnDaysBefore:    c.Procedure.WarnDaysBefore,
+			LiberationDay:     c.Procedure.LiberationDay,
+			GoodFriday:        c.Procedure.GoodFriday,
+		},
+		BotAddress:     strings.ToLower(c.BotAddress),
+		OwnDomains:     c.OwnDomains,
+		Keywords:       c.Recognition.Keywords,
+		MaxAcksPerDay:  c.Procedure.MaxAcksPerDay,
+		LookBack:       c.Procedure.LookBack.Duration,
+		AuthServID:     c.AuthServID,
+		Digest:         c.Schedule.Digest,
+		RetentionYears: c.Retention.Years,
 	}
 	for _, d := range c.Directors {
 		wc.Directors = append(wc.Directors, workflow.Director{Name: d.Name, Address: d.Address})
@@ -353,4 +368,10 @@ func (c *Config) server(key string, s *ServerConfig) (*mailbox.Server, error) {
 		srv.TLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 	return srv, nil
+}
+
+// outboxSettings are the retry settings of the outbox.
+func (c *Config) outboxSettings() outbox.Settings {
+	return outbox.Settings{RetryBase: c.Outbox.RetryBase.Duration, RetryMax: c.Outbox.RetryMax.Duration,
+		GiveUpAfter: c.Outbox.GiveUpAfter.Duration, ConfirmWait: c.Outbox.ConfirmWait.Duration}
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
 // The control socket lets commands read the database while the service holds
@@ -74,7 +76,7 @@ type nextJob struct {
 	Next time.Time `json:"next"`
 }
 
-func viewOf(c *storage.Case) caseView {
+func viewOf(c *complaint.Case) caseView {
 	return caseView{c.ID, c.State, c.Client, c.Director, c.Subject, c.ReceivedAt, c.TargetAt,
 		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt}
 }
@@ -130,7 +132,7 @@ func (s *service) controlHandler() http.Handler {
 		reply(w, v, err)
 	})
 	mux.HandleFunc("GET /cases-full", func(w http.ResponseWriter, r *http.Request) {
-		var v []*storage.Case
+		var v []*complaint.Case
 		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = allCases(tx); return err })
 		reply(w, v, err)
 	})
@@ -140,13 +142,13 @@ func (s *service) controlHandler() http.Handler {
 		reply(w, v, err)
 	})
 	mux.HandleFunc("GET /cases/{id}/dossier", func(w http.ResponseWriter, r *http.Request) {
-		var v *dossier
-		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = dossierOf(tx, r.PathValue("id")); return err })
+		var v *dossier.Dossier
+		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = dossier.Read(tx, r.PathValue("id")); return err })
 		reply(w, v, err)
 	})
 	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) {
-		var v *verifyReport
-		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = verifyAll(tx); return err })
+		var v *dossier.Report
+		err := s.store.View(func(tx *storage.Tx) (err error) { v, err = dossier.VerifyAll(tx); return err })
 		reply(w, v, err)
 	})
 	mux.HandleFunc("POST /tick", func(w http.ResponseWriter, r *http.Request) {

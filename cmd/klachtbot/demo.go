@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/mailbox/embedded"
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/storage"
 )
 
@@ -179,7 +179,7 @@ akkoord. De boete was 250 euro; de brief stuur ik mee.
 	step("the acknowledgement as the client receives it")
 	head, _, _ := bytes.Cut(ack, []byte("\r\n\r\n"))
 	out.Write(bytes.ReplaceAll(head, []byte("\r\n"), []byte("\n")))
-	fmt.Fprintf(out, "\n\n%s", mailbox.Parse(ack).Text)
+	fmt.Fprintf(out, "\n\n%s", message.Parse(ack).Text)
 	return nil
 }
 

@@ -14,8 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
 const (
@@ -71,7 +73,7 @@ const directorReply = "From: Hans de Wit <hans@mcoo.nl>\r\nTo: sanne.devries84@g
 	"Subject: Re: [KL-2026-0001] Klacht\r\nMessage-ID: <reply-1@mcoo.nl>\r\n\r\nBeste Sanne,\r\n\r\nWe zoeken het uit.\r\n"
 
 type fixtureMsg struct {
-	rec storage.Message
+	rec complaint.Message
 	raw []byte
 }
 
@@ -79,21 +81,21 @@ type fixtureMsg struct {
 // the messages of caseA as stored.
 func fixtureStore(t *testing.T) (string, []fixtureMsg) {
 	t.Helper()
-	gmail, err := os.ReadFile(filepath.Join("..", "..", "mailbox", "testdata", "gmail.eml"))
+	gmail, err := os.ReadFile(filepath.Join("..", "..", "mailbox", "message", "testdata", "gmail.eml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	received := time.Date(2026, 11, 24, 13, 3, 0, 0, time.UTC) // 14:03 in Amsterdam
 	msgs := []fixtureMsg{
-		{storage.Message{MessageID: "<CAH7tUq9vX0rQz3p8=Kd1mJ5cNw+2yFhLx4GtB_e6aZ0sR7uP3w@mail.gmail.com>",
-			From: "sanne.devries84@gmail.com", FromName: "Sanne de Vries", Role: storage.RoleClient,
+		{complaint.Message{MessageID: "<CAH7tUq9vX0rQz3p8=Kd1mJ5cNw+2yFhLx4GtB_e6aZ0sR7uP3w@mail.gmail.com>",
+			From: "sanne.devries84@gmail.com", FromName: "Sanne de Vries", Role: complaint.RoleClient,
 			Subject: "Klacht over afhandeling aangifte inkomstenbelasting 2023", ReceivedAt: received,
 			Source: "hans@mcoo.nl/INBOX uid 1/7", Attachments: []string{"Bevestiging renteaanbod ING.pdf"}}, gmail},
-		{storage.Message{MessageID: "<hostile-1@gmail.com>", From: "sanne.devries84@gmail.com",
-			Role: storage.RoleClient, Subject: `<script>alert(1)</script> & "meer"`, ReceivedAt: received.Add(time.Hour)},
+		{complaint.Message{MessageID: "<hostile-1@gmail.com>", From: "sanne.devries84@gmail.com",
+			Role: complaint.RoleClient, Subject: `<script>alert(1)</script> & "meer"`, ReceivedAt: received.Add(time.Hour)},
 			[]byte(hostileMail)},
-		{storage.Message{MessageID: "<reply-1@mcoo.nl>", From: "hans@mcoo.nl", FromName: "Hans de Wit",
-			Role: storage.RoleDirector, Subject: "Re: [KL-2026-0001] Klacht", ReceivedAt: received.Add(2 * time.Hour)},
+		{complaint.Message{MessageID: "<reply-1@mcoo.nl>", From: "hans@mcoo.nl", FromName: "Hans de Wit",
+			Role: complaint.RoleDirector, Subject: "Re: [KL-2026-0001] Klacht", ReceivedAt: received.Add(2 * time.Hour)},
 			[]byte(directorReply)},
 	}
 	path := filepath.Join(t.TempDir(), "klachtbot.db")
@@ -104,7 +106,7 @@ func fixtureStore(t *testing.T) (string, []fixtureMsg) {
 	defer st.Close()
 	ack := received.Add(time.Minute)
 	err = st.Update(func(tx *storage.Tx) error {
-		c := &storage.Case{ID: caseA, State: storage.StateOpen, Client: "sanne.devries84@gmail.com",
+		c := &complaint.Case{ID: caseA, State: complaint.StateOpen, Client: "sanne.devries84@gmail.com",
 			ClientName: "Sanne de Vries", Director: "hans@mcoo.nl", Subject: msgs[0].rec.Subject, Language: "nl",
 			ReceivedAt: received, TargetAt: received.AddDate(0, 0, 14), AcknowledgedAt: &ack}
 		if err := tx.PutCase(c); err != nil {
@@ -115,7 +117,7 @@ func fixtureStore(t *testing.T) (string, []fixtureMsg) {
 				return err
 			}
 		}
-		events := []storage.Event{
+		events := []complaint.Event{
 			{At: received, Kind: "received", Actor: c.Client, MessageID: msgs[0].rec.MessageID, Detail: "hans@mcoo.nl/INBOX uid 1/7"},
 			{At: received, Kind: "ack-queued", Actor: "klachtbot", MessageID: "<ack-1@mcoo.nl>", Detail: "to sanne.devries84@gmail.com"},
 			{At: ack, Kind: "mail-sent", Actor: "klachtbot", MessageID: "<ack-1@mcoo.nl>"},
@@ -128,13 +130,13 @@ func fixtureStore(t *testing.T) (string, []fixtureMsg) {
 				return err
 			}
 		}
-		c2 := &storage.Case{ID: caseB, State: storage.StateClosed, Client: "jan@klant.test", Director: "marco@mcoo.nl",
+		c2 := &complaint.Case{ID: caseB, State: complaint.StateClosed, Client: "jan@klant.test", Director: "marco@mcoo.nl",
 			Subject: "Factuur", ReceivedAt: received, TargetAt: received.AddDate(0, 0, 14)}
 		if err := tx.PutCase(c2); err != nil {
 			return err
 		}
 		for _, k := range []string{"received", "ack-queued"} {
-			if err := tx.AppendEvent(caseB, &storage.Event{At: received, Kind: k, Actor: "klachtbot"}); err != nil {
+			if err := tx.AppendEvent(caseB, &complaint.Event{At: received, Kind: k, Actor: "klachtbot"}); err != nil {
 				return err
 			}
 		}
@@ -218,7 +220,7 @@ func TestExportDossier(t *testing.T) {
 		}
 	}
 	pdf := readFile(t, dir, "attachments", "01-Bevestiging renteaanbod ING.pdf")
-	atts, _ := mailbox.ExtractAttachments(msgs[0].raw)
+	atts, _ := message.ExtractAttachments(msgs[0].raw)
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.Equal(pdf, atts[0].Data) {
 		t.Errorf("PDF attachment: %q...", pdf[:min(len(pdf), 16)])
 	}
@@ -250,17 +252,20 @@ func readFile(t *testing.T, elem ...string) []byte {
 func checkTimelineJSON(t *testing.T, dir string, msgs []fixtureMsg) {
 	t.Helper()
 	var tl struct {
-		Case       storage.Case
+		Case       complaint.Case
 		AuditTrail struct {
 			Intact bool
 			Events int
 		} `json:"audit_trail"`
 		Messages []struct {
 			MessageID string `json:"message_id"`
-			Original  exportFile
-			Files     []exportFile `json:"attachment_files"`
+			Original  struct {
+				Size   int
+				SHA256 string
+			}
+			Files []struct{ File string } `json:"attachment_files"`
 		}
-		Events []storage.Event
+		Events []complaint.Event
 	}
 	if err := json.Unmarshal(readFile(t, dir, "timeline.json"), &tl); err != nil {
 		t.Fatalf("timeline.json: %v", err)
@@ -270,7 +275,7 @@ func checkTimelineJSON(t *testing.T, dir string, msgs []fixtureMsg) {
 	}
 	prev := ""
 	for _, ev := range tl.Events {
-		if ev.Prev != prev || storage.EventHash(&ev) != ev.Hash {
+		if ev.Prev != prev || ev.ChainHash() != ev.Hash {
 			t.Errorf("event %d does not re-verify from timeline.json", ev.Seq)
 		}
 		prev = ev.Hash
@@ -320,14 +325,14 @@ func TestExportTamperedCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var d *dossier
-	if err := st.View(func(tx *storage.Tx) (err error) { d, err = dossierOf(tx, caseA); return err }); err != nil {
+	var d *dossier.Dossier
+	if err := st.View(func(tx *storage.Tx) (err error) { d, err = dossier.Read(tx, caseA); return err }); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "d")
 	var out bytes.Buffer
 	ams, _ := time.LoadLocation("Europe/Amsterdam")
-	if err := writeDossier(d, dir, ams, &out); err != nil {
+	if err := dossier.Export(d, dir, ams, time.Now(), &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "AUDIT TRAIL BROKEN: "+caseA+": event 4") {
@@ -345,7 +350,7 @@ func TestDossierOfUnknownCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	err = st.View(func(tx *storage.Tx) error { _, err := dossierOf(tx, "KL-2026-0099"); return err })
+	err = st.View(func(tx *storage.Tx) error { _, err := dossier.Read(tx, "KL-2026-0099"); return err })
 	if !errors.Is(err, storage.ErrNotFound) || !strings.Contains(err.Error(), "KL-2026-0099") {
 		t.Errorf("unknown case: %v", err)
 	}
@@ -355,69 +360,12 @@ func TestDossierOfUnknownCase(t *testing.T) {
 	}
 }
 
-func TestExportDirectory(t *testing.T) {
-	d := &dossier{Case: &storage.Case{ID: caseA}}
-	ams, _ := time.LoadLocation("Europe/Amsterdam")
-	base := t.TempDir()
-
-	empty := filepath.Join(base, "empty")
-	os.Mkdir(empty, 0o700)
-	if err := writeDossier(d, empty, ams, &bytes.Buffer{}); err != nil {
-		t.Errorf("empty directory refused: %v", err)
-	}
-	full := filepath.Join(base, "full")
-	os.Mkdir(full, 0o700)
-	os.WriteFile(filepath.Join(full, "notities.txt"), []byte("x"), 0o600)
-	if err := writeDossier(d, full, ams, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "not empty") {
-		t.Errorf("non-empty directory: %v", err)
-	}
-	if entries, _ := os.ReadDir(full); len(entries) != 1 {
-		t.Errorf("refused export still wrote into %s: %v", full, entries)
-	}
-	file := filepath.Join(base, "file")
-	os.WriteFile(file, []byte("x"), 0o600)
-	if err := writeDossier(d, file, ams, &bytes.Buffer{}); err == nil {
-		t.Error("export onto a file was accepted")
-	}
-}
-
-func TestSanitiseFilename(t *testing.T) {
-	long := strings.Repeat("é", 80) + ".pdf" // 160 bytes of name
-	tests := []struct{ in, ctype, want string }{
-		{"Bevestiging renteaanbod ING.pdf", "application/pdf", "Bevestiging renteaanbod ING.pdf"},
-		{"../../etc/passwd", "", "_._etc_passwd"},
-		{`..\x.exe`, "", "_x.exe"},
-		{"..", "", "bijlage.bin"},
-		{".bashrc", "", "bashrc"},
-		{"...", "image/png", "bijlage.png"},
-		{"", "message/rfc822", "bijlage.eml"},
-		{".pdf", "application/pdf", "pdf"},
-		{"factuur\r\nX-Header: 1.pdf", "", "factuurX-Header_ 1.pdf"},
-		{"rapport\u202Efdp.exe", "", "rapportfdp.exe"},
-		{"a\x00b.txt", "", "ab.txt"},
-		{"con:tract?.pdf ", "", "con_tract_.pdf"},
-		{"naam. ", "", "naam"},
-		{"ongeldig \xff.txt", "", "ongeldig _.txt"},
-		{long, "", strings.Repeat("é", 48) + ".pdf"},
-		{strings.Repeat("a", 120) + ".dit-is-geen-extensie-meer", "", strings.Repeat("a", 100)},
-	}
-	for _, tt := range tests {
-		got := sanitiseFilename(tt.in, tt.ctype)
-		if got != tt.want {
-			t.Errorf("sanitiseFilename(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		if len(got) > maxNameBytes || strings.ContainsAny(got, `/\`) || strings.Contains(got, "..") || strings.HasPrefix(got, ".") {
-			t.Errorf("sanitiseFilename(%q) = %q is not safe", tt.in, got)
-		}
-	}
-}
-
 // With the service running, verify and export go over the control socket,
 // the originals as base64 in JSON; they must arrive byte for byte.
 func TestExportThroughService(t *testing.T) {
 	st := embeddedStack(t)
 	b := startBot(t, st.config(t, t.TempDir(), ""))
-	gmail := readFile(t, "..", "..", "mailbox", "testdata", "gmail.eml")
+	gmail := readFile(t, "..", "..", "mailbox", "message", "testdata", "gmail.eml")
 	st.send(t, "sanne.devries84@gmail.com", []string{"hans@mcoo.nl"}, gmail)
 	st.waitFor(t, catchall, "INBOX", ackWait, "acknowledgement", hasAck("<CAH7tUq9vX0rQz3p8=Kd1mJ5cNw+2yFhLx4GtB_e6aZ0sR7uP3w@mail.gmail.com>"))
 	cases := b.cases()

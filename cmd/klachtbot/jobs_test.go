@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcoo/klachtbot/storage"
-	"github.com/mcoo/klachtbot/workflow"
+	"github.com/mcoo/klachtbot/workflow/calendar"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
 // mailsWith counts the mails in a folder whose subject contains s.
@@ -32,8 +32,8 @@ func TestE2EJobs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cal := workflow.NewCalendar(cfg.workflowConfig())
-		d := cal.Deadlines(&storage.Case{ReceivedAt: c.ReceivedAt, TargetAt: c.TargetAt})
+		cal := calendar.New(cfg.workflowConfig().Settings)
+		d := cal.Deadlines(&complaint.Case{ReceivedAt: c.ReceivedAt, TargetAt: c.TargetAt})
 		loc := cfg.loc
 
 		tick := func(at time.Time) string {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
 const usage = `klachtbot: the complaints procedure of Mijn Cijfers Op Orde, over email.
@@ -125,11 +126,11 @@ func run(args []string, out io.Writer) error {
 		}
 		return printCase(out, cfg, d)
 	case "verify":
-		rep, err := query(cfg, "/verify", verifyAll)
+		rep, err := query(cfg, "/verify", func(tx *storage.Tx) (*dossier.Report, error) { return dossier.VerifyAll(tx) })
 		if err != nil {
 			return err
 		}
-		return printVerify(out, rep, *asJSON)
+		return rep.Print(out, *asJSON)
 	case "export":
 		if len(pos) != 2 {
 			return errors.New("export: give a case number and a directory, e.g. export KL-2026-0007 ./dossier")
@@ -138,11 +139,11 @@ func run(args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		d, err := query(cfg, "/cases/"+id+"/dossier", func(tx *storage.Tx) (*dossier, error) { return dossierOf(tx, id) })
+		d, err := query(cfg, "/cases/"+id+"/dossier", func(tx *storage.Tx) (*dossier.Dossier, error) { return dossier.Read(tx, id) })
 		if err != nil {
 			return err
 		}
-		return writeDossier(d, pos[1], cfg.loc, out)
+		return dossier.Export(d, pos[1], cfg.loc, time.Now(), out)
 	case "tick":
 		now := time.Now()
 		if *nowFlag != "" {

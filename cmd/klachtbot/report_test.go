@@ -13,7 +13,8 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/storage"
-	"github.com/mcoo/klachtbot/workflow"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/evaluation"
 )
 
 const reportCategory = "<b>Termijnen & co</b>"
@@ -41,18 +42,18 @@ func reportStore(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var cases []*storage.Case
+	var cases []*complaint.Case
 	for i := 0; i < 30; i++ {
 		received := time.Date(2026, time.Month(i/3+1), 5+7*(i%3), 9, 30, 0, 0, ams)
-		c := &storage.Case{ID: fmt.Sprintf("KL-2026-%04d", i+1), State: storage.StateClosed,
+		c := &complaint.Case{ID: fmt.Sprintf("KL-2026-%04d", i+1), State: complaint.StateClosed,
 			Client: fmt.Sprintf("client%d@geheim.example", i), ClientName: "Geheime Naam", Subject: "Geheim onderwerp",
 			Director: []string{"hans@mcoo.nl", "marco@mcoo.nl"}[i%2], ReceivedAt: received, TargetAt: received.AddDate(0, 0, 14),
 			Category: []string{reportCategory, "facturering", ""}[i%3]}
 		switch i {
 		case 27:
-			c.State, c.TargetAt = storage.StateWaiting, time.Date(2027, 1, 10, 12, 0, 0, 0, ams)
+			c.State, c.TargetAt = complaint.StateWaiting, time.Date(2027, 1, 10, 12, 0, 0, 0, ams)
 		case 28, 29:
-			c.State = storage.StateOpen
+			c.State = complaint.StateOpen
 		default:
 			closed := received.AddDate(0, 0, []int{2, 6, 12, 18, 30}[i%5])
 			c.ClosedAt = &closed
@@ -67,11 +68,11 @@ func reportStore(t *testing.T) string {
 	cases[4].Measures = []string{"+31 nummer: binnen een dag terugbellen"}
 	for n, m := range []time.Month{time.March, time.July} {
 		d := time.Date(2026, m, 1, 10, 0, 0, 0, ams)
-		cases = append(cases, &storage.Case{ID: fmt.Sprintf("KL-2026-%04d", 40+n), State: storage.StateClosed, NotComplaint: true,
+		cases = append(cases, &complaint.Case{ID: fmt.Sprintf("KL-2026-%04d", 40+n), State: complaint.StateClosed, NotComplaint: true,
 			Director: "marco@mcoo.nl", ReceivedAt: d, TargetAt: d.AddDate(0, 0, 14), ClosedAt: &d})
 	}
 	old := time.Date(2025, 12, 31, 22, 0, 0, 0, ams)
-	cases = append(cases, &storage.Case{ID: "KL-2025-0099", State: storage.StateOpen, Director: "hans@mcoo.nl",
+	cases = append(cases, &complaint.Case{ID: "KL-2025-0099", State: complaint.StateOpen, Director: "hans@mcoo.nl",
 		ReceivedAt: old, TargetAt: old.AddDate(0, 0, 14)})
 	err = st.Update(func(tx *storage.Tx) error {
 		for _, c := range cases {
@@ -99,7 +100,7 @@ func TestReport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("report --json: %v\n%s%s", err, stdout, stderr)
 	}
-	var ev workflow.Evaluation
+	var ev evaluation.Evaluation
 	if err := json.Unmarshal([]byte(stdout), &ev); err != nil {
 		t.Fatalf("report --json: %v\n%s", err, stdout)
 	}
@@ -121,23 +122,23 @@ func TestReport(t *testing.T) {
 		buckets = append(buckets, b.Count)
 	}
 	check("buckets", buckets, []int{6, 6, 5, 5, 0, 5}) // 2, 6, 12, 18, 30 days
-	check("within target", ev.WithinTarget, workflow.WithinTarget{Closed: 27, Within: 17, Share: 63.0})
+	check("within target", ev.WithinTarget, evaluation.WithinTarget{Closed: 27, Within: 17, Share: 63.0})
 	check("median handling", ev.HandlingTime.MedianDays, 12.0)
 	check("mean handling", ev.HandlingTime.MeanDays, 12.9) // (6·2 + 6·6 + 5·12 + 5·18 + 5·30) / 27
-	check("first response", ev.FirstResponse, workflow.FirstResponse{Responded: 20, Without: 10, MedianDays: 1, MeanDays: 1, OnTime: 20, OnTimeShare: 100})
+	check("first response", ev.FirstResponse, evaluation.FirstResponse{Responded: 20, Without: 10, MedianDays: 1, MeanDays: 1, OnTime: 20, OnTimeShare: 100})
 	check("open", [2]int{ev.OpenAtEnd.Open, ev.OpenAtEnd.Overdue}, [2]int{3, 2})
-	check("per category", ev.PerCategory, []workflow.Group{
+	check("per category", ev.PerCategory, []evaluation.Group{
 		{Name: reportCategory, Count: 10, Closed: 9, WithinTarget: 5, OpenAtEnd: 1},
 		{Name: "facturering", Count: 10, Closed: 9, WithinTarget: 6, OpenAtEnd: 1},
-		{Name: workflow.NoCategory, Count: 10, Closed: 9, WithinTarget: 6, OpenAtEnd: 1},
+		{Name: evaluation.NoCategory, Count: 10, Closed: 9, WithinTarget: 6, OpenAtEnd: 1},
 	})
-	check("per director", ev.PerDirector, []workflow.Group{
+	check("per director", ev.PerDirector, []evaluation.Group{
 		{Name: "hans@mcoo.nl", Count: 15, Closed: 14, WithinTarget: 9, OpenAtEnd: 1},
 		{Name: "marco@mcoo.nl", Count: 15, Closed: 13, WithinTarget: 8, OpenAtEnd: 2},
 	})
-	check("measures", ev.Measures, []workflow.MeasureCategory{
-		{Category: reportCategory, Measures: []workflow.Measure{{Case: "KL-2026-0001", Text: "Termijnen in de <gedeelde> agenda"}}},
-		{Category: "facturering", Measures: []workflow.Measure{{Case: "KL-2026-0005", Text: "+31 nummer: binnen een dag terugbellen"}}},
+	check("measures", ev.Measures, []evaluation.MeasureCategory{
+		{Category: reportCategory, Measures: []evaluation.Measure{{Case: "KL-2026-0001", Text: "Termijnen in de <gedeelde> agenda"}}},
+		{Category: "facturering", Measures: []evaluation.Measure{{Case: "KL-2026-0005", Text: "+31 nummer: binnen een dag terugbellen"}}},
 	})
 
 	stdout, stderr, err = klachtbot(t, append(args, "--out", outDir)...)

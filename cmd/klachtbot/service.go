@@ -19,6 +19,7 @@ import (
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 type systemClock struct{ loc *time.Location }
@@ -31,7 +32,7 @@ type service struct {
 	log      *slog.Logger
 	store    *storage.Store
 	engine   *workflow.Engine
-	outbox   *workflow.Outbox
+	outbox   *outbox.Worker
 	watchers []*mailbox.Watcher
 	clock    workflow.Clock
 	cron     *cron.Cron
@@ -50,7 +51,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 		store.Close()
 		return nil, err
 	}
-	s.engine, err = workflow.NewEngine(store, clock, cfg.workflowConfig(), log)
+	s.engine, err = workflow.NewEngine(workflow.Bind(store.Update, store.View), clock, cfg.workflowConfig(), log)
 	if err != nil {
 		return fail(err)
 	}
@@ -91,7 +92,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 			s.watchers = append(s.watchers, &mailbox.Watcher{
 				Server:         *srv,
 				Folder:         f.name,
-				Handler:        s.engine.Handler(src),
+				Handler:        s.engine.Folder(src),
 				Log:            log.With("director", d.Address, "kind", f.kind.String()),
 				Since:          since,
 				PollInterval:   cfg.IMAP.PollInterval.Duration,
@@ -100,12 +101,9 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 			})
 		}
 	}
-	s.outbox = &workflow.Outbox{
-		Store: store, Sender: sender, Clock: clock, Log: log, Wake: s.engine.Wake,
-		RetryBase:   durOr(cfg.Outbox.RetryBase.Duration, time.Minute),
-		RetryMax:    durOr(cfg.Outbox.RetryMax.Duration, time.Hour),
-		GiveUpAfter: durOr(cfg.Outbox.GiveUpAfter.Duration, 72*time.Hour),
-		ConfirmWait: durOr(cfg.Outbox.ConfirmWait.Duration, 2*time.Minute),
+	s.outbox = &outbox.Worker{
+		Store: outbox.Bind(store.Update, store.View), Sender: sender, Clock: clock, Log: log,
+		Wake: s.engine.Wake, Settings: cfg.outboxSettings(),
 	}
 	return s, nil
 }
@@ -143,13 +141,6 @@ type cronLogger struct{ log *slog.Logger }
 func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
 func (l cronLogger) Error(err error, msg string, kv ...any) {
 	l.log.Error("cron: "+msg, append([]any{"err", err}, kv...)...)
-}
-
-func durOr(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }
 
 func needsDefaultSMTP(cfg *Config) bool {

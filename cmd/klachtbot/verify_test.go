@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
 // tamper edits the detail of one stored event without re-chaining it, as
@@ -26,22 +28,22 @@ func tamper(t *testing.T, db, caseID string, seq uint64) {
 		}
 		ev := evs[seq-1]
 		ev.Detail += " (achteraf aangepast)"
-		return tx.TamperEvent(caseID, ev)
+		return tx.ReplaceEvent(caseID, ev)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-func verifyDB(t *testing.T, db string) *verifyReport {
+func verifyDB(t *testing.T, db string) *dossier.Report {
 	t.Helper()
 	st, err := storage.OpenReadOnly(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var r *verifyReport
-	if err := st.View(func(tx *storage.Tx) (err error) { r, err = verifyAll(tx); return err }); err != nil {
+	var r *dossier.Report
+	if err := st.View(func(tx *storage.Tx) (err error) { r, err = dossier.VerifyAll(tx); return err }); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -54,8 +56,8 @@ func TestVerifyIntact(t *testing.T) {
 		t.Errorf("report = %+v", r)
 	}
 	var out bytes.Buffer
-	if err := printVerify(&out, r, false); err != nil {
-		t.Errorf("printVerify: %v", err)
+	if err := r.Print(&out, false); err != nil {
+		t.Errorf("Print: %v", err)
 	}
 	if want := "verified 2 cases, 8 events: every chain intact\n"; out.String() != want {
 		t.Errorf("output %q, want %q", out.String(), want)
@@ -71,7 +73,7 @@ func TestVerifyTampered(t *testing.T) {
 	db, _ := fixtureStore(t)
 	tamper(t, db, caseA, 4)
 	r := verifyDB(t, db)
-	want := []brokenLink{{CaseID: caseA, Seq: 4, Reason: "content does not match its digests (edited)"}}
+	want := []complaint.Broken{{CaseID: caseA, Seq: 4, Reason: "content does not match its digests (edited)"}}
 	if r.OK || r.Cases != 2 || r.Events != 8 || !slices.Equal(r.Broken, want) {
 		t.Errorf("report = %+v, want broken %+v", r, want)
 	}
@@ -89,7 +91,7 @@ func TestVerifyTampered(t *testing.T) {
 	}
 
 	stdout, _, err = klachtbot(t, "verify", "--config", cfg, "--json")
-	var got verifyReport
+	var got dossier.Report
 	if jerr := json.Unmarshal([]byte(stdout), &got); jerr != nil || err == nil || got.OK || !slices.Equal(got.Broken, want) {
 		t.Errorf("verify --json: exit %v, decode %v, report %+v", err, jerr, got)
 	}
@@ -108,15 +110,15 @@ func TestVerifyRehashed(t *testing.T) {
 			return err
 		}
 		evs[0].Actor = "iemand anders"
-		storage.Seal(evs[0]) // digests and hash made to fit the edit
-		return tx.TamperEvent(caseB, evs[0])
+		evs[0].Seal() // digests and hash made to fit the edit
+		return tx.ReplaceEvent(caseB, evs[0])
 	})
 	st.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := verifyDB(t, db)
-	want := []brokenLink{{CaseID: caseB, Seq: 2, Reason: "does not link to the event before it"}}
+	want := []complaint.Broken{{CaseID: caseB, Seq: 2, Reason: "does not link to the event before it"}}
 	if r.OK || !slices.Equal(r.Broken, want) {
 		t.Errorf("report = %+v, want broken %+v", r, want)
 	}
@@ -130,7 +132,7 @@ func TestVerifyMissingTrail(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = st.Update(func(tx *storage.Tx) error {
-		return tx.PutCase(&storage.Case{ID: "KL-2026-0003", State: storage.StateOpen})
+		return tx.PutCase(&complaint.Case{ID: "KL-2026-0003", State: complaint.StateOpen})
 	})
 	st.Close()
 	if err != nil {
@@ -141,7 +143,7 @@ func TestVerifyMissingTrail(t *testing.T) {
 		t.Errorf("report = %+v", r)
 	}
 	var out bytes.Buffer
-	if err := printVerify(&out, r, false); err == nil || !strings.Contains(out.String(), "KL-2026-0003: no events") {
-		t.Errorf("printVerify: %v\n%s", err, out.String())
+	if err := r.Print(&out, false); err == nil || !strings.Contains(out.String(), "KL-2026-0003: no events") {
+		t.Errorf("Print: %v\n%s", err, out.String())
 	}
 }

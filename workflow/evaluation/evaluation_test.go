@@ -1,4 +1,4 @@
-package workflow
+package evaluation
 
 import (
 	"encoding/json"
@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/calendar"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
 // evaluationFixture is a year of complaints whose figures are known by
@@ -27,13 +28,13 @@ import (
 //   - E1 received 1 January 00:05 (31 December UTC), closed 2 days later;
 //     E2 received 31 December 23:50 (still open).
 //   - 3 not-complaints, and 2 cases just outside the year.
-func evaluationFixture() []*storage.Case {
-	var cases []*storage.Case
+func evaluationFixture() []*complaint.Case {
+	var cases []*complaint.Case
 	i := 0
 	for m := time.January; m <= time.December; m++ {
 		for k := 0; k < int(m)%3+2; k++ {
 			received := time.Date(2026, m, 3+8*k, 10, 0, 0, 0, ams)
-			c := &storage.Case{ID: fmt.Sprintf("KL-2026-%04d", i+1), State: storage.StateClosed,
+			c := &complaint.Case{ID: fmt.Sprintf("KL-2026-%04d", i+1), State: complaint.StateClosed,
 				Client: fmt.Sprintf("client%d@example.nl", i), Subject: "klacht", ReceivedAt: received,
 				TargetAt: received.AddDate(0, 0, 14), Director: "marco@mcoo.nl"}
 			days := []int{1, 5, 10, 14, 20, 40}[i%6]
@@ -56,7 +57,7 @@ func evaluationFixture() []*storage.Case {
 				closed := received.AddDate(0, 0, days).Add(-time.Hour)
 				c.ClosedAt = &closed
 			} else {
-				c.State = storage.StateOpen
+				c.State = complaint.StateOpen
 			}
 			if h := []int{6, 24, 48, 168}[i%4]; i%4 != 3 || i%8 == 3 {
 				r := received.Add(time.Duration(h) * time.Hour)
@@ -83,25 +84,25 @@ func evaluationFixture() []*storage.Case {
 	e1closed, e1resp := e1.AddDate(0, 0, 2), e1.Add(6*time.Hour)
 	e2 := time.Date(2026, 12, 31, 23, 50, 0, 0, ams)
 	cases = append(cases,
-		&storage.Case{ID: "KL-2026-0050", State: storage.StateClosed, Director: "marco@mcoo.nl", ReceivedAt: e1,
+		&complaint.Case{ID: "KL-2026-0050", State: complaint.StateClosed, Director: "marco@mcoo.nl", ReceivedAt: e1,
 			TargetAt: e1.AddDate(0, 0, 14), ClosedAt: &e1closed, FirstResponseAt: &e1resp},
-		&storage.Case{ID: "KL-2026-0051", State: storage.StateOpen, Director: "hans@mcoo.nl", ReceivedAt: e2,
+		&complaint.Case{ID: "KL-2026-0051", State: complaint.StateOpen, Director: "hans@mcoo.nl", ReceivedAt: e2,
 			TargetAt: e2.AddDate(0, 0, 14), Category: "communicatie"})
 	for n, d := range []time.Time{time.Date(2026, 1, 15, 9, 0, 0, 0, ams), time.Date(2026, 6, 5, 9, 0, 0, 0, ams), time.Date(2026, 12, 20, 9, 0, 0, 0, ams)} {
 		closed := d.Add(time.Hour)
-		cases = append(cases, &storage.Case{ID: fmt.Sprintf("KL-2026-%04d", 60+n), State: storage.StateClosed,
+		cases = append(cases, &complaint.Case{ID: fmt.Sprintf("KL-2026-%04d", 60+n), State: complaint.StateClosed,
 			NotComplaint: true, Director: "hans@mcoo.nl", ReceivedAt: d, TargetAt: d.AddDate(0, 0, 14), ClosedAt: &closed,
 			Category: "spam", Measures: []string{"niet meetellen"}})
 	}
 	before, after := time.Date(2025, 12, 31, 23, 30, 0, 0, ams), time.Date(2027, 1, 1, 0, 10, 0, 0, ams)
 	cases = append(cases,
-		&storage.Case{ID: "KL-2025-0099", State: storage.StateOpen, Director: "hans@mcoo.nl", ReceivedAt: before, TargetAt: before.AddDate(0, 0, 14)},
-		&storage.Case{ID: "KL-2027-0001", State: storage.StateOpen, Director: "hans@mcoo.nl", ReceivedAt: after, TargetAt: after.AddDate(0, 0, 14)})
+		&complaint.Case{ID: "KL-2025-0099", State: complaint.StateOpen, Director: "hans@mcoo.nl", ReceivedAt: before, TargetAt: before.AddDate(0, 0, 14)},
+		&complaint.Case{ID: "KL-2027-0001", State: complaint.StateOpen, Director: "hans@mcoo.nl", ReceivedAt: after, TargetAt: after.AddDate(0, 0, 14)})
 	return cases
 }
 
 func TestEvaluate(t *testing.T) {
-	cal := NewCalendar(testConfig())
+	cal := calendar.New(testSettings())
 	cases := evaluationFixture()
 	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, ams), time.Date(2026, 12, 31, 0, 0, 0, 0, ams)
 	ev := Evaluate(cal, cases, from, to, time.Date(2027, 2, 1, 9, 0, 0, 0, ams))
@@ -178,7 +179,7 @@ func TestEvaluate(t *testing.T) {
 	})
 
 	// Retention anonymises closed cases: the figures stay the same.
-	var anon []*storage.Case
+	var anon []*complaint.Case
 	for _, c := range cases {
 		a := *c
 		a.Client, a.ClientName, a.Subject, a.Resolution = "", "", "", ""
@@ -191,7 +192,7 @@ func TestEvaluate(t *testing.T) {
 }
 
 func TestEvaluatePartialPeriod(t *testing.T) {
-	cal := NewCalendar(testConfig())
+	cal := calendar.New(testSettings())
 	cases := evaluationFixture()
 	ev := Evaluate(cal, cases, time.Date(2026, 3, 15, 0, 0, 0, 0, ams), time.Date(2026, 5, 10, 0, 0, 0, 0, ams),
 		time.Date(2027, 2, 1, 0, 0, 0, 0, ams))
@@ -212,7 +213,7 @@ func TestEvaluatePartialPeriod(t *testing.T) {
 
 // Evaluated before the period ends, the open cases are those open now.
 func TestEvaluateBeforePeriodEnds(t *testing.T) {
-	cal := NewCalendar(testConfig())
+	cal := calendar.New(testSettings())
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, ams)
 	ev := Evaluate(cal, evaluationFixture(), time.Date(2026, 1, 1, 0, 0, 0, 0, ams), time.Date(2026, 12, 31, 0, 0, 0, 0, ams), now)
 	if !ev.AsOf.Equal(now) || ev.AsOfDate != "2026-11-24" {
@@ -227,4 +228,10 @@ func TestEvaluateBeforePeriodEnds(t *testing.T) {
 	if want := []string{"KL-2026-0033"}; !reflect.DeepEqual(open, want) {
 		t.Errorf("open on 24 November = %v, want %v", open, want)
 	}
+}
+
+var ams, _ = time.LoadLocation("Europe/Amsterdam")
+
+func testSettings() calendar.Settings {
+	return calendar.Settings{Location: ams, TargetDays: 14, FirstResponseDays: 3, WarnDaysBefore: 4}
 }

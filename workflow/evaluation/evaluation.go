@@ -1,4 +1,9 @@
-package workflow
+// Package evaluation computes the yearly evaluation of the complaints
+// procedure: the figures, the report page's model and the rows of cases.csv.
+//
+// It reads cases (workflow/complaint) with the firm's calendar and renders
+// through templates; it must not import storage, the mail edge or workflow.
+package evaluation
 
 import (
 	"math"
@@ -6,7 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/calendar"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
 // The yearly evaluation ("wij nemen alle klachten mee in de evaluatie van
@@ -36,6 +42,15 @@ type Evaluation struct {
 	PerCategory   []Group           `json:"per_category"`
 	PerDirector   []Group           `json:"per_director"`
 	Measures      []MeasureCategory `json:"measures"`
+
+	rows []caseRow // every case received in the period, for cases.csv
+}
+
+// caseRow is one case as the evaluation judged it.
+type caseRow struct {
+	c      *complaint.Case
+	target time.Time
+	within *bool // closed within its target; nil when open or no complaint
 }
 
 // MonthCount is the number of complaints received in one month.
@@ -124,15 +139,12 @@ type Measure struct {
 
 var monthsShortNL = [...]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
 
-// Calendar is the engine's calendar, for figures computed outside it.
-func (e *Engine) Calendar() *Calendar { return e.cal }
-
 // Evaluate computes the figures of the complaints received from the date of
 // from to the date of to (both inclusive, as local dates of the calendar's
 // zone; only their year, month and day count). Open and overdue are counted
 // at the end of to, or at now when that is earlier.
-func Evaluate(cal *Calendar, cases []*storage.Case, from, to, now time.Time) *Evaluation {
-	loc := cal.loc
+func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now time.Time) *Evaluation {
+	loc := cal.Location()
 	start, end := cal.Period(from, to)
 	asOf := end
 	if now.Before(asOf) {
@@ -171,14 +183,16 @@ func Evaluate(cal *Calendar, cases []*storage.Case, from, to, now time.Time) *Ev
 		if c.ReceivedAt.Before(start) || !c.ReceivedAt.Before(end) {
 			continue
 		}
+		dl := cal.Deadlines(c)
+		row := caseRow{c: c, target: dl.Target}
 		if c.NotComplaint {
 			ev.NotComplaint++
+			ev.rows = append(ev.rows, row)
 			continue
 		}
 		ev.Total++
 		received := c.ReceivedAt.In(loc)
 		ev.PerMonth[months[received.Format("2006-01")]].Count++
-		dl := cal.Deadlines(c)
 		category := strings.TrimSpace(c.Category)
 		if category == "" {
 			category = NoCategory
@@ -188,7 +202,7 @@ func Evaluate(cal *Calendar, cases []*storage.Case, from, to, now time.Time) *Ev
 		dg.Count++
 
 		if c.ClosedAt != nil {
-			days := calendarDays(received, c.ClosedAt.In(loc))
+			days := calendar.Days(received, c.ClosedAt.In(loc))
 			handling = append(handling, days)
 			for i := range ev.HandlingTime.Buckets {
 				if b := &ev.HandlingTime.Buckets[i]; days >= b.Min && (b.Max < 0 || days <= b.Max) {
@@ -197,6 +211,7 @@ func Evaluate(cal *Calendar, cases []*storage.Case, from, to, now time.Time) *Ev
 				}
 			}
 			within := !c.ClosedAt.After(dl.Target)
+			row.within = &within
 			for _, g := range []*Group{cg, dg} {
 				g.Closed++
 				if within {
@@ -221,7 +236,7 @@ func Evaluate(cal *Calendar, cases []*storage.Case, from, to, now time.Time) *Ev
 			oc := OpenCase{ID: c.ID, Director: strings.ToLower(c.Director), Received: received, Target: dl.Target,
 				Overdue: dl.Target.Before(asOf)}
 			if oc.Overdue {
-				oc.DaysOver = calendarDays(dl.Target, lastDay)
+				oc.DaysOver = calendar.Days(dl.Target, lastDay)
 				ev.OpenAtEnd.Overdue++
 			}
 			ev.OpenAtEnd.Open++
@@ -235,6 +250,7 @@ func Evaluate(cal *Calendar, cases []*storage.Case, from, to, now time.Time) *Ev
 				measures[category] = append(measures[category], Measure{Case: c.ID, Text: m})
 			}
 		}
+		ev.rows = append(ev.rows, row)
 	}
 
 	ht := &ev.HandlingTime
@@ -282,16 +298,6 @@ func Evaluate(cal *Calendar, cases []*storage.Case, from, to, now time.Time) *Ev
 		}
 	}
 	return ev
-}
-
-// Period is the moments a period of local dates spans: from the start of
-// from's date to the start of the day after to's (exclusive). Only the
-// year, month and day of from and to count.
-func (c *Calendar) Period(from, to time.Time) (start, end time.Time) {
-	y, m, d := from.Date()
-	start = time.Date(y, m, d, 0, 0, 0, 0, c.loc)
-	y, m, d = to.Date()
-	return start, time.Date(y, m, d+1, 0, 0, 0, 0, c.loc)
 }
 
 // sortedGroups orders groups by count, then name, with NoCategory last.

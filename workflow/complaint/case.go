@@ -1,6 +1,19 @@
-package storage
+// Package complaint is klachtbot's domain: a case and everything the
+// procedure tracks about it, its states and the changes between them, the
+// messages that belong to it and its hash-chained audit trail.
+//
+// It is a leaf: it must not import any other package of klachtbot, nor
+// storage, mail or IMAP libraries. storage keeps these types, workflow
+// applies the rules to them.
+package complaint
 
-import "time"
+import (
+	"errors"
+	"time"
+)
+
+// ErrNotFound is wrapped by a store's error for a case or message that is not there.
+var ErrNotFound = errors.New("not found")
 
 // Case states.
 const (
@@ -76,73 +89,8 @@ type Message struct {
 	Anonymised bool `json:"anonymised,omitempty"` // raw bytes and personal fields removed
 }
 
-// Event is one entry of a case's append-only, hash-chained audit trail.
-//
-// The chain covers salted digests of the fields that may name a person
-// (actor, message ID, detail), not the fields themselves: retention erases
-// those fields and the salt, and the chain still verifies while the digests
-// reveal nothing. See EventHash and Seal.
-type Event struct {
-	Seq       uint64    `json:"seq"`
-	At        time.Time `json:"at"`
-	Kind      string    `json:"kind"`
-	Actor     string    `json:"actor"`
-	MessageID string    `json:"message_id,omitempty"`
-	Detail    string    `json:"detail,omitempty"`
-	Salt      string    `json:"salt,omitempty"` // gone once erased
-	Sums      [3]string `json:"sums"`           // digests of actor, message_id, detail
-	Erased    bool      `json:"erased,omitempty"`
-	Prev      string    `json:"prev"`
-	Hash      string    `json:"hash"`
-}
-
-// Outbox states.
-const (
-	OutboxQueued  = "queued"
-	OutboxSending = "sending" // an attempt began; after a crash, its copy in a watched folder tells whether it went
-	OutboxSent    = "sent"
-	OutboxFailed  = "failed"
-)
-
-// Mail is an outgoing message as queued; it is rendered the same way on every attempt.
-type Mail struct {
-	From       string            `json:"from"`
-	FromName   string            `json:"from_name,omitempty"`
-	To         []string          `json:"to"`
-	Bcc        []string          `json:"bcc,omitempty"` // the copy that confirms delivery
-	Subject    string            `json:"subject"`
-	MessageID  string            `json:"message_id"` // with angle brackets
-	InReplyTo  string            `json:"in_reply_to,omitempty"`
-	References []string          `json:"references,omitempty"`
-	Date       time.Time         `json:"date"`
-	Headers    map[string]string `json:"headers,omitempty"`
-	Text       string            `json:"text"`
-	HTML       string            `json:"html,omitempty"`
-}
-
-// OutboxItem is a mail waiting to be sent, or the record of its sending.
-type OutboxItem struct {
-	ID          uint64     `json:"id"`
-	CaseID      string     `json:"case_id"`
-	Kind        string     `json:"kind"`
-	Account     string     `json:"account"` // director address whose SMTP settings send it
-	Mail        Mail       `json:"mail"`
-	State       string     `json:"state"`
-	Attempts    int        `json:"attempts"`
-	NextAttempt time.Time  `json:"next_attempt"`
-	AttemptAt   time.Time  `json:"attempt_at,omitzero"` // when the last attempt began
-	LastError   string     `json:"last_error,omitempty"`
-	SentAt      *time.Time `json:"sent_at,omitempty"`
-}
-
-// Checkpoint is how far a watcher got in one IMAP folder.
-type Checkpoint struct {
-	UIDValidity uint32 `json:"uid_validity"`
-	LastUID     uint32 `json:"last_uid"`
-}
-
-// Quarantined is a mail that could not be parsed well enough to tell whether
-// it is a complaint; it is kept raw for an operator to look at.
+// Quarantined is a mail that could not be read or ingested well enough to
+// tell whether it is a complaint; it is kept raw for an operator to look at.
 type Quarantined struct {
 	Source     string    `json:"source"`
 	ReceivedAt time.Time `json:"received_at"`

@@ -1,8 +1,12 @@
-package main
-
-// klachtbot export: the case file a reviewer (tuchtrechter, accountant,
-// the client) can read without klachtbot. The originals are written byte for
-// byte; the timeline carries every event's hash so the chain can be checked.
+// Package dossier is the case file: everything stored about one case, read
+// in one transaction, its export (the original .eml files byte for byte,
+// the attachments, timeline.html and timeline.json, which carries every
+// event's hash so a reviewer can check the chain without klachtbot), and the
+// verification of the audit trails.
+//
+// It reads through the small Reader interface that storage's transaction
+// implements; it must not import storage, the mail edge or workflow.
+package dossier
 
 import (
 	"bytes"
@@ -23,54 +27,64 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mcoo/klachtbot/mailbox"
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
-	"github.com/mcoo/klachtbot/workflow"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
-// dossier is everything stored about one case. It travels over the control
-// socket as JSON (Raw base64-encoded).
-type dossier struct {
-	Case     *storage.Case    `json:"case"`
-	Messages []dossierMessage `json:"messages"`
-	Events   []*storage.Event `json:"events"`
-	// Broken is the first link of the audit trail that does not hold, as
-	// found when the dossier was read; nil when the chain is intact.
-	Broken *brokenLink `json:"broken,omitempty"`
+// Reader is what the case file reads from the store.
+type Reader interface {
+	Case(id string) (*complaint.Case, error)
+	Cases() ([]*complaint.Case, error)
+	Messages(caseID string) ([]*complaint.Message, error)
+	Raw(caseID string, seq uint64) ([]byte, error)
+	Events(caseID string) ([]*complaint.Event, error)
 }
 
-type dossierMessage struct {
-	storage.Message
+// Dossier is everything stored about one case. It travels over the control
+// socket as JSON (Raw base64-encoded).
+type Dossier struct {
+	Case     *complaint.Case    `json:"case"`
+	Messages []Message          `json:"messages"`
+	Events   []*complaint.Event `json:"events"`
+	// Broken is the first link of the audit trail that does not hold, as
+	// found when the dossier was read; nil when the chain is intact.
+	Broken *complaint.Broken `json:"broken,omitempty"`
+}
+
+// Message is one message of the case with its original bytes.
+type Message struct {
+	complaint.Message
 	Raw []byte `json:"raw"`
 }
 
-func dossierOf(tx *storage.Tx, id string) (*dossier, error) {
+// Read reads the case file of case id.
+func Read(tx Reader, id string) (*Dossier, error) {
 	c, err := tx.Case(id)
 	if err != nil {
-		return nil, err // names the case, and wraps storage.ErrNotFound
+		return nil, err // names the case, and wraps the store's not-found error
 	}
-	d := &dossier{Case: c, Messages: []dossierMessage{}}
+	d := &Dossier{Case: c, Messages: []Message{}}
 	msgs, err := tx.Messages(id)
 	if err != nil {
 		return nil, fmt.Errorf("read messages of %s: %w", id, err)
 	}
 	for _, m := range msgs {
 		raw, err := tx.Raw(id, m.Seq)
-		if errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, complaint.ErrNotFound) {
 			// Not wrapped: the case exists, so this must not read as "not found".
 			return nil, fmt.Errorf("the original of message %d of %s is missing from the database", m.Seq, id)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read original of message %d of %s: %w", m.Seq, id, err)
 		}
-		d.Messages = append(d.Messages, dossierMessage{Message: *m, Raw: raw})
+		d.Messages = append(d.Messages, Message{Message: *m, Raw: raw})
 	}
 	if d.Events, err = tx.Events(id); err != nil {
 		return nil, fmt.Errorf("read audit trail of %s: %w", id, err)
 	}
 	if d.Events == nil {
-		d.Events = []*storage.Event{}
+		d.Events = []*complaint.Event{}
 	}
 	_, d.Broken = verifyCase(tx, id)
 	return d, nil
@@ -94,7 +108,7 @@ type exportFile struct {
 }
 
 type exportMessage struct {
-	storage.Message
+	complaint.Message
 	Original exportFile   `json:"original"`
 	Files    []exportFile `json:"attachment_files"` // beside the names in Message.Attachments
 	// AttachmentProblem: the MIME was broken; the files are what could be read.
@@ -103,35 +117,28 @@ type exportMessage struct {
 
 // timeline is timeline.json.
 type timeline struct {
-	Case       *storage.Case    `json:"case"`
-	ExportedAt time.Time        `json:"exported_at"`
-	AuditTrail auditTrail       `json:"audit_trail"`
-	Messages   []exportMessage  `json:"messages"`
-	Events     []*storage.Event `json:"events"`
+	Case       *complaint.Case    `json:"case"`
+	ExportedAt time.Time          `json:"exported_at"`
+	AuditTrail auditTrail         `json:"audit_trail"`
+	Messages   []exportMessage    `json:"messages"`
+	Events     []*complaint.Event `json:"events"`
 }
 
 type auditTrail struct {
-	Intact   bool        `json:"intact"`
-	Events   int         `json:"events"`
-	Broken   *brokenLink `json:"broken,omitempty"`
-	HashRule string      `json:"hash_rule"`
+	Intact   bool              `json:"intact"`
+	Events   int               `json:"events"`
+	Broken   *complaint.Broken `json:"broken,omitempty"`
+	HashRule string            `json:"hash_rule"`
 }
 
-// hashRule tells a reviewer how to recompute storage.EventHash without klachtbot.
-const hashRule = `Each event: sums = [d("actor"), d("message_id"), d("detail")] with ` +
-	`d(name) = hex(sha256(salt + "\x00" + name + "\x00" + value)); ` +
-	`hash = hex(sha256(prev + JSON {"seq":…,"at":…,"kind":…,"sums":[…,…,…]})), JSON as Go's encoding/json writes it ` +
-	`(no whitespace, at in RFC 3339 UTC with a fraction of a second only when not zero, <, > and & as \u003c, \u003e, \u0026). ` +
-	`prev is the hash of the event before, "" for the first. An event erased by retention keeps its sums ` +
-	`but no longer its salt and personal fields, so only its hash and link can be checked.`
-
-// writeDossier writes the case file into dir, which must be new or empty.
-func writeDossier(d *dossier, dir string, loc *time.Location, out io.Writer) error {
+// Export writes the case file into dir, which must be new or empty, and a
+// summary of what it wrote to out. now is the moment of the export.
+func Export(d *Dossier, dir string, loc *time.Location, now time.Time, out io.Writer) error {
 	if err := prepareDir(dir); err != nil {
 		return err
 	}
 	w := &exportWriter{dir: dir, taken: map[string]bool{}}
-	if err := w.write(d, loc); err != nil {
+	if err := w.write(d, loc, now); err != nil {
 		return fmt.Errorf("export %s to %s (the directory is incomplete): %w", d.Case.ID, dir, err)
 	}
 	return w.summary(out, d)
@@ -167,7 +174,7 @@ type exportWriter struct {
 	warnings []string
 }
 
-func (w *exportWriter) write(d *dossier, loc *time.Location) error {
+func (w *exportWriter) write(d *Dossier, loc *time.Location, now time.Time) error {
 	for i, m := range d.Messages {
 		n := i + 1
 		em := exportMessage{Message: m.Message, Files: []exportFile{}}
@@ -176,7 +183,7 @@ func (w *exportWriter) write(d *dossier, loc *time.Location) error {
 			return err
 		}
 		em.Original = f
-		atts, err := mailbox.ExtractAttachments(m.Raw)
+		atts, err := message.ExtractAttachments(m.Raw)
 		if err != nil {
 			em.AttachmentProblem = err.Error()
 			w.warnings = append(w.warnings, fmt.Sprintf("message %02d: attachments read as far as the MIME allowed: %v", n, err))
@@ -195,8 +202,8 @@ func (w *exportWriter) write(d *dossier, loc *time.Location) error {
 
 	tl := timeline{
 		Case:       d.Case,
-		ExportedAt: time.Now().UTC().Truncate(time.Second),
-		AuditTrail: auditTrail{Intact: d.Broken == nil, Events: len(d.Events), Broken: d.Broken, HashRule: hashRule},
+		ExportedAt: now.UTC().Truncate(time.Second),
+		AuditTrail: auditTrail{Intact: d.Broken == nil, Events: len(d.Events), Broken: d.Broken, HashRule: complaint.HashRule},
 		Messages:   w.messages,
 		Events:     d.Events,
 	}
@@ -247,7 +254,7 @@ func (w *exportWriter) unique(name string) string {
 	return name
 }
 
-func (w *exportWriter) summary(out io.Writer, d *dossier) error {
+func (w *exportWriter) summary(out io.Writer, d *Dossier) error {
 	fmt.Fprintf(out, "exported %s to %s\n", d.Case.ID, w.dir)
 	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
 	for _, f := range w.written {
@@ -273,7 +280,7 @@ func (w *exportWriter) summary(out io.Writer, d *dossier) error {
 
 func fileRole(role string) string {
 	switch role {
-	case storage.RoleClient, storage.RoleDirector, storage.RoleBot, storage.RoleOther:
+	case complaint.RoleClient, complaint.RoleDirector, complaint.RoleBot, complaint.RoleOther:
 		return role
 	}
 	return "message"
@@ -388,36 +395,6 @@ type pageEvent struct {
 	Hash    string // shortened; timeline.json has it in full
 }
 
-var roleNL = map[string]string{
-	storage.RoleClient: "cliënt", storage.RoleDirector: "directeur", storage.RoleBot: "klachtbot", storage.RoleOther: "overig",
-}
-
-var eventNL = map[string]string{
-	workflow.EvReceived:        "klacht ontvangen",
-	workflow.EvFollowUp:        "vervolgbericht cliënt",
-	workflow.EvDirectorMessage: "reactie directeur",
-	workflow.EvOtherMessage:    "bericht",
-	workflow.EvAckQueued:       "ontvangstbevestiging klaargezet",
-	workflow.EvAckSuppressed:   "geen ontvangstbevestiging",
-	workflow.EvMailSent:        "mail verzonden",
-	workflow.EvMailFailed:      "mail niet verzonden",
-	workflow.EvMailRetry:       "mail opnieuw te versturen",
-	workflow.EvMalformed:       "bericht met gebreken",
-	workflow.EvStateChanged:    "status gewijzigd",
-	workflow.EvCommand:         "opdracht directeur",
-	workflow.EvCommandRejected: "opdracht niet begrepen",
-	workflow.EvCommandRefused:  "opdracht geweigerd",
-	workflow.EvConsent:         "toestemming cliënt",
-	workflow.EvMailQueued:      "mail klaargezet",
-}
-
-func orRaw(m map[string]string, k string) string {
-	if v, ok := m[k]; ok {
-		return v
-	}
-	return k
-}
-
 func timelinePage(tl *timeline, loc *time.Location) *pageData {
 	at := func(t *time.Time) string {
 		if t == nil || t.IsZero() {
@@ -443,7 +420,7 @@ func timelinePage(tl *timeline, loc *time.Location) *pageData {
 			{"Bevestigd", at(c.AcknowledgedAt)},
 			{"Eerste reactie", at(c.FirstResponseAt)},
 			{"Afgesloten", at(c.ClosedAt)},
-			{"Status", workflow.StateNL(c.State)},
+			{"Status", complaint.StateNL(c.State)},
 		},
 		ChainOK:    tl.AuditTrail.Intact,
 		ExportedAt: at(&tl.ExportedAt),
@@ -477,7 +454,7 @@ func timelinePage(tl *timeline, loc *time.Location) *pageData {
 	}
 	for i, m := range tl.Messages {
 		pm := pageMessage{
-			N: i + 1, Date: at(&m.ReceivedAt), Role: orRaw(roleNL, m.Role), From: person(m.FromName, m.From),
+			N: i + 1, Date: at(&m.ReceivedAt), Role: complaint.RoleNL(m.Role), From: person(m.FromName, m.From),
 			Subject: m.Subject, File: m.Original.File, Href: href(m.Original.File), Problems: m.Problems,
 		}
 		for _, a := range m.Files {
@@ -487,7 +464,7 @@ func timelinePage(tl *timeline, loc *time.Location) *pageData {
 	}
 	for _, e := range tl.Events {
 		p.Events = append(p.Events, pageEvent{
-			Seq: e.Seq, Time: at(&e.At), Kind: orRaw(eventNL, e.Kind), RawKind: e.Kind, Actor: e.Actor,
+			Seq: e.Seq, Time: at(&e.At), Kind: complaint.EventNL(e.Kind), RawKind: e.Kind, Actor: e.Actor,
 			Detail: e.Detail, Message: e.MessageID, Hash: shortHash(e.Hash),
 		})
 	}

@@ -1,11 +1,17 @@
-package workflow
+package calendar
 
 import (
 	"testing"
 	"time"
 
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 )
+
+var ams, _ = time.LoadLocation("Europe/Amsterdam")
+
+func testSettings() Settings {
+	return Settings{Location: ams, TargetDays: 14, FirstResponseDays: 3, WarnDaysBefore: 4}
+}
 
 func at(s string) time.Time {
 	t, err := time.ParseInLocation("2006-01-02 15:04", s, ams)
@@ -16,7 +22,7 @@ func at(s string) time.Time {
 }
 
 func TestDeadlines(t *testing.T) {
-	cal := NewCalendar(testConfig())
+	cal := New(testSettings())
 	tests := []struct {
 		name, received, due, warn, target string
 	}{
@@ -37,7 +43,7 @@ func TestDeadlines(t *testing.T) {
 		{"dst start 2027", "2027-03-20 10:00", "2027-03-25 00:00", "2027-03-30 10:00", "2027-04-03 10:00"},
 	}
 	for _, tt := range tests {
-		c := &storage.Case{ReceivedAt: at(tt.received).UTC()}
+		c := &complaint.Case{ReceivedAt: at(tt.received).UTC()}
 		d := cal.Deadlines(c)
 		for _, x := range []struct {
 			what string
@@ -50,12 +56,12 @@ func TestDeadlines(t *testing.T) {
 		}
 	}
 	// Across DST the target is 14 days of clock time, not 336 hours.
-	d := cal.Deadlines(&storage.Case{ReceivedAt: at("2026-10-20 10:00").UTC()})
+	d := cal.Deadlines(&complaint.Case{ReceivedAt: at("2026-10-20 10:00").UTC()})
 	if h := d.Target.Sub(at("2026-10-20 10:00")).Hours(); h != 14*24+1 {
 		t.Errorf("target is %v hours after receipt across the DST end, want %v", h, 14*24+1)
 	}
 	// A director's new target wins.
-	c := &storage.Case{ReceivedAt: at("2026-11-23 10:00").UTC(), TargetAt: at("2026-12-20 23:59").UTC()}
+	c := &complaint.Case{ReceivedAt: at("2026-11-23 10:00").UTC(), TargetAt: at("2026-12-20 23:59").UTC()}
 	if d := cal.Deadlines(c); !d.Target.Equal(at("2026-12-20 23:59")) || !d.Warn.Equal(at("2026-12-16 23:59")) {
 		t.Errorf("new target: %+v", d)
 	}
@@ -73,25 +79,25 @@ func TestLiberationDayChoice(t *testing.T) {
 		{LiberationAlways, "2026-05-05 12:00", false},
 		{LiberationNever, "2025-05-05 12:00", true},
 	} {
-		cfg := testConfig()
+		cfg := testSettings()
 		cfg.LiberationDay = tt.choice
-		if got := NewCalendar(cfg).IsWorkday(at(tt.date)); got != tt.work {
+		if got := New(cfg).IsWorkday(at(tt.date)); got != tt.work {
 			t.Errorf("%s %s: workday %v, want %v", tt.choice, tt.date, got, tt.work)
 		}
 	}
-	cfg := testConfig()
-	if NewCalendar(cfg).IsWorkday(at("2026-04-03 12:00")) != true {
+	cfg := testSettings()
+	if New(cfg).IsWorkday(at("2026-04-03 12:00")) != true {
 		t.Error("Goede Vrijdag is a working day unless configured")
 	}
 	cfg.GoodFriday = true
-	if NewCalendar(cfg).IsWorkday(at("2026-04-03 12:00")) {
+	if New(cfg).IsWorkday(at("2026-04-03 12:00")) {
 		t.Error("Goede Vrijdag configured as a day off")
 	}
 }
 
 func TestDaysLeft(t *testing.T) {
-	cal := NewCalendar(testConfig())
-	c := &storage.Case{ReceivedAt: at("2026-10-20 10:00").UTC()} // target 3 Nov, across DST
+	cal := New(testSettings())
+	c := &complaint.Case{ReceivedAt: at("2026-10-20 10:00").UTC()} // target 3 Nov, across DST
 	for now, want := range map[string]int{"2026-10-20 23:00": 14, "2026-11-02 08:00": 1, "2026-11-03 23:00": 0, "2026-11-05 08:00": -2} {
 		if got := cal.DaysLeft(cal.Deadlines(c).Target, at(now)); got != want {
 			t.Errorf("days left at %s = %d, want %d", now, got, want)

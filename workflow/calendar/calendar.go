@@ -1,4 +1,10 @@
-package workflow
+// Package calendar is the firm's working-day calendar (weekends and Dutch
+// public holidays, from rickar/cal's nl package) and the deadlines the
+// procedure sets for a case. Pure functions of a case and a time.
+//
+// It imports only the domain (workflow/complaint); it must not import
+// storage, the mail edge or workflow itself.
+package calendar
 
 import (
 	"math"
@@ -7,7 +13,7 @@ import (
 	"github.com/rickar/cal/v2"
 	"github.com/rickar/cal/v2/nl"
 
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
 // Liberation Day (5 May) is a day off in lustrum years by collective
@@ -28,8 +34,18 @@ type Calendar struct {
 	warnDaysBefore    int
 }
 
-// NewCalendar builds the calendar of the procedure's settings.
-func NewCalendar(cfg Config) *Calendar {
+// Settings are the procedure's deadlines and the firm's days off.
+type Settings struct {
+	Location          *time.Location
+	TargetDays        int    // received + this many calendar days
+	FirstResponseDays int    // working days for the first response
+	WarnDaysBefore    int    // calendar days before the target
+	LiberationDay     string // LiberationLustrum, LiberationAlways or LiberationNever
+	GoodFriday        bool   // Goede Vrijdag is a day off
+}
+
+// New builds the calendar of the procedure's settings.
+func New(cfg Settings) *Calendar {
 	bc := cal.NewBusinessCalendar()
 	bc.AddHoliday(nl.Nieuwjaar, nl.TweedePaasdag, nl.Koningsdag, nl.Hemelvaart,
 		nl.TweedePinksterDag, nl.EersteKerstdag, nl.TweedeKerstdag)
@@ -68,15 +84,15 @@ type Deadlines struct {
 }
 
 // Deadlines is a pure function of the case and the calendar.
-func (c *Calendar) Deadlines(cs *storage.Case) Deadlines {
+func (c *Calendar) Deadlines(cs *complaint.Case) Deadlines {
 	received := cs.ReceivedAt.In(c.loc)
-	day := c.bc.WorkdaysFrom(startOfDay(received), c.firstResponseDays)
+	day := c.bc.WorkdaysFrom(StartOfDay(received), c.firstResponseDays)
 	target := cs.TargetAt.In(c.loc)
 	if target.IsZero() || cs.TargetAt.IsZero() {
 		target = received.AddDate(0, 0, c.targetDays)
 	}
 	return Deadlines{
-		FirstResponseDue: startOfDay(day).AddDate(0, 0, 1),
+		FirstResponseDue: StartOfDay(day).AddDate(0, 0, 1),
 		Warn:             target.AddDate(0, 0, -c.warnDaysBefore),
 		Target:           target,
 	}
@@ -85,16 +101,30 @@ func (c *Calendar) Deadlines(cs *storage.Case) Deadlines {
 // DaysLeft counts calendar days from now's date to the target's date
 // (negative when overdue).
 func (c *Calendar) DaysLeft(target, now time.Time) int {
-	return calendarDays(now.In(c.loc), target.In(c.loc))
+	return Days(now.In(c.loc), target.In(c.loc))
 }
 
-// calendarDays counts the days from a's date to b's date, in their zone.
-func calendarDays(a, b time.Time) int {
+// Location is the calendar's zone.
+func (c *Calendar) Location() *time.Location { return c.loc }
+
+// Days counts the days from a's date to b's date, in their zone.
+func Days(a, b time.Time) int {
 	// Round: a DST change makes a day 23 or 25 hours.
-	return int(math.Round(startOfDay(b).Sub(startOfDay(a)).Hours() / 24))
+	return int(math.Round(StartOfDay(b).Sub(StartOfDay(a)).Hours() / 24))
 }
 
-func startOfDay(t time.Time) time.Time {
+// StartOfDay is midnight at the start of t's date, in t's zone.
+func StartOfDay(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// Period is the moments a period of local dates spans: from the start of
+// from's date to the start of the day after to's (exclusive). Only the
+// year, month and day of from and to count.
+func (c *Calendar) Period(from, to time.Time) (start, end time.Time) {
+	y, m, d := from.Date()
+	start = time.Date(y, m, d, 0, 0, 0, 0, c.loc)
+	y, m, d = to.Date()
+	return start, time.Date(y, m, d+1, 0, 0, 0, 0, c.loc)
 }

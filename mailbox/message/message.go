@@ -1,11 +1,9 @@
 // Package mailbox is klachtbot's mail edge: it watches IMAP folders, parses
 // messages with go-message and sends mail over SMTP. It knows nothing of cases.
-package mailbox
+package message
 
 import (
 	"time"
-
-	"github.com/emersion/go-message/mail"
 )
 
 // Address is a mail address with its decoded display name.
@@ -53,9 +51,51 @@ type Message struct {
 	// Problems found while parsing; a message with problems is flagged malformed.
 	Problems []string
 
-	// Header is the top-level header, for rules that need more (Authentication-Results).
-	Header mail.Header
+	// Bcc is the Bcc header as the sender's own copy has it (a mail in Sent).
+	Bcc []Address
+	// AuthResults are the Authentication-Results headers, top (newest) first.
+	AuthResults []AuthResult
+}
+
+// AuthResult is one DKIM or SPF result of an Authentication-Results header.
+type AuthResult struct {
+	ServID string // the authserv-id of the server that added the header
+	Method string // "dkim" or "spf"
+	Pass   bool
+	Domain string // dkim: header.d; spf: the domain of smtp.mailfrom
 }
 
 // Malformed reports whether parsing met problems.
 func (m *Message) Malformed() bool { return len(m.Problems) > 0 }
+
+// Outgoing is a mail the bot sends. It is queued as it is and rendered the
+// same way on every attempt.
+type Outgoing struct {
+	From       string            `json:"from"`
+	FromName   string            `json:"from_name,omitempty"`
+	To         []string          `json:"to"`
+	Bcc        []string          `json:"bcc,omitempty"` // envelope only: never written into the message
+	Subject    string            `json:"subject"`
+	MessageID  string            `json:"message_id"` // with angle brackets
+	InReplyTo  string            `json:"in_reply_to,omitempty"`
+	References []string          `json:"references,omitempty"`
+	Date       time.Time         `json:"date"`
+	Headers    map[string]string `json:"headers,omitempty"`
+	Text       string            `json:"text"`
+	HTML       string            `json:"html,omitempty"`
+}
+
+// Checkpoint is how far a folder has been read.
+type Checkpoint struct {
+	UIDValidity uint32 `json:"uid_validity"`
+	LastUID     uint32 `json:"last_uid"`
+}
+
+// Fetched is one message as a watcher read it from a folder.
+type Fetched struct {
+	UIDValidity  uint32
+	UID          uint32
+	InternalDate time.Time
+	Raw          []byte
+	Msg          *Message
+}

@@ -1,0 +1,148 @@
+package complaint
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Event kinds on a case's audit trail. labels.go has the Dutch name of each.
+const (
+	EvReceived        = "received"
+	EvFollowUp        = "follow-up"
+	EvDirectorMessage = "director-response"
+	EvOtherMessage    = "message"
+	EvAckQueued       = "ack-queued"
+	EvAckSuppressed   = "ack-suppressed"
+	EvMailSent        = "mail-sent"
+	EvMailFailed      = "mail-failed"
+	EvMailRetry       = "mail-retry"
+	EvMalformed       = "malformed"
+	EvStateChanged    = "state-changed"
+	EvCommand         = "command"
+	EvCommandRejected = "command-rejected" // not understood: nothing changed
+	EvCommandRefused  = "command-refused"  // no authority, or not allowed
+	EvConsent         = "consent"
+	EvMailQueued      = "mail-queued"
+	EvPurged          = "anonymised" // retention
+)
+
+// EventKinds lists every kind, for the labels and their test.
+var EventKinds = []string{EvReceived, EvFollowUp, EvDirectorMessage, EvOtherMessage, EvAckQueued, EvAckSuppressed,
+	EvMailSent, EvMailFailed, EvMailRetry, EvMalformed, EvStateChanged, EvCommand, EvCommandRejected, EvCommandRefused,
+	EvConsent, EvMailQueued, EvPurged}
+
+// Event is one entry of a case's append-only, hash-chained audit trail.
+//
+// The chain covers salted digests of the fields that may name a person
+// (actor, message ID, detail), not the fields themselves: retention erases
+// those fields and the salt, and the chain still verifies while the digests
+// reveal nothing. See Link, Hash and Erase.
+type Event struct {
+	Seq       uint64    `json:"seq"`
+	At        time.Time `json:"at"`
+	Kind      string    `json:"kind"`
+	Actor     string    `json:"actor"`
+	MessageID string    `json:"message_id,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
+	Salt      string    `json:"salt,omitempty"` // gone once erased
+	Sums      [3]string `json:"sums"`           // digests of actor, message_id, detail
+	Erased    bool      `json:"erased,omitempty"`
+	Prev      string    `json:"prev"`
+	Hash      string    `json:"hash"`
+}
+
+// HashRule tells a reviewer how to recompute Event.Hash without klachtbot.
+const HashRule = `Each event: sums = [d("actor"), d("message_id"), d("detail")] with ` +
+	`d(name) = hex(sha256(salt + "\x00" + name + "\x00" + value)); ` +
+	`hash = hex(sha256(prev + JSON {"seq":…,"at":…,"kind":…,"sums":[…,…,…]})), JSON as Go's encoding/json writes it ` +
+	`(no whitespace, at in RFC 3339 UTC with a fraction of a second only when not zero, <, > and & as \u003c, \u003e, \u0026). ` +
+	`prev is the hash of the event before, "" for the first. An event erased by retention keeps its sums ` +
+	`but no longer its salt and personal fields, so only its hash and link can be checked.`
+
+// Link makes ev the seq-th event of a trail whose last hash is prev: it
+// gets a fresh salt, its digests and its hash.
+func (ev *Event) Link(seq uint64, prev string) {
+	var salt [16]byte
+	if _, err := rand.Read(salt[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	ev.Seq, ev.Prev, ev.Salt = seq, prev, hex.EncodeToString(salt[:])
+	ev.At = ev.At.UTC() // the hash must survive a JSON round trip
+	ev.Seal()
+}
+
+// Seal computes an event's digests from its fields and salt, and its hash
+// from those and Prev.
+func (ev *Event) Seal() {
+	ev.Sums = ev.fieldSums()
+	ev.Hash = ev.ChainHash()
+}
+
+// ChainHash is the chained hash of an event:
+// hex(sha256(prev + JSON {seq, at, kind, sums})), with at in RFC 3339 UTC.
+func (ev *Event) ChainHash() string {
+	data, _ := json.Marshal(struct {
+		Seq  uint64    `json:"seq"`
+		At   time.Time `json:"at"`
+		Kind string    `json:"kind"`
+		Sums [3]string `json:"sums"`
+	}{ev.Seq, ev.At.UTC(), ev.Kind, ev.Sums}) // plain fields: cannot fail
+	sum := sha256.Sum256(append([]byte(ev.Prev), data...))
+	return hex.EncodeToString(sum[:])
+}
+
+// fieldSum is the salted digest of one personal field.
+func fieldSum(salt, name, value string) string {
+	sum := sha256.Sum256([]byte(salt + "\x00" + name + "\x00" + value))
+	return hex.EncodeToString(sum[:])
+}
+
+func (ev *Event) fieldSums() [3]string {
+	return [3]string{fieldSum(ev.Salt, "actor", ev.Actor), fieldSum(ev.Salt, "message_id", ev.MessageID), fieldSum(ev.Salt, "detail", ev.Detail)}
+}
+
+// Erase removes the personal fields of an event and its salt. The digests
+// stay, so the chain still verifies; without the salt they cannot be
+// matched against guesses.
+func (ev *Event) Erase() {
+	ev.Actor, ev.MessageID, ev.Detail, ev.Salt, ev.Erased = "", "", "", "", true
+}
+
+// Broken is the first link of a case's audit trail that does not hold.
+type Broken struct {
+	CaseID string `json:"case_id"`
+	Seq    uint64 `json:"seq"` // 0 when the trail could not be read at all
+	Reason string `json:"reason"`
+}
+
+func (b Broken) String() string {
+	if b.Seq == 0 {
+		return fmt.Sprintf("%s: %s", b.CaseID, b.Reason)
+	}
+	return fmt.Sprintf("%s: event %d: %s", b.CaseID, b.Seq, b.Reason)
+}
+
+// VerifyChain checks a case's audit trail, in order: every event's hash
+// matches its content and the hash of the one before, and no event is
+// missing. It returns the first broken link, nil when the trail holds.
+func VerifyChain(caseID string, evs []*Event) *Broken {
+	prev := ""
+	for i, ev := range evs {
+		switch {
+		case ev.Seq != uint64(i+1):
+			return &Broken{caseID, ev.Seq, fmt.Sprintf("sequence gap: expected event %d", i+1)}
+		case ev.Prev != prev:
+			return &Broken{caseID, ev.Seq, "does not link to the event before it"}
+		case !ev.Erased && ev.fieldSums() != ev.Sums:
+			return &Broken{caseID, ev.Seq, "content does not match its digests (edited)"}
+		case ev.ChainHash() != ev.Hash:
+			return &Broken{caseID, ev.Seq, "content does not match its hash (edited)"}
+		}
+		prev = ev.Hash
+	}
+	return nil
+}

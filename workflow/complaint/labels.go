@@ -1,0 +1,54 @@
+package complaint
+
+// Dutch names of states, roles and event kinds, as directors and reviewers
+// read them. Every event kind has one (labels_test.go checks).
+
+var stateNL = map[string]string{
+	StateOpen:    "open",
+	StateWaiting: "wacht op cliënt",
+	StateClosed:  "afgehandeld",
+}
+
+var roleNL = map[string]string{
+	RoleClient:   "cliënt",
+	RoleDirector: "directeur",
+	RoleBot:      "klachtbot",
+	RoleOther:    "overig",
+}
+
+var eventNL = map[string]string{
+	EvReceived:        "klacht ontvangen",
+	EvFollowUp:        "vervolgbericht cliënt",
+	EvDirectorMessage: "reactie directeur",
+	EvOtherMessage:    "bericht",
+	EvAckQueued:       "ontvangstbevestiging klaargezet",
+	EvAckSuppressed:   "geen ontvangstbevestiging",
+	EvMailSent:        "mail verzonden",
+	EvMailFailed:      "mail niet verzonden",
+	EvMailRetry:       "mail opnieuw te versturen",
+	EvMalformed:       "bericht met gebreken",
+	EvStateChanged:    "status gewijzigd",
+	EvCommand:         "opdracht directeur",
+	EvCommandRejected: "opdracht niet begrepen",
+	EvCommandRefused:  "opdracht geweigerd",
+	EvConsent:         "toestemming cliënt",
+	EvMailQueued:      "mail klaargezet",
+	EvPurged:          "geanonimiseerd",
+}
+
+// StateNL is a case state in Dutch.
+func StateNL(s string) string { return orCode(stateNL, s) }
+
+// RoleNL is a message role in Dutch.
+func RoleNL(r string) string { return orCode(roleNL, r) }
+
+// EventNL is an event kind in Dutch.
+func EventNL(k string) string { return orCode(eventNL, k) }
+
+// orCode falls back to the code itself, for a record written by a newer version.
+func orCode(m map[string]string, k string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return k
+}

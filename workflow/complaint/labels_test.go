@@ -1,0 +1,25 @@
+package complaint
+
+import "testing"
+
+func TestEveryCodeHasADutchLabel(t *testing.T) {
+	t.Parallel()
+	for _, k := range EventKinds {
+		if EventNL(k) == k {
+			t.Errorf("event kind %q has no Dutch label", k)
+		}
+	}
+	for _, s := range []string{StateOpen, StateWaiting, StateClosed} {
+		if _, ok := stateNL[s]; !ok {
+			t.Errorf("state %q has no Dutch label", s)
+		}
+	}
+	for _, r := range []string{RoleClient, RoleDirector, RoleBot, RoleOther} {
+		if RoleNL(r) == r {
+			t.Errorf("role %q has no Dutch label", r)
+		}
+	}
+	if len(eventNL) != len(EventKinds) {
+		t.Errorf("%d Dutch event labels for %d kinds", len(eventNL), len(EventKinds))
+	}
+}

@@ -1,0 +1,80 @@
+package dossier
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/mcoo/klachtbot/workflow/complaint"
+)
+
+// Report is the outcome of checking every case's audit trail. It travels
+// over the control socket as JSON.
+type Report struct {
+	OK     bool               `json:"ok"`
+	Cases  int                `json:"cases"`
+	Events int                `json:"events"`
+	Broken []complaint.Broken `json:"broken"`
+}
+
+// VerifyAll checks the hash chain of every case. A trail that cannot be
+// read is reported as broken rather than aborting, so one bad case does not
+// hide the state of the others.
+func VerifyAll(tx Reader) (*Report, error) {
+	cases, err := tx.Cases()
+	if err != nil {
+		return nil, fmt.Errorf("verify: list cases: %w", err)
+	}
+	r := &Report{Broken: []complaint.Broken{}}
+	for _, c := range cases {
+		n, broken := verifyCase(tx, c.ID)
+		r.Cases++
+		r.Events += n
+		if broken != nil {
+			r.Broken = append(r.Broken, *broken)
+		}
+	}
+	r.OK = len(r.Broken) == 0
+	return r, nil
+}
+
+// verifyCase returns the number of events and the first broken link, if any.
+func verifyCase(tx Reader, id string) (int, *complaint.Broken) {
+	evs, err := tx.Events(id)
+	switch {
+	case err != nil:
+		return 0, &complaint.Broken{CaseID: id, Reason: "audit trail unreadable: " + err.Error()}
+	case len(evs) == 0:
+		// Opening a case writes its first event in the same transaction.
+		return 0, &complaint.Broken{CaseID: id, Reason: "no events: the audit trail is missing"}
+	}
+	return len(evs), complaint.VerifyChain(id, evs)
+}
+
+// Print reports the outcome, as text or JSON; it returns an error when any
+// chain is broken so that the command exits non-zero.
+func (r *Report) Print(out io.Writer, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	} else {
+		for _, b := range r.Broken {
+			fmt.Fprintln(out, b)
+		}
+		status := "every chain intact"
+		if len(r.Broken) > 0 {
+			status = fmt.Sprintf("audit trail broken in %d case(s)", len(r.Broken))
+		}
+		if _, err := fmt.Fprintf(out, "verified %d cases, %d events: %s\n", r.Cases, r.Events, status); err != nil {
+			return err
+		}
+	}
+	// r.OK is not trusted alone: the report may come from another process.
+	if !r.OK || len(r.Broken) > 0 {
+		return fmt.Errorf("audit trail broken in %d case(s)", len(r.Broken))
+	}
+	return nil
+}

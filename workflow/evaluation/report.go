@@ -1,0 +1,142 @@
+package evaluation
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/calendar"
+)
+
+// Page is the model of templates/html/report.html.
+type Page struct {
+	Title                 string
+	From, To, Generated   time.Time
+	AsOf                  time.Time // the date open and overdue are counted on
+	E                     *Evaluation
+	Late                  int
+	TargetDays            int
+	FirstResponseDays     int
+	Open                  []reportOpen
+	Categories, Directors []reportGroup
+	Charts                struct{ Months, Handling, Share, Categories, Directors template.HTML }
+}
+
+type reportGroup struct {
+	Name, Detail                string
+	Count, Closed, Within, Open int
+	Share                       string
+}
+
+type reportOpen struct {
+	ID, Director     string
+	Received, Target time.Time
+	Overdue          bool
+	DaysOver         int
+}
+
+// PageOf is the report page of an evaluation of the period from to to,
+// generated at now. directors maps an address to a director's name.
+func PageOf(ev *Evaluation, cal *calendar.Settings, directors map[string]string, from, to, now time.Time) *Page {
+	p := &Page{From: from, To: to, Generated: now, E: ev, Late: ev.WithinTarget.Closed - ev.WithinTarget.Within,
+		TargetDays: cal.TargetDays, FirstResponseDays: cal.FirstResponseDays}
+	p.AsOf, _ = time.ParseInLocation("2006-01-02", ev.AsOfDate, cal.Location)
+	p.Title = "Evaluatie klachten " + templates.DateNL(from) + " – " + templates.DateNL(to)
+	if from.YearDay() == 1 && to.Month() == time.December && to.Day() == 31 && from.Year() == to.Year() {
+		p.Title = fmt.Sprintf("Evaluatie klachten %d", from.Year())
+	}
+
+	director := func(addr string) (name, detail string) {
+		if n := directors[strings.ToLower(addr)]; n != "" {
+			return n, addr
+		}
+		return addr, ""
+	}
+	group := func(g Group, name, detail string) reportGroup {
+		r := reportGroup{Name: name, Detail: detail, Count: g.Count, Closed: g.Closed, Within: g.WithinTarget, Open: g.OpenAtEnd}
+		if g.Closed > 0 {
+			r.Share = templates.Decimal(float64(g.WithinTarget) * 100 / float64(g.Closed))
+		}
+		return r
+	}
+	var catBars, dirBars []templates.Bar
+	for _, g := range ev.PerCategory {
+		p.Categories = append(p.Categories, group(g, g.Name, ""))
+		catBars = append(catBars, templates.Bar{Label: g.Name, Value: float64(g.Count)})
+	}
+	for _, g := range ev.PerDirector {
+		name, detail := director(g.Name)
+		p.Directors = append(p.Directors, group(g, name, detail))
+		dirBars = append(dirBars, templates.Bar{Label: name, Value: float64(g.Count)})
+	}
+	for _, c := range ev.OpenAtEnd.Cases {
+		name, _ := director(c.Director)
+		p.Open = append(p.Open, reportOpen{ID: c.ID, Director: name, Received: c.Received, Target: c.Target,
+			Overdue: c.Overdue, DaysOver: c.DaysOver})
+	}
+
+	// One year: the months need no year under them.
+	oneYear := len(ev.PerMonth) > 0 && ev.PerMonth[0].Month[:4] == ev.PerMonth[len(ev.PerMonth)-1].Month[:4]
+	var months []templates.Bar
+	for _, m := range ev.PerMonth {
+		label := strings.Replace(m.Label, " ", "\n", 1)
+		if oneYear {
+			label, _, _ = strings.Cut(m.Label, " ")
+		}
+		months = append(months, templates.Bar{Label: label, Value: float64(m.Count)})
+	}
+	var buckets []templates.Bar
+	for _, b := range ev.HandlingTime.Buckets {
+		buckets = append(buckets, templates.Bar{Label: b.Label, Value: float64(b.Count)})
+	}
+	p.Charts.Months = templates.BarChart("Aantal klachten per maand", months, 660, 210)
+	p.Charts.Handling = templates.Histogram("Afhandeltijd in dagen", buckets, "dagen van ontvangst tot afhandeling", 660, 190)
+	p.Charts.Share = templates.ShareDonut("Binnen de streeftermijn afgehandeld", ev.WithinTarget.Within, ev.WithinTarget.Closed, "binnen termijn")
+	p.Charts.Categories = templates.HBarChart("Klachten per categorie", catBars, 660)
+	p.Charts.Directors = templates.HBarChart("Klachten per directeur", dirBars, 660)
+	return p
+}
+
+// WriteFiles writes report.html (the page) and cases.csv into dir, each
+// replaced whole so that a reader never sees half a report.
+func (ev *Evaluation) WriteFiles(dir string, page *Page, loc *time.Location) error {
+	html, err := templates.ReportHTML(page)
+	if err != nil {
+		return fmt.Errorf("render report.html: %w", err)
+	}
+	var rows bytes.Buffer
+	if err := ev.WriteCSV(&rows, loc); err != nil {
+		return fmt.Errorf("cases.csv: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	for name, data := range map[string][]byte{"report.html": []byte(html), "cases.csv": rows.Bytes()} {
+		if err := writeFileAtomic(filepath.Join(dir, name), data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFileAtomic replaces path with data, mode 0600.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // after the rename there is nothing left to remove
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(f.Name(), path)
+}

@@ -1,0 +1,66 @@
+package workflow
+
+import (
+	"time"
+
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
+)
+
+// Tx is what the rules read and write in one store transaction. storage's
+// bbolt transaction implements it; so can an in-memory store in a test.
+type Tx interface {
+	outbox.Tx
+
+	Meta(key string) string
+	SetMeta(key, value string) error
+	Checkpoint(folder string) (message.Checkpoint, error)
+	SetCheckpoint(folder string, cp message.Checkpoint) error
+	JobRun(slot string) *time.Time
+	SetJobRun(slot string, at time.Time) error
+
+	NextCaseID(year int) (string, error)
+	Cases() ([]*complaint.Case, error)
+	CaseByMessageID(msgid string) string
+	IndexMessageID(msgid, caseID string) error
+	AddMessage(caseID string, m *complaint.Message, raw []byte) error
+	Messages(caseID string) ([]*complaint.Message, error)
+	Raw(caseID string, seq uint64) ([]byte, error)
+	Events(caseID string) ([]*complaint.Event, error)
+
+	Enqueue(*outbox.Item) error
+	OutboxByMessageID(msgid string) (*outbox.Item, error)
+	AcksSince(addr string, since time.Time) (int, error)
+	RecordAck(addr string, at, keepAfter time.Time) error
+
+	Quarantine(q *complaint.Quarantined, raw []byte) error
+	QuarantineCount() int
+
+	// Retention's primitives: workflow decides what goes (retention.go).
+	ReplaceMessage(caseID string, m *complaint.Message) error
+	DeleteRaw(caseID string) error
+	UnindexMessageID(msgid string) error
+	OutboxOf(caseID string) ([]*outbox.Item, error)
+	DeleteOutbox(*outbox.Item) error
+	ReplaceEvent(caseID string, ev *complaint.Event) error
+	PurgeQuarantine(cutoff time.Time) (int, error)
+	MarkCompact() error
+}
+
+// Store runs transactions: Update writes everything or nothing.
+type Store interface {
+	Update(func(Tx) error) error
+	View(func(Tx) error) error
+}
+
+// Bind makes a Store of a store whose transaction type T implements Tx,
+// e.g. workflow.Bind(st.Update, st.View) for a *storage.Store.
+func Bind[T Tx](update, view func(func(T) error) error) Store { return boundStore[T]{update, view} }
+
+type boundStore[T Tx] struct{ update, view func(func(T) error) error }
+
+func (s boundStore[T]) Update(fn func(Tx) error) error {
+	return s.update(func(t T) error { return fn(t) })
+}
+func (s boundStore[T]) View(fn func(Tx) error) error { return s.view(func(t T) error { return fn(t) }) }
