@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"slices"
 	"strings"
@@ -328,4 +329,49 @@ func folderList(names []string, missing string) string {
 		return strings.Join(all[:20], ", ") + fmt.Sprintf(", ... %d more", len(all)-20)
 	}
 	return strings.Join(all, ", ")
+}
+
+// CheckTarget is one account for CheckAll. Server is nil when its secrets
+// could not be resolved: it is reported as skipped.
+type CheckTarget struct {
+	Label   string // "imap marco@mcoo.nl"
+	Key     string // its configuration key, "directors[0].imap"
+	IMAP    bool   // else SMTP
+	Server  *Server
+	Folders []string // IMAP: the folders that must exist
+}
+
+// CheckAll checks every account, one after the other (a failed IMAP login
+// costs a few seconds on Dovecot, auth_failure_delay), and writes one line
+// per step to out: "label: step ok" or "label: step: FAIL reason". It
+// returns how many steps ran and how many failed.
+func CheckAll(ctx context.Context, out io.Writer, targets []CheckTarget) (total, failed int) {
+	for _, t := range targets {
+		if t.Server == nil {
+			fmt.Fprintf(out, "%s: skipped (%s: secrets not resolved, see above)\n", t.Label, t.Key)
+			continue
+		}
+		var res []CheckResult
+		if t.IMAP {
+			res = CheckIMAP(ctx, *t.Server, t.Folders)
+		} else {
+			res = CheckSMTP(ctx, *t.Server)
+		}
+		for _, r := range res {
+			total++
+			err := r.Err
+			if err == nil {
+				fmt.Fprintf(out, "%s: %s ok\n", t.Label, r.Step)
+				continue
+			}
+			failed++
+			// Plaintext to a host that is not loopback: configuration checks
+			// refuse it first, so this only shows if the rules drift apart.
+			if strings.HasPrefix(err.Error(), "refused before connecting") {
+				err = fmt.Errorf("%s.security: %w", t.Key, err)
+			}
+			fmt.Fprintf(out, "%s: %s: FAIL %v\n", t.Label, r.Step, err)
+		}
+	}
+	return total, failed
 }

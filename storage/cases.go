@@ -30,7 +30,7 @@ func (t *Tx) NextCaseID(year int) (string, error) {
 	if err := b.Put(key, u64(n)); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("KL-%d-%04d", year, n), nil
+	return complaint.FormatID(year, n), nil
 }
 
 // Case loads a case.

@@ -266,7 +266,6 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 	return queued, nil
 }
 
-
 // consentEvidence is the client's mail the director answers, when the
 // command mail replies to one; else the command mail itself.
 func (e *Engine) consentEvidence(tx Tx, c *complaint.Case, m *message.Message) string {

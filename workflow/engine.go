@@ -220,7 +220,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 // first, then In-Reply-To and References against every Message-ID the case
 // knows. Never by subject text alone.
 func (e *Engine) thread(tx Tx, m *message.Message) string {
-	if id := tokenInSubject(m.Subject); id != "" {
+	if id := complaint.IDInSubject(m.Subject); id != "" {
 		if _, err := tx.Case(id); err == nil {
 			return id
 		}
@@ -312,7 +312,7 @@ func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.M
 		return false, err
 	}
 	log.Info("director mail recorded", "director", who)
-	if tokenInSubject(m.Subject) != c.ID || !addressedTo(m, e.cfg.BotAddress, who) {
+	if complaint.IDInSubject(m.Subject) != c.ID || !addressedTo(m, e.cfg.BotAddress, who) {
 		return false, nil
 	}
 	return e.applyCommands(tx, c, who, m)

@@ -102,7 +102,6 @@ func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string
 	return done, nil
 }
 
-
 func dateOrNot(t *time.Time, loc *time.Location) string {
 	if t == nil {
 		return "nog niet"

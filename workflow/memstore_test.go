@@ -114,7 +114,7 @@ func (t *memTx) SetJobRun(slot string, at time.Time) error {
 
 func (t *memTx) NextCaseID(year int) (string, error) {
 	t.s.Seq[year]++
-	return fmt.Sprintf("KL-%d-%04d", year, t.s.Seq[year]), nil
+	return complaint.FormatID(year, uint64(t.s.Seq[year])), nil
 }
 func (t *memTx) Case(id string) (*complaint.Case, error) {
 	data, ok := t.s.Cases[id]

@@ -2,6 +2,8 @@ package workflow
 
 import (
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/mcoo/klachtbot/workflow/complaint"
@@ -120,4 +122,17 @@ func (e *Engine) anonymise(tx Tx, c *complaint.Case, now time.Time) error {
 	}
 	return tx.AppendEvent(c.ID, &complaint.Event{At: at, Kind: complaint.EvPurged, Actor: "klachtbot",
 		Detail: fmt.Sprintf("anonymised: closed more than %d years ago", e.cfg.RetentionYears)})
+}
+
+// WriteText says in one line what retention anonymised, or would.
+func (r *PurgeReport) WriteText(out io.Writer, loc *time.Location) error {
+	verb, list := "anonymised", ""
+	if r.DryRun {
+		verb = "would anonymise"
+	}
+	if len(r.Cases) > 0 {
+		list = ": " + strings.Join(r.Cases, ", ")
+	}
+	_, err := fmt.Fprintf(out, "retention: closed before %s: %s %d case(s)%s\n", r.Cutoff.In(loc).Format("2006-01-02"), verb, len(r.Cases), list)
+	return err
 }

@@ -86,16 +86,6 @@ func (k FolderKind) String() string {
 	return [...]string{"inbox", "sent", "complaints"}[k]
 }
 
-// caseToken finds a case number in a subject, e.g. "AW: [KL-2026-0007] ...".
-var caseToken = regexp.MustCompile(`\[(KL-\d{4}-\d{4,})\]`)
-
-func tokenInSubject(subject string) string {
-	if m := caseToken.FindStringSubmatch(subject); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
 // words splits text into lower-case words.
 func words(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {

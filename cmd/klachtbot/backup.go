@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/mcoo/klachtbot/cmd/internal/control"
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
@@ -18,8 +19,8 @@ func backup(cfg *Config, path string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	err = controlStream(cfg.ControlSocket, "/backup", f)
-	if errors.Is(err, errNoService) {
+	err = control.Stream(cfg.ControlSocket, "/backup", f)
+	if errors.Is(err, control.ErrNoService) {
 		err = f.Truncate(0)
 		if err == nil {
 			err = backupFile(cfg.Database, f)

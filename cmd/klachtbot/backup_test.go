@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
 // TestE2EBackupDuringBurst: a hot backup taken while complaints come in opens,
@@ -53,7 +55,7 @@ func TestE2EBackupDuringBurst(t *testing.T) {
 		if err := os.WriteFile(db, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		var cases []caseView
+		var cases []dossier.Summary
 		if err := json.Unmarshal(b.cli("cases", "--json"), &cases); err != nil {
 			t.Fatal(err)
 		}

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/mail"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -61,7 +58,7 @@ type Config struct {
 	Retention struct {
 		Years int `toml:"years"`
 	} `toml:"retention"`
-	SMTP      ServerConfig     `toml:"smtp"`
+	SMTP      mailbox.Account  `toml:"smtp"`
 	Directors []DirectorConfig `toml:"directors"`
 
 	file string // the config file
@@ -78,20 +75,9 @@ func (d *duration) UnmarshalText(b []byte) error {
 	return err
 }
 
-// ServerConfig is one mail server account. Passwords never stand in the file.
-type ServerConfig struct {
-	Host         string `toml:"host"`
-	Port         int    `toml:"port"`
-	Security     string `toml:"security"`
-	Username     string `toml:"username"`
-	PasswordEnv  string `toml:"password_env"`
-	PasswordFile string `toml:"password_file"`
-	CAFile       string `toml:"ca_file"`
-}
-
 // IMAPConfig is a director's mailbox.
 type IMAPConfig struct {
-	ServerConfig
+	mailbox.Account
 	Inbox            string `toml:"inbox"`
 	Sent             string `toml:"sent"`
 	ComplaintsFolder string `toml:"complaints_folder"`
@@ -99,10 +85,10 @@ type IMAPConfig struct {
 
 // DirectorConfig is one director.
 type DirectorConfig struct {
-	Name    string        `toml:"name"`
-	Address string        `toml:"address"`
-	IMAP    IMAPConfig    `toml:"imap"`
-	SMTP    *ServerConfig `toml:"smtp"`
+	Name    string           `toml:"name"`
+	Address string           `toml:"address"`
+	IMAP    IMAPConfig       `toml:"imap"`
+	SMTP    *mailbox.Account `toml:"smtp"`
 }
 
 // loadConfig reads, defaults and validates a configuration file.
@@ -177,15 +163,15 @@ func (c *Config) setDefaults() error {
 	defDur(&c.Outbox.RetryMax, od.RetryMax)
 	defDur(&c.Outbox.GiveUpAfter, od.GiveUpAfter)
 	defDur(&c.Outbox.ConfirmWait, od.ConfirmWait)
-	serverDefaults(&c.SMTP, 587, "starttls")
+	c.SMTP.SetDefaults(587, "starttls")
 	for i := range c.Directors {
 		d := &c.Directors[i]
 		d.Address = strings.ToLower(strings.TrimSpace(d.Address))
-		serverDefaults(&d.IMAP.ServerConfig, 993, "tls")
+		d.IMAP.SetDefaults(993, "tls")
 		def(&d.IMAP.Inbox, "INBOX")
 		def(&d.IMAP.Sent, "Sent")
 		if d.SMTP != nil {
-			serverDefaults(d.SMTP, 587, "starttls")
+			d.SMTP.SetDefaults(587, "starttls")
 		}
 	}
 	if len(c.OwnDomains) == 0 {
@@ -203,22 +189,6 @@ func (c *Config) setDefaults() error {
 	}
 	c.loc = loc
 	return nil
-}
-
-func serverDefaults(s *ServerConfig, port int, security string) {
-	if s.Security == "" {
-		s.Security = security
-	}
-	if s.Port == 0 {
-		switch {
-		case s.Security == "tls" && port == 587:
-			s.Port = 465
-		case s.Security == "none" && port == 993:
-			s.Port = 143
-		default:
-			s.Port = port
-		}
-	}
 }
 
 func (c *Config) path(p string) string {
@@ -271,20 +241,12 @@ func (c *Config) validate() error {
 	if len(c.Directors) == 0 {
 		bad("directors", "at least one [[directors]] is needed")
 	}
-	checkServer := func(key string, s *ServerConfig) {
-		if s.Host == "" {
-			bad(key+".host", "missing")
-			return
-		}
-		srv := mailbox.Server{Host: s.Host, Security: s.Security}
-		if err := srv.CheckSecurity(); err != nil {
-			bad(key+".security", "%v", err)
-		}
-		if s.PasswordEnv != "" && s.PasswordFile != "" {
-			bad(key, "set password_env or password_file, not both")
-		}
-		if s.Username != "" && s.PasswordEnv == "" && s.PasswordFile == "" {
-			bad(key, "username %q needs password_env or password_file", s.Username)
+	checkServer := func(key string, a *mailbox.Account) {
+		for _, p := range a.Problems() {
+			if !strings.HasPrefix(p, ":") {
+				p = "." + p
+			}
+			errs = append(errs, errors.New(key+p))
 		}
 	}
 	seen := map[string]bool{}
@@ -300,7 +262,7 @@ func (c *Config) validate() error {
 		if d.Name == "" {
 			bad(key+".name", "missing")
 		}
-		checkServer(key+".imap", &d.IMAP.ServerConfig)
+		checkServer(key+".imap", &d.IMAP.Account)
 		if d.IMAP.Username == "" {
 			bad(key+".imap.username", "missing")
 		}
@@ -340,34 +302,61 @@ func (c *Config) workflowConfig() workflow.Config {
 	return wc
 }
 
-// server resolves an account's secret and TLS settings.
-func (c *Config) server(key string, s *ServerConfig) (*mailbox.Server, error) {
-	srv := &mailbox.Server{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username}
-	switch {
-	case s.PasswordEnv != "":
-		srv.Password = os.Getenv(s.PasswordEnv)
-		if srv.Password == "" {
-			return nil, fmt.Errorf("%s.password_env: environment variable %s is not set", key, s.PasswordEnv)
-		}
-	case s.PasswordFile != "":
-		data, err := os.ReadFile(c.path(s.PasswordFile))
-		if err != nil {
-			return nil, fmt.Errorf("%s.password_file: %w", key, err)
-		}
-		srv.Password = strings.TrimRight(string(data), "\r\n")
-	}
-	if s.CAFile != "" {
-		pem, err := os.ReadFile(c.path(s.CAFile))
-		if err != nil {
-			return nil, fmt.Errorf("%s.ca_file: %w", key, err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s.ca_file: no certificates in %s", key, s.CAFile)
-		}
-		srv.TLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+// server resolves an account's secret and TLS settings; errors name the key.
+func (c *Config) server(key string, a *mailbox.Account) (*mailbox.Server, error) {
+	srv, err := a.Resolve(c.dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s.%w", key, err)
 	}
 	return srv, nil
+}
+
+// account is one mail account the service uses; check and the service list
+// them the same way.
+type account struct {
+	key, label string // "directors[0].imap", "imap marco@mcoo.nl"
+	imap       bool   // else SMTP
+	conf       *mailbox.Account
+	director   string            // whose account; "" for the default SMTP account
+	folders    []workflow.Source // an IMAP account's watched folders; none for SMTP
+}
+
+// accounts lists every IMAP account, then the default SMTP account when a
+// director has none of their own, then the directors' SMTP accounts.
+func (c *Config) accounts() []*account {
+	var list []*account
+	for i := range c.Directors {
+		d := &c.Directors[i]
+		a := &account{key: fmt.Sprintf("directors[%d].imap", i), label: "imap " + d.Address, imap: true, conf: &d.IMAP.Account, director: d.Address}
+		for _, f := range []struct {
+			name string
+			kind workflow.FolderKind
+		}{{d.IMAP.Inbox, workflow.FolderInbox}, {d.IMAP.Sent, workflow.FolderSent}, {d.IMAP.ComplaintsFolder, workflow.FolderComplaints}} {
+			if f.name != "" {
+				a.folders = append(a.folders, workflow.Source{Director: d.Address, Folder: f.name, Kind: f.kind})
+			}
+		}
+		list = append(list, a)
+	}
+	if needsDefaultSMTP(c) {
+		list = append(list, &account{key: "smtp", label: "smtp default", conf: &c.SMTP})
+	}
+	for i := range c.Directors {
+		if d := &c.Directors[i]; d.SMTP != nil {
+			list = append(list, &account{key: fmt.Sprintf("directors[%d].smtp", i), label: "smtp " + d.Address, conf: d.SMTP, director: d.Address})
+		}
+	}
+	return list
+}
+
+// needsDefaultSMTP: a director without an SMTP account of their own sends through [smtp].
+func needsDefaultSMTP(cfg *Config) bool {
+	for _, d := range cfg.Directors {
+		if d.SMTP == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // outboxSettings are the retry settings of the outbox.

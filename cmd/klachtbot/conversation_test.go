@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
 // openCase delivers a complaint, waits for its acknowledgement and returns
@@ -23,7 +25,7 @@ func openCase(t *testing.T, st *mailStack, b *bot, client, director string) (str
 	return "", "", nil
 }
 
-func eventKinds(d caseDetail) []string {
+func eventKinds(d dossier.Detail) []string {
 	var k []string
 	for _, e := range d.Events {
 		k = append(k, e.Kind)
@@ -49,24 +51,24 @@ func TestE2EConversation(t *testing.T) {
 			"Akkoord.\n\nOp 24 nov. 2026 om 14:03 schreef Marco <marco@mcoo.nl>:\n> ... antwoord dan met \"akkoord\" ...",
 			"In-Reply-To: "+ackID, "References: "+complaintID+" "+ackID)
 		st.send(t, "jan@klant.test", []string{"marco@mcoo.nl"}, raw)
-		waitCase(t, b, id, func(d caseDetail) bool { return len(d.Messages) == 4 })
+		waitCase(t, b, id, func(d dossier.Detail) bool { return len(d.Messages) == 4 })
 
 		// The director answers the client from his mail client: the copy in Sent counts.
 		reply, _ := compose("Marco <marco@mcoo.nl>", "jan@klant.test", "Re: Klacht over de aangifte",
 			"Beste Jan, ik bel u morgen.", "In-Reply-To: "+complaintID, "References: "+complaintID)
 		st.appendTo(t, "marco@mcoo.nl", "Sent", reply)
-		waitCase(t, b, id, func(d caseDetail) bool { return d.FirstResponseAt != nil })
+		waitCase(t, b, id, func(d dossier.Detail) bool { return d.FirstResponseAt != nil })
 
 		// A client forges Marco's From: with a command: refused and recorded.
 		forged, _ := compose("Marco <marco@mcoo.nl>", "marco@mcoo.nl", "["+id+"] opdracht", "#afgehandeld opgelost")
 		st.send(t, "jan@klant.test", []string{"marco@mcoo.nl"}, forged)
-		waitCase(t, b, id, func(d caseDetail) bool { return slices.Contains(eventKinds(d), "command-refused") })
+		waitCase(t, b, id, func(d dossier.Detail) bool { return slices.Contains(eventKinds(d), "command-refused") })
 
 		// The client's consent is on record with its mail as evidence, so
 		// #extern is accepted; then the case is closed, all from Sent.
 		d := b.show(id)
 		if d.State != "open" || d.ClosedAt != nil {
-			t.Fatalf("forged command changed the case: %+v", d.caseView)
+			t.Fatalf("forged command changed the case: %+v", d.Summary)
 		}
 		if !slices.Contains(eventKinds(d), "consent") {
 			t.Errorf("client consent not recorded: %v", eventKinds(d))
@@ -83,7 +85,7 @@ func TestE2EConversation(t *testing.T) {
 		cmd, _ := compose("Marco <marco@mcoo.nl>", "klachten@mcoo.nl", "["+id+"] opdrachten",
 			"#extern NBA klachtencommissie\n#categorie termijnen\n#maatregel Aangiftes een week eerder klaarzetten\n#afgehandeld Boete vergoed")
 		st.appendTo(t, "marco@mcoo.nl", "Sent", cmd)
-		waitCase(t, b, id, func(d caseDetail) bool { return d.State == "closed" })
+		waitCase(t, b, id, func(d dossier.Detail) bool { return d.State == "closed" })
 		d = b.show(id)
 		if d.ClosedAt == nil {
 			t.Error("closed_at not set")
@@ -142,11 +144,11 @@ func TestE2EReopenByClient(t *testing.T) {
 		id, _, ack := openCase(t, st, b, "piet@klant.test", "marco@mcoo.nl")
 		cmd, _ := compose("Marco <marco@mcoo.nl>", "klachten@mcoo.nl", "["+id+"]", "#afgehandeld Excuses aangeboden")
 		st.appendTo(t, "marco@mcoo.nl", "Sent", cmd)
-		waitCase(t, b, id, func(d caseDetail) bool { return d.State == "closed" })
+		waitCase(t, b, id, func(d dossier.Detail) bool { return d.State == "closed" })
 		raw, _ := compose("piet@klant.test", "marco@mcoo.nl", "Re: "+ack.get("Subject"), "Ik ben het er niet mee eens.",
 			"In-Reply-To: "+ack.get("Message-Id"))
 		st.send(t, "piet@klant.test", []string{"marco@mcoo.nl"}, raw)
-		waitCase(t, b, id, func(d caseDetail) bool { return d.State == "open" })
+		waitCase(t, b, id, func(d dossier.Detail) bool { return d.State == "open" })
 		// Both directors are told.
 		for _, dir := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
 			st.waitFor(t, dir, "INBOX", ackWait, "re-open notice", func(l []*parsedMail) bool {

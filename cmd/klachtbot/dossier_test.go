@@ -373,7 +373,7 @@ func TestExportThroughService(t *testing.T) {
 		t.Fatalf("cases = %+v", cases)
 	}
 	id := cases[0].ID
-	waitCase(t, b, id, func(d caseDetail) bool { return d.AcknowledgedAt != nil })
+	waitCase(t, b, id, func(d dossier.Detail) bool { return d.AcknowledgedAt != nil })
 
 	if out := string(b.cli("verify")); !strings.Contains(out, "verified 1 cases, 3 events: every chain intact") {
 		t.Errorf("verify: %s", out)

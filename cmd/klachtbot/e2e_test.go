@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
 const ackWait = 20 * time.Second
@@ -86,7 +87,7 @@ func TestE2EComplaintAcknowledged(t *testing.T) {
 			"Aanvulling: het ging om de aangifte over 2025.", "In-Reply-To: "+ack.get("Message-Id"),
 			"References: "+id+" "+ack.get("Message-Id"))
 		st.send(t, "jan@klant.test", []string{"marco@mcoo.nl"}, reply)
-		waitCase(t, b, c.ID, func(d caseDetail) bool { return len(d.Messages) == 2 })
+		waitCase(t, b, c.ID, func(d dossier.Detail) bool { return len(d.Messages) == 2 })
 		d = b.show(c.ID)
 		if d.Messages[1].MessageID != replyID || d.Messages[1].Role != "client" {
 			t.Errorf("follow-up recorded as %+v", d.Messages[1])
@@ -101,7 +102,7 @@ func TestE2EComplaintAcknowledged(t *testing.T) {
 	})
 }
 
-func waitCase(t *testing.T, b *bot, id string, cond func(caseDetail) bool) {
+func waitCase(t *testing.T, b *bot, id string, cond func(dossier.Detail) bool) {
 	t.Helper()
 	deadline := time.Now().Add(ackWait)
 	for !cond(b.show(id)) {
@@ -218,7 +219,7 @@ func TestE2EDirectorReplyInSent(t *testing.T) {
 		answer, answerID := compose("Hans <hans@mcoo.nl>", "eva@klant.test", "Re: Klacht",
 			"Beste Eva, dank voor uw bericht. Ik bel u morgen.", "In-Reply-To: "+id, "References: "+id)
 		st.appendTo(t, "hans@mcoo.nl", "Sent", answer)
-		waitCase(t, b, c.ID, func(d caseDetail) bool { return d.FirstResponseAt != nil })
+		waitCase(t, b, c.ID, func(d dossier.Detail) bool { return d.FirstResponseAt != nil })
 		d := b.show(c.ID)
 		last := d.Messages[len(d.Messages)-1]
 		if last.MessageID != answerID || last.Role != "director" {

@@ -12,13 +12,14 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"regexp"
-	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
+	"github.com/mcoo/klachtbot/cmd/internal/control"
+	"github.com/mcoo/klachtbot/cmd/internal/demo"
 	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
@@ -78,7 +79,7 @@ func run(args []string, out io.Writer) error {
 		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
 	if cmd == "demo" {
-		return runDemo(out)
+		return demo.Run(out, startDemo)
 	}
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
 		fmt.Fprint(out, usage)
@@ -101,30 +102,30 @@ func run(args []string, out io.Writer) error {
 		}
 		return s.run(ctx)
 	case "cases":
-		cases, err := query(cfg, "/cases", listCases)
+		cases, err := query(cfg, "/cases", func(tx *storage.Tx) ([]dossier.Summary, error) { return dossier.List(tx) })
 		if err != nil {
 			return err
 		}
 		if *asJSON {
 			return printJSON(out, cases)
 		}
-		return printCases(out, cfg, cases)
+		return dossier.WriteList(out, cfg.loc, cases)
 	case "show":
 		if len(pos) != 1 {
 			return errors.New("show: give one case number, e.g. KL-2026-0007")
 		}
-		id, err := caseID(pos[0])
+		id, err := complaint.ParseID(pos[0])
 		if err != nil {
 			return err
 		}
-		d, err := query(cfg, "/cases/"+id, func(tx *storage.Tx) (*caseDetail, error) { return showCase(tx, id) })
+		d, err := query(cfg, "/cases/"+id, func(tx *storage.Tx) (*dossier.Detail, error) { return dossier.Show(tx, id) })
 		if err != nil {
 			return err
 		}
 		if *asJSON {
 			return printJSON(out, d)
 		}
-		return printCase(out, cfg, d)
+		return d.WriteText(out, cfg.loc)
 	case "verify":
 		rep, err := query(cfg, "/verify", func(tx *storage.Tx) (*dossier.Report, error) { return dossier.VerifyAll(tx) })
 		if err != nil {
@@ -135,7 +136,7 @@ func run(args []string, out io.Writer) error {
 		if len(pos) != 2 {
 			return errors.New("export: give a case number and a directory, e.g. export KL-2026-0007 ./dossier")
 		}
-		id, err := caseID(pos[0])
+		id, err := complaint.ParseID(pos[0])
 		if err != nil {
 			return err
 		}
@@ -175,13 +176,7 @@ func run(args []string, out io.Writer) error {
 		if *asJSON {
 			return printJSON(out, r)
 		}
-		verb := "anonymised"
-		if r.DryRun {
-			verb = "would anonymise"
-		}
-		fmt.Fprintf(out, "retention: closed before %s: %s %d case(s)%s\n", r.Cutoff.In(cfg.loc).Format("2006-01-02"), verb, len(r.Cases),
-			map[bool]string{true: ": " + strings.Join(r.Cases, ", "), false: ""}[len(r.Cases) > 0])
-		return nil
+		return r.WriteText(out, cfg.loc)
 	case "backup":
 		if len(pos) != 1 {
 			return errors.New("backup: give the file to write, e.g. backup klachtbot-2026-11-24.db")
@@ -189,8 +184,8 @@ func run(args []string, out io.Writer) error {
 		return backup(cfg, pos[0], out)
 	case "status":
 		var st statusView
-		if err := controlGet(cfg.ControlSocket, "/healthz", &st); err != nil {
-			if errors.Is(err, errNoService) {
+		if err := control.Get(cfg.ControlSocket, "/healthz", &st); err != nil {
+			if errors.Is(err, control.ErrNoService) {
 				return fmt.Errorf("status: no klachtbot service answers on %s", cfg.ControlSocket)
 			}
 			return err
@@ -203,18 +198,6 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
-}
-
-var caseIDPattern = regexp.MustCompile(`^KL-\d{4}-\d{4,}$`)
-
-// caseID checks a case number given on the command line; it goes into a
-// control-socket URL, so nothing else may pass.
-func caseID(s string) (string, error) {
-	id := strings.ToUpper(strings.TrimSpace(s))
-	if !caseIDPattern.MatchString(id) {
-		return "", fmt.Errorf("%q is not a case number like KL-2026-0007", s)
-	}
-	return id, nil
 }
 
 func newLogger(cfg *Config, w io.Writer) *slog.Logger {
@@ -266,33 +249,4 @@ func printStatus(out io.Writer, cfg *Config, st *statusView) error {
 		fmt.Fprintf(out, "next %-10s %s\n", j.Job, localTime(cfg, &j.Next))
 	}
 	return nil
-}
-
-func printCases(out io.Writer, cfg *Config, cases []caseView) error {
-	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "CASE\tSTATE\tRECEIVED\tTARGET\tACKNOWLEDGED\tCLIENT\tSUBJECT")
-	for _, c := range cases {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.State, localTime(cfg, &c.ReceivedAt),
-			localTime(cfg, &c.TargetAt), localTime(cfg, c.AcknowledgedAt), c.Client, c.Subject)
-	}
-	return tw.Flush()
-}
-
-func printCase(out io.Writer, cfg *Config, d *caseDetail) error {
-	fmt.Fprintf(out, "%s  %s\n", d.ID, d.Subject)
-	fmt.Fprintf(out, "  state:          %s\n  client:         %s\n  director:       %s\n", d.State, d.Client, d.Director)
-	fmt.Fprintf(out, "  received:       %s\n  target:         %s\n", localTime(cfg, &d.ReceivedAt), localTime(cfg, &d.TargetAt))
-	fmt.Fprintf(out, "  acknowledged:   %s\n  first response: %s\n  closed:         %s\n",
-		localTime(cfg, d.AcknowledgedAt), localTime(cfg, d.FirstResponseAt), localTime(cfg, d.ClosedAt))
-	fmt.Fprintln(out, "\nMessages:")
-	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
-	for _, m := range d.Messages {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", localTime(cfg, &m.ReceivedAt), m.Role, m.From, m.Subject)
-	}
-	tw.Flush()
-	fmt.Fprintln(out, "\nEvents:")
-	for _, e := range d.Events {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", localTime(cfg, &e.At), e.Kind, e.Actor, e.Detail)
-	}
-	return tw.Flush()
 }

@@ -5,20 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"runtime/debug"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/mcoo/klachtbot/cmd/internal/control"
+	"github.com/mcoo/klachtbot/cmd/internal/demo"
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -63,37 +64,22 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 	since = since.Truncate(time.Second)
 
 	sender := &mailbox.SMTPSender{Accounts: map[string]*mailbox.Server{}}
-	if needsDefaultSMTP(cfg) {
-		if sender.Default, err = cfg.server("smtp", &cfg.SMTP); err != nil {
+	for _, a := range cfg.accounts() {
+		srv, err := cfg.server(a.key, a.conf)
+		switch {
+		case err != nil:
 			return fail(err)
+		case !a.imap && a.director == "":
+			sender.Default = srv
+		case !a.imap:
+			sender.Accounts[a.director] = srv
 		}
-	}
-	for i := range cfg.Directors {
-		d := &cfg.Directors[i]
-		key := fmt.Sprintf("directors[%d]", i)
-		if d.SMTP != nil {
-			if sender.Accounts[d.Address], err = cfg.server(key+".smtp", d.SMTP); err != nil {
-				return fail(err)
-			}
-		}
-		srv, err := cfg.server(key+".imap", &d.IMAP.ServerConfig)
-		if err != nil {
-			return fail(err)
-		}
-		folders := []struct {
-			name string
-			kind workflow.FolderKind
-		}{{d.IMAP.Inbox, workflow.FolderInbox}, {d.IMAP.Sent, workflow.FolderSent}, {d.IMAP.ComplaintsFolder, workflow.FolderComplaints}}
-		for _, f := range folders {
-			if f.name == "" {
-				continue
-			}
-			src := workflow.Source{Director: d.Address, Folder: f.name, Kind: f.kind}
+		for _, src := range a.folders {
 			s.watchers = append(s.watchers, &mailbox.Watcher{
 				Server:         *srv,
-				Folder:         f.name,
+				Folder:         src.Folder,
 				Handler:        s.engine.Folder(src),
-				Log:            log.With("director", d.Address, "kind", f.kind.String()),
+				Log:            log.With("director", src.Director, "kind", src.Kind.String()),
 				Since:          since,
 				PollInterval:   cfg.IMAP.PollInterval.Duration,
 				IdleRefresh:    cfg.IMAP.IdleRefresh.Duration,
@@ -143,15 +129,6 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 	l.log.Error("cron: "+msg, append([]any{"err", err}, kv...)...)
 }
 
-func needsDefaultSMTP(cfg *Config) bool {
-	for _, d := range cfg.Directors {
-		if d.SMTP == nil {
-			return true
-		}
-	}
-	return false
-}
-
 // run runs until ctx is cancelled, then stops every loop and closes the store.
 func (s *service) run(ctx context.Context) error {
 	defer s.store.Close()
@@ -169,7 +146,7 @@ func (s *service) run(ctx context.Context) error {
 		}
 		s.jobNames = append(s.jobNames, jobEntry{j.name, id})
 	}
-	ln, err := listenControl(s.cfg.ControlSocket)
+	ln, err := control.Listen(s.cfg.ControlSocket)
 	if err != nil {
 		return err
 	}
@@ -219,31 +196,12 @@ func (s *service) run(ctx context.Context) error {
 	return nil
 }
 
-// listenControl opens the control socket, readable by the owner only. A
-// socket left by a crashed process is replaced; a live one is not.
-func listenControl(path string) (net.Listener, error) {
-	if c, err := net.Dial("unix", path); err == nil {
-		c.Close()
-		return nil, fmt.Errorf("control socket %s: another klachtbot is running", path)
-	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("remove stale control socket: %w", err)
-	}
-	old := syscall.Umask(0o077)
-	ln, err := net.Listen("unix", path)
-	syscall.Umask(old)
-	if err != nil {
-		return nil, fmt.Errorf("control socket: %w", err)
-	}
-	return ln, nil
-}
-
 // viaService asks the running service over the control socket; when none
 // runs, it does the work itself on the database.
 func viaService[T any](cfg *Config, method, path string, direct func(*service) (T, error)) (T, error) {
 	var v T
-	err := controlDo(cfg.ControlSocket, method, path, &v)
-	if !errors.Is(err, errNoService) {
+	err := control.Do(cfg.ControlSocket, method, path, &v)
+	if !errors.Is(err, control.ErrNoService) {
 		return v, err
 	}
 	s, err := newService(cfg, newLogger(cfg, os.Stderr))
@@ -273,4 +231,35 @@ func purgeCmd(cfg *Config, dryRun bool) (*workflow.PurgeReport, error) {
 	return viaService(cfg, "POST", fmt.Sprintf("/purge?dry_run=%t", dryRun), func(s *service) (*workflow.PurgeReport, error) {
 		return s.purge(s.clock.Now(), dryRun)
 	})
+}
+
+// startDemo starts the service for the demo; demoBot is what the demo sees of it.
+func startDemo(path string) (demo.Bot, *time.Location, func(), error) {
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, err := newService(cfg, newLogger(cfg, os.Stderr))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.run(ctx) }()
+	return demoBot{s}, cfg.loc, func() { cancel(); <-stopped }, nil
+}
+
+type demoBot struct{ s *service }
+
+func (b demoBot) Connected() (int, bool) {
+	for _, w := range b.s.watchers {
+		if !w.Status().Connected {
+			return len(b.s.watchers), false
+		}
+	}
+	return len(b.s.watchers), true
+}
+
+func (b demoBot) View(f func(dossier.Reader) error) error {
+	return b.s.store.View(func(tx *storage.Tx) error { return f(tx) })
 }

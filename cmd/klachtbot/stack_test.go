@@ -29,6 +29,7 @@ import (
 	"github.com/emersion/go-message/mail"
 
 	"github.com/mcoo/klachtbot/mailbox/embedded"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
 var binPath string
@@ -212,7 +213,7 @@ confirm_wait = "3s"
 // send delivers a mail into the stack as an outside MTA would.
 func (st *mailStack) send(t testing.TB, from string, to []string, raw []byte) {
 	t.Helper()
-	if err := plainSMTP(st.smtpInject, from, to, raw); err != nil {
+	if err := embedded.SubmitTo(st.smtpInject, from, to, raw); err != nil {
 		t.Fatalf("deliver mail from %s to %v: %v", from, to, err)
 	}
 }
@@ -468,16 +469,16 @@ func (b *bot) cliErr(args ...string) error {
 	return cmd.Run()
 }
 
-func (b *bot) cases() []caseView {
-	var cases []caseView
+func (b *bot) cases() []dossier.Summary {
+	var cases []dossier.Summary
 	if err := json.Unmarshal(b.cli("cases", "--json"), &cases); err != nil {
 		b.t.Fatal(err)
 	}
 	return cases
 }
 
-func (b *bot) show(id string) caseDetail {
-	var d caseDetail
+func (b *bot) show(id string) dossier.Detail {
+	var d dossier.Detail
 	if err := json.Unmarshal(b.cli("show", "--json", id), &d); err != nil {
 		b.t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	netsmtp "net/smtp"
 	"slices"
 	"strings"
 	"sync"
@@ -279,4 +280,44 @@ func isLoopback(addr net.Addr) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// Submit hands raw to the server's own SMTP listener as another MTA would,
+// so it is received like any mail from outside: trace headers added, an
+// Envelope recorded.
+func (s *Server) Submit(from string, to []string, raw []byte) error {
+	return SubmitTo(s.SMTPAddr, from, to, raw)
+}
+
+// SubmitTo hands raw to the SMTP server at addr (a loopback MX: Postfix, or
+// this package's) as another MTA would: plain SMTP, no AUTH. net/smtp's
+// SendMail would insist on STARTTLS when it is offered.
+func SubmitTo(addr, from string, to []string, raw []byte) error {
+	c, err := netsmtp.Dial(addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.Hello("localhost"); err != nil {
+		return err
+	}
+	if err := c.Mail(from); err != nil {
+		return fmt.Errorf("MAIL FROM:<%s>: %w", from, err)
+	}
+	for _, rcpt := range to {
+		if err := c.Rcpt(rcpt); err != nil {
+			return fmt.Errorf("RCPT TO:<%s>: %w", rcpt, err)
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,4 +140,37 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// ParsePeriod reads the first and last day of a report (--from, --to) as
+// local dates.
+func ParsePeriod(from, to string, loc *time.Location) (start, end time.Time, err error) {
+	day := func(flag, s string) (time.Time, error) {
+		if s == "" {
+			return time.Time{}, fmt.Errorf("%s is required, e.g. %s 2026-01-01", flag, flag)
+		}
+		t, err := time.ParseInLocation("2006-01-02", s, loc)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%s %q is not a date like 2026-01-01", flag, s)
+		}
+		return t, nil
+	}
+	if start, err = day("--from", from); err != nil {
+		return
+	}
+	if end, err = day("--to", to); err != nil {
+		return
+	}
+	if end.Before(start) {
+		err = fmt.Errorf("--from %s is after --to %s", from, to)
+	}
+	return
+}
+
+// WriteSummary prints the main figures in three lines.
+func (ev *Evaluation) WriteSummary(out io.Writer) {
+	fmt.Fprintf(out, "report %s to %s: %d complaints (%d more closed as not a complaint, left out)\n", ev.From, ev.To, ev.Total, ev.NotComplaint)
+	fmt.Fprintf(out, "  closed %d, within target %d (%.1f%%), median handling time %.1f days\n",
+		ev.HandlingTime.Closed, ev.WithinTarget.Within, ev.WithinTarget.Share, ev.HandlingTime.MedianDays)
+	fmt.Fprintf(out, "  open on %s: %d, overdue %d\n", ev.AsOfDate, ev.OpenAtEnd.Open, ev.OpenAtEnd.Overdue)
 }

@@ -1,15 +1,19 @@
-package main
+// Package demo is the scenario `klachtbot demo` plays: embedded IMAP and
+// SMTP servers, the real service started on them by the caller, a client's
+// complaint to both directors, an out-of-office and the client's follow-up,
+// then the case as `cases` and `show` print it and the acknowledgement as
+// the client receives it.
+//
+// It drives the service only through Bot; it must not import storage or
+// build the service itself (that is cmd/klachtbot's wiring).
+package demo
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net"
-	netmail "net/mail"
-	"net/smtp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,14 +21,23 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox/embedded"
 	"github.com/mcoo/klachtbot/mailbox/message"
-	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
 const demoClient = "jan.jansen@example.nl"
 
-// runDemo runs the real service against embedded IMAP and SMTP servers and
-// plays a complaint, an out-of-office and a follow-up.
-func runDemo(out io.Writer) error {
+// Bot is the running service as the demo sees it.
+type Bot interface {
+	Connected() (watchers int, all bool)
+	View(func(dossier.Reader) error) error // a read transaction on the service's store
+}
+
+// Start loads the configuration file at path, starts the service on it and
+// returns it with a function that stops it.
+type Start func(path string) (Bot, *time.Location, func(), error)
+
+// Run plays the demo and writes what happens to out.
+func Run(out io.Writer, startBot Start) error {
 	users := map[string]string{"marco@mcoo.nl": "demo", "hans@mcoo.nl": "demo", "klachten@mcoo.nl": "demo", demoClient: "demo"}
 	mail, err := embedded.Start(embedded.Options{Users: users, Folders: []string{"Klachten"}})
 	if err != nil {
@@ -67,39 +80,23 @@ address = "hans@mcoo.nl"
 		return err
 	}
 	os.Setenv("KLACHTBOT_DEMO_PASSWORD", "demo")
-	cfg, err := loadConfig(path)
+	bot, loc, stop, err := startBot(path)
 	if err != nil {
 		return err
 	}
-	svc, err := newService(cfg, newLogger(cfg, os.Stderr))
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan error, 1)
-	go func() { stopped <- svc.run(ctx) }()
-	defer func() {
-		cancel()
-		<-stopped
-	}()
+	defer stop()
 
 	step := func(format string, args ...any) { fmt.Fprintf(out, "\n== "+format+"\n", args...) }
 	fmt.Fprintf(out, "klachtbot demo: embedded IMAP on %s, SMTP on %s; directors marco@ and hans@mcoo.nl; client %s\n",
 		mail.IMAPAddr, mail.SMTPAddr, demoClient)
-	if err := waitUntil(10*time.Second, func() bool {
-		for _, w := range svc.watchers {
-			if !w.Status().Connected {
-				return false
-			}
-		}
-		return true
-	}); err != nil {
+	if err := waitUntil(10*time.Second, func() bool { _, all := bot.Connected(); return all }); err != nil {
 		return errors.New("watchers did not connect")
 	}
-	fmt.Fprintf(out, "%d watchers connected (INBOX, Sent and Klachten of each director)\n", len(svc.watchers))
+	n, _ := bot.Connected()
+	fmt.Fprintf(out, "%d watchers connected (INBOX, Sent and Klachten of each director)\n", n)
 
 	send := func(from string, to []string, raw string) error {
-		return plainSMTP(mail.SMTPAddr, from, to, []byte(strings.ReplaceAll(raw, "\n", "\r\n")))
+		return mail.Submit(from, to, []byte(strings.ReplaceAll(raw, "\n", "\r\n")))
 	}
 	clientMail := func() [][]byte { m, _ := mail.Messages(demoClient, "INBOX"); return m }
 
@@ -142,10 +139,11 @@ Ik ben afwezig tot maandag.
 	}
 
 	step("3. the client replies to the acknowledgement")
-	ackID := headerValue(ack, "Message-Id")
+	ackMsg := message.Parse(ack)
+	ackID := ackMsg.MessageID
 	err = send(demoClient, []string{"marco@mcoo.nl"}, `From: Jan Jansen <jan.jansen@example.nl>
 To: marco@mcoo.nl
-Subject: Re: `+headerValue(ack, "Subject")+`
+Subject: Re: `+ackMsg.Subject+`
 In-Reply-To: `+ackID+`
 References: <complaint-1@example.nl> `+ackID+`
 Message-ID: <followup-1@example.nl>
@@ -155,13 +153,12 @@ akkoord. De boete was 250 euro; de brief stuur ik mee.
 	if err != nil {
 		return err
 	}
-	var cases []caseView
-	var detail *caseDetail
+	var cases []dossier.Summary
+	var detail *dossier.Detail
 	if err := waitUntil(10*time.Second, func() bool {
-		svc.store.View(func(tx *storage.Tx) error {
-			cases, _ = listCases(tx)
-			if len(cases) > 0 {
-				detail, _ = showCase(tx, cases[0].ID)
+		bot.View(func(tx dossier.Reader) error {
+			if cases, _ = dossier.List(tx); len(cases) > 0 {
+				detail, _ = dossier.Show(tx, cases[0].ID)
 			}
 			return nil
 		})
@@ -173,13 +170,13 @@ akkoord. De boete was 250 euro; de brief stuur ik mee.
 	fmt.Fprintf(out, "the out-of-office opened no case and got no reply; the follow-up joined the case;\nthe client has %d mail(s) from the bot\n", len(clientMail()))
 
 	step("cases")
-	printCases(out, cfg, cases)
+	dossier.WriteList(out, loc, cases)
 	step("klachtbot show %s", detail.ID)
-	printCase(out, cfg, detail)
+	detail.WriteText(out, loc)
 	step("the acknowledgement as the client receives it")
 	head, _, _ := bytes.Cut(ack, []byte("\r\n\r\n"))
 	out.Write(bytes.ReplaceAll(head, []byte("\r\n"), []byte("\n")))
-	fmt.Fprintf(out, "\n\n%s", message.Parse(ack).Text)
+	fmt.Fprintf(out, "\n\n%s", ackMsg.Text)
 	return nil
 }
 
@@ -192,49 +189,4 @@ func waitUntil(d time.Duration, f func() bool) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return nil
-}
-
-// headerValue returns a decoded top-level header of a raw mail.
-func headerValue(raw []byte, name string) string {
-	m, err := netmail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return ""
-	}
-	v := m.Header.Get(name)
-	if dec, err := new(mime.WordDecoder).DecodeHeader(v); err == nil {
-		return dec
-	}
-	return v
-}
-
-// plainSMTP hands a mail to a loopback server the way another MTA would,
-// without TLS (smtp.SendMail insists on STARTTLS when it is offered).
-func plainSMTP(addr, from string, to []string, raw []byte) error {
-	c, err := smtp.Dial(addr)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := c.Hello("localhost"); err != nil {
-		return err
-	}
-	if err := c.Mail(from); err != nil {
-		return fmt.Errorf("MAIL FROM:<%s>: %w", from, err)
-	}
-	for _, rcpt := range to {
-		if err := c.Rcpt(rcpt); err != nil {
-			return fmt.Errorf("RCPT TO:<%s>: %w", rcpt, err)
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(raw); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	return c.Quit()
 }

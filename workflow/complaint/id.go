@@ -1,0 +1,36 @@
+package complaint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// A case number: KL, the year of receipt and a sequence number of at least
+// four digits, e.g. KL-2026-0007.
+var (
+	idPattern = regexp.MustCompile(`^KL-\d{4}-\d{4,}$`)
+	idToken   = regexp.MustCompile(`\[(KL-\d{4}-\d{4,})\]`)
+)
+
+// FormatID is the case number of the n-th case of a year.
+func FormatID(year int, n uint64) string { return fmt.Sprintf("KL-%d-%04d", year, n) }
+
+// ParseID checks a case number as a person types it ("kl-2026-0007");
+// nothing else passes, so it is safe in a URL or a file name.
+func ParseID(s string) (string, error) {
+	id := strings.ToUpper(strings.TrimSpace(s))
+	if !idPattern.MatchString(id) {
+		return "", fmt.Errorf("%q is not a case number like KL-2026-0007", s)
+	}
+	return id, nil
+}
+
+// IDInSubject finds the case token the bot puts in a subject, e.g.
+// "AW: [KL-2026-0007] ..."; "" when there is none.
+func IDInSubject(subject string) string {
+	if m := idToken.FindStringSubmatch(subject); m != nil {
+		return m[1]
+	}
+	return ""
+}

@@ -1,0 +1,129 @@
+package dossier
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mcoo/klachtbot/workflow/complaint"
+)
+
+// Summary is a case as `klachtbot cases` lists it; the JSON fields are the
+// interface tools rely on (README, "JSON fields of a case").
+type Summary struct {
+	ID              string     `json:"id"`
+	State           string     `json:"state"`
+	Client          string     `json:"client"`
+	Director        string     `json:"director"`
+	Subject         string     `json:"subject"`
+	ReceivedAt      time.Time  `json:"received_at"`
+	TargetAt        time.Time  `json:"target_at"`
+	AcknowledgedAt  *time.Time `json:"acknowledged_at"`
+	FirstResponseAt *time.Time `json:"first_response_at"`
+	ClosedAt        *time.Time `json:"closed_at"`
+}
+
+// Detail is a case as `klachtbot show` shows it.
+type Detail struct {
+	Summary
+	Messages []MessageView `json:"messages"`
+	Events   []EventView   `json:"events"`
+}
+
+// MessageView is one message of a case, without its body.
+type MessageView struct {
+	MessageID  string    `json:"message_id"`
+	From       string    `json:"from"`
+	Role       string    `json:"role"`
+	Subject    string    `json:"subject"`
+	ReceivedAt time.Time `json:"received_at"`
+	Problems   []string  `json:"problems,omitempty"`
+}
+
+// EventView is one event of a case's audit trail.
+type EventView struct {
+	At        time.Time `json:"at"`
+	Kind      string    `json:"kind"`
+	Actor     string    `json:"actor"`
+	MessageID string    `json:"message_id,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
+}
+
+func summaryOf(c *complaint.Case) Summary {
+	return Summary{c.ID, c.State, c.Client, c.Director, c.Subject, c.ReceivedAt, c.TargetAt,
+		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt}
+}
+
+// List is every case, by case number.
+func List(tx Reader) ([]Summary, error) {
+	cases, err := tx.Cases()
+	views := make([]Summary, 0, len(cases))
+	for _, c := range cases {
+		views = append(views, summaryOf(c))
+	}
+	return views, err
+}
+
+// Show is one case with its messages and events.
+func Show(tx Reader, id string) (*Detail, error) {
+	c, err := tx.Case(id)
+	if err != nil {
+		return nil, err
+	}
+	d := &Detail{Summary: summaryOf(c), Messages: []MessageView{}, Events: []EventView{}}
+	msgs, err := tx.Messages(id)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		d.Messages = append(d.Messages, MessageView{m.MessageID, m.From, m.Role, m.Subject, m.ReceivedAt, m.Problems})
+	}
+	evs, err := tx.Events(id)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		d.Events = append(d.Events, EventView{e.At, e.Kind, e.Actor, e.MessageID, e.Detail})
+	}
+	return d, nil
+}
+
+// localTime formats t for a terminal in the firm's zone; "-" when unset.
+func localTime(loc *time.Location, t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return "-"
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+// WriteList prints cases as a table.
+func WriteList(out io.Writer, loc *time.Location, cases []Summary) error {
+	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "CASE\tSTATE\tRECEIVED\tTARGET\tACKNOWLEDGED\tCLIENT\tSUBJECT")
+	for _, c := range cases {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.State, localTime(loc, &c.ReceivedAt),
+			localTime(loc, &c.TargetAt), localTime(loc, c.AcknowledgedAt), c.Client, c.Subject)
+	}
+	return tw.Flush()
+}
+
+// WriteText prints a case with its messages and events.
+func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
+	fmt.Fprintf(out, "%s  %s\n", d.ID, d.Subject)
+	fmt.Fprintf(out, "  state:          %s\n  client:         %s\n  director:       %s\n", d.State, d.Client, d.Director)
+	fmt.Fprintf(out, "  received:       %s\n  target:         %s\n", localTime(loc, &d.ReceivedAt), localTime(loc, &d.TargetAt))
+	fmt.Fprintf(out, "  acknowledged:   %s\n  first response: %s\n  closed:         %s\n",
+		localTime(loc, d.AcknowledgedAt), localTime(loc, d.FirstResponseAt), localTime(loc, d.ClosedAt))
+	fmt.Fprintln(out, "\nMessages:")
+	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
+	for _, m := range d.Messages {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", localTime(loc, &m.ReceivedAt), m.Role, m.From, m.Subject)
+	}
+	tw.Flush()
+	fmt.Fprintln(out, "\nEvents:")
+	for _, e := range d.Events {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", localTime(loc, &e.At), e.Kind, e.Actor, e.Detail)
+	}
+	return tw.Flush()
+}
