@@ -59,6 +59,7 @@ func checkFailed(res []mailbox.CheckResult) []mailbox.CheckResult {
 }
 
 func TestCheckIMAPAllOK(t *testing.T) {
+	t.Parallel()
 	srv := checkServer(t)
 	res := mailbox.CheckIMAP(context.Background(), checkAccount(t, srv.IMAPAddr, "marco@mcoo.nl", "geheim"),
 		[]string{"inbox", "Sent", "Klachten"})
@@ -75,6 +76,7 @@ func TestCheckIMAPAllOK(t *testing.T) {
 }
 
 func TestCheckIMAPWrongPassword(t *testing.T) {
+	t.Parallel()
 	srv := checkServer(t)
 	res := mailbox.CheckIMAP(context.Background(), checkAccount(t, srv.IMAPAddr, "marco@mcoo.nl", "fout"),
 		[]string{"INBOX", "Sent"})
@@ -88,6 +90,7 @@ func TestCheckIMAPWrongPassword(t *testing.T) {
 }
 
 func TestCheckIMAPMissingFolder(t *testing.T) {
+	t.Parallel()
 	srv := checkServer(t)
 	res := mailbox.CheckIMAP(context.Background(), checkAccount(t, srv.IMAPAddr, "marco@mcoo.nl", "geheim"),
 		[]string{"INBOX", "Sent", "klachten", "Bestaatniet"})
@@ -124,19 +127,21 @@ func checkDeadAddr(t *testing.T) string {
 }
 
 func TestCheckIMAPDeadPort(t *testing.T) {
+	t.Parallel()
 	addr := checkDeadAddr(t)
-	start := time.Now()
 	res := mailbox.CheckIMAP(context.Background(), checkAccount(t, addr, "marco@mcoo.nl", "geheim"), []string{"INBOX"})
 	if len(res) != 1 || res[0].Err == nil || !strings.HasPrefix(res[0].Step, "connect "+addr) {
 		t.Fatalf("want the connect to fail:\n%s", checkSteps(res))
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("a refused connection took %v", d)
+	// Refused at once, not waited out.
+	if msg := res[0].Err.Error(); !strings.Contains(msg, "refused") || strings.Contains(msg, "no answer within") {
+		t.Errorf("a refused connection reported as %q", msg)
 	}
 }
 
 // A server that accepts the connection but never says a word must not hang the check.
 func TestCheckIMAPSilentServer(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -155,19 +160,17 @@ func TestCheckIMAPSilentServer(t *testing.T) {
 		srv := checkAccount(t, ln.Addr().String(), "marco@mcoo.nl", "geheim")
 		srv.Security = security
 		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-		start := time.Now()
 		res := mailbox.CheckIMAP(ctx, srv, []string{"INBOX"})
 		cancel()
+		// The check returns (a hang would end the test run) and says why.
 		if len(checkFailed(res)) == 0 || !strings.Contains(checkSteps(res), "no answer within") {
 			t.Errorf("%s: want a timeout:\n%s", security, checkSteps(res))
-		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Errorf("%s: took %v", security, d)
 		}
 	}
 }
 
 func TestCheckPlaintextRefused(t *testing.T) {
+	t.Parallel()
 	srv := mailbox.Server{Host: "imap.example.nl", Port: 143, Security: "none", Username: "marco@mcoo.nl", Password: "x"}
 	for name, res := range map[string][]mailbox.CheckResult{
 		"imap": mailbox.CheckIMAP(context.Background(), srv, []string{"INBOX"}),
@@ -180,6 +183,7 @@ func TestCheckPlaintextRefused(t *testing.T) {
 }
 
 func TestCheckSMTP(t *testing.T) {
+	t.Parallel()
 	srv := checkServer(t)
 	res := mailbox.CheckSMTP(context.Background(), checkAccount(t, srv.SMTPAddr, "marco@mcoo.nl", "geheim"))
 	if len(res) != 2 || len(checkFailed(res)) > 0 || res[1].Step != "login as marco@mcoo.nl" {
@@ -195,12 +199,11 @@ func TestCheckSMTP(t *testing.T) {
 	}
 
 	addr := checkDeadAddr(t)
-	start := time.Now()
 	res = mailbox.CheckSMTP(context.Background(), checkAccount(t, addr, "marco@mcoo.nl", "geheim"))
 	if len(res) != 1 || res[0].Err == nil || res[0].Step != "connect "+addr+" (plaintext)" {
 		t.Fatalf("want the connect to fail:\n%s", checkSteps(res))
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("a refused connection took %v", d)
+	if msg := res[0].Err.Error(); !strings.Contains(msg, "refused") || strings.Contains(msg, "no answer within") {
+		t.Errorf("a refused connection reported as %q", msg)
 	}
 }

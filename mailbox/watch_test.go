@@ -123,6 +123,7 @@ func watch(t *testing.T, addr string, r *recorder, since time.Time) (stop func()
 }
 
 func TestWatcherFirstStartResumeAndReadOnly(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	start := time.Now()
 	// Years of mail before the first start: never acted on.
@@ -174,6 +175,7 @@ func TestWatcherFirstStartResumeAndReadOnly(t *testing.T) {
 }
 
 func TestWatcherUIDValidityChange(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	start := time.Now().Add(-time.Minute)
 	srv.Deliver("marco@mcoo.nl", msg("a"))
@@ -288,6 +290,7 @@ func (p *proxy) connections() int {
 }
 
 func TestWatcherDetectsDeadConnection(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	p := newProxy(t, srv.IMAPAddr, nil)
 	r := newRecorder()
@@ -311,6 +314,7 @@ func TestWatcherDetectsDeadConnection(t *testing.T) {
 
 // TestWatcherPollsWithoutIdle: a server that does not offer IDLE is polled.
 func TestWatcherPollsWithoutIdle(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	var stripped, idling atomic.Bool
 	p := newProxy(t, srv.IMAPAddr, func(b []byte) []byte {
@@ -363,6 +367,7 @@ func waitConnected(t *testing.T, w *mailbox.Watcher) {
 // TestWatcherFirstScanOfABigMailbox: years of mail are looked at by UID and
 // date only; no body of mail from before the first start is downloaded.
 func TestWatcherFirstScanOfABigMailbox(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	start := time.Now()
 	body := strings.Repeat("Oude mail met een lange tekst over een klacht. ", 60) // ~3 KB

@@ -28,6 +28,7 @@ func openTemp(t *testing.T) (*Store, string) {
 }
 
 func TestOpenModeAndLock(t *testing.T) {
+	t.Parallel()
 	s, path := openTemp(t)
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -55,6 +56,7 @@ func TestOpenModeAndLock(t *testing.T) {
 }
 
 func TestCaseNumbersPerYear(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	var got []string
 	err := s.Update(func(tx *Tx) error {
@@ -79,6 +81,7 @@ func TestCaseNumbersPerYear(t *testing.T) {
 }
 
 func TestMessagesRawAndIndex(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	raw := []byte("Message-ID: <a@b>\r\nSubject: klacht\r\n\r\nbody\xff\r\n")
 	err := s.Update(func(tx *Tx) error {
@@ -110,6 +113,7 @@ func TestMessagesRawAndIndex(t *testing.T) {
 }
 
 func TestEventChain(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	s.Update(func(tx *Tx) error {
@@ -145,6 +149,7 @@ func TestEventChain(t *testing.T) {
 }
 
 func TestOutboxAndAcks(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	s.Update(func(tx *Tx) error {
@@ -177,6 +182,7 @@ func TestOutboxAndAcks(t *testing.T) {
 }
 
 func TestVerifyChain(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	s.Update(func(tx *Tx) error {
@@ -240,6 +246,7 @@ func TestVerifyChain(t *testing.T) {
 
 // Erasing the personal fields keeps the chain intact.
 func TestEraseKeepsChain(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	s.Update(func(tx *Tx) error {
 		for i := range 3 {
@@ -269,6 +276,7 @@ func TestEraseKeepsChain(t *testing.T) {
 
 // Data removed by retention does not stay readable in the file.
 func TestCompactAfterRemoval(t *testing.T) {
+	t.Parallel()
 	s, path := openTemp(t)
 	secret := []byte("Jan Jansen, BSN 123456789, jan@klant.test")
 	s.Update(func(tx *Tx) error {

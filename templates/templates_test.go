@@ -18,6 +18,7 @@ type ackData struct {
 }
 
 func TestDates(t *testing.T) {
+	t.Parallel()
 	ams, err := time.LoadLocation("Europe/Amsterdam")
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +42,7 @@ func TestDates(t *testing.T) {
 }
 
 func TestAckGolden(t *testing.T) {
+	t.Parallel()
 	ams, _ := time.LoadLocation("Europe/Amsterdam")
 	data := ackData{
 		CaseID: "KL-2026-0007", Subject: "Klacht over mijn aangifte", ClientName: "Jan Jansen",

@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseCommands(t *testing.T) {
+	t.Parallel()
 	text := `Zie onderstaande.
 #afgehandeld Boete vergoed en excuses aangeboden
   #Categorie: termijnen
@@ -39,6 +40,7 @@ Op 24 nov. 2026 om 14:03 schreef Jan <jan@klant.test>:
 }
 
 func TestClientConsent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text      string
 		given, ok bool
@@ -64,6 +66,7 @@ func TestClientConsent(t *testing.T) {
 }
 
 func TestAuthority(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.AuthServID = "mx.mcoo.nl"
 	sent := Source{Director: "hans@mcoo.nl", Folder: "Sent", Kind: FolderSent}
@@ -115,75 +118,78 @@ func loadCase(t *testing.T, s Store, id string) (*complaint.Case, []string, []*o
 }
 
 func TestCommandsFlow(t *testing.T) {
-	e, s, clock := newTestEngine(t)
-	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
-	const id = "KL-2026-0001"
+	t.Parallel()
+	bothStores(t, func(t *testing.T, e *Engine, s Store, clock *testClock) {
+		first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+		const id = "KL-2026-0001"
 
-	// #extern without consent: refused, the director is told.
-	deliver(t, e, sent, commandMail(id, "#extern NBA\n#categorie Termijnen"), clock.Now()) // stored lower-case
-	c, kinds, pending := loadCase(t, s, id)
-	if want := "received ack-queued message command-refused mail-queued command"; len(c.External) != 0 || c.Category != "termijnen" || strings.Join(kinds, " ") != want {
-		t.Errorf("after #extern without consent: %+v %v", c, kinds)
-	}
-	if last := pending[len(pending)-1]; last.Kind != "notice" || last.Mail.To[0] != "marco@mcoo.nl" || !strings.Contains(last.Mail.Text, "geen toestemming") {
-		t.Errorf("refusal notice: %+v", last.Mail)
-	}
+		// #extern without consent: refused, the director is told.
+		deliver(t, e, sent, commandMail(id, "#extern NBA\n#categorie Termijnen"), clock.Now()) // stored lower-case
+		c, kinds, pending := loadCase(t, s, id)
+		if want := "received ack-queued message command-refused mail-queued command"; len(c.External) != 0 || c.Category != "termijnen" || strings.Join(kinds, " ") != want {
+			t.Errorf("after #extern without consent: %+v %v", c, kinds)
+		}
+		if last := pending[len(pending)-1]; last.Kind != "notice" || last.Mail.To[0] != "marco@mcoo.nl" || !strings.Contains(last.Mail.Text, "geen toestemming") {
+			t.Errorf("refusal notice: %+v", last.Mail)
+		}
 
-	// The client consents by mail; then #extern is recorded.
-	consent := deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Akkoord.\n\n> Antwoord met akkoord", "In-Reply-To: "+first.MessageID), clock.Now())
-	c, _, _ = loadCase(t, s, id)
-	if c.Consent == nil || !c.Consent.Given || c.Consent.Evidence != consent.MessageID || c.Consent.By != "jan@klant.test" {
-		t.Fatalf("consent: %+v", c.Consent)
-	}
-	deliver(t, e, sent, commandMail(id, "#extern NBA klachtencommissie\n#maatregel Eerder klaarzetten"), clock.Now())
-	c, _, _ = loadCase(t, s, id)
-	if len(c.External) != 1 || c.External[0].Party != "NBA klachtencommissie" || c.External[0].By != "marco@mcoo.nl" || len(c.Measures) != 1 {
-		t.Errorf("after consent: %+v", c)
-	}
+		// The client consents by mail; then #extern is recorded.
+		consent := deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Akkoord.\n\n> Antwoord met akkoord", "In-Reply-To: "+first.MessageID), clock.Now())
+		c, _, _ = loadCase(t, s, id)
+		if c.Consent == nil || !c.Consent.Given || c.Consent.Evidence != consent.MessageID || c.Consent.By != "jan@klant.test" {
+			t.Fatalf("consent: %+v", c.Consent)
+		}
+		deliver(t, e, sent, commandMail(id, "#extern NBA klachtencommissie\n#maatregel Eerder klaarzetten"), clock.Now())
+		c, _, _ = loadCase(t, s, id)
+		if len(c.External) != 1 || c.External[0].Party != "NBA klachtencommissie" || c.External[0].By != "marco@mcoo.nl" || len(c.Measures) != 1 {
+			t.Errorf("after consent: %+v", c)
+		}
 
-	// A line not understood changes nothing at all, and the director is told.
-	_, before, _ := loadCase(t, s, id)
-	deliver(t, e, sent, commandMail(id, "#afgehandeld Opgelost\n#sluit"), clock.Now())
-	c, kinds, pending = loadCase(t, s, id)
-	if c.State != complaint.StateOpen || kinds[len(before)+1] != complaint.EvCommandRejected {
-		t.Errorf("bad command changed the case: %s %v", c.State, kinds[len(before):])
-	}
-	if last := pending[len(pending)-1]; !strings.Contains(last.Mail.Text, "#sluit") || !strings.Contains(last.Mail.Text, "#afgehandeld <oplossing>") {
-		t.Errorf("rejection notice:\n%s", last.Mail.Text)
-	}
+		// A line not understood changes nothing at all, and the director is told.
+		_, before, _ := loadCase(t, s, id)
+		deliver(t, e, sent, commandMail(id, "#afgehandeld Opgelost\n#sluit"), clock.Now())
+		c, kinds, pending = loadCase(t, s, id)
+		if c.State != complaint.StateOpen || kinds[len(before)+1] != complaint.EvCommandRejected {
+			t.Errorf("bad command changed the case: %s %v", c.State, kinds[len(before):])
+		}
+		if last := pending[len(pending)-1]; !strings.Contains(last.Mail.Text, "#sluit") || !strings.Contains(last.Mail.Text, "#afgehandeld <oplossing>") {
+			t.Errorf("rejection notice:\n%s", last.Mail.Text)
+		}
 
-	// #wacht-op-klant, the client's answer re-opens the attention.
-	deliver(t, e, sent, commandMail(id, "#wacht-op-klant"), clock.Now())
-	if c, _, _ = loadCase(t, s, id); c.State != complaint.StateWaiting {
-		t.Errorf("state %s, want waiting", c.State)
-	}
-	deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"] info", "Hierbij de gevraagde stukken."), clock.Now())
-	if c, _, _ = loadCase(t, s, id); c.State != complaint.StateOpen {
-		t.Errorf("state %s after the client's answer, want open", c.State)
-	}
+		// #wacht-op-klant, the client's answer re-opens the attention.
+		deliver(t, e, sent, commandMail(id, "#wacht-op-klant"), clock.Now())
+		if c, _, _ = loadCase(t, s, id); c.State != complaint.StateWaiting {
+			t.Errorf("state %s, want waiting", c.State)
+		}
+		deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"] info", "Hierbij de gevraagde stukken."), clock.Now())
+		if c, _, _ = loadCase(t, s, id); c.State != complaint.StateOpen {
+			t.Errorf("state %s after the client's answer, want open", c.State)
+		}
 
-	// Close; a client reply re-opens and both directors are told.
-	deliver(t, e, sent, commandMail(id, "#afgehandeld Boete vergoed"), clock.Now())
-	if c, _, _ = loadCase(t, s, id); c.State != complaint.StateClosed || c.Resolution != "Boete vergoed" || c.ClosedAt == nil {
-		t.Fatalf("after #afgehandeld: %+v", c)
-	}
-	deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Toch nog een vraag."), clock.Now())
-	c, _, pending = loadCase(t, s, id)
-	if c.State != complaint.StateOpen || c.ClosedAt != nil {
-		t.Errorf("client reply did not re-open: %+v", c)
-	}
-	if last := pending[len(pending)-1]; len(last.Mail.To) != 2 || !strings.Contains(last.Mail.Subject, "heropend") {
-		t.Errorf("re-open notice: %+v", last.Mail)
-	}
+		// Close; a client reply re-opens and both directors are told.
+		deliver(t, e, sent, commandMail(id, "#afgehandeld Boete vergoed"), clock.Now())
+		if c, _, _ = loadCase(t, s, id); c.State != complaint.StateClosed || c.Resolution != "Boete vergoed" || c.ClosedAt == nil {
+			t.Fatalf("after #afgehandeld: %+v", c)
+		}
+		deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Toch nog een vraag."), clock.Now())
+		c, _, pending = loadCase(t, s, id)
+		if c.State != complaint.StateOpen || c.ClosedAt != nil {
+			t.Errorf("client reply did not re-open: %+v", c)
+		}
+		if last := pending[len(pending)-1]; len(last.Mail.To) != 2 || !strings.Contains(last.Mail.Subject, "heropend") {
+			t.Errorf("re-open notice: %+v", last.Mail)
+		}
 
-	// #geen-klacht closes and marks the case out of the statistics.
-	deliver(t, e, sent, commandMail(id, "#geen-klacht"), clock.Now())
-	if c, _, _ = loadCase(t, s, id); c.State != complaint.StateClosed || !c.NotComplaint {
-		t.Errorf("after #geen-klacht: %+v", c)
-	}
+		// #geen-klacht closes and marks the case out of the statistics.
+		deliver(t, e, sent, commandMail(id, "#geen-klacht"), clock.Now())
+		if c, _, _ = loadCase(t, s, id); c.State != complaint.StateClosed || !c.NotComplaint {
+			t.Errorf("after #geen-klacht: %+v", c)
+		}
+	})
 }
 
 func TestForgedDirectorCommand(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
 	const id = "KL-2026-0001"
@@ -209,6 +215,7 @@ func TestForgedDirectorCommand(t *testing.T) {
 }
 
 func TestCommandsNeedTokenAndBotAddress(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
 	// A reply to the client that happens to contain a "#" line is not a command mail.

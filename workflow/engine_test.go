@@ -90,12 +90,13 @@ func bothStores(t *testing.T, f func(t *testing.T, e *Engine, s Store, clock *te
 
 var inbox = Source{Director: "marco@mcoo.nl", Folder: "INBOX", Kind: FolderInbox}
 
-var uid uint32
-
 // deliver ingests a raw mail as found in a folder.
 func deliver(t *testing.T, e *Engine, src Source, raw string, at time.Time) *message.Message {
 	t.Helper()
-	uid++
+	// The next UID of the folder, as the server would give it.
+	var cp message.Checkpoint
+	e.store.View(func(tx Tx) (err error) { cp, err = tx.Checkpoint(src.Key()); return err })
+	uid := cp.LastUID + 1
 	rawb := []byte(strings.ReplaceAll(raw, "\n", "\r\n"))
 	m := message.Parse(rawb)
 	if err := e.Ingest(src, &message.Fetched{UIDValidity: 7, UID: uid, InternalDate: at, Raw: rawb, Msg: m}); err != nil {
@@ -128,6 +129,7 @@ func snapshot(t *testing.T, s Store) (cases []*complaint.Case, pending []*outbox
 }
 
 func TestIngestNewComplaint(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	at := clock.Now().Add(-time.Minute)
 	m := deliver(t, e, inbox, mail("Jan Jansen <Jan@Klant.test>", "Klacht over mijn aangifte", "Ik ben ontevreden."), at)
@@ -158,7 +160,7 @@ func TestIngestNewComplaint(t *testing.T) {
 			t.Error("the acknowledgement's Message-ID does not thread into the case")
 		}
 		cp, _ := tx.Checkpoint(inbox.Key())
-		if cp.LastUID != uid || cp.UIDValidity != 7 {
+		if cp.LastUID != 1 || cp.UIDValidity != 7 {
 			t.Errorf("checkpoint %+v not advanced with the message", cp)
 		}
 		return nil
@@ -174,57 +176,60 @@ func TestIngestNewComplaint(t *testing.T) {
 }
 
 func TestIngestThreading(t *testing.T) {
-	e, s, clock := newTestEngine(t)
-	m := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
-	_, pending := snapshot(t, s)
-	ackID := pending[0].Mail.MessageID
+	t.Parallel()
+	bothStores(t, func(t *testing.T, e *Engine, s Store, clock *testClock) {
+		m := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+		_, pending := snapshot(t, s)
+		ackID := pending[0].Mail.MessageID
 
-	tests := []struct {
-		name, raw string
-		src       Source
-		role      string
-	}{
-		{"token in a fresh mail", mail("jan@klant.test", "AW: [KL-2026-0001] nog iets", "Nog een vraag."), inbox, complaint.RoleClient},
-		{"reply to the acknowledgement", mail("jan@klant.test", "Re: iets anders", "Dank.", "In-Reply-To: "+ackID), inbox, complaint.RoleClient},
-		{"references only, rewritten by Outlook", mail("jan@klant.test", "RE: x", "Ok.", "References: <unknown@x> "+m.MessageID+" <other@y>"), inbox, complaint.RoleClient},
-		{"third party in the thread", mail("expert@adviseur.test", "Re: Klacht", "Mijn advies.", "In-Reply-To: "+m.MessageID), inbox, complaint.RoleOther},
-		{"director reply in Sent", mail("marco@mcoo.nl", "Re: Klacht", "Ik bel u.", "To: jan@klant.test", "In-Reply-To: "+m.MessageID),
-			Source{Director: "marco@mcoo.nl", Folder: "Sent", Kind: FolderSent}, complaint.RoleDirector},
-	}
-	for i, tt := range tests {
-		deliver(t, e, tt.src, tt.raw, clock.Now())
-		s.View(func(tx Tx) error {
-			msgs, _ := tx.Messages("KL-2026-0001")
-			if len(msgs) != i+2 {
-				t.Fatalf("%s: %d messages in the case", tt.name, len(msgs))
-			}
-			if got := msgs[len(msgs)-1].Role; got != tt.role {
-				t.Errorf("%s: role %s, want %s", tt.name, got, tt.role)
-			}
-			return nil
-		})
-	}
-	cases, pending := snapshot(t, s)
-	if len(cases) != 1 || len(pending) != 1 {
-		t.Errorf("follow-ups made %d cases and %d queued mails; want 1 and 1", len(cases), len(pending))
-	}
-	if cases[0].FirstResponseAt == nil {
-		t.Error("director reply did not set first_response_at")
-	}
+		tests := []struct {
+			name, raw string
+			src       Source
+			role      string
+		}{
+			{"token in a fresh mail", mail("jan@klant.test", "AW: [KL-2026-0001] nog iets", "Nog een vraag."), inbox, complaint.RoleClient},
+			{"reply to the acknowledgement", mail("jan@klant.test", "Re: iets anders", "Dank.", "In-Reply-To: "+ackID), inbox, complaint.RoleClient},
+			{"references only, rewritten by Outlook", mail("jan@klant.test", "RE: x", "Ok.", "References: <unknown@x> "+m.MessageID+" <other@y>"), inbox, complaint.RoleClient},
+			{"third party in the thread", mail("expert@adviseur.test", "Re: Klacht", "Mijn advies.", "In-Reply-To: "+m.MessageID), inbox, complaint.RoleOther},
+			{"director reply in Sent", mail("marco@mcoo.nl", "Re: Klacht", "Ik bel u.", "To: jan@klant.test", "In-Reply-To: "+m.MessageID),
+				Source{Director: "marco@mcoo.nl", Folder: "Sent", Kind: FolderSent}, complaint.RoleDirector},
+		}
+		for i, tt := range tests {
+			deliver(t, e, tt.src, tt.raw, clock.Now())
+			s.View(func(tx Tx) error {
+				msgs, _ := tx.Messages("KL-2026-0001")
+				if len(msgs) != i+2 {
+					t.Fatalf("%s: %d messages in the case", tt.name, len(msgs))
+				}
+				if got := msgs[len(msgs)-1].Role; got != tt.role {
+					t.Errorf("%s: role %s, want %s", tt.name, got, tt.role)
+				}
+				return nil
+			})
+		}
+		cases, pending := snapshot(t, s)
+		if len(cases) != 1 || len(pending) != 1 {
+			t.Errorf("follow-ups made %d cases and %d queued mails; want 1 and 1", len(cases), len(pending))
+		}
+		if cases[0].FirstResponseAt == nil {
+			t.Error("director reply did not set first_response_at")
+		}
 
-	// Same subject text without token or references: a new case, never threaded by subject.
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb nog een klacht."), clock.Now())
-	if cases, _ := snapshot(t, s); len(cases) != 2 {
-		t.Errorf("a new mail with the same subject joined the old case")
-	}
-	// A token of a case that does not exist does not thread.
-	deliver(t, e, inbox, mail("x@klant.test", "[KL-2026-0099] klacht", "Ik klaag."), clock.Now())
-	if cases, _ := snapshot(t, s); len(cases) != 3 {
-		t.Errorf("an unknown case token was threaded")
-	}
+		// Same subject text without token or references: a new case, never threaded by subject.
+		deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb nog een klacht."), clock.Now())
+		if cases, _ := snapshot(t, s); len(cases) != 2 {
+			t.Errorf("a new mail with the same subject joined the old case")
+		}
+		// A token of a case that does not exist does not thread.
+		deliver(t, e, inbox, mail("x@klant.test", "[KL-2026-0099] klacht", "Ik klaag."), clock.Now())
+		if cases, _ := snapshot(t, s); len(cases) != 3 {
+			t.Errorf("an unknown case token was threaded")
+		}
+	})
 }
 
 func TestIngestNotComplaints(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	for _, raw := range []string{
 		mail("lisa@klant.test", "Vraag over factuur", "Kunt u de factuur sturen?"),
@@ -262,6 +267,7 @@ func TestIngestNotComplaints(t *testing.T) {
 }
 
 func TestAckRateLimit(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	for i := range 5 {
 		deliver(t, e, inbox, mail("boos@klant.test", fmt.Sprintf("Klacht %d", i), "Weer een klacht."), clock.Now())
@@ -287,6 +293,7 @@ func TestAckRateLimit(t *testing.T) {
 }
 
 func TestUnreadableMailQuarantined(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	raw := "From: x@klant.test\nContent-Type: multipart/mixed; boundary=zz\n\n--zz\nContent-Type: text/plain; charset=utf-8\n\n"
 	deliver(t, e, inbox, raw, clock.Now())
@@ -299,6 +306,7 @@ func TestUnreadableMailQuarantined(t *testing.T) {
 }
 
 func TestRecognitionAndLanguage(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Keywords = DefaultKeywords
 	tests := []struct {
@@ -326,6 +334,7 @@ func TestRecognitionAndLanguage(t *testing.T) {
 }
 
 func TestSuppressAck(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	tests := []struct {
 		from, auto string
@@ -352,6 +361,7 @@ func TestSuppressAck(t *testing.T) {
 // A message that cannot be ingested is kept in quarantine after a few
 // attempts, so the mail behind it in the folder is not held up.
 func TestPoisonMessageQuarantined(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	// A folder of a director missing from the configuration: the
 	// acknowledgement cannot be composed, every attempt fails.

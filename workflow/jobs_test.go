@@ -41,6 +41,7 @@ func queued(t *testing.T, s Store, kind string) []*outbox.Item {
 }
 
 func TestDeadlineJobs(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	clock.t = at("2026-11-23 10:00") // a Monday
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
@@ -112,6 +113,7 @@ func TestDeadlineJobs(t *testing.T) {
 }
 
 func TestFirstResponseStopsReminder(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	clock.t = at("2026-11-27 17:30") // late on a Friday
 	m := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
@@ -126,6 +128,7 @@ func TestFirstResponseStopsReminder(t *testing.T) {
 }
 
 func TestDigestOncePerDay(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	clock.t = at("2026-11-23 10:00")
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
@@ -164,6 +167,7 @@ func TestDigestOncePerDay(t *testing.T) {
 // TestDigestHTML renders the digest for a fixture store to a file (to look
 // at) and checks its structure.
 func TestDigestHTML(t *testing.T) {
+	t.Parallel()
 	e, _, clock := newTestEngine(t)
 	var cases []*complaint.Case
 	mk := func(id, state, received, subject string) *complaint.Case {
@@ -237,6 +241,7 @@ func TestDigestHTML(t *testing.T) {
 }
 
 func TestLastSlot(t *testing.T) {
+	t.Parallel()
 	for spec, want := range map[string]string{
 		"0 8 * * 1-5": "2026-11-24 08:00", // Tuesday
 		"0 8 * * 6":   "2026-11-21 08:00", // last Saturday

@@ -62,6 +62,7 @@ func caseEvents(t *testing.T, s Store, id string) []string {
 }
 
 func TestOutboxRetriesTemporaryFailure(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
@@ -123,6 +124,7 @@ func caseOf(t *testing.T, s Store) *complaint.Case {
 }
 
 func TestOutboxPermanentFailure(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
@@ -144,6 +146,7 @@ func TestOutboxPermanentFailure(t *testing.T) {
 }
 
 func TestOutboxServerDownIsTemporary(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
@@ -163,6 +166,7 @@ func TestOutboxServerDownIsTemporary(t *testing.T) {
 
 // An attempt interrupted by a crash: the copy the director gets decides.
 func TestOutboxInterruptedAttempt(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
@@ -218,6 +222,7 @@ func TestOutboxInterruptedAttempt(t *testing.T) {
 
 // The worker and tick may flush at the same moment: each mail goes out once.
 func TestOutboxConcurrentFlush(t *testing.T) {
+	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
 	for i := range 10 {

@@ -14,6 +14,7 @@ import (
 // AW:") and carries long References, Apple Mail puts the client's own first
 // mail in References, Gmail and Exchange auto-replies answer a director's mail.
 func TestThreadingRealClients(t *testing.T) {
+	t.Parallel()
 	fixture := func(name string) []byte {
 		b, err := os.ReadFile(filepath.Join("..", "mailbox", "message", "testdata", name))
 		if err != nil {

@@ -145,6 +145,7 @@ func wantSMTPCode(t *testing.T, err error, code int, enhanced smtp.EnhancedCode)
 }
 
 func TestStartValidation(t *testing.T) {
+	t.Parallel()
 	if _, err := Start(Options{Users: map[string]string{marco: "x"}, Catchall: "nobody@mcoo.nl"}); err == nil {
 		t.Error("catch-all outside Users accepted")
 	}
@@ -157,6 +158,7 @@ func TestStartValidation(t *testing.T) {
 }
 
 func TestIMAPLoginCapsAndFolders(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 
 	c := dialIMAP(t, s, "Marco@MCOO.nl", marcoPW) // login is case-insensitive
@@ -200,6 +202,7 @@ func TestIMAPLoginCapsAndFolders(t *testing.T) {
 }
 
 func TestSMTPDeliveryWakesIdleAndFetch(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 
 	c := dialIMAP(t, s, marco, marcoPW)
@@ -270,6 +273,7 @@ func TestSMTPDeliveryWakesIdleAndFetch(t *testing.T) {
 }
 
 func TestInProcessDeliverWakesIdle(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	c := dialIMAP(t, s, hans, hansPW)
 	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
@@ -305,6 +309,7 @@ func TestInProcessDeliverWakesIdle(t *testing.T) {
 // imapmemserver's own IDLE only reacts to updates queued after IDLE started;
 // mail arriving between SELECT and IDLE must still be announced.
 func TestDeliveryBetweenSelectAndIdle(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	c := dialIMAP(t, s, marco, marcoPW)
 	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
@@ -322,6 +327,7 @@ func TestDeliveryBetweenSelectAndIdle(t *testing.T) {
 }
 
 func TestIdleSeesOtherClientsMoveAndAppend(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	watcher := dialIMAP(t, s, marco, marcoPW)
 	if _, err := watcher.Select("Klachten", nil).Wait(); err != nil {
@@ -351,6 +357,7 @@ func TestIdleSeesOtherClientsMoveAndAppend(t *testing.T) {
 }
 
 func TestSMTPWithoutAuthMultipleRecipients(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	sent := testMail("klant@example.org", marco, "Aan beide directeuren", "Hallo allebei")
 	if err := sendSMTP(s.SMTPAddr, nil, "klant@example.org", []string{marco, "HANS@mcoo.nl"}, sent); err != nil {
@@ -384,6 +391,7 @@ func TestSMTPWithoutAuthMultipleRecipients(t *testing.T) {
 }
 
 func TestSMTPAuthWrongPassword(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	err := sendSMTP(s.SMTPAddr, sasl.NewPlainClient("", marco, "wrong"), marco, []string{hans}, testMail(marco, hans, "x", "y"))
 	wantSMTPCode(t, err, 535, smtp.EnhancedCode{5, 7, 8})
@@ -395,6 +403,7 @@ func TestSMTPAuthWrongPassword(t *testing.T) {
 }
 
 func TestUnknownRecipientRefused(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	err := sendSMTP(s.SMTPAddr, nil, marco, []string{"klant@example.org"}, testMail(marco, "klant@example.org", "x", "y"))
 	wantSMTPCode(t, err, 550, smtp.EnhancedCode{5, 1, 1})
@@ -434,6 +443,7 @@ func TestUnknownRecipientRefused(t *testing.T) {
 }
 
 func TestCatchall(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, func(o *Options) { o.Catchall = "Marco@mcoo.nl" })
 	sent := testMail(hans, "klant@example.org", "Re: uw klacht", "Wij nemen contact op.")
 	if err := sendSMTP(s.SMTPAddr, sasl.NewPlainClient("", hans, hansPW), hans, []string{"klant@example.org", "andere@example.org"}, sent); err != nil {
@@ -460,6 +470,7 @@ func TestCatchall(t *testing.T) {
 }
 
 func TestSMTPHook(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	var mu sync.Mutex
 	var seen [][]string
@@ -509,6 +520,7 @@ func TestSMTPHook(t *testing.T) {
 }
 
 func TestMessageTooBig(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("sends 25 MB")
 	}
@@ -531,6 +543,7 @@ func TestMessageTooBig(t *testing.T) {
 }
 
 func TestAppendAndStoredMessages(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	date := time.Date(2025, 3, 14, 9, 30, 0, 0, time.FixedZone("CET", 3600))
 	reply1 := testMail(marco, "klant@example.org", "Re: klacht 1", "Eerste antwoord")
@@ -575,6 +588,7 @@ func TestAppendAndStoredMessages(t *testing.T) {
 }
 
 func TestRecreateFolderChangesUIDValidity(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	if err := s.Deliver(marco, testMail("a@example.org", marco, "oud", "x")); err != nil {
 		t.Fatal(err)
@@ -641,6 +655,7 @@ func TestRecreateFolderChangesUIDValidity(t *testing.T) {
 }
 
 func TestConcurrentDeliveries(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	c := dialIMAP(t, s, marco, marcoPW)
 	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
@@ -694,6 +709,7 @@ func TestConcurrentDeliveries(t *testing.T) {
 }
 
 func TestClose(t *testing.T) {
+	t.Parallel()
 	s, err := Start(Options{Users: map[string]string{marco: marcoPW}})
 	if err != nil {
 		t.Fatal(err)
@@ -722,19 +738,16 @@ func TestClose(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	start := time.Now()
+	// Close returns although clients are connected (a hang would end the test run).
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("Close took %v", d)
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
 	select {
 	case <-c.Closed():
-	case <-time.After(2 * time.Second):
+	case <-time.After(time.Minute):
 		t.Error("IMAP client not disconnected by Close")
 	}
 	for _, addr := range []string{s.IMAPAddr, s.SMTPAddr} {
@@ -758,6 +771,7 @@ func TestClose(t *testing.T) {
 }
 
 func TestLFOnlyMessageKeepsLineEndings(t *testing.T) {
+	t.Parallel()
 	env := Envelope{From: "a@b", To: []string{marco}, Data: []byte("Subject: x\n\nbody\n"), Helo: "h", RemoteAddr: "127.0.0.1:1", QueueID: "Q"}
 	out := withTraceHeaders(env, marco, time.Now())
 	if strings.Contains(string(out), "\r") {
@@ -766,6 +780,7 @@ func TestLFOnlyMessageKeepsLineEndings(t *testing.T) {
 }
 
 func TestIMAPDeleteAndRenameDisconnectSelectors(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	a := dialIMAP(t, s, marco, marcoPW)
 	if _, err := a.Select("Klachten", nil).Wait(); err != nil {

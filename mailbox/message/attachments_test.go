@@ -18,6 +18,7 @@ func readFixture(t testing.TB, name string) []byte {
 }
 
 func TestExtractAttachmentsFixtures(t *testing.T) {
+	t.Parallel()
 	type want struct {
 		name, ctype, magic string
 		size               int
@@ -63,6 +64,7 @@ func TestExtractAttachmentsFixtures(t *testing.T) {
 // The files written by an export must be the attachments listed on the
 // stored message record, which come from Parse.
 func TestExtractAttachmentsMatchesParse(t *testing.T) {
+	t.Parallel()
 	for _, file := range fixtures(t) {
 		raw, err := os.ReadFile(file)
 		if err != nil {
@@ -92,6 +94,7 @@ func checkMatchesParse(t *testing.T, name string, raw []byte) {
 
 // Mail that mail.CreateReader gives up on, or reads differently.
 func TestExtractAttachmentsBrokenMail(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, raw string
 		want      []AttachmentData

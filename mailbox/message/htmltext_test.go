@@ -10,6 +10,7 @@ import (
 // The .html files are HTML bodies as Outlook, Gmail and a PHP web form
 // produce them; each .golden holds the expected text.
 func TestHTMLToTextGolden(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "htmltext", "*.html"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no HTML fixtures: %v", err)
@@ -26,6 +27,7 @@ func TestHTMLToTextGolden(t *testing.T) {
 }
 
 func TestHTMLToText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
@@ -72,6 +74,7 @@ func TestHTMLToText(t *testing.T) {
 
 // A quadratic algorithm would take seconds here.
 func TestHTMLToTextLinear(t *testing.T) {
+	t.Parallel()
 	inputs := []string{
 		strings.Repeat("<", 1<<20),
 		strings.Repeat("<a title='", 1<<17),

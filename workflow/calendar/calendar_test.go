@@ -22,6 +22,7 @@ func at(s string) time.Time {
 }
 
 func TestDeadlines(t *testing.T) {
+	t.Parallel()
 	cal := New(testSettings())
 	tests := []struct {
 		name, received, due, warn, target string
@@ -68,6 +69,7 @@ func TestDeadlines(t *testing.T) {
 }
 
 func TestLiberationDayChoice(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		choice string
 		date   string
@@ -96,6 +98,7 @@ func TestLiberationDayChoice(t *testing.T) {
 }
 
 func TestDaysLeft(t *testing.T) {
+	t.Parallel()
 	cal := New(testSettings())
 	c := &complaint.Case{ReceivedAt: at("2026-10-20 10:00").UTC()} // target 3 Nov, across DST
 	for now, want := range map[string]int{"2026-10-20 23:00": 14, "2026-11-02 08:00": 1, "2026-11-03 23:00": 0, "2026-11-05 08:00": -2} {

@@ -102,6 +102,7 @@ func evaluationFixture() []*complaint.Case {
 }
 
 func TestEvaluate(t *testing.T) {
+	t.Parallel()
 	cal := calendar.New(testSettings())
 	cases := evaluationFixture()
 	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, ams), time.Date(2026, 12, 31, 0, 0, 0, 0, ams)
@@ -192,6 +193,7 @@ func TestEvaluate(t *testing.T) {
 }
 
 func TestEvaluatePartialPeriod(t *testing.T) {
+	t.Parallel()
 	cal := calendar.New(testSettings())
 	cases := evaluationFixture()
 	ev := Evaluate(cal, cases, time.Date(2026, 3, 15, 0, 0, 0, 0, ams), time.Date(2026, 5, 10, 0, 0, 0, 0, ams),
@@ -213,6 +215,7 @@ func TestEvaluatePartialPeriod(t *testing.T) {
 
 // Evaluated before the period ends, the open cases are those open now.
 func TestEvaluateBeforePeriodEnds(t *testing.T) {
+	t.Parallel()
 	cal := calendar.New(testSettings())
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, ams)
 	ev := Evaluate(cal, evaluationFixture(), time.Date(2026, 1, 1, 0, 0, 0, 0, ams), time.Date(2026, 12, 31, 0, 0, 0, 0, ams), now)

@@ -1,0 +1,66 @@
+package complaint
+
+import (
+	"testing"
+	"time"
+)
+
+func TestStateChanges(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		from   Case
+		change func(c *Case) *Event
+		state  string
+		detail string // "" when nothing changes
+	}{
+		{"open waits", Case{State: StateOpen}, func(c *Case) *Event { return c.Wait() }, StateWaiting, "open -> waiting"},
+		{"closed does not wait", Case{State: StateClosed}, func(c *Case) *Event { return c.Wait() }, StateClosed, ""},
+		{"waiting resumes", Case{State: StateWaiting}, func(c *Case) *Event { return c.Resume("the client answered") }, StateOpen, "waiting -> open: the client answered"},
+		{"closed does not resume", Case{State: StateClosed}, func(c *Case) *Event { return c.Resume("x") }, StateClosed, ""},
+		{"open closes", Case{State: StateOpen}, func(c *Case) *Event { return c.Close(at, "vergoed") }, StateClosed, "open -> closed"},
+		{"closed closes again", Case{State: StateClosed}, func(c *Case) *Event { return c.Close(at, "vergoed") }, StateClosed, ""},
+		{"waiting dismissed", Case{State: StateWaiting}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, "waiting -> closed"},
+		{"closed reopens", Case{State: StateClosed, ClosedAt: &at, NotComplaint: true}, func(c *Case) *Event { return c.Reopen("the client wrote again") }, StateOpen, "closed -> open: the client wrote again"},
+	}
+	for _, tt := range tests {
+		c := tt.from
+		ev := tt.change(&c)
+		if c.State != tt.state {
+			t.Errorf("%s: state %s, want %s", tt.name, c.State, tt.state)
+		}
+		switch {
+		case tt.detail == "" && ev != nil:
+			t.Errorf("%s: recorded %+v for no change", tt.name, ev)
+		case tt.detail != "" && (ev == nil || ev.Kind != EvStateChanged || ev.Detail != tt.detail):
+			t.Errorf("%s: event %+v, want %q", tt.name, ev, tt.detail)
+		}
+	}
+	c := Case{State: StateOpen}
+	c.Close(at, "boete vergoed")
+	if c.ClosedAt == nil || !c.ClosedAt.Equal(at) || c.Resolution != "boete vergoed" {
+		t.Errorf("closed case: %+v", c)
+	}
+	c.Reopen("")
+	if c.ClosedAt != nil || c.NotComplaint {
+		t.Errorf("reopened case keeps its closing: %+v", c)
+	}
+	c.Dismiss(at)
+	if !c.NotComplaint || c.ClosedAt == nil {
+		t.Errorf("dismissed case: %+v", c)
+	}
+}
+
+func TestParseID(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"kl-2026-0007": "KL-2026-0007", " KL-2026-12345 ": "KL-2026-12345", "KL-2026-7": "", "KL-2026-0007/../x": "", "": ""} {
+		got, err := ParseID(in)
+		if got != want || (err == nil) != (want != "") {
+			t.Errorf("ParseID(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if got := IDInSubject("AW: RE: [KL-2026-0007] Klacht"); got != "KL-2026-0007" {
+		t.Errorf("IDInSubject = %q", got)
+	}
+}
