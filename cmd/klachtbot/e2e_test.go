@@ -256,7 +256,7 @@ func TestE2ECrashDuringBurst(t *testing.T) {
 		<-sent
 		t.Logf("killed after acknowledgement %d; %d of %d delivered at the kill", k, killedAt, n)
 		b.start()
-		got := st.waitFor(t, catchall, "INBOX", 60*time.Second, "all acknowledgements", func(l []*parsedMail) bool {
+		st.waitFor(t, catchall, "INBOX", 60*time.Second, "all acknowledgements", func(l []*parsedMail) bool {
 			for _, id := range ids {
 				if len(acksFor(l, id)) == 0 {
 					return false
@@ -265,7 +265,7 @@ func TestE2ECrashDuringBurst(t *testing.T) {
 			return true
 		})
 		time.Sleep(time.Second) // anything doubled would have arrived by now
-		got = st.waitFor(t, catchall, "INBOX", time.Second, "", func([]*parsedMail) bool { return true })
+		got := st.waitFor(t, catchall, "INBOX", time.Second, "", func([]*parsedMail) bool { return true })
 		for _, id := range ids {
 			if k := len(acksFor(got, id)); k != 1 {
 				t.Errorf("complaint %s acknowledged %d times", id, k)

@@ -130,6 +130,15 @@ func dovecotStack(t testing.TB) (*mailStack, string) {
 			vars[k] = strings.Trim(v, `"`)
 		}
 	}
+	// The tests empty the stack's mailboxes: only a stack started for this
+	// test run (its marker holds the run's token) may be used.
+	marker := filepath.Join(dir, ".klachtbot-test-run")
+	token, _ := os.ReadFile(marker)
+	if run := os.Getenv("KLACHTBOT_MAILSTACK_RUN"); run == "" || strings.TrimSpace(string(token)) != run {
+		return nil, "the mail stack in " + dir + " was not started for this test run, and the tests empty its mailboxes: " +
+			"refused. .ci/run starts its own; for a stack you started for testing, write a token to " + marker +
+			" and set KLACHTBOT_MAILSTACK_RUN to it (or set MAILSTACK_DIR to another stack)"
+	}
 	if c, err := net.DialTimeout("tcp", "127.0.0.1:"+vars["MAILSTACK_IMAPS_PORT"], time.Second); err != nil {
 		return nil, "Dovecot not answering on 127.0.0.1:" + vars["MAILSTACK_IMAPS_PORT"] + ": " + err.Error()
 	} else {
