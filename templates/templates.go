@@ -1,5 +1,9 @@
 // Package templates holds the embedded text of every mail the bot writes,
-// in Dutch and English, and renders it.
+// in Dutch and English, and the HTML of the digest, the case file's timeline
+// and the evaluation report, and renders them from the data it is given.
+//
+// It owns wording and layout, no rules: it must not import workflow,
+// storage or the mail edge.
 package templates
 
 import (

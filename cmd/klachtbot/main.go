@@ -1,5 +1,10 @@
 // Command klachtbot runs the complaints procedure of Mijn Cijfers Op Orde
 // over plain email. See README.md.
+//
+// It is wiring: the commands and their flags, the configuration, building
+// the service from mailbox, workflow and storage, and the control socket's
+// routes. Rules belong in workflow, mail handling in mailbox, records in
+// storage; nothing imports this package.
 package main
 
 import (

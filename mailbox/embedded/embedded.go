@@ -6,7 +6,8 @@
 // It backs `klachtbot demo` and the fast tests. Clients talk to it over real
 // TCP connections with the real protocols; the Server methods (Deliver, Append,
 // Messages, RecreateFolder, ...) give tests and the demo in-process access to
-// the same store. Everything is kept in memory and lost on Close.
+// the same store. Everything is kept in memory and lost on Close. It knows
+// nothing of klachtbot: it must not import any other package of it.
 //
 // Differences from a production mail server worth knowing:
 //   - plaintext only (no TLS); IMAP LOGIN/AUTHENTICATE PLAIN and SMTP AUTH PLAIN
