@@ -12,9 +12,9 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 type ackData struct {
-	CaseID, Subject, ClientName, DirectorName string
-	Directors                                 []string
-	Target                                    time.Time
+	CaseID, Subject, ClientName, DirectorName, Channel string
+	Directors                                          []string
+	Received, Target                                   time.Time
 }
 
 func TestDates(t *testing.T) {
@@ -46,16 +46,22 @@ func TestAckGolden(t *testing.T) {
 	ams, _ := time.LoadLocation("Europe/Amsterdam")
 	data := ackData{
 		CaseID: "KL-2026-0007", Subject: "Klacht over mijn aangifte", ClientName: "Jan Jansen",
-		DirectorName: "Marco", Directors: []string{"Marco", "Hans"},
-		Target: time.Date(2026, 12, 8, 14, 3, 0, 0, ams),
+		DirectorName: "Marco", Directors: []string{"Marco", "Hans"}, Channel: "mail",
+		Received: time.Date(2026, 11, 24, 14, 3, 0, 0, ams), Target: time.Date(2026, 12, 8, 14, 3, 0, 0, ams),
 	}
-	for _, lang := range []string{"nl", "en"} {
-		subject, text, err := Mail("ack", lang, data)
+	phone := data
+	phone.Channel = "telefoon"
+	for _, tt := range []struct {
+		name, lang string
+		data       ackData
+	}{{"ack.nl", "nl", data}, {"ack.en", "en", data}, {"ack-phone.nl", "nl", phone}, {"ack-phone.en", "en", phone}} {
+		lang := tt.name
+		subject, text, err := Mail("ack", tt.lang, tt.data)
 		if err != nil {
 			t.Fatal(err)
 		}
 		got := "Subject: " + subject + "\n\n" + text
-		golden := filepath.Join("testdata", "ack."+lang+".golden")
+		golden := filepath.Join("testdata", tt.name+".golden")
 		if *update {
 			os.MkdirAll("testdata", 0o755)
 			os.WriteFile(golden, []byte(got), 0o644)

@@ -10,6 +10,7 @@ import (
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
+	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
 // Directors run the procedure by mail: lines starting with "#" in a mail to
@@ -21,6 +22,7 @@ type command struct {
 
 // commandHelp is what a director is told when a command is not understood.
 var commandHelp = []string{
+	"#klacht                     een voorgelegde mail is een klacht: de cliënt krijgt een ontvangstbevestiging",
 	"#afgehandeld <oplossing>    klacht afgehandeld, met de oplossing",
 	"#heropend                   klacht opnieuw in behandeling",
 	"#wacht-op-klant             wachten op informatie van de cliënt",
@@ -30,6 +32,7 @@ var commandHelp = []string{
 	"#maatregel <tekst>          maatregel tegen herhaling",
 	"#geen-klacht                geen klacht: afsluiten, buiten de statistiek",
 	"#nieuwe-termijn <datum> <reden>  nieuwe streefdatum (2026-12-20 of 20-12-2026); de cliënt krijgt bericht",
+	"#nieuwe-klacht telefoon|gesprek|brief [naam] [<adres>]  een klacht die niet per mail kwam (mail zonder klachtnummer)",
 }
 
 // newTerm reads "<date> <reason>" of #nieuwe-termijn.
@@ -48,7 +51,7 @@ func newTerm(arg string, loc *time.Location) (time.Time, string, bool) {
 // parseCommands reads the command lines of a mail. A line that starts with
 // "#" but is not a valid command is returned in bad.
 func parseCommands(text string) (cmds []command, bad []string) {
-	for _, line := range strings.Split(ownWords(text), "\n") {
+	for _, line := range strings.Split(recognize.OwnWords(text), "\n") {
 		t := strings.TrimSpace(line)
 		if !strings.HasPrefix(t, "#") {
 			continue
@@ -60,8 +63,10 @@ func parseCommands(text string) (cmds []command, bad []string) {
 		switch word {
 		case "afgehandeld", "extern", "categorie", "maatregel":
 			ok = arg != ""
-		case "heropend", "wacht-op-klant", "geen-klacht":
+		case "heropend", "wacht-op-klant", "geen-klacht", "klacht":
 			ok = true
+		case "nieuwe-klacht":
+			_, _, ok = newComplaint(arg)
 		case "toestemming":
 			arg = strings.ToLower(arg)
 			ok = arg == "ja" || arg == "nee"
@@ -77,27 +82,6 @@ func parseCommands(text string) (cmds []command, bad []string) {
 	return cmds, bad
 }
 
-// replyCut matches the line where a mail client starts the quoted mail.
-var replyCut = regexp.MustCompile(`(?i)^(-{2,}\s*(original message|oorspronkelijk bericht|forwarded message|doorgestuurd bericht)\s*-{2,}|(van|from|verzonden|sent):\s.+|(op|on)\s.+\s(schreef|wrote)[^:]*:)$`)
-
-// ownWords is what the sender wrote: quoted lines are dropped, and the text
-// stops where a quoted mail begins (Outlook quotes without ">").
-func ownWords(s string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, ">") {
-			continue
-		}
-		if replyCut.MatchString(t) {
-			break
-		}
-		b.WriteString(line)
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
-
 var (
 	consentNo  = regexp.MustCompile(`(?i)\b(geen toestemming|niet akkoord|geen akkoord|no consent|(do not|don't|not) (consent|agree))\b`)
 	consentYes = regexp.MustCompile(`(?i)\b(akkoord|ik geef toestemming|toestemming gegeven|i agree|i consent|agreed)\b`)
@@ -106,7 +90,7 @@ var (
 // clientConsent reads a client's answer to the consent question; ok is false
 // when it says neither or both, which is left for a director.
 func clientConsent(text string) (given, ok bool) {
-	own := ownWords(text)
+	own := recognize.OwnWords(text)
 	no := consentNo.MatchString(own)
 	yes := consentYes.MatchString(consentNo.ReplaceAllString(own, ""))
 	if yes == no {
@@ -202,9 +186,26 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 		return true, e.notify(tx, c, []string{who}, "Opdracht niet begrepen", lines)
 	}
 	now := e.clock.Now().UTC()
+	var applied []string
 	for _, cmd := range cmds {
 		var change *complaint.Event
 		switch cmd.name {
+		case "klacht":
+			if c.State == complaint.StateTriage {
+				if queued, err = e.accept(tx, c, who, m.MessageID, e.log); err != nil {
+					return false, err
+				}
+			}
+		case "nieuwe-klacht":
+			if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, cmd.line+": a new complaint goes in a mail without a case number"); err != nil {
+				return false, err
+			}
+			queued = true
+			if err := e.notify(tx, c, []string{who}, "Nieuwe klacht niet geregistreerd", []string{
+				"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: een nieuwe klacht meldt u in een mail zonder klachtnummer in het onderwerp."}); err != nil {
+				return false, err
+			}
+			continue
 		case "afgehandeld":
 			change = c.Close(now, cmd.arg)
 		case "heropend":
@@ -236,6 +237,17 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 		case "maatregel":
 			c.Measures = append(c.Measures, cmd.arg)
 		case "geen-klacht":
+			if c.State == complaint.StateTriage {
+				if err := e.event(tx, c.ID, complaint.EvCommand, who, m.MessageID, cmd.line); err != nil {
+					return false, err
+				}
+				if err := e.dismiss(tx, c, who, m.MessageID, now); err != nil {
+					return false, err
+				}
+				applied = append(applied, cmd.line)
+				// Erased: nothing after it applies to this mail.
+				return e.confirm(tx, c, who, m, applied, queued)
+			}
 			change = c.Dismiss(now)
 		case "nieuwe-termijn":
 			target, reason, _ := newTerm(cmd.arg, e.cfg.Location)
@@ -262,8 +274,23 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 		if err := e.record(tx, c, change, who, m.MessageID); err != nil {
 			return false, err
 		}
+		applied = append(applied, cmd.line)
 	}
-	return queued, nil
+	return e.confirm(tx, c, who, m, applied, queued)
+}
+
+// confirm tells the director in one line what was done, threaded to their
+// command mail (confirm_commands).
+func (e *Engine) confirm(tx Tx, c *complaint.Case, who string, m *message.Message, applied []string, queued bool) (bool, error) {
+	if !e.cfg.ConfirmCommands || len(applied) == 0 {
+		return queued, nil
+	}
+	item, err := e.notice(c, "confirmation", []string{who}, "Uitgevoerd", []string{"Uitgevoerd: " + strings.Join(applied, "; ")}, e.clock.Now())
+	if err != nil {
+		return false, err
+	}
+	threadUnder(item, m.MessageID, m.References)
+	return true, e.enqueue(tx, item, "confirmation to "+who)
 }
 
 // consentEvidence is the client's mail the director answers, when the

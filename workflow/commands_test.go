@@ -120,6 +120,7 @@ func loadCase(t *testing.T, s Store, id string) (*complaint.Case, []string, []*o
 func TestCommandsFlow(t *testing.T) {
 	t.Parallel()
 	bothStores(t, func(t *testing.T, e *Engine, s Store, clock *testClock) {
+		e.cfg.ConfirmCommands = false // TestCommandConfirmed
 		first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
 		const id = "KL-2026-0001"
 

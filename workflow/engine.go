@@ -169,6 +169,18 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 		return false, err
 	}
 	if id := tx.CaseByMessageID(m.MessageID); id != "" {
+		if src.Kind == FolderComplaints {
+			// A director moved a held mail into the complaints folder: that is #klacht.
+			c, err := tx.Case(id)
+			if err != nil || c.State != complaint.StateTriage {
+				return false, err
+			}
+			queued, err := e.accept(tx, c, src.Director, m.MessageID, log)
+			if err != nil {
+				return false, err
+			}
+			return queued, tx.PutCase(c)
+		}
 		// The same mail in a second director's mailbox, or a rescan.
 		log.Debug("message already known", "case", id)
 		return false, nil
@@ -190,13 +202,12 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 		msgRec.Attachments = append(msgRec.Attachments, a.Filename)
 	}
 
-	if id := e.thread(tx, m); id != "" {
+	if id := e.thread(tx, m, src.Kind == FolderSent); id != "" {
 		return e.addToCase(tx, id, src, m, msgRec, f.Raw, log)
 	}
 	switch {
 	case src.Kind == FolderSent:
-		log.Debug("director mail outside any case")
-		return false, nil
+		return e.directorIntake(tx, src, m, msgRec, f.Raw, log)
 	case e.cfg.own(m.From.Addr):
 		log.Debug("mail from the firm itself")
 		return false, nil
@@ -204,8 +215,14 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 		// An automatic mail outside any case never opens one.
 		log.Debug("automatic mail outside any case", "auto", m.Auto)
 		return false, nil
-	case src.Kind == FolderComplaints || e.cfg.recognised(m):
-		return e.openCase(tx, src, m, msgRec, f.Raw, log)
+	case src.Kind == FolderComplaints:
+		return e.openCase(tx, src, m, msgRec, f.Raw, "in the complaints folder", log)
+	}
+	switch v, why := e.cfg.judge(m); {
+	case v == isComplaint:
+		return e.openCase(tx, src, m, msgRec, f.Raw, why, log)
+	case v == doubtful:
+		return e.hold(tx, src, m, msgRec, f.Raw, why, log)
 	case m.Malformed() && strings.TrimSpace(m.Subject+m.Text) == "":
 		// Unreadable: we cannot tell whether it is a complaint, so keep it.
 		log.Warn("unreadable mail quarantined", "problems", m.Problems)
@@ -219,8 +236,14 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 // thread finds the case a message belongs to: the case token in the subject
 // first, then In-Reply-To and References against every Message-ID the case
 // knows. Never by subject text alone.
-func (e *Engine) thread(tx Tx, m *message.Message) string {
-	if id := complaint.IDInSubject(m.Subject); id != "" {
+//
+// A director's own mail (bare) may give the number as typed, without brackets.
+func (e *Engine) thread(tx Tx, m *message.Message, bare bool) string {
+	find := complaint.IDInSubject
+	if bare {
+		find = complaint.FindID
+	}
+	if id := find(m.Subject); id != "" {
 		if _, err := tx.Case(id); err == nil {
 			return id
 		}
@@ -312,7 +335,7 @@ func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.M
 		return false, err
 	}
 	log.Info("director mail recorded", "director", who)
-	if complaint.IDInSubject(m.Subject) != c.ID || !addressedTo(m, e.cfg.BotAddress, who) {
+	if complaint.FindID(m.Subject) != c.ID || !addressedTo(m, e.cfg.BotAddress, who) {
 		return false, nil
 	}
 	return e.applyCommands(tx, c, who, m)
@@ -378,43 +401,76 @@ func (e *Engine) directorAddresses() []string {
 }
 
 // openCase opens a case for a new complaint and queues its acknowledgement.
-func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (bool, error) {
-	loc := e.cfg.Location
-	received := rec.ReceivedAt.In(loc)
-	id, err := tx.NextCaseID(received.Year())
+func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why string, log *slog.Logger) (bool, error) {
+	c, err := e.newCase(tx, m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
 	if err != nil {
-		return false, fmt.Errorf("allocate case number: %w", err)
+		return false, err
 	}
-	c := &complaint.Case{
-		ID:         id,
-		Client:     m.From.Addr,
-		ClientName: m.From.Name,
-		Director:   e.cfg.addressee(m, src.Director),
-		Subject:    m.Subject,
-		Language:   language(m),
-		ReceivedAt: rec.ReceivedAt,
-		TargetAt:   received.AddDate(0, 0, e.cfg.TargetDays).UTC(),
-	}
+	c.Language, c.Recognition = language(m), why
 	c.Open()
-	rec.Role = complaint.RoleClient
+	log = log.With("case", c.ID)
+	if err := e.register(tx, c, rec, raw, c.Client, rec.Source); err != nil {
+		return false, err
+	}
+	log.Info("case opened", "client", c.Client, "director", c.Director)
+	return e.acknowledge(tx, c, m, log)
+}
+
+// newCase numbers a case received at received, with its target.
+func (e *Engine) newCase(tx Tx, client message.Address, director, subject string, received time.Time) (*complaint.Case, error) {
+	local := received.In(e.cfg.Location)
+	id, err := tx.NextCaseID(local.Year())
+	if err != nil {
+		return nil, fmt.Errorf("allocate case number: %w", err)
+	}
+	return &complaint.Case{
+		ID:         id,
+		Client:     client.Addr,
+		ClientName: client.Name,
+		Director:   director,
+		Subject:    subject,
+		Language:   "nl",
+		ReceivedAt: received.UTC(),
+		TargetAt:   e.target(received),
+	}, nil
+}
+
+// target is the date the procedure promises for a complaint received at received.
+func (e *Engine) target(received time.Time) time.Time {
+	return received.In(e.cfg.Location).AddDate(0, 0, e.cfg.TargetDays).UTC()
+}
+
+// register stores a new case with its first message and records its receipt.
+func (e *Engine) register(tx Tx, c *complaint.Case, rec *complaint.Message, raw []byte, actor, detail string) error {
+	if rec.Role == "" {
+		rec.Role = complaint.RoleClient
+	}
 	if err := tx.PutCase(c); err != nil {
-		return false, err
+		return err
 	}
-	if err := tx.AddMessage(id, rec, raw); err != nil {
-		return false, fmt.Errorf("store message: %w", err)
+	if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+		return fmt.Errorf("store message: %w", err)
 	}
-	if err := e.event(tx, id, complaint.EvReceived, c.Client, rec.MessageID, rec.Source); err != nil {
-		return false, err
+	if err := e.event(tx, c.ID, complaint.EvReceived, actor, rec.MessageID, detail); err != nil {
+		return err
 	}
 	if len(rec.Problems) > 0 {
-		if err := e.event(tx, id, complaint.EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; ")); err != nil {
-			return false, err
-		}
+		return e.event(tx, c.ID, complaint.EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; "))
 	}
-	log = log.With("case", id)
-	log.Info("case opened", "client", c.Client, "director", c.Director)
+	return nil
+}
 
-	reason := e.cfg.suppressAck(m)
+// acknowledge queues the acknowledgement of a case to its client, unless
+// the mail must get no automatic answer or the client had enough today. m
+// is the client's mail it answers; nil for a complaint made by phone, which
+// is confirmed as a new conversation.
+func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *slog.Logger) (bool, error) {
+	var reason, evidence string
+	if m != nil {
+		reason, evidence = e.cfg.suppressAck(m), m.MessageID
+	} else if c.Client == "" {
+		reason = "no address to confirm the complaint to"
+	}
 	if reason == "" {
 		now := e.clock.Now()
 		n, err := tx.AcksSince(c.Client, now.Add(-24*time.Hour))
@@ -427,7 +483,7 @@ func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.
 	}
 	if reason != "" {
 		log.Info("acknowledgement suppressed", "reason", reason)
-		return false, e.event(tx, id, complaint.EvAckSuppressed, "klachtbot", rec.MessageID, reason)
+		return false, e.event(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", evidence, reason)
 	}
 	item, err := e.ack(c, m)
 	if err != nil {
@@ -440,7 +496,7 @@ func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.
 	if err := tx.RecordAck(c.Client, now, now.Add(-24*time.Hour)); err != nil {
 		return false, err
 	}
-	return true, e.event(tx, id, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, "to "+strings.Join(item.Mail.To, ", "))
+	return true, e.event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, "to "+strings.Join(item.Mail.To, ", "))
 }
 
 // ack composes the acknowledgement of a new case: from the director written
@@ -455,19 +511,25 @@ func (e *Engine) ack(c *complaint.Case, m *message.Message) (*outbox.Item, error
 		names = append(names, d.Name)
 	}
 	data := struct {
-		CaseID, Subject, ClientName, DirectorName string
-		Directors                                 []string
-		Target                                    time.Time
-	}{c.ID, c.Subject, c.ClientName, dir.Name, names, c.TargetAt.In(e.cfg.Location)}
+		CaseID, Subject, ClientName, DirectorName, Channel string
+		Directors                                          []string
+		Received, Target                                   time.Time
+	}{c.ID, c.Subject, c.ClientName, dir.Name, c.ChannelOf(), names, c.ReceivedAt.In(e.cfg.Location), c.TargetAt.In(e.cfg.Location)}
 	subject, text, err := templates.Mail("ack", c.Language, data)
 	if err != nil {
 		return nil, err
 	}
-	to := m.From.Addr
-	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !e.cfg.own(m.ReplyTo[0].Addr) {
-		to = m.ReplyTo[0].Addr
+	// A reply to the client's mail; a complaint made by phone starts a conversation.
+	to, inReplyTo, refs, autoSubmitted := c.Client, "", []string(nil), "auto-generated"
+	if m != nil {
+		to, autoSubmitted = m.From.Addr, "auto-replied"
+		if m.MessageID != "" { // a forwarded original may come without one
+			inReplyTo, refs = m.MessageID, append(append([]string{}, m.References...), m.MessageID)
+		}
+		if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !e.cfg.own(m.ReplyTo[0].Addr) {
+			to = m.ReplyTo[0].Addr
+		}
 	}
-	refs := append(append([]string{}, m.References...), m.MessageID)
 	return &outbox.Item{
 		CaseID:  c.ID,
 		Kind:    "ack",
@@ -479,11 +541,11 @@ func (e *Engine) ack(c *complaint.Case, m *message.Message) (*outbox.Item, error
 			Bcc:        []string{dir.Address},
 			Subject:    subject,
 			MessageID:  newMessageID(c.ID, "ack", dir.Address),
-			InReplyTo:  m.MessageID,
+			InReplyTo:  inReplyTo,
 			References: refs,
 			Date:       e.clock.Now(),
 			Headers: map[string]string{
-				"Auto-Submitted":           "auto-replied",
+				"Auto-Submitted":           autoSubmitted,
 				"X-Auto-Response-Suppress": "All",
 				"X-Klachtbot-Case":         c.ID,
 			},

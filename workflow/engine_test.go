@@ -308,28 +308,40 @@ func TestUnreadableMailQuarantined(t *testing.T) {
 func TestRecognitionAndLanguage(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig()
-	cfg.Keywords = DefaultKeywords
 	tests := []struct {
-		subject, body string
-		complaint     bool
-		lang          string
+		subject, body, inReplyTo string
+		want                     verdict
+		lang                     string
 	}{
-		{"Klacht", "", true, "nl"},
-		{"Vraag", "Ik ben erg ontevreden over de service.", true, "nl"},
-		{"Klachtbrief over de aangifte", "", true, "nl"},
-		{"Formal complaint", "Dear sir, I would like to complain about the service you have provided.", true, "en"},
-		{"Question", "Could you please send me the invoice for the last quarter? Thank you.", false, "en"},
-		{"Factuur", "Wilt u de factuur van oktober sturen?", false, "nl"},
-		{"Re: uw vraag", "I am not happy with this.\n> Wij hebben uw klacht ontvangen en de aangifte is verstuurd", false, "en"},
+		{"Klacht over de aangifte", "Ik ben erg ontevreden: de aangifte is te laat ingediend.", "", isComplaint, "nl"},
+		{"Vraag", "Ik ben erg ontevreden over de service van jullie kantoor.", "", isComplaint, "nl"},
+		{"Formal complaint", "Dear sir, I would like to complain about the service your firm has provided. This is unacceptable.", "", isComplaint, "en"},
+		{"Question", "Could you please send me the invoice for the last quarter? Thank you.", "", notComplaint, "en"},
+		{"Factuur", "Wilt u de factuur van oktober sturen?", "", notComplaint, "nl"},
+		{"Bedankt", "Geen klachten hoor, alles prima geregeld!", "", notComplaint, "nl"},
+		{"Belastingdienst", "Ik ben zo ontevreden over de Belastingdienst, die raken alles kwijt. Met jullie ben ik heel blij.", "", notComplaint, "nl"},
+		// Only the quote complains; the client's own words do not.
+		{"Re: uw vraag", "Thanks, that is clear now.\n> Wij hebben uw klacht ontvangen en de aangifte is verstuurd", "<1@mcoo.nl>", notComplaint, "en"},
 	}
 	for _, tt := range tests {
 		m := &message.Message{Subject: tt.subject, Text: tt.body}
-		if got := cfg.recognised(m); got != tt.complaint {
-			t.Errorf("recognised(%q, %q) = %v", tt.subject, tt.body, got)
+		if tt.inReplyTo != "" {
+			m.InReplyTo = []string{tt.inReplyTo}
+		}
+		got, why := cfg.judge(m)
+		if got != tt.want {
+			t.Errorf("judge(%q, %q) = %v (%s), want %v", tt.subject, tt.body, got, why, tt.want)
+		}
+		if got != notComplaint && why == "" {
+			t.Errorf("judge(%q): no reason given", tt.subject)
 		}
 		if got := language(m); got != tt.lang {
 			t.Errorf("language(%q, %q) = %s, want %s", tt.subject, tt.body, got, tt.lang)
 		}
+	}
+	if !cfg.repliesToFirm(&message.Message{References: []string{"<a@klant.test>", "<x.ack.1@mcoo.nl>"}}) ||
+		cfg.repliesToFirm(&message.Message{InReplyTo: []string{"<a@klant.test>"}}) {
+		t.Error("repliesToFirm does not tell the firm's Message-IDs from others")
 	}
 }
 

@@ -58,6 +58,9 @@ func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string
 	if c.State == complaint.StateClosed {
 		return nil, nil
 	}
+	if c.State == complaint.StateTriage {
+		return e.triageJobs(tx, c, now)
+	}
 	var done []string
 	d := e.cal.Deadlines(c)
 	days := e.cal.DaysLeft(d.Target, now)
@@ -107,6 +110,34 @@ func dateOrNot(t *time.Time, loc *time.Location) string {
 		return "nog niet"
 	}
 	return templates.DateNL(t.In(loc))
+}
+
+// triageJobs reminds the director of a mail held for their decision, once,
+// after one working day.
+func (e *Engine) triageJobs(tx Tx, c *complaint.Case, now time.Time) ([]string, error) {
+	if now.Before(e.cal.AfterWorkdays(c.ReceivedAt, 1)) {
+		return nil, nil
+	}
+	slot := "triage-reminder/" + c.ID
+	if ok, err := claim(tx, slot, now); !ok || err != nil {
+		return nil, err
+	}
+	msgs, err := tx.Messages(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	item, err := e.notice(c, "reminder", []string{c.Director}, "Herinnering: klacht of niet?", []string{
+		fmt.Sprintf("Deze mail van %s, ontvangen op %s, wacht op uw beslissing: is het een klacht?", person(c.ClientName, c.Client), templates.DateNL(c.ReceivedAt.In(e.cfg.Location))),
+		"Waarom twijfel: " + c.Recognition + ".",
+		"Antwoord met #klacht of #geen-klacht. Tot dan krijgt de cliënt geen ontvangstbevestiging.",
+	}, now)
+	if err != nil {
+		return nil, err
+	}
+	if len(msgs) > 0 {
+		threadUnder(item, msgs[0].MessageID, nil)
+	}
+	return []string{slot}, e.enqueue(tx, item, "triage reminder to "+c.Director)
 }
 
 // noticeAt queues a notice as of now (which tick may set ahead of the clock).
@@ -183,9 +214,9 @@ type DigestRow struct {
 
 // DigestData is what the digest templates render.
 type DigestData struct {
-	Director                                    string
-	Date                                        time.Time
-	New, Open, Waiting, AwaitingConsent, Closed []DigestRow
+	Director                                            string
+	Date                                                time.Time
+	Triage, New, Open, Waiting, AwaitingConsent, Closed []DigestRow
 }
 
 // DigestFor assembles the digest as of now: new since since, open by days
@@ -195,6 +226,11 @@ func (e *Engine) DigestFor(director string, cases []*complaint.Case, since, now 
 	data := DigestData{Director: director, Date: now.In(e.cfg.Location)}
 	for _, c := range cases {
 		if c.NotComplaint {
+			continue
+		}
+		if c.State == complaint.StateTriage {
+			data.Triage = append(data.Triage, DigestRow{ID: c.ID, Client: c.Client, Director: c.Director, Subject: c.Subject,
+				State: complaint.StateNL(c.State), Received: c.ReceivedAt.In(e.cfg.Location)})
 			continue
 		}
 		d := e.cal.Deadlines(c)

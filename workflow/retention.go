@@ -43,7 +43,7 @@ func (e *Engine) Purge(now time.Time, dryRun bool) (*PurgeReport, error) {
 			if dryRun {
 				continue
 			}
-			if err := e.anonymise(tx, c, now); err != nil {
+			if err := e.anonymise(tx, c, now, fmt.Sprintf("anonymised: closed more than %d years ago", e.cfg.RetentionYears)); err != nil {
 				return fmt.Errorf("anonymise %s: %w", c.ID, err)
 			}
 		}
@@ -72,7 +72,7 @@ func (e *Engine) Purge(now time.Time, dryRun bool) (*PurgeReport, error) {
 // index, the case's outgoing mail (addresses and texts), the personal fields
 // of its events (the chain stays intact, see complaint.Event.Erase) and of
 // the case itself.
-func (e *Engine) anonymise(tx Tx, c *complaint.Case, now time.Time) error {
+func (e *Engine) anonymise(tx Tx, c *complaint.Case, now time.Time, why string) error {
 	msgs, err := tx.Messages(c.ID)
 	if err != nil {
 		return err
@@ -120,8 +120,7 @@ func (e *Engine) anonymise(tx Tx, c *complaint.Case, now time.Time) error {
 	if err := tx.PutCase(c); err != nil {
 		return err
 	}
-	return tx.AppendEvent(c.ID, &complaint.Event{At: at, Kind: complaint.EvPurged, Actor: "klachtbot",
-		Detail: fmt.Sprintf("anonymised: closed more than %d years ago", e.cfg.RetentionYears)})
+	return tx.AppendEvent(c.ID, &complaint.Event{At: at, Kind: complaint.EvPurged, Actor: "klachtbot", Detail: why})
 }
 
 // WriteText says in one line what retention anonymised, or would.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/calendar"
+	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
 // Clock gives the current time; the domain never reads the system clock itself.
@@ -32,13 +33,14 @@ type Config struct {
 	calendar.Settings // deadlines and days off
 	Directors         []Director
 	BotAddress        string
-	OwnDomains        []string // the firm's domains: never a client, never acknowledged
-	Keywords          []string // recognise a complaint in a director's INBOX
-	MaxAcksPerDay     int      // per sender, in any 24 hours
-	AuthServID        string   // the trusted server's Authentication-Results authserv-id
-	Digest            string   // cron spec of the daily digest, in Location
-	RetentionYears    int      // closed cases are anonymised after this many years
+	OwnDomains        []string          // the firm's domains: never a client, never acknowledged
+	Recognition       recognize.Lexicon // what makes mail in a director's INBOX a complaint
+	MaxAcksPerDay     int               // per sender, in any 24 hours
+	AuthServID        string            // the trusted server's Authentication-Results authserv-id
+	Digest            string            // cron spec of the daily digest, in Location
+	RetentionYears    int               // closed cases are anonymised after this many years
 	LookBack          time.Duration
+	ConfirmCommands   bool // a director's applied commands are confirmed in one line
 }
 
 // Defaults is the procedure as the klachtenregeling describes it; the
@@ -52,10 +54,11 @@ func Defaults() Config {
 			WarnDaysBefore:    4,
 			LiberationDay:     calendar.LiberationLustrum,
 		},
-		Keywords:       DefaultKeywords,
-		MaxAcksPerDay:  3,
-		RetentionYears: 7,
-		Digest:         "0 8 * * 1-5",
+		Recognition:     recognize.DefaultLexicon(),
+		MaxAcksPerDay:   3,
+		RetentionYears:  7,
+		Digest:          "0 8 * * 1-5",
+		ConfirmCommands: true,
 	}
 }
 
@@ -65,12 +68,6 @@ func amsterdam() *time.Location {
 		return time.UTC // no zone database: the configuration loader reports it
 	}
 	return loc
-}
-
-// DefaultKeywords recognise complaints in Dutch and English.
-var DefaultKeywords = []string{
-	"klacht", "klachten", "ontevreden", "beklag", "klagen", "teleurgesteld", "onacceptabel",
-	"complaint", "complain", "dissatisfied", "unacceptable", "disappointed",
 }
 
 // FolderKind says what a watched folder means.
@@ -93,63 +90,42 @@ func words(s string) []string {
 	})
 }
 
-// recognised reports whether a message in a director's INBOX is a complaint:
-// a keyword as a word, or as the start of a compound ("klachtbrief"), in the
-// subject or the sender's own words at the start of the body (quotes are not
-// the sender's words).
-func (c *Config) recognised(m *message.Message) bool {
-	text := m.Subject + "\n" + firstRunes(ownWords(m.Text), 4000)
-	for _, w := range words(text) {
-		for _, k := range c.Keywords {
-			if strings.HasPrefix(w, k) {
-				return true
-			}
+// What recognition makes of a mail in a director's INBOX outside any case.
+type verdict int
+
+const (
+	notComplaint verdict = iota // left alone, not stored
+	doubtful                    // held for a director's decision
+	isComplaint                 // a case, acknowledged at once
+)
+
+// judge decides what a mail in a director's INBOX is, and says why in
+// words a director can read (it is recorded on the case).
+func (c *Config) judge(m *message.Message) (verdict, string) {
+	r := c.Recognition.Classify(recognize.Input{Subject: m.Subject, Text: m.Text, ReplyToFirm: c.repliesToFirm(m)})
+	switch r.Outcome {
+	case recognize.Complaint:
+		return isComplaint, r.Explain()
+	case recognize.Doubtful:
+		return doubtful, r.Explain()
+	}
+	return notComplaint, ""
+}
+
+// repliesToFirm: the mail answers a mail from the firm (its In-Reply-To or
+// References name a Message-ID in one of the firm's domains), a thread the
+// firm started.
+func (c *Config) repliesToFirm(m *message.Message) bool {
+	for _, id := range append(append([]string{}, m.InReplyTo...), m.References...) {
+		if i := strings.LastIndexByte(id, '@'); i >= 0 && c.own("x"+strings.TrimSuffix(id[i:], ">")) {
+			return true
 		}
 	}
 	return false
 }
 
-func firstRunes(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
-}
-
-var (
-	englishWords = set("the", "and", "is", "are", "was", "my", "you", "your", "i", "not", "with", "have", "has",
-		"this", "that", "for", "of", "to", "we", "would", "please", "complaint", "regarding", "dear")
-	dutchWords = set("de", "het", "een", "en", "is", "ik", "niet", "met", "van", "mijn", "u", "uw", "wij", "we",
-		"dat", "dit", "voor", "op", "te", "zijn", "heb", "klacht", "graag", "geachte", "beste", "over")
-)
-
-func set(ws ...string) map[string]bool {
-	m := make(map[string]bool, len(ws))
-	for _, w := range ws {
-		m[w] = true
-	}
-	return m
-}
-
-// language guesses whether the client wrote English; Dutch is the default.
-func language(m *message.Message) string {
-	en, nl := 0, 0
-	for _, w := range words(m.Subject + "\n" + firstRunes(ownWords(m.Text), 3000)) {
-		if englishWords[w] {
-			en++
-		}
-		if dutchWords[w] {
-			nl++
-		}
-	}
-	if en > nl+1 {
-		return "en"
-	}
-	return "nl"
-}
+// language is the language the client wrote in: "en" or "nl".
+func language(m *message.Message) string { return recognize.Language(m.Subject, m.Text) }
 
 var noReply = regexp.MustCompile(`^(no-?reply|do-?not-?reply|noreply-.*|bounces?|notifications?)([+.-].*)?$`)
 

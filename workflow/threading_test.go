@@ -55,7 +55,7 @@ func TestThreadingRealClients(t *testing.T) {
 			})
 			m := message.Parse(tt.raw)
 			var got string
-			s.View(func(tx Tx) error { got = e.thread(tx, m); return nil })
+			s.View(func(tx Tx) error { got = e.thread(tx, m, false); return nil })
 			if (got == "KL-2026-0001") != tt.want {
 				t.Errorf("thread(%q, in-reply-to %v, references %v) = %q, want threaded %v", m.Subject, m.InReplyTo, m.References, got, tt.want)
 			}

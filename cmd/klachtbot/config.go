@@ -15,6 +15,7 @@ import (
 	"github.com/mcoo/klachtbot/workflow"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/outbox"
+	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
 // Config is the TOML configuration; config.example.toml documents every key.
@@ -41,10 +42,12 @@ type Config struct {
 		Digest    string `toml:"digest"`
 		Deadlines string `toml:"deadlines"`
 	} `toml:"schedule"`
-	Recognition struct {
-		Keywords []string `toml:"keywords"`
-	} `toml:"recognition"`
-	IMAP struct {
+	// Recognition starts from recognize.DefaultLexicon; a list given here
+	// replaces that list.
+	Recognition recognize.Lexicon `toml:"recognition"`
+	// ConfirmCommands: a director's applied commands are confirmed in one line.
+	ConfirmCommands *bool `toml:"confirm_commands"`
+	IMAP            struct {
 		PollInterval   duration `toml:"poll_interval"`
 		IdleRefresh    duration `toml:"idle_refresh"`
 		CommandTimeout duration `toml:"command_timeout"`
@@ -93,7 +96,7 @@ type DirectorConfig struct {
 
 // loadConfig reads, defaults and validates a configuration file.
 func loadConfig(path string) (*Config, error) {
-	cfg := &Config{}
+	cfg := &Config{Recognition: recognize.DefaultLexicon()}
 	md, err := toml.DecodeFile(path, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
@@ -151,8 +154,8 @@ func (c *Config) setDefaults() error {
 	defInt(&c.Procedure.WarnDaysBefore, wd.WarnDaysBefore)
 	defInt(&c.Procedure.MaxAcksPerDay, wd.MaxAcksPerDay)
 	defInt(&c.Retention.Years, wd.RetentionYears)
-	if len(c.Recognition.Keywords) == 0 {
-		c.Recognition.Keywords = wd.Keywords
+	if c.ConfirmCommands == nil {
+		c.ConfirmCommands = &wd.ConfirmCommands
 	}
 	defDur := func(d *duration, v time.Duration) {
 		if d.Duration <= 0 {
@@ -287,14 +290,15 @@ func (c *Config) workflowConfig() workflow.Config {
 			LiberationDay:     c.Procedure.LiberationDay,
 			GoodFriday:        c.Procedure.GoodFriday,
 		},
-		BotAddress:     strings.ToLower(c.BotAddress),
-		OwnDomains:     c.OwnDomains,
-		Keywords:       c.Recognition.Keywords,
-		MaxAcksPerDay:  c.Procedure.MaxAcksPerDay,
-		LookBack:       c.Procedure.LookBack.Duration,
-		AuthServID:     c.AuthServID,
-		Digest:         c.Schedule.Digest,
-		RetentionYears: c.Retention.Years,
+		BotAddress:      strings.ToLower(c.BotAddress),
+		OwnDomains:      c.OwnDomains,
+		Recognition:     c.Recognition,
+		ConfirmCommands: *c.ConfirmCommands,
+		MaxAcksPerDay:   c.Procedure.MaxAcksPerDay,
+		LookBack:        c.Procedure.LookBack.Duration,
+		AuthServID:      c.AuthServID,
+		Digest:          c.Schedule.Digest,
+		RetentionYears:  c.Retention.Years,
 	}
 	for _, d := range c.Directors {
 		wc.Directors = append(wc.Directors, workflow.Director{Name: d.Name, Address: d.Address})

@@ -205,7 +205,7 @@ func TestReport(t *testing.T) {
 		t.Fatalf("cases.csv: %v", err)
 	}
 	check("csv header", rows[0], []string{"zaak", "ontvangen", "streefdatum", "eerste_reactie", "afgehandeld", "status",
-		"directeur", "categorie", "binnen_termijn", "geen_klacht", "maatregelen"})
+		"directeur", "categorie", "binnen_termijn", "geen_klacht", "maatregelen", "kanaal"})
 	if len(rows) != 1+32 {
 		t.Fatalf("cases.csv has %d rows, want 32 and a header", len(rows)-1)
 	}
@@ -219,10 +219,10 @@ func TestReport(t *testing.T) {
 	}
 	check("csv not-complaints", notComplaint, 2)
 	check("csv KL-2026-0001", byID["KL-2026-0001"], []string{"KL-2026-0001", "2026-01-05 09:30", "2026-01-19 09:30",
-		"2026-01-06 09:30", "2026-01-07 09:30", "afgehandeld", "hans@mcoo.nl", reportCategory, "ja", "nee", "Termijnen in de <gedeelde> agenda"})
-	check("csv KL-2026-0005", byID["KL-2026-0005"][8:], []string{"nee", "nee", "'+31 nummer: binnen een dag terugbellen"})
+		"2026-01-06 09:30", "2026-01-07 09:30", "afgehandeld", "hans@mcoo.nl", reportCategory, "ja", "nee", "Termijnen in de <gedeelde> agenda", "mail"})
+	check("csv KL-2026-0005", byID["KL-2026-0005"][8:], []string{"nee", "nee", "'+31 nummer: binnen een dag terugbellen", "mail"})
 	check("csv KL-2026-0028", byID["KL-2026-0028"], []string{"KL-2026-0028", "2026-10-05 09:30", "2027-01-10 12:00",
-		"2026-10-06 09:30", "", "wacht op cliënt", "marco@mcoo.nl", reportCategory, "", "nee", ""})
+		"2026-10-06 09:30", "", "wacht op cliënt", "marco@mcoo.nl", reportCategory, "", "nee", "", "mail"})
 	check("csv KL-2026-0040", byID["KL-2026-0040"][8:10], []string{"", "ja"})
 
 	t.Run("errors", func(t *testing.T) {

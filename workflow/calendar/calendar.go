@@ -86,16 +86,21 @@ type Deadlines struct {
 // Deadlines is a pure function of the case and the calendar.
 func (c *Calendar) Deadlines(cs *complaint.Case) Deadlines {
 	received := cs.ReceivedAt.In(c.loc)
-	day := c.bc.WorkdaysFrom(StartOfDay(received), c.firstResponseDays)
 	target := cs.TargetAt.In(c.loc)
 	if target.IsZero() || cs.TargetAt.IsZero() {
 		target = received.AddDate(0, 0, c.targetDays)
 	}
 	return Deadlines{
-		FirstResponseDue: StartOfDay(day).AddDate(0, 0, 1),
+		FirstResponseDue: c.AfterWorkdays(received, c.firstResponseDays),
 		Warn:             target.AddDate(0, 0, -c.warnDaysBefore),
 		Target:           target,
 	}
+}
+
+// AfterWorkdays is the end of the n-th working day after t's date.
+func (c *Calendar) AfterWorkdays(t time.Time, n int) time.Time {
+	day := c.bc.WorkdaysFrom(StartOfDay(t.In(c.loc)), n)
+	return StartOfDay(day).AddDate(0, 0, 1)
 }
 
 // DaysLeft counts calendar days from now's date to the target's date

@@ -27,13 +27,14 @@ const (
 	EvCommandRefused  = "command-refused"  // no authority, or not allowed
 	EvConsent         = "consent"
 	EvMailQueued      = "mail-queued"
-	EvPurged          = "anonymised" // retention
+	EvPurged          = "anonymised" // retention, or a held mail that was no complaint
+	EvTriage          = "triage"     // held for a director's decision
 )
 
 // EventKinds lists every kind, for the labels and their test.
 var EventKinds = []string{EvReceived, EvFollowUp, EvDirectorMessage, EvOtherMessage, EvAckQueued, EvAckSuppressed,
 	EvMailSent, EvMailFailed, EvMailRetry, EvMalformed, EvStateChanged, EvCommand, EvCommandRejected, EvCommandRefused,
-	EvConsent, EvMailQueued, EvPurged}
+	EvConsent, EvMailQueued, EvPurged, EvTriage}
 
 // Event is one entry of a case's append-only, hash-chained audit trail.
 //

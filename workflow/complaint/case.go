@@ -17,9 +17,20 @@ var ErrNotFound = errors.New("not found")
 
 // Case states.
 const (
+	StateTriage  = "triage" // doubtful: kept for a director's decision, no acknowledgement, no deadline yet
 	StateOpen    = "open"
 	StateWaiting = "waiting"
 	StateClosed  = "closed"
+)
+
+// How a complaint reached the firm. The klachtenregeling names mail, phone
+// and a conversation; a letter is typed in by a director like a call.
+const (
+	ChannelMail      = "mail"
+	ChannelForwarded = "doorgestuurd" // a director forwarded the client's mail
+	ChannelPhone     = "telefoon"
+	ChannelMeeting   = "gesprek"
+	ChannelLetter    = "brief"
 )
 
 // Message roles.
@@ -39,6 +50,8 @@ type Case struct {
 	Director        string     `json:"director"`
 	Subject         string     `json:"subject"`
 	Language        string     `json:"language"`
+	Channel         string     `json:"channel,omitempty"`     // "" is ChannelMail
+	Recognition     string     `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
 	ReceivedAt      time.Time  `json:"received_at"`
 	TargetAt        time.Time  `json:"target_at"`
 	AcknowledgedAt  *time.Time `json:"acknowledged_at"`
@@ -95,4 +108,12 @@ type Quarantined struct {
 	Source     string    `json:"source"`
 	ReceivedAt time.Time `json:"received_at"`
 	Problems   []string  `json:"problems"`
+}
+
+// ChannelOf is the case's channel, ChannelMail for records that have none.
+func (c *Case) ChannelOf() string {
+	if c.Channel == "" {
+		return ChannelMail
+	}
+	return c.Channel
 }

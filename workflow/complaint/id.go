@@ -11,6 +11,7 @@ import (
 var (
 	idPattern = regexp.MustCompile(`^KL-\d{4}-\d{4,}$`)
 	idToken   = regexp.MustCompile(`\[(KL-\d{4}-\d{4,})\]`)
+	idBare    = regexp.MustCompile(`(?i)(?:^|[^A-Za-z0-9])(KL-\d{4}-\d{4,})(?:$|[^0-9])`)
 )
 
 // FormatID is the case number of the n-th case of a year.
@@ -31,6 +32,18 @@ func ParseID(s string) (string, error) {
 func IDInSubject(subject string) string {
 	if m := idToken.FindStringSubmatch(subject); m != nil {
 		return m[1]
+	}
+	return ""
+}
+
+// FindID finds a case number in a subject a director wrote: the bot's token
+// first, else the number as typed anywhere ("kl-2026-0003 afgehandeld").
+func FindID(subject string) string {
+	if id := IDInSubject(subject); id != "" {
+		return id
+	}
+	if m := idBare.FindStringSubmatch(subject); m != nil {
+		return strings.ToUpper(m[1])
 	}
 	return ""
 }

@@ -4,6 +4,7 @@ package complaint
 // read them. Every event kind has one (labels_test.go checks).
 
 var stateNL = map[string]string{
+	StateTriage:  "te beoordelen",
 	StateOpen:    "open",
 	StateWaiting: "wacht op cliënt",
 	StateClosed:  "afgehandeld",
@@ -34,6 +35,7 @@ var eventNL = map[string]string{
 	EvConsent:         "toestemming cliënt",
 	EvMailQueued:      "mail klaargezet",
 	EvPurged:          "geanonimiseerd",
+	EvTriage:          "voorgelegd: klacht of niet?",
 }
 
 // StateNL is a case state in Dutch.

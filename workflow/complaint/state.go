@@ -12,6 +12,21 @@ func (c *Case) Open() {
 	c.State = StateOpen
 }
 
+// Hold makes c a newly received mail that may be a complaint: it waits for
+// a director's decision (EvTriage records why).
+func (c *Case) Hold() {
+	c.State = StateTriage
+}
+
+// Accept makes a held mail a complaint (#klacht, or the director moved it
+// into the complaints folder); the caller sets its target and acknowledges it.
+func (c *Case) Accept() *Event {
+	if c.State != StateTriage {
+		return nil
+	}
+	return c.set(StateOpen, "a director judged it a complaint")
+}
+
 // Wait puts an open case on hold until the client writes (#wacht-op-klant).
 // A closed case stays closed.
 func (c *Case) Wait() *Event {

@@ -22,6 +22,9 @@ func TestStateChanges(t *testing.T) {
 		{"open closes", Case{State: StateOpen}, func(c *Case) *Event { return c.Close(at, "vergoed") }, StateClosed, "open -> closed"},
 		{"closed closes again", Case{State: StateClosed}, func(c *Case) *Event { return c.Close(at, "vergoed") }, StateClosed, ""},
 		{"waiting dismissed", Case{State: StateWaiting}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, "waiting -> closed"},
+		{"held accepted", Case{State: StateTriage}, func(c *Case) *Event { return c.Accept() }, StateOpen, "triage -> open: a director judged it a complaint"},
+		{"open not accepted again", Case{State: StateOpen}, func(c *Case) *Event { return c.Accept() }, StateOpen, ""},
+		{"held dismissed", Case{State: StateTriage}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, "triage -> closed"},
 		{"closed reopens", Case{State: StateClosed, ClosedAt: &at, NotComplaint: true}, func(c *Case) *Event { return c.Reopen("the client wrote again") }, StateOpen, "closed -> open: the client wrote again"},
 	}
 	for _, tt := range tests {
@@ -62,5 +65,13 @@ func TestParseID(t *testing.T) {
 	}
 	if got := IDInSubject("AW: RE: [KL-2026-0007] Klacht"); got != "KL-2026-0007" {
 		t.Errorf("IDInSubject = %q", got)
+	}
+	for subject, want := range map[string]string{
+		"kl-2026-0003 afgehandeld": "KL-2026-0003", "Re: KL-2026-0003": "KL-2026-0003", "over KL-2026-00031.": "KL-2026-00031",
+		"[KL-2026-0004] en KL-2026-0003": "KL-2026-0004", "XKL-2026-0003": "", "KL-2026-003": "", "opdracht": "",
+	} {
+		if got := FindID(subject); got != want {
+			t.Errorf("FindID(%q) = %q, want %q", subject, got, want)
+		}
 	}
 }

@@ -421,6 +421,7 @@ func timelinePage(tl *timeline, loc *time.Location) *pageData {
 			{"Eerste reactie", at(c.FirstResponseAt)},
 			{"Afgesloten", at(c.ClosedAt)},
 			{"Status", complaint.StateNL(c.State)},
+			{"Kanaal", c.ChannelOf()},
 		},
 		ChainOK:    tl.AuditTrail.Intact,
 		ExportedAt: at(&tl.ExportedAt),

@@ -22,6 +22,8 @@ type Summary struct {
 	AcknowledgedAt  *time.Time `json:"acknowledged_at"`
 	FirstResponseAt *time.Time `json:"first_response_at"`
 	ClosedAt        *time.Time `json:"closed_at"`
+	Channel         string     `json:"channel"`               // mail, doorgestuurd, telefoon, gesprek, brief
+	Recognition     string     `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
 }
 
 // Detail is a case as `klachtbot show` shows it.
@@ -52,7 +54,7 @@ type EventView struct {
 
 func summaryOf(c *complaint.Case) Summary {
 	return Summary{c.ID, c.State, c.Client, c.Director, c.Subject, c.ReceivedAt, c.TargetAt,
-		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt}
+		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt, c.ChannelOf(), c.Recognition}
 }
 
 // List is every case, by case number.
@@ -111,7 +113,10 @@ func WriteList(out io.Writer, loc *time.Location, cases []Summary) error {
 // WriteText prints a case with its messages and events.
 func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	fmt.Fprintf(out, "%s  %s\n", d.ID, d.Subject)
-	fmt.Fprintf(out, "  state:          %s\n  client:         %s\n  director:       %s\n", d.State, d.Client, d.Director)
+	fmt.Fprintf(out, "  state:          %s\n  client:         %s\n  director:       %s\n  channel:        %s\n", d.State, d.Client, d.Director, d.Channel)
+	if d.Recognition != "" {
+		fmt.Fprintf(out, "  recognised:     %s\n", d.Recognition)
+	}
 	fmt.Fprintf(out, "  received:       %s\n  target:         %s\n", localTime(loc, &d.ReceivedAt), localTime(loc, &d.TargetAt))
 	fmt.Fprintf(out, "  acknowledged:   %s\n  first response: %s\n  closed:         %s\n",
 		localTime(loc, d.AcknowledgedAt), localTime(loc, d.FirstResponseAt), localTime(loc, d.ClosedAt))

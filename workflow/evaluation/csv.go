@@ -12,7 +12,7 @@ import (
 )
 
 var csvHeader = []string{"zaak", "ontvangen", "streefdatum", "eerste_reactie", "afgehandeld", "status", "directeur",
-	"categorie", "binnen_termijn", "geen_klacht", "maatregelen"}
+	"categorie", "binnen_termijn", "geen_klacht", "maatregelen", "kanaal"}
 
 // WriteCSV writes one row per case received in the period, the
 // not-complaints included and marked, with the evaluation's own judgement
@@ -49,7 +49,7 @@ func (ev *Evaluation) WriteCSV(w io.Writer, loc *time.Location) error {
 		}
 		cw.Write([]string{c.ID, at(&c.ReceivedAt), at(&target), at(c.FirstResponseAt), at(c.ClosedAt),
 			complaint.StateNL(c.State), strings.ToLower(c.Director), cell(c.Category), within, yesNo[c.NotComplaint],
-			cell(strings.Join(measures, " | "))})
+			cell(strings.Join(measures, " | ")), c.ChannelOf()})
 	}
 	cw.Flush()
 	return cw.Error()

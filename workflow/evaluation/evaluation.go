@@ -41,6 +41,7 @@ type Evaluation struct {
 	OpenAtEnd     OpenAtEnd         `json:"open_at_end"`
 	PerCategory   []Group           `json:"per_category"`
 	PerDirector   []Group           `json:"per_director"`
+	PerChannel    []Group           `json:"per_channel"` // mail, doorgestuurd, telefoon, gesprek, brief
 	Measures      []MeasureCategory `json:"measures"`
 
 	rows []caseRow // every case received in the period, for cases.csv
@@ -151,7 +152,7 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 		asOf = now.In(loc)
 	}
 	ev := &Evaluation{From: start.Format("2006-01-02"), To: to.Format("2006-01-02"), AsOf: asOf,
-		PerMonth: []MonthCount{}, PerCategory: []Group{}, PerDirector: []Group{}, Measures: []MeasureCategory{},
+		PerMonth: []MonthCount{}, PerCategory: []Group{}, PerDirector: []Group{}, PerChannel: []Group{}, Measures: []MeasureCategory{},
 		OpenAtEnd: OpenAtEnd{Cases: []OpenCase{}}}
 	// The end of the period is the next midnight, which belongs to the next day.
 	lastDay := asOf.Add(-time.Nanosecond)
@@ -167,7 +168,7 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 		{Label: "15–21", Min: 15, Max: 21}, {Label: "22–28", Min: 22, Max: 28}, {Label: "> 28", Min: 29, Max: -1},
 	}
 
-	categories, directors := map[string]*Group{}, map[string]*Group{}
+	categories, directors, channels := map[string]*Group{}, map[string]*Group{}, map[string]*Group{}
 	group := func(m map[string]*Group, name string) *Group {
 		g := m[name]
 		if g == nil {
@@ -180,8 +181,8 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 	var handling []int
 	var responses []time.Duration
 	for _, c := range cases {
-		if c.ReceivedAt.Before(start) || !c.ReceivedAt.Before(end) {
-			continue
+		if c.ReceivedAt.Before(start) || !c.ReceivedAt.Before(end) || c.State == complaint.StateTriage {
+			continue // a held mail counts once a director has judged it
 		}
 		dl := cal.Deadlines(c)
 		row := caseRow{c: c, target: dl.Target}
@@ -197,9 +198,11 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 		if category == "" {
 			category = NoCategory
 		}
-		cg, dg := group(categories, category), group(directors, strings.ToLower(c.Director))
-		cg.Count++
-		dg.Count++
+		cg, dg, kg := group(categories, category), group(directors, strings.ToLower(c.Director)), group(channels, c.ChannelOf())
+		groups := []*Group{cg, dg, kg}
+		for _, g := range groups {
+			g.Count++
+		}
 
 		if c.ClosedAt != nil {
 			days := calendar.Days(received, c.ClosedAt.In(loc))
@@ -212,7 +215,7 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 			}
 			within := !c.ClosedAt.After(dl.Target)
 			row.within = &within
-			for _, g := range []*Group{cg, dg} {
+			for _, g := range groups {
 				g.Closed++
 				if within {
 					g.WithinTarget++
@@ -241,8 +244,9 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 			}
 			ev.OpenAtEnd.Open++
 			ev.OpenAtEnd.Cases = append(ev.OpenAtEnd.Cases, oc)
-			cg.OpenAtEnd++
-			dg.OpenAtEnd++
+			for _, g := range groups {
+				g.OpenAtEnd++
+			}
 		}
 
 		for _, m := range c.Measures {
@@ -291,6 +295,7 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 	})
 	ev.PerCategory = sortedGroups(categories)
 	ev.PerDirector = sortedGroups(directors)
+	ev.PerChannel = sortedGroups(channels)
 	for _, g := range ev.PerCategory { // same order as the figures
 		if ms := measures[g.Name]; len(ms) > 0 {
 			sort.SliceStable(ms, func(i, j int) bool { return ms[i].Case < ms[j].Case })

@@ -16,16 +16,16 @@ import (
 
 // Page is the model of templates/html/report.html.
 type Page struct {
-	Title                 string
-	From, To, Generated   time.Time
-	AsOf                  time.Time // the date open and overdue are counted on
-	E                     *Evaluation
-	Late                  int
-	TargetDays            int
-	FirstResponseDays     int
-	Open                  []reportOpen
-	Categories, Directors []reportGroup
-	Charts                struct{ Months, Handling, Share, Categories, Directors template.HTML }
+	Title                           string
+	From, To, Generated             time.Time
+	AsOf                            time.Time // the date open and overdue are counted on
+	E                               *Evaluation
+	Late                            int
+	TargetDays                      int
+	FirstResponseDays               int
+	Open                            []reportOpen
+	Categories, Directors, Channels []reportGroup
+	Charts                          struct{ Months, Handling, Share, Categories, Directors, Channels template.HTML }
 }
 
 type reportGroup struct {
@@ -75,6 +75,11 @@ func PageOf(ev *Evaluation, cal *calendar.Settings, directors map[string]string,
 		p.Directors = append(p.Directors, group(g, name, detail))
 		dirBars = append(dirBars, templates.Bar{Label: name, Value: float64(g.Count)})
 	}
+	var chanBars []templates.Bar
+	for _, g := range ev.PerChannel {
+		p.Channels = append(p.Channels, group(g, g.Name, ""))
+		chanBars = append(chanBars, templates.Bar{Label: g.Name, Value: float64(g.Count)})
+	}
 	for _, c := range ev.OpenAtEnd.Cases {
 		name, _ := director(c.Director)
 		p.Open = append(p.Open, reportOpen{ID: c.ID, Director: name, Received: c.Received, Target: c.Target,
@@ -100,6 +105,7 @@ func PageOf(ev *Evaluation, cal *calendar.Settings, directors map[string]string,
 	p.Charts.Share = templates.ShareDonut("Binnen de streeftermijn afgehandeld", ev.WithinTarget.Within, ev.WithinTarget.Closed, "binnen termijn")
 	p.Charts.Categories = templates.HBarChart("Klachten per categorie", catBars, 660)
 	p.Charts.Directors = templates.HBarChart("Klachten per directeur", dirBars, 660)
+	p.Charts.Channels = templates.HBarChart("Klachten per kanaal", chanBars, 660)
 	return p
 }
 

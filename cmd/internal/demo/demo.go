@@ -24,7 +24,11 @@ import (
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
-const demoClient = "jan.jansen@example.nl"
+const (
+	demoClient     = "jan.jansen@example.nl"
+	doubtfulClient = "kees.bakker@example.nl"
+	phoneClient    = "piet.deboer@example.nl"
+)
 
 // Bot is the running service as the demo sees it.
 type Bot interface {
@@ -38,7 +42,8 @@ type Start func(path string) (Bot, *time.Location, func(), error)
 
 // Run plays the demo and writes what happens to out.
 func Run(out io.Writer, startBot Start) error {
-	users := map[string]string{"marco@mcoo.nl": "demo", "hans@mcoo.nl": "demo", "klachten@mcoo.nl": "demo", demoClient: "demo"}
+	users := map[string]string{"marco@mcoo.nl": "demo", "hans@mcoo.nl": "demo", "klachten@mcoo.nl": "demo", demoClient: "demo",
+		doubtfulClient: "demo", phoneClient: "demo"}
 	mail, err := embedded.Start(embedded.Options{Users: users, Folders: []string{"Klachten"}})
 	if err != nil {
 		return fmt.Errorf("start embedded mail servers: %w", err)
@@ -169,15 +174,98 @@ akkoord. De boete was 250 euro; de brief stuur ik mee.
 	time.Sleep(time.Second) // give a wrong second acknowledgement time to show up
 	fmt.Fprintf(out, "the out-of-office opened no case and got no reply; the follow-up joined the case;\nthe client has %d mail(s) from the bot\n", len(clientMail()))
 
-	step("cases")
-	dossier.WriteList(out, loc, cases)
-	step("klachtbot show %s", detail.ID)
-	detail.WriteText(out, loc)
 	step("the acknowledgement as the client receives it")
 	head, _, _ := bytes.Cut(ack, []byte("\r\n\r\n"))
 	out.Write(bytes.ReplaceAll(head, []byte("\r\n"), []byte("\n")))
 	fmt.Fprintf(out, "\n\n%s", ackMsg.Text)
+
+	step("4. a doubtful mail: %s is surprised by an invoice", doubtfulClient)
+	err = send(doubtfulClient, []string{"marco@mcoo.nl"}, `From: Kees Bakker <`+doubtfulClient+`>
+To: marco@mcoo.nl
+Subject: Factuur jaarrekening
+Message-ID: <doubtful-1@example.nl>
+Content-Type: text/plain; charset=utf-8
+
+Goedemiddag Marco,
+
+Ik zag de factuur voor de jaarrekening. De factuur is hoger dan afgesproken. Ik ga hier niet zomaar mee akkoord.
+
+Groet,
+Kees Bakker
+`)
+	if err != nil {
+		return err
+	}
+	question, err := waitForMail(mail, "marco@mcoo.nl", "Klacht of niet?")
+	if err != nil {
+		return errors.New("the triage question did not reach Marco")
+	}
+	q := message.Parse(question)
+	fmt.Fprintf(out, "held, not acknowledged; Marco gets one question:\n\nSubject: %s\n\n%s\n", q.Subject, q.Text)
+	fmt.Fprintln(out, "Marco answers from his mail client with one line: #klacht")
+	if _, err := mail.Append("marco@mcoo.nl", "Sent", crlf(`From: Marco <marco@mcoo.nl>
+To: klachten@mcoo.nl
+Subject: Re: `+q.Subject+`
+In-Reply-To: `+q.MessageID+`
+Message-ID: <answer-1@mcoo.nl>
+
+#klacht
+`), time.Time{}); err != nil {
+		return err
+	}
+	if _, err := waitForMail(mail, doubtfulClient, "Ontvangstbevestiging"); err != nil {
+		return errors.New("the accepted complaint was not acknowledged")
+	}
+	fmt.Fprintf(out, "the case opened and %s got the acknowledgement, with the target counted from the original receipt\n", doubtfulClient)
+
+	step("5. Hans registers a complaint made by phone")
+	if _, err := mail.Append("hans@mcoo.nl", "Sent", crlf(`From: Hans <hans@mcoo.nl>
+To: klachten@mcoo.nl
+Subject: Niemand bereikbaar over de loonadministratie
+Message-ID: <phone-1@mcoo.nl>
+
+#nieuwe-klacht telefoon Piet de Boer <`+phoneClient+`>
+
+Piet belde: hij heeft drie weken niemand kunnen bereiken over de loonstroken van oktober.
+`), time.Time{}); err != nil {
+		return err
+	}
+	confirmation, err := waitForMail(mail, phoneClient, "Bevestiging van uw klacht")
+	if err != nil {
+		return errors.New("the phone complaint was not confirmed to the client")
+	}
+	fmt.Fprintf(out, "%s gets a written confirmation from Hans:\n\n%s\n", phoneClient, firstParagraphs(message.Parse(confirmation).Text, 2))
+
+	bot.View(func(tx dossier.Reader) error { cases, _ = dossier.List(tx); return nil })
+	step("klachtbot cases")
+	dossier.WriteList(out, loc, cases)
+	step("klachtbot show %s", detail.ID)
+	detail.WriteText(out, loc)
 	return nil
+}
+
+// waitForMail waits for a mail whose subject contains s in user's INBOX.
+func waitForMail(mail *embedded.Server, user, s string) ([]byte, error) {
+	var found []byte
+	err := waitUntil(15*time.Second, func() bool {
+		msgs, _ := mail.Messages(user, "INBOX")
+		for _, raw := range msgs {
+			if strings.Contains(message.Parse(raw).Subject, s) {
+				found = raw
+				return true
+			}
+		}
+		return false
+	})
+	return found, err
+}
+
+func crlf(s string) []byte { return []byte(strings.ReplaceAll(s, "\n", "\r\n")) }
+
+// firstParagraphs is the start of a text, for showing a mail.
+func firstParagraphs(text string, n int) string {
+	paras := strings.SplitN(text, "\n\n", n+1)
+	return strings.Join(paras[:min(n, len(paras))], "\n\n")
 }
 
 func waitUntil(d time.Duration, f func() bool) error {

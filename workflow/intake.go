@@ -1,0 +1,192 @@
+package workflow
+
+import (
+	"fmt"
+	"log/slog"
+	netmail "net/mail"
+	"strings"
+
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+)
+
+// A director's own mail (found in their Sent folder, so it is theirs) to
+// the bot address, or to themselves, that belongs to no case: a complaint
+// made by phone, in a conversation or by letter (#nieuwe-klacht), a client's
+// complaint forwarded, or commands without a case number, which get an
+// answer rather than silence.
+
+func (e *Engine) directorIntake(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (bool, error) {
+	if !addressedTo(m, e.cfg.BotAddress, src.Director) {
+		log.Debug("director mail outside any case")
+		return false, nil
+	}
+	cmds, bad := parseCommands(m.Text)
+	for _, cmd := range cmds {
+		if cmd.name == "nieuwe-klacht" {
+			return e.newComplaintByDirector(tx, src, m, rec, raw, cmd, log)
+		}
+	}
+	if len(cmds)+len(bad) > 0 {
+		return e.noCaseNumber(tx, src.Director, m, log)
+	}
+	// A forward counts when it goes to the bot address; without one, to themselves.
+	if f, ok := message.Forwarded(m, raw); ok && (e.cfg.BotAddress == "" || addressedTo(m, e.cfg.BotAddress)) {
+		return e.forwardedComplaint(tx, src, m, rec, raw, f, log)
+	}
+	log.Debug("director mail to the bot without commands")
+	return false, nil
+}
+
+// newComplaint reads the argument of #nieuwe-klacht: a channel, then a name
+// and/or an address ("telefoon Jan Jansen <jan@example.nl>").
+func newComplaint(arg string) (channel string, client message.Address, ok bool) {
+	channel, rest, _ := strings.Cut(strings.TrimSpace(arg), " ")
+	channel = strings.ToLower(channel)
+	switch channel {
+	case complaint.ChannelPhone, complaint.ChannelMeeting, complaint.ChannelLetter:
+	default:
+		return "", client, false
+	}
+	rest = strings.TrimSpace(rest)
+	if rest == "" {
+		return "", client, false
+	}
+	if strings.Contains(rest, "@") {
+		a, err := netmail.ParseAddress(rest)
+		if err != nil {
+			return "", client, false
+		}
+		return channel, message.Address{Name: a.Name, Addr: strings.ToLower(a.Address)}, true
+	}
+	return channel, message.Address{Name: rest}, true
+}
+
+// newComplaintByDirector registers a complaint a director took by phone, in a
+// conversation or by letter. The mail is their account of it; the client,
+// when an address is given, gets a written confirmation from that director.
+func (e *Engine) newComplaintByDirector(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, cmd command, log *slog.Logger) (bool, error) {
+	channel, client, _ := newComplaint(cmd.arg)
+	received := m.Date
+	if received.IsZero() || received.After(e.clock.Now()) {
+		received = rec.ReceivedAt
+	}
+	subject := strings.TrimSpace(m.Subject)
+	if subject == "" {
+		subject = "Klacht (" + channel + ")"
+	}
+	c, err := e.newCase(tx, client, src.Director, subject, received)
+	if err != nil {
+		return false, err
+	}
+	c.Channel, c.Recognition = channel, "registered by "+src.Director+" with #nieuwe-klacht"
+	c.Open()
+	rec.Role = complaint.RoleDirector
+	if err := e.register(tx, c, rec, raw, src.Director, channel+", recorded by "+src.Director); err != nil {
+		return false, err
+	}
+	log = log.With("case", c.ID)
+	log.Info("complaint registered by a director", "channel", channel, "director", src.Director)
+	queued, err := e.acknowledge(tx, c, nil, log)
+	if err != nil {
+		return false, err
+	}
+	what := fmt.Sprintf("klacht %s geregistreerd (%s)", c.ID, channel)
+	if c.Client != "" {
+		what += "; " + c.Client + " krijgt een schriftelijke bevestiging"
+	} else {
+		what += "; zonder adres krijgt de cliënt geen schriftelijke bevestiging"
+	}
+	return e.confirm(tx, c, src.Director, m, []string{what}, queued)
+}
+
+// forwardedComplaint opens a case for the sender of a mail a director
+// forwarded: received when the client sent it, the original kept (byte for
+// byte when it was attached), the client acknowledged from that director.
+func (e *Engine) forwardedComplaint(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, f *message.Forward, log *slog.Logger) (bool, error) {
+	if f.From.Addr != "" && e.cfg.own(f.From.Addr) {
+		log.Debug("forwarded mail of the firm itself")
+		return false, nil
+	}
+	if f.MessageID != "" {
+		if id := tx.CaseByMessageID(f.MessageID); id != "" {
+			log.Info("forwarded mail already belongs to a case", "case", id)
+			return false, nil
+		}
+	}
+	received := f.Date
+	if received.IsZero() || received.After(e.clock.Now()) {
+		received = rec.ReceivedAt
+	}
+	orig := &message.Message{From: f.From, Subject: f.Subject, Text: f.Text, MessageID: f.MessageID, InReplyTo: f.InReplyTo, References: f.References}
+	c, err := e.newCase(tx, f.From, src.Director, f.Subject, received)
+	if err != nil {
+		return false, err
+	}
+	c.Channel, c.Language, c.Recognition = complaint.ChannelForwarded, language(orig), "forwarded by "+src.Director
+	c.Open()
+	log = log.With("case", c.ID)
+	first := rec
+	firstRaw := raw
+	if f.Raw != nil {
+		// The attached original first, byte for byte; then the director's forward.
+		first = &complaint.Message{MessageID: f.MessageID, From: f.From.Addr, FromName: f.From.Name, Role: complaint.RoleClient,
+			Subject: f.Subject, ReceivedAt: received.UTC(), Source: rec.Source + ", attached to a forward"}
+		firstRaw = f.Raw
+	} else {
+		rec.Role = complaint.RoleDirector // the forward holds the client's text
+	}
+	if err := e.register(tx, c, first, firstRaw, c.Client, "forwarded by "+src.Director+": "+rec.Source); err != nil {
+		return false, err
+	}
+	if f.Raw != nil {
+		rec.Role = complaint.RoleDirector
+		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+			return false, fmt.Errorf("store message: %w", err)
+		}
+	}
+	log.Info("forwarded complaint registered", "client", c.Client, "director", src.Director)
+	if c.Client == "" {
+		return false, e.event(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", rec.MessageID, "the forward does not show the client's address")
+	}
+	return e.acknowledge(tx, c, orig, log)
+}
+
+// noCaseNumber answers a director's commands that name no case the bot
+// knows: nothing changed, and these are their open cases.
+func (e *Engine) noCaseNumber(tx Tx, who string, m *message.Message, log *slog.Logger) (bool, error) {
+	cases, err := tx.Cases()
+	if err != nil {
+		return false, err
+	}
+	var open []string
+	for _, c := range cases {
+		if c.Director == who && c.State != complaint.StateClosed {
+			open = append(open, fmt.Sprintf("%s  %s  %s", c.ID, complaint.StateNL(c.State), oneLine(c.Subject)))
+		}
+	}
+	data := struct {
+		Subject string
+		Open    []string
+	}{oneLine(m.Subject), open}
+	subject, text, err := templates.Mail("nocase", "nl", data)
+	if err != nil {
+		return false, err
+	}
+	item := e.botMail("no-case", "", who, []string{who}, subject, text, "", e.clock.Now())
+	threadUnder(item, m.MessageID, m.References)
+	if err := tx.Enqueue(item); err != nil {
+		return false, fmt.Errorf("queue answer: %w", err)
+	}
+	log.Info("commands without a case number answered", "director", who)
+	return true, nil
+}
+
+// oneLine keeps a subject on one line without control characters.
+func oneLine(s string) string {
+	if l := firstLines(s, 1, 200); len(l) > 0 {
+		return l[0]
+	}
+	return ""
+}

@@ -1,0 +1,260 @@
+package recognize
+
+import "testing"
+
+// TestProbes classifies short mails in phrasings that occur in neither
+// corpus: complaints must at least be held (Doubtful), ordinary and tricky
+// mail must be left alone (None).
+func TestProbes(t *testing.T) {
+	complaints := []struct{ subject, text string }{
+		{"", "Ik ben het helemaal zat. Voor de zoveelste keer klopt de btw-aangifte niet."},
+		{"aanslag", "Door jullie nalatigheid moet ik nu 2.300 euro bijbetalen. Dat had nooit mogen gebeuren."},
+		{"", "Hoe haal je het in je hoofd om mijn loonstroken naar mijn oude werkgever te sturen?"},
+		{"", "Ik heb er geen goed gevoel over hoe dit dossier wordt behandeld. Er gebeurt gewoon niets."},
+		{"", "Dit is toch niet normaal? Drie maanden na het aanleveren heb ik nog steeds geen concept."},
+		{"", "Jullie rekenen 12 uur voor iets wat hooguit twee uur werk is. Daar ga ik niet mee akkoord."},
+		{"", "Ik ga niet akkoord met deze factuur. De afspraak was een vast bedrag van 500 euro."},
+		{"", "Dit is de laatste keer dat ik jullie hierover mail. Daarna zoek ik een andere boekhouder."},
+		{"", "Waarom moet ik alles drie keer aanleveren? Raken jullie steeds mijn stukken kwijt?"},
+		{"", "Ik voel me als klant totaal niet gehoord. Mijn vragen worden genegeerd."},
+		{"", "Er is een fout gemaakt in mijn aangifte waardoor ik de toeslag moet terugbetalen. Wie betaalt dit?"},
+		{"", "Ik kreeg een naheffing omdat jullie het verkeerde tarief hebben gebruikt. Dat wil ik vergoed hebben."},
+		{"", "Jullie medewerker was erg kortaf en liet mij niet uitpraten."},
+		{"", "Ik betaal jullie elke maand, maar de boekhouding loopt al een half jaar achter."},
+		{"", "Hallo, mijn salaris is voor de tweede maand op rij te laat uitbetaald omdat jullie het betaalbestand te laat klaarzetten."},
+		{"", "gvd weer fout die loonstrook, wanneer gaan jullie dat eens goed doen"},
+		{"", "Wat een puinhoop. De jaarrekening zit vol fouten en ik moet hem morgen bij de bank inleveren."},
+		{"", "Ik vind het kwalijk dat niemand mij heeft gewaarschuwd voor de deadline."},
+		{"", "Sinds de overname door jullie nieuwe eigenaar gaat alles mis. Ik zeg mijn abonnement op."},
+		{"", "Dit is echt beneden alle peil. Ik wacht al twee maanden op een antwoord."},
+		{"", "Uw kantoor heeft mijn aangifte zonder mijn toestemming ingediend. Ik wil dat dit wordt teruggedraaid."},
+		{"", "I'm really fed up with the constant delays. My VAT return was late again."},
+		{"", "This is the third time I'm asking for my annual statement. It's frankly ridiculous."},
+		{"", "Your team sent my payslip to the wrong person. I want to know how this happened."},
+		{"", "I was charged twice for the same service. Please refund the duplicate payment."},
+		{"", "I'm very unhappy with the service. Nobody answers the phone and emails go unanswered."},
+		{"", "Your advice cost me EUR 5,000. I expect you to compensate me for this."},
+		{"", "I've lost all confidence in your firm after the mistakes in my return."},
+		{"", "Honestly, this level of service is poor. I'm considering moving to another firm."},
+		{"", "You promised the report by Friday, it's Wednesday now and still nothing."},
+	}
+	nots := []struct{ subject, text string }{
+		{"", "Ik ben heel tevreden over jullie. De aangifte was snel klaar, dank daarvoor."},
+		{"", "Kunnen jullie mijn voorlopige aanslag aanpassen? Mijn inkomen is gedaald."},
+		{"", "De belastingdienst heeft mijn teruggave nog steeds niet uitbetaald. Kunnen jullie navragen waar die blijft?"},
+		{"", "Mijn klanten betalen steeds later. Hoe ga ik om met oninbare vorderingen?"},
+		{"", "Mijn vader heeft last van zijn hart en komt niet meer buiten. Kan ik zijn aangifte regelen?"},
+		{"", "Ik heb de bonnetjes weer eens te laat geüpload, sorry! Lukt de aangifte nog?"},
+		{"", "Ik heb een fout ontdekt in mijn eigen urenregistratie. Kan de loonstrook nog worden aangepast?"},
+		{"", "Wat vervelend voor jullie dat de server eruit lag. Geen haast met mijn vraag."},
+		{"", "De notaris is erg traag met de akte. Weten jullie hoe lang dat meestal duurt?"},
+		{"", "Onze leverancier heeft twee keer dezelfde factuur gestuurd. Hoe boeken we de creditnota?"},
+		{"", "De gemeente reageert al weken niet op ons bezwaar. Kunnen jullie helpen?"},
+		{"", "Wij hebben een klacht van een huurder ontvangen over lekkage. Zijn de reparatiekosten aftrekbaar?"},
+		{"", "Kunt u mij uw klachtenregeling toesturen? Wij hebben die nodig voor een aanbesteding."},
+		{"", "Hierbij mijn opzegging per 1 januari, omdat ik mijn bedrijf verkoop. Bedankt voor de samenwerking!"},
+		{"", "Mijn vorige accountant heeft er een puinhoop van gemaakt. Fijn dat jullie het overnemen."},
+		{"", "The tax office lost my documents again. Could you resend them on my behalf?"},
+		{"", "No rush at all, but could you let me know when the draft return is ready?"},
+		{"", "My bank is being really difficult about the mortgage. Could you write an income statement?"},
+		{"", "Thanks for sorting out the invoice so quickly, all good now."},
+		{"", "I had some back pain complaints last month, so the documents are a bit late. Sorry!"},
+		{"", "Just checking: did you receive the documents I uploaded yesterday?"},
+		{"", "Ik zou graag een afspraak maken om de jaarrekening te bespreken. Past volgende week dinsdag?"},
+		{"", "Is het mogelijk om de factuur in termijnen te betalen?"},
+		{"", "De bank heeft mijn rekening geblokkeerd, ik word er gek van. Kunnen jullie een verklaring sturen?"},
+		{"", "Mijn medewerker klaagt over te weinig vakantiedagen. Hoeveel heeft hij recht op?"},
+	}
+	lex := DefaultLexicon()
+	for _, c := range complaints {
+		if r := lex.Classify(Input{Subject: c.subject, Text: c.text}); r.Outcome == None {
+			t.Errorf("complaint missed (%.2f): %s\n    %s", r.Score, c.text, r.Explain())
+		}
+	}
+	for _, c := range nots {
+		if r := lex.Classify(Input{Subject: c.subject, Text: c.text}); r.Outcome != None {
+			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c.text, r.Explain())
+		}
+	}
+}
+
+// TestProbes2 is a second round of unseen phrasings, written after the
+// lexicon was broadened, to check that broad words do not hit ordinary mail.
+func TestProbes2(t *testing.T) {
+	complaints := []string{
+		"Het is nu al de vierde keer dat ik moet vragen waar mijn jaaropgave blijft. Dit schiet niet op.",
+		"Door een rekenfout van jullie kant heb ik 800 euro te veel btw afgedragen. Ik wil dat dit wordt rechtgezet en dat jullie de kosten dragen.",
+		"Ik had gerekend op de aangifte voor 1 mei, zoals afgesproken. Nu zit ik met een boete. Dit vind ik niet in orde.",
+		"Mijn loonstrook staat vol fouten, mijn naam is verkeerd gespeld en de uren kloppen niet. Graag aanpassen, dit is al de tweede keer.",
+		"Jammer genoeg moet ik constateren dat de afspraken opnieuw niet zijn nagekomen. Ik overweeg de samenwerking te beëindigen.",
+		"Geachte heer, ik maak bezwaar tegen uw declaratie. De gefactureerde uren zijn niet gemaakt.",
+		"Uw medewerkster heeft mijn BSN en paspoortkopie per gewone mail naar een verkeerd adres gestuurd.",
+		"Ik ben er helemaal klaar mee dat ik nooit iemand te pakken krijg bij jullie.",
+		"Wat moet ik nog doen om een antwoord te krijgen? Drie mails, twee telefoontjes, niets.",
+		"Ik heb het gevoel dat mijn dossier bij jullie onderop de stapel ligt. Sinds april hoor ik niets.",
+		"The payroll was wrong again this month and my employees are getting annoyed with me. Please sort this out properly.",
+		"I am writing to express my dissatisfaction with the handling of my tax return.",
+		"It has now been six weeks and I still haven't received the corrected invoice you promised.",
+		"Frankly, I expected better from a firm of your reputation. The annual report was full of errors.",
+		"You billed me for a meeting that never took place. I won't be paying that invoice.",
+	}
+	nots := []string{
+		"Door jullie hulp is de aanvraag in één keer goedgekeurd. Super!",
+		"Hoe lang duurt het meestal voordat de Belastingdienst een bezwaar behandelt?",
+		"Ik was verbaasd hoe snel jullie de aangifte hadden ingediend. Top!",
+		"When will you send the draft of my return? No rush, just planning my holiday.",
+		"Het gaat slecht met de omzet door de verbouwing van de straat. Kunnen we de voorlopige aanslag verlagen?",
+		"I'm a bit confused about the new invoice format. Which number should I use as payment reference?",
+		"Mijn boekhoudpakket geeft steeds een foutmelding bij het importeren. Hebben jullie dat vaker gezien?",
+		"De aannemer is drie weken te laat en nu wil hij ook nog meer geld. Mag ik de btw op de meerprijs aftrekken?",
+		"Mijn zoon heeft een boete gekregen van de OV-chipkaart. Kan ik die als ouder aftrekken? Haha, grapje. Wel een echte vraag: hoe zit het met zijn studiefinanciering?",
+		"We had a terrible year because of the floods, revenue is down 40%. Can we discuss the provisional assessment?",
+		"Excuses voor mijn late reactie, ik lag in het ziekenhuis. De stukken komen deze week.",
+		"Ik heb de herinnering ontvangen, maar ik had de stukken al ingeleverd. Misschien zijn ze onder een andere naam opgeslagen? Kun je even kijken?",
+		"The Belastingdienst sent me a fine for the late payment of my provisional assessment. My fault, I forgot. Can I pay it in instalments?",
+		"Kunnen jullie de klachtenregeling op de website zetten? Ik kon hem niet vinden toen ik hem voor een subsidieaanvraag nodig had.",
+		"Mijn personeel klaagt dat de loonstroken niet in de app staan. Is er iets veranderd in de app, of moeten ze opnieuw inloggen?",
+	}
+	lex := DefaultLexicon()
+	for _, c := range complaints {
+		if r := lex.Classify(Input{Text: c}); r.Outcome == None {
+			t.Errorf("complaint missed (%.2f): %s\n    %s", r.Score, c, r.Explain())
+		}
+	}
+	for _, c := range nots {
+		if r := lex.Classify(Input{Text: c}); r.Outcome != None {
+			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c, r.Explain())
+		}
+	}
+}
+
+// TestProbes3: a third round of unseen phrasings (typos, Flemish, formal
+// letters, mixed language).
+func TestProbes3(t *testing.T) {
+	complaints := []string{
+		"Geachte directie, hierbij wil ik mijn ongenoegen uiten over de gang van zaken rond mijn aangifte.",
+		"Beste, ik zit al sinds januari te wachten op mijn jaarrekening en niemand laat iets van zich horen. Dit kan zo niet langer.",
+		"Allez, da's nu al de derde keer dat ge mijn factuur dubbel aanrekent. Kan da gecorrigeerd worden aub?",
+		"ik snap echt niet waarom jullie mijn loonstrook nu alweer fout hebben, dit is echt ongelofelijk",
+		"Mijn aangifte is zonder overleg met mij ingediend en bevat onjuiste gegevens. Ik eis dat dit per direct wordt gecorrigeerd.",
+		"Ik ben nogal ontdaan over het telefoongesprek van vanochtend met uw medewerker, die mij als een kind behandelde.",
+		"Ik verzoek u vriendelijk doch dringend de onterecht in rekening gebrachte uren te crediteren.",
+		"Sorry dat ik het zeg, maar jullie service is de laatste tijd echt achteruit gegaan.",
+		"Het valt me tegen hoe traag alles gaat sinds ik bij jullie ben. Ik had meer verwacht.",
+		"De btw-aangifte is te laat ingediend, met een boete als gevolg. Ik neem aan dat jullie deze voor je rekening nemen.",
+		"I must say I'm rather disappointed. The deadline was clear and it was missed anyway.",
+		"Please explain why I'm being charged for work I explicitly told you not to do.",
+		"I have been a loyal client for 8 years and this is how I'm treated? Unbelievable.",
+		"My employees received their payslips a week late, again. This cannot continue.",
+		"Your colleague promised to call me back three times. Nobody ever did.",
+	}
+	nots := []string{
+		"Ik ben nogal ontdaan over het overlijden van mijn vader. Hoe moet het nu met zijn aangifte?",
+		"Het valt me tegen hoeveel belasting ik moet betalen over mijn bonus. Kan ik iets doen om het te verlagen?",
+		"De nieuwe software van de bank werkt echt waardeloos. Kunnen jullie de afschriften handmatig inlezen?",
+		"Ik heb een klacht ingediend bij mijn energieleverancier en krijg misschien geld terug. Moet ik dat opgeven?",
+		"Mijn vorige werkgever heeft mijn vakantiegeld nooit uitbetaald. Kan ik dat bij de aangifte meenemen?",
+		"Vraagje: mijn dochter is ontevreden over haar studiefinanciering, kunnen jullie daar naar kijken?",
+		"Onze huurder betaalt al drie maanden te laat. Mag ik de huur dan later opgeven?",
+		"Dank voor het snelle antwoord! Ik had niet verwacht dat het zo makkelijk zou zijn.",
+		"Could you confirm you've received my documents? The upload seemed to fail twice, probably my internet.",
+		"I'm disappointed with how the market went this year, my portfolio is down. Does that change my box 3?",
+		"Goedemorgen, bijgaand de bankafschriften. Excuses dat het wat later is dan gevraagd.",
+		"Kun je me helpen met een bezwaar tegen de aanslag van de Belastingdienst? Volgens mij klopt die niet.",
+		"De inspecteur was erg onvriendelijk tijdens het boekenonderzoek. Moet ik daar iets mee?",
+		"Ter info: ik ben per 1 maart verhuisd. Ik had het al aan de gemeente doorgegeven.",
+		"Hierbij zeg ik mijn lidmaatschap van de ondernemersvereniging op. Kunnen jullie de contributie uit de boekhouding halen?",
+	}
+	lex := DefaultLexicon()
+	for _, c := range complaints {
+		if r := lex.Classify(Input{Text: c}); r.Outcome == None {
+			t.Errorf("complaint missed (%.2f): %s\n    %s", r.Score, c, r.Explain())
+		}
+	}
+	for _, c := range nots {
+		if r := lex.Classify(Input{Text: c}); r.Outcome != None {
+			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c, r.Explain())
+		}
+	}
+}
+
+// TestProbes4: ordinary mail that is full of words a naive recogniser
+// trips on, and a few more complaints.
+func TestProbes4(t *testing.T) {
+	nots := []string{
+		"Ik kreeg een naheffing van de Belastingdienst voor 2023. Klopt die volgens jullie? Ik heb de brief in de portal gezet.",
+		"De boete van de gemeente voor het afval is binnen. Kan ik die aftrekken? Waarschijnlijk niet, maar ik vraag het toch.",
+		"Mijn loonstrook van maart klopt niet helemaal, ik had 3 uur meer gewerkt. Dat had ik zelf verkeerd ingevuld in de app.",
+		"Even een herinnering voor mezelf en voor jullie: de aangifte moet voor 1 mei binnen zijn. Ik lever deze week aan.",
+		"Is het te laat om nog uitstel aan te vragen voor de aangifte 2025?",
+		"Er staat een fout in mijn eigen administratie: de factuur van de drukker heb ik dubbel ingevoerd. Kunnen jullie die verwijderen?",
+		"Ik wil graag weten waarom mijn teruggave lager is dan vorig jaar. Komt dat door de nieuwe regels?",
+		"Mijn vrouw is ontevreden over haar werkgever en wil zzp'er worden. Waar moet ze op letten?",
+		"We hebben een vervelende brief gekregen van de deurwaarder van onze vorige verhuurder. Moeten we dat in de boekhouding opnemen?",
+		"De portal werkte gisteren even niet, maar nu gaat alles weer goed. Stukken staan erin.",
+		"Hi Marco, sorry for the late reply - I was travelling. The documents are attached now.",
+		"The tax office says my return was filed late, but I think they made a mistake since you sent me the confirmation in April. Could you send them that confirmation?",
+		"I got a reminder from the pension fund that a payment was missed. It's from my old job, nothing to do with you. Can I deduct the arrears?",
+		"Could you please resend the invoice? I can't find it anywhere, probably deleted it by accident.",
+		"Mijn klant is ontevreden en wil 20% korting. Moet ik de btw dan ook aanpassen?",
+		"De controleur van de Belastingdienst vond dat mijn administratie niet op orde was. Kunnen we samen kijken wat er beter moet?",
+		"Ik ben boos op mezelf dat ik de termijn heb laten verlopen. Kunnen jullie nog iets doen?",
+		"Thanks again for the quick help last week. One more thing: where do I find the annual statement?",
+		"Goedemiddag, ik ben de nieuwe office manager van Bakker BV. Voortaan gaan de facturen via mij. Is er nog iets dat openstaat?",
+		"Dag Hans, ik heb de aanmaning van de KvK betaald, maar ze blijven herinneringen sturen. Weet jij bij wie ik moet zijn?",
+	}
+	complaints := []string{
+		"Ik heb vorige week een vraag gesteld en nog steeds geen antwoord. Dit is niet de eerste keer.",
+		"Ik vind het vreemd dat ik hier zelf achteraan moet. Daarvoor heb ik jullie toch ingehuurd?",
+		"De loonstroken van mijn personeel zijn nu voor de derde maand fout. Wanneer wordt dit eens opgelost?",
+		"We hebben op uw advies de auto privé gekocht en nu blijkt dat dat ons geld kost. Wij willen dat u dit vergoedt.",
+		"Kan iemand mij uitleggen waarom ik nu pas hoor dat mijn aangifte is afgewezen? Dit had ik maanden geleden moeten weten.",
+		"It is not acceptable that I have to chase you every month for my payslips.",
+		"I was told the return would be filed in March. It's now July and nothing has been filed. What is going on?",
+	}
+	lex := DefaultLexicon()
+	for _, c := range complaints {
+		if r := lex.Classify(Input{Text: c}); r.Outcome == None {
+			t.Errorf("complaint missed (%.2f): %s\n    %s", r.Score, c, r.Explain())
+		}
+	}
+	for _, c := range nots {
+		if r := lex.Classify(Input{Text: c}); r.Outcome != None {
+			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c, r.Explain())
+		}
+	}
+}
+
+// TestProbesBroadWords checks that broad words stay quiet in ordinary mail
+// and that praise turns ironic only next to a failure of the firm.
+func TestProbesBroadWords(t *testing.T) {
+	nots := []string{
+		"Complimenten voor Merel, ze heeft ons zo goed geholpen!",
+		"Great service as always, thanks Hans. See you next year.",
+		"Mag iemand anders mijn aangifte ondertekenen? Mijn vrouw heeft een volmacht.",
+		"Is er iemand die mij kan helpen met de btw op een buitenlandse factuur?",
+		"I have spoken to my bank and they need an income statement. Could you write one?",
+		"De bon zat in de map van februari, het zat dus goed. Dank!",
+		"This is a critical deadline for us, so could you confirm the date?",
+		"Thanks to you we got the mortgage. Much appreciated!",
+		"Ik heb het niet kunnen vinden in de portal. Waar staat de jaaropgave?",
+		"Kunnen jullie mijn oude adres nog op de factuur van december zetten? Ik verhuis pas in januari.",
+		"Apparently the Belastingdienst needs a new form. Could you send it?",
+		"Ik vraag me af of ik de auto beter privé kan kopen.",
+	}
+	complaints := []string{
+		"Complimenten. Weer een fout in de aangifte, de tweede dit jaar.",
+		"Great service, Hans. You forgot my pension and now I pay for your own mistake.",
+	}
+	lex := DefaultLexicon()
+	for _, c := range nots {
+		if r := lex.Classify(Input{Text: c}); r.Outcome != None {
+			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c, r.Explain())
+		}
+	}
+	for _, c := range complaints {
+		if r := lex.Classify(Input{Text: c}); r.Outcome == None || !hasSignal(r, "sarcasm") {
+			t.Errorf("ironic complaint missed (%.2f): %s\n    %s", r.Score, c, r.Explain())
+		}
+	}
+}

@@ -1,0 +1,928 @@
+// Package recognize decides whether a mail in a director's INBOX that is not
+// part of an existing case is a complaint under the firm's complaints
+// procedure, from what the sender wrote in their own words.
+//
+// The decision is a score built from explainable signals: complaint and
+// dissatisfaction words, demands for redress, repetition, failure facts
+// (fines caused by lateness, double charges, unanswered mail, rude staff,
+// documents sent to the wrong person), sarcasm and threats to leave; and
+// against them negation ("geen klachten"), idioms ("mag niet klagen"),
+// grievances about third parties (the Belastingdienst, a bank, the client's
+// own customers), questions about the procedure, resolved or withdrawn
+// complaints, health "klachten", job applications and jokes. Each signal is
+// weighed by its target: the firm, a third party, or unknown.
+//
+// The package uses only the standard library.
+package recognize
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Outcome is what to do with a mail.
+type Outcome int
+
+const (
+	// None is ordinary mail: left alone, not stored.
+	None Outcome = iota
+	// Doubtful mail is held for a director's decision.
+	Doubtful
+	// Complaint opens a case and is acknowledged at once.
+	Complaint
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case None:
+		return "none"
+	case Doubtful:
+		return "doubtful"
+	case Complaint:
+		return "complaint"
+	}
+	return fmt.Sprintf("Outcome(%d)", int(o))
+}
+
+// Input is the part of a mail the recogniser reads.
+type Input struct {
+	Subject string
+	// Text is the body as plain text, quotes and signature still in it.
+	Text string
+	// ReplyToFirm: the mail answers (In-Reply-To/References) a mail the firm
+	// sent, i.e. a thread the firm started. Such a reply is not a new
+	// complaint by default and needs stronger evidence.
+	ReplyToFirm bool
+}
+
+// Signal is one piece of evidence.
+type Signal struct {
+	// Name is the kind. For a complaint: complaint, dissatisfaction,
+	// annoyance, demand, insistence, repetition, failure, grievance, privacy,
+	// sarcasm, switching, incident, escalation, reopened. Against it, or only
+	// explaining: negated, idiom, third-party, procedure-question, resolved,
+	// own-fault, waiver, inquiry, praise, health, job-application, banter,
+	// reply-to-firm.
+	Name string
+	// Evidence is the words that triggered it, as written (at most ~60 characters).
+	Evidence string
+	// Weight is what the signal added to the score (after target, subject
+	// and cap scaling); 0 for signals that only explain.
+	Weight float64
+	// Target is "firm", "third-party" or "" (unknown) for signals about a grievance.
+	Target string
+}
+
+// Result is the decision with its evidence.
+type Result struct {
+	Outcome  Outcome
+	Score    float64
+	Signals  []Signal
+	Language string // "nl" or "en": the language the sender wrote in
+}
+
+// compiled is a Lexicon ready for matching.
+type compiled struct {
+	lists       map[string]*list
+	negators    map[string]bool
+	clauseWords map[string]bool
+	w           Weights
+}
+
+var (
+	cacheMu sync.Mutex
+	cache   = map[uint64]*compiled{}
+)
+
+// compile builds the matchers, cached by a fingerprint of the lists and
+// weights, so a Lexicon may be copied or changed between calls.
+func (l *Lexicon) compile() *compiled {
+	h := fnv.New64a()
+	v := reflect.ValueOf(l).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.Slice:
+			for _, e := range f.Interface().([]string) {
+				h.Write([]byte(e))
+				h.Write([]byte{0})
+			}
+			h.Write([]byte{1})
+		case reflect.Struct:
+			fmt.Fprintf(h, "%v", f.Interface())
+		}
+	}
+	key := h.Sum64()
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if c, ok := cache[key]; ok {
+		return c
+	}
+	if len(cache) > 16 {
+		clear(cache)
+	}
+	c := l.build()
+	cache[key] = c
+	return c
+}
+
+func (l *Lexicon) build() *compiled {
+	c := &compiled{lists: map[string]*list{}, negators: map[string]bool{}, clauseWords: map[string]bool{}, w: l.Weights}
+	if c.w.MaxGap <= 0 {
+		c.w.MaxGap = 3
+	}
+	if c.w.MaxChars <= 0 {
+		c.w.MaxChars = 6000
+	}
+	add := func(kind string, entries []string) { c.lists[kind] = compileList(kind, entries) }
+	add("complaint", l.ComplaintWords)
+	add("dissatisfied", l.Dissatisfied)
+	add("annoyed", l.Annoyed)
+	add("positive", l.Positive)
+	add("demand", l.Demands)
+	add("repetition", l.Repetition)
+	add("repetition-weak", l.RepetitionWeak)
+	add("failure", l.Failures)
+	add("grievance", l.Grievances)
+	add("privacy", l.Privacy)
+	add("sarcasm", l.Sarcasm)
+	add("irony", l.Irony)
+	add("switching", l.Switching)
+	add("incident", l.Incident)
+	add("escalation", l.Escalation)
+	add("insistence", l.Insistence)
+	add("joining", l.Joining)
+	add("inquiry", l.Inquiry)
+	add("neutral", l.Neutral)
+	add("idiom", l.Idioms)
+	add("procedure", l.Procedure)
+	add("health", l.Health)
+	add("resolved", l.Resolved)
+	add("reopened", l.Reopened)
+	add("own-fault", l.OwnFault)
+	add("waiver", l.Waivers)
+	add("praise", l.Praise)
+	add("job", l.JobApplication)
+	add("banter", l.Banter)
+	add("firm", l.Firm)
+	add("third", l.ThirdParties)
+	add("beneficiary", l.Beneficiary)
+	for _, w := range l.Negators {
+		c.negators[normWord(strings.TrimSpace(w))] = true
+	}
+	for _, w := range l.ClauseBreaks {
+		c.clauseWords[normWord(strings.TrimSpace(w))] = true
+	}
+	return c
+}
+
+var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|aw|antw|antwoord|fw|fwd|wg|doorst|tr|sv|vs|ref)\s*(\[\d+\])?\s*:\s*)+`)
+
+// hit is a match of a list in one sentence.
+type hit struct {
+	kind   string
+	s      int // sentence index
+	sp     span
+	target string // "firm", "third-party" or ""
+}
+
+type analysis struct {
+	c     *compiled
+	sents []sentence
+	tgts  [][]hit // per sentence: mentions of the firm or a third party
+	hits  []hit
+}
+
+// positive kinds add to the score; their weight is scaled by target.
+var positiveKinds = map[string]bool{
+	"complaint": true, "dissatisfaction": true, "annoyance": true, "demand": true, "insistence": true, "repetition": true,
+	"failure": true, "grievance": true, "privacy": true, "sarcasm": true, "switching": true, "incident": true, "escalation": true,
+	"reopened": true,
+}
+
+// strongKinds are the signals one of which a Complaint needs.
+var strongKinds = map[string]bool{
+	"complaint": true, "dissatisfaction": true, "demand": true, "grievance": true, "privacy": true,
+	"sarcasm": true, "escalation": true, "reopened": true,
+}
+
+// Classify decides what a mail is: it reads the subject and the sender's
+// own words (OwnWords of the text, the first MaxChars characters), finds the
+// lexicon's signals, resolves negation and who each grievance is about, and
+// adds up the weights. Dampers (resolved, waiver, job application, banter)
+// scale the evidence for a complaint; a reply to the firm needs
+// ReplyToFirm more points to become a Complaint.
+func (l *Lexicon) Classify(in Input) Result {
+	c := l.compile()
+	w := c.w
+	own := firstRunesAtLine(OwnWords(in.Text), w.MaxChars)
+	subject := firstRunesAtLine(in.Subject, 1000)
+	replySubj := false
+	if m := replyPrefix.FindString(subject); m != "" {
+		replySubj = true
+		subject = subject[len(m):]
+	}
+
+	a := &analysis{c: c}
+	for _, s := range split(subject, c) {
+		s.subject = true
+		s.para = -1
+		a.sents = append(a.sents, s)
+	}
+	a.sents = append(a.sents, split(own, c)...)
+	a.run()
+
+	res := Result{Language: detectLanguage(subject + "\n" + own)}
+	subjFactor := w.Subject
+	if replySubj || in.ReplyToFirm {
+		subjFactor = w.ReplySubject
+	}
+	base := map[string]float64{
+		"complaint": w.Complaint, "dissatisfied": w.Dissatisfied, "annoyed": w.Annoyed,
+		"negated-positive": w.NegatedPositive, "demand": w.Demand, "insistence": w.Insistence,
+		"repetition": w.Repetition, "failure": w.Failure, "grievance": w.Grievance, "privacy": w.Privacy, "sarcasm": w.Sarcasm,
+		"switching": w.Switching, "incident": w.Incident, "escalation": w.Escalation, "reopened": w.Reopened,
+		"negated": w.Negated, "idiom": w.Idiom, "procedure": w.Procedure, "own-fault": w.OwnFault,
+		"inquiry": w.Inquiry, "praise": w.Praise,
+	}
+	names := map[string]string{
+		"dissatisfied": "dissatisfaction", "annoyed": "annoyance", "negated-positive": "dissatisfaction",
+		"procedure": "procedure-question", "job": "job-application", "concession": "negated",
+	}
+	caps := map[string]float64{
+		"demand": w.MaxDemand, "insistence": w.MaxInsistence, "repetition": w.MaxRepetition,
+		"failure": w.MaxFailure, "grievance": w.MaxGrievance, "privacy": w.MaxGrievance, "praise": w.MaxPraise,
+		"switching": w.MaxSwitching, "complaint": w.MaxComplaint, "dissatisfaction": w.MaxDissatisfied,
+	}
+	once := map[string]bool{"idiom": true, "procedure-question": true, "own-fault": true, "waiver": true, "inquiry": true,
+		"resolved": true, "reopened": true, "job-application": true, "banter": true}
+
+	present := map[string]bool{}
+	failed := false // a failure of the firm is reported
+	for _, h := range a.hits {
+		present[h.kind] = true
+		switch h.kind {
+		case "failure", "grievance", "privacy", "dissatisfied", "annoyed", "negated-positive", "repetition", "complaint":
+			failed = failed || h.target != "third-party"
+		}
+	}
+	for i, h := range a.hits {
+		if h.kind == "irony" {
+			if failed {
+				a.hits[i].kind = "sarcasm"
+				present["sarcasm"] = true
+			} else {
+				a.hits[i].kind = "praise"
+			}
+		}
+	}
+	var sigs []Signal
+	sums := map[string]float64{}
+	seen := map[string]bool{}
+	for _, h := range a.hits {
+		name := h.kind
+		if n, ok := names[name]; ok {
+			name = n
+		}
+		weight := base[h.kind]
+		switch {
+		case h.target == "third-party" && positiveKinds[name]:
+			name, weight = "third-party", 0
+		case h.kind == "incident" && !present["switching"]:
+			continue // a reason only matters for a termination
+		}
+		if once[name] {
+			if seen[name] {
+				weight = 0
+			}
+			seen[name] = true
+		}
+		s := a.sents[h.s]
+		if weight > 0 {
+			if s.subject {
+				weight *= subjFactor
+			}
+			if h.target == "" && !strongKinds[name] {
+				weight *= w.Unknown
+			}
+		}
+		if max := caps[name]; max > 0 {
+			room := max - math.Abs(sums[name])
+			if room <= 0 {
+				weight = 0
+			} else if math.Abs(weight) > room {
+				weight = math.Copysign(room, weight)
+			}
+			sums[name] += weight
+		}
+		sigs = append(sigs, Signal{Name: name, Evidence: evidence(s, h.sp), Weight: weight, Target: h.target})
+	}
+	// dampers: a resolved or withdrawn matter, a job application, a joke
+	damp := 1.0
+	if present["resolved"] && !present["reopened"] {
+		damp *= w.Resolved
+	}
+	if present["sarcasm"] {
+		// praise next to sarcasm is ironic too
+		for i := range sigs {
+			if sigs[i].Name == "praise" {
+				sigs[i].Weight = 0
+			}
+		}
+	}
+	if present["insistence"] || present["demand"] {
+		// a mail that insists or demands is not a neutral question
+		for i := range sigs {
+			if sigs[i].Name == "inquiry" {
+				sigs[i].Weight = 0
+			}
+		}
+	}
+	if present["waiver"] {
+		damp *= w.Waiver
+	}
+	if present["job"] {
+		damp *= w.Job
+	}
+	if present["banter"] {
+		damp *= w.Banter
+	}
+	score := 0.0
+	for i := range sigs {
+		if sigs[i].Weight > 0 {
+			sigs[i].Weight *= damp
+		}
+		sigs[i].Weight = round2(sigs[i].Weight)
+		score += sigs[i].Weight
+	}
+	complaintAt, doubtfulAt := w.ComplaintAt, w.DoubtfulAt
+	if in.ReplyToFirm {
+		complaintAt += w.ReplyToFirm
+		sigs = append(sigs, Signal{Name: "reply-to-firm"})
+	}
+	res.Score = round2(score)
+	res.Signals = sigs
+	strong := false
+	for _, s := range sigs {
+		if strongKinds[s.Name] && s.Weight > 0 {
+			strong = true
+		}
+	}
+	switch {
+	case res.Score >= complaintAt && strong:
+		res.Outcome = Complaint
+	case res.Score >= doubtfulAt:
+		res.Outcome = Doubtful
+	}
+	return res
+}
+
+// run finds every list match in every sentence and resolves negation,
+// names, health context and targets.
+func (a *analysis) run() {
+	c := a.c
+	gap := c.w.MaxGap
+	a.tgts = make([][]hit, len(a.sents))
+	for si, s := range a.sents {
+		toks := s.toks
+		// targets: third parties first, so "mijn medewerker" is not the firm's
+		tb := make([]bool, len(toks))
+		ben := map[int]bool{}
+		for _, sp := range c.lists["beneficiary"].find(toks, 0, nil) {
+			for i := sp.to; i < sp.to+3 && i < len(toks); i++ {
+				ben[i] = true
+			}
+		}
+		for _, sp := range c.lists["third"].find(toks, 2, nil) {
+			for i := sp.from; i < sp.to; i++ {
+				tb[i] = true
+			}
+			if ben[sp.from] {
+				continue // "namens mijn broer": on whose behalf, not about whom
+			}
+			a.tgts[si] = append(a.tgts[si], hit{kind: "third-party", s: si, sp: sp})
+		}
+		for _, sp := range c.lists["firm"].find(toks, 2, tb) {
+			a.tgts[si] = append(a.tgts[si], hit{kind: "firm", s: si, sp: sp})
+		}
+	}
+	for si, s := range a.sents {
+		toks := s.toks
+		blocked := make([]bool, len(toks))
+		block := func(sp span) {
+			for i := sp.from; i < sp.to; i++ {
+				blocked[i] = true
+			}
+		}
+		var found []hit
+		// neutralisers first: they hide the words they contain
+		for _, kind := range []string{"neutral", "idiom", "procedure", "joining", "reopened", "resolved", "own-fault", "waiver", "inquiry"} {
+			for _, sp := range c.lists[kind].find(toks, gap, blocked) {
+				switch kind {
+				case "resolved", "own-fault", "joining":
+					if neg, _ := a.negation(si, sp); neg {
+						continue
+					}
+				}
+				if (kind == "resolved" || kind == "waiver") && a.followedByBut(si, sp) {
+					continue // "het is opgelost, maar ..."
+				}
+				block(sp)
+				if kind == "joining" || kind == "neutral" {
+					continue
+				}
+				found = append(found, hit{kind: kind, s: si, sp: sp})
+			}
+		}
+		for _, sp := range c.lists["complaint"].find(toks, gap, blocked) {
+			if a.isName(si, sp) {
+				block(sp)
+			}
+		}
+		strong := false // a failure, grievance or dissatisfaction about the firm in this sentence
+		for _, kind := range []string{"complaint", "dissatisfied", "annoyed", "sarcasm", "demand", "insistence",
+			"grievance", "privacy", "escalation", "switching", "failure", "incident", "repetition"} {
+			for _, sp := range c.lists[kind].find(toks, gap, blocked) {
+				block(sp)
+				h := hit{kind: kind, s: si, sp: sp}
+				if kind != "sarcasm" && kind != "repetition" && kind != "incident" && kind != "insistence" {
+					if neg, concessive := a.negation(si, sp); neg {
+						if kind == "complaint" || kind == "dissatisfied" || kind == "annoyed" {
+							h.kind = "negated"
+							if concessive {
+								h.kind = "concession"
+							}
+							found = append(found, h)
+						}
+						continue
+					}
+				}
+				if (kind == "complaint" || kind == "dissatisfied") && a.nearHealth(si, sp) {
+					h.kind = "health"
+					found = append(found, h)
+					continue
+				}
+				h.target = a.target(si, sp, kind)
+				if kind == "privacy" {
+					h.target = "firm" // whoever is named received what they should not have
+				}
+				if h.target != "third-party" && kind != "repetition" && kind != "incident" && kind != "switching" && kind != "insistence" {
+					strong = true
+				}
+				found = append(found, h)
+			}
+		}
+		// negated positives: "niet tevreden", "not happy"
+		for _, sp := range c.lists["positive"].find(toks, gap, blocked) {
+			if neg, _ := a.negation(si, sp); neg {
+				block(sp)
+				h := hit{kind: "negated-positive", s: si, sp: sp, target: a.target(si, sp, "negated-positive")}
+				found = append(found, h)
+				strong = strong || h.target != "third-party"
+			}
+		}
+		if strong {
+			for _, sp := range c.lists["repetition-weak"].find(toks, gap, blocked) {
+				block(sp)
+				found = append(found, hit{kind: "repetition", s: si, sp: sp, target: a.target(si, sp, "repetition")})
+			}
+		}
+		for _, kind := range []string{"irony", "praise", "job", "banter"} {
+			for _, sp := range c.lists[kind].find(toks, gap, blocked) {
+				block(sp)
+				found = append(found, hit{kind: kind, s: si, sp: sp})
+			}
+		}
+		// "niet blij met hoe het is afgehandeld": a resolution word inside a
+		// grievance describes, it does not settle
+		keep := found[:0]
+		for _, h := range found {
+			if h.kind == "resolved" && a.inGrievanceClause(si, h.sp, found) {
+				continue
+			}
+			keep = append(keep, h)
+		}
+		found = keep
+		sort.SliceStable(found, func(i, j int) bool { return found[i].sp.from < found[j].sp.from })
+		a.hits = append(a.hits, found...)
+	}
+}
+
+// inGrievanceClause reports whether a match shares its clause with a
+// complaint, dissatisfaction or failure about the firm, or follows "hoe"/"how".
+func (a *analysis) inGrievanceClause(si int, sp span, found []hit) bool {
+	toks := a.sents[si].toks
+	cl := toks[sp.from].clause
+	for i := clauseStart(toks, sp.from); i < sp.from; i++ {
+		if toks[i].norm == "hoe" || toks[i].norm == "how" || toks[i].norm == "waarop" {
+			return true
+		}
+	}
+	for _, h := range found {
+		if h.target == "third-party" || toks[h.sp.from].clause != cl {
+			continue
+		}
+		switch h.kind {
+		case "dissatisfied", "annoyed", "negated-positive", "failure", "grievance", "privacy":
+			return true
+		}
+	}
+	return false
+}
+
+// isName reports whether a complaint word is part of a name or a count
+// rather than a complaint: "Klachtvrij Installatietechniek B.V.",
+// "Complaintly", "14 klachten".
+func (a *analysis) isName(si int, sp span) bool {
+	s := a.sents[si]
+	t := s.toks[sp.from]
+	word := s.src[t.start:t.end]
+	if sp.from > 0 {
+		prev := s.toks[sp.from-1].norm
+		if prev != "" && prev[0] >= '0' && prev[0] <= '9' {
+			return true // "14 klachten": a count
+		}
+	}
+	for i := sp.from + 1; i < len(s.toks) && i <= sp.from+3; i++ {
+		switch s.toks[i].norm {
+		case "bv", "b", "ltd", "inc", "gmbh", "vof", "nv", "llc", "bvba", "co":
+			return true
+		}
+	}
+	upper, lower, inner := 0, 0, false
+	for i, r := range word {
+		if unicode.IsUpper(r) {
+			upper++
+			if i > 0 {
+				inner = true
+			}
+		} else if unicode.IsLower(r) {
+			lower++
+		}
+	}
+	if inner && lower > 0 {
+		return true // CamelCase: ComplainDesk
+	}
+	base := t.norm == "klacht" || t.norm == "klachten" || t.norm == "complaint" || t.norm == "complaints"
+	if upper == 1 && lower > 0 && !base {
+		if sp.from > 0 {
+			return true // a capitalised compound inside a sentence: "Klachtenkompas"
+		}
+		if sp.to < len(s.toks) {
+			n := s.toks[sp.to]
+			if r, _ := utf8.DecodeRuneInString(s.src[n.start:n.end]); unicode.IsUpper(r) {
+				return true // "Klachtvrij Installatietechniek"
+			}
+		}
+	}
+	return false
+}
+
+// nearHealth reports whether a health word is within five words of a
+// complaint word: "rugklachten" never matches klacht*, but "klachten aan
+// zijn heup" and "health complaints" must not count.
+func (a *analysis) nearHealth(si int, sp span) bool {
+	toks := a.sents[si].toks
+	from, to := sp.from-5, sp.to+5
+	if from < 0 {
+		from = 0
+	}
+	if to > len(toks) {
+		to = len(toks)
+	}
+	for _, h := range a.c.lists["health"].find(toks[from:to], a.c.w.MaxGap, nil) {
+		_ = h
+		return true
+	}
+	return false
+}
+
+// followedByBut reports whether a match is followed by "maar"/"but" in the
+// same sentence: "het is opgelost, maar ..." is not settled.
+func (a *analysis) followedByBut(si int, sp span) bool {
+	for _, t := range a.sents[si].toks[sp.to:] {
+		if t.norm == "maar" || t.norm == "but" {
+			return true
+		}
+	}
+	return false
+}
+
+// scopeBreak words end the reach of a negator: a prepositional phrase
+// between them means the negator belongs to another noun.
+var scopeBreak = map[string]bool{
+	"op": true, "over": true, "van": true, "aan": true, "met": true, "bij": true, "naar": true, "voor": true,
+	"to": true, "about": true, "of": true, "for": true, "with": true, "on": true, "at": true, "from": true,
+}
+
+// negation looks for a negator up to four words before a match in the same
+// clause (not across a preposition), or right after a complaint verb ("ik klaag niet"). concessive is
+// set when the sentence goes on with "maar"/"but": "geen klachten, maar ...".
+func (a *analysis) negation(si int, sp span) (neg, concessive bool) {
+	toks := a.sents[si].toks
+	cl := toks[sp.from].clause
+	for i := sp.from - 1; i >= 0 && i >= sp.from-4; i-- {
+		if toks[i].clause != cl || scopeBreak[toks[i].norm] {
+			break // "geen reactie op mijn klacht": the negator is about something else
+		}
+		if a.c.negators[toks[i].norm] {
+			neg = true
+			break
+		}
+	}
+	if !neg && sp.to < len(toks) && toks[sp.to].clause == cl && a.c.negators[toks[sp.to].norm] {
+		w := toks[sp.to-1].norm
+		if strings.HasPrefix(w, "klaag") || strings.HasPrefix(w, "klag") || strings.HasPrefix(w, "complain") {
+			neg = true
+		}
+	}
+	if neg {
+		concessive = a.followedByBut(si, sp)
+	}
+	return neg, concessive
+}
+
+// clauseStart returns the index of the first token of the clause of toks[i].
+func clauseStart(toks []token, i int) int {
+	cl := toks[i].clause
+	for i > 0 && toks[i-1].clause == cl {
+		i--
+	}
+	return i
+}
+
+// anaphoric words start a sentence that continues the previous one's topic.
+var anaphoric = map[string]bool{
+	"ze": true, "zij": true, "hij": true, "die": true, "dat": true, "dit": true, "daar": true, "er": true,
+	"they": true, "he": true, "she": true, "it": true, "this": true, "that": true, "their": true, "them": true,
+}
+
+// personal pronouns point back to a person or organisation named before.
+var personal = map[string]bool{
+	"ze": true, "zij": true, "hij": true, "they": true, "he": true, "she": true,
+}
+
+// prepositions introduce the object of a grievance: "klacht bij de
+// Belastingdienst", "teleurgesteld in de bank".
+var prepositions = map[string]bool{
+	"bij": true, "tegen": true, "over": true, "in": true, "met": true, "van": true, "op": true,
+	"against": true, "with": true, "about": true, "at": true, "of": true, "from": true, "by": true,
+}
+
+// target resolves who a grievance is about:
+//  1. the nearest mention of the firm (anywhere in the clause) or of a third
+//     party (within three words, opening the clause as its subject, or
+//     introduced by a preposition within six words after the match) in the
+//     same clause; mentions inside the match itself do not count;
+//  2. else the nearest mention in an earlier clause of the same sentence;
+//  3. else a third party opening the next clause ("..., de omzet is gedaald");
+//  4. else the sentence before in the same paragraph (and further back
+//     through sentences without mentions that start with a pronoun): the
+//     firm named there; or a third party opening one of its clauses (any
+//     third party when the clause itself says "ze", "they"), provided the
+//     match judges ("ontevreden") or the clause says "ze", "they" or that
+//     sentence already blamed the third party;
+//  5. else unknown ("").
+//
+// The subject line only looks at itself.
+func (a *analysis) target(si int, sp span, kind string) string {
+	toks := a.sents[si].toks
+	cl := toks[sp.from].clause
+	best, bestDist := "", 1<<30
+	earlier, earlierPos := "", -1
+	next := ""
+	for _, t := range a.tgts[si] {
+		if t.sp.from >= sp.from && t.sp.to <= sp.to {
+			continue // inside the match: "naar mijn ex"
+		}
+		tc := toks[t.sp.from].clause
+		opens := t.sp.from-clauseStart(toks, t.sp.from) <= 2
+		switch {
+		case tc == cl:
+			d := t.sp.from - sp.to
+			after := d >= 0
+			if d < 0 {
+				d = sp.from - t.sp.to
+			}
+			if d < 0 {
+				d = 0
+			}
+			if t.kind == "third-party" && d > 3 && !opens {
+				object := kind == "complaint" || kind == "dissatisfied" || kind == "annoyed" || kind == "negated-positive"
+				if !object || !after || d > 6 || !a.introduced(si, t.sp.from) {
+					continue
+				}
+			}
+			if d < bestDist || d == bestDist && t.kind == "firm" {
+				best, bestDist = t.kind, d
+			}
+		case tc < cl:
+			if t.sp.from > earlierPos {
+				earlier, earlierPos = t.kind, t.sp.from
+			}
+		case tc == cl+1 && opens && t.kind == "third-party" && next == "":
+			next = t.kind
+		}
+	}
+	if best != "" {
+		return best
+	}
+	if earlier != "" || a.sents[si].subject {
+		return earlier
+	}
+	if next != "" {
+		return next
+	}
+	pronoun := false
+	for i := clauseStart(toks, sp.from); i < len(toks) && toks[i].clause == cl; i++ {
+		if personal[toks[i].norm] {
+			pronoun = true
+		}
+	}
+	evaluative := kind == "complaint" || kind == "dissatisfied" || kind == "annoyed" || kind == "negated-positive"
+	for k := si - 1; k >= 0 && k >= si-3; k-- {
+		s := a.sents[k]
+		if s.subject || s.para != a.sents[si].para {
+			break
+		}
+		third := false
+		for _, t := range a.tgts[k] {
+			if t.kind == "firm" {
+				return "firm"
+			}
+			if pronoun || t.sp.from-clauseStart(s.toks, t.sp.from) <= 2 {
+				third = true
+			}
+		}
+		if third {
+			// a judging word refers back; a fact only when that sentence
+			// blamed the third party already or the clause says "ze", "they"
+			if evaluative || pronoun || a.blamed(k) {
+				return "third-party"
+			}
+			return ""
+		}
+		// go further back only through a sentence without mentions that
+		// refers back ("Ze hebben ...")
+		if len(a.tgts[k]) > 0 || len(s.toks) == 0 || !anaphoric[s.toks[0].norm] {
+			break
+		}
+	}
+	return ""
+}
+
+// blamed reports whether sentence k has a grievance about a third party.
+func (a *analysis) blamed(k int) bool {
+	for _, h := range a.hits {
+		if h.s == k && h.target == "third-party" {
+			return true
+		}
+	}
+	return false
+}
+
+// introduced reports whether the mention at token i follows a preposition
+// (possibly with an article or possessive between).
+func (a *analysis) introduced(si, i int) bool {
+	toks := a.sents[si].toks
+	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		if prepositions[toks[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// evidence quotes the matched words as written, with up to three following
+// words of the same clause for context, at most ~60 characters.
+func evidence(s sentence, sp span) string {
+	toks := s.toks
+	if sp.from >= len(toks) || sp.to <= sp.from {
+		return ""
+	}
+	end := sp.to - 1
+	cl := toks[end].clause
+	for k := 0; k < 3 && end+1 < len(toks) && toks[end+1].clause == cl; k++ {
+		if toks[end+1].end-toks[sp.from].start > 60 {
+			break
+		}
+		end++
+	}
+	text := s.src[toks[sp.from].start:toks[end].end]
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > 60 {
+		text = string(r[:60])
+	}
+	return text
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// firstRunesAtLine cuts s to at most n runes, at a line end when possible.
+func firstRunesAtLine(s string, n int) string {
+	count := 0
+	for i := range s {
+		if count == n {
+			cut := s[:i]
+			if j := strings.LastIndexByte(cut, '\n'); j > len(cut)/2 {
+				return cut[:j+1]
+			}
+			return cut
+		}
+		count++
+	}
+	return s
+}
+
+// labels are the Dutch names of the signals in Explain.
+var labels = map[string]string{
+	"complaint": "klacht", "dissatisfaction": "ontevreden", "annoyance": "ergernis", "demand": "eis", "repetition": "herhaling",
+	"failure": "tekortkoming", "grievance": "grief", "privacy": "privacy", "insistence": "aandringen",
+	"inquiry": "neutrale vraag", "sarcasm": "sarcasme", "switching": "overstappen",
+	"incident": "eerder voorval", "escalation": "dreigt met stappen", "reopened": "opnieuw open",
+	"negated": "ontkend", "idiom": "uitdrukking", "third-party": "over een derde", "procedure-question": "vraag naar de regeling",
+	"resolved": "opgelost of ingetrokken", "own-fault": "eigen fout", "waiver": "geen bezwaar", "praise": "tevreden",
+	"health": "gezondheid", "job-application": "sollicitatie", "banter": "grap", "reply-to-firm": "antwoord op onze mail",
+}
+
+// Explain renders the signals that decided it as one short line a Dutch
+// director can read, e.g.
+//
+//	klacht: "ontevreden over de aangifte", eis: "vergoeden"; niet over een derde
+//
+// The part before ";" is the evidence for a complaint (strongest first), the
+// part after it what spoke against it or was taken into account.
+func (r Result) Explain() string {
+	type item struct {
+		text string
+		w    float64
+	}
+	var pro, con []item
+	seen := map[string]bool{}
+	third := false
+	for _, s := range r.Signals {
+		label := labels[s.Name]
+		if label == "" {
+			label = s.Name
+		}
+		if s.Name == "third-party" {
+			third = true
+		}
+		text := label
+		if s.Evidence != "" {
+			text += ": \"" + s.Evidence + "\""
+		}
+		if seen[text] {
+			continue
+		}
+		seen[text] = true
+		switch {
+		case s.Weight > 0:
+			pro = append(pro, item{text, s.Weight})
+		case s.Weight < 0 || s.Name == "third-party" || s.Name == "health" || s.Name == "reply-to-firm" || s.Name == "negated":
+			con = append(con, item{text, s.Weight})
+		}
+	}
+	sort.SliceStable(pro, func(i, j int) bool { return pro[i].w > pro[j].w })
+	sort.SliceStable(con, func(i, j int) bool { return con[i].w < con[j].w })
+	const maxItems = 4
+	var b strings.Builder
+	if len(pro) == 0 {
+		b.WriteString("geen aanwijzing voor een klacht")
+	}
+	for i, p := range pro {
+		if i == maxItems {
+			fmt.Fprintf(&b, " en %d meer", len(pro)-maxItems)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(p.text)
+	}
+	var rest []string
+	for i, c := range con {
+		if i == maxItems {
+			rest = append(rest, fmt.Sprintf("en %d meer", len(con)-maxItems))
+			break
+		}
+		rest = append(rest, c.text)
+	}
+	if !third && len(pro) > 0 {
+		rest = append(rest, "niet over een derde")
+	}
+	if len(rest) > 0 {
+		b.WriteString("; ")
+		b.WriteString(strings.Join(rest, ", "))
+	}
+	fmt.Fprintf(&b, " (score %s)", strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", r.Score), "0"), "."))
+	return b.String()
+}

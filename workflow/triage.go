@@ -1,0 +1,148 @@
+package workflow
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
+	"github.com/mcoo/klachtbot/workflow/recognize"
+)
+
+// A doubtful mail is held for the director it was written to: a case in
+// state triage, with its mail kept raw, no acknowledgement and no deadline.
+// The director answers the one short mail the bot sends with #klacht (the
+// case opens, the client is acknowledged, the target counts from the
+// original receipt) or #geen-klacht (the mail is erased: it never was a
+// complaint). Moving the mail into the complaints folder counts as #klacht.
+
+// hold keeps a doubtful mail for a director's decision.
+func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why string, log *slog.Logger) (bool, error) {
+	c, err := e.newCase(tx, m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
+	if err != nil {
+		return false, err
+	}
+	c.Language, c.Recognition, c.TargetAt = language(m), why, time.Time{}
+	c.Hold()
+	if err := e.register(tx, c, rec, raw, c.Client, rec.Source); err != nil {
+		return false, err
+	}
+	if err := e.event(tx, c.ID, complaint.EvTriage, "klachtbot", rec.MessageID, why); err != nil {
+		return false, err
+	}
+	log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why)
+	lines := []string{
+		"Deze mail kan een klacht zijn. Het is niet duidelijk genoeg om hem zonder u als klacht te registreren.",
+		"Waarom twijfel: " + why + ".",
+		"",
+		"Van: " + person(c.ClientName, c.Client),
+		"Ontvangen: " + c.ReceivedAt.In(e.cfg.Location).Format("02-01-2006 15:04"),
+		"",
+	}
+	for _, l := range firstLines(recognize.OwnWords(m.Text), 8, 700) {
+		lines = append(lines, "> "+l)
+	}
+	lines = append(lines, "",
+		"Beantwoord deze mail met één regel:",
+		"  #klacht       het is een klacht: de cliënt krijgt een ontvangstbevestiging en de termijn loopt vanaf de ontvangst",
+		"  #geen-klacht  het is geen klacht: de mail wordt niet bewaard",
+		"U kunt de mail ook naar de map met klachten verplaatsen; dat telt als #klacht.")
+	item, err := e.notice(c, "triage", []string{c.Director}, "Klacht of niet?", lines, e.clock.Now())
+	if err != nil {
+		return false, err
+	}
+	threadUnder(item, m.MessageID, m.References)
+	return true, e.enqueue(tx, item, "triage question to "+c.Director)
+}
+
+// accept makes a held mail a complaint and acknowledges it now, with the
+// target counted from the original receipt.
+func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid string, log *slog.Logger) (bool, error) {
+	change := c.Accept()
+	if change == nil {
+		return false, nil
+	}
+	c.TargetAt = e.target(c.ReceivedAt)
+	if err := e.record(tx, c, change, who, msgid); err != nil {
+		return false, err
+	}
+	first, err := e.firstMail(tx, c)
+	if err != nil {
+		return false, err
+	}
+	log.Info("held mail accepted as a complaint", "case", c.ID, "by", who)
+	return e.acknowledge(tx, c, first, log)
+}
+
+// dismiss closes a held mail as no complaint and erases it.
+func (e *Engine) dismiss(tx Tx, c *complaint.Case, who, msgid string, now time.Time) error {
+	if err := e.record(tx, c, c.Dismiss(now), who, msgid); err != nil {
+		return err
+	}
+	if err := e.anonymise(tx, c, now, "not a complaint: the held mail is erased"); err != nil {
+		return err
+	}
+	return tx.MarkCompact() // the next start rewrites the file without it
+}
+
+// firstMail is the client's mail that opened the case, parsed again from its original.
+func (e *Engine) firstMail(tx Tx, c *complaint.Case) (*message.Message, error) {
+	msgs, err := tx.Messages(c.ID)
+	if err != nil || len(msgs) == 0 {
+		return nil, fmt.Errorf("first mail of %s: %w", c.ID, err)
+	}
+	raw, err := tx.Raw(c.ID, msgs[0].Seq)
+	if err != nil {
+		return nil, fmt.Errorf("first mail of %s: %w", c.ID, err)
+	}
+	return message.Parse(raw), nil
+}
+
+// threadUnder makes a mail the bot sends a reply to msgid (refs: its References).
+func threadUnder(item *outbox.Item, msgid string, refs []string) {
+	if msgid == "" {
+		return
+	}
+	item.Mail.InReplyTo = msgid
+	item.Mail.References = append(append([]string{}, refs...), msgid)
+}
+
+// firstLines is the start of a text for quoting: at most n non-empty lines
+// and max runes, control characters dropped.
+func firstLines(text string, n, max int) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimSpace(strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+				return -1
+			}
+			return r
+		}, l))
+		if l == "" {
+			continue
+		}
+		if r := []rune(l); len(r) > max {
+			l = string(r[:max]) + " …"
+		}
+		max -= len([]rune(l))
+		out = append(out, l)
+		if len(out) == n || max <= 0 {
+			break
+		}
+	}
+	return out
+}
+
+func person(name, addr string) string {
+	switch {
+	case name == "":
+		return addr
+	case addr == "":
+		return name
+	}
+	return name + " <" + addr + ">"
+}
