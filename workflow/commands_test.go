@@ -55,7 +55,7 @@ func TestClientConsent(t *testing.T) {
 		{"Wanneer belt u mij?", false, false},
 		// The acknowledgement's own question, quoted, is not an answer.
 		{"Wanneer belt u?\n\n> Antwoord dan op deze e-mail met \"akkoord\".", false, false},
-		{"Wanneer belt u?\n\nVan: Marco\nAntwoord met \"akkoord\".", false, false},
+		{"Wanneer belt u?\n\nVan: Marco\nVerzonden: dinsdag 24 november 2026 14:03\nAntwoord met \"akkoord\".", false, false},
 	}
 	for _, tt := range tests {
 		given, ok := clientConsent(tt.text)

@@ -314,14 +314,16 @@ func TestRecognitionAndLanguage(t *testing.T) {
 		lang                     string
 	}{
 		{"Klacht over de aangifte", "Ik ben erg ontevreden: de aangifte is te laat ingediend.", "", isComplaint, "nl"},
-		{"Vraag", "Ik ben erg ontevreden over de service van jullie kantoor.", "", isComplaint, "nl"},
+		// One strong word and nothing else: a director decides.
+		{"Vraag", "Ik ben erg ontevreden over de service van jullie kantoor.", "", doubtful, "nl"},
+		{"Weer te laat", "Ik ben ontevreden: de aangifte is alweer te laat ingediend en ik heb een boete. Ik wil dat jullie die vergoeden.", "", isComplaint, "nl"},
 		{"Formal complaint", "Dear sir, I would like to complain about the service your firm has provided. This is unacceptable.", "", isComplaint, "en"},
 		{"Question", "Could you please send me the invoice for the last quarter? Thank you.", "", notComplaint, "en"},
 		{"Factuur", "Wilt u de factuur van oktober sturen?", "", notComplaint, "nl"},
 		{"Bedankt", "Geen klachten hoor, alles prima geregeld!", "", notComplaint, "nl"},
 		{"Belastingdienst", "Ik ben zo ontevreden over de Belastingdienst, die raken alles kwijt. Met jullie ben ik heel blij.", "", notComplaint, "nl"},
 		// Only the quote complains; the client's own words do not.
-		{"Re: uw vraag", "Thanks, that is clear now.\n> Wij hebben uw klacht ontvangen en de aangifte is verstuurd", "<1@mcoo.nl>", notComplaint, "en"},
+		{"Re: your question", "Thanks, that is clear now.\n> Wij hebben uw klacht ontvangen en de aangifte is verstuurd", "<1@mcoo.nl>", notComplaint, "en"},
 	}
 	for _, tt := range tests {
 		m := &message.Message{Subject: tt.subject, Text: tt.body}

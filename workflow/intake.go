@@ -53,7 +53,7 @@ func newComplaint(arg string) (channel string, client message.Address, ok bool) 
 	if rest == "" {
 		return "", client, false
 	}
-	if strings.Contains(rest, "@") {
+	if strings.Contains(rest, "@") || strings.ContainsAny(rest, "<>") {
 		a, err := netmail.ParseAddress(rest)
 		if err != nil {
 			return "", client, false

@@ -4,8 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
 func writeConfig(t *testing.T, body string) string {
@@ -93,8 +96,13 @@ func TestConfigSecrets(t *testing.T) {
 // TestExampleConfig: the shipped example loads, and documents every key.
 func TestExampleConfig(t *testing.T) {
 	t.Setenv("KLACHTBOT_SMTP_PASSWORD", "x")
-	if _, err := loadConfig("../../config.example.toml"); err != nil {
+	cfg, err := loadConfig("../../config.example.toml")
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The lists shown are the defaults, word for word.
+	if !reflect.DeepEqual(cfg.Recognition, recognize.DefaultLexicon()) {
+		t.Error("the [recognition] lists in config.example.toml differ from recognize.DefaultLexicon")
 	}
 	example, _ := os.ReadFile("../../config.example.toml")
 	var walk func(reflect.Type)
@@ -122,4 +130,23 @@ func TestExampleConfig(t *testing.T) {
 		}
 	}
 	walk(reflect.TypeOf(Config{}))
+}
+
+// A [recognition] list replaces its default; the others stay.
+func TestConfigRecognition(t *testing.T) {
+	path := writeConfig(t, "confirm_commands = false\n[recognition]\nfirm = [\"jullie\", \"sandra\"]\n[recognition.weights]\ncomplaint_at = 5\n"+minimal)
+	t.Setenv("KB_PW", "x")
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := recognize.DefaultLexicon()
+	wc := cfg.workflowConfig()
+	if !slices.Equal(wc.Recognition.Firm, []string{"jullie", "sandra"}) || wc.Recognition.Weights.ComplaintAt != 5 ||
+		!slices.Equal(wc.Recognition.ComplaintWords, def.ComplaintWords) || wc.Recognition.Weights.DoubtfulAt != def.Weights.DoubtfulAt {
+		t.Errorf("recognition: firm %v, weights %+v", wc.Recognition.Firm, wc.Recognition.Weights)
+	}
+	if wc.ConfirmCommands {
+		t.Error("confirm_commands = false ignored")
+	}
 }

@@ -78,7 +78,7 @@ func TestE2ETriage(t *testing.T) {
 		question = st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the second question", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Klacht of niet?")) == 2
 		})
-		q2 := mailsWith(question, "Tweede factuur")[0]
+		q2 := mailsWith(mailsWith(question, "Klacht of niet?"), "Tweede factuur")[0]
 		c2 := caseWith(t, b, "Tweede factuur")
 		answer, _ = compose("Marco <marco@mcoo.nl>", "klachten@mcoo.nl", "Re: "+q2.get("Subject"), "#geen-klacht",
 			"In-Reply-To: "+q2.get("Message-Id"))

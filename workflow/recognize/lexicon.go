@@ -23,6 +23,11 @@ import (
 //   - A phrase never runs across a sentence end.
 //
 // Dutch and English entries live in the same lists.
+//
+// Start from DefaultLexicon and decode the [recognition] table of the config
+// over it: a list given in the config replaces the default list, weights not
+// given keep their default. A cap of 0 means no cap. Classify compiles the
+// lists once per distinct content (a Lexicon may be copied and changed).
 type Lexicon struct {
 	// ComplaintWords name a complaint outright: klacht*, beklag, complaint.
 	ComplaintWords []string `toml:"complaint_words"`
