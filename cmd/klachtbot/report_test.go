@@ -169,8 +169,12 @@ func TestReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(b)
-	if n := strings.Count(page, "<svg"); n != 5 {
-		t.Errorf("report.html has %d charts, want 5", n)
+	// Per month, handling time, within target, per category, per director, per channel.
+	if n := strings.Count(page, "<svg"); n != 6 {
+		t.Errorf("report.html has %d charts, want 6", n)
+	}
+	if !strings.Contains(page, "Per kanaal") {
+		t.Error("report.html has no complaints per channel")
 	}
 	asOf := "31 december 2026"
 	if time.Now().Before(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) {
