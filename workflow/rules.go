@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/calendar"
@@ -81,13 +80,6 @@ const (
 
 func (k FolderKind) String() string {
 	return [...]string{"inbox", "sent", "complaints"}[k]
-}
-
-// words splits text into lower-case words.
-func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && r != '-'
-	})
 }
 
 // What recognition makes of a mail in a director's INBOX outside any case.

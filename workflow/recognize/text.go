@@ -168,7 +168,6 @@ type tokenizer struct {
 	cur       sentence
 	clause    int
 	para      int
-	pendBreak bool
 }
 
 func (t *tokenizer) endSentence() {
