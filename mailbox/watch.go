@@ -26,6 +26,14 @@ type Handler interface {
 	Advance(message.Checkpoint) error // skip past mail that is not to be acted on
 }
 
+// CopyHandler is a Handler that wants to see the copies of the bot's own
+// mail (those with an X-Klachtbot-Case header) that wait after the
+// checkpoint before anything else is delivered: after a restore from a
+// backup, they tell what was already sent.
+type CopyHandler interface {
+	Copies([]*message.Message) error
+}
+
 // Watcher follows one IMAP folder: it never changes anything there (read-only
 // select, BODY.PEEK), resumes from its checkpoint, waits with IDLE where the
 // server offers it and polls otherwise, and reconnects with backoff.
@@ -100,6 +108,78 @@ func (w *Watcher) Run(ctx context.Context) {
 		case <-time.After(wait):
 		}
 		backoff = min(backoff*2, cmp.Or(w.MaxBackoff, 5*time.Minute))
+	}
+}
+
+// Prescan hands the copies of the bot's own mail that wait after the
+// checkpoint to the Handler, when it is a CopyHandler: headers only, on a
+// connection of its own. The service runs it for every folder before any
+// watcher delivers, so a mail re-read after a restore meets the record of
+// its acknowledgement first.
+func (w *Watcher) Prescan(ctx context.Context) error {
+	h, ok := w.Handler.(CopyHandler)
+	if !ok {
+		return nil
+	}
+	cp, err := w.Handler.Checkpoint()
+	if err != nil || cp.UIDValidity == 0 {
+		return err // a first start: nothing was sent from this store yet
+	}
+	c, err := w.dial(make(chan struct{}, 1))
+	if err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	defer c.Close()
+	timeout := cmp.Or(w.CommandTimeout, time.Minute)
+	var copies []*message.Message
+	err = w.timed(c, timeout, func() error {
+		if err := c.Login(w.Server.Username, w.Server.Password).Wait(); err != nil {
+			return fmt.Errorf("login: %w", err)
+		}
+		sel, err := c.Select(w.Folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+		if err != nil || sel.UIDValidity != cp.UIDValidity || sel.NumMessages == 0 {
+			return err // a changed folder is rescanned whole anyway
+		}
+		found, err := c.UIDSearch(&imap.SearchCriteria{
+			UID:    []imap.UIDSet{{imap.UIDRange{Start: imap.UID(cp.LastUID + 1), Stop: 0}}},
+			Header: []imap.SearchCriteriaHeaderField{{Key: "X-Klachtbot-Case", Value: ""}},
+		}, nil).Wait()
+		if err != nil {
+			return fmt.Errorf("search copies: %w", err)
+		}
+		uids, _ := found.All.(imap.UIDSet)
+		if len(uids) == 0 {
+			return nil
+		}
+		section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
+		msgs, err := c.Fetch(uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+		for _, m := range msgs {
+			if uint32(m.UID) > cp.LastUID { // "n:*" always matches the highest UID
+				copies = append(copies, message.Parse(m.FindBodySection(section)))
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("prescan %s: %w", w.Folder, err)
+	}
+	if len(copies) > 0 {
+		w.Log.Info("copies of the bot's mail found after the checkpoint", "folder", w.Folder, "copies", len(copies))
+	}
+	return h.Copies(copies)
+}
+
+// Prescan runs every watcher's Prescan, one after the other, each for at
+// most 30 seconds: a server that does not answer must not hold up the start.
+func Prescan(ctx context.Context, ws []*Watcher) {
+	for _, w := range ws {
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		if err := w.Prescan(pctx); err != nil {
+			w.Log.Warn("could not read the copies of sent mail first", "folder", w.Folder, "err", err)
+		}
+		cancel()
 	}
 }
 

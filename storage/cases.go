@@ -33,6 +33,17 @@ func (t *Tx) NextCaseID(year int) (string, error) {
 	return complaint.FormatID(year, n), nil
 }
 
+// RaiseCaseSeq makes the next case number of a year higher than n (numbers
+// seen in the bot's mail after a restore are never given out again).
+func (t *Tx) RaiseCaseSeq(year int, n uint64) error {
+	b := t.bucket(bSeq)
+	key := []byte(strconv.Itoa(year))
+	if v := b.Get(key); len(v) == 8 && binary.BigEndian.Uint64(v) >= n {
+		return nil
+	}
+	return b.Put(key, u64(n))
+}
+
 // Case loads a case.
 func (t *Tx) Case(id string) (*complaint.Case, error) {
 	data := t.bucket(bCases).Get([]byte(id))

@@ -162,7 +162,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 	log := e.log.With("folder", src.Key(), "uid", f.UID, "message_id", m.MessageID)
 	// The bot's own mail: its copy confirms an attempt a crash interrupted.
 	if item, err := tx.OutboxByMessageID(m.MessageID); err != nil || item != nil {
-		if err == nil && item.State == outbox.Sending {
+		if err == nil && (item.State == outbox.Sending || item.State == outbox.Queued) {
 			log.Info("interrupted mail confirmed sent by its copy", "outbox", item.ID)
 			err = outbox.MarkSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")")
 		}
@@ -402,7 +402,8 @@ func (e *Engine) directorAddresses() []string {
 
 // openCase opens a case for a new complaint and queues its acknowledgement.
 func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why string, log *slog.Logger) (bool, error) {
-	c, err := e.newCase(tx, m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
+	restored, ackID, ackAt, isRestored := restoredCase(tx, m.MessageID)
+	c, err := e.newCase(tx, restored, m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
 	if err != nil {
 		return false, err
 	}
@@ -413,15 +414,20 @@ func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.
 		return false, err
 	}
 	log.Info("case opened", "client", c.Client, "director", c.Director)
+	if isRestored {
+		return false, e.reopenRestored(tx, c, m, c.ID, ackID, ackAt, log)
+	}
 	return e.acknowledge(tx, c, m, log)
 }
 
-// newCase numbers a case received at received, with its target.
-func (e *Engine) newCase(tx Tx, client message.Address, director, subject string, received time.Time) (*complaint.Case, error) {
-	local := received.In(e.cfg.Location)
-	id, err := tx.NextCaseID(local.Year())
-	if err != nil {
-		return nil, fmt.Errorf("allocate case number: %w", err)
+// newCase is a case received at received, with its target; id "" gives it
+// the next number of its year.
+func (e *Engine) newCase(tx Tx, id string, client message.Address, director, subject string, received time.Time) (*complaint.Case, error) {
+	if id == "" {
+		var err error
+		if id, err = tx.NextCaseID(received.In(e.cfg.Location).Year()); err != nil {
+			return nil, fmt.Errorf("allocate case number: %w", err)
+		}
 	}
 	return &complaint.Case{
 		ID:         id,

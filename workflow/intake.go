@@ -76,7 +76,7 @@ func (e *Engine) newComplaintByDirector(tx Tx, src Source, m *message.Message, r
 	if subject == "" {
 		subject = "Klacht (" + channel + ")"
 	}
-	c, err := e.newCase(tx, client, src.Director, subject, received)
+	c, err := e.newCase(tx, "", client, src.Director, subject, received)
 	if err != nil {
 		return false, err
 	}
@@ -120,7 +120,7 @@ func (e *Engine) forwardedComplaint(tx Tx, src Source, m *message.Message, rec *
 		received = rec.ReceivedAt
 	}
 	orig := &message.Message{From: f.From, Subject: f.Subject, Text: f.Text, MessageID: f.MessageID, InReplyTo: f.InReplyTo, References: f.References}
-	c, err := e.newCase(tx, f.From, src.Director, f.Subject, received)
+	c, err := e.newCase(tx, "", f.From, src.Director, f.Subject, received)
 	if err != nil {
 		return false, err
 	}

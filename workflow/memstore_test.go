@@ -116,6 +116,10 @@ func (t *memTx) NextCaseID(year int) (string, error) {
 	t.s.Seq[year]++
 	return complaint.FormatID(year, uint64(t.s.Seq[year])), nil
 }
+func (t *memTx) RaiseCaseSeq(year int, n uint64) error {
+	t.s.Seq[year] = max(t.s.Seq[year], int(n))
+	return nil
+}
 func (t *memTx) Case(id string) (*complaint.Case, error) {
 	data, ok := t.s.Cases[id]
 	if !ok {

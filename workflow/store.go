@@ -21,6 +21,7 @@ type Tx interface {
 	SetJobRun(slot string, at time.Time) error
 
 	NextCaseID(year int) (string, error)
+	RaiseCaseSeq(year int, n uint64) error // the next number of the year is above n
 	Cases() ([]*complaint.Case, error)
 	CaseByMessageID(msgid string) string
 	IndexMessageID(msgid, caseID string) error

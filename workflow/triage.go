@@ -22,7 +22,7 @@ import (
 
 // hold keeps a doubtful mail for a director's decision.
 func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why string, log *slog.Logger) (bool, error) {
-	c, err := e.newCase(tx, m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
+	c, err := e.newCase(tx, "", m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
 	if err != nil {
 		return false, err
 	}

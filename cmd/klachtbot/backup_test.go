@@ -104,3 +104,81 @@ func TestE2EStatusAndPurge(t *testing.T) {
 		t.Errorf("purge --dry-run: %s", out)
 	}
 }
+
+// TestE2ERestoreReadsAgain: a backup is restored after more complaints came
+// in and were acknowledged. The mail after the backup is read again: no
+// client gets a second acknowledgement, every complaint keeps the number its
+// acknowledgement gave it, and a new complaint gets a number above them all.
+func TestE2ERestoreReadsAgain(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		dir := t.TempDir()
+		b := startBot(t, st.config(t, dir, ""))
+		first, _, _ := openCase(t, st, b, "eerste@klant.test", "marco@mcoo.nl")
+		backup := filepath.Join(dir, "backup.db")
+		b.cli("backup", backup)
+
+		const n = 5
+		numbers := map[string]string{} // complaint Message-ID -> case number in its acknowledgement
+		var ids []string
+		for i := range n {
+			from := fmt.Sprintf("na%02d@klant.test", i)
+			raw, id := compose(from, "marco@mcoo.nl", fmt.Sprintf("Klacht %d", i), "Ik ben ontevreden: de aangifte is te laat ingediend en ik heb een boete.")
+			st.send(t, from, []string{"marco@mcoo.nl"}, raw)
+			ids = append(ids, id)
+		}
+		acks := st.waitFor(t, catchall, "INBOX", ackWait, "acknowledgements of the burst", func(l []*parsedMail) bool {
+			for _, id := range ids {
+				if len(acksFor(l, id)) == 0 {
+					return false
+				}
+			}
+			return true
+		})
+		for _, id := range ids {
+			subject := acksFor(acks, id)[0].get("Subject")
+			numbers[id] = subject[strings.Index(subject, "[KL-")+1 : strings.Index(subject, "]")]
+		}
+		// Wait until the last acknowledgements are recorded as sent, then restore.
+		waitCase(t, b, numbers[ids[n-1]], func(d dossier.Detail) bool { return d.AcknowledgedAt != nil })
+		b.stop()
+		data, err := os.ReadFile(backup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "klachtbot.db"), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		b.start()
+
+		deadline := time.Now().Add(ackWait)
+		for len(b.cases()) < 1+n && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		time.Sleep(2 * time.Second) // a second acknowledgement would have arrived by now
+		acks = st.waitFor(t, catchall, "INBOX", time.Second, "", func([]*parsedMail) bool { return true })
+		byNumber := map[string]string{}
+		for _, c := range b.cases() {
+			if other, taken := byNumber[c.ID]; taken {
+				t.Errorf("%s given twice: %s and %s", c.ID, other, c.Client)
+			}
+			byNumber[c.ID] = c.Client
+		}
+		for i, id := range ids {
+			if k := len(acksFor(acks, id)); k != 1 {
+				t.Errorf("complaint %d acknowledged %d times", i, k)
+			}
+			if client := byNumber[numbers[id]]; client != fmt.Sprintf("na%02d@klant.test", i) {
+				t.Errorf("%s belongs to %q after the restore, its acknowledgement named it for na%02d", numbers[id], client, i)
+			}
+		}
+		if len(byNumber) != 1+n || byNumber[first] != "eerste@klant.test" {
+			t.Errorf("cases after the restore: %v", byNumber)
+		}
+		next, _, _ := openCase(t, st, b, "later@klant.test", "marco@mcoo.nl")
+		for _, number := range numbers {
+			if next <= number {
+				t.Errorf("new complaint got %s, not above %s", next, number)
+			}
+		}
+	})
+}

@@ -221,16 +221,10 @@ func printJSON(out io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func localTime(cfg *Config, t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return "-"
-	}
-	return t.In(cfg.loc).Format("2006-01-02 15:04")
-}
 
 func printStatus(out io.Writer, cfg *Config, st *statusView) error {
 	fmt.Fprintf(out, "running since %s; outbox: %d to send; quarantined mails: %d\n",
-		localTime(cfg, &st.Started), st.Outbox, st.Quarantined)
+		dossier.LocalTime(cfg.loc, &st.Started), st.Outbox, st.Quarantined)
 	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "FOLDER\tSTATE\tLAST UID\tLAST ERROR")
 	for _, w := range st.Watchers {
@@ -245,13 +239,13 @@ func printStatus(out io.Writer, cfg *Config, st *statusView) error {
 		}
 		lastErr := "-"
 		if w.LastError != "" {
-			lastErr = localTime(cfg, &w.ErrorAt) + " " + w.LastError
+			lastErr = dossier.LocalTime(cfg.loc, &w.ErrorAt) + " " + w.LastError
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", w.Folder, state, w.LastUID, lastErr)
 	}
 	tw.Flush()
 	for _, j := range st.NextJobs {
-		fmt.Fprintf(out, "next %-10s %s\n", j.Job, localTime(cfg, &j.Next))
+		fmt.Fprintf(out, "next %-10s %s\n", j.Job, dossier.LocalTime(cfg.loc, &j.Next))
 	}
 	return nil
 }

@@ -171,6 +171,7 @@ func (s *service) run(ctx context.Context) error {
 			}
 		}()
 	}
+	mailbox.Prescan(ctx, s.watchers) // the bot's own copies first: after a restore they tell what went out
 	for _, w := range s.watchers {
 		supervise("watch "+w.Status().Folder, w.Run)
 	}

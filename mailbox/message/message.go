@@ -59,6 +59,8 @@ type Message struct {
 
 	// Bcc is the Bcc header as the sender's own copy has it (a mail in Sent).
 	Bcc []Address
+	// Case is the X-Klachtbot-Case header: the case a mail the bot sent belongs to.
+	Case string
 	// AuthResults are the Authentication-Results headers, top (newest) first.
 	AuthResults []AuthResult
 }

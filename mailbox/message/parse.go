@@ -2,6 +2,7 @@ package message
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // decode every charset go-message knows
@@ -98,6 +99,7 @@ func (p *parser) run(raw []byte) {
 	p.m.Cc = p.addresses(h, "Cc")
 	p.m.Bcc = p.addresses(h, "Bcc")
 	p.m.AuthResults = authResults(h)
+	p.m.Case = fixString(strings.TrimSpace(h.Get("X-Klachtbot-Case")))
 
 	subject, err := h.Subject()
 	if err != nil {

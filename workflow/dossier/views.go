@@ -91,8 +91,8 @@ func Show(tx Reader, id string) (*Detail, error) {
 	return d, nil
 }
 
-// localTime formats t for a terminal in the firm's zone; "-" when unset.
-func localTime(loc *time.Location, t *time.Time) string {
+// LocalTime formats t for a terminal in the firm's zone; "-" when unset.
+func LocalTime(loc *time.Location, t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return "-"
 	}
@@ -104,8 +104,8 @@ func WriteList(out io.Writer, loc *time.Location, cases []Summary) error {
 	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tSTATE\tRECEIVED\tTARGET\tACKNOWLEDGED\tCLIENT\tSUBJECT")
 	for _, c := range cases {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.State, localTime(loc, &c.ReceivedAt),
-			localTime(loc, &c.TargetAt), localTime(loc, c.AcknowledgedAt), c.Client, c.Subject)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.State, LocalTime(loc, &c.ReceivedAt),
+			LocalTime(loc, &c.TargetAt), LocalTime(loc, c.AcknowledgedAt), c.Client, c.Subject)
 	}
 	return tw.Flush()
 }
@@ -117,18 +117,18 @@ func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	if d.Recognition != "" {
 		fmt.Fprintf(out, "  recognised:     %s\n", d.Recognition)
 	}
-	fmt.Fprintf(out, "  received:       %s\n  target:         %s\n", localTime(loc, &d.ReceivedAt), localTime(loc, &d.TargetAt))
+	fmt.Fprintf(out, "  received:       %s\n  target:         %s\n", LocalTime(loc, &d.ReceivedAt), LocalTime(loc, &d.TargetAt))
 	fmt.Fprintf(out, "  acknowledged:   %s\n  first response: %s\n  closed:         %s\n",
-		localTime(loc, d.AcknowledgedAt), localTime(loc, d.FirstResponseAt), localTime(loc, d.ClosedAt))
+		LocalTime(loc, d.AcknowledgedAt), LocalTime(loc, d.FirstResponseAt), LocalTime(loc, d.ClosedAt))
 	fmt.Fprintln(out, "\nMessages:")
 	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
 	for _, m := range d.Messages {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", localTime(loc, &m.ReceivedAt), m.Role, m.From, m.Subject)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &m.ReceivedAt), m.Role, m.From, m.Subject)
 	}
 	tw.Flush()
 	fmt.Fprintln(out, "\nEvents:")
 	for _, e := range d.Events {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", localTime(loc, &e.At), e.Kind, e.Actor, e.Detail)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &e.At), e.Kind, e.Actor, e.Detail)
 	}
 	return tw.Flush()
 }
