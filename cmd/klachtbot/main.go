@@ -221,7 +221,6 @@ func printJSON(out io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-
 func printStatus(out io.Writer, cfg *Config, st *statusView) error {
 	fmt.Fprintf(out, "running since %s; outbox: %d to send; quarantined mails: %d\n",
 		dossier.LocalTime(cfg.loc, &st.Started), st.Outbox, st.Quarantined)

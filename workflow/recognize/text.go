@@ -162,12 +162,12 @@ func emoticonAt(line string, i int) (int, string) {
 
 // tokenizer splits text into sentences of tokens.
 type tokenizer struct {
-	src       string
-	lex       *compiled
-	sents     []sentence
-	cur       sentence
-	clause    int
-	para      int
+	src    string
+	lex    *compiled
+	sents  []sentence
+	cur    sentence
+	clause int
+	para   int
 }
 
 func (t *tokenizer) endSentence() {
