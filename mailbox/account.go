@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"cmp"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -112,3 +113,7 @@ func (a *Account) SecretSource() string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// SecretName is where the password comes from: the environment variable's
+// name or the file's path ("" without a password).
+func (a *Account) SecretName() string { return cmp.Or(a.PasswordEnv, a.PasswordFile) }

@@ -46,6 +46,10 @@ type Watcher struct {
 	// UIDVALIDITY change: older mail found then is skipped.
 	Since time.Time
 
+	// Health, when set, is told after each attempt to read the folder: nil
+	// once it is selected, the error when a session ends.
+	Health func(error)
+
 	PollInterval   time.Duration // without IDLE (default 1m)
 	IdleRefresh    time.Duration // end IDLE, NOOP and rescan this often: the dead-link watchdog (default 4m)
 	CommandTimeout time.Duration // any single command (default 1m)
@@ -96,6 +100,9 @@ func (w *Watcher) Run(ctx context.Context) {
 			s.Connected, s.Idle = false, false
 			s.LastError, s.ErrorAt = err.Error(), time.Now()
 		})
+		if w.Health != nil {
+			w.Health(err)
+		}
 		if time.Since(started) > time.Minute {
 			backoff = time.Second // the session was healthy for a while
 		}
@@ -206,7 +213,10 @@ func (w *Watcher) session(ctx context.Context) (err error) {
 	}); err != nil {
 		return fmt.Errorf("select %s: %w", w.Folder, err)
 	}
-	w.setStatus(func(s *WatcherStatus) { s.Connected = true })
+	w.setStatus(func(s *WatcherStatus) { s.Connected, s.LastError, s.ErrorAt = true, "", time.Time{} })
+	if w.Health != nil {
+		w.Health(nil)
+	}
 	w.Log.Info("watching folder", "user", w.Server.Username, "folder", w.Folder,
 		"uidvalidity", sel.UIDValidity, "messages", sel.NumMessages, "idle", c.Caps().Has(imap.CapIdle))
 

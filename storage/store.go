@@ -40,9 +40,10 @@ var (
 	bQuarRaw     = []byte("quarantine-raw")
 	bJobs        = []byte("jobs")          // slot -> when it ran
 	bOutboxIDs   = []byte("outbox-msgids") // Message-ID -> outbox item
+	bIncidents   = []byte("incidents")
 )
 
-var allBuckets = [][]byte{bMeta, bCases, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs, bOutboxIDs}
+var allBuckets = [][]byte{bMeta, bCases, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs, bOutboxIDs, bIncidents}
 
 // ErrLocked means another process (normally the running service) holds the database.
 var ErrLocked = errors.New("database is in use by another klachtbot process")

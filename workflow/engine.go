@@ -21,6 +21,7 @@ type Source struct {
 	Director string // address of the mailbox owner
 	Folder   string
 	Kind     FolderKind
+	Secret   string // where its password comes from, for the alert when it stops working
 }
 
 // Key is the checkpoint key of the folder.
@@ -34,13 +35,15 @@ type Engine struct {
 	cal   *calendar.Calendar
 	log   *slog.Logger
 	// Wake is signalled (without blocking) when mail is queued in the outbox.
-	Wake chan struct{}
+	Wake   chan struct{}
+	health *folderHealth
 }
 
 // NewEngine makes an engine and records the first start, which bounds what
 // old mail is acted on.
 func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
-	e := &Engine{store: store, clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1)}
+	e := &Engine{store: store, clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1),
+		health: &folderHealth{down: map[string]time.Time{}}}
 	err := store.Update(func(tx Tx) error {
 		if tx.Meta("first_start") != "" {
 			return nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
@@ -36,6 +37,7 @@ type memState struct {
 	OutboxIDs   map[string]uint64
 	Acks        map[string][]time.Time
 	Quarantine  []json.RawMessage
+	Incidents   map[string]json.RawMessage
 	QuarRaw     [][]byte
 }
 
@@ -44,7 +46,7 @@ func newMemStore() *memStore {
 		Meta: map[string]string{}, Checkpoints: map[string]message.Checkpoint{}, Jobs: map[string]time.Time{},
 		Seq: map[int]int{}, Cases: map[string]json.RawMessage{}, MsgIDs: map[string]string{},
 		Messages: map[string][]json.RawMessage{}, Raw: map[string][][]byte{}, Events: map[string][]json.RawMessage{},
-		OutboxIDs: map[string]uint64{}, Acks: map[string][]time.Time{},
+		OutboxIDs: map[string]uint64{}, Acks: map[string][]time.Time{}, Incidents: map[string]json.RawMessage{},
 	}}
 }
 
@@ -303,3 +305,24 @@ func (t *memTx) PurgeQuarantine(cutoff time.Time) (int, error) {
 	return n, nil
 }
 func (t *memTx) MarkCompact() error { return t.SetMeta("compact_pending", "1") }
+
+func (t *memTx) Incident(key string) (*alert.Incident, error) {
+	if data, ok := t.s.Incidents[key]; ok {
+		return dec[alert.Incident](data), nil
+	}
+	return nil, nil
+}
+func (t *memTx) PutIncident(inc *alert.Incident) error {
+	t.s.Incidents[inc.Key] = enc(inc)
+	return nil
+}
+func (t *memTx) OpenIncidents() ([]*alert.Incident, error) {
+	var open []*alert.Incident
+	for _, data := range t.s.Incidents {
+		if inc := dec[alert.Incident](data); inc.Open() {
+			open = append(open, inc)
+		}
+	}
+	slices.SortFunc(open, func(a, b *alert.Incident) int { return strings.Compare(a.Key, b.Key) })
+	return open, nil
+}

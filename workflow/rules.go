@@ -39,7 +39,10 @@ type Config struct {
 	Digest            string            // cron spec of the daily digest, in Location
 	RetentionYears    int               // closed cases are anonymised after this many years
 	LookBack          time.Duration
-	ConfirmCommands   bool // a director's applied commands are confirmed in one line
+	ConfirmCommands   bool          // a director's applied commands are confirmed in one line
+	AlertsTo          []string      // who is told of incidents; empty: the directors
+	AlertsAfter       time.Duration // a mailbox that cannot be read this long is an incident
+	AlertsRepeat      time.Duration // an incident is told again after this long
 }
 
 // Defaults is the procedure as the klachtenregeling describes it; the
@@ -58,6 +61,8 @@ func Defaults() Config {
 		RetentionYears:  7,
 		Digest:          "0 8 * * 1-5",
 		ConfirmCommands: true,
+		AlertsAfter:     15 * time.Minute,
+		AlertsRepeat:    24 * time.Hour,
 	}
 }
 

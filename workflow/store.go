@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
@@ -34,6 +35,10 @@ type Tx interface {
 	OutboxByMessageID(msgid string) (*outbox.Item, error)
 	AcksSince(addr string, since time.Time) (int, error)
 	RecordAck(addr string, at, keepAfter time.Time) error
+
+	Incident(key string) (*alert.Incident, error)
+	PutIncident(*alert.Incident) error
+	OpenIncidents() ([]*alert.Incident, error)
 
 	Quarantine(q *complaint.Quarantined, raw []byte) error
 	QuarantineCount() int

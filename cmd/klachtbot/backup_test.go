@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
@@ -77,7 +78,7 @@ func TestE2EBackupDuringBurst(t *testing.T) {
 func TestE2EStatusAndPurge(t *testing.T) {
 	st := embeddedStack(t)
 	b := startBot(t, st.config(t, t.TempDir(), ""))
-	var s statusView
+	var s status.View
 	asked := time.Now()
 	if err := json.Unmarshal(b.cli("status", "--json"), &s); err != nil {
 		t.Fatal(err)

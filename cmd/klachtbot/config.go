@@ -61,6 +61,11 @@ type Config struct {
 	Retention struct {
 		Years int `toml:"years"`
 	} `toml:"retention"`
+	Alerts struct {
+		To     []string `toml:"to"`
+		After  duration `toml:"after"`
+		Repeat duration `toml:"repeat"`
+	} `toml:"alerts"`
 	SMTP      mailbox.Account  `toml:"smtp"`
 	Directors []DirectorConfig `toml:"directors"`
 
@@ -166,6 +171,8 @@ func (c *Config) setDefaults() error {
 	defDur(&c.Outbox.RetryMax, od.RetryMax)
 	defDur(&c.Outbox.GiveUpAfter, od.GiveUpAfter)
 	defDur(&c.Outbox.ConfirmWait, od.ConfirmWait)
+	defDur(&c.Alerts.After, wd.AlertsAfter)
+	defDur(&c.Alerts.Repeat, wd.AlertsRepeat)
 	c.SMTP.SetDefaults(587, "starttls")
 	for i := range c.Directors {
 		d := &c.Directors[i]
@@ -294,6 +301,9 @@ func (c *Config) workflowConfig() workflow.Config {
 		OwnDomains:      c.OwnDomains,
 		Recognition:     c.Recognition,
 		ConfirmCommands: *c.ConfirmCommands,
+		AlertsTo:        c.Alerts.To,
+		AlertsAfter:     c.Alerts.After.Duration,
+		AlertsRepeat:    c.Alerts.Repeat.Duration,
 		MaxAcksPerDay:   c.Procedure.MaxAcksPerDay,
 		LookBack:        c.Procedure.LookBack.Duration,
 		AuthServID:      c.AuthServID,
@@ -337,7 +347,7 @@ func (c *Config) accounts() []*account {
 			kind workflow.FolderKind
 		}{{d.IMAP.Inbox, workflow.FolderInbox}, {d.IMAP.Sent, workflow.FolderSent}, {d.IMAP.ComplaintsFolder, workflow.FolderComplaints}} {
 			if f.name != "" {
-				a.folders = append(a.folders, workflow.Source{Director: d.Address, Folder: f.name, Kind: f.kind})
+				a.folders = append(a.folders, workflow.Source{Director: d.Address, Folder: f.name, Kind: f.kind, Secret: d.IMAP.SecretName()})
 			}
 		}
 		list = append(list, a)

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/cmd/internal/control"
-	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
@@ -18,20 +18,6 @@ import (
 type tickResult struct {
 	Now time.Time `json:"now"`
 	Ran []string  `json:"ran"`
-}
-
-type statusView struct {
-	Started  time.Time               `json:"started"`
-	Watchers []mailbox.WatcherStatus `json:"watchers"`
-	Outbox   int                     `json:"outbox_pending"`
-	// Quarantined mails could not be read or ingested; they are kept raw.
-	Quarantined int       `json:"quarantined"`
-	NextJobs    []nextJob `json:"next_jobs"`
-}
-
-type nextJob struct {
-	Job  string    `json:"job"`
-	Next time.Time `json:"next"`
 }
 
 func (s *service) controlHandler() http.Handler {
@@ -85,9 +71,9 @@ func (s *service) controlHandler() http.Handler {
 		}
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		v := statusView{Started: s.started}
+		v := status.View{Started: s.started}
 		for _, j := range s.jobNames {
-			v.NextJobs = append(v.NextJobs, nextJob{j.name, s.cron.Entry(j.id).Next})
+			v.NextJobs = append(v.NextJobs, status.NextJob{Job: j.name, Next: s.cron.Entry(j.id).Next})
 		}
 		for _, wt := range s.watchers {
 			v.Watchers = append(v.Watchers, wt.Status())
@@ -95,6 +81,9 @@ func (s *service) controlHandler() http.Handler {
 		err := s.store.View(func(tx *storage.Tx) error {
 			p, err := tx.Pending()
 			v.Outbox, v.Quarantined = len(p), tx.QuarantineCount()
+			if err == nil {
+				v.Incidents, err = tx.OpenIncidents()
+			}
 			return err
 		})
 		reply(w, v, err)

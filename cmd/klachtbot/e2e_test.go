@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
@@ -307,7 +308,7 @@ func TestE2ETLSVerified(t *testing.T) {
 	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		var s statusView
+		var s status.View
 		out, err := exec.Command(binPath, "status", "--json", "--config", path).Output()
 		if err == nil && json.Unmarshal(out, &s) == nil && len(s.Watchers) > 0 {
 			refused := 0

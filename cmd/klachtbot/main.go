@@ -18,11 +18,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/mcoo/klachtbot/cmd/internal/control"
 	"github.com/mcoo/klachtbot/cmd/internal/demo"
+	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/dossier"
@@ -188,7 +188,7 @@ func run(args []string, out io.Writer) error {
 		}
 		return backup(cfg, pos[0], out)
 	case "status":
-		var st statusView
+		var st status.View
 		if err := control.Get(cfg.ControlSocket, "/healthz", &st); err != nil {
 			if errors.Is(err, control.ErrNoService) {
 				return fmt.Errorf("status: no klachtbot service answers on %s", cfg.ControlSocket)
@@ -196,9 +196,12 @@ func run(args []string, out io.Writer) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(out, st)
+			if err := printJSON(out, st); err != nil || len(st.Incidents) == 0 {
+				return err
+			}
+			return fmt.Errorf("status: %d incident(s) need attention", len(st.Incidents))
 		}
-		return printStatus(out, cfg, &st)
+		return st.Write(out, cfg.loc)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -219,32 +222,4 @@ func printJSON(out io.Writer, v any) error {
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-func printStatus(out io.Writer, cfg *Config, st *statusView) error {
-	fmt.Fprintf(out, "running since %s; outbox: %d to send; quarantined mails: %d\n",
-		dossier.LocalTime(cfg.loc, &st.Started), st.Outbox, st.Quarantined)
-	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "FOLDER\tSTATE\tLAST UID\tLAST ERROR")
-	for _, w := range st.Watchers {
-		state := "disconnected"
-		switch {
-		case w.ScanTotal > 0:
-			state = fmt.Sprintf("scanning %d/%d", w.ScanDone, w.ScanTotal)
-		case w.Idle:
-			state = "idle"
-		case w.Connected:
-			state = "connected"
-		}
-		lastErr := "-"
-		if w.LastError != "" {
-			lastErr = dossier.LocalTime(cfg.loc, &w.ErrorAt) + " " + w.LastError
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", w.Folder, state, w.LastUID, lastErr)
-	}
-	tw.Flush()
-	for _, j := range st.NextJobs {
-		fmt.Fprintf(out, "next %-10s %s\n", j.Job, dossier.LocalTime(cfg.loc, &j.Next))
-	}
-	return nil
 }

@@ -79,6 +79,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 				Server:         *srv,
 				Folder:         src.Folder,
 				Handler:        s.engine.Folder(src),
+				Health:         s.engine.FolderHealth(src),
 				Log:            log.With("director", src.Director, "kind", src.Kind.String()),
 				Since:          since,
 				PollInterval:   cfg.IMAP.PollInterval.Duration,
@@ -89,7 +90,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 	}
 	s.outbox = &outbox.Worker{
 		Store: outbox.Bind(store.Update, store.View), Sender: sender, Clock: clock, Log: log,
-		Wake: s.engine.Wake, Settings: cfg.outboxSettings(),
+		Wake: s.engine.Wake, Settings: cfg.outboxSettings(), Failed: s.engine.MailFailed,
 	}
 	return s, nil
 }

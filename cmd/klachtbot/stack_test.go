@@ -28,6 +28,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/mail"
 
+	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/mailbox/embedded"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
@@ -411,7 +412,7 @@ func (b *bot) start() {
 	// Ready when every watcher has connected and made its first scan.
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		var st statusView
+		var st status.View
 		out, err := exec.Command(binPath, "status", "--json", "--config", b.config).Output()
 		if err == nil && json.Unmarshal(out, &st) == nil && len(st.Watchers) > 0 {
 			ready := true

@@ -65,6 +65,9 @@ type Case struct {
 	Consent      *Consent   `json:"consent,omitempty"`
 	External     []External `json:"external,omitempty"` // documents shared with experts
 	AnonymisedAt *time.Time `json:"anonymised_at,omitempty"`
+	// Attention is what went wrong that someone must act on, e.g. the
+	// acknowledgement could not be delivered.
+	Attention string `json:"attention,omitempty"`
 }
 
 // Consent is the client's answer to sharing documents with external experts.

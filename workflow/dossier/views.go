@@ -24,6 +24,7 @@ type Summary struct {
 	ClosedAt        *time.Time `json:"closed_at"`
 	Channel         string     `json:"channel"`               // mail, doorgestuurd, telefoon, gesprek, brief
 	Recognition     string     `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
+	Attention       string     `json:"attention,omitempty"`   // what went wrong that someone must act on
 }
 
 // Detail is a case as `klachtbot show` shows it.
@@ -54,7 +55,7 @@ type EventView struct {
 
 func summaryOf(c *complaint.Case) Summary {
 	return Summary{c.ID, c.State, c.Client, c.Director, c.Subject, c.ReceivedAt, c.TargetAt,
-		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt, c.ChannelOf(), c.Recognition}
+		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt, c.ChannelOf(), c.Recognition, c.Attention}
 }
 
 // List is every case, by case number.
@@ -114,6 +115,9 @@ func WriteList(out io.Writer, loc *time.Location, cases []Summary) error {
 func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	fmt.Fprintf(out, "%s  %s\n", d.ID, d.Subject)
 	fmt.Fprintf(out, "  state:          %s\n  client:         %s\n  director:       %s\n  channel:        %s\n", d.State, d.Client, d.Director, d.Channel)
+	if d.Attention != "" {
+		fmt.Fprintf(out, "  ATTENTION:      %s\n", d.Attention)
+	}
 	if d.Recognition != "" {
 		fmt.Fprintf(out, "  recognised:     %s\n", d.Recognition)
 	}

@@ -104,6 +104,9 @@ type Worker struct {
 	Clock  Clock
 	Log    *slog.Logger
 	Wake   <-chan struct{}
+	// Failed is told of a mail given up on (refused for good, or failing
+	// past GiveUpAfter), after that is recorded.
+	Failed func(item *Item, reason string)
 	Settings
 
 	mu sync.Mutex // one flush at a time: the worker and tick must not both send an item
@@ -240,6 +243,9 @@ func (o *Worker) send(ctx context.Context, id uint64) (time.Time, error) {
 	})
 	if err != nil {
 		return time.Time{}, fmt.Errorf("record outbox %d result: %w", id, err)
+	}
+	if item.State == Failed && o.Failed != nil {
+		o.Failed(item, item.LastError)
 	}
 	return retryAt, nil
 }

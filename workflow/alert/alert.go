@@ -1,0 +1,47 @@
+// Package alert is what went wrong that a person must act on: an incident
+// (a mailbox the bot cannot read, a mail it could not deliver, a bounce, mail
+// it had to quarantine, a limit reached, a job that failed), told once in
+// Dutch (what happened, what it means for clients, what to do), repeated at
+// most daily while it lasts, and closed with one short mail.
+//
+// It is a leaf: it must not import any other package of klachtbot.
+package alert
+
+import "time"
+
+// Kinds of incident.
+const (
+	KindMailbox       = "mailbox"       // a watched folder cannot be read
+	KindUndeliverable = "undeliverable" // a mail the bot sent was refused, or kept failing
+	KindBounce        = "bounce"        // a mail the bot sent came back
+	KindQuarantine    = "quarantine"    // mail kept raw because it could not be read or ingested
+	KindRateLimit     = "rate-limit"    // acknowledgements held back by a limit
+	KindJob           = "job"           // a scheduled job failed
+)
+
+// Incident is one thing that went wrong, from its start to its end. Its Key
+// makes it one incident however often it is reported.
+type Incident struct {
+	Key     string `json:"key"` // "mailbox/marco@mcoo.nl/INBOX", "mail/17", ...
+	Kind    string `json:"kind"`
+	Case    string `json:"case,omitempty"`
+	Title   string `json:"title"`   // one line, Dutch
+	What    string `json:"what"`    // what happened
+	Meaning string `json:"meaning"` // what it means for clients
+	Todo    string `json:"todo"`    // what to do
+	// Lasting incidents (a mailbox that cannot be read) end when the cause
+	// is gone; one-off ones (a bounce) are told once and closed at once.
+	Lasting    bool       `json:"lasting"`
+	Since      time.Time  `json:"since"`
+	LastAlert  time.Time  `json:"last_alert"`
+	Reports    int        `json:"reports"`
+	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+}
+
+// Open reports whether the incident still needs attention.
+func (i *Incident) Open() bool { return i.ResolvedAt == nil }
+
+// Due reports whether an open incident should be told again at now.
+func (i *Incident) Due(now time.Time, repeat time.Duration) bool {
+	return i.Open() && !now.Before(i.LastAlert.Add(repeat))
+}

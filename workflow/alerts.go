@@ -1,0 +1,191 @@
+package workflow
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/alert"
+	"github.com/mcoo/klachtbot/workflow/outbox"
+)
+
+// Every failure that needs a person reaches one: one alert mail per
+// incident, to [alerts] to or else the directors, told again at most once
+// per AlertsRepeat while it lasts, and one short mail when it ends.
+
+// raise records an incident and tells people: at once when it is new,
+// again when it is due.
+func (e *Engine) raise(tx Tx, inc alert.Incident, now time.Time) error {
+	cur, err := tx.Incident(inc.Key)
+	if err != nil {
+		return err
+	}
+	repeat := false
+	if cur != nil && cur.Open() {
+		cur.Reports++
+		if !cur.Due(now, e.cfg.AlertsRepeat) {
+			return tx.PutIncident(cur)
+		}
+		inc.Since, inc.Reports, repeat = cur.Since, cur.Reports, true
+	} else {
+		inc.Since, inc.Reports = now.UTC(), 1
+	}
+	inc.LastAlert = now.UTC()
+	if err := tx.PutIncident(&inc); err != nil {
+		return err
+	}
+	e.log.Warn("alert", "incident", inc.Key, "title", inc.Title, "repeat", repeat)
+	return e.alertMail(tx, &inc, repeat, "", now)
+}
+
+// resolve ends a lasting incident and says so.
+func (e *Engine) resolve(tx Tx, key, how string, now time.Time) error {
+	cur, err := tx.Incident(key)
+	if err != nil || cur == nil || !cur.Open() {
+		return err
+	}
+	at := now.UTC()
+	cur.ResolvedAt = &at
+	if err := tx.PutIncident(cur); err != nil {
+		return err
+	}
+	e.log.Info("alert resolved", "incident", key)
+	return e.alertMail(tx, cur, false, how, now)
+}
+
+// alertMail queues the mail about an incident: the alert, or with how the
+// news that it ended.
+func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, now time.Time) error {
+	loc := e.cfg.Location
+	data := struct {
+		Title, What, Meaning, Todo, Case, Since, How string
+		Resolved, Repeat                              bool
+	}{inc.Title, inc.What, inc.Meaning, inc.Todo, inc.Case, inc.Since.In(loc).Format("02-01-2006 15:04"), how, how != "", repeat}
+	subject, text, err := templates.Mail("alert", "nl", data)
+	if err != nil {
+		return err
+	}
+	to := e.cfg.AlertsTo
+	if len(to) == 0 {
+		to = e.directorAddresses()
+	}
+	item := e.botMail("alert", inc.Case, e.cfg.Directors[0].Address, to, subject, text, "", now)
+	if inc.Case == "" {
+		return tx.Enqueue(item)
+	}
+	return e.enqueue(tx, item, "alert to "+strings.Join(to, ", "))
+}
+
+// Attention lists the open incidents, for the digest and status.
+func (e *Engine) Attention() ([]*alert.Incident, error) {
+	var open []*alert.Incident
+	err := e.store.View(func(tx Tx) (err error) { open, err = tx.OpenIncidents(); return err })
+	return open, err
+}
+
+// folderHealth tracks since when each watched folder cannot be read.
+type folderHealth struct {
+	mu   sync.Mutex
+	down map[string]time.Time
+}
+
+// FolderHealth returns what a folder's watcher reports after each attempt:
+// nil when it is reading, else why not. A folder that cannot be read for
+// longer than AlertsAfter is an incident; it ends when reading works again.
+func (e *Engine) FolderHealth(src Source) func(error) {
+	key := "mailbox/" + src.Key()
+	return func(failure error) {
+		now := e.clock.Now()
+		e.health.mu.Lock()
+		since, down := e.health.down[key]
+		if failure == nil {
+			delete(e.health.down, key)
+		} else if !down {
+			e.health.down[key], since = now, now
+		}
+		e.health.mu.Unlock()
+		var err error
+		switch {
+		case failure == nil:
+			var open bool
+			e.store.View(func(tx Tx) error {
+				inc, err := tx.Incident(key)
+				open = err == nil && inc != nil && inc.Open()
+				return nil
+			})
+			if open {
+				err = e.store.Update(func(tx Tx) error {
+					return e.resolve(tx, key, fmt.Sprintf("De map %s van %s wordt weer gelezen.", src.Folder, src.Director), now)
+				})
+			}
+		case now.Sub(since) >= e.cfg.AlertsAfter:
+			inc := mailboxIncident(src, failure)
+			inc.Key = key
+			err = e.store.Update(func(tx Tx) error { return e.raise(tx, inc, now) })
+		}
+		if err != nil {
+			e.log.Error("record mailbox health", "folder", src.Key(), "err", err)
+		}
+	}
+}
+
+// mailboxIncident says in Dutch what a watcher's failure means.
+func mailboxIncident(src Source, failure error) alert.Incident {
+	msg := strings.ToLower(failure.Error())
+	inc := alert.Incident{Kind: alert.KindMailbox, Lasting: true,
+		Meaning: fmt.Sprintf("Mail in de map %s van %s wordt niet gelezen: klachten daarin worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht.", src.Folder, src.Director)}
+	secret := "het wachtwoord"
+	if src.Secret != "" {
+		secret = src.Secret
+	}
+	switch {
+	case strings.Contains(msg, "authenticationfailed") || strings.Contains(msg, "login") && (strings.Contains(msg, "fail") || strings.Contains(msg, "invalid") || strings.Contains(msg, "refused")):
+		inc.Title = "het wachtwoord van " + src.Director + " werkt niet meer"
+		inc.What = "De mailserver weigert de aanmelding van " + src.Director + " (" + failure.Error() + ")."
+		inc.Todo = "Pas " + secret + " aan (bijvoorbeeld een verlopen app-wachtwoord) en herstart klachtbot."
+	case strings.Contains(msg, "select") && (strings.Contains(msg, "nonexistent") || strings.Contains(msg, "exist") || strings.Contains(msg, "not found") || strings.Contains(msg, "no such")):
+		inc.Title = "de map " + src.Folder + " van " + src.Director + " bestaat niet"
+		inc.What = "De map " + src.Folder + " is niet te openen (" + failure.Error() + ")."
+		inc.Todo = "Maak de map " + src.Folder + " aan in de mailbox van " + src.Director + ", of pas de naam in de configuratie aan en herstart klachtbot."
+	case strings.Contains(msg, "x509") || strings.Contains(msg, "tls") || strings.Contains(msg, "certificate"):
+		inc.Title = "de beveiligde verbinding met de mailserver van " + src.Director + " mislukt"
+		inc.What = "De TLS-verbinding wordt geweigerd of het certificaat klopt niet (" + failure.Error() + ")."
+		inc.Todo = "Controleer host, poort en security in de configuratie (en ca_file bij een eigen certificaat); vraag zo nodig de IT-beheerder."
+	default:
+		inc.Title = "de mailserver van " + src.Director + " is niet bereikbaar"
+		inc.What = "klachtbot kan de map " + src.Folder + " niet lezen (" + failure.Error() + ")."
+		inc.Todo = "Controleer of de mailserver werkt en bereikbaar is. klachtbot probeert het zelf steeds opnieuw."
+	}
+	return inc
+}
+
+// MailFailed is told when the outbox gives up on a mail: refused for good,
+// or still failing after give_up_after.
+func (e *Engine) MailFailed(item *outbox.Item, reason string) {
+	now := e.clock.Now()
+	err := e.store.Update(func(tx Tx) error {
+		inc := alert.Incident{Key: fmt.Sprintf("mail/%d", item.ID), Kind: alert.KindUndeliverable, Case: item.CaseID,
+			Title: "mail aan " + strings.Join(item.Mail.To, ", ") + " niet bezorgd",
+			What:  fmt.Sprintf("De mail \"%s\" aan %s is niet bezorgd: %s.", oneLine(item.Mail.Subject), strings.Join(item.Mail.To, ", "), reason),
+			Todo:  "Controleer het adres en neem op een andere manier contact op."}
+		if item.Kind == outbox.KindAck && item.CaseID != "" {
+			inc.Meaning = "De cliënt heeft geen ontvangstbevestiging van zijn klacht gekregen."
+			c, err := tx.Case(item.CaseID)
+			if err != nil {
+				return err
+			}
+			c.Attention = "ontvangstbevestiging niet bezorgd: " + reason
+			if err := tx.PutCase(c); err != nil {
+				return err
+			}
+		} else {
+			inc.Meaning = "Wie deze mail had moeten krijgen, weet er niet van."
+		}
+		return e.raise(tx, inc, now)
+	})
+	if err != nil {
+		e.log.Error("record undeliverable mail", "outbox", item.ID, "err", err)
+	}
+}
