@@ -8,6 +8,7 @@ import (
 
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -61,7 +62,7 @@ func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, 
 	loc := e.cfg.Location
 	data := struct {
 		Title, What, Meaning, Todo, Case, Since, How string
-		Resolved, Repeat                              bool
+		Resolved, Repeat                             bool
 	}{inc.Title, inc.What, inc.Meaning, inc.Todo, inc.Case, inc.Since.In(loc).Format("02-01-2006 15:04"), how, how != "", repeat}
 	subject, text, err := templates.Mail("alert", "nl", data)
 	if err != nil {
@@ -187,5 +188,34 @@ func (e *Engine) MailFailed(item *outbox.Item, reason string) {
 	})
 	if err != nil {
 		e.log.Error("record undeliverable mail", "outbox", item.ID, "err", err)
+	}
+}
+
+// quarantined tells of mail kept raw: at most one incident a day, however
+// many mails.
+func (e *Engine) quarantined(tx Tx, q *complaint.Quarantined) error {
+	now := e.clock.Now()
+	return e.raise(tx, alert.Incident{Key: "quarantine/" + now.In(e.cfg.Location).Format("2006-01-02"), Kind: alert.KindQuarantine,
+		Title:   "mail die klachtbot niet kon lezen is apart gezet",
+		What:    "Een mail (" + q.Source + ") kon niet worden gelezen of verwerkt en is ongewijzigd bewaard in de quarantaine: " + strings.Join(q.Problems, "; ") + ".",
+		Meaning: "Als het een klacht is, is die niet geregistreerd en niet bevestigd.",
+		Todo:    "Bekijk de mail in de map waarin hij binnenkwam en registreer hem zo nodig met #nieuwe-klacht of door hem door te sturen; `klachtbot status` telt de quarantaine."}, now)
+}
+
+// jobHealth tells of a scheduled job that failed, and of its recovery.
+func (e *Engine) jobHealth(job string, failure error, now time.Time) {
+	key := "job/" + job
+	err := e.store.Update(func(tx Tx) error {
+		if failure == nil {
+			return e.resolve(tx, key, "De taak "+job+" loopt weer.", now)
+		}
+		return e.raise(tx, alert.Incident{Key: key, Kind: alert.KindJob, Lasting: true,
+			Title:   "de geplande taak " + job + " mislukt",
+			What:    "De taak " + job + " mislukte: " + failure.Error() + ".",
+			Meaning: "Herinneringen, waarschuwingen, escalaties of het dagelijks overzicht kunnen uitblijven.",
+			Todo:    "Kijk in het log van klachtbot en los de oorzaak op; de taak wordt steeds opnieuw geprobeerd."}, now)
+	})
+	if err != nil {
+		e.log.Error("record job health", "job", job, "err", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
@@ -121,6 +122,9 @@ func (h *FolderHandler) Deliver(f *message.Fetched) error {
 		if err := tx.Quarantine(q, f.Raw); err != nil {
 			return err
 		}
+		if err := h.e.quarantined(tx, q); err != nil {
+			return err
+		}
 		return tx.SetCheckpoint(h.src.Key(), message.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID})
 	})
 	if qerr != nil {
@@ -229,7 +233,11 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 	case m.Malformed() && strings.TrimSpace(m.Subject+m.Text) == "":
 		// Unreadable: we cannot tell whether it is a complaint, so keep it.
 		log.Warn("unreadable mail quarantined", "problems", m.Problems)
-		return false, tx.Quarantine(&complaint.Quarantined{Source: msgRec.Source, ReceivedAt: received.UTC(), Problems: m.Problems}, f.Raw)
+		q := &complaint.Quarantined{Source: msgRec.Source, ReceivedAt: received.UTC(), Problems: m.Problems}
+		if err := tx.Quarantine(q, f.Raw); err != nil {
+			return false, err
+		}
+		return true, e.quarantined(tx, q)
 	default:
 		log.Debug("not a complaint")
 		return false, nil
@@ -488,6 +496,13 @@ func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *
 		}
 		if n >= e.cfg.MaxAcksPerDay {
 			reason = fmt.Sprintf("sender already acknowledged %d times in 24 hours", n)
+			if err := e.raise(tx, alert.Incident{Key: "rate-limit/" + c.Client + "/" + now.In(e.cfg.Location).Format("2006-01-02"),
+				Kind: alert.KindRateLimit, Case: c.ID, Title: "geen ontvangstbevestiging meer aan " + c.Client + " vandaag",
+				What:    fmt.Sprintf("%s kreeg vandaag al %d ontvangstbevestigingen; klacht %s kreeg er daarom geen.", c.Client, n, c.ID),
+				Meaning: "Deze cliënt weet niet dat deze klacht is geregistreerd.",
+				Todo:    "Kijk of het om echte klachten gaat; bevestig de ontvangst zo nodig zelf."}, now); err != nil {
+				return false, err
+			}
 		}
 	}
 	if reason != "" {

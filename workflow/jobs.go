@@ -9,6 +9,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
@@ -38,7 +39,11 @@ func (e *Engine) RunDue(now time.Time) ([]string, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("run jobs as of %s: %w", now.Format(time.RFC3339), err)
+		err = fmt.Errorf("run jobs as of %s: %w", now.Format(time.RFC3339), err)
+	}
+	e.jobHealth("jobs", err, now)
+	if err != nil {
+		return nil, err
 	}
 	if len(done) > 0 {
 		e.wake()
@@ -172,6 +177,10 @@ func (e *Engine) digestJobs(tx Tx, cases []*complaint.Case, now time.Time) ([]st
 	if slot.IsZero() || !sameDay(slot, local) {
 		return nil, nil
 	}
+	incidents, err := tx.OpenIncidents()
+	if err != nil {
+		return nil, err
+	}
 	var done []string
 	for _, d := range e.cfg.Directors {
 		key := "digest/" + d.Address + "/" + slot.Format("2006-01-02")
@@ -183,7 +192,7 @@ func (e *Engine) digestJobs(tx Tx, cases []*complaint.Case, now time.Time) ([]st
 		if v := tx.Meta("last_digest/" + d.Address); v != "" {
 			since, _ = time.Parse(time.RFC3339Nano, v)
 		}
-		item, err := e.digest(d, cases, since, now)
+		item, err := e.digest(d, cases, incidents, since, now)
 		if err != nil {
 			return done, err
 		}
@@ -194,6 +203,19 @@ func (e *Engine) digestJobs(tx Tx, cases []*complaint.Case, now time.Time) ([]st
 			return done, err
 		}
 		done = append(done, key)
+	}
+	// A one-off incident (a bounce, a refused mail) has been told and is now
+	// in a digest: it needs no more attention from the bot.
+	if len(done) > 0 {
+		for _, inc := range incidents {
+			if !inc.Lasting {
+				at := now.UTC()
+				inc.ResolvedAt = &at
+				if err := tx.PutIncident(inc); err != nil {
+					return done, err
+				}
+			}
+		}
 	}
 	return done, nil
 }
@@ -217,6 +239,7 @@ type DigestData struct {
 	Director                                            string
 	Date                                                time.Time
 	Triage, New, Open, Waiting, AwaitingConsent, Closed []DigestRow
+	Attention                                           []*alert.Incident // open incidents, first
 }
 
 // DigestFor assembles the digest as of now: new since since, open by days
@@ -259,8 +282,9 @@ func (e *Engine) DigestFor(director string, cases []*complaint.Case, since, now 
 	return data
 }
 
-func (e *Engine) digest(d Director, cases []*complaint.Case, since, now time.Time) (*outbox.Item, error) {
+func (e *Engine) digest(d Director, cases []*complaint.Case, incidents []*alert.Incident, since, now time.Time) (*outbox.Item, error) {
 	data := e.DigestFor(d.Name, cases, since, now)
+	data.Attention = incidents
 	subject, text, err := templates.Mail("digest", "nl", data)
 	if err != nil {
 		return nil, err

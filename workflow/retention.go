@@ -59,7 +59,13 @@ func (e *Engine) Purge(now time.Time, dryRun bool) (*PurgeReport, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("retention: %w", err)
+		err = fmt.Errorf("retention: %w", err)
+	}
+	if !dryRun {
+		e.jobHealth("retention", err, now)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if len(r.Cases) > 0 && !dryRun {
 		e.log.Info("retention: cases anonymised", "cases", r.Cases, "cutoff", r.Cutoff)
