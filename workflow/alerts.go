@@ -97,6 +97,7 @@ type folderHealth struct {
 // longer than AlertsAfter is an incident; it ends when reading works again.
 func (e *Engine) FolderHealth(src Source) func(error) {
 	key := "mailbox/" + src.Key()
+	login := "mailbox/" + src.Director + "/login" // one incident for all folders of an account
 	return func(failure error) {
 		now := e.clock.Now()
 		e.health.mu.Lock()
@@ -110,32 +111,45 @@ func (e *Engine) FolderHealth(src Source) func(error) {
 		var err error
 		switch {
 		case failure == nil:
-			var open bool
+			var open []string
 			e.store.View(func(tx Tx) error {
-				inc, err := tx.Incident(key)
-				open = err == nil && inc != nil && inc.Open()
+				for _, k := range []string{key, login} {
+					if inc, err := tx.Incident(k); err == nil && inc != nil && inc.Open() {
+						open = append(open, k)
+					}
+				}
 				return nil
 			})
-			if open {
+			if len(open) > 0 {
 				err = e.store.Update(func(tx Tx) error {
-					return e.resolve(tx, key, fmt.Sprintf("De map %s van %s wordt weer gelezen.", src.Folder, src.Director), now)
+					for _, k := range open {
+						if err := e.resolve(tx, k, fmt.Sprintf("De mail van %s wordt weer gelezen (%s).", src.Director, src.Folder), now); err != nil {
+							return err
+						}
+					}
+					return nil
 				})
 			}
 		case now.Sub(since) >= e.cfg.AlertsAfter:
-			inc := mailboxIncident(src, failure)
+			inc, perAccount := mailboxIncident(src, failure)
 			inc.Key = key
+			if perAccount {
+				inc.Key = login
+			}
 			err = e.store.Update(func(tx Tx) error { return e.raise(tx, inc, now) })
 		}
 		if err != nil {
 			e.log.Error("record mailbox health", "folder", src.Key(), "err", err)
 		}
+		e.wake()
 	}
 }
 
-// mailboxIncident says in Dutch what a watcher's failure means.
-func mailboxIncident(src Source, failure error) alert.Incident {
+// mailboxIncident says in Dutch what a watcher's failure means; perAccount
+// when it concerns all the account's folders (a refused login).
+func mailboxIncident(src Source, failure error) (inc alert.Incident, perAccount bool) {
 	msg := strings.ToLower(failure.Error())
-	inc := alert.Incident{Kind: alert.KindMailbox, Lasting: true,
+	inc = alert.Incident{Kind: alert.KindMailbox, Lasting: true,
 		Meaning: fmt.Sprintf("Mail in de map %s van %s wordt niet gelezen: klachten daarin worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht.", src.Folder, src.Director)}
 	secret := "het wachtwoord"
 	if src.Secret != "" {
@@ -146,6 +160,8 @@ func mailboxIncident(src Source, failure error) alert.Incident {
 		inc.Title = "het wachtwoord van " + src.Director + " werkt niet meer"
 		inc.What = "De mailserver weigert de aanmelding van " + src.Director + " (" + failure.Error() + ")."
 		inc.Todo = "Pas " + secret + " aan (bijvoorbeeld een verlopen app-wachtwoord) en herstart klachtbot."
+		inc.Meaning = "Geen enkele map van " + src.Director + " wordt gelezen: klachten aan " + src.Director + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
+		perAccount = true
 	case strings.Contains(msg, "select") && (strings.Contains(msg, "nonexistent") || strings.Contains(msg, "exist") || strings.Contains(msg, "not found") || strings.Contains(msg, "no such")):
 		inc.Title = "de map " + src.Folder + " van " + src.Director + " bestaat niet"
 		inc.What = "De map " + src.Folder + " is niet te openen (" + failure.Error() + ")."
@@ -159,7 +175,7 @@ func mailboxIncident(src Source, failure error) alert.Incident {
 		inc.What = "klachtbot kan de map " + src.Folder + " niet lezen (" + failure.Error() + ")."
 		inc.Todo = "Controleer of de mailserver werkt en bereikbaar is. klachtbot probeert het zelf steeds opnieuw."
 	}
-	return inc
+	return inc, perAccount
 }
 
 // MailFailed is told when the outbox gives up on a mail: refused for good,
@@ -189,6 +205,7 @@ func (e *Engine) MailFailed(item *outbox.Item, reason string) {
 	if err != nil {
 		e.log.Error("record undeliverable mail", "outbox", item.ID, "err", err)
 	}
+	e.wake()
 }
 
 // quarantined tells of mail kept raw: at most one incident a day, however
@@ -218,4 +235,5 @@ func (e *Engine) jobHealth(job string, failure error, now time.Time) {
 	if err != nil {
 		e.log.Error("record job health", "job", job, "err", err)
 	}
+	e.wake()
 }

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -27,8 +28,10 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-smtp"
 
 	"github.com/mcoo/klachtbot/cmd/internal/status"
+	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/mailbox/embedded"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
@@ -68,6 +71,24 @@ type mailStack struct {
 	imapAddr   string // where the test reads
 	imapTLS    *tls.Config
 	botConfig  string // the [smtp] and per-director [imap] settings for the bot
+	embedded   *embedded.Server
+}
+
+// unknownClient is an address the stack's SMTP server refuses (550 5.1.1):
+// Postfix knows every user of example.nl; the embedded server is told.
+const unknownClient = "onbekend@example.nl"
+
+// refuseUnknownClient makes the stack refuse mail to unknownClient.
+func (st *mailStack) refuseUnknownClient() {
+	if st.embedded == nil {
+		return // Postfix refuses it by itself
+	}
+	st.embedded.SetSMTPHook(func(from string, to []string) error {
+		if slices.Contains(to, unknownClient) {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "<" + unknownClient + ">: Recipient address rejected: User unknown"}
+		}
+		return nil
+	})
 }
 
 // stacks runs f against each available mail stack as a subtest.
@@ -101,7 +122,7 @@ func embeddedStack(t testing.TB) *mailStack {
 	host, port, _ := net.SplitHostPort(srv.IMAPAddr)
 	shost, sport, _ := net.SplitHostPort(srv.SMTPAddr)
 	return &mailStack{
-		name: "embedded", smtpInject: srv.SMTPAddr, imapAddr: srv.IMAPAddr,
+		name: "embedded", smtpInject: srv.SMTPAddr, imapAddr: srv.IMAPAddr, embedded: srv,
 		botConfig: fmt.Sprintf(`
 [smtp]
 host = %q
@@ -363,6 +384,7 @@ type bot struct {
 	cmd    *exec.Cmd
 	log    *syncBuffer
 	done   chan error
+	ready  func([]mailbox.WatcherStatus) bool
 }
 
 type syncBuffer struct {
@@ -384,7 +406,21 @@ func (s *syncBuffer) String() string {
 
 func startBot(t testing.TB, config string) *bot {
 	t.Helper()
-	b := &bot{t: t, config: config, log: &syncBuffer{}}
+	return startBotWhen(t, config, func(ws []mailbox.WatcherStatus) bool {
+		for _, w := range ws {
+			if !w.Connected {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// startBotWhen starts klachtbot and waits until its watchers are ready as
+// ready says (a test of failing mailboxes cannot wait for all to connect).
+func startBotWhen(t testing.TB, config string, ready func([]mailbox.WatcherStatus) bool) *bot {
+	t.Helper()
+	b := &bot{t: t, config: config, log: &syncBuffer{}, ready: ready}
 	b.start()
 	t.Cleanup(func() {
 		if b.cmd != nil {
@@ -413,15 +449,10 @@ func (b *bot) start() {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		var st status.View
-		out, err := exec.Command(binPath, "status", "--json", "--config", b.config).Output()
-		if err == nil && json.Unmarshal(out, &st) == nil && len(st.Watchers) > 0 {
-			ready := true
-			for _, w := range st.Watchers {
-				ready = ready && w.Connected
-			}
-			if ready {
-				return
-			}
+		out, _ := exec.Command(binPath, "status", "--json", "--config", b.config).Output()
+		// status exits 1 while alerting, with the status on stdout all the same.
+		if json.Unmarshal(out, &st) == nil && len(st.Watchers) > 0 && b.ready(st.Watchers) {
+			return
 		}
 		select {
 		case err := <-b.done:

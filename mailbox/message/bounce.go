@@ -1,6 +1,8 @@
 package message
 
 import (
+	"bytes"
+	"io"
 	"regexp"
 	"strings"
 	"unicode"
@@ -120,7 +122,7 @@ func parseBounce(m *Message, raw []byte) (*Bounce, bool) {
 		m = Parse(raw)
 	}
 	hp := &parser{m: &Message{}}
-	hdr, _ := hp.readHeader(raw)
+	hdr, body := hp.readHeader(raw)
 	top := message.Header{Header: hdr}
 	h := mail.Header{Header: top}
 	mt, params := hp.mediaType(top)
@@ -137,6 +139,12 @@ func parseBounce(m *Message, raw []byte) (*Bounce, bool) {
 	if wanted {
 		// A broken body still yields the parts that could be read.
 		atts, _ = ExtractAttachments(raw)
+	}
+	if strings.HasPrefix(mt, "multipart/") && !hasReportParts(atts) {
+		// go-message's multipart reader gives up on a part header with a
+		// malformed line (an unfolded "boundary=..." line, as Office 365
+		// reports have after some relays), and Parse keeps the body as text.
+		atts = append(atts, salvageParts(body, params["boundary"])...)
 	}
 	hasDSN, otherReport := false, mt == "multipart/report" && reportType != "" && reportType != "delivery-status"
 	for _, a := range atts {
@@ -162,7 +170,7 @@ func parseBounce(m *Message, raw []byte) (*Bounce, bool) {
 	var perMessage map[string]string
 	var recips []bounceRecipient
 	for _, a := range atts {
-		if !dsnTypes[a.ContentType] {
+		if !dsnTypes[a.ContentType] || len(recips) >= maxBounceRecipients {
 			continue
 		}
 		fields, rs := parseDSN(a.Data, failed)
@@ -181,8 +189,21 @@ func parseBounce(m *Message, raw []byte) (*Bounce, bool) {
 		}
 		recips = textRecipients(notice, failed, action)
 	}
+	var noticeRecips []bounceRecipient
 	for i := range recips {
 		r := &recips[i]
+		if r.Diagnostic == "" && !fromText {
+			// A DSN without Diagnostic-Code: the notice may explain it
+			// (Postfix: "<jan@x.nl>: host ... said: 550 ...").
+			if noticeRecips == nil {
+				noticeRecips = textRecipients(notice, nil, "")
+			}
+			for _, t := range noticeRecips {
+				if t.Addr == r.Addr {
+					r.Diagnostic = t.Diagnostic
+				}
+			}
+		}
 		if fromText && findStatus(r.Diagnostic) == "" && findReply(r.Diagnostic) == "" || r.Diagnostic == "" {
 			// The DSN gave no reason (or a plain-text bounce gave it on
 			// another line): the line of the notice that names the code.
@@ -218,8 +239,78 @@ func parseBounce(m *Message, raw []byte) (*Bounce, bool) {
 	}
 
 	b.Reporter = reporterOf(perMessage["reporting-mta"], m.From.Addr)
-	b.readOriginal(atts, copyText, perMessage["x-original-message-id"])
+	b.readOriginal(atts, notice, copyText, perMessage["x-original-message-id"])
 	return b, true
+}
+
+func hasReportParts(atts []AttachmentData) bool {
+	for _, a := range atts {
+		if dsnTypes[a.ContentType] || returnedTypes[a.ContentType] || otherReportTypes[a.ContentType] {
+			return true
+		}
+	}
+	return false
+}
+
+var reportPartType = regexp.MustCompile(`(?i)content-type:\s*(?:message/(?:global-)?delivery-status|message/rfc822|message/global|text/rfc822-headers|message/(?:global-)?disposition-notification|message/feedback-report)`)
+
+const maxSalvageParts = 50
+
+// salvageParts splits a multipart body at its boundary lines, one level
+// deep, and returns the report parts (DSN, returned message or header, other
+// reports) it finds, each part's header read with Parse's lenient rules and
+// its transfer encoding undone. It is the fallback for bodies the MIME walk
+// could not read.
+func salvageParts(body []byte, boundary string) []AttachmentData {
+	if len(body) > maxBounceText*4 {
+		body = body[:maxBounceText*4]
+	}
+	if !reportPartType.Match(body) {
+		return nil
+	}
+	if boundary == "" || !bytes.Contains(body, []byte("--"+boundary)) {
+		boundary = guessBoundary(body)
+	}
+	if boundary == "" {
+		return nil
+	}
+	delim, closing := []byte("--"+boundary), []byte("--"+boundary+"--")
+	var out []AttachmentData
+	start := -1 // offset of the current part, after its boundary line
+	for off := 0; off < len(body); {
+		line, _ := cutLine(body[off:])
+		next := off + len(line)
+		if bytes.HasPrefix(line, delim) {
+			if start >= 0 {
+				out = appendSalvaged(out, body[start:off])
+			}
+			start = next
+			if bytes.HasPrefix(line, closing) || len(out) >= maxSalvageParts {
+				start = -1
+				break
+			}
+		}
+		off = next
+	}
+	if start >= 0 {
+		out = appendSalvaged(out, body[start:])
+	}
+	return out
+}
+
+func appendSalvaged(out []AttachmentData, part []byte) []AttachmentData {
+	p := &parser{m: &Message{}}
+	hdr, data := p.readHeader(part)
+	h := message.Header{Header: hdr}
+	mt, _ := p.mediaType(h)
+	if !dsnTypes[mt] && !returnedTypes[mt] && !otherReportTypes[mt] {
+		return out
+	}
+	dec, err := io.ReadAll(p.decoder(h, "", data))
+	if err != nil && len(dec) == 0 {
+		dec = data
+	}
+	return append(out, AttachmentData{ContentType: mt, Data: dec})
 }
 
 // The sender of a bounce: a mailer daemon, the null return path, or a mail
@@ -247,7 +338,7 @@ func bounceSender(h mail.Header, m *Message) bool {
 
 // bounceSubject matches the subjects mail servers give their bounces, at the
 // start only: "Automatic reply: Undeliverable ..." is an auto-reply.
-var bounceSubject = regexp.MustCompile(`(?i)^\s*(?:\[[^\]]{0,40}\]\s*)?(?:undeliver|undelivered mail|returned mail|failure notice|delivery status notification|delivery failure|delivery notification|mail delivery failed|mail delivery failure|delivery has failed|non ?deliverable|non remis|onbestelbaar|niet bezorgd|kan niet worden bezorgd|unzustellbar|nicht zustellbar|delayed mail|warning: could not send|mail system error|returned to sender)`)
+var bounceSubject = regexp.MustCompile(`(?i)^\s*(?:\[[^\]]{0,40}\]\s*)?(?:undeliver|undelivered mail|returned mail|failure notice|delivery status notification|delivery failure|delivery notification|mail delivery failed|mail delivery failure|delivery has failed|non ?deliverable|non remis|onbestelbaar|niet bezorgd|kan niet worden bezorgd|unzustellbar|nicht zustellbar|delayed mail|warning: could not send|warning: message \S+ delayed|mail system error|returned to sender)`)
 
 // bounceMarkers are phrases only delivery reports use (lower case).
 var bounceMarkers = []string{
@@ -577,7 +668,7 @@ var (
 	// listRecipientRE: a line that starts with an address, in a list of them.
 	listRecipientRE = regexp.MustCompile(`^\s*<?([^\s<>()"',;]+@[^\s<>()"',;]+?)>?(?:[\s<(,;:]|$)(.*)$`)
 	// recipientsIntro introduces a list of failed addresses.
-	recipientsIntro = regexp.MustCompile(`(?i)(following (?:recipient|address)(?:\(es\)|es|s|\(s\))?\b.{0,40}\b(?:failed|delayed|errors?)|did not reach the following recipient|delivery has failed to these recipients|(?:rejected your message|failed) to the following|bezorging is mislukt voor (?:deze|de volgende) (?:ontvangers|geadresseerden)|naar de volgende e-mailadressen geweigerd|could not be delivered to the following)`)
+	recipientsIntro = regexp.MustCompile(`(?i)(following (?:recipient|address)(?:\(es\)|es|s|\(s\))?\b.{0,40}\b(?:failed|delayed|errors?)|did not reach the following recipient|delivery has failed to these recipients|(?:rejected your message|failed) to the following|bezorging is mislukt voor (?:deze|de volgende) (?:ontvangers|geadresseerden)|naar de volgende e-mailadressen geweigerd|could not be delivered to the following|to which the message has not yet been delivered)`)
 	// sentenceRecipientRE: "Your message to jan@x.nl couldn't be delivered"
 	// (Office 365), "Your message wasn't delivered to jan@x.nl because"
 	// (Gmail), "Uw bericht aan jan@x.nl kan niet worden bezorgd".
@@ -721,7 +812,7 @@ type original struct {
 // first returned message or header part with a usable header, else from the
 // copy quoted in the text; a Message-ID still missing comes from the DSN's
 // X-Original-Message-ID or from a Message-ID line anywhere in the copy.
-func (b *Bounce) readOriginal(atts []AttachmentData, copied, dsnOriginalID string) {
+func (b *Bounce) readOriginal(atts []AttachmentData, notice, copied, dsnOriginalID string) {
 	var o original
 	found := false
 	for _, a := range atts {
@@ -744,6 +835,12 @@ func (b *Bounce) readOriginal(atts []AttachmentData, copied, dsnOriginalID strin
 			o.messageID = normaliseID(m[1])
 		}
 	}
+	if !found && o.subject == "" {
+		// Exim's delay warning names the subject, not the Message-ID.
+		if m := eximSubjectRE.FindStringSubmatch(notice); m != nil {
+			o.subject = m[1]
+		}
+	}
 	if o.caseID == "" && copied != "" {
 		if m := quotedCaseRE.FindStringSubmatch(copied); m != nil {
 			o.caseID = m[1]
@@ -757,18 +854,48 @@ func (b *Bounce) readOriginal(atts []AttachmentData, copied, dsnOriginalID strin
 }
 
 var (
-	quotedIDRE   = regexp.MustCompile(`(?im)^[ \t>]*message-id:[ \t]*(<[^<>\r\n]{1,250}>)`)
-	quotedCaseRE = regexp.MustCompile(`(?im)^[ \t>]*x-klachtbot-case:[ \t]*([^\s<>]{1,64})`)
+	quotedIDRE    = regexp.MustCompile(`(?im)^[ \t>]*message-id:[ \t]*(<[^<>\r\n]{1,250}>)`)
+	eximSubjectRE = regexp.MustCompile(`(?m)^The subject of the message is:[ \t]*(.+)$`)
+	quotedCaseRE  = regexp.MustCompile(`(?im)^[ \t>]*x-klachtbot-case:[ \t]*([^\s<>]{1,64})`)
 )
 
-// originalHeader reads the header at the start of data with Parse's repairs
-// (header.go). ok reports a header that says anything about a mail.
+// originalHeader reads the fields that identify a returned mail from the
+// header at the start of data, with Parse's repairs (header.go). Only those
+// fields and their folded continuation lines are read: in returned headers
+// other fields are often mangled beyond repair (DKIM signatures and Received
+// lines with their folding lost), which would end the header early. ok
+// reports a header that says anything about a mail.
 func originalHeader(data []byte) (original, bool) {
 	if len(data) > maxBounceHeader {
 		data = data[:maxBounceHeader]
 	}
+	var kept bytes.Buffer
+	keep := false
+	for rest, first := data, true; len(rest) > 0; first = false {
+		line, next := cutLine(rest)
+		rest = next
+		trimmed := bytes.TrimRight(line, "\r\n")
+		switch {
+		case len(bytes.TrimSpace(trimmed)) == 0:
+			rest = nil // end of the header
+		case trimmed[0] == ' ' || trimmed[0] == '\t':
+			if keep {
+				kept.Write(trimmed)
+				kept.WriteString("\r\n")
+			}
+		case first && bytes.HasPrefix(trimmed, []byte("From ")):
+		default:
+			k, _, _ := bytes.Cut(trimmed, []byte(":"))
+			keep = originalFields[strings.ToLower(string(bytes.TrimSpace(k)))]
+			if keep {
+				kept.Write(trimmed)
+				kept.WriteString("\r\n")
+			}
+		}
+	}
+	kept.WriteString("\r\n")
 	p := &parser{m: &Message{}}
-	hdr, _ := p.readHeader(data)
+	hdr, _ := p.readHeader(kept.Bytes())
 	h := mail.Header{Header: message.Header{Header: hdr}}
 	if !h.Has("Message-Id") && !h.Has("From") && !h.Has("Subject") && !h.Has("X-Klachtbot-Case") {
 		return original{}, false
@@ -785,6 +912,11 @@ func originalHeader(data []byte) (original, bool) {
 		inReplyTo:  p.m.InReplyTo,
 		references: p.m.References,
 	}, true
+}
+
+var originalFields = map[string]bool{
+	"message-id": true, "in-reply-to": true, "references": true, "subject": true,
+	"x-klachtbot-case": true, "from": true, "to": true, "date": true,
 }
 
 // unindent drops the blank lines above a quoted header and the indentation

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/workflow/dossier"
+)
+
+// TestE2EAlerts: a director's password that stops working and a missing
+// complaints folder reach the directors within [alerts] after, status says
+// so and exits 1, and the password's alert ends with one mail once it is
+// fixed and the service restarted.
+func TestE2EAlerts(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		config := st.config(t, t.TempDir(), "[alerts]\nafter = \"1s\"\n")
+		raw, err := os.ReadFile(config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Marco's mailbox with a password of its own, wrong for now; Hans
+		// with a complaints folder that does not exist.
+		cfg := strings.Replace(string(raw), `password_env = "KB_TEST_PASSWORD"
+  inbox = "INBOX"`, `password_env = "KB_MARCO_PASSWORD"
+  inbox = "INBOX"`, 1)
+		i := strings.LastIndex(cfg, "  sent = \"Sent\"\n")
+		cfg = cfg[:i] + "  sent = \"Sent\"\n  complaints_folder = \"Ontbreekt\"\n" + cfg[i+len("  sent = \"Sent\"\n"):]
+		if err := os.WriteFile(config, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("KB_MARCO_PASSWORD", "fout")
+		b := startBotWhen(t, config, func([]mailbox.WatcherStatus) bool { return true })
+		alerts := st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "the alerts", func(l []*parsedMail) bool {
+			return len(mailsWith(l, "Aandacht nodig: het wachtwoord van marco@mcoo.nl werkt niet meer")) == 1 &&
+				len(mailsWith(l, "Aandacht nodig: de map Ontbreekt van hans@mcoo.nl bestaat niet")) == 1
+		})
+		pw := mailsWith(alerts, "wachtwoord")[0]
+		if !strings.Contains(pw.body, "KB_MARCO_PASSWORD") || !strings.Contains(pw.body, "herstart") || !strings.Contains(pw.body, "niet geregistreerd") {
+			t.Errorf("password alert:\n%s", pw.body)
+		}
+		out, err := runStatus(b)
+		if err == nil || !strings.Contains(out, "ALERTING: 2 incident(s)") {
+			t.Errorf("status while alerting (%v):\n%s", err, out)
+		}
+
+		// One alert per incident, however often the watcher retries.
+		time.Sleep(3 * time.Second)
+		if n := len(mailsWith(st.waitFor(t, "hans@mcoo.nl", "INBOX", time.Second, "", func([]*parsedMail) bool { return true }), "Aandacht nodig")); n != 2 {
+			t.Errorf("%d alert mails, want 2", n)
+		}
+
+		b.stop()
+		t.Setenv("KB_MARCO_PASSWORD", password)
+		b.start()
+		st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "the resolved mail", func(l []*parsedMail) bool {
+			return len(mailsWith(l, "Opgelost: het wachtwoord van marco@mcoo.nl werkt niet meer")) == 1
+		})
+	})
+}
+
+// runStatus runs `klachtbot status`, which exits 1 while anything is alerting.
+func runStatus(b *bot) (string, error) {
+	cmd := exec.Command(binPath, "status", "--config", b.config)
+	cmd.Env = append(os.Environ(), "KB_TEST_PASSWORD="+password)
+	out, err := cmd.Output()
+	return string(out), err
+}
+
+// TestE2EUndeliverableAcknowledgement: an acknowledgement the server refuses
+// for good flags its case and alerts the directors.
+func TestE2EUndeliverableAcknowledgement(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		st.refuseUnknownClient()
+		b := startBot(t, st.config(t, t.TempDir(), ""))
+		raw, _ := compose("Onbekend <"+unknownClient+">", "marco@mcoo.nl", "Klacht over de loonstroken",
+			"Ik ben ontevreden: de loonstroken zijn alweer te laat en vol fouten.")
+		st.send(t, unknownClient, []string{"marco@mcoo.nl"}, raw)
+		alerts := st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the alert", func(l []*parsedMail) bool {
+			return len(mailsWith(l, "Aandacht nodig: mail aan "+unknownClient+" niet bezorgd")) == 1
+		})
+		a := mailsWith(alerts, "niet bezorgd")[0]
+		if !strings.Contains(a.body, "ontvangstbevestiging") || !strings.Contains(a.body, "5.1.1") {
+			t.Errorf("alert:\n%s", a.body)
+		}
+		c := caseWith(t, b, "Klacht over de loonstroken")
+		waitCase(t, b, c.ID, func(d dossier.Detail) bool { return d.Attention != "" })
+		if d := b.show(c.ID); d.AcknowledgedAt != nil || !strings.Contains(d.Attention, "niet bezorgd") {
+			t.Errorf("case after the refusal: %+v", d.Summary)
+		}
+	})
+}
