@@ -209,6 +209,11 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 		msgRec.Attachments = append(msgRec.Attachments, a.Filename)
 	}
 
+	if strings.HasPrefix(m.Auto, "bounce") {
+		if b, ok := message.ParseBounce(m, f.Raw); ok {
+			return e.bounced(tx, src, m, msgRec, f.Raw, b, log)
+		}
+	}
 	if id := e.thread(tx, m, src.Kind == FolderSent); id != "" {
 		return e.addToCase(tx, id, src, m, msgRec, f.Raw, log)
 	}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +93,63 @@ func TestE2EUndeliverableAcknowledgement(t *testing.T) {
 		if d := b.show(c.ID); d.AcknowledgedAt != nil || !strings.Contains(d.Attention, "niet bezorgd") {
 			t.Errorf("case after the refusal: %+v", d.Summary)
 		}
+	})
+}
+
+// TestE2EBouncedAcknowledgement: a Postfix delivery report about an
+// acknowledgement is recorded on its case, clears acknowledged_at and alerts.
+func TestE2EBouncedAcknowledgement(t *testing.T) {
+	stacks(t, func(t *testing.T, st *mailStack) {
+		b := startBot(t, st.config(t, t.TempDir(), ""))
+		id, _, ack := openCase(t, st, b, "verhuisd@klant.test", "marco@mcoo.nl")
+		waitCase(t, b, id, func(d dossier.Detail) bool { return d.AcknowledgedAt != nil })
+		dsn := strings.ReplaceAll(fmt.Sprintf(`From: MAILER-DAEMON@mx.klant.test (Mail Delivery System)
+To: marco@mcoo.nl
+Subject: Undelivered Mail Returned to Sender
+Date: %s
+Auto-Submitted: auto-replied
+Message-ID: <20261124.bounce1@mx.klant.test>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+This is the mail system at host mx.klant.test.
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.klant.test
+Arrival-Date: %s
+
+Final-Recipient: rfc822; verhuisd@klant.test
+Original-Recipient: rfc822;verhuisd@klant.test
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <verhuisd@klant.test>: Recipient address rejected: User unknown in virtual mailbox table
+
+--B
+Content-Type: text/rfc822-headers
+
+From: %s
+To: verhuisd@klant.test
+Subject: %s
+Message-ID: %s
+X-Klachtbot-Case: %s
+
+--B--
+`, time.Now().Format(time.RFC1123Z), time.Now().Format(time.RFC1123Z), ack.get("From"), ack.get("Subject"), ack.get("Message-Id"), id), "\n", "\r\n")
+		st.send(t, "", []string{"marco@mcoo.nl"}, []byte(dsn))
+		waitCase(t, b, id, func(d dossier.Detail) bool { return d.AcknowledgedAt == nil })
+		d := b.show(id)
+		if !slices.Contains(eventKinds(d), "ack-bounced") || !strings.Contains(d.Attention, "5.1.1") {
+			t.Errorf("after the bounce: %+v %v", d.Summary, eventKinds(d))
+		}
+		st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "the alert", func(l []*parsedMail) bool {
+			return len(mailsWith(l, "Aandacht nodig: ontvangstbevestiging van "+id+" kwam terug")) == 1
+		})
 	})
 }

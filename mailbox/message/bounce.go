@@ -364,9 +364,7 @@ var bounceMarkers = []string{
 	"unsent message follows",
 	"kan niet worden bezorgd",
 	"bezorging is mislukt",
-	"is niet bezorgd",
 	"heeft uw bericht naar de volgende",
-	"onbestelbaar",
 }
 
 func bounceMarked(lower string) bool {
@@ -382,7 +380,8 @@ var (
 	// delayWording says a report is a warning: the server goes on trying.
 	delayWording = regexp.MustCompile(`(?i)(been delayed|delivery (?:is |was )?delayed|delayed mail|\(delay\)|not yet been delivered|delivery attempts will continue|will be retried|will retry|still being retried|warning message only|this is a warning|warning only|warning: could not send|vertraagd|nog niet bezorgd|verzögert)`)
 	// permanentWording says a plain-text bounce failed for good.
-	permanentWording = regexp.MustCompile(`(?i)\b(permanent(?:ly)?|permanente fout|fatal errors?|definitief)\b`)
+	// Sendmail's "transient non-fatal errors" is not fatal.
+	permanentWording = regexp.MustCompile(`(?i)(?:^|[^\w-])(?:permanent(?:ly)?|permanente fout|fatal errors?|definitie(?:f|ve fout))\b`)
 	// permanentReason names a reason that does not go away by waiting.
 	permanentReason = regexp.MustCompile(`(?i)(user unknown|unknown user|unknown recipient|recipient unknown|not recognized|no such user|no such (?:domain|mailbox)|does not exist|doesn't exist|host unknown|address rejected|not found)`)
 )
@@ -427,17 +426,12 @@ func isCopyMarker(line string) bool {
 // splitReturnedCopy cuts a bounce's text at its copy marker: the notice
 // above it, the returned mail below it ("" when there is none).
 func splitReturnedCopy(text string) (notice, copied string) {
-	rest := text
-	for off := 0; len(rest) > 0; {
-		line, next, _ := strings.Cut(rest, "\n")
+	for off := 0; off < len(text); {
+		line, next, _ := strings.Cut(text[off:], "\n")
 		if isCopyMarker(line) {
 			return text[:off], next
 		}
 		off += len(line) + 1
-		rest = next
-		if off > len(text) {
-			break
-		}
 	}
 	return text, ""
 }

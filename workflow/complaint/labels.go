@@ -36,6 +36,9 @@ var eventNL = map[string]string{
 	EvMailQueued:      "mail klaargezet",
 	EvPurged:          "geanonimiseerd",
 	EvTriage:          "voorgelegd: klacht of niet?",
+	EvAckBounced:      "ontvangstbevestiging onbestelbaar",
+	EvMailBounced:     "mail onbestelbaar",
+	EvMailDelayed:     "mail vertraagd",
 }
 
 // StateNL is a case state in Dutch.

@@ -1,0 +1,121 @@
+package workflow
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/alert"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/outbox"
+)
+
+// A delivery report about a mail the bot sent is matched to that mail: by
+// the Message-ID or X-Klachtbot-Case in the returned part, then by the
+// report's own threading. It is kept on the case. A bounced acknowledgement
+// clears acknowledged_at and alerts: the client must be reached another way.
+// A delay changes nothing. A report that matches nothing is kept in the
+// quarantine as evidence.
+
+func (e *Engine) bounced(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, b *message.Bounce, log *slog.Logger) (bool, error) {
+	item, caseID, err := e.bounceMatch(tx, b)
+	if err != nil {
+		return false, err
+	}
+	if caseID == "" {
+		log.Warn("delivery report matches no mail the bot sent: quarantined", "reporter", b.Reporter)
+		q := &complaint.Quarantined{Source: rec.Source, ReceivedAt: rec.ReceivedAt,
+			Problems: []string{"delivery report that matches no mail the bot sent (" + bounceReason(b) + ")"}}
+		if err := tx.Quarantine(q, raw); err != nil {
+			return false, err
+		}
+		return true, e.quarantined(tx, q)
+	}
+	c, err := tx.Case(caseID)
+	if err != nil {
+		return false, err
+	}
+	rec.Role = complaint.RoleOther
+	if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+		return false, fmt.Errorf("store delivery report: %w", err)
+	}
+	reason, sentID := bounceReason(b), b.MessageID
+	if item != nil {
+		sentID = item.Mail.MessageID
+	}
+	log = log.With("case", c.ID, "bounced", sentID)
+	if !b.Permanent {
+		log.Info("delay report recorded")
+		return false, e.event(tx, c.ID, complaint.EvMailDelayed, "klachtbot", rec.MessageID, reason)
+	}
+	kind, inc := complaint.EvMailBounced, alert.Incident{Key: "bounce/" + sentID, Kind: alert.KindBounce, Case: c.ID}
+	if item != nil && item.Kind == outbox.KindAck {
+		kind = complaint.EvAckBounced
+		c.AcknowledgedAt, c.Attention = nil, "ontvangstbevestiging onbestelbaar: "+reason
+		inc.Title = "ontvangstbevestiging van " + c.ID + " kwam terug"
+		inc.What = "De ontvangstbevestiging aan " + strings.Join(item.Mail.To, ", ") + " is niet bezorgd: " + reason + "."
+		inc.Meaning = "De cliënt weet niet dat de klacht is ontvangen en geregistreerd."
+		inc.Todo = "Neem op een andere manier contact op met de cliënt (telefoon, een ander adres) en bevestig de ontvangst."
+	} else {
+		inc.Title = "mail over " + c.ID + " kwam terug"
+		inc.What = "Een mail die klachtbot over " + c.ID + " stuurde, is niet bezorgd: " + reason + "."
+		inc.Meaning = "Wie deze mail had moeten krijgen, weet er niet van."
+		inc.Todo = "Controleer het adres en neem op een andere manier contact op."
+	}
+	log.Warn("mail bounced", "reason", reason)
+	if err := e.event(tx, c.ID, kind, "klachtbot", rec.MessageID, reason); err != nil {
+		return false, err
+	}
+	if err := tx.PutCase(c); err != nil {
+		return false, err
+	}
+	return true, e.raise(tx, inc, e.clock.Now())
+}
+
+// bounceMatch finds the mail a report is about: the outbox item (when the
+// store still has it) and its case.
+func (e *Engine) bounceMatch(tx Tx, b *message.Bounce) (*outbox.Item, string, error) {
+	if b.MessageID != "" {
+		item, err := tx.OutboxByMessageID(b.MessageID)
+		if err != nil {
+			return nil, "", err
+		}
+		if item != nil && item.CaseID != "" {
+			return item, item.CaseID, nil
+		}
+	}
+	if id, err := complaint.ParseID(b.Case); err == nil {
+		if _, err := tx.Case(id); err == nil {
+			return nil, id, nil
+		}
+	}
+	for _, refs := range [][]string{b.InReplyTo, b.References, b.ReportInReplyTo, b.ReportReferences} {
+		for _, ref := range refs {
+			if id := tx.CaseByMessageID(ref); id != "" {
+				item, err := tx.OutboxByMessageID(ref)
+				if err != nil || item == nil || item.CaseID != id {
+					item = nil
+				}
+				return item, id, nil
+			}
+		}
+	}
+	return nil, "", nil
+}
+
+// bounceReason says why delivery failed, for the record and the alert.
+func bounceReason(b *message.Bounce) string {
+	var parts []string
+	for _, r := range b.Recipients {
+		p := strings.TrimSpace(r.Addr + " " + r.Status)
+		if r.Diagnostic != "" {
+			p += ": " + r.Diagnostic
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return b.Action
+	}
+	return strings.Join(parts, "; ")
+}
