@@ -70,6 +70,7 @@ type WatcherStatus struct {
 	ScanDone  int       `json:"scan_done,omitempty"`
 	LastError string    `json:"last_error,omitempty"`
 	ErrorAt   time.Time `json:"error_at,omitzero"`
+	LastScan  time.Time `json:"last_scan,omitzero"` // the last time the folder was read through
 }
 
 // Status returns a snapshot of the watcher's state.
@@ -224,6 +225,7 @@ func (w *Watcher) session(ctx context.Context) (err error) {
 		if err := w.scan(c, sel.UIDValidity, timeout); err != nil {
 			return err
 		}
+		w.setStatus(func(s *WatcherStatus) { s.LastScan = time.Now() })
 		if c.Caps().Has(imap.CapIdle) {
 			err = w.idle(ctx, c, newMail, timeout)
 		} else {

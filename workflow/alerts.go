@@ -237,3 +237,47 @@ func (e *Engine) jobHealth(job string, failure error, now time.Time) {
 	}
 	e.wake()
 }
+
+// Health is the state of the procedure as monitoring sees it.
+type Health struct {
+	Outbox       int       // mails queued or being sent
+	OldestQueued time.Time // when the oldest of them was queued (zero: none)
+	Quarantined  int
+	Open         int // complaints not closed (held mail not counted)
+	Overdue      int // of those, past their target
+	Incidents    int // open incidents: something needs a person
+}
+
+// Health reads the procedure's state as of now.
+func (e *Engine) Health(now time.Time) (h Health, err error) {
+	err = e.store.View(func(tx Tx) error {
+		pending, err := tx.Pending()
+		if err != nil {
+			return err
+		}
+		h.Outbox = len(pending)
+		for _, it := range pending {
+			if h.OldestQueued.IsZero() || it.Mail.Date.Before(h.OldestQueued) {
+				h.OldestQueued = it.Mail.Date
+			}
+		}
+		h.Quarantined = tx.QuarantineCount()
+		cases, err := tx.Cases()
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			if c.State == complaint.StateClosed || c.State == complaint.StateTriage {
+				continue
+			}
+			h.Open++
+			if !now.Before(e.cal.Deadlines(c).Target) {
+				h.Overdue++
+			}
+		}
+		open, err := tx.OpenIncidents()
+		h.Incidents = len(open)
+		return err
+	})
+	return h, err
+}

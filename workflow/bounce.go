@@ -45,7 +45,11 @@ func (e *Engine) bounced(tx Tx, src Source, m *message.Message, rec *complaint.M
 		sentID = item.Mail.MessageID
 	}
 	log = log.With("case", c.ID, "bounced", sentID)
-	if !b.Permanent {
+	failed := b.Action == "failed" // also a 4.x.x the server gave up on (4.4.7)
+	if e.Observe != nil {
+		e.Observe.Bounced(failed)
+	}
+	if !failed {
 		log.Info("delay report recorded")
 		return false, e.event(tx, c.ID, complaint.EvMailDelayed, "klachtbot", rec.MessageID, reason)
 	}

@@ -17,6 +17,12 @@ import (
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
+// Observer is told what the rules did, for monitoring.
+type Observer interface {
+	Ingested(took time.Duration)
+	Bounced(permanent bool)
+}
+
 // Source says where a message was found.
 type Source struct {
 	Director string // address of the mailbox owner
@@ -38,6 +44,8 @@ type Engine struct {
 	// Wake is signalled (without blocking) when mail is queued in the outbox.
 	Wake   chan struct{}
 	health *folderHealth
+	// Observe, when set, is told what the rules did (metrics).
+	Observe Observer
 }
 
 // NewEngine makes an engine and records the first start, which bounds what
@@ -146,6 +154,7 @@ func (e *Engine) wake() {
 // case, its events, any outgoing mail and the folder's checkpoint are written
 // together or not at all.
 func (e *Engine) Ingest(src Source, f *message.Fetched) error {
+	start := time.Now() // the real clock: how long the work took, not what time the rules see
 	queued := false
 	err := e.store.Update(func(tx Tx) error {
 		if err := tx.SetCheckpoint(src.Key(), message.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID}); err != nil {
@@ -160,6 +169,9 @@ func (e *Engine) Ingest(src Source, f *message.Fetched) error {
 	}
 	if queued {
 		e.wake()
+	}
+	if e.Observe != nil {
+		e.Observe.Ingested(time.Since(start))
 	}
 	return nil
 }

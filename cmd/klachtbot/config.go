@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,7 @@ type Config struct {
 	LogFormat     string   `toml:"log_format"`
 	OwnDomains    []string `toml:"own_domains"`
 	AuthServID    string   `toml:"authserv_id"`
+	MetricsListen string   `toml:"metrics_listen"` // /metrics and /healthz on a loopback address; "" off
 
 	Procedure struct {
 		TargetDays        int      `toml:"target_days"`
@@ -237,6 +239,9 @@ func (c *Config) validate() error {
 		if _, err := mail.ParseAddress(c.BotAddress); err != nil {
 			bad("bot_address", "%v", err)
 		}
+	}
+	if host, _, err := net.SplitHostPort(c.MetricsListen); c.MetricsListen != "" && (err != nil || !mailbox.IsLoopback(host)) {
+		bad("metrics_listen", "%q must be a loopback address with a port, e.g. 127.0.0.1:9310", c.MetricsListen)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

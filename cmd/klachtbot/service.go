@@ -16,6 +16,7 @@ import (
 
 	"github.com/mcoo/klachtbot/cmd/internal/control"
 	"github.com/mcoo/klachtbot/cmd/internal/demo"
+	"github.com/mcoo/klachtbot/cmd/internal/metrics"
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow"
@@ -173,6 +174,21 @@ func (s *service) run(ctx context.Context) error {
 		}()
 	}
 	mailbox.Prescan(ctx, s.watchers) // the bot's own copies first: after a restore they tell what went out
+	if s.cfg.MetricsListen != "" {
+		m := metrics.New(func() (ws []mailbox.WatcherStatus) {
+			for _, w := range s.watchers {
+				ws = append(ws, w.Status())
+			}
+			return ws
+		}, func() (workflow.Health, error) { return s.engine.Health(s.clock.Now()) })
+		s.engine.Observe, s.outbox.Observe = m, m.Mail
+		supervise("metrics", func(ctx context.Context) {
+			if err := m.Serve(ctx, s.cfg.MetricsListen); err != nil {
+				s.log.Error("metrics", "err", err)
+				time.Sleep(time.Minute) // a port in use does not free itself at once
+			}
+		})
+	}
 	for _, w := range s.watchers {
 		supervise("watch "+w.Status().Folder, w.Run)
 	}

@@ -107,6 +107,8 @@ type Worker struct {
 	// Failed is told of a mail given up on (refused for good, or failing
 	// past GiveUpAfter), after that is recorded.
 	Failed func(item *Item, reason string)
+	// Observe, when set, is told the result of every attempt (nil: sent).
+	Observe func(item *Item, err error)
 	Settings
 
 	mu sync.Mutex // one flush at a time: the worker and tick must not both send an item
@@ -202,6 +204,9 @@ func (o *Worker) send(ctx context.Context, id uint64) (time.Time, error) {
 	log := o.Log.With("outbox", id, "case", item.CaseID, "kind", item.Kind, "to", item.Mail.To, "attempt", item.Attempts)
 	sendErr := o.Sender.Send(ctx, item.Account, &item.Mail)
 	now := o.Clock.Now()
+	if o.Observe != nil {
+		o.Observe(item, sendErr)
+	}
 	if sendErr == nil {
 		log.Info("mail sent", "message_id", item.Mail.MessageID)
 		err = o.Store.Update(func(tx Tx) error {
