@@ -70,9 +70,9 @@ func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, 
 	}
 	to := e.cfg.AlertsTo
 	if len(to) == 0 {
-		to = e.directorAddresses()
+		to = e.DirectorAddresses()
 	}
-	item := e.botMail("alert", inc.Case, e.cfg.Directors[0].Address, to, subject, text, "", now)
+	item := e.botMail(outbox.KindAlert, inc.Case, e.cfg.Directors[0].Address, to, subject, text, "", now)
 	if inc.Case == "" {
 		return tx.Enqueue(item)
 	}

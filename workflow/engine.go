@@ -411,7 +411,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		if err := e.record(tx, c, c.Reopen("the client wrote again"), c.Client, rec.MessageID); err != nil {
 			return false, err
 		}
-		return true, e.notify(tx, c, e.directorAddresses(), "Klacht heropend", []string{
+		return true, e.notify(tx, c, e.DirectorAddresses(), "Klacht heropend", []string{
 			"De cliënt heeft gereageerd op een afgehandelde klacht. De klacht staat weer open.",
 		})
 	case complaint.StateWaiting:
@@ -420,7 +420,8 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 	return queued, nil
 }
 
-func (e *Engine) directorAddresses() []string {
+// DirectorAddresses are the directors' addresses, in configured order.
+func (e *Engine) DirectorAddresses() []string {
 	var to []string
 	for _, d := range e.cfg.Directors {
 		to = append(to, d.Address)

@@ -99,7 +99,7 @@ func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string
 	}
 	// Escalation to both directors, once per working day, until closed.
 	if !now.Before(d.Target) && e.cal.IsWorkday(now) {
-		err := run("escalation/"+c.ID+"/"+now.In(e.cfg.Location).Format("2006-01-02"), "escalation", "Streefdatum verstreken", e.directorAddresses(),
+		err := run("escalation/"+c.ID+"/"+now.In(e.cfg.Location).Format("2006-01-02"), "escalation", "Streefdatum verstreken", e.DirectorAddresses(),
 			fmt.Sprintf("Deze klacht had uiterlijk %s afgehandeld moeten zijn (%d dag(en) geleden) en staat nog open.", target, -days),
 			fmt.Sprintf("Behandelend directeur: %s. Stand: %s.", c.Director, complaint.StateNL(c.State)),
 			"Dit bericht komt elke werkdag tot de klacht is afgehandeld (#afgehandeld) of een nieuwe termijn is afgesproken (#nieuwe-termijn <datum> <reden>).")

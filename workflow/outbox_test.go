@@ -16,6 +16,8 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/mailbox/embedded"
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
@@ -242,5 +244,35 @@ func TestOutboxConcurrentFlush(t *testing.T) {
 	wg.Wait()
 	if n := len(srv.Envelopes()); n != 10 {
 		t.Errorf("%d mails sent for 10 acknowledgements", n)
+	}
+}
+
+// accountSender refuses the accounts it is told are broken.
+type accountSender struct {
+	broken map[string]bool
+	used   []string
+}
+
+func (s *accountSender) Send(_ context.Context, account string, _ *message.Outgoing) error {
+	s.used = append(s.used, account)
+	if s.broken[account] {
+		return fmt.Errorf("535 5.7.8 authentication failed for %s", account)
+	}
+	return nil
+}
+
+// An alert about a broken account goes out through another one.
+func TestAlertThroughAnotherAccount(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	s.Update(func(tx Tx) error {
+		return e.raise(tx, alert.Incident{Key: "test", Kind: alert.KindJob, Title: "iets", What: "x", Meaning: "y", Todo: "z"}, clock.Now())
+	})
+	sender := &accountSender{broken: map[string]bool{"marco@mcoo.nl": true}}
+	o := newOutbox(s, clock, sender)
+	o.Fallback = e.DirectorAddresses()
+	o.Flush(context.Background())
+	if item := outboxItem(t, s); item.Kind != outbox.KindAlert || item.State != outbox.Sent || strings.Join(sender.used, " ") != "marco@mcoo.nl hans@mcoo.nl" {
+		t.Errorf("alert %s %s, accounts tried %v", item.Kind, item.State, sender.used)
 	}
 }

@@ -91,7 +91,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 	}
 	s.outbox = &outbox.Worker{
 		Store: outbox.Bind(store.Update, store.View), Sender: sender, Clock: clock, Log: log,
-		Wake: s.engine.Wake, Settings: cfg.outboxSettings(), Failed: s.engine.MailFailed,
+		Wake: s.engine.Wake, Settings: cfg.outboxSettings(), Failed: s.engine.MailFailed, Fallback: s.engine.DirectorAddresses(),
 	}
 	return s, nil
 }

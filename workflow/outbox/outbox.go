@@ -45,6 +45,9 @@ type Item struct {
 // KindAck is the acknowledgement of a new case: sending it sets the case's acknowledged_at.
 const KindAck = "ack"
 
+// KindAlert is a mail about an incident (workflow/alert).
+const KindAlert = "alert"
+
 // Sender sends one mail with the SMTP settings of an account. An error
 // with a method Temporary() bool that reports true is worth retrying.
 type Sender interface {
@@ -109,6 +112,9 @@ type Worker struct {
 	Failed func(item *Item, reason string)
 	// Observe, when set, is told the result of every attempt (nil: sent).
 	Observe func(item *Item, err error)
+	// Fallback are the accounts an alert tries, in turn, when its own
+	// fails: an alert about a broken account must not depend on it.
+	Fallback []string
 	Settings
 
 	mu sync.Mutex // one flush at a time: the worker and tick must not both send an item
@@ -203,6 +209,15 @@ func (o *Worker) send(ctx context.Context, id uint64) (time.Time, error) {
 	}
 	log := o.Log.With("outbox", id, "case", item.CaseID, "kind", item.Kind, "to", item.Mail.To, "attempt", item.Attempts)
 	sendErr := o.Sender.Send(ctx, item.Account, &item.Mail)
+	for _, account := range o.Fallback {
+		if sendErr == nil || item.Kind != KindAlert {
+			break
+		}
+		if account != item.Account {
+			log.Warn("alert not sent, trying another account", "err", sendErr, "account", account)
+			sendErr = o.Sender.Send(ctx, account, &item.Mail)
+		}
+	}
 	now := o.Clock.Now()
 	if o.Observe != nil {
 		o.Observe(item, sendErr)
