@@ -501,49 +501,94 @@ func (e *Engine) register(tx Tx, c *complaint.Case, rec *complaint.Message, raw 
 // is confirmed as a new conversation.
 func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *slog.Logger) (bool, error) {
 	var reason, evidence string
+	to := e.ackRecipient(c, m)
 	if m != nil {
 		reason, evidence = e.cfg.suppressAck(m), m.MessageID
-	} else if c.Client == "" {
+	} else if to == "" {
 		reason = "no address to confirm the complaint to"
 	}
+	now := e.clock.Now()
 	if reason == "" {
-		now := e.clock.Now()
-		n, err := tx.AcksSince(c.Client, now.Add(-24*time.Hour))
-		if err != nil {
+		var err error
+		if reason, err = e.ackLimits(tx, c, to, now); err != nil {
 			return false, err
-		}
-		if n >= e.cfg.MaxAcksPerDay {
-			reason = fmt.Sprintf("sender already acknowledged %d times in 24 hours", n)
-			if err := e.raise(tx, alert.Incident{Key: "rate-limit/" + c.Client + "/" + now.In(e.cfg.Location).Format("2006-01-02"),
-				Kind: alert.KindRateLimit, Case: c.ID, Title: "geen ontvangstbevestiging meer aan " + c.Client + " vandaag",
-				What:    fmt.Sprintf("%s kreeg vandaag al %d ontvangstbevestigingen; klacht %s kreeg er daarom geen.", c.Client, n, c.ID),
-				Meaning: "Deze cliënt weet niet dat deze klacht is geregistreerd.",
-				Todo:    "Kijk of het om echte klachten gaat; bevestig de ontvangst zo nodig zelf."}, now); err != nil {
-				return false, err
-			}
 		}
 	}
 	if reason != "" {
 		log.Info("acknowledgement suppressed", "reason", reason)
 		return false, e.event(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", evidence, reason)
 	}
-	item, err := e.ack(c, m)
+	item, err := e.ack(c, m, to)
 	if err != nil {
 		return false, err
 	}
 	if err := tx.Enqueue(item); err != nil {
 		return false, fmt.Errorf("queue acknowledgement: %w", err)
 	}
-	now := e.clock.Now()
-	if err := tx.RecordAck(c.Client, now, now.Add(-24*time.Hour)); err != nil {
+	// The limits count the address the acknowledgement goes to, and all of them.
+	if err := tx.RecordAck(to, now, now.Add(-24*time.Hour)); err != nil {
+		return false, err
+	}
+	if err := tx.RecordAck(allAcks, now, now.Add(-time.Hour)); err != nil {
 		return false, err
 	}
 	return true, e.event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, "to "+strings.Join(item.Mail.To, ", "))
 }
 
+// allAcks is the key under which every acknowledgement is counted.
+const allAcks = "*"
+
+// ackLimits says why no acknowledgement may go to to now ("" when it may),
+// and alerts when a limit holds one back: at most MaxAcksPerDay to one
+// address in 24 hours, at most MaxAcksPerHour from the firm in an hour (a
+// flood of forged complaints must not make the firm a spammer).
+func (e *Engine) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (string, error) {
+	n, err := tx.AcksSince(to, now.Add(-24*time.Hour))
+	if err != nil {
+		return "", err
+	}
+	if n >= e.cfg.MaxAcksPerDay {
+		return fmt.Sprintf("%s already acknowledged %d times in 24 hours", to, n), e.raise(tx, alert.Incident{
+			Key: "rate-limit/" + to + "/" + now.In(e.cfg.Location).Format("2006-01-02"), Kind: alert.KindRateLimit, Case: c.ID,
+			Title:   "geen ontvangstbevestiging meer aan " + to + " vandaag",
+			What:    fmt.Sprintf("%s kreeg vandaag al %d ontvangstbevestigingen; klacht %s kreeg er daarom geen.", to, n, c.ID),
+			Meaning: "Deze cliënt weet niet dat deze klacht is geregistreerd.",
+			Todo:    "Kijk of het om echte klachten gaat; bevestig de ontvangst zo nodig zelf."}, now)
+	}
+	if e.cfg.MaxAcksPerHour > 0 {
+		n, err := tx.AcksSince(allAcks, now.Add(-time.Hour))
+		if err != nil {
+			return "", err
+		}
+		if n >= e.cfg.MaxAcksPerHour {
+			return fmt.Sprintf("held: %d acknowledgements in the last hour reach max_acks_per_hour", n), e.raise(tx, alert.Incident{
+				Key: "ack-flood/" + now.In(e.cfg.Location).Format("2006-01-02T15"), Kind: alert.KindRateLimit, Case: c.ID,
+				Title:   "ongewoon veel klachten binnen een uur: ontvangstbevestigingen tegengehouden",
+				What:    fmt.Sprintf("In het afgelopen uur gingen %d ontvangstbevestigingen uit; klacht %s en volgende krijgen er daarom geen.", n, c.ID),
+				Meaning: "Is dit een golf van nepklachten, dan beschermt dit de naam van het kantoor; zijn het echte klachten, dan weten die cliënten nog niet dat hun klacht is geregistreerd.",
+				Todo:    "Bekijk de nieuwe klachten (klachtbot cases) en bevestig de echte zelf."}, now)
+		}
+	}
+	return "", nil
+}
+
+// ackRecipient is where the acknowledgement of c goes: the client's address,
+// or their Reply-To when it is in the same domain (a Reply-To elsewhere
+// would let anyone send the firm's acknowledgements to a victim).
+func (e *Engine) ackRecipient(c *complaint.Case, m *message.Message) string {
+	if m == nil {
+		return c.Client
+	}
+	to := m.From.Addr
+	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !e.cfg.own(m.ReplyTo[0].Addr) && domainOf(m.ReplyTo[0].Addr) == domainOf(to) {
+		to = m.ReplyTo[0].Addr
+	}
+	return to
+}
+
 // ack composes the acknowledgement of a new case: from the director written
 // to, threaded as a reply, marked as an automatic reply.
-func (e *Engine) ack(c *complaint.Case, m *message.Message) (*outbox.Item, error) {
+func (e *Engine) ack(c *complaint.Case, m *message.Message, to string) (*outbox.Item, error) {
 	dir := e.cfg.director(c.Director)
 	if dir == nil {
 		return nil, fmt.Errorf("case %s: director %s is not configured", c.ID, c.Director)
@@ -556,20 +601,17 @@ func (e *Engine) ack(c *complaint.Case, m *message.Message) (*outbox.Item, error
 		CaseID, Subject, ClientName, DirectorName, Channel string
 		Directors                                          []string
 		Received, Target                                   time.Time
-	}{c.ID, c.Subject, c.ClientName, dir.Name, c.ChannelOf(), names, c.ReceivedAt.In(e.cfg.Location), c.TargetAt.In(e.cfg.Location)}
+	}{c.ID, quoteSubject(c.Subject), c.ClientName, dir.Name, c.ChannelOf(), names, c.ReceivedAt.In(e.cfg.Location), c.TargetAt.In(e.cfg.Location)}
 	subject, text, err := templates.Mail("ack", c.Language, data)
 	if err != nil {
 		return nil, err
 	}
 	// A reply to the client's mail; a complaint made by phone starts a conversation.
-	to, inReplyTo, refs, autoSubmitted := c.Client, "", []string(nil), "auto-generated"
+	inReplyTo, refs, autoSubmitted := "", []string(nil), "auto-generated"
 	if m != nil {
-		to, autoSubmitted = m.From.Addr, "auto-replied"
+		autoSubmitted = "auto-replied"
 		if m.MessageID != "" { // a forwarded original may come without one
 			inReplyTo, refs = m.MessageID, append(append([]string{}, m.References...), m.MessageID)
-		}
-		if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !e.cfg.own(m.ReplyTo[0].Addr) {
-			to = m.ReplyTo[0].Addr
 		}
 	}
 	return &outbox.Item{
@@ -596,6 +638,15 @@ func (e *Engine) ack(c *complaint.Case, m *message.Message) (*outbox.Item, error
 		State:       outbox.Queued,
 		NextAttempt: e.clock.Now(),
 	}, nil
+}
+
+// quoteSubject is the client's subject as the acknowledgement quotes it: at
+// most 60 characters, so a spammer cannot use it to carry a message.
+func quoteSubject(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return strings.TrimSpace(string(r[:60])) + "…"
+	}
+	return s
 }
 
 // newMessageID makes a unique Message-ID in the sender's domain.

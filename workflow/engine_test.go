@@ -417,3 +417,41 @@ func at(s string) time.Time {
 	}
 	return t
 }
+
+// The acknowledgement cannot be aimed at a victim: Reply-To counts only in
+// the sender's own domain, the limits count the address it goes to, the
+// firm sends at most MaxAcksPerHour an hour, and it quotes at most 60
+// characters of the subject.
+func TestAckBackscatter(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	e.cfg.MaxAcksPerHour = 4
+	long := "Klacht koop nu goedkope pillen op www.spam.test met korting en gratis verzending vandaag nog"
+	for i := range 3 {
+		deliver(t, e, inbox, mail(fmt.Sprintf("a%d@spam.test", i), long, "Ik ben ontevreden over jullie, ik wil excuses.",
+			"Reply-To: victim@victim.test"), clock.Now())
+	}
+	deliver(t, e, inbox, mail("Jan <jan@klant.test>", "Klacht", "Ik ben ontevreden: de aangifte is te laat en ik wil de boete vergoed.",
+		"Reply-To: jan.prive@klant.test"), clock.Now())
+	_, pending := snapshot(t, s)
+	var to []string
+	for _, it := range pending {
+		if it.Kind == "ack" {
+			to = append(to, it.Mail.To...)
+			if subj := it.Mail.Subject; strings.Contains(subj, "vandaag nog") || !strings.Contains(subj, "…") && strings.Contains(subj, "spam") {
+				t.Errorf("acknowledgement quotes the whole subject: %q", subj)
+			}
+		}
+	}
+	if strings.Join(to, " ") != "a0@spam.test a1@spam.test a2@spam.test jan.prive@klant.test" {
+		t.Errorf("acknowledgements went to %v", to)
+	}
+	// The fifth acknowledgement in the hour is held, and the directors told once.
+	for i := range 2 {
+		deliver(t, e, inbox, mail(fmt.Sprintf("b%d@klant.test", i), "Klacht", "Ik ben ontevreden over jullie service, ik wil mijn geld terug."), clock.Now())
+	}
+	_, pending = snapshot(t, s)
+	if k := strings.Join(kinds(pending), " "); strings.Count(k, "ack") != 4 || strings.Count(k, "alert") != 1 {
+		t.Errorf("outbox after a flood: %v", k)
+	}
+}

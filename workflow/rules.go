@@ -34,7 +34,8 @@ type Config struct {
 	BotAddress        string
 	OwnDomains        []string          // the firm's domains: never a client, never acknowledged
 	Recognition       recognize.Lexicon // what makes mail in a director's INBOX a complaint
-	MaxAcksPerDay     int               // per sender, in any 24 hours
+	MaxAcksPerDay     int               // to one address, in any 24 hours
+	MaxAcksPerHour    int               // from the firm, in any hour; further ones are held (0: no limit)
 	AuthServID        string            // the trusted server's Authentication-Results authserv-id
 	Digest            string            // cron spec of the daily digest, in Location
 	RetentionYears    int               // closed cases are anonymised after this many years
@@ -58,6 +59,7 @@ func Defaults() Config {
 		},
 		Recognition:     recognize.DefaultLexicon(),
 		MaxAcksPerDay:   3,
+		MaxAcksPerHour:  20,
 		RetentionYears:  7,
 		Digest:          "0 8 * * 1-5",
 		ConfirmCommands: true,

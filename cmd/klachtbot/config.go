@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -37,6 +38,7 @@ type Config struct {
 		WarnDaysBefore    int      `toml:"warn_days_before"`
 		LookBack          duration `toml:"look_back"`
 		MaxAcksPerDay     int      `toml:"max_acks_per_day"`
+		MaxAcksPerHour    *int     `toml:"max_acks_per_hour"`
 		LiberationDay     string   `toml:"liberation_day"`
 		GoodFriday        bool     `toml:"good_friday"`
 	} `toml:"procedure"`
@@ -160,6 +162,7 @@ func (c *Config) setDefaults() error {
 	defInt(&c.Procedure.FirstResponseDays, wd.FirstResponseDays)
 	defInt(&c.Procedure.WarnDaysBefore, wd.WarnDaysBefore)
 	defInt(&c.Procedure.MaxAcksPerDay, wd.MaxAcksPerDay)
+	c.Procedure.MaxAcksPerHour = cmp.Or(c.Procedure.MaxAcksPerHour, &wd.MaxAcksPerHour)
 	defInt(&c.Retention.Years, wd.RetentionYears)
 	if c.ConfirmCommands == nil {
 		c.ConfirmCommands = &wd.ConfirmCommands

@@ -221,7 +221,7 @@ func (p *parser) addresses(h mail.Header, key string) []Address {
 	}
 	out := make([]Address, 0, len(list))
 	for _, a := range list {
-		out = append(out, Address{Name: fixString(a.Name), Addr: strings.ToLower(fixString(a.Address))})
+		out = append(out, Address{Name: headerText(a.Name), Addr: strings.ToLower(headerText(a.Address))})
 	}
 	return out
 }
@@ -256,7 +256,7 @@ func lenientAddresses(raw string) []Address {
 			a.Name = strings.Join(append(pending, a.Name), ", ")
 		}
 		pending = nil
-		out = append(out, Address{Name: fixString(a.Name), Addr: strings.ToLower(fixString(a.Addr))})
+		out = append(out, Address{Name: headerText(a.Name), Addr: strings.ToLower(headerText(a.Addr))})
 	}
 	return out
 }

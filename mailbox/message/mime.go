@@ -366,7 +366,7 @@ func unhex(c byte) byte {
 // cleanFilename keeps the base name: old Outlook Express and some scanners
 // send full Windows paths, and nobody downstream should trust a path.
 func cleanFilename(name string) string {
-	name = fixString(strings.TrimSpace(name))
+	name = headerText(strings.TrimSpace(name))
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}

@@ -99,13 +99,13 @@ func (p *parser) run(raw []byte) {
 	p.m.Cc = p.addresses(h, "Cc")
 	p.m.Bcc = p.addresses(h, "Bcc")
 	p.m.AuthResults = authResults(h)
-	p.m.Case = fixString(strings.TrimSpace(h.Get("X-Klachtbot-Case")))
+	p.m.Case = headerText(strings.TrimSpace(h.Get("X-Klachtbot-Case")))
 
 	subject, err := h.Subject()
 	if err != nil {
 		p.problem("subject: %v", err)
 	}
-	p.m.Subject = fixString(subject)
+	p.m.Subject = headerText(subject)
 
 	if v := h.Get("Date"); v != "" {
 		// Year 0 is nonsense, and years beyond 9999 parse but cannot be

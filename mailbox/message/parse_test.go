@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/emersion/go-message/mail"
 )
@@ -568,4 +569,24 @@ func cpuTime(t *testing.T) time.Duration {
 		t.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// Control characters a sender hides in encoded words never come out raw:
+// no forged line in a listing, no terminal escape, no subject cut at NUL.
+func TestHeaderControlCharacters(t *testing.T) {
+	t.Parallel()
+	raw := "From: =?utf-8?q?Jan=0D=0AX-Fake:_1?= <jan@klant.test>\r\n" +
+		"Subject: =?utf-8?q?Klacht=0D=0AKL-2026-9999__open=1B[31m_rood=00_na_NUL=7F=C2=85?=\r\n" +
+		"Content-Type: text/plain\r\n\r\nx\r\n"
+	m := Parse([]byte(raw))
+	for _, v := range []string{m.Subject, m.From.Name} {
+		for _, r := range v {
+			if unicode.IsControl(r) {
+				t.Errorf("control character %U in %q", r, v)
+			}
+		}
+	}
+	if !strings.Contains(m.Subject, "na NUL") || !strings.HasPrefix(m.Subject, "Klacht  KL-2026-9999") {
+		t.Errorf("subject %q", m.Subject)
+	}
 }

@@ -2,6 +2,7 @@ package message
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -64,6 +65,19 @@ func unflow(s string, delsp bool) string {
 }
 
 // fixString is fixText for header values.
+// headerText is a header value as one line of readable text: repaired like
+// fixString, and every control character (CR, LF, ESC, NUL, DEL, C1, tab)
+// a space, so that nothing a sender writes can forge a line or steer a
+// terminal wherever the value is shown, and NUL does not cut it short.
+func headerText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, fixString(s))
+}
+
 func fixString(s string) string {
 	if utf8.ValidString(s) && !hasC1(s) {
 		return s
