@@ -119,7 +119,7 @@ func (c *Config) authority(src Source, m *message.Message) (director, why string
 	if d == nil {
 		return "", "not a director"
 	}
-	if c.AuthServID != "" && authenticated(m, c.AuthServID, domainOf(d.Address)) {
+	if c.AuthServID != "" && c.authenticated(m, domainOf(d.Address)) {
 		return d.Address, ""
 	}
 	return "", fmt.Sprintf("From: claims %s, but the mail was not found in their Sent folder and %s did not authenticate it", d.Address, orNone(c.AuthServID))
@@ -132,11 +132,13 @@ func orNone(s string) string {
 	return s
 }
 
-// authenticated looks only at results of the trusted server, which strips
-// look-alikes added by senders (RFC 8601 section 5).
-func authenticated(m *message.Message, servID, domain string) bool {
+// authenticated reports whether the firm's own server (its authserv-id, in
+// an Authentication-Results header it added itself: above the Received
+// headers of its last TrustedHops hops, RFC 8601 section 5) saw DKIM or SPF
+// pass for domain. A look-alike further down came with the message.
+func (c *Config) authenticated(m *message.Message, domain string) bool {
 	for _, r := range m.AuthResults {
-		if r.Pass && strings.EqualFold(r.ServID, servID) && r.Domain == domain {
+		if r.Pass && strings.EqualFold(r.ServID, c.AuthServID) && r.Domain == domain && r.ReceivedAbove < max(c.TrustedHops, 1) {
 			return true
 		}
 	}

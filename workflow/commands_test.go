@@ -135,7 +135,7 @@ func TestCommandsFlow(t *testing.T) {
 		}
 
 		// The client consents by mail; then #extern is recorded.
-		consent := deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Akkoord.\n\n> Antwoord met akkoord", "In-Reply-To: "+first.MessageID), clock.Now())
+		consent := deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Akkoord.\n\n> Antwoord met akkoord", "In-Reply-To: "+ackOf(t, s, id), "References: "+first.MessageID), clock.Now())
 		c, _, _ = loadCase(t, s, id)
 		if c.Consent == nil || !c.Consent.Given || c.Consent.Evidence != consent.MessageID || c.Consent.By != "jan@klant.test" {
 			t.Fatalf("consent: %+v", c.Consent)
@@ -162,7 +162,7 @@ func TestCommandsFlow(t *testing.T) {
 		if c, _, _ = loadCase(t, s, id); c.State != complaint.StateWaiting {
 			t.Errorf("state %s, want waiting", c.State)
 		}
-		deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"] info", "Hierbij de gevraagde stukken."), clock.Now())
+		deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"] info", "Hierbij de gevraagde stukken.", "In-Reply-To: "+ackOf(t, s, id)), clock.Now())
 		if c, _, _ = loadCase(t, s, id); c.State != complaint.StateOpen {
 			t.Errorf("state %s after the client's answer, want open", c.State)
 		}
@@ -172,7 +172,7 @@ func TestCommandsFlow(t *testing.T) {
 		if c, _, _ = loadCase(t, s, id); c.State != complaint.StateClosed || c.Resolution != "Boete vergoed" || c.ClosedAt == nil {
 			t.Fatalf("after #afgehandeld: %+v", c)
 		}
-		deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Toch nog een vraag."), clock.Now())
+		deliver(t, e, inbox, mail("jan@klant.test", "Re: ["+id+"]", "Toch nog een vraag.", "References: "+ackOf(t, s, id)), clock.Now())
 		c, _, pending = loadCase(t, s, id)
 		if c.State != complaint.StateOpen || c.ClosedAt != nil {
 			t.Errorf("client reply did not re-open: %+v", c)
@@ -234,5 +234,81 @@ func TestCommandsNeedTokenAndBotAddress(t *testing.T) {
 	deliver(t, e, sent, mail("marco@mcoo.nl", "Re: [KL-2026-0001] Klacht", "Kunt u de brief sturen?\n#wacht-op-klant", "To: jan@klant.test", "Bcc: klachten@mcoo.nl"), clock.Now())
 	if c, _, _ = loadCase(t, s, "KL-2026-0001"); c.State != complaint.StateWaiting {
 		t.Errorf("state %s, want waiting", c.State)
+	}
+}
+
+// ackOf is the Message-ID of a case's acknowledgement: the client answers it.
+func ackOf(t *testing.T, s Store, caseID string) string {
+	t.Helper()
+	var id string
+	s.View(func(tx Tx) error {
+		items, _ := tx.OutboxOf(caseID)
+		for _, it := range items {
+			if it.Kind == outbox.KindAck {
+				id = it.Mail.MessageID
+			}
+		}
+		return nil
+	})
+	if id == "" {
+		t.Fatalf("%s has no acknowledgement", caseID)
+	}
+	return id
+}
+
+// Mail in the client's name that is not evidently theirs changes nothing:
+// anyone who knows the address and the case number can write it. The
+// client's out-of-office does not re-open a closed case either.
+func TestForgedClientChangesNothing(t *testing.T) {
+	t.Parallel()
+	bothStores(t, func(t *testing.T, e *Engine, s Store, clock *testClock) {
+		deliver(t, e, inbox, mail("Klant Twee <klant2@klant.test>", "Klacht", "Ik ben ontevreden: de loonstroken zijn alweer fout."), clock.Now())
+		const id = "KL-2026-0001"
+		deliver(t, e, inbox, mail("Klant Twee <klant2@klant.test>", "Re: ["+id+"]", "akkoord"), clock.Now())
+		c, evs, pending := loadCase(t, s, id)
+		if c.Consent != nil {
+			t.Errorf("forged consent recorded: %+v", c.Consent)
+		}
+		if last := pending[len(pending)-1]; !strings.Contains(last.Mail.Subject, "niet bevestigd") || last.Mail.To[0] != "marco@mcoo.nl" {
+			t.Errorf("director not asked: %v", kinds(pending))
+		}
+		deliver(t, e, sent, commandMail(id, "#afgehandeld Opgelost"), clock.Now())
+		deliver(t, e, inbox, mail("Klant Twee <klant2@klant.test>", "Re: ["+id+"]", "Ik ben het er niet mee eens."), clock.Now())
+		deliver(t, e, inbox, mail("Klant Twee <klant2@klant.test>", "Automatisch antwoord: Re: ["+id+"]", "Ik ben afwezig.",
+			"Auto-Submitted: auto-replied", "In-Reply-To: "+ackOf(t, s, id)), clock.Now())
+		deliver(t, e, inbox, mail("Klant Twee <klant2@klant.test>", "Auto reply: Re: ["+id+"]", "I am away.",
+			"X-Apple-Action: VACATION", "In-Reply-To: "+ackOf(t, s, id)), clock.Now())
+		c, evs, _ = loadCase(t, s, id)
+		if c.State != complaint.StateClosed {
+			t.Errorf("forged or automatic mail re-opened the case: %v", evs)
+		}
+		// A real answer to the acknowledgement does re-open it.
+		deliver(t, e, inbox, mail("Klant Twee <klant2@klant.test>", "Re: ["+id+"]", "Toch niet opgelost.", "In-Reply-To: "+ackOf(t, s, id)), clock.Now())
+		if c, _, _ = loadCase(t, s, id); c.State != complaint.StateOpen {
+			t.Errorf("the client's own reply did not re-open: %s", c.State)
+		}
+	})
+}
+
+// Authentication-Results count only when the firm's server added them
+// above its own Received headers; a copy that came with the message does not.
+func TestAuthenticationResultsPosition(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.AuthServID, cfg.TrustedHops = "mx.mcoo.nl", 2
+	ar := "Authentication-Results: mx.mcoo.nl; dkim=pass header.d=mcoo.nl\r\n"
+	rcv := func(by string) string { return "Received: from x by " + by + "; Tue, 24 Nov 2026 14:03:00 +0100\r\n" }
+	for _, tt := range []struct {
+		name, head string
+		want       bool
+	}{
+		{"added by the MTA under the LMTP hop", rcv("dovecot") + ar + rcv("postfix") + rcv("sender"), true},
+		{"at the top", ar + rcv("dovecot") + rcv("postfix"), true},
+		{"forged below the firm's hops", rcv("dovecot") + rcv("postfix") + ar + rcv("sender"), false},
+	} {
+		m := message.Parse([]byte(tt.head + "From: hans@mcoo.nl\r\n\r\n#afgehandeld"))
+		if got := cfg.authenticated(m, "mcoo.nl"); got != tt.want {
+			t.Errorf("%s: authenticated %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -371,6 +371,17 @@ func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.M
 
 // clientMail records a mail from the client or a third party in the thread.
 func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
+	if m.Auto != "" {
+		// An out-of-office, a bounce the rules could not read, a list robot:
+		// kept with the case, and it changes nothing (no state, no consent,
+		// no notice).
+		rec.Role = complaint.RoleOther
+		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+			return false, fmt.Errorf("store message: %w", err)
+		}
+		log.Info("automatic mail added to case", "auto", m.Auto)
+		return false, e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID, "automatic mail ("+m.Auto+"): "+rec.Source)
+	}
 	if !strings.EqualFold(rec.From, c.Client) {
 		rec.Role = complaint.RoleOther
 		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
@@ -387,7 +398,24 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		return false, err
 	}
 	log.Info("client follow-up added to case")
-	if given, ok := clientConsent(m.Text); ok {
+	given, consent := clientConsent(m.Text)
+	changes := consent || c.State == complaint.StateWaiting || c.State == complaint.StateClosed && !c.NotComplaint
+	if changes && !e.fromClient(tx, c, m) {
+		// Anyone can write the client's From: with the case number. It is
+		// kept, changes nothing, and a director decides.
+		log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", rec.From)
+		if err := e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID,
+			"unverified: not a reply to the bot's mail to the client, and not authenticated for the client's domain; nothing changed"); err != nil {
+			return false, err
+		}
+		return true, e.notify(tx, c, []string{c.Director}, "Mail van de cliënt niet bevestigd", []string{
+			"Er kwam een mail binnen die van de cliënt lijkt te komen, maar dat is niet aan te tonen: het is geen antwoord op onze",
+			"mail aan de cliënt, en de mailserver bevestigt de afzender niet. Iedereen kan een afzenderadres invullen.",
+			"Er is daarom niets gewijzigd" + map[bool]string{true: " (de mail zegt iets over toestemming voor extern advies)", false: ""}[consent] + ".",
+			"Is de mail echt van de cliënt, leg het dan vast met #toestemming ja of #toestemming nee, of #heropend.",
+		})
+	}
+	if consent {
 		c.Consent = &complaint.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: rec.MessageID}
 		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[given]
 		if err := e.event(tx, c.ID, complaint.EvConsent, c.Client, rec.MessageID, "consent "+map[bool]string{true: "given", false: "refused"}[given]+" by the client's reply"); err != nil {
@@ -657,4 +685,18 @@ func newMessageID(caseID, kind, from string) string {
 	}
 	_, domain, _ := strings.Cut(from, "@")
 	return fmt.Sprintf("<%s.%s.%s@%s>", strings.ToLower(caseID), kind, hex.EncodeToString(b[:]), domain)
+}
+
+// fromClient reports whether a mail in the client's name is evidently
+// theirs: it answers a mail the bot sent only to the client (its
+// acknowledgement or a new-term mail, whose Message-ID nobody else has
+// seen), or the firm's own server authenticated it for the client's domain.
+func (e *Engine) fromClient(tx Tx, c *complaint.Case, m *message.Message) bool {
+	for _, ref := range append(append([]string{}, m.InReplyTo...), m.References...) {
+		item, err := tx.OutboxByMessageID(ref)
+		if err == nil && item != nil && item.CaseID == c.ID && (item.Kind == outbox.KindAck || item.Kind == "new-term") {
+			return true
+		}
+	}
+	return e.cfg.AuthServID != "" && e.cfg.authenticated(m, domainOf(c.Client))
 }

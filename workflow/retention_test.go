@@ -19,7 +19,7 @@ func TestRetention(t *testing.T) {
 		first := deliver(t, e, inbox, mail("Jan Jansen <jan@klant.test>", "Klacht over Jan's aangifte", "Mijn BSN is 123456789."), clock.Now())
 		deliver(t, e, inbox, mail("piet@klant.test", "Klacht", "Nog een klacht."), clock.Now())
 		deliver(t, e, inbox, mail("kees@klant.test", "Klacht", "Open klacht."), clock.Now())
-		deliver(t, e, inbox, mail("jan@klant.test", "Re: [KL-2018-0001]", "Akkoord."), clock.Now())
+		deliver(t, e, inbox, mail("jan@klant.test", "Re: [KL-2018-0001]", "Akkoord.", "In-Reply-To: "+ackOf(t, s, "KL-2018-0001")), clock.Now())
 		clock.t = at("2018-03-12 10:00")
 		deliver(t, e, sent, commandMail("KL-2018-0001", "#categorie termijnen\n#maatregel Eerder klaarzetten\n#afgehandeld Jan kreeg zijn boete vergoed"), clock.Now())
 		clock.t = at("2020-06-01 10:00")

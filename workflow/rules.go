@@ -37,6 +37,7 @@ type Config struct {
 	MaxAcksPerDay     int               // to one address, in any 24 hours
 	MaxAcksPerHour    int               // from the firm, in any hour; further ones are held (0: no limit)
 	AuthServID        string            // the trusted server's Authentication-Results authserv-id
+	TrustedHops       int               // Received headers the firm's own servers add on delivery (default 1)
 	Digest            string            // cron spec of the daily digest, in Location
 	RetentionYears    int               // closed cases are anonymised after this many years
 	LookBack          time.Duration
@@ -60,6 +61,7 @@ func Defaults() Config {
 		Recognition:     recognize.DefaultLexicon(),
 		MaxAcksPerDay:   3,
 		MaxAcksPerHour:  20,
+		TrustedHops:     1,
 		RetentionYears:  7,
 		Digest:          "0 8 * * 1-5",
 		ConfirmCommands: true,

@@ -30,6 +30,7 @@ type Config struct {
 	LogFormat     string   `toml:"log_format"`
 	OwnDomains    []string `toml:"own_domains"`
 	AuthServID    string   `toml:"authserv_id"`
+	TrustedHops   int      `toml:"trusted_hops"`
 	MetricsListen string   `toml:"metrics_listen"` // /metrics and /healthz on a loopback address; "" off
 
 	Procedure struct {
@@ -162,6 +163,7 @@ func (c *Config) setDefaults() error {
 	defInt(&c.Procedure.FirstResponseDays, wd.FirstResponseDays)
 	defInt(&c.Procedure.WarnDaysBefore, wd.WarnDaysBefore)
 	defInt(&c.Procedure.MaxAcksPerDay, wd.MaxAcksPerDay)
+	defInt(&c.TrustedHops, wd.TrustedHops)
 	c.Procedure.MaxAcksPerHour = cmp.Or(c.Procedure.MaxAcksPerHour, &wd.MaxAcksPerHour)
 	defInt(&c.Retention.Years, wd.RetentionYears)
 	if c.ConfirmCommands == nil {

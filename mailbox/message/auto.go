@@ -1,6 +1,7 @@
 package message
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/emersion/go-message/mail"
@@ -43,6 +44,15 @@ func autoReason(h mail.Header, from Address, mediaType string) string {
 			return strings.ToLower(k)
 		}
 	}
+	if strings.EqualFold(strings.TrimSpace(h.Get("X-Apple-Action")), "VACATION") {
+		return "x-apple-action: vacation"
+	}
+	if local, _, _ := strings.Cut(from.Addr, "@"); listRobot.MatchString(local) {
+		return "list robot: " + local
+	}
+	if subject, err := h.Subject(); err == nil && vacationSubject.MatchString(strings.TrimSpace(subject)) {
+		return "vacation subject"
+	}
 	for _, k := range []string{"List-Id", "List-Unsubscribe"} {
 		if h.Has(k) {
 			return "list: " + k
@@ -54,3 +64,11 @@ func autoReason(h mail.Header, from Address, mediaType string) string {
 	}
 	return ""
 }
+
+// listRobot: the owners and robots of mailing lists (Mailman, Sympa, ezmlm).
+var listRobot = regexp.MustCompile(`^(owner-.+|.+-owner|.+-request|.+-bounces(\+.*)?)$`)
+
+// vacationSubject: the subjects of out-of-office replies that carry none of
+// the headers, in Dutch, English, German and French (iCloud, older Exchange,
+// many web mailers).
+var vacationSubject = regexp.MustCompile(`(?i)^(auto(matic|matisch|matische)?[ -]?(reply|antwoord|response|antwort)|autoreply|out of (the )?office|afwezig(heidsbericht)?|niet aanwezig|abwesenheit(snotiz)?|abwesend|r[ée]ponse automatique|absence|message d'absence)\s*(:|$|\()`)

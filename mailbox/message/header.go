@@ -322,17 +322,23 @@ func substituteID(h mail.Header, body []byte) string {
 // header, top first. Which of them to believe is the rules' business.
 func authResults(h mail.Header) []AuthResult {
 	var out []AuthResult
-	for _, v := range h.Values("Authentication-Results") {
-		id, results, err := authres.Parse(v)
-		if err != nil {
-			continue
-		}
-		for _, r := range results {
-			switch r := r.(type) {
-			case *authres.DKIMResult:
-				out = append(out, AuthResult{ServID: id, Method: "dkim", Pass: r.Value == authres.ResultPass, Domain: strings.ToLower(r.Domain)})
-			case *authres.SPFResult:
-				out = append(out, AuthResult{ServID: id, Method: "spf", Pass: r.Value == authres.ResultPass, Domain: domainOf(r.From)})
+	received := 0
+	for f := h.Fields(); f.Next(); {
+		switch strings.ToLower(f.Key()) {
+		case "received":
+			received++
+		case "authentication-results":
+			id, results, err := authres.Parse(f.Value())
+			if err != nil {
+				continue
+			}
+			for _, r := range results {
+				switch r := r.(type) {
+				case *authres.DKIMResult:
+					out = append(out, AuthResult{ServID: id, Method: "dkim", Pass: r.Value == authres.ResultPass, Domain: strings.ToLower(r.Domain), ReceivedAbove: received})
+				case *authres.SPFResult:
+					out = append(out, AuthResult{ServID: id, Method: "spf", Pass: r.Value == authres.ResultPass, Domain: domainOf(r.From), ReceivedAbove: received})
+				}
 			}
 		}
 	}

@@ -71,6 +71,9 @@ type AuthResult struct {
 	Method string // "dkim" or "spf"
 	Pass   bool
 	Domain string // dkim: header.d; spf: the domain of smtp.mailfrom
+	// ReceivedAbove is how many Received headers stand above the header:
+	// one added by the receiving servers themselves stands above theirs.
+	ReceivedAbove int
 }
 
 // Malformed reports whether parsing met problems.

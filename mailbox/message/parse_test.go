@@ -475,6 +475,18 @@ func TestAutoReason(t *testing.T) {
 		{"List-Id: <nieuws.example.nl>", "klant@example.nl", "text/plain", "list: List-Id"},
 		{"List-Unsubscribe: <mailto:x@example.nl>", "klant@example.nl", "text/plain", "list: List-Unsubscribe"},
 		{"Auto-Submitted: auto-replied\r\nReturn-Path: <>", "mailer-daemon@example.nl", "multipart/report", "bounce: multipart/report"},
+		{"X-Apple-Action: VACATION", "klant@icloud.example", "text/plain", "x-apple-action: vacation"},
+		{"Subject: Auto reply: Re: Ontvangstbevestiging", "klant@icloud.example", "text/plain", "vacation subject"},
+		{"Subject: Afwezig: Re: [KL-2026-0001]", "klant@example.nl", "text/plain", "vacation subject"},
+		{"Subject: Abwesenheitsnotiz: Ihre Nachricht", "kunde@example.de", "text/plain", "vacation subject"},
+		{"Subject: =?utf-8?q?R=C3=A9ponse_automatique_:_Re:_klacht?=", "client@example.fr", "text/plain", "vacation subject"},
+		{"Subject: Automatisch antwoord: Klacht", "klant@example.nl", "text/plain", "vacation subject"},
+		{"Subject: Afwezigheid van uw medewerker", "klant@example.nl", "text/plain", ""},
+		{"Subject: Out of office hours nobody answers", "klant@example.nl", "text/plain", ""},
+		{"", "nieuws-owner@lists.example.nl", "text/plain", "list robot: nieuws-owner"},
+		{"", "owner-leden@lists.example.nl", "text/plain", "list robot: owner-leden"},
+		{"", "nieuws-request@lists.example.nl", "text/plain", "list robot: nieuws-request"},
+		{"", "nieuws-bounces+klant=example.nl@lists.example.nl", "text/plain", "list robot: nieuws-bounces+klant=example.nl"},
 	}
 	for _, tt := range tests {
 		var h mail.Header
