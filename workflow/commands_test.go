@@ -265,7 +265,7 @@ func TestForgedClientChangesNothing(t *testing.T) {
 		deliver(t, e, inbox, mail("Klant Twee <klant2@klant.test>", "Klacht", "Ik ben ontevreden: de loonstroken zijn alweer fout."), clock.Now())
 		const id = "KL-2026-0001"
 		deliver(t, e, inbox, mail("Klant Twee <klant2@klant.test>", "Re: ["+id+"]", "akkoord"), clock.Now())
-		c, evs, pending := loadCase(t, s, id)
+		c, _, pending := loadCase(t, s, id)
 		if c.Consent != nil {
 			t.Errorf("forged consent recorded: %+v", c.Consent)
 		}
@@ -278,7 +278,7 @@ func TestForgedClientChangesNothing(t *testing.T) {
 			"Auto-Submitted: auto-replied", "In-Reply-To: "+ackOf(t, s, id)), clock.Now())
 		deliver(t, e, inbox, mail("Klant Twee <klant2@klant.test>", "Auto reply: Re: ["+id+"]", "I am away.",
 			"X-Apple-Action: VACATION", "In-Reply-To: "+ackOf(t, s, id)), clock.Now())
-		c, evs, _ = loadCase(t, s, id)
+		c, evs, _ := loadCase(t, s, id)
 		if c.State != complaint.StateClosed {
 			t.Errorf("forged or automatic mail re-opened the case: %v", evs)
 		}
