@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -186,6 +187,14 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 			err = outbox.MarkSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")")
 		}
 		return false, err
+	}
+	if id := tx.CaseByMessageID(m.MessageID); id != "" && !sameMail(tx, id, m) {
+		// A known Message-ID on another mail: a reused or forged ID. It is
+		// a different message; it must not vanish as a copy of the first.
+		substitute := "<" + contentID(f.Raw) + "@klachtbot.invalid>"
+		log.Warn("Message-ID already belongs to another mail: given a substitute", "substitute", substitute)
+		m.Problems = append(m.Problems, "Message-ID "+m.MessageID+" already belongs to another mail; substitute "+substitute)
+		m.MessageID, m.MessageIDSubstituted = substitute, true
 	}
 	if id := tx.CaseByMessageID(m.MessageID); id != "" {
 		if src.Kind == FolderComplaints {
@@ -699,4 +708,26 @@ func (e *Engine) fromClient(tx Tx, c *complaint.Case, m *message.Message) bool {
 		}
 	}
 	return e.cfg.AuthServID != "" && e.cfg.authenticated(m, domainOf(c.Client))
+}
+
+// sameMail reports whether m is the mail the case knows under its
+// Message-ID: the same sender and subject (copies in two mailboxes differ
+// only in their delivery headers).
+func sameMail(tx Tx, caseID string, m *message.Message) bool {
+	msgs, err := tx.Messages(caseID)
+	if err != nil {
+		return true // cannot tell: treat as the known mail, as before
+	}
+	for _, x := range msgs {
+		if x.MessageID == m.MessageID {
+			return strings.EqualFold(x.From, m.From.Addr) && x.Subject == m.Subject
+		}
+	}
+	return true // the bot's own mail, indexed without a message record
+}
+
+// contentID is a stable name for a mail's bytes.
+func contentID(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:16])
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -453,5 +454,25 @@ func TestAckBackscatter(t *testing.T) {
 	_, pending = snapshot(t, s)
 	if k := strings.Join(kinds(pending), " "); strings.Count(k, "ack") != 4 || strings.Count(k, "alert") != 1 {
 		t.Errorf("outbox after a flood: %v", k)
+	}
+}
+
+// A new complaint that reuses a known Message-ID is a different mail: it
+// gets a substitute ID and a case of its own, flagged.
+func TestReusedMessageID(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik ben ontevreden: de aangifte is te laat."), clock.Now())
+	reuse := strings.Replace(mail("kees@klant.test", "Klacht over de factuur", "Ik ben ontevreden: jullie hebben dubbel gefactureerd, ik wil mijn geld terug."),
+		"Message-ID: <", "X-Old: <", 1)
+	reuse = "Message-ID: " + first.MessageID + "\n" + reuse
+	deliver(t, e, inbox, reuse, clock.Now())
+	cases, _ := snapshot(t, s)
+	if len(cases) != 2 || cases[1].Client != "kees@klant.test" {
+		t.Fatalf("cases: %d", len(cases))
+	}
+	_, evs, _ := loadCase(t, s, cases[1].ID)
+	if !slices.Contains(evs, complaint.EvMalformed) {
+		t.Errorf("the reused Message-ID is not flagged: %v", evs)
 	}
 }
