@@ -312,3 +312,38 @@ func TestAuthenticationResultsPosition(t *testing.T) {
 		}
 	}
 }
+
+// Lines below a quote are someone else's: an Outlook rule of underscores
+// without a "Van:" line starts a quote too.
+func TestCommandsBelowUnderscoresIgnored(t *testing.T) {
+	t.Parallel()
+	cmds, bad := parseCommands("Dank je.\n\n________________________________\n#afgehandeld opgelost\n#geen-klacht\n")
+	if len(cmds)+len(bad) != 0 {
+		t.Errorf("quoted commands read: %v %v", cmds, bad)
+	}
+}
+
+func FuzzParseCommands(f *testing.F) {
+	for _, s := range []string{"#afgehandeld Boete vergoed\n#categorie termijnen", "#nieuwe-termijn 20-12-2026 drukte",
+		"#nieuwe-klacht telefoon Jan <jan@example.nl>", "tekst\n> #heropend", "#toestemming JA\r\n#extern NBA"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		cmds, bad := parseCommands(text)
+		for _, c := range cmds {
+			if !strings.HasPrefix(c.line, "#") || strings.ContainsAny(c.arg, "\n") {
+				t.Errorf("command %+v from %q", c, text)
+			}
+			if c.name == "nieuwe-klacht" {
+				if _, _, ok := newComplaint(c.arg); !ok {
+					t.Errorf("accepted #nieuwe-klacht %q that newComplaint refuses", c.arg)
+				}
+			}
+		}
+		for _, b := range bad {
+			if !strings.HasPrefix(b, "#") {
+				t.Errorf("bad line %q does not start with #", b)
+			}
+		}
+	})
+}
