@@ -14,7 +14,7 @@ import (
 func mailsWith(l []*parsedMail, s string) []*parsedMail {
 	var out []*parsedMail
 	for _, m := range l {
-		if strings.Contains(m.get("Subject"), s) {
+		if subject, _ := m.header.Subject(); strings.Contains(subject, s) { // decoded: "cliënt" is an encoded word
 			out = append(out, m)
 		}
 	}

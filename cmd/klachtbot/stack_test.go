@@ -72,6 +72,7 @@ type mailStack struct {
 	imapTLS    *tls.Config
 	botConfig  string // the [smtp] and per-director [imap] settings for the bot
 	embedded   *embedded.Server
+	hops       int // Received headers the stack adds on delivery (trusted_hops)
 }
 
 // unknownClient is an address the stack's SMTP server refuses (550 5.1.1):
@@ -122,7 +123,7 @@ func embeddedStack(t testing.TB) *mailStack {
 	host, port, _ := net.SplitHostPort(srv.IMAPAddr)
 	shost, sport, _ := net.SplitHostPort(srv.SMTPAddr)
 	return &mailStack{
-		name: "embedded", smtpInject: srv.SMTPAddr, imapAddr: srv.IMAPAddr, embedded: srv,
+		name: "embedded", smtpInject: srv.SMTPAddr, imapAddr: srv.IMAPAddr, embedded: srv, hops: 1,
 		botConfig: fmt.Sprintf(`
 [smtp]
 host = %q
@@ -180,6 +181,7 @@ func dovecotStack(t testing.TB) (*mailStack, string) {
 	}
 	return &mailStack{
 		name:       "dovecot",
+		hops:       2, // Postfix, then Dovecot's LMTP
 		smtpInject: "127.0.0.1:" + vars["MAILSTACK_SMTP_PORT"],
 		imapAddr:   "127.0.0.1:" + vars["MAILSTACK_IMAPS_PORT"],
 		imapTLS:    &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"},
