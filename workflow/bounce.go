@@ -37,7 +37,7 @@ func (e *Engine) bounced(tx Tx, src Source, m *message.Message, rec *complaint.M
 		return false, err
 	}
 	rec.Role = complaint.RoleOther
-	if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store delivery report: %w", err)
 	}
 	reason, sentID := bounceReason(b), b.MessageID

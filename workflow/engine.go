@@ -308,9 +308,27 @@ func (e *Engine) record(tx Tx, c *complaint.Case, change *complaint.Event, actor
 }
 
 func (e *Engine) event(tx Tx, caseID, kind, actor, msgid, detail string) error {
-	return tx.AppendEvent(caseID, &complaint.Event{
-		At: e.clock.Now().UTC(), Kind: kind, Actor: actor, MessageID: msgid, Detail: detail,
-	})
+	ev := &complaint.Event{At: e.clock.Now().UTC(), Kind: kind, Actor: actor, MessageID: msgid, Detail: detail}
+	if msgid != "" {
+		// The chain vouches for the stored original of the mail it names.
+		msgs, err := tx.Messages(caseID)
+		if err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			if m.MessageID == msgid && m.SHA256 != "" {
+				ev.RawSum = m.SHA256
+			}
+		}
+	}
+	return tx.AppendEvent(caseID, ev)
+}
+
+// keep stores a mail of a case with the digest of its original bytes.
+func (e *Engine) keep(tx Tx, caseID string, rec *complaint.Message, raw []byte) error {
+	sum := sha256.Sum256(raw)
+	rec.SHA256 = hex.EncodeToString(sum[:])
+	return tx.AddMessage(caseID, rec, raw)
 }
 
 // addToCase records a later message of a case. A follow-up never gets a new acknowledgement.
@@ -347,14 +365,14 @@ func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.M
 			return false, nil
 		}
 		rec.Role, rec.Unverified = complaint.RoleOther, true
-		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+		if err := e.keep(tx, c.ID, rec, raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Warn("commands refused: no authority", "from", m.From.Addr, "why", why)
 		return false, e.event(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec.MessageID, why+"; nothing changed")
 	}
 	rec.Role = complaint.RoleDirector
-	if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	if e.cfg.addressedOutside(m) {
@@ -385,7 +403,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		// kept with the case, and it changes nothing (no state, no consent,
 		// no notice).
 		rec.Role = complaint.RoleOther
-		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+		if err := e.keep(tx, c.ID, rec, raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Info("automatic mail added to case", "auto", m.Auto)
@@ -393,14 +411,14 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 	}
 	if !strings.EqualFold(rec.From, c.Client) {
 		rec.Role = complaint.RoleOther
-		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+		if err := e.keep(tx, c.ID, rec, raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Info("message added to case", "role", rec.Role)
 		return false, e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID, rec.Source)
 	}
 	rec.Role = complaint.RoleClient
-	if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	if err := e.event(tx, c.ID, complaint.EvFollowUp, rec.From, rec.MessageID, rec.Source); err != nil {
@@ -520,7 +538,7 @@ func (e *Engine) register(tx Tx, c *complaint.Case, rec *complaint.Message, raw 
 	if err := tx.PutCase(c); err != nil {
 		return err
 	}
-	if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
 	if err := e.event(tx, c.ID, complaint.EvReceived, actor, rec.MessageID, detail); err != nil {

@@ -142,7 +142,7 @@ func (e *Engine) forwardedComplaint(tx Tx, src Source, m *message.Message, rec *
 	}
 	if f.Raw != nil {
 		rec.Role = complaint.RoleDirector
-		if err := tx.AddMessage(c.ID, rec, raw); err != nil {
+		if err := e.keep(tx, c.ID, rec, raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 	}

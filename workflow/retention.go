@@ -87,7 +87,7 @@ func (e *Engine) anonymise(tx Tx, c *complaint.Case, now time.Time, why string) 
 		if err := tx.UnindexMessageID(m.MessageID); err != nil {
 			return err
 		}
-		kept := complaint.Message{Seq: m.Seq, Role: m.Role, ReceivedAt: m.ReceivedAt, Problems: m.Problems, Unverified: m.Unverified, Anonymised: true}
+		kept := complaint.Message{Seq: m.Seq, Role: m.Role, ReceivedAt: m.ReceivedAt, Problems: m.Problems, Unverified: m.Unverified, Anonymised: true, SHA256: m.SHA256}
 		if err := tx.ReplaceMessage(c.ID, &kept); err != nil {
 			return err
 		}

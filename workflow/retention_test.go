@@ -8,6 +8,7 @@ import (
 
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 	"github.com/mcoo/klachtbot/workflow/evaluation"
 )
 
@@ -103,4 +104,30 @@ func TestRetention(t *testing.T) {
 			return nil
 		})
 	})
+}
+
+// The chain vouches for the stored originals: a changed or removed mail is
+// found by verify.
+func TestChainCoversOriginals(t *testing.T) {
+	t.Parallel()
+	ms := newMemStore()
+	e, s, clock := newTestEngineOn(t, ms)
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik ben ontevreden: de aangifte is te laat ingediend."), clock.Now())
+	verify := func() string {
+		var r *dossier.Report
+		s.View(func(tx Tx) (err error) { r, err = dossier.VerifyAll(tx.(dossier.Reader)); return err })
+		if len(r.Broken) == 0 {
+			return ""
+		}
+		return r.Broken[0].Reason
+	}
+	if got := verify(); got != "" {
+		t.Fatalf("fresh store: %s", got)
+	}
+	ms.mu.Lock()
+	ms.state.Raw["KL-2026-0001"][0] = []byte("From: jan@klant.test\r\n\r\nIk ben tevreden.")
+	ms.mu.Unlock()
+	if got := verify(); !strings.Contains(got, "message 1: the original does not match its digest") {
+		t.Errorf("changed original: %q", got)
+	}
 }

@@ -55,14 +55,18 @@ type Event struct {
 	Salt      string    `json:"salt,omitempty"` // gone once erased
 	Sums      [3]string `json:"sums"`           // digests of actor, message_id, detail
 	Erased    bool      `json:"erased,omitempty"`
-	Prev      string    `json:"prev"`
+	// RawSum is the SHA-256 of the original bytes of the message the event
+	// records (MessageID), so the chain vouches for the stored mail too.
+	RawSum string `json:"raw_sum,omitempty"`
+	Prev   string `json:"prev"`
 	Hash      string    `json:"hash"`
 }
 
 // HashRule tells a reviewer how to recompute Event.Hash without klachtbot.
 const HashRule = `Each event: sums = [d("actor"), d("message_id"), d("detail")] with ` +
 	`d(name) = hex(sha256(salt + "\x00" + name + "\x00" + value)); ` +
-	`hash = hex(sha256(prev + JSON {"seq":…,"at":…,"kind":…,"sums":[…,…,…]})), JSON as Go's encoding/json writes it ` +
+	`hash = hex(sha256(prev + JSON {"seq":…,"at":…,"kind":…,"sums":[…,…,…],"raw_sum":…})), JSON as Go's encoding/json writes it, ` +
+	`"raw_sum" (hex sha256 of the original .eml the event records) only when the event has one ` +
 	`(no whitespace, at in RFC 3339 UTC with a fraction of a second only when not zero, <, > and & as \u003c, \u003e, \u0026). ` +
 	`prev is the hash of the event before, "" for the first. An event erased by retention keeps its sums ` +
 	`but no longer its salt and personal fields, so only its hash and link can be checked.`
@@ -90,11 +94,12 @@ func (ev *Event) Seal() {
 // hex(sha256(prev + JSON {seq, at, kind, sums})), with at in RFC 3339 UTC.
 func (ev *Event) ChainHash() string {
 	data, _ := json.Marshal(struct {
-		Seq  uint64    `json:"seq"`
-		At   time.Time `json:"at"`
-		Kind string    `json:"kind"`
-		Sums [3]string `json:"sums"`
-	}{ev.Seq, ev.At.UTC(), ev.Kind, ev.Sums}) // plain fields: cannot fail
+		Seq    uint64    `json:"seq"`
+		At     time.Time `json:"at"`
+		Kind   string    `json:"kind"`
+		Sums   [3]string `json:"sums"`
+		RawSum string    `json:"raw_sum,omitempty"`
+	}{ev.Seq, ev.At.UTC(), ev.Kind, ev.Sums, ev.RawSum}) // plain fields: cannot fail
 	sum := sha256.Sum256(append([]byte(ev.Prev), data...))
 	return hex.EncodeToString(sum[:])
 }

@@ -98,6 +98,7 @@ type Message struct {
 	Source      string    `json:"source,omitempty"` // mailbox, folder and UID it was found at
 	Attachments []string  `json:"attachments,omitempty"`
 	Problems    []string  `json:"problems,omitempty"` // non-empty: flagged malformed
+	SHA256      string    `json:"sha256,omitempty"`   // of the original bytes, hex
 	// Unverified: it claims a director's address without proof. Kept as
 	// evidence, but it does not claim its Message-ID, so the director's real
 	// copy (in Sent) is still processed.

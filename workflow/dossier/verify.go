@@ -1,6 +1,8 @@
 package dossier
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -48,7 +50,46 @@ func verifyCase(tx Reader, id string) (int, *complaint.Broken) {
 		// Opening a case writes its first event in the same transaction.
 		return 0, &complaint.Broken{CaseID: id, Reason: "no events: the audit trail is missing"}
 	}
-	return len(evs), complaint.VerifyChain(id, evs)
+	if b := complaint.VerifyChain(id, evs); b != nil {
+		return len(evs), b
+	}
+	return len(evs), verifyOriginals(tx, id, evs)
+}
+
+// verifyOriginals checks the stored mails against the digests the chain
+// vouches for: every original still there and unchanged.
+func verifyOriginals(tx Reader, id string, evs []*complaint.Event) *complaint.Broken {
+	msgs, err := tx.Messages(id)
+	if err != nil {
+		return &complaint.Broken{CaseID: id, Reason: "messages unreadable: " + err.Error()}
+	}
+	have := map[string]bool{}
+	for _, m := range msgs {
+		if m.SHA256 == "" || m.Anonymised {
+			continue
+		}
+		raw, err := tx.Raw(id, m.Seq)
+		if err != nil {
+			return &complaint.Broken{CaseID: id, Reason: fmt.Sprintf("message %d: the original is missing", m.Seq)}
+		}
+		sum := sha256.Sum256(raw)
+		if hex.EncodeToString(sum[:]) != m.SHA256 {
+			return &complaint.Broken{CaseID: id, Reason: fmt.Sprintf("message %d: the original does not match its digest (changed)", m.Seq)}
+		}
+		have[m.SHA256] = true
+	}
+	for _, ev := range evs {
+		if ev.RawSum != "" && !ev.Erased && !have[ev.RawSum] {
+			anonymised := false
+			for _, m := range msgs {
+				anonymised = anonymised || m.Anonymised && m.SHA256 == ev.RawSum
+			}
+			if !anonymised {
+				return &complaint.Broken{CaseID: id, Seq: ev.Seq, Reason: "the mail it vouches for is missing or changed"}
+			}
+		}
+	}
+	return nil
 }
 
 // Print reports the outcome, as text or JSON; it returns an error when any
