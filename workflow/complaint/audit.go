@@ -59,7 +59,7 @@ type Event struct {
 	// records (MessageID), so the chain vouches for the stored mail too.
 	RawSum string `json:"raw_sum,omitempty"`
 	Prev   string `json:"prev"`
-	Hash      string    `json:"hash"`
+	Hash   string `json:"hash"`
 }
 
 // HashRule tells a reviewer how to recompute Event.Hash without klachtbot.

@@ -230,6 +230,7 @@ func DefaultLexicon() Lexicon {
 			"nergens op sloeg", "kant noch wal", "makes no sense", "onredelijk", "oneerlijk", "onbehoorlijk",
 			"onfatsoenlijk", "unfair", "unreasonable", "unjustified", "unwarranted", "shameful", "pathetic", "useless",
 			"hopeless", "amateurish",
+			"de keel uit", "accepteer ... niet", "waanzin",
 			// more English
 			"ridiculous", "poor service", "shocking", "shocked", "appalled", "dismayed",
 			"displeased", "unimpressed", "careless", "negligent", "negligence", "incompetent", "incompetence",
@@ -251,11 +252,12 @@ func DefaultLexicon() Lexicon {
 			"poor", "frustrating", "worrying", "concerned", "terrible service", "awful service", "terrible experience", "schiet niet op", "schiet ... niet op",
 			"er ... klaar mee", "ben ... klaar mee", "expected better", "expected more", "had ... meer verwacht",
 			"had ... beter verwacht", "had ik niet verwacht", "niet verwacht van",
+			"begin ... af te vragen", "starting to wonder", "beginning to wonder",
 		},
 		Positive: []string{
 			"tevreden", "blij", "oke", "ok", "okay", "netjes", "correct", "redelijk", "acceptabel", "in orde",
 			"in verhouding", "professioneel", "fair", "fatsoenlijk", "gewend", "akkoord", "mee eens", "happy", "satisfied", "acceptable", "good enough", "reasonable", "pleased", "used to", "agree",
-			"professional", "impressed",
+			"professional", "impressed", "accepteren", "accept",
 		},
 		Demands: []string{
 			"vergoeden", "vergoed", "vergoedt", "schadevergoeding", "compensatie", "compenseren", "compensere*",
@@ -281,6 +283,8 @@ func DefaultLexicon() Lexicon {
 			"make this right", "wil ... korting", "verwacht ... korting", "graag ... korting", "tegemoetkoming",
 			"schadeloos", "verhalen", "houd ... verantwoordelijk", "hold you responsible", "your responsibility",
 			"a discount", "money back", "reduce the invoice", "make it right", "an apology", "waive",
+			"wie gaat dit betalen", "wie gaat dat betalen", "wie betaalt dit", "wie betaalt dat", "who is going to pay",
+			"who will pay for", "who pays for this", "correct invoice", "correct the invoice",
 		},
 		Insistence: []string{
 			"ik wil dat", "wil ik dat", "ik wil niet dat", "wil ik niet dat", "wil ... geregeld hebben",
@@ -302,6 +306,7 @@ func DefaultLexicon() Lexicon {
 			"what are you going to do", "what will you do", "how you will", "how you intend", "i need this sorted",
 			"please fix", "fix this", "sort this out", "needs fixing", "needs to be fixed", "talk to your",
 			"speak to your", "what is going on", "what's going on",
+			"need an answer", "want an answer",
 			"met hem bespreekt", "met haar bespreekt", "ander aanspreekpunt", "iemand anders als aanspreekpunt", "andere contactpersoon", "different contact", "someone else to handle",
 		},
 		Repetition: []string{
@@ -321,6 +326,8 @@ func DefaultLexicon() Lexicon {
 			"not the first time", "same as last year", "keeps happening", "keep getting", "keep having",
 			"keep disappearing", "keep losing", "keeps losing", "keep asking", "keep sending", "year running", "derde maand", "tweede maand", "vierde maand", "third month", "second month",
 			"second year", "tweede jaar",
+			"zelfde probleem", "hetzelfde probleem", "zelfde verhaal", "hetzelfde verhaal", "same problem", "same issue",
+			"same story", "maanden achter elkaar", "weken achter elkaar", "keer achter elkaar", "kwartalen achter elkaar",
 		},
 		RepetitionWeak: []string{"weer", "opnieuw", "steeds", "nog steeds", "nog altijd", "already", "still"},
 		Failures: []string{
@@ -371,6 +378,10 @@ func DefaultLexicon() Lexicon {
 			"what else do i", "never get hold", "can never reach", "no response", "no answer", "not heard", "haven't heard", "nobody",
 			"unanswered", "chase", "chased", "chasing", "followed up", "months without", "for ... weeks",
 			"for ... months", "trying to reach", "tried to reach",
+			"geen bericht", "geen uitstel", "blijkbaar niet", "kennelijk niet", "apparently not", "weet ... niemand",
+			"moet ik ... horen dat", "niemand ... opgevallen", "niemand ... opvallen", "niemand ... gemerkt",
+			"nobody noticed", "no one noticed", "niet ingehouden", "geen ... ingehouden", "niet afgedragen",
+			"you told me", "je zei", "jij zei", "u zei", "jullie zeiden", "volgens jullie", "according to you",
 		},
 		Grievances: []string{
 			// staff behaviour
@@ -399,6 +410,10 @@ func DefaultLexicon() Lexicon {
 			"is het nou zo moeilijk", "wanneer gaan jullie", "hoe lang nog", "your fault", "your mistake", "your error", "due to your", "because of your", "should never have happened", "should not have happened", "how hard can it be",
 			"no excuse",
 			"spoken to like that", "the way i was spoken to", "how i was spoken to", "more work for me", "extra werk voor mij", "het vertrouwen kwijt", "het vertrouwen verloren", "het vertrouwen is", "is er iemand die ... leest", "is anyone actually", "is anyone there", "anyone working there", "niet kunnen maken", "vind ik niet kunnen", "kan echt niet", "hoe is het mogelijk dat", "how is it possible that", "that is not right", "this is not right", "is not right", "dat klopt gewoon niet",
+			"kan het niet langer", "kan dit niet langer", "kan niet langer zo", "how is this possible", "how is that possible",
+			"how can this be", "hoe is dit mogelijk", "hoe is dat mogelijk", "echt de laatste keer", "laatste waarschuwing",
+			"last warning", "final warning", "hoort natuurlijk niet", "hoort toch niet", "hoort echt niet", "hoort daar niet",
+			"hoort daar natuurlijk niet",
 			"laat me niet zo", "niet zo toespreken", "zo toespreken", "toegesproken", "your own mistake", "jullie eigen fout", "paying you to",
 		},
 		Privacy: []string{
@@ -416,7 +431,8 @@ func DefaultLexicon() Lexicon {
 		Irony: []string{
 			"complimenten", "compliment", "goed bezig", "lekker bezig", "hulde", "bravo", "top service", "topservice",
 			"great service", "excellent service", "well done", "good job", "fantastisch", "geweldig", "super", "knap",
-			"chapeau", "great", "excellent",
+			"chapeau", "great", "excellent", "fijn hoor", "top", "reassuring", "geruststellend",
+			"bedankt voor de herinnering", "dank voor de herinnering", "thanks for the reminder", "thank you for the reminder",
 		},
 		Sarcasm: []string{
 			"fijn dat ik", "wat fijn dat", "leuk dat ik", "service hoor",
@@ -459,6 +475,7 @@ func DefaultLexicon() Lexicon {
 			"niet te klagen", "geen ... reden tot klagen", "geen ... reden om te klagen", "klagen doe ik niet",
 			"klachten ... gehad", "klachten ... gekregen", "klachten ... ontvangen", "klachten van klanten",
 			"klachten van gasten", "klachten over de levering", "overweeg ... klacht", "overwegen ... klacht",
+			"klachten van cliënten",
 			"can not complain", "nothing to complain", "no complaints", "not complaining",
 			"received ... complaints", "complaints from customers", "complaints from our", "considering ... complaint",
 		},
@@ -467,7 +484,8 @@ func DefaultLexicon() Lexicon {
 			"klachtenafhandeling", "klachtafhandeling", "klachtbehandeling", "klachtenbehandeling",
 			"klachtencommissie", "klachtenregist*", "klachtenreglement", "klachtenloket", "klachtenfunctionaris",
 			"complaints procedure", "complaint procedure", "complaints policy", "complaint handling",
-			"complaints handling", "complaint management",
+			"complaints handling", "complaint management", "omgaan met klachten", "met klachten omgaan",
+			"handle complaints", "handling complaints", "deal with complaints", "dealing with complaints",
 		},
 		Health: []string{
 			"rug", "nek", "hoofd", "maag", "heup", "knie", "schouder", "hart", "lichamelijk*", "psychisch*",
@@ -491,6 +509,8 @@ func DefaultLexicon() Lexicon {
 			"has been resolved", "is resolved", "resolved it", "you resolved", "all sorted", "sorting it out",
 			"all good from my side", "all good", "please ignore my", "please disregard", "disregard my", "forget my last",
 			"forget my email", "forget my previous", "fair solution", "was refunded", "has been refunded",
+			"refund arrived", "refund has arrived", "received the refund", "refund came through", "terugbetaling ontvangen",
+			"terugbetaling is binnen",
 			"thanks for sorting", "thank you for sorting", "thanks for resolving", "daarna ... tevreden",
 			"weer tevreden", "helemaal tevreden", "gerustgesteld", "geen actie nodig", "niets verder nodig",
 			"alleen ter info", "no action needed", "satisfied after",
@@ -527,12 +547,13 @@ func DefaultLexicon() Lexicon {
 			"hoe kan dit", "hoe kan dat", "weet jij hoe", "weet je hoe", "weet u hoe", "kun je ... kijken",
 			"kunt u ... kijken", "kun jij ... kijken", "zou het kunnen dat", "kan het zijn dat", "misschien",
 			"ik wil het even snappen", "even snappen", "wil het begrijpen", "komt dat door", "ligt dat aan",
+			"vandaan komt", "uitzoeken wat", "uitzoeken hoe", "could you find out", "can you find out",
 			"could you check", "can you check", "could you have a look", "is it possible that", "maybe", "perhaps",
 			"just want to understand", "is that because",
 		},
 		Neutral: []string{
 			"zoals beloofd", "zoals toegezegd", "zoals afgesproken", "zoals besproken", "wachtwoord ... vergeten",
-			"wachtwoord vergeten", "as promised", "as agreed", "as discussed", "forgot my password",
+			"wachtwoord vergeten", "wat mij betreft", "as far as i am concerned", "as promised", "as agreed", "as discussed", "forgot my password",
 		},
 		Praise: []string{
 			"bedankt", "dank", "dankjewel", "tevreden", "blij", "fijn", "fijne", "top", "waardeer", "waardering", "helden", "prettig", "plezierig", "goed geholpen",
@@ -544,12 +565,14 @@ func DefaultLexicon() Lexicon {
 		},
 		Banter: []string{
 			":)", "haha", "hahaha", "grapje", "geintje", "knipoog", "even serieus", "maar serieus",
-			"alle gekheid", "on a serious note", "just kidding", "joking", "kidding",
+			"alle gekheid", "zonder gekheid", "gekheid op een stokje", "all jokes aside", "jokes aside", "joking aside",
+			"on a serious note", "just kidding", "joking", "kidding",
 		},
 		Firm: []string{
 			"jullie", "u", "uw", "je", "jij", "jou", "jouw", "mijn cijfers op orde", "mcoo", "jullie kantoor",
 			"uw kantoor", "jullie medewerk*", "uw medewerk*", "je medewerk*", "jouw medewerk*", "jullie collega*",
 			"jullie stagiair*", "jullie portal", "jullie systeem", "jullie kant", "directie", "marco", "hans",
+			"gij", "ge",
 			"you", "your", "yours", "your firm", "your office", "your team", "your colleague", "your staff",
 		},
 		ThirdParties: []string{
