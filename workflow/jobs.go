@@ -11,6 +11,7 @@ import (
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -181,6 +182,10 @@ func (e *Engine) digestJobs(tx Tx, cases []*complaint.Case, now time.Time) ([]st
 	if err != nil {
 		return nil, err
 	}
+	seal, err := dossier.SealAt(tx, now)
+	if err != nil {
+		return nil, fmt.Errorf("seal: %w", err)
+	}
 	var done []string
 	for _, d := range e.cfg.Directors {
 		key := "digest/" + d.Address + "/" + slot.Format("2006-01-02")
@@ -192,7 +197,7 @@ func (e *Engine) digestJobs(tx Tx, cases []*complaint.Case, now time.Time) ([]st
 		if v := tx.Meta("last_digest/" + d.Address); v != "" {
 			since, _ = time.Parse(time.RFC3339Nano, v)
 		}
-		item, err := e.digest(d, cases, incidents, since, now)
+		item, err := e.digest(d, cases, incidents, seal.Line(), since, now)
 		if err != nil {
 			return done, err
 		}
@@ -240,6 +245,7 @@ type DigestData struct {
 	Date                                                time.Time
 	Triage, New, Open, Waiting, AwaitingConsent, Closed []DigestRow
 	Attention                                           []*alert.Incident // open incidents, first
+	Seal                                                string            // the record's fingerprint (dossier.Seal), for `verify --against`
 }
 
 // DigestFor assembles the digest as of now: new since since, open by days
@@ -282,9 +288,9 @@ func (e *Engine) DigestFor(director string, cases []*complaint.Case, since, now 
 	return data
 }
 
-func (e *Engine) digest(d Director, cases []*complaint.Case, incidents []*alert.Incident, since, now time.Time) (*outbox.Item, error) {
+func (e *Engine) digest(d Director, cases []*complaint.Case, incidents []*alert.Incident, seal string, since, now time.Time) (*outbox.Item, error) {
 	data := e.DigestFor(d.Name, cases, since, now)
-	data.Attention = incidents
+	data.Attention, data.Seal = incidents, seal
 	subject, text, err := templates.Mail("digest", "nl", data)
 	if err != nil {
 		return nil, err

@@ -47,6 +47,13 @@ func (s *service) controlHandler() http.Handler {
 	read("GET /cases/{id}", func(tx *storage.Tx, id string) (any, error) { return dossier.Show(tx, id) })
 	read("GET /cases/{id}/dossier", func(tx *storage.Tx, id string) (any, error) { return dossier.Read(tx, id) })
 	read("GET /verify", func(tx *storage.Tx, _ string) (any, error) { return dossier.VerifyAll(tx) })
+	read("GET /verify/{id}", func(tx *storage.Tx, line string) (any, error) {
+		seal, err := dossier.ParseSeal(line)
+		if err != nil {
+			return nil, err
+		}
+		return dossier.VerifyAgainst(tx, seal)
+	})
 	mux.HandleFunc("POST /tick", func(w http.ResponseWriter, r *http.Request) {
 		now, err := time.Parse(time.RFC3339, r.URL.Query().Get("now"))
 		if err != nil {

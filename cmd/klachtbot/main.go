@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -39,7 +40,8 @@ Usage:
   klachtbot tick   --config FILE [--now RFC3339]
                                             run the jobs due at that time (reminders, warnings,
                                             escalations, digests) and send what they queue
-  klachtbot verify --config FILE [--json]   check every case's hash-chained audit trail
+  klachtbot verify --config FILE [--json] [--against DIGEST.eml]
+                                            check the audit trails, originals (and a digest's seal)
   klachtbot export --config FILE KL-YYYY-NNNN DIR
                                             write the case file: original .eml messages,
                                             attachments, and the timeline (HTML, JSON)
@@ -72,6 +74,7 @@ func run(args []string, out io.Writer) error {
 	toFlag := fs.String("to", "", "report: last day of the period (2026-12-31)")
 	outFlag := fs.String("out", "", "report: directory to write report.html and cases.csv to")
 	dryRun := fs.Bool("dry-run", false, "purge: only list what would be anonymised")
+	against := fs.String("against", "", "verify: a digest mail (.eml) whose seal the store must still hold")
 	// Flags may stand before or after the arguments: "show KL-2026-0007 --json".
 	var pos []string
 	for {
@@ -132,7 +135,16 @@ func run(args []string, out io.Writer) error {
 		}
 		return d.WriteText(out, cfg.loc)
 	case "verify":
-		rep, err := query(cfg, "/verify", func(tx *storage.Tx) (*dossier.Report, error) { return dossier.VerifyAll(tx) })
+		path, check := "/verify", dossier.VerifyAll
+		if *against != "" {
+			seal, err := dossier.SealFromFile(*against)
+			if err != nil {
+				return fmt.Errorf("verify --against %s: %w", *against, err)
+			}
+			path = "/verify/" + url.PathEscape(seal.Line())
+			check = func(tx dossier.Reader) (*dossier.Report, error) { return dossier.VerifyAgainst(tx, seal) }
+		}
+		rep, err := query(cfg, path, func(tx *storage.Tx) (*dossier.Report, error) { return check(tx) })
 		if err != nil {
 			return err
 		}

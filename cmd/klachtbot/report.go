@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/mcoo/klachtbot/storage"
-	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/evaluation"
 )
 
@@ -31,22 +29,9 @@ func runReport(cfg *Config, from, to, outDir string, asJSON bool, out io.Writer)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	now := time.Now().In(cfg.loc)
-	wc := cfg.workflowConfig()
-	ev := evaluation.Evaluate(calendar.New(wc.Settings), cases, start, end, now)
-	if outDir != "" {
-		names := map[string]string{}
-		for _, d := range cfg.Directors {
-			names[strings.ToLower(d.Address)] = d.Name
-		}
-		if err := ev.WriteFiles(outDir, evaluation.PageOf(ev, &wc.Settings, names, start, end, now), cfg.loc); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
+	names := map[string]string{}
+	for _, d := range cfg.Directors {
+		names[strings.ToLower(d.Address)] = d.Name
 	}
-	if asJSON {
-		return printJSON(out, ev)
-	}
-	ev.WriteSummary(out)
-	_, err = fmt.Fprintf(out, "wrote %s and %s\n", filepath.Join(outDir, "report.html"), filepath.Join(outDir, "cases.csv"))
-	return err
+	return evaluation.Report(cases, cfg.workflowConfig().Settings, names, start, end, time.Now().In(cfg.loc), outDir, asJSON, out)
 }

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/calendar"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
 // Page is the model of templates/html/report.html.
@@ -179,4 +181,24 @@ func (ev *Evaluation) WriteSummary(out io.Writer) {
 	fmt.Fprintf(out, "  closed %d, within target %d (%.1f%%), median handling time %.1f days\n",
 		ev.HandlingTime.Closed, ev.WithinTarget.Within, ev.WithinTarget.Share, ev.HandlingTime.MedianDays)
 	fmt.Fprintf(out, "  open on %s: %d, overdue %d\n", ev.AsOfDate, ev.OpenAtEnd.Open, ev.OpenAtEnd.Overdue)
+}
+
+// Report evaluates the cases received from start to end as of now, writes
+// report.html and cases.csv into outDir (when given), and prints the
+// figures on out: as JSON, or a summary. directors maps an address to a name.
+func Report(cases []*complaint.Case, cal calendar.Settings, directors map[string]string, start, end, now time.Time, outDir string, asJSON bool, out io.Writer) error {
+	ev := Evaluate(calendar.New(cal), cases, start, end, now)
+	if outDir != "" {
+		if err := ev.WriteFiles(outDir, PageOf(ev, &cal, directors, start, end, now), cal.Location); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(ev)
+	}
+	ev.WriteSummary(out)
+	_, err := fmt.Fprintf(out, "wrote %s and %s\n", filepath.Join(outDir, "report.html"), filepath.Join(outDir, "cases.csv"))
+	return err
 }
