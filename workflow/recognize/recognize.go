@@ -265,6 +265,19 @@ func (l *Lexicon) Classify(in Input) Result {
 	once := map[string]bool{"idiom": true, "procedure-question": true, "own-fault": true, "waiver": true, "inquiry": true,
 		"resolved": true, "reopened": true, "job-application": true, "banter": true}
 
+	// "Ik wil een klacht indienen bij de Belastingdienst. Kunnen jullie
+	// helpen met de klacht?": "de klacht" is the one named before
+	third := false
+	for i, h := range a.hits {
+		if h.kind != "complaint" {
+			continue
+		}
+		if h.target == "third-party" {
+			third = true
+		} else if third && a.definite(h) {
+			a.hits[i].target = "third-party"
+		}
+	}
 	present := map[string]bool{}
 	failed := false // a failure of the firm is reported
 	for _, h := range a.hits {
@@ -338,8 +351,8 @@ func (l *Lexicon) Classify(in Input) Result {
 			}
 		}
 	}
-	if present["insistence"] || present["demand"] {
-		// a mail that insists or demands is not a neutral question
+	if present["insistence"] || present["demand"] || present["sarcasm"] {
+		// a mail that insists, demands or mocks is not a neutral question
 		for i := range sigs {
 			if sigs[i].Name == "inquiry" {
 				sigs[i].Weight = 0
@@ -408,6 +421,9 @@ func (a *analysis) run() {
 			if ben[sp.from] {
 				continue // "namens mijn broer": on whose behalf, not about whom
 			}
+			if sp.to < len(toks) && identifiers[toks[sp.to].norm] {
+				continue // "mijn KvK-nummer": a number, not the organisation
+			}
 			a.tgts[si] = append(a.tgts[si], hit{kind: "third-party", s: si, sp: sp})
 		}
 		for _, sp := range c.lists["firm"].find(toks, 2, tb) {
@@ -472,7 +488,14 @@ func (a *analysis) run() {
 				}
 				h.target = a.target(si, sp, kind)
 				if kind == "privacy" {
-					h.target = "firm" // whoever is named received what they should not have
+					// whoever is named received what they should not have, so
+					// it is the firm's slip, unless the sentences before
+					// blamed a third party for it ("De KvK heeft mijn adres
+					// verkeerd ingeschreven. Nu komen mijn brieven bij de buren.")
+					h.target = "firm"
+					if a.thirdPartyStory(si) {
+						h.target = "third-party"
+					}
 				}
 				if h.target != "third-party" && kind != "repetition" && kind != "incident" && kind != "switching" && kind != "insistence" {
 					strong = true
@@ -502,10 +525,15 @@ func (a *analysis) run() {
 			}
 		}
 		// "niet blij met hoe het is afgehandeld": a resolution word inside a
-		// grievance describes, it does not settle
+		// grievance describes, it does not settle; "hoe kan dit een half jaar
+		// niemand opvallen?": a question that itself states a failure of the
+		// firm is a reproach, not a neutral question
 		keep := found[:0]
 		for _, h := range found {
 			if h.kind == "resolved" && a.inGrievanceClause(si, h.sp, found) {
+				continue
+			}
+			if h.kind == "inquiry" && reproach(h, found) {
 				continue
 			}
 			keep = append(keep, h)
@@ -514,6 +542,45 @@ func (a *analysis) run() {
 		sort.SliceStable(found, func(i, j int) bool { return found[i].sp.from < found[j].sp.from })
 		a.hits = append(a.hits, found...)
 	}
+}
+
+// reproach reports whether a failure, grievance or privacy breach not about
+// a third party follows the start of a question in its sentence.
+func reproach(q hit, found []hit) bool {
+	for _, h := range found {
+		switch h.kind {
+		case "failure", "grievance", "privacy":
+			if h.target != "third-party" && h.sp.from > q.sp.from {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// thirdPartyStory reports whether one of the two sentences before sentence
+// si in its paragraph blamed a third party while neither names the firm.
+func (a *analysis) thirdPartyStory(si int) bool {
+	named := func(k int) bool {
+		for _, t := range a.tgts[k] {
+			if t.kind == "firm" {
+				return true
+			}
+		}
+		return false
+	}
+	if named(si) {
+		return false
+	}
+	for k := si - 1; k >= 0 && k >= si-2; k-- {
+		if a.sents[k].subject || a.sents[k].para != a.sents[si].para || named(k) {
+			return false
+		}
+		if a.blamed(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // inGrievanceClause reports whether a match shares its clause with a
@@ -534,6 +601,19 @@ func (a *analysis) inGrievanceClause(si int, sp span, found []hit) bool {
 		case "dissatisfied", "annoyed", "negated-positive", "failure", "grievance", "privacy":
 			return true
 		}
+	}
+	return false
+}
+
+// definite reports whether a match follows a definite article or
+// demonstrative: "de klacht", "die klacht", "the complaint".
+func (a *analysis) definite(h hit) bool {
+	if h.sp.from == 0 {
+		return false
+	}
+	switch a.sents[h.s].toks[h.sp.from-1].norm {
+	case "de", "het", "die", "deze", "dat", "dit", "the", "that", "this":
+		return true
 	}
 	return false
 }
@@ -659,6 +739,12 @@ func clauseStart(toks []token, i int) int {
 	return i
 }
 
+// identifiers after a third party's name make it a number or document,
+// not the party: "KvK-nummer", "bank number".
+var identifiers = map[string]bool{
+	"nummer": true, "nr": true, "number": true, "uittreksel": true, "extract": true,
+}
+
 // anaphoric words start a sentence that continues the previous one's topic.
 var anaphoric = map[string]bool{
 	"ze": true, "zij": true, "hij": true, "die": true, "dat": true, "dit": true, "daar": true, "er": true,
@@ -681,7 +767,9 @@ var prepositions = map[string]bool{
 //  1. the nearest mention of the firm (anywhere in the clause) or of a third
 //     party (within three words, opening the clause as its subject, or
 //     introduced by a preposition within six words after the match) in the
-//     same clause; mentions inside the match itself do not count;
+//     same clause; a third party inside the match itself does not count
+//     ("naar mijn ex"), the firm inside it decides ("volgens jullie"),
+//     except generic "je" ("zo ga je niet met klanten om");
 //  2. else the nearest mention in an earlier clause of the same sentence;
 //  3. else a third party opening the next clause ("..., de omzet is gedaald");
 //  4. else the sentence before in the same paragraph (and further back
@@ -701,6 +789,9 @@ func (a *analysis) target(si int, sp span, kind string) string {
 	next := ""
 	for _, t := range a.tgts[si] {
 		if t.sp.from >= sp.from && t.sp.to <= sp.to {
+			if t.kind == "firm" && toks[t.sp.from].norm != "je" {
+				return "firm" // "you told me", "volgens jullie": the match names the firm
+			}
 			continue // inside the match: "naar mijn ex"
 		}
 		tc := toks[t.sp.from].clause
