@@ -101,8 +101,11 @@ func (p *parser) run(raw []byte) {
 	p.m.AuthResults = authResults(h)
 	p.m.Case = headerText(strings.TrimSpace(h.Get("X-Klachtbot-Case")))
 
-	subject, err := h.Subject()
-	if err != nil {
+	var subject string
+	var err error
+	if raw := h.Get("Subject"); needsOwnDecoding(raw) {
+		subject = decodeHeaderValue(raw, declaredCharsets(append([]byte(h.Get("Content-Type")+"\n"), p.body...)))
+	} else if subject, err = h.Subject(); err != nil {
 		p.problem("subject: %v", err)
 	}
 	p.m.Subject = headerText(subject)

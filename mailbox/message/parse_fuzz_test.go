@@ -100,3 +100,15 @@ func hasStrayLT(s string) bool {
 	}
 	return false
 }
+
+func FuzzDecodeHeader(f *testing.F) {
+	for _, s := range []string{"=?utf-7?Q?Klacht_+AOk-?=", "=?iso-8859-1?Q?caf\xe9?=", "\xf0\xd2\xc9\xd7\xc5\xd4", "=?utf-8?b?S2xhY2h0?= =?x?q?y?=", "+AOk-+-"} {
+		f.Add(s, "koi8-r")
+	}
+	f.Fuzz(func(t *testing.T, v, cs string) {
+		out := decodeHeaderValue(v, []string{cs})
+		if !utf8.ValidString(out) {
+			t.Errorf("decodeHeaderValue(%q) = %q: not UTF-8", v, out)
+		}
+	})
+}

@@ -602,3 +602,30 @@ func TestHeaderControlCharacters(t *testing.T) {
 		t.Errorf("subject %q", m.Subject)
 	}
 }
+
+// Subjects as real mail writes them: raw 8-bit bytes in the charset the
+// message declares, UTF-7 encoded words, 8-bit bytes inside an encoded word.
+func TestSubjectCharsets(t *testing.T) {
+	t.Parallel()
+	koi8 := []byte{0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4} // Привет
+	gb := []byte{0xc4, 0xe3, 0xba, 0xc3}                 // 你好
+	sjis := []byte{0x82, 0xb1, 0x82, 0xf1, 0x82, 0xc9, 0x82, 0xbf, 0x82, 0xcd} // こんにちは
+	tests := []struct {
+		name, subject, contentType, want string
+	}{
+		{"raw koi8-r", string(koi8), "text/plain; charset=koi8-r", "Привет"},
+		{"raw gb2312", "Re: " + string(gb), "text/plain; charset=\"gb2312\"", "Re: 你好"},
+		{"raw shift_jis", string(sjis), "text/plain; charset=Shift_JIS", "こんにちは"},
+		{"raw utf-8 undeclared", "Klacht café", "text/plain", "Klacht café"},
+		{"raw latin-1 undeclared", "Klacht caf\xe9", "text/plain", "Klacht café"},
+		{"utf-7 encoded word", "=?utf-7?Q?Klacht_+AOk-?=", "text/plain", "Klacht é"},
+		{"8-bit inside an encoded word", "=?iso-8859-1?Q?caf\xe9_klacht?=", "text/plain", "café klacht"},
+		{"two encoded words", "=?utf-8?q?Kla?= =?utf-8?q?cht?=", "text/plain", "Klacht"},
+	}
+	for _, tt := range tests {
+		raw := "From: a@b.test\r\nSubject: " + tt.subject + "\r\nContent-Type: " + tt.contentType + "\r\n\r\nx\r\n"
+		if got := Parse([]byte(raw)).Subject; got != tt.want {
+			t.Errorf("%s: subject %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
