@@ -607,8 +607,8 @@ func TestHeaderControlCharacters(t *testing.T) {
 // message declares, UTF-7 encoded words, 8-bit bytes inside an encoded word.
 func TestSubjectCharsets(t *testing.T) {
 	t.Parallel()
-	koi8 := []byte{0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4} // Привет
-	gb := []byte{0xc4, 0xe3, 0xba, 0xc3}                 // 你好
+	koi8 := []byte{0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4}                         // Привет
+	gb := []byte{0xc4, 0xe3, 0xba, 0xc3}                                       // 你好
 	sjis := []byte{0x82, 0xb1, 0x82, 0xf1, 0x82, 0xc9, 0x82, 0xbf, 0x82, 0xcd} // こんにちは
 	tests := []struct {
 		name, subject, contentType, want string

@@ -70,6 +70,10 @@ type Lexicon struct {
 	// Sarcasm are ironic praise phrases: "fijn dat ik", "top service",
 	// "bedankt voor niks", "great service".
 	Sarcasm []string `toml:"sarcasm"`
+	// Sanctions are failures an authority imposes: boete, naheffing,
+	// aanmaning, penalty. The party named right after them ("een aanmaning
+	// van de Belastingdienst") issued them and is not the one blamed.
+	Sanctions []string `toml:"sanctions"`
 	// Switching are threats to leave or terminations: overstappen, ander
 	// kantoor, opzeggen, another accountant.
 	Switching []string `toml:"switching"`
@@ -226,11 +230,13 @@ func DefaultLexicon() Lexicon {
 			"onder de maat", "ondermaats", "waardeloos", "bedroevend", "kwalijk", "onzorgvuldig*", "nalatig*",
 			"puinhoop", "zooitje", "janboel", "prutswerk", "knoeiwerk", "geknoei", "gestuntel", "amateurs",
 			"te gek voor woorden", "ongehoord", "onvoorstelbaar", "niet te geloven", "absurd", "bizar", "schandaal",
-			"oneens", "niet mee eens", "not impressed", "slaat nergens op", "sloeg nergens op", "nergens op slaat",
+			"oneens", "niet mee eens", "het niet eens met", "niet eens met de", "niet eens met deze", "niet eens met uw",
+			"niet eens met jullie", "not impressed", "slaat nergens op", "sloeg nergens op", "nergens op slaat",
 			"nergens op sloeg", "kant noch wal", "makes no sense", "onredelijk", "oneerlijk", "onbehoorlijk",
 			"onfatsoenlijk", "unfair", "unreasonable", "unjustified", "unwarranted", "shameful", "pathetic", "useless",
 			"hopeless", "amateurish",
-			"de keel uit", "accepteer ... niet", "waanzin",
+			"de keel uit", "accepteer ... niet", "can not accept", "will not accept", "pik ik niet", "pik dit niet",
+			"pik het niet", "pik dat niet", "niet langer pikken", "slik ik niet", "niet langer accepteren", "niet langer slikken",
 			// more English
 			"ridiculous", "poor service", "shocking", "shocked", "appalled", "dismayed",
 			"displeased", "unimpressed", "careless", "negligent", "negligence", "incompetent", "incompetence",
@@ -252,12 +258,14 @@ func DefaultLexicon() Lexicon {
 			"poor", "frustrating", "worrying", "concerned", "terrible service", "awful service", "terrible experience", "schiet niet op", "schiet ... niet op",
 			"er ... klaar mee", "ben ... klaar mee", "expected better", "expected more", "had ... meer verwacht",
 			"had ... beter verwacht", "had ik niet verwacht", "niet verwacht van",
-			"begin ... af te vragen", "starting to wonder", "beginning to wonder",
+			"begin ... af te vragen", "starting to wonder", "beginning to wonder", "dat ik dit accepteer", "dat ik dit pik",
+			"dat ik dit slik", "dat ik dit tolereer", "dat ik dit nog accepteer", "dat ik dit nog pik", "zelf maar",
+			"do it myself then",
 		},
 		Positive: []string{
 			"tevreden", "blij", "oke", "ok", "okay", "netjes", "correct", "redelijk", "acceptabel", "in orde",
 			"in verhouding", "professioneel", "fair", "fatsoenlijk", "gewend", "akkoord", "mee eens", "happy", "satisfied", "acceptable", "good enough", "reasonable", "pleased", "used to", "agree",
-			"professional", "impressed", "accepteren", "accept",
+			"professional", "impressed", "accepteren",
 		},
 		Demands: []string{
 			"vergoeden", "vergoed", "vergoedt", "schadevergoeding", "compensatie", "compenseren", "compensere*",
@@ -283,8 +291,7 @@ func DefaultLexicon() Lexicon {
 			"make this right", "wil ... korting", "verwacht ... korting", "graag ... korting", "tegemoetkoming",
 			"schadeloos", "verhalen", "houd ... verantwoordelijk", "hold you responsible", "your responsibility",
 			"a discount", "money back", "reduce the invoice", "make it right", "an apology", "waive",
-			"wie gaat dit betalen", "wie gaat dat betalen", "wie betaalt dit", "wie betaalt dat", "who is going to pay",
-			"who will pay for", "who pays for this", "correct invoice", "correct the invoice",
+			"wie gaat dit betalen", "wie gaat dat betalen", "who is going to pay for this", "who will pay for this",
 		},
 		Insistence: []string{
 			"ik wil dat", "wil ik dat", "ik wil niet dat", "wil ik niet dat", "wil ... geregeld hebben",
@@ -306,7 +313,8 @@ func DefaultLexicon() Lexicon {
 			"what are you going to do", "what will you do", "how you will", "how you intend", "i need this sorted",
 			"please fix", "fix this", "sort this out", "needs fixing", "needs to be fixed", "talk to your",
 			"speak to your", "what is going on", "what's going on",
-			"need an answer", "want an answer",
+			"need an answer", "want an answer", "how is this possible", "how is that possible", "how can this be",
+			"hoe is dit mogelijk", "hoe is dat mogelijk", "waar blijft", "where is my",
 			"met hem bespreekt", "met haar bespreekt", "ander aanspreekpunt", "iemand anders als aanspreekpunt", "andere contactpersoon", "different contact", "someone else to handle",
 		},
 		Repetition: []string{
@@ -325,8 +333,8 @@ func DefaultLexicon() Lexicon {
 			"second time", "third time", "fourth time", "fifth time", "every time", "in a row", "twice",
 			"not the first time", "same as last year", "keeps happening", "keep getting", "keep having",
 			"keep disappearing", "keep losing", "keeps losing", "keep asking", "keep sending", "year running", "derde maand", "tweede maand", "vierde maand", "third month", "second month",
-			"second year", "tweede jaar",
-			"zelfde probleem", "hetzelfde probleem", "zelfde verhaal", "hetzelfde verhaal", "same problem", "same issue",
+			"second year", "tweede jaar", "three times", "four times", "five times",
+			"hetzelfde gevraagd", "dezelfde vragen", "same questions", "zelfde probleem", "hetzelfde probleem", "zelfde verhaal", "hetzelfde verhaal", "same problem", "same issue",
 			"same story", "maanden achter elkaar", "weken achter elkaar", "keer achter elkaar", "kwartalen achter elkaar",
 		},
 		RepetitionWeak: []string{"weer", "opnieuw", "steeds", "nog steeds", "nog altijd", "already", "still"},
@@ -344,7 +352,7 @@ func DefaultLexicon() Lexicon {
 			"nooit ingediend", "niet aangevraagd", "niet gedaan", "niet gebeurd", "niet aangepast",
 			"niet doorgegeven", "ontbreekt", "ontbreken", "staat er niet", "staan er niet", "zit er niet",
 			"zitten er niet", "zat er niet", "kwijt", "is zoek", "zijn zoek", "niet te vinden", "dubbel",
-			"twee keer gefactureerd", "twee keer afgeschreven", "zonder toestemming", "zonder overleg",
+			"zonder toestemming", "zonder overleg",
 			"niet overlegd", "zonder mijn akkoord", "nooit gevraagd", "niet goedgekeurd", "te hoog", "te laag",
 			"misgegaan", "mis gegaan", "misgelopen", "loop ... mis", "mislopen", "niet nagekomen", "vaste prijs",
 			"gaat ... mis", "ging ... mis", "loopt ... mis", "liep ... mis", "loopt ... achter", "achterstand",
@@ -378,10 +386,22 @@ func DefaultLexicon() Lexicon {
 			"what else do i", "never get hold", "can never reach", "no response", "no answer", "not heard", "haven't heard", "nobody",
 			"unanswered", "chase", "chased", "chasing", "followed up", "months without", "for ... weeks",
 			"for ... months", "trying to reach", "tried to reach",
-			"geen bericht", "geen uitstel", "blijkbaar niet", "kennelijk niet", "apparently not", "weet ... niemand",
+			"geen bericht", "geen uitstel", "blijkbaar niet dus", "kennelijk niet dus", "apparently not", "weet ... niemand",
 			"moet ik ... horen dat", "niemand ... opgevallen", "niemand ... opvallen", "niemand ... gemerkt",
 			"nobody noticed", "no one noticed", "niet ingehouden", "geen ... ingehouden", "niet afgedragen",
-			"you told me", "je zei", "jij zei", "u zei", "jullie zeiden", "volgens jullie", "according to you",
+			"you told me", "u zei", "jullie zeiden",
+			"niet ... ingediend", "nooit ... ingediend", "niet ... verwerkt", "niet ... aangepast", "niet ... doorgegeven",
+			"niet ... beantwoord", "nooit ... beantwoord", "niet ... teruggebeld", "nooit ... teruggebeld", "niet ... aangevraagd",
+			"nooit ... aangevraagd", "niet ... meegenomen", "never ... filed", "never ... submitted", "not ... submitted",
+			"nooit aan de telefoon", "nooit aan de lijn", "niet aan de telefoon", "niemand die ... terugbelt",
+			"niemand die terugbelt", "niemand die ... opneemt", "niemand die opneemt", "niemand die ... reageert",
+			"niemand die reageert", "nobody answers", "no one answers", "nobody picks up", "no one picks up",
+			"never picks up", "never answers", "weken wachten", "maanden wachten", "weken gewacht", "maanden gewacht",
+			"waited weeks", "waited months", "weeks of waiting", "niet te kloppen", "waardoor ik nu", "waardoor wij nu", "waardoor we nu",
+			"niet ... binnengekomen", "nooit ... binnengekomen", "nooit zijn gemaakt", "niet zijn gemaakt", "never worked",
+			"never took place", "did not take place", "nooit plaatsgevonden", "niet geholpen", "not helped",
+			"kloppen niet", "klopten niet", "nu zit ik met", "zit ik nu met", "niemand ... uitleggen", "niemand legt",
+			"nobody explains", "nobody can explain", "no one can explain",
 		},
 		Grievances: []string{
 			// staff behaviour
@@ -410,10 +430,10 @@ func DefaultLexicon() Lexicon {
 			"is het nou zo moeilijk", "wanneer gaan jullie", "hoe lang nog", "your fault", "your mistake", "your error", "due to your", "because of your", "should never have happened", "should not have happened", "how hard can it be",
 			"no excuse",
 			"spoken to like that", "the way i was spoken to", "how i was spoken to", "more work for me", "extra werk voor mij", "het vertrouwen kwijt", "het vertrouwen verloren", "het vertrouwen is", "is er iemand die ... leest", "is anyone actually", "is anyone there", "anyone working there", "niet kunnen maken", "vind ik niet kunnen", "kan echt niet", "hoe is het mogelijk dat", "how is it possible that", "that is not right", "this is not right", "is not right", "dat klopt gewoon niet",
-			"kan het niet langer", "kan dit niet langer", "kan niet langer zo", "how is this possible", "how is that possible",
-			"how can this be", "hoe is dit mogelijk", "hoe is dat mogelijk", "echt de laatste keer", "laatste waarschuwing",
-			"last warning", "final warning", "hoort natuurlijk niet", "hoort toch niet", "hoort echt niet", "hoort daar niet",
-			"hoort daar natuurlijk niet",
+			"kan het niet langer", "kan dit niet langer", "kan niet langer zo", "hoort daar niet", "hoort daar natuurlijk niet",
+			"twee keer gefactureerd", "twee keer afgeschreven", "twee keer geincasseerd", "dubbel gefactureerd",
+			"dubbel afgeschreven", "dubbel geincasseerd", "charged twice", "charged me twice", "billed twice", "billed me twice",
+			"debited twice", "double charged", "double billed",
 			"laat me niet zo", "niet zo toespreken", "zo toespreken", "toegesproken", "your own mistake", "jullie eigen fout", "paying you to",
 		},
 		Privacy: []string{
@@ -425,13 +445,21 @@ func DefaultLexicon() Lexicon {
 			"gaat niemand iets aan", "rondgaat", "rond gaat", "gesprek van de", "het hele dorp", "in het bijzijn van",
 			"hardop", "toegang gegeven", "toegang te geven", "toegang gegeven tot", "someone elses", "wrong person", "wrong address", "data breach", "without my consent",
 			"never authorised", "never authorized",
+			"niks geopend maar", "niets geopend maar", "niks ingezien maar", "niets ingezien maar", "niks bekeken maar",
+			"niets bekeken maar", "did not open anything but", "have not opened anything but", "is naar mijn collega", "zijn naar mijn collega",
+			"is naar een collega", "to another client", "to another customer", "naar een andere klant",
+			"aan een andere klant", "naar een andere client", "is naar mijn werkgever", "zijn naar mijn werkgever", "is naar mijn baas",
+			"was sent to my colleague", "was sent to my manager", "was sent to my boss", "was sent to my employer",
+			"was emailed to my colleague", "was emailed to my manager", "was emailed to my employer",
+			"was sent to a colleague", "was emailed to a colleague", "to a colleague of mine",
 			"naar mijn oude adres", "naar het oude adres", "op mijn oude adres", "naar een oud adres", "andere klanten", "van een ander bedrijf", "van iemand anders", "naar iemand anders", "aan iemand anders", "bij iemand anders", "van een andere klant", "someone else's", "to someone else", "of someone else", "to a former employee",
 			"van ... andere mensen", "bij een vreemde", "naar een vreemde", "aan een vreemde",
 		},
 		Irony: []string{
 			"complimenten", "compliment", "goed bezig", "lekker bezig", "hulde", "bravo", "top service", "topservice",
 			"great service", "excellent service", "well done", "good job", "fantastisch", "geweldig", "super", "knap",
-			"chapeau", "great", "excellent", "fijn hoor", "top", "reassuring", "geruststellend",
+			"chapeau", "great", "excellent", "fijn hoor", "top", "reassuring", "geruststellend", "wat een service",
+			"what a service",
 			"bedankt voor de herinnering", "dank voor de herinnering", "thanks for the reminder", "thank you for the reminder",
 		},
 		Sarcasm: []string{
@@ -440,6 +468,11 @@ func DefaultLexicon() Lexicon {
 
 			"top service hoor", "thanks for letting me know ... after",
 		},
+		Sanctions: []string{
+			"boete*", "*boete", "*boetes", "naheffing*", "navordering*", "aanmaning*", "herinnering*", "belastingrente",
+			"invorderingsrente", "dwangbevel", "penalty", "penalties", "fine", "fines", "surcharge", "reminder",
+			"additional assessment",
+		},
 		Switching: []string{
 			"overstap*", "over te stappen", "stap ik over", "ander kantoor", "andere boekhouder", "andere accountant",
 			"andere adviseur", "ander administratiekantoor", "nieuwe boekhouder", "nieuw kantoor", "rondkijken",
@@ -447,7 +480,9 @@ func DefaultLexicon() Lexicon {
 			"stop ik", "ik stop", "dan stop", "offerte liggen",
 			"another accountant", "another firm", "other accountant", "other firm", "switch*", "look elsewhere",
 			"elsewhere", "end our", "ending our", "terminate*", "move our", "moving our", "move to another",
-			"considering my options", "considering moving",
+			"considering my options", "considering moving", "change accountants", "changing accountants",
+			"change accountant", "ander boekhoudkantoor", "van accountant wisselen",
+			"van boekhouder wisselen", "van kantoor wisselen", "take our business", "take my business",
 		},
 		Incident: []string{
 			"na wat er", "wat er ... gebeurd", "gang van zaken", "na het incident", "incident", "manier waarop",
@@ -529,7 +564,7 @@ func DefaultLexicon() Lexicon {
 			"excuses voor mijn", "sorry voor",
 			"not your fault", "my mistake", "my fault", "my own fault", "my error", "nothing you did",
 			"on their side", "i forgot", "i was late", "sorry for the", "sorry to drag", "sorry to bother",
-			"sorry voor de moeite", "sorry dat ik je lastig", "sorry dat ik jullie lastig", "zelf verkeerd", "zelf ... fout", "mijn eigen administratie", "op mezelf", "van mezelf",
+			"sorry voor de moeite", "sorry dat ik je lastig", "sorry dat ik jullie lastig", "zelf verkeerd", "zelf ... fout", "mijn eigen administratie", "op mezelf", "van mezelf", "ons eigen", "onze eigen", "our own",
 			"heb ik ... verkeerd", "had ik ... verkeerd", "ik ... verkeerd ingevuld", "ik ... verkeerd doorgegeven",
 			"heb ik ... dubbel", "ik ... dubbel ingevoerd", "ik heb ... laten verlopen", "heb laten verlopen", "ik ... laten verlopen", "myself", "my own",
 			"i filled ... wrong", "i entered ... wrong", "at myself",
@@ -553,7 +588,8 @@ func DefaultLexicon() Lexicon {
 		},
 		Neutral: []string{
 			"zoals beloofd", "zoals toegezegd", "zoals afgesproken", "zoals besproken", "wachtwoord ... vergeten",
-			"wachtwoord vergeten", "wat mij betreft", "as far as i am concerned", "as promised", "as agreed", "as discussed", "forgot my password",
+			"wachtwoord vergeten", "wat mij betreft", "as far as i am concerned", "over te stappen op", "overstappen op", "overstap op",
+			"stap ... over op", "as promised", "as agreed", "as discussed", "forgot my password",
 		},
 		Praise: []string{
 			"bedankt", "dank", "dankjewel", "tevreden", "blij", "fijn", "fijne", "top", "waardeer", "waardering", "helden", "prettig", "plezierig", "goed geholpen",

@@ -156,6 +156,7 @@ func (l *Lexicon) build() *compiled {
 	add("sarcasm", l.Sarcasm)
 	add("irony", l.Irony)
 	add("switching", l.Switching)
+	add("sanction", l.Sanctions)
 	add("incident", l.Incident)
 	add("escalation", l.Escalation)
 	add("insistence", l.Insistence)
@@ -284,7 +285,8 @@ func (l *Lexicon) Classify(in Input) Result {
 		present[h.kind] = true
 		switch h.kind {
 		case "failure", "grievance", "privacy", "dissatisfied", "annoyed", "negated-positive", "repetition", "complaint":
-			failed = failed || h.target != "third-party"
+			// a fine or reminder alone does not say the firm failed
+			failed = failed || h.target != "third-party" && !a.sanction(h)
 		}
 	}
 	for i, h := range a.hits {
@@ -487,20 +489,28 @@ func (a *analysis) run() {
 					continue
 				}
 				h.target = a.target(si, sp, kind)
-				if kind == "privacy" {
-					// whoever is named received what they should not have, so
-					// it is the firm's slip, unless the sentences before
-					// blamed a third party for it ("De KvK heeft mijn adres
-					// verkeerd ingeschreven. Nu komen mijn brieven bij de buren.")
-					h.target = "firm"
-					if a.thirdPartyStory(si) {
-						h.target = "third-party"
-					}
+				if kind == "switching" && h.target == "" && a.considering(si, sp) && a.closesClause(si, sp, kind) {
+					h.target = "firm" // "ik overweeg over te stappen": leaving the firm
 				}
-				if h.target != "third-party" && kind != "repetition" && kind != "incident" && kind != "switching" && kind != "insistence" {
-					strong = true
+				if kind == "privacy" {
+					h.target = "firm" // whoever is named received what they should not have
 				}
 				found = append(found, h)
+			}
+		}
+		// a privacy slip is the firm's, unless this sentence or the ones
+		// before blamed a third party for it ("De KvK heeft mijn adres
+		// verkeerd ingeschreven. Nu komen mijn brieven bij de buren.")
+		for i, h := range found {
+			if h.kind == "privacy" && a.thirdPartyStory(si, found) {
+				found[i].target = "third-party"
+			}
+		}
+		for _, h := range found {
+			switch h.kind {
+			case "negated", "concession", "health", "repetition", "incident", "switching", "insistence":
+			default:
+				strong = strong || h.target != "third-party"
 			}
 		}
 		// negated positives: "niet tevreden", "not happy"
@@ -540,8 +550,75 @@ func (a *analysis) run() {
 		}
 		found = keep
 		sort.SliceStable(found, func(i, j int) bool { return found[i].sp.from < found[j].sp.from })
+		// "Het was daar een rommeltje: aangiften die nooit zijn ingediend":
+		// a fact with no one named that follows a judgement of a third party
+		// in an earlier clause of the sentence elaborates that judgement
+		third := -1
+		for i, h := range found {
+			switch {
+			case h.target == "third-party" && positiveKinds[kindName(h.kind)]:
+				if third < 0 {
+					third = toks[h.sp.from].clause
+				}
+			case h.target == "" && third >= 0 && toks[h.sp.from].clause > third:
+				switch h.kind {
+				case "failure", "repetition":
+					found[i].target = "third-party"
+				}
+			}
+		}
 		a.hits = append(a.hits, found...)
 	}
+}
+
+// considering reports whether the clause of a switching match weighs it
+// ("ik overweeg", "I'm considering", "denk erover", "thinking of"): a
+// threat to leave, which is about the firm the mail is sent to.
+func (a *analysis) considering(si int, sp span) bool {
+	toks := a.sents[si].toks
+	for i := clauseStart(toks, sp.from); i < sp.from; i++ {
+		w := toks[i].norm
+		next := ""
+		if i+1 < len(toks) {
+			next = toks[i+1].norm
+		}
+		switch {
+		case strings.HasPrefix(w, "overweeg") || w == "overwegen" || w == "considering" || w == "contemplating":
+			return true
+		case (w == "denk" || w == "denken") && (next == "erover" || next == "eraan"):
+			return true
+		case w == "thinking" && (next == "about" || next == "of"):
+			return true
+		}
+	}
+	return false
+}
+
+// closesClause reports whether nothing follows a match in its clause but
+// (within three words) another match of the same list: "ik overweeg over
+// te stappen." and "over te stappen naar een ander kantoor", not "over te
+// stappen op een ander boekhoudpakket".
+func (a *analysis) closesClause(si int, sp span, kind string) bool {
+	toks := a.sents[si].toks
+	if sp.to >= len(toks) || toks[sp.to].clause != toks[sp.from].clause {
+		return true
+	}
+	for _, m := range a.c.lists[kind].find(toks[sp.to:], a.c.w.MaxGap, nil) {
+		return m.from <= 3 && toks[sp.to+m.from].clause == toks[sp.from].clause
+	}
+	return false
+}
+
+// kindName maps a list name to its signal name ("dissatisfied" is
+// "dissatisfaction").
+func kindName(kind string) string {
+	switch kind {
+	case "dissatisfied", "negated-positive":
+		return "dissatisfaction"
+	case "annoyed":
+		return "annoyance"
+	}
+	return kind
 }
 
 // reproach reports whether a failure, grievance or privacy breach not about
@@ -558,9 +635,10 @@ func reproach(q hit, found []hit) bool {
 	return false
 }
 
-// thirdPartyStory reports whether one of the two sentences before sentence
-// si in its paragraph blamed a third party while neither names the firm.
-func (a *analysis) thirdPartyStory(si int) bool {
+// thirdPartyStory reports whether an earlier match of sentence si (found)
+// or one of the two sentences before it in its paragraph blamed a third
+// party while none of them names the firm.
+func (a *analysis) thirdPartyStory(si int, found []hit) bool {
 	named := func(k int) bool {
 		for _, t := range a.tgts[k] {
 			if t.kind == "firm" {
@@ -571,6 +649,11 @@ func (a *analysis) thirdPartyStory(si int) bool {
 	}
 	if named(si) {
 		return false
+	}
+	for _, h := range found {
+		if h.target == "third-party" && positiveKinds[kindName(h.kind)] {
+			return true
+		}
 	}
 	for k := si - 1; k >= 0 && k >= si-2; k-- {
 		if a.sents[k].subject || a.sents[k].para != a.sents[si].para || named(k) {
@@ -603,6 +686,11 @@ func (a *analysis) inGrievanceClause(si int, sp span, found []hit) bool {
 		}
 	}
 	return false
+}
+
+// sanction reports whether a match names a sanction (boete, aanmaning).
+func (a *analysis) sanction(h hit) bool {
+	return len(a.c.lists["sanction"].find(a.sents[h.s].toks[h.sp.from:h.sp.to], 0, nil)) > 0
 }
 
 // definite reports whether a match follows a definite article or
@@ -787,7 +875,11 @@ func (a *analysis) target(si int, sp span, kind string) string {
 	best, bestDist := "", 1<<30
 	earlier, earlierPos := "", -1
 	next := ""
+	sanction := a.sanction(hit{s: si, sp: sp})
 	for _, t := range a.tgts[si] {
+		if sanction && t.kind == "third-party" && a.issuer(si, sp, t.sp) {
+			continue // "een aanmaning van de Belastingdienst": who imposed it, not who caused it
+		}
 		if t.sp.from >= sp.from && t.sp.to <= sp.to {
 			if t.kind == "firm" && toks[t.sp.from].norm != "je" {
 				return "firm" // "you told me", "volgens jullie": the match names the firm
@@ -819,8 +911,8 @@ func (a *analysis) target(si int, sp span, kind string) string {
 			if t.sp.from > earlierPos {
 				earlier, earlierPos = t.kind, t.sp.from
 			}
-		case tc == cl+1 && opens && t.kind == "third-party" && next == "":
-			next = t.kind
+		case tc == nextClause(toks, cl) && t.kind == "third-party" && next == "" && (opens || evaluative(kind) && a.introduced(si, t.sp.from)):
+			next = t.kind // "..., de omzet is gedaald"; "het hangt me de keel uit, al dat papierwerk van de gemeente"
 		}
 	}
 	if best != "" {
@@ -829,16 +921,18 @@ func (a *analysis) target(si int, sp span, kind string) string {
 	if earlier != "" || a.sents[si].subject {
 		return earlier
 	}
+	if a.shiftedBlame(si, sp) {
+		return "third-party"
+	}
 	if next != "" {
 		return next
 	}
 	pronoun := false
 	for i := clauseStart(toks, sp.from); i < len(toks) && toks[i].clause == cl; i++ {
-		if personal[toks[i].norm] {
-			pronoun = true
+		if personal[toks[i].norm] || toks[i].norm == "daar" && !particleAfter(toks, i) {
+			pronoun = true // "het was daar een rommeltje" points back too
 		}
 	}
-	evaluative := kind == "complaint" || kind == "dissatisfied" || kind == "annoyed" || kind == "negated-positive"
 	for k := si - 1; k >= 0 && k >= si-3; k-- {
 		s := a.sents[k]
 		if s.subject || s.para != a.sents[si].para {
@@ -856,7 +950,7 @@ func (a *analysis) target(si int, sp span, kind string) string {
 		if third {
 			// a judging word refers back; a fact only when that sentence
 			// blamed the third party already or the clause says "ze", "they"
-			if evaluative || pronoun || a.blamed(k) {
+			if evaluative(kind) || pronoun || a.blamed(k) {
 				return "third-party"
 			}
 			return ""
@@ -868,6 +962,84 @@ func (a *analysis) target(si int, sp span, kind string) string {
 		}
 	}
 	return ""
+}
+
+// issuer reports whether the third party at m follows the sanction at sp
+// within four words, introduced by van, from or by: the one that imposed it.
+func (a *analysis) issuer(si int, sp, m span) bool {
+	toks := a.sents[si].toks
+	if m.from < sp.to || m.from-sp.to > 4 {
+		return false
+	}
+	for k := sp.to; k < m.from; k++ {
+		switch toks[k].norm {
+		case "van", "from", "by", "door":
+			return true
+		}
+	}
+	return false
+}
+
+// shiftedBlame reports whether a later clause of the sentence lays a match
+// with no one named at a third party's door: "De boete was vervelend, maar
+// dat was de Belastingdienst", "but that was the bank".
+func (a *analysis) shiftedBlame(si int, sp span) bool {
+	toks := a.sents[si].toks
+	for i := sp.to; i+1 < len(toks); i++ {
+		if toks[i].norm != "maar" && toks[i].norm != "but" {
+			continue
+		}
+		k := i + 1
+		switch toks[k].norm {
+		case "dat", "that", "het", "it", "dit", "this":
+		default:
+			continue
+		}
+		for _, t := range a.tgts[si] {
+			if t.kind == "third-party" && t.sp.from > k && t.sp.from-k <= 4 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// particles make "daar" a pronominal adverb about a thing ("daar ben ik
+// ontevreden over", "daar ga ik mee akkoord") rather than a place or party.
+var particles = map[string]bool{
+	"over": true, "mee": true, "van": true, "voor": true, "aan": true, "op": true, "in": true, "uit": true, "bij": true,
+	"naar": true, "door": true, "om": true, "toe": true, "tegen": true, "achter": true, "onder": true,
+}
+
+// particleAfter reports whether a particle follows token i in its clause.
+func particleAfter(toks []token, i int) bool {
+	for k := i + 1; k < len(toks) && toks[k].clause == toks[i].clause; k++ {
+		if particles[toks[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// nextClause returns the number of the first clause after cl with more than
+// one word ("maar", "al" split off by a clause word do not count).
+func nextClause(toks []token, cl int) int {
+	n := map[int]int{}
+	for _, t := range toks {
+		n[t.clause]++
+	}
+	for c := cl + 1; c <= cl+3; c++ {
+		if n[c] > 1 {
+			return c
+		}
+	}
+	return cl + 1
+}
+
+// evaluative kinds judge rather than report: they may refer back to a
+// party named before.
+func evaluative(kind string) bool {
+	return kind == "complaint" || kind == "dissatisfied" || kind == "annoyed" || kind == "negated-positive"
 }
 
 // blamed reports whether sentence k has a grievance about a third party.

@@ -94,7 +94,7 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 var contractions = map[string][]string{
 	"can't": {"can", "not"}, "cannot": {"can", "not"}, "won't": {"will", "not"}, "shan't": {"shall", "not"},
 	"i'm": {"i", "am"}, "it's": {"it", "is"}, "that's": {"that", "is"}, "there's": {"there", "is"},
-	"m'n": {"mijn"}, "z'n": {"zijn"}, "d'r": {"haar"}, "'t": {"het"}, "da's": {"dat", "is"}, "'s": {"s"},
+	"m'n": {"mijn"}, "z'n": {"zijn"}, "mn": {"mijn"}, "zn": {"zijn"}, "d'r": {"haar"}, "'t": {"het"}, "da's": {"dat", "is"}, "'s": {"s"},
 	"cant": {"can", "not"}, "dont": {"do", "not"}, "didnt": {"did", "not"}, "doesnt": {"does", "not"},
 	"isnt": {"is", "not"}, "wasnt": {"was", "not"}, "havent": {"have", "not"}, "hasnt": {"has", "not"},
 	"couldnt": {"could", "not"}, "wouldnt": {"would", "not"}, "shouldnt": {"should", "not"},
