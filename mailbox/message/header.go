@@ -214,6 +214,12 @@ func (p *parser) addresses(h mail.Header, key string) []Address {
 	if raw == "" {
 		return nil
 	}
+	if !isASCII([]byte(raw)) {
+		// Raw 8-bit names: read in the message's charsets, then UTF-8 (RFC 6532).
+		raw = rawText([]byte(raw), declaredCharsets(append([]byte(h.Get("Content-Type")+"\n"), p.body...)))
+		h = mail.Header{Header: message.Header{}}
+		h.Set(key, raw)
+	}
 	list, err := h.AddressList(key)
 	if err != nil {
 		p.problem("%s: malformed address list %q", strings.ToLower(key), clip(raw))

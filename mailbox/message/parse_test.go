@@ -622,6 +622,10 @@ func TestSubjectCharsets(t *testing.T) {
 		{"8-bit inside an encoded word", "=?iso-8859-1?Q?caf\xe9_klacht?=", "text/plain", "café klacht"},
 		{"two encoded words", "=?utf-8?q?Kla?= =?utf-8?q?cht?=", "text/plain", "Klacht"},
 	}
+	m := Parse([]byte("From: " + string(koi8) + " <ivan@example.ru>\r\nSubject: x\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\nx\r\n"))
+	if m.From.Name != "Привет" || m.From.Addr != "ivan@example.ru" {
+		t.Errorf("raw koi8-r name: %+v", m.From)
+	}
 	for _, tt := range tests {
 		raw := "From: a@b.test\r\nSubject: " + tt.subject + "\r\nContent-Type: " + tt.contentType + "\r\n\r\nx\r\n"
 		if got := Parse([]byte(raw)).Subject; got != tt.want {

@@ -508,8 +508,7 @@ func (a *analysis) run() {
 		}
 		for _, h := range found {
 			switch h.kind {
-			case "negated", "concession", "health", "repetition", "incident", "switching", "insistence":
-			default:
+			case "complaint", "dissatisfied", "annoyed", "sarcasm", "demand", "grievance", "privacy", "escalation", "failure":
 				strong = strong || h.target != "third-party"
 			}
 		}
@@ -911,7 +910,8 @@ func (a *analysis) target(si int, sp span, kind string) string {
 			if t.sp.from > earlierPos {
 				earlier, earlierPos = t.kind, t.sp.from
 			}
-		case tc == nextClause(toks, cl) && t.kind == "third-party" && next == "" && (opens || evaluative(kind) && a.introduced(si, t.sp.from)):
+		case tc == nextClause(toks, cl) && t.kind == "third-party" && next == "" &&
+			(opens || evaluative(kind) && a.introduced(si, t.sp.from) && a.apposition(si, tc)):
 			next = t.kind // "..., de omzet is gedaald"; "het hangt me de keel uit, al dat papierwerk van de gemeente"
 		}
 	}
@@ -1034,6 +1034,25 @@ func nextClause(toks []token, cl int) int {
 		}
 	}
 	return cl + 1
+}
+
+// apposition reports whether clause cl of sentence si is short (at most six
+// words) and does not name the firm: a phrase naming what a judgement is
+// about rather than a statement of its own.
+func (a *analysis) apposition(si, cl int) bool {
+	toks := a.sents[si].toks
+	n := 0
+	for _, t := range toks {
+		if t.clause == cl {
+			n++
+		}
+	}
+	for _, t := range a.tgts[si] {
+		if t.kind == "firm" && toks[t.sp.from].clause == cl {
+			return false
+		}
+	}
+	return n <= 6
 }
 
 // evaluative kinds judge rather than report: they may refer back to a
