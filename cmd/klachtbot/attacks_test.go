@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
@@ -79,6 +80,29 @@ func TestE2EAttacks(t *testing.T) {
 		reuse = "Message-ID: " + complaintID + "\r\n" + reuse
 		st.send(t, "kees@klant.test", []string{"marco@mcoo.nl"}, []byte(reuse))
 		caseWith(t, b, "Dubbel gefactureerd")
+
+		// A list owner's notice is a machine's mail: no case, no acknowledgement.
+		raw, listID := compose("nieuws-owner@lists.test", "marco@mcoo.nl", "Post to nieuws denied: klacht",
+			"Your message to nieuws was denied: Ik ben ontevreden en dien een klacht in.")
+		st.send(t, "nieuws-owner@lists.test", []string{"marco@mcoo.nl"}, raw)
+
+		// Commands below an Outlook underscore rule are quoted, not given.
+		id2, _, _ := openCase(t, st, b, "klant3@klant.test", "marco@mcoo.nl")
+		quoted, _ := compose("Marco <marco@mcoo.nl>", "klachten@mcoo.nl", "["+id2+"]", "Zie hieronder.\n\n________________________________\n#afgehandeld opgelost")
+		st.appendTo(t, "marco@mcoo.nl", "Sent", quoted)
+
+		// A subject in raw KOI8-R bytes reads as Cyrillic.
+		koi8 := "From: ivan@klant.test\r\nTo: marco@mcoo.nl\r\nSubject: \xf0\xd2\xcf\xc2\xcc\xc5\xcd\xc1 klacht\r\nMessage-ID: <koi8@klant.test>\r\n" +
+			"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=koi8-r\r\nContent-Transfer-Encoding: 8bit\r\n\r\nIk ben ontevreden over jullie, de aangifte is te laat ingediend en ik wil de boete vergoed.\r\n"
+		// Appended: Postfix will not hand raw 8-bit headers to Dovecot's LMTP (no SMTPUTF8).
+		st.appendTo(t, "marco@mcoo.nl", "INBOX", []byte(koi8))
+		caseWith(t, b, "Проблема klacht")
+		if d := b.show(id2); d.State != "open" {
+			t.Errorf("a quoted command closed %s", id2)
+		}
+		if len(acksFor(st.waitFor(t, catchall, "INBOX", time.Second, "", func([]*parsedMail) bool { return true }), listID)) != 0 {
+			t.Error("a list owner's notice was acknowledged")
+		}
 
 		// Control characters in a subject forge no row and no terminal escape.
 		raw, _ = compose("evil@klant.test", "marco@mcoo.nl", "=?utf-8?q?Klacht=0D=0AKL-2026-9999__open__=1B[2J_nep?=",
