@@ -122,7 +122,7 @@ func (c *Config) authority(src Source, m *message.Message) (director, why string
 	if c.AuthServID != "" && c.authenticated(m, domainOf(d.Address)) {
 		return d.Address, ""
 	}
-	return "", fmt.Sprintf("From: claims %s, but the mail was not found in their Sent folder and %s did not authenticate it", d.Address, orNone(c.AuthServID))
+	return "", fmt.Sprintf("From: claims %s, but the mail was not found in their Sent folder and %s did not authenticate it", d.Address, orNone(c.AuthServID)) + c.forgedResults(m)
 }
 
 func orNone(s string) string {
@@ -391,4 +391,15 @@ func (e *Engine) tellClientNewTerm(tx Tx, c *complaint.Case, reason string) erro
 		},
 	}
 	return e.enqueue(tx, item, "new target "+templates.DateNL(c.TargetAt.In(e.cfg.Location))+" to "+c.Client)
+}
+
+// forgedResults notes, for the record, Authentication-Results that name the
+// firm's server but came with the message (below its Received headers).
+func (c *Config) forgedResults(m *message.Message) string {
+	for _, r := range m.AuthResults {
+		if c.AuthServID != "" && strings.EqualFold(r.ServID, c.AuthServID) && r.ReceivedAbove >= max(c.TrustedHops, 1) {
+			return "; an Authentication-Results header naming " + c.AuthServID + " came with the message (below the firm's Received headers) and was ignored"
+		}
+	}
+	return ""
 }

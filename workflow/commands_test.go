@@ -298,6 +298,10 @@ func TestAuthenticationResultsPosition(t *testing.T) {
 	cfg.AuthServID, cfg.TrustedHops = "mx.mcoo.nl", 2
 	ar := "Authentication-Results: mx.mcoo.nl; dkim=pass header.d=mcoo.nl\r\n"
 	rcv := func(by string) string { return "Received: from x by " + by + "; Tue, 24 Nov 2026 14:03:00 +0100\r\n" }
+	forged := message.Parse([]byte(rcv("dovecot") + rcv("postfix") + ar + "From: hans@mcoo.nl\r\n\r\nx"))
+	if _, why := cfg.authority(inbox, forged); !strings.Contains(why, "came with the message") {
+		t.Errorf("the forged header is not on record: %q", why)
+	}
 	for _, tt := range []struct {
 		name, head string
 		want       bool

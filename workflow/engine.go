@@ -432,7 +432,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		// kept, changes nothing, and a director decides.
 		log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", rec.From)
 		if err := e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID,
-			"unverified: not a reply to the bot's mail to the client, and not authenticated for the client's domain; nothing changed"); err != nil {
+			"unverified: not a reply to the bot's mail to the client, and not authenticated for the client's domain; nothing changed"+e.cfg.forgedResults(m)); err != nil {
 			return false, err
 		}
 		return true, e.notify(tx, c, []string{c.Director}, "Mail van de cliënt niet bevestigd", []string{

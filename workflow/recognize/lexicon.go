@@ -265,7 +265,7 @@ func DefaultLexicon() Lexicon {
 		Positive: []string{
 			"tevreden", "blij", "oke", "ok", "okay", "netjes", "correct", "redelijk", "acceptabel", "in orde",
 			"in verhouding", "professioneel", "fair", "fatsoenlijk", "gewend", "akkoord", "mee eens", "happy", "satisfied", "acceptable", "good enough", "reasonable", "pleased", "used to", "agree",
-			"professional", "impressed", "accepteren",
+			"professional", "impressed", "accepteren", "gepast", "appropriate",
 		},
 		Demands: []string{
 			"vergoeden", "vergoed", "vergoedt", "schadevergoeding", "compensatie", "compenseren", "compensere*",
@@ -291,6 +291,7 @@ func DefaultLexicon() Lexicon {
 			"make this right", "wil ... korting", "verwacht ... korting", "graag ... korting", "tegemoetkoming",
 			"schadeloos", "verhalen", "houd ... verantwoordelijk", "hold you responsible", "your responsibility",
 			"a discount", "money back", "reduce the invoice", "make it right", "an apology", "waive",
+			"voordat ik ... betaal", "before i pay", "betaal ik pas", "pas betalen als",
 			"wie gaat dit betalen", "wie gaat dat betalen", "who is going to pay for this", "who will pay for this",
 		},
 		Insistence: []string{
@@ -313,6 +314,7 @@ func DefaultLexicon() Lexicon {
 			"what are you going to do", "what will you do", "how you will", "how you intend", "i need this sorted",
 			"please fix", "fix this", "sort this out", "needs fixing", "needs to be fixed", "talk to your",
 			"speak to your", "what is going on", "what's going on",
+			"properly this time", "right this time", "deze keer goed", "dit keer goed", "nu wel goed",
 			"need an answer", "want an answer", "how is this possible", "how is that possible", "how can this be",
 			"hoe is dit mogelijk", "hoe is dat mogelijk", "waar blijft", "where is my",
 			"met hem bespreekt", "met haar bespreekt", "ander aanspreekpunt", "iemand anders als aanspreekpunt", "andere contactpersoon", "different contact", "someone else to handle",
@@ -401,7 +403,10 @@ func DefaultLexicon() Lexicon {
 			"niet ... binnengekomen", "nooit ... binnengekomen", "nooit zijn gemaakt", "niet zijn gemaakt", "never worked",
 			"never took place", "did not take place", "nooit plaatsgevonden", "niet geholpen", "not helped",
 			"kloppen niet", "klopten niet", "nu zit ik met", "zit ik nu met", "niemand ... uitleggen", "niemand legt",
-			"nobody explains", "nobody can explain", "no one can explain",
+			"nobody explains", "nobody can explain", "no one can explain", "belt niet terug", "bellen niet terug",
+			"belde niet terug", "belt nooit terug", "never call back", "never called back", "did not call back",
+			"verdwijnen", "verdwenen", "disappeared", "nergens meer", "toch duidelijk", "had ik toch", "toch al gekregen",
+			"toch al gestuurd", "toch al doorgegeven", "toch al aangeleverd", "toch al gemeld",
 		},
 		Grievances: []string{
 			// staff behaviour
@@ -482,7 +487,8 @@ func DefaultLexicon() Lexicon {
 			"elsewhere", "end our", "ending our", "terminate*", "move our", "moving our", "move to another",
 			"considering my options", "considering moving", "change accountants", "changing accountants",
 			"change accountant", "ander boekhoudkantoor", "van accountant wisselen",
-			"van boekhouder wisselen", "van kantoor wisselen", "take our business", "take my business",
+			"van boekhouder wisselen", "van kantoor wisselen", "take our business", "take my business", "ergens anders heen",
+			"somewhere else",
 		},
 		Incident: []string{
 			"na wat er", "wat er ... gebeurd", "gang van zaken", "na het incident", "incident", "manier waarop",
@@ -588,7 +594,7 @@ func DefaultLexicon() Lexicon {
 		},
 		Neutral: []string{
 			"zoals beloofd", "zoals toegezegd", "zoals afgesproken", "zoals besproken", "wachtwoord ... vergeten",
-			"wachtwoord vergeten", "wat mij betreft", "as far as i am concerned", "over te stappen op", "overstappen op", "overstap op",
+			"wachtwoord vergeten", "even kwijt", "wil ... kwijt", "wilde ... kwijt", "wat mij betreft", "as far as i am concerned", "over te stappen op", "overstappen op", "overstap op",
 			"stap ... over op", "as promised", "as agreed", "as discussed", "forgot my password",
 		},
 		Praise: []string{

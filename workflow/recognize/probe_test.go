@@ -258,3 +258,103 @@ func TestProbesBroadWords(t *testing.T) {
 		}
 	}
 }
+
+// TestProbes5 was written with the validation set (testdata/validation):
+// phrasings of the kinds of complaint an earlier holdout missed (failures
+// stated as plain facts, sarcasm, unreachable staff, data sent to the wrong
+// person, threats to switch, disputed invoices, English "not acceptable"),
+// and ordinary mail that uses the words added for them.
+func TestProbes5(t *testing.T) {
+	t.Parallel()
+	complaints := []string{
+		"Ik overweeg over te stappen naar een ander administratiekantoor.",
+		"Ik overweeg over te stappen.",
+		"I'm considering changing accountants.",
+		"Ik ga eens kijken bij een ander kantoor, dit schiet zo niet op.",
+		"Sorry, but your invoice is not acceptable. We agreed on a fixed price.",
+		"This is not acceptable. My payslip was sent to my manager.",
+		"I can not accept that my documents were lost twice.",
+		"U heeft mijn aangifte naar het verkeerde e-mailadres gestuurd, mijn ex-werkgever heeft hem nu.",
+		"Jullie hebben mijn loonstrook naar een andere klant gestuurd.",
+		"My salary statement was emailed to a colleague of mine. How did that happen?",
+		"Ik krijg jullie nooit aan de telefoon. Al vier keer geprobeerd deze week.",
+		"Drie weken geleden gemaild, nog steeds geen antwoord.",
+		"Wat een service weer. Twee weken wachten op een simpele vraag.",
+		"Heel fijn dat ik via de Belastingdienst moet horen dat mijn aangifte te laat is.",
+		"Lekker dan, de loonstroken staan er weer niet op tijd in.",
+		"Top werk weer: mijn naam staat verkeerd op de aangifte.",
+		"De factuur van maart betaal ik niet, dit was niet afgesproken.",
+		"Ik ben het niet eens met de factuur van oktober.",
+		"Jullie hebben de verkeerde loonheffingskorting toegepast waardoor ik nu 1.100 euro moet terugbetalen.",
+		"Jullie hebben de verkeerde btw-code gebruikt waardoor ik nu 900 euro moet bijbetalen. Wie betaalt dat?",
+		"You charged me twice this month.",
+		"Jullie hebben twee keer geïncasseerd deze maand.",
+		"Ik pik dit niet langer.",
+		"Het hangt me de keel uit, elke maand weer een fout in de salarisadministratie.",
+		"waarom krijg ik elke maand een andere loonstrook met andere bedragen?? ik snap er niks meer van en niemand legt het uit",
+		"The annual accounts contain my old address and the wrong company number. Again.",
+		"Ge hebt mij nu al drie keer hetzelfde gevraagd.",
+		"Ik kreeg vanochtend een brief dat mijn aangifte niet is binnengekomen. Jullie zeiden in april dat hij was ingediend.",
+		"You sent my tax return to another client. I want to know what you are doing about this.",
+		"Na zes jaar stop ik ermee. Ik word gewoon niet geholpen.",
+		"We received a penalty from the tax office because the payroll return was filed late by your team.",
+		"De aanmaning van de Belastingdienst kwam vandaag binnen, terwijl jullie zeiden dat alles betaald was.",
+	}
+	nots := []string{
+		"Top, dank je wel! Ik zet de bonnetjes er morgen in.",
+		"Fijn hoor, dan zien we elkaar donderdag.",
+		"Fijn hoor dat jullie zo snel waren. De boete van vorig jaar was echt vervelend, maar dat was de Belastingdienst.",
+		"Bedankt voor de herinnering, ik upload de stukken vanavond.",
+		"Thanks for the reminder. I forgot to upload the receipts, will do it tonight.",
+		"Wat een service, binnen een dag antwoord! Dank je wel.",
+		"That's very reassuring, thank you Marco.",
+		"Top, bedankt voor de snelle hulp met de aanmaning van de Belastingdienst!",
+		"Super, de boete is kwijtgescholden door de Belastingdienst. Dank voor het bezwaarschrift!",
+		"Doordat jullie zo snel waren, hebben we de hypotheek op tijd rond. Super!",
+		"Nog geen bericht van de Belastingdienst over het bezwaar. Moet ik bellen?",
+		"Ik heb nog geen bericht van de notaris ontvangen over de datum van overdracht.",
+		"We do not accept payments in cash, so how do I book this?",
+		"Ik accepteer de offerte. Wanneer kunnen we beginnen?",
+		"Onze klanten accepteren de prijsverhoging niet. Hoe verwerken we de kortingen?",
+		"How is this possible? I earn less but pay more tax this year. Can you explain?",
+		"Dit hoort toch niet bij de zakelijke kosten? Mijn zoon zijn laptop bedoel ik.",
+		"Wie betaalt dat eigenlijk, de werkgever of de werknemer? Het gaat om de reiskosten.",
+		"Who will pay for the notary, the buyer or the seller?",
+		"Could you send the correct invoice with our new VAT number? Thanks!",
+		"The refund arrived, thanks for the help.",
+		"Mijn KvK-nummer is veranderd na de omzetting naar een bv: 87654321.",
+		"Ge moogt de aangifte indienen, alles klopt.",
+		"Kunt gij mij laten weten wanneer de cijfers klaar zijn?",
+		"Ge hebt gelijk, ik had de verkeerde factuur geüpload. Hier is de juiste.",
+		"Wat mij betreft mag de aangifte zo de deur uit.",
+		"I'm considering switching to quarterly VAT returns instead of monthly. What do you think?",
+		"Wij overwegen om over te stappen op een ander boekhoudpakket. Werken jullie ook met Exact?",
+		"Ik denk erover om over te stappen op een elektrische auto van de zaak. Wat kost me dat aan bijtelling?",
+		"The new accountant at our head office will contact you about the consolidation.",
+		"Ik wil een klacht indienen bij de gemeente over de parkeervergunning. Kun je de klacht even nalezen?",
+		"Het hangt me de keel uit, al dat papierwerk van de gemeente. Kunnen jullie de subsidieaanvraag doen?",
+		"Het is waanzin hoeveel belasting ik dit jaar moet betalen. Kunnen we kijken of er iets af kan?",
+		"De KvK heeft onze inschrijving niet verwerkt, nu komen de brieven bij de buren. Kunnen jullie bellen?",
+		"Ik heb niks geopend hoor, ik heb de bijlage direct naar jullie doorgestuurd. Is dat de goede?",
+		"We hebben de lonen van december twee keer uitbetaald door een fout in ons eigen banksysteem. Hoe corrigeren we dat?",
+		"Onze bank heeft het bedrag twee keer afgeschreven. Hoe boeken we de terugboeking?",
+		"Blijkbaar niet iedereen weet dat je tot 1 mei de tijd hebt. Mijn buurman heeft al een boete.",
+		"Drie maanden achter elkaar ziek geweest, nu weer aan het werk. Moet ik iets met de AOV?",
+		"Wij hebben drie maanden achter elkaar verlies gedraaid. Moeten we iets met de voorlopige aanslag?",
+		"Kun je uitzoeken waarom de naheffing zo hoog is? Ik snap de berekening niet.",
+		"Mn werkgever vraagt om een kopie van mn diploma, moet dat via jullie?",
+		"Mijn ex heeft mijn post doorgestuurd naar jullie, ik woon daar niet meer. Kunnen jullie het adres aanpassen?",
+		"Zelfde verhaal als vorig jaar: ik heb een bijbaan gehad. Hoe geef ik dat op?",
+	}
+	lex := DefaultLexicon()
+	for _, c := range complaints {
+		if r := lex.Classify(Input{Text: c}); r.Outcome == None {
+			t.Errorf("complaint missed (%.2f): %s\n    %s", r.Score, c, r.Explain())
+		}
+	}
+	for _, c := range nots {
+		if r := lex.Classify(Input{Text: c}); r.Outcome != None {
+			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c, r.Explain())
+		}
+	}
+}
