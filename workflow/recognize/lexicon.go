@@ -235,7 +235,8 @@ func DefaultLexicon() Lexicon {
 			"nergens op sloeg", "kant noch wal", "makes no sense", "onredelijk", "oneerlijk", "onbehoorlijk",
 			"onfatsoenlijk", "unfair", "unreasonable", "unjustified", "unwarranted", "shameful", "pathetic", "useless",
 			"hopeless", "amateurish",
-			"de keel uit", "accepteer ... niet", "can not accept", "will not accept", "pik ik niet", "pik dit niet",
+			"de keel uit", "accepteer ... niet", "kan ik niet accepteren", "kunnen wij niet accepteren",
+			"kunnen we niet accepteren", "can not accept", "will not accept", "pik ik niet", "pik dit niet",
 			"pik het niet", "pik dat niet", "niet langer pikken", "slik ik niet", "niet langer accepteren", "niet langer slikken",
 			// more English
 			"ridiculous", "poor service", "shocking", "shocked", "appalled", "dismayed",
@@ -259,13 +260,14 @@ func DefaultLexicon() Lexicon {
 			"er ... klaar mee", "ben ... klaar mee", "expected better", "expected more", "had ... meer verwacht",
 			"had ... beter verwacht", "had ik niet verwacht", "niet verwacht van",
 			"begin ... af te vragen", "starting to wonder", "beginning to wonder", "dat ik dit accepteer", "dat ik dit pik",
-			"dat ik dit slik", "dat ik dit tolereer", "dat ik dit nog accepteer", "dat ik dit nog pik", "zelf maar",
-			"do it myself then",
+			"dat ik dit slik", "dat ik dit tolereer", "dat ik dit nog accepteer", "dat ik dit nog pik", "moet ik ... zelf maar", "snap niet dat", "snap echt niet dat", "begrijp niet dat",
+			"begrijp echt niet dat",
+			"het zelf maar", "do it myself then",
 		},
 		Positive: []string{
 			"tevreden", "blij", "oke", "ok", "okay", "netjes", "correct", "redelijk", "acceptabel", "in orde",
 			"in verhouding", "professioneel", "fair", "fatsoenlijk", "gewend", "akkoord", "mee eens", "happy", "satisfied", "acceptable", "good enough", "reasonable", "pleased", "used to", "agree",
-			"professional", "impressed", "accepteren", "gepast", "appropriate",
+			"professional", "impressed", "gepast",
 		},
 		Demands: []string{
 			"vergoeden", "vergoed", "vergoedt", "schadevergoeding", "compensatie", "compenseren", "compensere*",
@@ -291,7 +293,6 @@ func DefaultLexicon() Lexicon {
 			"make this right", "wil ... korting", "verwacht ... korting", "graag ... korting", "tegemoetkoming",
 			"schadeloos", "verhalen", "houd ... verantwoordelijk", "hold you responsible", "your responsibility",
 			"a discount", "money back", "reduce the invoice", "make it right", "an apology", "waive",
-			"voordat ik ... betaal", "before i pay", "betaal ik pas", "pas betalen als",
 			"wie gaat dit betalen", "wie gaat dat betalen", "who is going to pay for this", "who will pay for this",
 		},
 		Insistence: []string{
@@ -314,7 +315,7 @@ func DefaultLexicon() Lexicon {
 			"what are you going to do", "what will you do", "how you will", "how you intend", "i need this sorted",
 			"please fix", "fix this", "sort this out", "needs fixing", "needs to be fixed", "talk to your",
 			"speak to your", "what is going on", "what's going on",
-			"properly this time", "right this time", "deze keer goed", "dit keer goed", "nu wel goed",
+			"please correct this", "properly this time", "right this time", "deze keer goed", "dit keer goed", "nu wel goed",
 			"need an answer", "want an answer", "how is this possible", "how is that possible", "how can this be",
 			"hoe is dit mogelijk", "hoe is dat mogelijk", "waar blijft", "where is my",
 			"met hem bespreekt", "met haar bespreekt", "ander aanspreekpunt", "iemand anders als aanspreekpunt", "andere contactpersoon", "different contact", "someone else to handle",
@@ -405,8 +406,10 @@ func DefaultLexicon() Lexicon {
 			"kloppen niet", "klopten niet", "nu zit ik met", "zit ik nu met", "niemand ... uitleggen", "niemand legt",
 			"nobody explains", "nobody can explain", "no one can explain", "belt niet terug", "bellen niet terug",
 			"belde niet terug", "belt nooit terug", "never call back", "never called back", "did not call back",
-			"verdwijnen", "verdwenen", "disappeared", "nergens meer", "toch duidelijk", "had ik toch", "toch al gekregen",
+			"verdwijnen", "verdwenen", "disappeared", "nergens te vinden", "nergens meer iets", "kan ... nergens ... vinden", "toch duidelijk", "had ik toch", "toch al gekregen",
 			"toch al gestuurd", "toch al doorgegeven", "toch al aangeleverd", "toch al gemeld",
+			"zo lang duurt", "zo lang duren", "takes so long", "taking so long", "niets ontvangen", "niks ontvangen",
+			"niemand wist", "nobody knew", "voor niets ... gekomen", "voor niks ... gekomen",
 		},
 		Grievances: []string{
 			// staff behaviour
@@ -435,6 +438,7 @@ func DefaultLexicon() Lexicon {
 			"is het nou zo moeilijk", "wanneer gaan jullie", "hoe lang nog", "your fault", "your mistake", "your error", "due to your", "because of your", "should never have happened", "should not have happened", "how hard can it be",
 			"no excuse",
 			"spoken to like that", "the way i was spoken to", "how i was spoken to", "more work for me", "extra werk voor mij", "het vertrouwen kwijt", "het vertrouwen verloren", "het vertrouwen is", "is er iemand die ... leest", "is anyone actually", "is anyone there", "anyone working there", "niet kunnen maken", "vind ik niet kunnen", "kan echt niet", "hoe is het mogelijk dat", "how is it possible that", "that is not right", "this is not right", "is not right", "dat klopt gewoon niet",
+			"hoe vaak nog", "how many more times",
 			"kan het niet langer", "kan dit niet langer", "kan niet langer zo", "hoort daar niet", "hoort daar natuurlijk niet",
 			"twee keer gefactureerd", "twee keer afgeschreven", "twee keer geincasseerd", "dubbel gefactureerd",
 			"dubbel afgeschreven", "dubbel geincasseerd", "charged twice", "charged me twice", "billed twice", "billed me twice",
@@ -474,8 +478,8 @@ func DefaultLexicon() Lexicon {
 			"top service hoor", "thanks for letting me know ... after",
 		},
 		Sanctions: []string{
-			"boete*", "*boete", "*boetes", "naheffing*", "navordering*", "aanmaning*", "herinnering*", "belastingrente",
-			"invorderingsrente", "dwangbevel", "penalty", "penalties", "fine", "fines", "surcharge", "reminder",
+			"boete*", "*boete", "*boetes", "naheffing*", "navordering*", "aanmaning*", "belastingrente",
+			"invorderingsrente", "dwangbevel", "penalty", "penalties", "fine", "fines", "surcharge",
 			"additional assessment",
 		},
 		Switching: []string{
@@ -487,7 +491,8 @@ func DefaultLexicon() Lexicon {
 			"elsewhere", "end our", "ending our", "terminate*", "move our", "moving our", "move to another",
 			"considering my options", "considering moving", "change accountants", "changing accountants",
 			"change accountant", "ander boekhoudkantoor", "van accountant wisselen",
-			"van boekhouder wisselen", "van kantoor wisselen", "take our business", "take my business", "ergens anders heen",
+			"van boekhouder wisselen", "van kantoor wisselen", "take our business", "take my business", "ergens anders heen", "andere kantoren",
+			"andere boekhouders", "other firms", "other accountants",
 			"somewhere else",
 		},
 		Incident: []string{
@@ -550,7 +555,7 @@ func DefaultLexicon() Lexicon {
 			"has been resolved", "is resolved", "resolved it", "you resolved", "all sorted", "sorting it out",
 			"all good from my side", "all good", "please ignore my", "please disregard", "disregard my", "forget my last",
 			"forget my email", "forget my previous", "fair solution", "was refunded", "has been refunded",
-			"refund arrived", "refund has arrived", "received the refund", "refund came through", "terugbetaling ontvangen",
+			"refund arrived", "refund ... arrived", "refund has arrived", "received the refund", "refund came through", "terugbetaling ontvangen",
 			"terugbetaling is binnen",
 			"thanks for sorting", "thank you for sorting", "thanks for resolving", "daarna ... tevreden",
 			"weer tevreden", "helemaal tevreden", "gerustgesteld", "geen actie nodig", "niets verder nodig",
@@ -594,7 +599,7 @@ func DefaultLexicon() Lexicon {
 		},
 		Neutral: []string{
 			"zoals beloofd", "zoals toegezegd", "zoals afgesproken", "zoals besproken", "wachtwoord ... vergeten",
-			"wachtwoord vergeten", "even kwijt", "wil ... kwijt", "wilde ... kwijt", "wat mij betreft", "as far as i am concerned", "over te stappen op", "overstappen op", "overstap op",
+			"wachtwoord vergeten", "zoals u zei", "zoals jullie zeiden", "as you told me", "even kwijt", "wil ... kwijt", "wilde ... kwijt", "wat mij betreft", "as far as i am concerned", "over te stappen op", "overstappen op", "overstap op",
 			"stap ... over op", "as promised", "as agreed", "as discussed", "forgot my password",
 		},
 		Praise: []string{
@@ -636,7 +641,7 @@ func DefaultLexicon() Lexicon {
 			"old accountant", "former accountant", "my husband", "my wife", "in the numbers", "my results", "revenue", "turnover", "notary", "the market", "markt", "de markt",
 			"portfolio", "beurs", "mezelf", "mijzelf", "myself",
 		},
-		Beneficiary: []string{"namens", "behalf", "samen met", "together with"},
+		Beneficiary: []string{"namens", "behalf", "samen met", "together with", "voor mijn", "voor onze", "for my", "for our"},
 		Weights: Weights{
 			Complaint: 4, Dissatisfied: 3, Annoyed: 1.5, NegatedPositive: 2.5, Demand: 2, Insistence: 1,
 			Repetition: 1, Failure: 1, Grievance: 2, Privacy: 2, Sarcasm: 2, Switching: 1.5, Incident: 1.5, Escalation: 1.5,

@@ -412,8 +412,8 @@ func (a *analysis) run() {
 		tb := make([]bool, len(toks))
 		ben := map[int]bool{}
 		for _, sp := range c.lists["beneficiary"].find(toks, 0, nil) {
-			for i := sp.to; i < sp.to+3 && i < len(toks); i++ {
-				ben[i] = true
+			for i := sp.from + 1; i < sp.to+3 && i < len(toks); i++ {
+				ben[i] = true // "namens mijn broer", "voor mijn medewerkers"
 			}
 		}
 		for _, sp := range c.lists["third"].find(toks, 2, nil) {
@@ -634,7 +634,7 @@ func reproach(q hit, found []hit) bool {
 	return false
 }
 
-// thirdPartyStory reports whether an earlier match of sentence si (found)
+// thirdPartyStory reports whether another match of sentence si (found)
 // or one of the two sentences before it in its paragraph blamed a third
 // party while none of them names the firm.
 func (a *analysis) thirdPartyStory(si int, found []hit) bool {
@@ -856,15 +856,20 @@ var prepositions = map[string]bool{
 //     introduced by a preposition within six words after the match) in the
 //     same clause; a third party inside the match itself does not count
 //     ("naar mijn ex"), the firm inside it decides ("volgens jullie"),
-//     except generic "je" ("zo ga je niet met klanten om");
+//     except generic "je" ("zo ga je niet met klanten om"); the party that
+//     imposed a sanction ("een aanmaning van de Belastingdienst") is not
+//     the one blamed for it;
 //  2. else the nearest mention in an earlier clause of the same sentence;
-//  3. else a third party opening the next clause ("..., de omzet is gedaald");
+//  3. else a third party blamed later in the sentence ("..., maar dat was
+//     de Belastingdienst"), or opening the next clause ("..., de omzet is
+//     gedaald"), or for a judging word named in a short phrase after it
+//     ("het hangt me de keel uit, al dat papierwerk van de gemeente");
 //  4. else the sentence before in the same paragraph (and further back
 //     through sentences without mentions that start with a pronoun): the
 //     firm named there; or a third party opening one of its clauses (any
-//     third party when the clause itself says "ze", "they"), provided the
-//     match judges ("ontevreden") or the clause says "ze", "they" or that
-//     sentence already blamed the third party;
+//     third party when the clause itself says "ze", "they" or a place
+//     "daar"), provided the match judges ("ontevreden") or the clause says
+//     "ze", "they", "daar" or that sentence already blamed the third party;
 //  5. else unknown ("").
 //
 // The subject line only looks at itself.
