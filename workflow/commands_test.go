@@ -351,3 +351,17 @@ func FuzzParseCommands(f *testing.F) {
 		}
 	})
 }
+
+// The client's answer to a director's own mail (found in Sent) is theirs too.
+func TestClientAnswersDirector(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik ben ontevreden: de aangifte is te laat ingediend."), clock.Now())
+	const id = "KL-2026-0001"
+	question := deliver(t, e, sent, mail("Marco <marco@mcoo.nl>", "Re: Klacht", "Kunt u de brief sturen?", "To: jan@klant.test", "In-Reply-To: "+first.MessageID), clock.Now())
+	deliver(t, e, sent, commandMail(id, "#wacht-op-klant"), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Re: Klacht", "Hierbij de brief.", "In-Reply-To: "+question.MessageID), clock.Now())
+	if c, evs, _ := loadCase(t, s, id); c.State != complaint.StateOpen {
+		t.Errorf("the client's answer to the director did not end waiting: %s %v", c.State, evs)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -715,14 +716,24 @@ func newMessageID(caseID, kind, from string) string {
 }
 
 // fromClient reports whether a mail in the client's name is evidently
-// theirs: it answers a mail the bot sent only to the client (its
-// acknowledgement or a new-term mail, whose Message-ID nobody else has
-// seen), or the firm's own server authenticated it for the client's domain.
+// theirs: it answers a mail sent only to the client (the bot's
+// acknowledgement or new-term mail, a director's reply found in Sent: their
+// Message-IDs nobody else has seen), or the firm's own server authenticated
+// it for the client's domain.
 func (e *Engine) fromClient(tx Tx, c *complaint.Case, m *message.Message) bool {
-	for _, ref := range append(append([]string{}, m.InReplyTo...), m.References...) {
+	refs := append(append([]string{}, m.InReplyTo...), m.References...)
+	for _, ref := range refs {
 		item, err := tx.OutboxByMessageID(ref)
 		if err == nil && item != nil && item.CaseID == c.ID && (item.Kind == outbox.KindAck || item.Kind == "new-term") {
 			return true
+		}
+	}
+	// A director's own mail to the client (found in Sent) is as private.
+	if msgs, err := tx.Messages(c.ID); err == nil {
+		for _, x := range msgs {
+			if x.Role == complaint.RoleDirector && x.MessageID != "" && slices.Contains(refs, x.MessageID) {
+				return true
+			}
 		}
 	}
 	return e.cfg.AuthServID != "" && e.cfg.authenticated(m, domainOf(c.Client))
