@@ -51,7 +51,7 @@ func (e *Engine) bounced(tx Tx, src Source, m *message.Message, rec *complaint.M
 	}
 	if !failed {
 		log.Info("delay report recorded")
-		return false, e.event(tx, c.ID, complaint.EvMailDelayed, "klachtbot", rec.MessageID, reason)
+		return false, e.eventFor(tx, c.ID, complaint.EvMailDelayed, "klachtbot", rec, reason)
 	}
 	kind, inc := complaint.EvMailBounced, alert.Incident{Key: "bounce/" + sentID, Kind: alert.KindBounce, Case: c.ID}
 	if item != nil && item.Kind == outbox.KindAck {
@@ -68,7 +68,7 @@ func (e *Engine) bounced(tx Tx, src Source, m *message.Message, rec *complaint.M
 		inc.Todo = "Controleer het adres en neem op een andere manier contact op."
 	}
 	log.Warn("mail bounced", "reason", reason)
-	if err := e.event(tx, c.ID, kind, "klachtbot", rec.MessageID, reason); err != nil {
+	if err := e.eventFor(tx, c.ID, kind, "klachtbot", rec, reason); err != nil {
 		return false, err
 	}
 	if err := tx.PutCase(c); err != nil {

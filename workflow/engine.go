@@ -309,20 +309,14 @@ func (e *Engine) record(tx Tx, c *complaint.Case, change *complaint.Event, actor
 }
 
 func (e *Engine) event(tx Tx, caseID, kind, actor, msgid, detail string) error {
-	ev := &complaint.Event{At: e.clock.Now().UTC(), Kind: kind, Actor: actor, MessageID: msgid, Detail: detail}
-	if msgid != "" {
-		// The chain vouches for the stored original of the mail it names.
-		msgs, err := tx.Messages(caseID)
-		if err != nil {
-			return err
-		}
-		for _, m := range msgs {
-			if m.MessageID == msgid && m.SHA256 != "" {
-				ev.RawSum = m.SHA256
-			}
-		}
-	}
-	return tx.AppendEvent(caseID, ev)
+	return tx.AppendEvent(caseID, &complaint.Event{At: e.clock.Now().UTC(), Kind: kind, Actor: actor, MessageID: msgid, Detail: detail})
+}
+
+// eventFor records an event about a stored mail: the chain vouches for its
+// original bytes (rec.SHA256, set by keep).
+func (e *Engine) eventFor(tx Tx, caseID, kind, actor string, rec *complaint.Message, detail string) error {
+	return tx.AppendEvent(caseID, &complaint.Event{At: e.clock.Now().UTC(), Kind: kind, Actor: actor,
+		MessageID: rec.MessageID, Detail: detail, RawSum: rec.SHA256})
 }
 
 // keep stores a mail of a case with the digest of its original bytes.
@@ -348,7 +342,7 @@ func (e *Engine) addToCase(tx Tx, id string, src Source, m *message.Message, rec
 		return false, err
 	}
 	if len(rec.Problems) > 0 {
-		if err := e.event(tx, id, complaint.EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; ")); err != nil {
+		if err := e.eventFor(tx, id, complaint.EvMalformed, "klachtbot", rec, strings.Join(rec.Problems, "; ")); err != nil {
 			return false, err
 		}
 	}
@@ -370,14 +364,14 @@ func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.M
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Warn("commands refused: no authority", "from", m.From.Addr, "why", why)
-		return false, e.event(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec.MessageID, why+"; nothing changed")
+		return false, e.eventFor(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec, why+"; nothing changed")
 	}
 	rec.Role = complaint.RoleDirector
 	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	if e.cfg.addressedOutside(m) {
-		if err := e.event(tx, c.ID, complaint.EvDirectorMessage, who, rec.MessageID, rec.Source); err != nil {
+		if err := e.eventFor(tx, c.ID, complaint.EvDirectorMessage, who, rec, rec.Source); err != nil {
 			return false, err
 		}
 		if c.FirstResponseAt == nil {
@@ -387,7 +381,7 @@ func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.M
 		if err := e.record(tx, c, c.Resume(""), who, rec.MessageID); err != nil {
 			return false, err
 		}
-	} else if err := e.event(tx, c.ID, complaint.EvOtherMessage, who, rec.MessageID, "director's note: "+rec.Source); err != nil {
+	} else if err := e.eventFor(tx, c.ID, complaint.EvOtherMessage, who, rec, "director's note: "+rec.Source); err != nil {
 		return false, err
 	}
 	log.Info("director mail recorded", "director", who)
@@ -408,7 +402,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Info("automatic mail added to case", "auto", m.Auto)
-		return false, e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID, "automatic mail ("+m.Auto+"): "+rec.Source)
+		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, "automatic mail ("+m.Auto+"): "+rec.Source)
 	}
 	if !strings.EqualFold(rec.From, c.Client) {
 		rec.Role = complaint.RoleOther
@@ -416,13 +410,13 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Info("message added to case", "role", rec.Role)
-		return false, e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID, rec.Source)
+		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, rec.Source)
 	}
 	rec.Role = complaint.RoleClient
 	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
-	if err := e.event(tx, c.ID, complaint.EvFollowUp, rec.From, rec.MessageID, rec.Source); err != nil {
+	if err := e.eventFor(tx, c.ID, complaint.EvFollowUp, rec.From, rec, rec.Source); err != nil {
 		return false, err
 	}
 	log.Info("client follow-up added to case")
@@ -446,7 +440,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 	if consent {
 		c.Consent = &complaint.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: rec.MessageID}
 		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[given]
-		if err := e.event(tx, c.ID, complaint.EvConsent, c.Client, rec.MessageID, "consent "+map[bool]string{true: "given", false: "refused"}[given]+" by the client's reply"); err != nil {
+		if err := e.eventFor(tx, c.ID, complaint.EvConsent, c.Client, rec, "consent "+map[bool]string{true: "given", false: "refused"}[given]+" by the client's reply"); err != nil {
 			return false, err
 		}
 		err := e.notify(tx, c, []string{c.Director}, "Toestemming "+answer, []string{
@@ -542,11 +536,11 @@ func (e *Engine) register(tx Tx, c *complaint.Case, rec *complaint.Message, raw 
 	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
-	if err := e.event(tx, c.ID, complaint.EvReceived, actor, rec.MessageID, detail); err != nil {
+	if err := e.eventFor(tx, c.ID, complaint.EvReceived, actor, rec, detail); err != nil {
 		return err
 	}
 	if len(rec.Problems) > 0 {
-		return e.event(tx, c.ID, complaint.EvMalformed, "klachtbot", rec.MessageID, strings.Join(rec.Problems, "; "))
+		return e.eventFor(tx, c.ID, complaint.EvMalformed, "klachtbot", rec, strings.Join(rec.Problems, "; "))
 	}
 	return nil
 }

@@ -148,7 +148,7 @@ func (e *Engine) forwardedComplaint(tx Tx, src Source, m *message.Message, rec *
 	}
 	log.Info("forwarded complaint registered", "client", c.Client, "director", src.Director)
 	if c.Client == "" {
-		return false, e.event(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", rec.MessageID, "the forward does not show the client's address")
+		return false, e.eventFor(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", rec, "the forward does not show the client's address")
 	}
 	return e.acknowledge(tx, c, orig, log)
 }

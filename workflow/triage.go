@@ -31,7 +31,7 @@ func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Mess
 	if err := e.register(tx, c, rec, raw, c.Client, rec.Source); err != nil {
 		return false, err
 	}
-	if err := e.event(tx, c.ID, complaint.EvTriage, "klachtbot", rec.MessageID, why); err != nil {
+	if err := e.eventFor(tx, c.ID, complaint.EvTriage, "klachtbot", rec, why); err != nil {
 		return false, err
 	}
 	log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why)
