@@ -56,6 +56,36 @@ func (e *Engine) resolve(tx Tx, key, how string, now time.Time) error {
 	return e.alertMail(tx, cur, false, how, now)
 }
 
+// resolveOpen ends those of the incidents keys that are open. Health is
+// reported after every job run and every reconnect: the usual answer,
+// nothing open, costs a read, not a write.
+func (e *Engine) resolveOpen(how string, now time.Time, keys ...string) error {
+	var open []string
+	err := e.store.View(func(tx Tx) error {
+		for _, k := range keys {
+			inc, err := tx.Incident(k)
+			if err != nil {
+				return err
+			}
+			if inc != nil && inc.Open() {
+				open = append(open, k)
+			}
+		}
+		return nil
+	})
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	return e.store.Update(func(tx Tx) error {
+		for _, k := range open {
+			if err := e.resolve(tx, k, how, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // alertMail queues the mail about an incident: the alert, or with how the
 // news that it ended.
 func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, now time.Time) error {
@@ -111,25 +141,7 @@ func (e *Engine) FolderHealth(src Source) func(error) {
 		var err error
 		switch {
 		case failure == nil:
-			var open []string
-			e.store.View(func(tx Tx) error {
-				for _, k := range []string{key, login} {
-					if inc, err := tx.Incident(k); err == nil && inc != nil && inc.Open() {
-						open = append(open, k)
-					}
-				}
-				return nil
-			})
-			if len(open) > 0 {
-				err = e.store.Update(func(tx Tx) error {
-					for _, k := range open {
-						if err := e.resolve(tx, k, fmt.Sprintf("De mail van %s wordt weer gelezen (%s).", src.Director, src.Folder), now); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-			}
+			err = e.resolveOpen(fmt.Sprintf("De mail van %s wordt weer gelezen (%s).", src.Director, src.Folder), now, key, login)
 		case now.Sub(since) >= e.cfg.AlertsAfter:
 			inc, perAccount := mailboxIncident(src, failure)
 			inc.Key = key
@@ -222,16 +234,18 @@ func (e *Engine) quarantined(tx Tx, q *complaint.Quarantined) error {
 // jobHealth tells of a scheduled job that failed, and of its recovery.
 func (e *Engine) jobHealth(job string, failure error, now time.Time) {
 	key := "job/" + job
-	err := e.store.Update(func(tx Tx) error {
-		if failure == nil {
-			return e.resolve(tx, key, "De taak "+job+" loopt weer.", now)
-		}
-		return e.raise(tx, alert.Incident{Key: key, Kind: alert.KindJob, Lasting: true,
-			Title:   "de geplande taak " + job + " mislukt",
-			What:    "De taak " + job + " mislukte: " + failure.Error() + ".",
-			Meaning: "Herinneringen, waarschuwingen, escalaties of het dagelijks overzicht kunnen uitblijven.",
-			Todo:    "Kijk in het log van klachtbot en los de oorzaak op; de taak wordt steeds opnieuw geprobeerd."}, now)
-	})
+	var err error
+	if failure == nil {
+		err = e.resolveOpen("De taak "+job+" loopt weer.", now, key)
+	} else {
+		err = e.store.Update(func(tx Tx) error {
+			return e.raise(tx, alert.Incident{Key: key, Kind: alert.KindJob, Lasting: true,
+				Title:   "de geplande taak " + job + " mislukt",
+				What:    "De taak " + job + " mislukte: " + failure.Error() + ".",
+				Meaning: "Herinneringen, waarschuwingen, escalaties of het dagelijks overzicht kunnen uitblijven.",
+				Todo:    "Kijk in het log van klachtbot en los de oorzaak op; de taak wordt steeds opnieuw geprobeerd."}, now)
+		})
+	}
 	if err != nil {
 		e.log.Error("record job health", "job", job, "err", err)
 	}
