@@ -133,23 +133,16 @@ func (w *Watcher) Prescan(ctx context.Context) error {
 	if err != nil || cp.UIDValidity == 0 {
 		return err // a first start: nothing was sent from this store yet
 	}
-	c, err := w.dial(make(chan struct{}, 1))
+	c, sel, done, err := w.open(ctx, make(chan struct{}, 1))
 	if err != nil {
-		return err
+		return fmt.Errorf("prescan %s: %w", w.Folder, err)
 	}
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
-	defer c.Close()
-	timeout := cmp.Or(w.CommandTimeout, time.Minute)
+	defer done()
+	if sel.UIDValidity != cp.UIDValidity || sel.NumMessages == 0 {
+		return nil // a changed folder is rescanned whole anyway
+	}
 	var copies []*message.Message
-	err = w.timed(c, timeout, func() error {
-		if err := c.Login(w.Server.Username, w.Server.Password).Wait(); err != nil {
-			return fmt.Errorf("login: %w", err)
-		}
-		sel, err := c.Select(w.Folder, &imap.SelectOptions{ReadOnly: true}).Wait()
-		if err != nil || sel.UIDValidity != cp.UIDValidity || sel.NumMessages == 0 {
-			return err // a changed folder is rescanned whole anyway
-		}
+	err = w.timed(c, cmp.Or(w.CommandTimeout, time.Minute), func() error {
 		found, err := c.UIDSearch(&imap.SearchCriteria{
 			UID:    []imap.UIDSet{{imap.UIDRange{Start: imap.UID(cp.LastUID + 1), Stop: 0}}},
 			Header: []imap.SearchCriteriaHeaderField{{Key: "X-Klachtbot-Case", Value: ""}},
@@ -191,29 +184,40 @@ func Prescan(ctx context.Context, ws []*Watcher) {
 	}
 }
 
-// session is one connection: connect, catch up, then wait for news.
-func (w *Watcher) session(ctx context.Context) (err error) {
-	newMail := make(chan struct{}, 1)
-	c, err := w.dial(newMail)
-	if err != nil {
-		return err
+// open connects, logs in and selects the folder read-only, each step under
+// the command timeout. The connection closes when ctx ends (go-imap has no
+// contexts: closing the client is the way out of any call) or when the
+// caller calls done.
+func (w *Watcher) open(ctx context.Context, newMail chan struct{}) (c *imapclient.Client, sel *imap.SelectData, done func(), err error) {
+	if c, err = w.dial(newMail); err != nil {
+		return nil, nil, nil, err
 	}
-	// go-imap has no contexts: closing the client is the way out of any call.
 	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
-	defer c.Close()
-
+	done = func() { stop(); c.Close() }
 	timeout := cmp.Or(w.CommandTimeout, time.Minute)
 	if err := w.timed(c, timeout, func() error { return c.Login(w.Server.Username, w.Server.Password).Wait() }); err != nil {
-		return fmt.Errorf("login %s as %s: %w", w.Server.Addr(), w.Server.Username, err)
+		done()
+		return nil, nil, nil, fmt.Errorf("login %s as %s: %w", w.Server.Addr(), w.Server.Username, err)
 	}
-	var sel *imap.SelectData
 	if err := w.timed(c, timeout, func() (err error) {
 		sel, err = c.Select(w.Folder, &imap.SelectOptions{ReadOnly: true}).Wait()
 		return err
 	}); err != nil {
-		return fmt.Errorf("select %s: %w", w.Folder, err)
+		done()
+		return nil, nil, nil, fmt.Errorf("select %s: %w", w.Folder, err)
 	}
+	return c, sel, done, nil
+}
+
+// session is one connection: connect, catch up, then wait for news.
+func (w *Watcher) session(ctx context.Context) (err error) {
+	newMail := make(chan struct{}, 1)
+	c, sel, done, err := w.open(ctx, newMail)
+	if err != nil {
+		return err
+	}
+	defer done()
+	timeout := cmp.Or(w.CommandTimeout, time.Minute)
 	w.setStatus(func(s *WatcherStatus) { s.Connected, s.LastError, s.ErrorAt = true, "", time.Time{} })
 	if w.Health != nil {
 		w.Health(nil)
