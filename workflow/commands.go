@@ -99,13 +99,6 @@ func clientConsent(text string) (given, ok bool) {
 	return yes, true
 }
 
-func domainOf(addr string) string {
-	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
-		return strings.ToLower(addr[i+1:])
-	}
-	return strings.ToLower(addr)
-}
-
 // authority says which director a mail speaks for. A mail found in a
 // director's Sent folder is theirs; a mail in an INBOX that claims a
 // director's From: counts only when the trusted server's
@@ -119,7 +112,7 @@ func (c *Config) authority(src Source, m *message.Message) (director, why string
 	if d == nil {
 		return "", "not a director"
 	}
-	if c.AuthServID != "" && c.authenticated(m, domainOf(d.Address)) {
+	if c.AuthServID != "" && c.authenticated(m, message.Domain(d.Address)) {
 		return d.Address, ""
 	}
 	return "", fmt.Sprintf("From: claims %s, but the mail was not found in their Sent folder and %s did not authenticate it", d.Address, orNone(c.AuthServID)) + c.forgedResults(m)

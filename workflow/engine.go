@@ -630,7 +630,7 @@ func (e *Engine) ackRecipient(c *complaint.Case, m *message.Message) string {
 		return c.Client
 	}
 	to := m.From.Addr
-	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !e.cfg.own(m.ReplyTo[0].Addr) && domainOf(m.ReplyTo[0].Addr) == domainOf(to) {
+	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !e.cfg.own(m.ReplyTo[0].Addr) && message.Domain(m.ReplyTo[0].Addr) == message.Domain(to) {
 		to = m.ReplyTo[0].Addr
 	}
 	return to
@@ -730,7 +730,7 @@ func (e *Engine) fromClient(tx Tx, c *complaint.Case, m *message.Message) bool {
 			}
 		}
 	}
-	return e.cfg.AuthServID != "" && e.cfg.authenticated(m, domainOf(c.Client))
+	return e.cfg.AuthServID != "" && e.cfg.authenticated(m, message.Domain(c.Client))
 }
 
 // sameMail reports whether m is the mail the case knows under its

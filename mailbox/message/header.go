@@ -343,7 +343,7 @@ func authResults(h mail.Header) []AuthResult {
 				case *authres.DKIMResult:
 					out = append(out, AuthResult{ServID: id, Method: "dkim", Pass: r.Value == authres.ResultPass, Domain: strings.ToLower(r.Domain), ReceivedAbove: received})
 				case *authres.SPFResult:
-					out = append(out, AuthResult{ServID: id, Method: "spf", Pass: r.Value == authres.ResultPass, Domain: domainOf(r.From), ReceivedAbove: received})
+					out = append(out, AuthResult{ServID: id, Method: "spf", Pass: r.Value == authres.ResultPass, Domain: Domain(r.From), ReceivedAbove: received})
 				}
 			}
 		}
@@ -351,7 +351,9 @@ func authResults(h mail.Header) []AuthResult {
 	return out
 }
 
-func domainOf(addr string) string {
+// Domain is the lower-cased domain of an address (the whole string when it
+// has no @).
+func Domain(addr string) string {
 	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
 		addr = addr[i+1:]
 	}
