@@ -24,13 +24,19 @@ var (
 	encodedWord     = regexp.MustCompile(`=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=`)
 )
 
-// declaredCharsets lists the charsets a message names, in order, without
-// UTF-8 and US-ASCII (tried anyway) and without duplicates.
-func declaredCharsets(raw []byte) []string {
-	if len(raw) > 1<<16 {
-		raw = raw[:1<<16]
+// declaredCharsets lists the charsets the message names (in its top-level
+// Content-Type and the start of its body), in order, without UTF-8 and
+// US-ASCII (tried anyway) and without duplicates. Read once per message.
+func (p *parser) declaredCharsets() []string {
+	if p.declared == nil {
+		body := p.body[:min(len(p.body), 1<<16)]
+		p.declared = charsetsIn(append([]byte(p.h.Get("Content-Type")+"\n"), body...))
 	}
-	var out []string
+	return p.declared
+}
+
+func charsetsIn(raw []byte) []string {
+	out := []string{}
 	seen := map[string]bool{"utf-8": true, "us-ascii": true, "utf8": true}
 	for _, m := range declaredCharset.FindAllSubmatch(raw, 20) {
 		cs := strings.ToLower(string(m[1]))

@@ -216,7 +216,7 @@ func (p *parser) addresses(h mail.Header, key string) []Address {
 	}
 	if !isASCII([]byte(raw)) {
 		// Raw 8-bit names: read in the message's charsets, then UTF-8 (RFC 6532).
-		raw = rawText([]byte(raw), declaredCharsets(append([]byte(h.Get("Content-Type")+"\n"), p.body...)))
+		raw = rawText([]byte(raw), p.declaredCharsets())
 		h = mail.Header{Header: message.Header{}}
 		h.Set(key, raw)
 	}

@@ -36,6 +36,7 @@ type parser struct {
 	data     [][]byte    // parallel to m.Attachments when keepData
 	bodyFrom int         // index of the first problem found in the body
 	h        mail.Header // top-level header
+	declared []string    // charsets the message names; see declaredCharsets
 	body     []byte      // top-level body, raw
 	topType  string      // top-level media type
 	problems map[string]bool
@@ -104,7 +105,7 @@ func (p *parser) run(raw []byte) {
 	var subject string
 	var err error
 	if raw := h.Get("Subject"); needsOwnDecoding(raw) {
-		subject = decodeHeaderValue(raw, declaredCharsets(append([]byte(h.Get("Content-Type")+"\n"), p.body...)))
+		subject = decodeHeaderValue(raw, p.declaredCharsets())
 	} else if subject, err = h.Subject(); err != nil {
 		p.problem("subject: %v", err)
 	}
