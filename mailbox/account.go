@@ -20,7 +20,12 @@ type Account struct {
 	PasswordEnv  string `toml:"password_env"`
 	PasswordFile string `toml:"password_file"`
 	CAFile       string `toml:"ca_file"` // a private CA, added to the system's
+	Auth         string `toml:"auth"`    // "password" (default) or "oauth2"
+	OAuth2       string `toml:"oauth2"`  // with auth = "oauth2": the name of an [oauth2.NAME] table
 }
+
+// UsesOAuth2 reports whether the account logs in with tokens.
+func (a *Account) UsesOAuth2() bool { return a.Auth == "oauth2" }
 
 // SetDefaults fills in the security and port of an IMAP (993, tls) or SMTP
 // (587, starttls) account; the port follows the security chosen.
@@ -49,6 +54,25 @@ func (a *Account) Problems() []string {
 	var p []string
 	if err := (&Server{Host: a.Host, Security: a.Security}).CheckSecurity(); err != nil {
 		p = append(p, "security: "+err.Error())
+	}
+	switch a.Auth {
+	case "", "password":
+		if a.OAuth2 != "" {
+			p = append(p, `oauth2: set only with auth = "oauth2"`)
+		}
+	case "oauth2":
+		if a.OAuth2 == "" {
+			p = append(p, "oauth2: missing: the name of an [oauth2.NAME] table")
+		}
+		if a.Username == "" {
+			p = append(p, "username: missing: the mailbox to log in to")
+		}
+		if a.PasswordEnv != "" || a.PasswordFile != "" {
+			p = append(p, `: auth = "oauth2" takes no password`)
+		}
+		return p
+	default:
+		p = append(p, fmt.Sprintf("auth: %q: must be \"password\" or \"oauth2\"", a.Auth))
 	}
 	if a.PasswordEnv != "" && a.PasswordFile != "" {
 		p = append(p, ": set password_env or password_file, not both")
@@ -101,6 +125,8 @@ func (a *Account) Resolve(dir string) (*Server, error) {
 func (a *Account) SecretSource() string {
 	var parts []string
 	switch {
+	case a.UsesOAuth2():
+		parts = append(parts, "oauth2 "+a.OAuth2)
 	case a.PasswordEnv != "":
 		parts = append(parts, "password_env "+a.PasswordEnv)
 	case a.PasswordFile != "":

@@ -65,7 +65,7 @@ func CheckIMAP(ctx context.Context, srv Server, folders []string) []CheckResult 
 	defer stop()
 	defer c.Close()
 
-	if !add("login as "+srv.Username, loginError(c.Login(srv.Username, srv.Password).Wait())) {
+	if !add(loginStep(&srv), loginError(srv.imapLogin(ctx, c))) {
 		return res
 	}
 
@@ -150,7 +150,7 @@ func CheckSMTP(ctx context.Context, srv Server) []CheckResult {
 	ctx, cancel, limit := withCheckTimeout(ctx)
 	defer cancel()
 	connect := fmt.Sprintf("connect %s (%s)", srv.Addr(), securityName(srv.Security))
-	login := "login as " + srv.Username
+	login := loginStep(&srv)
 	if err := srv.CheckSecurity(); err != nil {
 		return []CheckResult{{Step: connect, Err: fmt.Errorf("refused before connecting: %w", err)}}
 	}
@@ -216,7 +216,10 @@ func smtpOptions(srv *Server, timeout time.Duration) []gomail.Option {
 	case "none":
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 	}
-	if srv.Username != "" {
+	switch {
+	case srv.OAuth != nil:
+		opts = append(opts, gomail.WithSMTPAuthCustom(&tokenAuth{srv: srv}))
+	case srv.Username != "":
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
 			gomail.WithUsername(srv.Username), gomail.WithPassword(srv.Password))
 	}
@@ -235,15 +238,29 @@ func smtpLoginError(err error) error {
 	switch {
 	case strings.Contains(msg, "does not support SMTP AUTH"), errors.Is(err, gomail.ErrPlainAuthNotSupported):
 		return fmt.Errorf("the server offers no AUTH PLAIN here (submission port? STARTTLS?): %w", err)
+	case strings.Contains(msg, "oauth2"):
+		return fmt.Errorf("login refused: %s", strings.TrimPrefix(msg, "SMTP AUTH failed: "))
 	default:
 		return fmt.Errorf("login refused by the server (wrong username or password?): %s",
 			strings.TrimPrefix(msg, "SMTP AUTH failed: "))
 	}
 }
 
+// loginStep names the login step of a check.
+func loginStep(srv *Server) string {
+	if srv.OAuth != nil {
+		return "login as " + srv.Username + " (oauth2 " + strings.ToLower(srv.OAuth.Mechanism) + ")"
+	}
+	return "login as " + srv.Username
+}
+
 func loginError(err error) error {
 	if err == nil {
 		return nil
+	}
+	var te *TokenError
+	if errors.As(err, &te) {
+		return fmt.Errorf("login refused: %w", err)
 	}
 	var ie *imap.Error
 	if errors.As(err, &ie) {

@@ -22,6 +22,7 @@ type Server struct {
 	Security string // "tls", "starttls" or "none" (loopback only)
 	Username string
 	Password string
+	OAuth    *Tokens     // set: log in with an OAuth2 token instead of the password
 	TLS      *tls.Config // RootCAs etc.; ServerName is filled in from Host
 }
 
@@ -97,14 +98,21 @@ func (s *SMTPSender) Send(ctx context.Context, account string, m *message.Outgoi
 		return fmt.Errorf("build mail %s: %w", m.MessageID, err)
 	}
 	opts := smtpOptions(srv, cmp.Or(s.Timeout, 30*time.Second))
-	c, err := gomail.NewClient(srv.Host, opts...)
-	if err != nil {
-		return fmt.Errorf("smtp client for %s: %w", srv.Addr(), err)
+	for attempt := 0; ; attempt++ {
+		c, err := gomail.NewClient(srv.Host, opts...)
+		if err != nil {
+			return fmt.Errorf("smtp client for %s: %w", srv.Addr(), err)
+		}
+		err = c.DialAndSendWithContext(ctx, msg)
+		if err != nil && attempt == 0 && srv.OAuth != nil && isSMTPAuthError(err) {
+			srv.OAuth.Invalidate() // revoked or expired early: one more try with a new token
+			continue
+		}
+		if err != nil {
+			return classify(fmt.Errorf("send %s via %s: %w", m.MessageID, srv.Addr(), err))
+		}
+		return nil
 	}
-	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return classify(fmt.Errorf("send %s via %s: %w", m.MessageID, srv.Addr(), err))
-	}
-	return nil
 }
 
 // classify marks what is worth retrying: a 4xx reply, or no reply at all

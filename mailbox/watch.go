@@ -195,7 +195,7 @@ func (w *Watcher) open(ctx context.Context, newMail chan struct{}) (c *imapclien
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	done = func() { stop(); c.Close() }
 	timeout := cmp.Or(w.CommandTimeout, time.Minute)
-	if err := w.timed(c, timeout, func() error { return c.Login(w.Server.Username, w.Server.Password).Wait() }); err != nil {
+	if err := w.timed(c, timeout, func() error { return w.Server.imapLogin(ctx, c) }); err != nil {
 		done()
 		return nil, nil, nil, fmt.Errorf("login %s as %s: %w", w.Server.Addr(), w.Server.Username, err)
 	}

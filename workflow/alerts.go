@@ -168,6 +168,12 @@ func mailboxIncident(src Source, failure error) (inc alert.Incident, perAccount 
 		secret = src.Secret
 	}
 	switch {
+	case strings.Contains(msg, "oauth2"):
+		inc.Title = "de aanmelding van " + src.Director + " bij de mailserver werkt niet meer"
+		inc.What = "De aanmelding van " + src.Director + " met een OAuth2-token wordt geweigerd (" + failure.Error() + ")."
+		inc.Todo = "Controleer de app-registratie of het serviceaccount (" + secret + "): is het geheim verlopen, de toegang ingetrokken of een machtiging vervallen? Pas het zo nodig aan en herstart klachtbot."
+		inc.Meaning = "Geen enkele map van " + src.Director + " wordt gelezen: klachten aan " + src.Director + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
+		perAccount = true
 	case strings.Contains(msg, "authenticationfailed") || strings.Contains(msg, "login") && (strings.Contains(msg, "fail") || strings.Contains(msg, "invalid") || strings.Contains(msg, "refused")):
 		inc.Title = "het wachtwoord van " + src.Director + " werkt niet meer"
 		inc.What = "De mailserver weigert de aanmelding van " + src.Director + " (" + failure.Error() + ")."

@@ -71,12 +71,14 @@ type Config struct {
 		After  duration `toml:"after"`
 		Repeat duration `toml:"repeat"`
 	} `toml:"alerts"`
-	SMTP      mailbox.Account  `toml:"smtp"`
-	Directors []DirectorConfig `toml:"directors"`
+	SMTP      mailbox.Account            `toml:"smtp"`
+	Directors []DirectorConfig           `toml:"directors"`
+	OAuth2    map[string]*mailbox.OAuth2 `toml:"oauth2"`
 
-	file string // the config file
-	dir  string // of the config file: relative paths are resolved against it
-	loc  *time.Location
+	file   string // the config file
+	dir    string // of the config file: relative paths are resolved against it
+	loc    *time.Location
+	tokens map[string]*mailbox.Tokens // one per [oauth2.NAME] and, for Google, per mailbox
 }
 
 // duration decodes "5m"-style strings.
@@ -261,13 +263,22 @@ func (c *Config) validate() error {
 	if len(c.Directors) == 0 {
 		bad("directors", "at least one [[directors]] is needed")
 	}
-	checkServer := func(key string, a *mailbox.Account) {
-		for _, p := range a.Problems() {
+	problems := func(key string, list []string) {
+		for _, p := range list {
 			if !strings.HasPrefix(p, ":") {
 				p = "." + p
 			}
 			errs = append(errs, errors.New(key+p))
 		}
+	}
+	checkServer := func(key string, a *mailbox.Account) {
+		problems(key, a.Problems())
+		if a.UsesOAuth2() && a.OAuth2 != "" && c.OAuth2[a.OAuth2] == nil {
+			bad(key+".oauth2", "no [oauth2.%s] table", a.OAuth2)
+		}
+	}
+	for name, o := range c.OAuth2 {
+		problems("oauth2."+name, o.Problems())
 	}
 	seen := map[string]bool{}
 	for i, d := range c.Directors {
@@ -332,6 +343,22 @@ func (c *Config) server(key string, a *mailbox.Account) (*mailbox.Server, error)
 	if err != nil {
 		return nil, fmt.Errorf("%s.%w", key, err)
 	}
+	if a.UsesOAuth2() {
+		o := c.OAuth2[a.OAuth2]
+		id := a.OAuth2
+		if o.Provider == "google" {
+			id += "/" + strings.ToLower(a.Username) // a Google token serves its mailbox only
+		}
+		if srv.OAuth = c.tokens[id]; srv.OAuth == nil {
+			if srv.OAuth, err = o.Tokens(c.dir, a.Username); err != nil {
+				return nil, fmt.Errorf("oauth2.%s.%w", a.OAuth2, err)
+			}
+			if c.tokens == nil {
+				c.tokens = map[string]*mailbox.Tokens{}
+			}
+			c.tokens[id] = srv.OAuth
+		}
+	}
 	return srv, nil
 }
 
@@ -357,7 +384,7 @@ func (c *Config) accounts() []*account {
 			kind workflow.FolderKind
 		}{{d.IMAP.Inbox, workflow.FolderInbox}, {d.IMAP.Sent, workflow.FolderSent}, {d.IMAP.ComplaintsFolder, workflow.FolderComplaints}} {
 			if f.name != "" {
-				a.folders = append(a.folders, workflow.Source{Director: d.Address, Folder: f.name, Kind: f.kind, Secret: d.IMAP.SecretName()})
+				a.folders = append(a.folders, workflow.Source{Director: d.Address, Folder: f.name, Kind: f.kind, Secret: c.secretName(&d.IMAP.Account)})
 			}
 		}
 		list = append(list, a)
@@ -371,6 +398,14 @@ func (c *Config) accounts() []*account {
 		}
 	}
 	return list
+}
+
+// secretName is where an account's secret comes from, for alerts.
+func (c *Config) secretName(a *mailbox.Account) string {
+	if o := c.OAuth2[a.OAuth2]; a.UsesOAuth2() && o != nil {
+		return o.SecretName()
+	}
+	return a.SecretName()
 }
 
 // needsDefaultSMTP: a director without an SMTP account of their own sends through [smtp].

@@ -72,7 +72,8 @@ type mailStack struct {
 	imapTLS    *tls.Config
 	botConfig  string // the [smtp] and per-director [imap] settings for the bot
 	embedded   *embedded.Server
-	hops       int // Received headers the stack adds on delivery (trusted_hops)
+	hops       int               // Received headers the stack adds on delivery (trusted_hops)
+	env        map[string]string // the Dovecot stack's MAILSTACK_* settings
 }
 
 // unknownClient is an address the stack's SMTP server refuses (550 5.1.1):
@@ -181,6 +182,7 @@ func dovecotStack(t testing.TB) (*mailStack, string) {
 	}
 	return &mailStack{
 		name:       "dovecot",
+		env:        vars,
 		hops:       2, // Postfix, then Dovecot's LMTP
 		smtpInject: "127.0.0.1:" + vars["MAILSTACK_SMTP_PORT"],
 		imapAddr:   "127.0.0.1:" + vars["MAILSTACK_IMAPS_PORT"],
