@@ -40,7 +40,7 @@ func isIMAPAuthRefusal(err error) bool {
 // tokenAuth is SMTP AUTH XOAUTH2 or OAUTHBEARER with a token fetched when
 // go-mail starts the exchange, so every connection gets a current token.
 type tokenAuth struct {
-	srv *Server
+	srv  *Server
 	mech string
 }
 
