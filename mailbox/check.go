@@ -39,7 +39,9 @@ func (r CheckResult) OK() bool { return r.Err == nil }
 // and can be selected (names compared case-sensitively, INBOX excepted), and
 // logs out. It stops at the first step that fails: the steps after it are not
 // reported.
-func CheckIMAP(ctx context.Context, srv Server, folders []string) []CheckResult {
+// SentFolder is looked up as the watcher would find it; a folder named in
+// create may be missing: the watcher creates it.
+func CheckIMAP(ctx context.Context, srv Server, folders []string, create ...string) []CheckResult {
 	ctx, cancel, limit := withCheckTimeout(ctx)
 	defer cancel()
 	var res []CheckResult
@@ -90,12 +92,23 @@ func CheckIMAP(ctx context.Context, srv Server, folders []string) []CheckResult 
 		byName[name] = l
 	}
 	for _, f := range folders {
+		if f == SentFolder {
+			found, err := pickSent(list)
+			step := "folder Sent"
+			if err == nil {
+				step = fmt.Sprintf("folder Sent (found %q)", found)
+			}
+			add(step, err)
+			continue
+		}
 		key := f
 		if strings.EqualFold(f, "INBOX") {
 			key = "INBOX"
 		}
 		l := byName[key]
 		switch {
+		case l == nil && slices.Contains(create, f):
+			add("folder "+f+" (does not exist yet: created at start)", nil)
 		case l == nil:
 			add("folder "+f, fmt.Errorf("does not exist (folders: %s)", folderList(names, f)))
 		case hasAttr(l.Attrs, imap.MailboxAttrNoSelect) || hasAttr(l.Attrs, imap.MailboxAttrNonExistent):
@@ -356,6 +369,7 @@ type CheckTarget struct {
 	IMAP    bool   // else SMTP
 	Server  *Server
 	Folders []string // IMAP: the folders that must exist
+	Create  []string // of those, the ones the service creates when missing
 }
 
 // CheckAll checks every account, one after the other (a failed IMAP login
@@ -370,7 +384,7 @@ func CheckAll(ctx context.Context, out io.Writer, targets []CheckTarget) (total,
 		}
 		var res []CheckResult
 		if t.IMAP {
-			res = CheckIMAP(ctx, *t.Server, t.Folders)
+			res = CheckIMAP(ctx, *t.Server, t.Folders, t.Create...)
 		} else {
 			res = CheckSMTP(ctx, *t.Server)
 		}

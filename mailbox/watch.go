@@ -38,8 +38,11 @@ type CopyHandler interface {
 // select, BODY.PEEK), resumes from its checkpoint, waits with IDLE where the
 // server offers it and polls otherwise, and reconnects with backoff.
 type Watcher struct {
-	Server  Server
+	Server Server
+	// Folder is the folder's name, or SentFolder: the account's Sent folder,
+	// found anew at every connection.
 	Folder  string
+	Create  bool // create the folder when it does not exist
 	Handler Handler
 	Log     *slog.Logger
 	// Since bounds the first scan of a folder and a rescan after a
@@ -57,6 +60,7 @@ type Watcher struct {
 
 	mu     sync.Mutex
 	status WatcherStatus
+	found  string // the folder's name on the server, once found
 }
 
 // WatcherStatus is what a watcher reports about itself.
@@ -78,7 +82,7 @@ func (w *Watcher) Status() WatcherStatus {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.status
-	s.Folder = w.Server.Username + "/" + w.Folder
+	s.Folder = w.Server.Username + "/" + cmp.Or(w.found, w.Folder)
 	return s
 }
 
@@ -199,12 +203,31 @@ func (w *Watcher) open(ctx context.Context, newMail chan struct{}) (c *imapclien
 		done()
 		return nil, nil, nil, fmt.Errorf("login %s as %s: %w", w.Server.Addr(), w.Server.Username, err)
 	}
+	var name string
 	if err := w.timed(c, timeout, func() (err error) {
-		sel, err = c.Select(w.Folder, &imap.SelectOptions{ReadOnly: true}).Wait()
-		return err
+		if name, err = findFolder(c, w.Folder); err != nil {
+			return err
+		}
+		sel, err = c.Select(name, &imap.SelectOptions{ReadOnly: true}).Wait()
+		if err != nil && w.Create && isNonexistent(err) {
+			if err := c.Create(name, nil).Wait(); err != nil {
+				return fmt.Errorf("create %s: %w", name, err)
+			}
+			w.Log.Info("created folder", "user", w.Server.Username, "folder", name)
+			sel, err = c.Select(name, &imap.SelectOptions{ReadOnly: true}).Wait()
+		}
+		if err != nil {
+			return fmt.Errorf("select %s: %w", name, err)
+		}
+		return nil
 	}); err != nil {
 		done()
-		return nil, nil, nil, fmt.Errorf("select %s: %w", w.Folder, err)
+		return nil, nil, nil, err
+	}
+	if name != w.Folder {
+		w.mu.Lock()
+		w.found = name
+		w.mu.Unlock()
 	}
 	return c, sel, done, nil
 }
@@ -222,7 +245,7 @@ func (w *Watcher) session(ctx context.Context) (err error) {
 	if w.Health != nil {
 		w.Health(nil)
 	}
-	w.Log.Info("watching folder", "user", w.Server.Username, "folder", w.Folder,
+	w.Log.Info("watching folder", "user", w.Server.Username, "folder", w.Status().Folder,
 		"uidvalidity", sel.UIDValidity, "messages", sel.NumMessages, "idle", c.Caps().Has(imap.CapIdle))
 
 	for {

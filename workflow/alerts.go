@@ -141,7 +141,7 @@ func (e *Engine) FolderHealth(src Source) func(error) {
 		var err error
 		switch {
 		case failure == nil:
-			err = e.resolveOpen(fmt.Sprintf("De mail van %s wordt weer gelezen (%s).", src.Director, src.Folder), now, key, login)
+			err = e.resolveOpen(fmt.Sprintf("De mail van %s wordt weer gelezen (%s).", src.Director, src.FolderName()), now, key, login)
 		case now.Sub(since) >= e.cfg.AlertsAfter:
 			inc, perAccount := mailboxIncident(src, failure)
 			inc.Key = key
@@ -162,7 +162,7 @@ func (e *Engine) FolderHealth(src Source) func(error) {
 func mailboxIncident(src Source, failure error) (inc alert.Incident, perAccount bool) {
 	msg := strings.ToLower(failure.Error())
 	inc = alert.Incident{Kind: alert.KindMailbox, Lasting: true,
-		Meaning: fmt.Sprintf("Mail in de map %s van %s wordt niet gelezen: klachten daarin worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht.", src.Folder, src.Director)}
+		Meaning: fmt.Sprintf("Mail in de map %s van %s wordt niet gelezen: klachten daarin worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht.", src.FolderName(), src.Director)}
 	secret := "het wachtwoord"
 	if src.Secret != "" {
 		secret = src.Secret
@@ -181,16 +181,16 @@ func mailboxIncident(src Source, failure error) (inc alert.Incident, perAccount 
 		inc.Meaning = "Geen enkele map van " + src.Director + " wordt gelezen: klachten aan " + src.Director + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
 		perAccount = true
 	case strings.Contains(msg, "select") && (strings.Contains(msg, "nonexistent") || strings.Contains(msg, "exist") || strings.Contains(msg, "not found") || strings.Contains(msg, "no such")):
-		inc.Title = "de map " + src.Folder + " van " + src.Director + " bestaat niet"
-		inc.What = "De map " + src.Folder + " is niet te openen (" + failure.Error() + ")."
-		inc.Todo = "Maak de map " + src.Folder + " aan in de mailbox van " + src.Director + ", of pas de naam in de configuratie aan en herstart klachtbot."
+		inc.Title = "de map " + src.FolderName() + " van " + src.Director + " bestaat niet"
+		inc.What = "De map " + src.FolderName() + " is niet te openen (" + failure.Error() + ")."
+		inc.Todo = "Maak de map " + src.FolderName() + " aan in de mailbox van " + src.Director + ", of pas de naam in de configuratie aan en herstart klachtbot."
 	case strings.Contains(msg, "x509") || strings.Contains(msg, "tls") || strings.Contains(msg, "certificate"):
 		inc.Title = "de beveiligde verbinding met de mailserver van " + src.Director + " mislukt"
 		inc.What = "De TLS-verbinding wordt geweigerd of het certificaat klopt niet (" + failure.Error() + ")."
 		inc.Todo = "Controleer host, poort en security in de configuratie (en ca_file bij een eigen certificaat); vraag zo nodig de IT-beheerder."
 	default:
 		inc.Title = "de mailserver van " + src.Director + " is niet bereikbaar"
-		inc.What = "klachtbot kan de map " + src.Folder + " niet lezen (" + failure.Error() + ")."
+		inc.What = "klachtbot kan de map " + src.FolderName() + " niet lezen (" + failure.Error() + ")."
 		inc.Todo = "Controleer of de mailserver werkt en bereikbaar is. klachtbot probeert het zelf steeds opnieuw."
 	}
 	return inc, perAccount

@@ -36,6 +36,15 @@ type Source struct {
 // Key is the checkpoint key of the folder.
 func (s Source) Key() string { return s.Director + "/" + s.Folder }
 
+// FolderName is the folder as people call it: a Sent folder found by its
+// attribute (Folder `\Sent`) is "Verzonden".
+func (s Source) FolderName() string {
+	if s.Folder == `\Sent` {
+		return "Verzonden"
+	}
+	return s.Folder
+}
+
 // Engine applies the rules to incoming mail.
 type Engine struct {
 	store Store

@@ -52,7 +52,7 @@ func runCheck(cfg *Config, out io.Writer) error {
 	// 4 and 5. Every mailbox and every SMTP account.
 	var targets []mailbox.CheckTarget
 	for i, a := range accounts {
-		t := mailbox.CheckTarget{Label: a.label, Key: a.key, IMAP: a.imap, Server: servers[i]}
+		t := mailbox.CheckTarget{Label: a.label, Key: a.key, IMAP: a.imap, Server: servers[i], Create: a.create}
 		for _, f := range a.folders {
 			t.Folders = append(t.Folders, f.Folder)
 		}

@@ -94,8 +94,9 @@ func (d *duration) UnmarshalText(b []byte) error {
 type IMAPConfig struct {
 	mailbox.Account
 	Inbox            string `toml:"inbox"`
-	Sent             string `toml:"sent"`
+	Sent             string `toml:"sent"` // "auto": found by its SPECIAL-USE attribute or usual name
 	ComplaintsFolder string `toml:"complaints_folder"`
+	CreateComplaints *bool  `toml:"create_complaints_folder"`
 }
 
 // DirectorConfig is one director.
@@ -188,7 +189,10 @@ func (c *Config) setDefaults() error {
 		d.Address = strings.ToLower(strings.TrimSpace(d.Address))
 		d.IMAP.SetDefaults(993, "tls")
 		def(&d.IMAP.Inbox, "INBOX")
-		def(&d.IMAP.Sent, "Sent")
+		def(&d.IMAP.Sent, "auto")
+		if d.IMAP.CreateComplaints == nil {
+			d.IMAP.CreateComplaints = new(true)
+		}
 		if d.SMTP != nil {
 			d.SMTP.SetDefaults(587, "starttls")
 		}
@@ -370,6 +374,7 @@ type account struct {
 	conf       *mailbox.Account
 	director   string            // whose account; "" for the default SMTP account
 	folders    []workflow.Source // an IMAP account's watched folders; none for SMTP
+	create     []string          // of those, the ones created when missing
 }
 
 // accounts lists every IMAP account, then the default SMTP account when a
@@ -382,10 +387,13 @@ func (c *Config) accounts() []*account {
 		for _, f := range []struct {
 			name string
 			kind workflow.FolderKind
-		}{{d.IMAP.Inbox, workflow.FolderInbox}, {d.IMAP.Sent, workflow.FolderSent}, {d.IMAP.ComplaintsFolder, workflow.FolderComplaints}} {
+		}{{d.IMAP.Inbox, workflow.FolderInbox}, {sentFolder(d.IMAP.Sent), workflow.FolderSent}, {d.IMAP.ComplaintsFolder, workflow.FolderComplaints}} {
 			if f.name != "" {
 				a.folders = append(a.folders, workflow.Source{Director: d.Address, Folder: f.name, Kind: f.kind, Secret: c.secretName(&d.IMAP.Account)})
 			}
+		}
+		if d.IMAP.ComplaintsFolder != "" && *d.IMAP.CreateComplaints {
+			a.create = []string{d.IMAP.ComplaintsFolder}
 		}
 		list = append(list, a)
 	}
@@ -398,6 +406,14 @@ func (c *Config) accounts() []*account {
 		}
 	}
 	return list
+}
+
+// sentFolder is the watcher's name for a configured Sent folder.
+func sentFolder(name string) string {
+	if name == "auto" {
+		return mailbox.SentFolder
+	}
+	return name
 }
 
 // secretName is where an account's secret comes from, for alerts.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -79,6 +80,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 			s.watchers = append(s.watchers, &mailbox.Watcher{
 				Server:         *srv,
 				Folder:         src.Folder,
+				Create:         slices.Contains(a.create, src.Folder),
 				Handler:        s.engine.Folder(src),
 				Health:         s.engine.FolderHealth(src),
 				Log:            log.With("director", src.Director, "kind", src.Kind.String()),
