@@ -8,7 +8,9 @@ import (
 )
 
 func TestPickSent(t *testing.T) {
-	l := func(name string, attrs ...imap.MailboxAttr) *imap.ListData { return &imap.ListData{Mailbox: name, Attrs: attrs} }
+	l := func(name string, attrs ...imap.MailboxAttr) *imap.ListData {
+		return &imap.ListData{Mailbox: name, Attrs: attrs}
+	}
 	for _, tc := range []struct {
 		name string
 		list []*imap.ListData
