@@ -104,7 +104,7 @@ func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, 
 	}
 	item := e.botMail(outbox.KindAlert, inc.Case, e.cfg.Directors[0].Address, to, subject, text, "", now)
 	if inc.Case == "" {
-		return tx.Enqueue(item)
+		return e.queue(tx, item)
 	}
 	return e.enqueue(tx, item, "alert to "+strings.Join(to, ", "))
 }

@@ -347,7 +347,7 @@ func (e *Engine) botMail(kind, caseID, account string, to []string, subject, tex
 
 // enqueue queues a mail of a case and records it on the audit trail.
 func (e *Engine) enqueue(tx Tx, item *outbox.Item, detail string) error {
-	if err := tx.Enqueue(item); err != nil {
+	if err := e.queue(tx, item); err != nil {
 		return fmt.Errorf("queue %s: %w", item.Kind, err)
 	}
 	return e.event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, item.Kind+": "+detail)

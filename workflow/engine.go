@@ -192,6 +192,9 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 	log := e.log.With("folder", src.Key(), "uid", f.UID, "message_id", m.MessageID)
 	// The bot's own mail: its copy confirms an attempt a crash interrupted.
 	if item, err := tx.OutboxByMessageID(m.MessageID); err != nil || item != nil {
+		if err == nil && src.Kind == FolderSent && src.Director == item.Account {
+			err = e.serverCopySeen(tx, item.Account, log)
+		}
 		if err == nil && (item.State == outbox.Sending || item.State == outbox.Queued) {
 			log.Info("interrupted mail confirmed sent by its copy", "outbox", item.ID)
 			err = outbox.MarkSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")")
@@ -581,7 +584,7 @@ func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *
 	if err != nil {
 		return false, err
 	}
-	if err := tx.Enqueue(item); err != nil {
+	if err := e.queue(tx, item); err != nil {
 		return false, fmt.Errorf("queue acknowledgement: %w", err)
 	}
 	// The limits count the address the acknowledgement goes to, and all of them.

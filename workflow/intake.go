@@ -176,7 +176,7 @@ func (e *Engine) noCaseNumber(tx Tx, who string, m *message.Message, log *slog.L
 	}
 	item := e.botMail("no-case", "", who, []string{who}, subject, text, "", e.clock.Now())
 	threadUnder(item, m.MessageID, m.References)
-	if err := tx.Enqueue(item); err != nil {
+	if err := e.queue(tx, item); err != nil {
 		return false, fmt.Errorf("queue answer: %w", err)
 	}
 	log.Info("commands without a case number answered", "director", who)

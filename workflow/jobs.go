@@ -201,7 +201,7 @@ func (e *Engine) digestJobs(tx Tx, cases []*complaint.Case, now time.Time) ([]st
 		if err != nil {
 			return done, err
 		}
-		if err := tx.Enqueue(item); err != nil {
+		if err := e.queue(tx, item); err != nil {
 			return done, fmt.Errorf("queue digest: %w", err)
 		}
 		if err := tx.SetMeta("last_digest/"+d.Address, now.UTC().Format(time.RFC3339Nano)); err != nil {

@@ -276,3 +276,44 @@ func TestAlertThroughAnotherAccount(t *testing.T) {
 		t.Errorf("alert %s %s, accounts tried %v", item.Kind, item.State, sender.used)
 	}
 }
+
+// TestServerSentCopy: with sent_copy = "auto" the director gets a Bcc of
+// what goes out in their name until a copy of the bot's mail turns up in
+// their Sent folder (the server files sent mail there, as Microsoft 365 and
+// Gmail do); from then on that copy is the proof and no Bcc is added. With
+// "bcc" the Bcc stays; with "server" there is none from the start.
+func TestServerSentCopy(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"auto", "bcc", "server"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			cfg := testConfig()
+			cfg.SentCopy = mode
+			clock := &testClock{t: time.Date(2026, 11, 24, 14, 3, 0, 0, ams)}
+			e, err := NewEngine(boltStore(t), clock, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			bcc := func(id uint64) []string {
+				var item *outbox.Item
+				e.store.View(func(tx Tx) (err error) { item, err = tx.OutboxItem(id); return err })
+				return item.Mail.Bcc
+			}
+			deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
+			first := bcc(1)
+			if want := mode != "server"; (len(first) == 1 && first[0] == "marco@mcoo.nl") != want {
+				t.Fatalf("first acknowledgement Bcc %v, want a copy: %v", first, want)
+			}
+			// The server's copy of the first acknowledgement, in Marco's Sent.
+			var ack *outbox.Item
+			e.store.View(func(tx Tx) (err error) { ack, err = tx.OutboxItem(1); return err })
+			copyRaw := fmt.Sprintf("From: marco@mcoo.nl\nTo: jan@klant.test\nSubject: %s\nMessage-ID: %s\nX-Klachtbot-Case: %s\n\n%s\n",
+				ack.Mail.Subject, ack.Mail.MessageID, ack.CaseID, ack.Mail.Text)
+			deliver(t, e, sent, copyRaw, clock.Now())
+			deliver(t, e, inbox, mail("piet@klant.test", "Klacht", "Ik klaag ook."), clock.Now())
+			if got, want := len(bcc(2)), map[string]int{"auto": 0, "bcc": 1, "server": 0}[mode]; got != want {
+				t.Errorf("second acknowledgement Bcc %v, want %d", bcc(2), want)
+			}
+		})
+	}
+}

@@ -45,6 +45,11 @@ type Config struct {
 	AlertsTo          []string      // who is told of incidents; empty: the directors
 	AlertsAfter       time.Duration // a mailbox that cannot be read this long is an incident
 	AlertsRepeat      time.Duration // an incident is told again after this long
+	// SentCopy says what proves that a mail went out: "bcc" (a Bcc to the
+	// director it is sent for), "server" (the copy the mail server files in
+	// the sender's Sent folder), "auto" (Bcc until such a server copy has
+	// been seen for the account, then the server's).
+	SentCopy string
 }
 
 // Defaults is the procedure as the klachtenregeling describes it; the
@@ -67,6 +72,7 @@ func Defaults() Config {
 		ConfirmCommands: true,
 		AlertsAfter:     15 * time.Minute,
 		AlertsRepeat:    24 * time.Hour,
+		SentCopy:        "auto",
 	}
 }
 

@@ -62,6 +62,7 @@ type Config struct {
 		RetryMax    duration `toml:"retry_max"`
 		GiveUpAfter duration `toml:"give_up_after"`
 		ConfirmWait duration `toml:"confirm_wait"`
+		SentCopy    string   `toml:"sent_copy"` // "auto", "server" or "bcc"
 	} `toml:"outbox"`
 	Retention struct {
 		Years int `toml:"years"`
@@ -160,6 +161,7 @@ func (c *Config) setDefaults() error {
 	// The procedure's defaults are workflow's, the outbox's the outbox's.
 	wd, od := workflow.Defaults(), outbox.Defaults
 	def(&c.Schedule.Digest, wd.Digest)
+	def(&c.Outbox.SentCopy, wd.SentCopy)
 	def(&c.Schedule.Deadlines, "*/10 * * * *")
 	def(&c.Procedure.LiberationDay, wd.LiberationDay)
 	defInt(&c.Procedure.TargetDays, wd.TargetDays)
@@ -264,6 +266,11 @@ func (c *Config) validate() error {
 	default:
 		bad("log_format", "must be text or json")
 	}
+	switch c.Outbox.SentCopy {
+	case "auto", "server", "bcc":
+	default:
+		bad("outbox.sent_copy", "must be auto, server or bcc")
+	}
 	if len(c.Directors) == 0 {
 		bad("directors", "at least one [[directors]] is needed")
 	}
@@ -334,6 +341,7 @@ func (c *Config) workflowConfig() workflow.Config {
 		AuthServID:      c.AuthServID,
 		Digest:          c.Schedule.Digest,
 		RetentionYears:  c.Retention.Years,
+		SentCopy:        c.Outbox.SentCopy,
 	}
 	for _, d := range c.Directors {
 		wc.Directors = append(wc.Directors, workflow.Director{Name: d.Name, Address: d.Address})

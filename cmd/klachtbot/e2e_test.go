@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -230,54 +231,119 @@ func TestE2EDirectorReplyInSent(t *testing.T) {
 }
 
 // TestE2ECrashDuringBurst: kill -9 while 30 complaints come in; after a
-// restart every one is acknowledged, and none twice.
+// restart every one is acknowledged, and none twice. What proves that an
+// interrupted mail went out is, with sent_copy = "bcc", the director's Bcc
+// copy in their INBOX; with "server", the copy the mail server files in
+// their Sent folder (the Dovecot stack does that for Ingrid, as Microsoft
+// 365 and Gmail do for everyone); with "auto", the Bcc until the first such
+// server copy has been seen.
 func TestE2ECrashDuringBurst(t *testing.T) {
 	stacks(t, func(t *testing.T, st *mailStack) {
-		b := startBot(t, st.config(t, t.TempDir(), ""))
-		const n = 30
-		ids := make([]string, n)
-		raws := make([][]byte, n)
-		for i := range n {
-			raws[i], ids[i] = compose(fmt.Sprintf("klant%02d@klant.test", i), "marco@mcoo.nl", fmt.Sprintf("Klacht nummer %d", i), "Ik wil een klacht indienen.")
+		t.Run("bcc", func(t *testing.T) { crashBurst(t, st, "marco@mcoo.nl", "bcc") })
+		if st.embedded != nil {
+			return // the embedded server files no copies of sent mail
 		}
-		sent := make(chan struct{})
-		go func() {
-			defer close(sent)
-			for i := range n {
-				st.send(t, fmt.Sprintf("klant%02d@klant.test", i), []string{"marco@mcoo.nl"}, raws[i])
-				time.Sleep(10 * time.Millisecond) // a burst, not one instant
-			}
-		}()
-		// Crash at a random moment in the middle of the work: after the k-th
-		// acknowledgement has arrived, with mail still coming in and going out.
-		k := 1 + rand.IntN(n/2)
-		st.waitFor(t, catchall, "INBOX", ackWait, fmt.Sprintf("%d acknowledgements", k), func(l []*parsedMail) bool { return len(l) >= k })
-		b.kill()
-		killedAt := len(st.messages(t, catchall, "INBOX"))
-		<-sent
-		t.Logf("killed after acknowledgement %d; %d of %d delivered at the kill", k, killedAt, n)
-		b.start()
-		st.waitFor(t, catchall, "INBOX", 60*time.Second, "all acknowledgements", func(l []*parsedMail) bool {
-			for _, id := range ids {
-				if len(acksFor(l, id)) == 0 {
-					return false
-				}
-			}
-			return true
-		})
-		time.Sleep(time.Second) // anything doubled would have arrived by now
-		got := st.waitFor(t, catchall, "INBOX", time.Second, "", func([]*parsedMail) bool { return true })
-		for _, id := range ids {
-			if k := len(acksFor(got, id)); k != 1 {
-				t.Errorf("complaint %s acknowledged %d times", id, k)
-			}
+		if !strings.Contains(" "+st.env["MAILSTACK_SENT_COPY"]+" ", " ingrid@mcoo.nl ") {
+			t.Fatal("the Dovecot stack needs MAILSTACK_SENT_COPY=ingrid@mcoo.nl (.ci/run sets it)")
 		}
-		if cases := b.cases(); len(cases) != n {
-			t.Errorf("%d cases, want %d", len(cases), n)
-		}
-		t.Logf("after the restart: %d interrupted mail(s) confirmed by their copy, %d resent",
-			len(b.logLines("confirmed sent by its copy")), len(b.logLines("resending mail")))
+		t.Run("server", func(t *testing.T) { crashBurst(t, st, "ingrid@mcoo.nl", "server") })
+		t.Run("auto", func(t *testing.T) { crashBurst(t, st, "ingrid@mcoo.nl", "auto") })
 	})
+}
+
+func crashBurst(t *testing.T, st *mailStack, director, sentCopy string) {
+	if st.embedded == nil {
+		reset := exec.Command("bash", filepath.Join("..", "..", ".ci", "mailstack", "reset.sh"))
+		reset.Env = append(os.Environ(), "MAILSTACK_DIR="+st.env["MAILSTACK_DIR"])
+		if out, err := reset.CombinedOutput(); err != nil {
+			t.Fatalf("reset mail stack: %v\n%s", err, out)
+		}
+	}
+	config := st.config(t, t.TempDir(), "")
+	raw, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(string(raw), "confirm_wait = \"3s\"\n", "confirm_wait = \"3s\"\nsent_copy = \""+sentCopy+"\"\n", 1)
+	if director == "ingrid@mcoo.nl" {
+		cfg = strings.ReplaceAll(cfg, "hans@mcoo.nl", director)
+	}
+	if err := os.WriteFile(config, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := startBot(t, config)
+	learnt := 0
+	if sentCopy == "auto" {
+		// The first acknowledgement goes with a Bcc; once the server's copy of
+		// it has been read in Sent, no more Bcc copies.
+		openCase(t, st, b, "eerste@klant.test", director)
+		deadline := time.Now().Add(ackWait)
+		for len(b.logLines("the mail server files sent mail in Sent")) == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the server's copy in Sent was not noticed")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		learnt = 1
+	}
+	const n = 30
+	ids := make([]string, n)
+	raws := make([][]byte, n)
+	for i := range n {
+		raws[i], ids[i] = compose(fmt.Sprintf("klant%02d@klant.test", i), director, fmt.Sprintf("Klacht nummer %d", i), "Ik wil een klacht indienen.")
+	}
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for i := range n {
+			st.send(t, fmt.Sprintf("klant%02d@klant.test", i), []string{director}, raws[i])
+			time.Sleep(10 * time.Millisecond) // a burst, not one instant
+		}
+	}()
+	// Crash at a random moment in the middle of the work: after the k-th
+	// acknowledgement has arrived, with mail still coming in and going out.
+	k := 1 + rand.IntN(n/2)
+	st.waitFor(t, catchall, "INBOX", ackWait, fmt.Sprintf("%d acknowledgements", k), func(l []*parsedMail) bool { return len(l) >= learnt+k })
+	b.kill()
+	killedAt := len(st.messages(t, catchall, "INBOX"))
+	<-sent
+	t.Logf("killed after acknowledgement %d; %d of %d delivered at the kill", k, killedAt, n)
+	b.start()
+	st.waitFor(t, catchall, "INBOX", 60*time.Second, "all acknowledgements", func(l []*parsedMail) bool {
+		for _, id := range ids {
+			if len(acksFor(l, id)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	time.Sleep(time.Second) // anything doubled would have arrived by now
+	got := st.waitFor(t, catchall, "INBOX", time.Second, "", func([]*parsedMail) bool { return true })
+	for _, id := range ids {
+		if k := len(acksFor(got, id)); k != 1 {
+			t.Errorf("complaint %s acknowledged %d times", id, k)
+		}
+	}
+	if cases := b.cases(); len(cases) != learnt+n {
+		t.Errorf("%d cases, want %d", len(cases), n)
+	}
+	// The director's INBOX: the complaints, and the Bcc copies of their acknowledgements.
+	copies := 0
+	for _, m := range st.messages(t, director, "INBOX") {
+		if strings.Contains(string(m), "X-Klachtbot-Case:") {
+			copies++
+		}
+	}
+	switch {
+	case sentCopy == "bcc" && copies != n:
+		t.Errorf("%d Bcc copies in the director's INBOX, want %d", copies, n)
+	case sentCopy == "server" && copies != 0:
+		t.Errorf("%d Bcc copies in the director's INBOX, want none: the server's copies in Sent are the proof", copies)
+	case sentCopy == "auto" && copies != 1:
+		t.Errorf("%d Bcc copies in the director's INBOX, want 1: the first, before the server's copy in Sent was seen", copies)
+	}
+	t.Logf("after the restart: %d interrupted mail(s) confirmed by their copy, %d resent; %d Bcc copies",
+		len(b.logLines("confirmed sent by its copy")), len(b.logLines("resending mail")), copies)
 }
 
 // TestE2ETLSVerified: without the test CA, the bot refuses Dovecot's
