@@ -182,6 +182,7 @@ type stepsData struct {
 	GoogleClientID, GoogleClientEmail          string
 	Directors                                  []Director
 	Written, Chown                             []string
+	UserMissing                                bool
 }
 
 func renderSteps(d stepsData) (string, error) {

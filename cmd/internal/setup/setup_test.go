@@ -218,7 +218,9 @@ func TestInitProviders(t *testing.T) {
 			}
 			config := filepath.Join(d.conf, configFile)
 			unit := filepath.Join(d.unit, unitFile)
-			wantModes := map[string]fs.FileMode{config: 0o640, unit: 0o644, d.conf: fs.ModeDir | 0o750, d.state: fs.ModeDir | 0o750}
+			// The runtime directory lies outside /run here, so the unit's
+			// ReadWritePaths names it and init makes it.
+			wantModes := map[string]fs.FileMode{config: 0o640, unit: 0o644, d.conf: fs.ModeDir | 0o750, d.state: fs.ModeDir | 0o750, d.runtime: fs.ModeDir | 0o750}
 			for name, content := range tt.secrets {
 				p := filepath.Join(d.conf, name)
 				wantModes[p] = 0o600
@@ -231,9 +233,6 @@ func TestInitProviders(t *testing.T) {
 				if fi, err := os.Stat(p); err != nil || fi.Mode() != want {
 					t.Errorf("%s: mode %v (%v), want %v", p, fi.Mode(), err, want)
 				}
-			}
-			if _, err := os.Stat(d.runtime); err == nil {
-				t.Errorf("%s exists: the runtime directory is systemd's to make", d.runtime)
 			}
 			text, _ := os.ReadFile(config)
 			for _, w := range append(tt.want, `host = "`+tt.imapHost+`"`, `bot_address = "klachten@mcoo.nl"`, `own_domains = ["mcoo.nl"]`, `address = "marco@mcoo.nl"`) {
@@ -303,6 +302,30 @@ func TestStepsPerProvider(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUserMissing: without the service's user, the steps say how to make it
+// and give it its files.
+func TestUserMissing(t *testing.T) {
+	d := newDirs(t)
+	args := append(d.flags(t), "--user", "klachtbot-no-such-user", "--provider", Plain, "--domain", "mcoo.nl", "--director", "M <m@mcoo.nl>", "--yes",
+		"--no-check", "--imap-host", "imap.mcoo.nl", "--smtp-host", "smtp.mcoo.nl", "--password-file", "m@mcoo.nl=-")
+	var out bytes.Buffer
+	if err := Run(args, strings.NewReader("pw\n"), &out, nil); err != nil {
+		t.Fatal(err)
+	}
+	pw := filepath.Join(d.conf, passwordFile("m@mcoo.nl"))
+	for _, w := range []string{
+		"useradd --system --user-group --home-dir " + d.state + " --shell /usr/sbin/nologin klachtbot-no-such-user",
+		"chgrp klachtbot-no-such-user " + d.conf + " " + filepath.Dir(pw) + " " + filepath.Join(d.conf, configFile),
+		"chown klachtbot-no-such-user: " + d.state + " " + d.runtime + " " + pw,
+		"User=klachtbot-no-such-user",
+	} {
+		unit, _ := os.ReadFile(filepath.Join(d.unit, unitFile))
+		if !strings.Contains(out.String(), w) && !strings.Contains(string(unit), w) {
+			t.Errorf("steps lack %q:\n%s", w, out.String())
+		}
 	}
 }
 
@@ -457,6 +480,27 @@ func TestGolden(t *testing.T) {
 	if !bytes.Contains(readme, unit) {
 		t.Error("README.md does not show the unit init writes (testdata/klachtbot.service)")
 	}
+}
+
+// TestProductionUnitVerifies: the unit with the default directories
+// (StateDirectory, RuntimeDirectory) passes systemd-analyze verify too.
+func TestProductionUnitVerifies(t *testing.T) {
+	o := defaultOptions(Microsoft)
+	o.binary = testBinary(t)
+	unit, err := renderUnit(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"StateDirectory=klachtbot\n", "RuntimeDirectory=klachtbot\n", "ProtectSystem=strict\n"} {
+		if !bytes.Contains(unit, []byte(w)) {
+			t.Errorf("unit lacks %s", w)
+		}
+	}
+	p := filepath.Join(t.TempDir(), unitFile)
+	if err := os.WriteFile(p, unit, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	verifyUnit(t, p)
 }
 
 func golden(t *testing.T, name string, got []byte) {

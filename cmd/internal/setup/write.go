@@ -60,12 +60,12 @@ func install(o *options, secrets map[string][]byte, out io.Writer, check func(st
 	// The service's user, when init runs as root and the user exists: then
 	// the secrets are the user's and the rest readable by its group.
 	uid, gid := -1, -1
-	if os.Geteuid() == 0 {
-		if u, err := user.Lookup(o.user); err == nil {
-			uid, _ = strconv.Atoi(u.Uid)
-			gid, _ = strconv.Atoi(u.Gid)
-		}
+	u, err := user.Lookup(o.user)
+	if err == nil && os.Geteuid() == 0 {
+		uid, _ = strconv.Atoi(u.Uid)
+		gid, _ = strconv.Atoi(u.Gid)
 	}
+	userMissing := err != nil
 	var written []string
 	undo := func() {
 		for i := len(written) - 1; i >= 0; i-- {
@@ -76,6 +76,13 @@ func install(o *options, secrets map[string][]byte, out io.Writer, check func(st
 		path  string
 		owner bool
 	}{{o.dir, false}, {o.stateDir, true}}
+	if _, ok := under("/run", o.runtime); !ok {
+		// Not systemd's RuntimeDirectory: the unit's ReadWritePaths needs it to exist.
+		dirs = append(dirs, struct {
+			path  string
+			owner bool
+		}{o.runtime, true})
+	}
 	for _, f := range files {
 		if f.owner {
 			dirs = append(dirs, struct {
@@ -115,22 +122,27 @@ func install(o *options, secrets map[string][]byte, out io.Writer, check func(st
 	if key, ok := secrets[googleKeyFile]; ok {
 		steps.GoogleClientID, steps.GoogleClientEmail = googleKeyID(key)
 	}
+	steps.UserMissing = userMissing
 	if uid < 0 {
 		// The user does not exist yet (or init is not root): say what to run.
-		group := []string{o.dir}
-		for _, d := range dirs[2:] {
-			if !slices.Contains(group, d.path) {
+		var group, own []string
+		for _, d := range dirs {
+			switch {
+			case d.owner:
+				own = append(own, d.path)
+			case !slices.Contains(group, d.path):
 				group = append(group, d.path)
 			}
 		}
-		group = append(group, l.ConfigPath)
-		steps.Chown = append(steps.Chown, fmt.Sprintf("chgrp %s %s", o.user, strings.Join(group, " ")))
 		for _, f := range files {
 			if f.owner {
-				steps.Chown = append(steps.Chown, fmt.Sprintf("chown %s: %s", o.user, f.path))
+				own = append(own, f.path)
+			} else if f.path == l.ConfigPath {
+				group = append(group, f.path)
 			}
 		}
-		steps.Chown = append(steps.Chown, fmt.Sprintf("chown %s: %s", o.user, o.stateDir))
+		steps.Chown = append(steps.Chown, fmt.Sprintf("chgrp %s %s", o.user, strings.Join(group, " ")),
+			fmt.Sprintf("chown %s: %s", o.user, strings.Join(own, " ")))
 	}
 
 	var checkErr error
