@@ -35,7 +35,7 @@ var (
 	stepsText string
 
 	configTmpl = template.Must(template.New("config").Funcs(template.FuncMap{"q": tomlString}).Parse(configText))
-	unitTmpl   = template.Must(template.New("unit").Funcs(template.FuncMap{"arg": unitArg}).Parse(unitText))
+	unitTmpl   = template.Must(template.New("unit").Parse(unitText))
 )
 
 // Provider defaults: hosts, and the token endpoint and scopes for the
@@ -247,10 +247,6 @@ func tomlString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
-
-// unitArg quotes a path for ExecStart (paths are checked to hold no spaces
-// or quotes; % is systemd's specifier character).
-func unitArg(s string) string { return strings.ReplaceAll(s, "%", "%%") }
 
 // commentedLexicon is the default recognition lexicon as commented-out TOML:
 // every list and weight, so the file shows what a change would replace.

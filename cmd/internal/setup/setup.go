@@ -22,6 +22,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -94,6 +95,10 @@ func Run(args []string, in io.Reader, out io.Writer, check func(configPath strin
 	o := options{passwordFiles: passwordsFlag{}}
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
 	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprint(out, "usage: klachtbot init [flags]\n\nWrites the configuration, the secrets and the systemd unit, runs check and\nprints what is left to do. Asks for what the flags leave out (on a terminal).\n\n")
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&o.provider, "provider", "", "mail host: microsoft (365), google (Workspace) or plain (IMAP/SMTP with passwords)")
 	fs.StringVar(&o.domain, "domain", "", "the firm's mail domain, e.g. mcoo.nl")
 	fs.Var(directorsFlag{&o.directors}, "director", `a director, "Name <address>" (repeat for each)`)
@@ -135,6 +140,9 @@ func Run(args []string, in io.Reader, out io.Writer, check func(configPath strin
 		if !filepath.IsAbs(d.path) || strings.ContainsAny(d.path, " \t\n\"'\\%$") {
 			return fmt.Errorf("init: --%s %q: want an absolute path without spaces, quotes, %%, $ or backslashes", d.flag, d.path)
 		}
+	}
+	if !validUser.MatchString(o.user) {
+		return fmt.Errorf("init: --user %q is not a user name", o.user)
 	}
 	a := &asker{in: in, r: bufio.NewReader(in), out: out, interactive: o.interactive || (!o.yes && isTerminal(in))}
 	if err := o.complete(a); err != nil {
@@ -383,6 +391,9 @@ func (a *asker) secret(question, flag string) ([]byte, error) {
 	fmt.Fprintln(a.out)
 	return []byte(line), nil
 }
+
+// validUser is a portable user name (it goes into the unit as it is).
+var validUser = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)

@@ -384,6 +384,8 @@ func TestMissingValuesNameTheFlag(t *testing.T) {
 		{[]string{"--provider", Plain, "--domain", "mcoo.nl", "--director", "M <m@mcoo.nl>", "--imap-host", "i", "--smtp-host", "s"}, "--password-file m@mcoo.nl=FILE is needed"},
 		{[]string{"--provider", Plain, "--domain", "mcoo.nl", "--director", "M <m@mcoo.nl>", "--director", "N <m@mcoo.nl>"}, "given twice"},
 		{[]string{"--provider", Plain, "--domain", "mcoo.nl", "--director", "M <m@mcoo.nl>", "--dir", "etc/klachtbot"}, "--dir"},
+		{[]string{"--provider", Plain, "--domain", "mcoo.nl", "--director", "M <m@mcoo.nl>", "--binary", "/opt/my bin/klachtbot"}, "--binary"},
+		{[]string{"--provider", Plain, "--domain", "mcoo.nl", "--director", "M <m@mcoo.nl>", "--user", "klachtbot\nExecStartPre=/bin/sh"}, "--user"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
