@@ -1,10 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/mcoo/klachtbot/cmd/internal/control"
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/storage"
 )
@@ -14,7 +17,8 @@ import (
 // machine and the mail servers: secrets, the database's place, and for every
 // account a connection with the configured security and a login. Every step
 // gets a line, "ok" or "FAIL" with the reason; the error says how many failed.
-// Nothing is changed on the servers and no mail is sent.
+// Nothing is changed on the servers; unless sent_copy = "bcc", each director
+// gets a probe mail that tells whether the server files sent mail in Sent.
 func runCheck(cfg *Config, out io.Writer) error {
 	ctx := context.Background()
 	total, failed := 0, 0
@@ -48,6 +52,8 @@ func runCheck(cfg *Config, out io.Writer) error {
 	// 3. The database: where it is, who may read it. A stat and an open
 	// without the lock: a running service keeps its bbolt lock.
 	line("database "+cfg.Database, "", storage.CheckFile(cfg.Database))
+	note, err := control.Check(cfg.ControlSocket)
+	line("control socket "+cfg.ControlSocket, note, err)
 
 	// 4 and 5. Every mailbox and every SMTP account.
 	var targets []mailbox.CheckTarget
@@ -60,6 +66,33 @@ func runCheck(cfg *Config, out io.Writer) error {
 	}
 	n, bad := mailbox.CheckAll(ctx, out, targets)
 	total, failed = total+n, failed+bad
+
+	// 6. Whether the servers file sent mail in Sent themselves (sent_copy).
+	if cfg.Outbox.SentCopy != "bcc" && bad == 0 {
+		imapOf, smtpOf := map[string]*mailbox.Server{}, map[string]*mailbox.Server{}
+		for i, a := range accounts {
+			if a.imap {
+				imapOf[a.director] = servers[i]
+			} else {
+				smtpOf[a.director] = servers[i]
+			}
+		}
+		for _, d := range cfg.Directors {
+			smtpSrv := cmp.Or(smtpOf[d.Address], smtpOf[""])
+			if smtpSrv == nil || imapOf[d.Address] == nil {
+				continue // secrets not resolved: said above
+			}
+			pctx, cancel := context.WithTimeout(ctx, time.Minute)
+			r := mailbox.CheckSentCopy(pctx, *smtpSrv, *imapOf[d.Address], d.Address, 10*time.Second)
+			cancel()
+			if mailbox.NoServerCopy(r.Err) && cfg.Outbox.SentCopy == "auto" {
+				r.Step, r.Err = r.Step+" (none: "+r.Err.Error()+"; Bcc copies are used)", nil
+			} else if r.Err != nil && cfg.Outbox.SentCopy == "server" {
+				r.Err = fmt.Errorf("%w; with sent_copy = \"server\" an interrupted send cannot be confirmed: set sent_copy = \"bcc\" or \"auto\"", r.Err)
+			}
+			line("sent copy "+d.Address, r.Step, r.Err)
+		}
+	}
 
 	if failed > 0 {
 		return fmt.Errorf("check: %d of %d checks failed", failed, total)

@@ -138,7 +138,7 @@ func TestCheck(t *testing.T) {
 
 		t.Run("missing folder", func(t *testing.T) {
 			path := checkConfig(t, st, func(cfg string) string {
-				return strings.Replace(cfg, `sent = "Sent"`, `sent = "Sent"`+"\n  complaints_folder = \"Bestaatniet\"", 1)
+				return strings.Replace(cfg, `sent = "Sent"`, `sent = "Sent"`+"\n  complaints_folder = \"Bestaatniet\"\n  create_complaints_folder = false", 1)
 			})
 			out, stderr, err := checkRun(t, path, password)
 			if err == nil {

@@ -46,7 +46,7 @@ func TestConfigDefaults(t *testing.T) {
 		cfg.Procedure.TargetDays != 14 || cfg.Procedure.FirstResponseDays != 3 || cfg.Procedure.WarnDaysBefore != 4 ||
 		cfg.Schedule.Digest != "0 8 * * 1-5" || cfg.SMTP.Port != 587 || cfg.SMTP.Security != "starttls" ||
 		d.Address != "marco@mcoo.nl" || d.IMAP.Port != 993 || d.IMAP.Security != "tls" || d.IMAP.Inbox != "INBOX" ||
-		d.IMAP.Sent != "Sent" || len(cfg.OwnDomains) != 1 || cfg.OwnDomains[0] != "mcoo.nl" {
+		d.IMAP.Sent != "auto" || !*d.IMAP.CreateComplaints || cfg.Outbox.SentCopy != "auto" || len(cfg.OwnDomains) != 1 || cfg.OwnDomains[0] != "mcoo.nl" {
 		t.Errorf("defaults: %+v", cfg)
 	}
 }

@@ -264,7 +264,7 @@ func crashBurst(t *testing.T, st *mailStack, director, sentCopy string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := strings.Replace(string(raw), "confirm_wait = \"3s\"\n", "confirm_wait = \"3s\"\nsent_copy = \""+sentCopy+"\"\n", 1)
+	cfg := strings.Replace(string(raw), "sent_copy = \"bcc\"\n", "sent_copy = \""+sentCopy+"\"\n", 1)
 	if director == "ingrid@mcoo.nl" {
 		cfg = strings.ReplaceAll(cfg, "hans@mcoo.nl", director)
 	}

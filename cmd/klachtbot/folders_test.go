@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/workflow/dossier"
@@ -25,7 +27,9 @@ func TestE2EFoldersFound(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg := strings.ReplaceAll(string(raw), "  sent = \"Sent\"\n", "")
-		cfg = strings.Replace(cfg, "  inbox = \"INBOX\"\n", "  inbox = \"INBOX\"\n  complaints_folder = \"Klachten 2026\"\n", 1)
+		// A new name each run: the Dovecot stack keeps folders between tests.
+		complaints := fmt.Sprintf("Klachten %d", time.Now().UnixNano())
+		cfg = strings.Replace(cfg, "  inbox = \"INBOX\"\n", "  inbox = \"INBOX\"\n  complaints_folder = \""+complaints+"\"\n", 1)
 		director, sentName := "hans@mcoo.nl", "Sent"
 		if st.embedded == nil {
 			if !strings.Contains(" "+st.env["MAILSTACK_SENT_ELSEWHERE"]+" ", " petra@mcoo.nl ") {
@@ -48,7 +52,7 @@ func TestE2EFoldersFound(t *testing.T) {
 		for _, want := range []string{
 			"imap marco@mcoo.nl: folder Sent (found \"Sent\") ok",
 			"imap " + director + ": folder Sent (found \"" + sentName + "\") ok",
-			"imap marco@mcoo.nl: folder Klachten 2026 (does not exist yet: created at start) ok",
+			"imap marco@mcoo.nl: folder " + complaints + " (does not exist yet: created at start) ok",
 		} {
 			if !strings.Contains(string(out), want) {
 				t.Errorf("check (%v) lacks %q:\n%s", err, want, out)
@@ -64,7 +68,7 @@ func TestE2EFoldersFound(t *testing.T) {
 		for _, w := range view.Watchers {
 			watched[w.Folder] = w.Connected
 		}
-		for _, f := range []string{"marco@mcoo.nl/Sent", director + "/" + sentName, "marco@mcoo.nl/Klachten 2026"} {
+		for _, f := range []string{"marco@mcoo.nl/Sent", director + "/" + sentName, "marco@mcoo.nl/" + complaints} {
 			if !watched[f] {
 				t.Errorf("%s not watched: %v", f, watched)
 			}
@@ -85,4 +89,40 @@ func TestE2EFoldersFound(t *testing.T) {
 			return false
 		})
 	})
+}
+
+// TestE2ESentCopyProbe: `check` finds out which servers file sent mail in
+// Sent by sending each director a probe: the Dovecot stack does for Ingrid
+// (MAILSTACK_SENT_COPY), not for Marco, who keeps Bcc copies under "auto"
+// and fails the check under "server".
+func TestE2ESentCopyProbe(t *testing.T) {
+	st, why := dovecotStack(t)
+	if st == nil || !strings.Contains(" "+st.env["MAILSTACK_SENT_COPY"]+" ", " ingrid@mcoo.nl ") {
+		if os.Getenv("KLACHTBOT_REQUIRE_MAILSTACK") != "" {
+			t.Fatal("needs the Dovecot stack with MAILSTACK_SENT_COPY=ingrid@mcoo.nl: ", why)
+		}
+		t.Skip(why)
+	}
+	for _, mode := range []string{"auto", "server"} {
+		path := checkConfig(t, st, func(cfg string) string {
+			cfg = strings.ReplaceAll(cfg, "hans@mcoo.nl", "ingrid@mcoo.nl")
+			return strings.Replace(cfg, `sent_copy = "bcc"`, `sent_copy = "`+mode+`"`, 1)
+		})
+		out, _, err := checkRun(t, path, password)
+		ingrid := checkLines(out, "sent copy ingrid@mcoo.nl: copy of sent mail in Sent (the server files sent mail in \"Sent\") ok")
+		marco := checkLines(out, "sent copy marco@mcoo.nl")
+		if len(ingrid) != 1 || len(marco) != 1 {
+			t.Fatalf("%s: check output:\n%s", mode, out)
+		}
+		switch mode {
+		case "auto":
+			if err != nil || !strings.Contains(marco[0], "Bcc copies are used) ok") {
+				t.Errorf("auto: %v, %s", err, marco[0])
+			}
+		case "server":
+			if err == nil || !strings.Contains(marco[0], `FAIL`) || !strings.Contains(marco[0], `sent_copy = "bcc"`) {
+				t.Errorf("server: %v, %s", err, marco[0])
+			}
+		}
+	}
 }

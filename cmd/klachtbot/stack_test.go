@@ -234,6 +234,7 @@ command_timeout = "10s"
 retry_base = "200ms"
 retry_max = "2s"
 confirm_wait = "3s"
+sent_copy = "bcc"
 %s%s%s`, extra, smtpPart, director("Marco", "marco@mcoo.nl"), director("Hans", "hans@mcoo.nl"))
 	if !strings.Contains(extra, "log_level") {
 		cfg = "log_level = \"debug\"\n" + cfg

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -84,4 +85,26 @@ func request(socket, method, path string, timeout time.Duration, read func(io.Re
 		return fmt.Errorf("control socket: %s: %s", resp.Status, strings.TrimSpace(string(msg)))
 	}
 	return read(resp.Body)
+}
+
+// Check tells `klachtbot check` whether the service will be able to make its
+// socket: a service already answers there, or the directory takes new files
+// (a directory under /run that does not exist yet is systemd's
+// RuntimeDirectory, made when the unit starts).
+func Check(path string) (string, error) {
+	if c, err := net.Dial("unix", path); err == nil {
+		c.Close()
+		return "a service answers on it", nil
+	}
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) && strings.HasPrefix(dir, "/run/") {
+		return "its directory is made by systemd (RuntimeDirectory) when the service starts", nil
+	}
+	f, err := os.CreateTemp(dir, ".klachtbot-check-*")
+	if err != nil {
+		return "", fmt.Errorf("the service could not make it: %w (set control_socket to a writable place, e.g. /run/klachtbot/klachtbot.sock under systemd)", err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return "", nil
 }
