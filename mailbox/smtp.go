@@ -102,7 +102,7 @@ func (s *SMTPSender) Send(ctx context.Context, account string, m *message.Outgoi
 		return fmt.Errorf("smtp client for %s: %w", srv.Addr(), err)
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return classify(fmt.Errorf("send %s via %s: %w", m.MessageID, srv.Addr(), err))
+		return classify(fmt.Errorf("send %s via %s: %w", m.MessageID, srv.Addr(), hint(err, srv)))
 	}
 	return nil
 }

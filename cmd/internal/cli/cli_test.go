@@ -33,7 +33,10 @@ func testProgram(loaded *[]string) *Program[string] {
 				}
 			}},
 			{Name: "ping", Summary: "answer pong", Flags: func(*flag.FlagSet) Run[string] {
-				return func(cfg string, _ []string, out io.Writer) error { _, err := io.WriteString(out, "pong "+cfg); return err }
+				return func(cfg string, _ []string, out io.Writer) error {
+					_, err := io.WriteString(out, "pong "+cfg)
+					return err
+				}
 			}},
 			{Name: "demo", NoConfig: true, Summary: "play without configuration", Flags: func(*flag.FlagSet) Run[string] {
 				return func(cfg string, args []string, out io.Writer) error {
