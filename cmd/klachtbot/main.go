@@ -200,7 +200,7 @@ var commands = []cli.Command[*Config]{
 func jsonFlag(fs *flag.FlagSet) *bool { return fs.Bool("json", false, "print JSON") }
 
 func newLogger(cfg *Config, w io.Writer) *slog.Logger {
-	return logs.New(w, cfg.LogLevel, cfg.LogFormat, cfg.loc)
+	return logs.New(w, logs.Options{Level: cfg.LogLevel, Format: cfg.LogFormat, Loc: cfg.loc, Own: cfg.OwnDomains})
 }
 
 // printJSONOr prints v as JSON, unless err.
