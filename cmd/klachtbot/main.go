@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -62,7 +61,7 @@ var commands = []cli.Command[*Config]{
 		return func(cfg *Config, _ []string, out io.Writer) error {
 			cases, err := query(cfg, "/cases", func(tx *storage.Tx) ([]dossier.Summary, error) { return dossier.List(tx) })
 			if err != nil || *asJSON {
-				return printJSONOr(out, cases, err)
+				return cli.PrintJSON(out, cases, err)
 			}
 			return dossier.WriteList(out, cfg.loc, cases)
 		}
@@ -79,7 +78,7 @@ var commands = []cli.Command[*Config]{
 			}
 			d, err := query(cfg, "/cases/"+id, func(tx *storage.Tx) (*dossier.Detail, error) { return dossier.Show(tx, id) })
 			if err != nil || *asJSON {
-				return printJSONOr(out, d, err)
+				return cli.PrintJSON(out, d, err)
 			}
 			return d.WriteText(out, cfg.loc)
 		}
@@ -97,7 +96,7 @@ var commands = []cli.Command[*Config]{
 			if !*asJSON {
 				return st.Write(out, cfg.loc)
 			}
-			if err := printJSON(out, st); err != nil || len(st.Incidents) == 0 {
+			if err := cli.PrintJSON(out, st, nil); err != nil || len(st.Incidents) == 0 {
 				return err
 			}
 			return fmt.Errorf("status: %d incident(s) need attention", len(st.Incidents))
@@ -116,7 +115,7 @@ var commands = []cli.Command[*Config]{
 			}
 			res, err := tick(cfg, now)
 			if err != nil || *asJSON {
-				return printJSONOr(out, res, err)
+				return cli.PrintJSON(out, res, err)
 			}
 			fmt.Fprintf(out, "jobs as of %s: %d ran\n", res.Now.In(cfg.loc).Format(time.RFC3339), len(res.Ran))
 			for _, r := range res.Ran {
@@ -179,7 +178,7 @@ var commands = []cli.Command[*Config]{
 		return func(cfg *Config, _ []string, out io.Writer) error {
 			r, err := purgeCmd(cfg, *dryRun)
 			if err != nil || *asJSON {
-				return printJSONOr(out, r, err)
+				return cli.PrintJSON(out, r, err)
 			}
 			return r.WriteText(out, cfg.loc)
 		}
@@ -201,18 +200,4 @@ func jsonFlag(fs *flag.FlagSet) *bool { return fs.Bool("json", false, "print JSO
 
 func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 	return logs.New(w, logs.Options{Level: cfg.LogLevel, Format: cfg.LogFormat, Loc: cfg.loc, Own: cfg.OwnDomains})
-}
-
-// printJSONOr prints v as JSON, unless err.
-func printJSONOr(out io.Writer, v any, err error) error {
-	if err != nil {
-		return err
-	}
-	return printJSON(out, v)
-}
-
-func printJSON(out io.Writer, v any) error {
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
