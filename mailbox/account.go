@@ -100,11 +100,11 @@ func (a *Account) Resolve(dir string) (*Server, error) {
 			return nil, fmt.Errorf("password_env: environment variable %s is not set", a.PasswordEnv)
 		}
 	case a.PasswordFile != "":
-		data, err := os.ReadFile(path(a.PasswordFile))
+		pw, err := readSecret(path(a.PasswordFile))
 		if err != nil {
-			return nil, fmt.Errorf("password_file: %w", err)
+			return nil, err
 		}
-		srv.Password = strings.TrimRight(string(data), "\r\n")
+		srv.Password = pw
 	}
 	if a.CAFile != "" {
 		pem, err := os.ReadFile(path(a.CAFile))

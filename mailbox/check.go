@@ -152,7 +152,7 @@ func dialIMAP(ctx context.Context, srv *Server) (*imapclient.Client, error) {
 				r.c.Close()
 			}
 		}()
-		return nil, ctx.Err()
+		return nil, hint(ctx.Err(), srv)
 	}
 }
 
@@ -184,7 +184,8 @@ func CheckSMTP(ctx context.Context, srv Server) []CheckResult {
 		}
 		return conn, err
 	}
-	opts := append(smtpOptions(&srv, CheckTimeout), gomail.WithDialContextFunc(dial))
+	// go-mail puts its timeout on the connection's deadline: the check's limit, not a longer one.
+	opts := append(smtpOptions(&srv, limit), gomail.WithDialContextFunc(dial))
 	c, err := gomail.NewClient(srv.Host, opts...)
 	if err != nil {
 		return []CheckResult{{Step: connect, Err: err}}
@@ -207,7 +208,7 @@ func CheckSMTP(ctx context.Context, srv Server) []CheckResult {
 		}
 		return res
 	case conn == nil || !isSMTPAuthError(err):
-		return []CheckResult{{Step: connect, Err: connectError(err)}}
+		return []CheckResult{{Step: connect, Err: connectError(hint(err, &srv))}}
 	default:
 		return []CheckResult{{Step: connect}, {Step: login, Err: smtpLoginError(err)}}
 	}

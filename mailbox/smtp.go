@@ -109,7 +109,7 @@ func (s *SMTPSender) Send(ctx context.Context, account string, m *message.Outgoi
 			continue
 		}
 		if err != nil {
-			return classify(fmt.Errorf("send %s via %s: %w", m.MessageID, srv.Addr(), err))
+			return classify(fmt.Errorf("send %s via %s: %w", m.MessageID, srv.Addr(), hint(err, srv)))
 		}
 		return nil
 	}

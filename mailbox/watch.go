@@ -294,14 +294,17 @@ func (w *Watcher) dial(newMail chan struct{}) (*imapclient.Client, error) {
 func (s *Server) imapDial(opts *imapclient.Options) (*imapclient.Client, error) {
 	opts.TLSConfig = s.tlsConfig()
 	opts.WordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
+	var c *imapclient.Client
+	var err error
 	switch s.Security {
 	case "tls":
-		return imapclient.DialTLS(s.Addr(), opts)
+		c, err = imapclient.DialTLS(s.Addr(), opts)
 	case "starttls":
-		return imapclient.DialStartTLS(s.Addr(), opts)
+		c, err = imapclient.DialStartTLS(s.Addr(), opts)
 	default:
-		return imapclient.DialInsecure(s.Addr(), opts)
+		c, err = imapclient.DialInsecure(s.Addr(), opts)
 	}
+	return c, hint(err, s)
 }
 
 // timed runs an IMAP call and closes the connection if it does not return in

@@ -375,7 +375,7 @@ func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.M
 		if err := e.keep(tx, c.ID, rec, raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
-		log.Warn("commands refused: no authority", "from", m.From.Addr, "why", why)
+		log.Warn("commands refused: no authority", "from", message.LogAddr(log, m.From.Addr), "why", why)
 		return false, e.eventFor(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec, why+"; nothing changed")
 	}
 	rec.Role = complaint.RoleDirector
@@ -437,7 +437,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 	if changes && !e.fromClient(tx, c, m) {
 		// Anyone can write the client's From: with the case number. It is
 		// kept, changes nothing, and a director decides.
-		log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", rec.From)
+		log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", message.LogAddr(log, rec.From))
 		if err := e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID,
 			"unverified: not a reply to the bot's mail to the client, and not authenticated for the client's domain; nothing changed"+e.cfg.forgedResults(m)); err != nil {
 			return false, err
@@ -504,7 +504,7 @@ func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.
 	if err := e.register(tx, c, rec, raw, c.Client, rec.Source); err != nil {
 		return false, err
 	}
-	log.Info("case opened", "client", c.Client, "director", c.Director)
+	log.Info("case opened", "client", message.LogAddr(log, c.Client), "director", c.Director)
 	if isRestored {
 		return false, e.reopenRestored(tx, c, m, c.ID, ackID, ackAt, log)
 	}

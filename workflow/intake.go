@@ -146,7 +146,7 @@ func (e *Engine) forwardedComplaint(tx Tx, src Source, m *message.Message, rec *
 			return false, fmt.Errorf("store message: %w", err)
 		}
 	}
-	log.Info("forwarded complaint registered", "client", c.Client, "director", src.Director)
+	log.Info("forwarded complaint registered", "client", message.LogAddr(log, c.Client), "director", src.Director)
 	if c.Client == "" {
 		return false, e.eventFor(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", rec, "the forward does not show the client's address")
 	}
