@@ -12,6 +12,15 @@ import (
 	"github.com/mcoo/klachtbot/storage"
 )
 
+// checkFile loads a configuration and checks it (init's last step).
+func checkFile(path string, out io.Writer) error {
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return err
+	}
+	return runCheck(cfg, out)
+}
+
 // runCheck checks a configuration (already loaded and validated: a config that
 // fails validation never gets here, loadConfig names the key) against the
 // machine and the mail servers: secrets, the database's place, and for every

@@ -24,6 +24,7 @@ import (
 	"github.com/mcoo/klachtbot/cmd/internal/control"
 	"github.com/mcoo/klachtbot/cmd/internal/demo"
 	"github.com/mcoo/klachtbot/cmd/internal/logs"
+	"github.com/mcoo/klachtbot/cmd/internal/setup"
 	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow/complaint"
@@ -190,6 +191,10 @@ var commands = []cli.Command[*Config]{
 			}
 			return backup(cfg, args[0], out)
 		}
+	}},
+	{Name: "init", NoConfig: true, Summary: "set up: write the config, the secrets and a systemd unit, run check, print what is left", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
+		run := setup.Declare(fs)
+		return func(_ *Config, args []string, out io.Writer) error { return run(args, os.Stdin, out, checkFile) }
 	}},
 	{Name: "demo", NoConfig: true, Summary: "the whole flow on embedded mail servers", Flags: func(*flag.FlagSet) cli.Run[*Config] {
 		return func(_ *Config, _ []string, out io.Writer) error { return demo.Run(out, startDemo) }

@@ -92,13 +92,23 @@ func parseDirector(v string) (Director, error) {
 // names its flag. check is run on the written configuration unless
 // --no-check; its error is returned after the remaining steps are printed.
 func Run(args []string, in io.Reader, out io.Writer, check func(configPath string, out io.Writer) error) error {
-	o := options{passwordFiles: passwordsFlag{}}
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() {
 		fmt.Fprint(out, "usage: klachtbot init [flags]\n\nWrites the configuration, the secrets and the systemd unit, runs check and\nprints what is left to do. Asks for what the flags leave out (on a terminal).\n\n")
 		fs.PrintDefaults()
 	}
+	run := Declare(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return run(fs.Args(), in, out, check)
+}
+
+// Declare declares init's flags on fs and returns the function that runs
+// init once they are parsed, with the arguments left over.
+func Declare(fs *flag.FlagSet) func(args []string, in io.Reader, out io.Writer, check func(configPath string, out io.Writer) error) error {
+	o := options{passwordFiles: passwordsFlag{}}
 	fs.StringVar(&o.provider, "provider", "", "mail host: microsoft (365), google (Workspace) or plain (IMAP/SMTP with passwords)")
 	fs.StringVar(&o.domain, "domain", "", "the firm's mail domain, e.g. mcoo.nl")
 	fs.Var(directorsFlag{&o.directors}, "director", `a director, "Name <address>" (repeat for each)`)
@@ -119,11 +129,14 @@ func Run(args []string, in io.Reader, out io.Writer, check func(configPath strin
 	fs.BoolVar(&o.noCheck, "no-check", false, "do not run check on the written configuration")
 	fs.BoolVar(&o.yes, "yes", false, "ask nothing: a missing value is an error")
 	fs.BoolVar(&o.interactive, "interactive", false, "ask for missing values even when standard input is not a terminal")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(args []string, in io.Reader, out io.Writer, check func(configPath string, out io.Writer) error) error {
+		return o.run(args, in, out, check)
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("init: unexpected argument %q", fs.Arg(0))
+}
+
+func (o options) run(args []string, in io.Reader, out io.Writer, check func(configPath string, out io.Writer) error) error {
+	if len(args) > 0 {
+		return fmt.Errorf("init: unexpected argument %q", args[0])
 	}
 	if o.yes && o.interactive {
 		return errors.New("init: --yes and --interactive exclude each other")
