@@ -43,7 +43,9 @@ func TestInitConfigLoads(t *testing.T) {
 			return []string{"--tenant-id", "6f1d2c3b-0000-4000-8000-00000000aaaa", "--client-id", "0c9e8d7f-0000-4000-8000-00000000bbbb",
 				"--client-secret-file", write(t, "secret", "Abc8Q~secret\n")}
 		},
-		"google": func(t *testing.T) []string { return []string{"--service-account-file", write(t, "sa.json", string(sa))} },
+		"google": func(t *testing.T) []string {
+			return []string{"--service-account-file", write(t, "sa.json", string(sa))}
+		},
 		"plain": func(t *testing.T) []string {
 			return []string{"--imap-host", "imap.transip.email", "--smtp-host", "smtp.transip.email:465",
 				"--password-file", "marco@mcoo.nl=" + write(t, "m", "app-password-1\n"), "--password-file", "hans@mcoo.nl=" + write(t, "h", "app-password-2\n")}
