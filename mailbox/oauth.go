@@ -321,3 +321,27 @@ func (c *bearerClient) Next(challenge []byte) ([]byte, error) {
 	}
 	return []byte{}, nil
 }
+
+// TokenCache shares token sources between accounts: one per [oauth2.NAME]
+// table (an app token serves every mailbox), one per mailbox for Google.
+type TokenCache struct{ m map[string]*Tokens }
+
+// For returns the token source for user's mailbox from table name.
+func (tc *TokenCache) For(name string, o *OAuth2, dir, user string) (*Tokens, error) {
+	id := name
+	if o.Provider == "google" {
+		id += "/" + strings.ToLower(user)
+	}
+	if t := tc.m[id]; t != nil {
+		return t, nil
+	}
+	t, err := o.Tokens(dir, user)
+	if err != nil {
+		return nil, fmt.Errorf("oauth2.%s.%w", name, err)
+	}
+	if tc.m == nil {
+		tc.m = map[string]*Tokens{}
+	}
+	tc.m[id] = t
+	return t, nil
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -80,3 +81,38 @@ func (e errNoServerCopy) Error() string {
 // NoServerCopy reports whether a CheckSentCopy result says the server
 // files no copies (as opposed to a failure to find out).
 func NoServerCopy(err error) bool { _, ok := err.(errNoServerCopy); return ok }
+
+// SentCopyTarget is a director's address with the servers their mail goes
+// out through and is filed in.
+type SentCopyTarget struct {
+	Address    string
+	SMTP, IMAP *Server // nil when the secrets could not be resolved: skipped
+}
+
+// CheckSentCopies runs CheckSentCopy for every target and writes a line
+// each, as CheckAll does. Without a server copy the Bcc is used ("auto"):
+// that is a failure only when required (sent_copy = "server").
+func CheckSentCopies(ctx context.Context, out io.Writer, targets []SentCopyTarget, required bool) (total, failed int) {
+	for _, t := range targets {
+		if t.SMTP == nil || t.IMAP == nil {
+			continue
+		}
+		pctx, cancel := context.WithTimeout(ctx, time.Minute)
+		r := CheckSentCopy(pctx, *t.SMTP, *t.IMAP, t.Address, 10*time.Second)
+		cancel()
+		switch {
+		case NoServerCopy(r.Err) && !required:
+			r.Step, r.Err = r.Step+" (none: "+r.Err.Error()+"; Bcc copies are used)", nil
+		case r.Err != nil && required:
+			r.Err = fmt.Errorf("%w; with sent_copy = \"server\" an interrupted send cannot be confirmed: set sent_copy = \"bcc\" or \"auto\"", r.Err)
+		}
+		total++
+		if r.Err != nil {
+			failed++
+			fmt.Fprintf(out, "sent copy %s: %s: FAIL %v\n", t.Address, r.Step, r.Err)
+		} else {
+			fmt.Fprintf(out, "sent copy %s: %s ok\n", t.Address, r.Step)
+		}
+	}
+	return total, failed
+}

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/mcoo/klachtbot/cmd/internal/control"
 	"github.com/mcoo/klachtbot/mailbox"
@@ -78,31 +76,22 @@ func runCheck(cfg *Config, out io.Writer) error {
 
 	// 6. Whether the servers file sent mail in Sent themselves (sent_copy).
 	if cfg.Outbox.SentCopy != "bcc" && bad == 0 {
-		imapOf, smtpOf := map[string]*mailbox.Server{}, map[string]*mailbox.Server{}
-		for i, a := range accounts {
-			if a.imap {
-				imapOf[a.director] = servers[i]
-			} else {
-				smtpOf[a.director] = servers[i]
-			}
-		}
+		var probes []mailbox.SentCopyTarget
 		for _, d := range cfg.Directors {
-			smtpSrv := cmp.Or(smtpOf[d.Address], smtpOf[""])
-			if smtpSrv == nil || imapOf[d.Address] == nil {
-				continue // secrets not resolved: said above
+			p := mailbox.SentCopyTarget{Address: d.Address}
+			for i, a := range accounts {
+				switch {
+				case a.imap && a.director == d.Address:
+					p.IMAP = servers[i]
+				case !a.imap && (a.director == d.Address || a.director == "" && p.SMTP == nil):
+					p.SMTP = servers[i]
+				}
 			}
-			pctx, cancel := context.WithTimeout(ctx, time.Minute)
-			r := mailbox.CheckSentCopy(pctx, *smtpSrv, *imapOf[d.Address], d.Address, 10*time.Second)
-			cancel()
-			if mailbox.NoServerCopy(r.Err) && cfg.Outbox.SentCopy == "auto" {
-				r.Step, r.Err = r.Step+" (none: "+r.Err.Error()+"; Bcc copies are used)", nil
-			} else if r.Err != nil && cfg.Outbox.SentCopy == "server" {
-				r.Err = fmt.Errorf("%w; with sent_copy = \"server\" an interrupted send cannot be confirmed: set sent_copy = \"bcc\" or \"auto\"", r.Err)
-			}
-			line("sent copy "+d.Address, r.Step, r.Err)
+			probes = append(probes, p)
 		}
+		n, bad := mailbox.CheckSentCopies(ctx, out, probes, cfg.Outbox.SentCopy == "server")
+		total, failed = total+n, failed+bad
 	}
-
 	if failed > 0 {
 		return fmt.Errorf("check: %d of %d checks failed", failed, total)
 	}

@@ -79,7 +79,7 @@ type Config struct {
 	file   string // the config file
 	dir    string // of the config file: relative paths are resolved against it
 	loc    *time.Location
-	tokens map[string]*mailbox.Tokens // one per [oauth2.NAME] and, for Google, per mailbox
+	tokens mailbox.TokenCache
 }
 
 // duration decodes "5m"-style strings.
@@ -356,19 +356,8 @@ func (c *Config) server(key string, a *mailbox.Account) (*mailbox.Server, error)
 		return nil, fmt.Errorf("%s.%w", key, err)
 	}
 	if a.UsesOAuth2() {
-		o := c.OAuth2[a.OAuth2]
-		id := a.OAuth2
-		if o.Provider == "google" {
-			id += "/" + strings.ToLower(a.Username) // a Google token serves its mailbox only
-		}
-		if srv.OAuth = c.tokens[id]; srv.OAuth == nil {
-			if srv.OAuth, err = o.Tokens(c.dir, a.Username); err != nil {
-				return nil, fmt.Errorf("oauth2.%s.%w", a.OAuth2, err)
-			}
-			if c.tokens == nil {
-				c.tokens = map[string]*mailbox.Tokens{}
-			}
-			c.tokens[id] = srv.OAuth
+		if srv.OAuth, err = c.tokens.For(a.OAuth2, c.OAuth2[a.OAuth2], c.dir, a.Username); err != nil {
+			return nil, err
 		}
 	}
 	return srv, nil
