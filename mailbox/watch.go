@@ -245,7 +245,10 @@ func (w *Watcher) session(ctx context.Context) (err error) {
 	if w.Health != nil {
 		w.Health(nil)
 	}
-	w.Log.Info("watching folder", "user", w.Server.Username, "folder", w.Status().Folder,
+	w.mu.Lock()
+	folder := cmp.Or(w.found, w.Folder)
+	w.mu.Unlock()
+	w.Log.Info("watching folder", "user", w.Server.Username, "folder", folder,
 		"uidvalidity", sel.UIDValidity, "messages", sel.NumMessages, "idle", c.Caps().Has(imap.CapIdle))
 
 	for {

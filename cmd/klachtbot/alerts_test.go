@@ -30,7 +30,9 @@ func TestE2EAlerts(t *testing.T) {
   inbox = "INBOX"`, `password_env = "KB_MARCO_PASSWORD"
   inbox = "INBOX"`, 1)
 		i := strings.LastIndex(cfg, "  sent = \"Sent\"\n")
-		cfg = cfg[:i] + "  sent = \"Sent\"\n  complaints_folder = \"Ontbreekt\"\n" + cfg[i+len("  sent = \"Sent\"\n"):]
+		// A new name each run: the Dovecot stack keeps folders between tests.
+		missing := fmt.Sprintf("Ontbreekt%d", time.Now().UnixNano()%1e6)
+		cfg = cfg[:i] + "  sent = \"Sent\"\n  complaints_folder = \"" + missing + "\"\n  create_complaints_folder = false\n" + cfg[i+len("  sent = \"Sent\"\n"):]
 		if err := os.WriteFile(config, []byte(cfg), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +40,7 @@ func TestE2EAlerts(t *testing.T) {
 		b := startBotWhen(t, config, func([]mailbox.WatcherStatus) bool { return true })
 		alerts := st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "the alerts", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Aandacht nodig: het wachtwoord van marco@mcoo.nl werkt niet meer")) == 1 &&
-				len(mailsWith(l, "Aandacht nodig: de map Ontbreekt van hans@mcoo.nl bestaat niet")) == 1
+				len(mailsWith(l, "Aandacht nodig: de map "+missing+" van hans@mcoo.nl bestaat niet")) == 1
 		})
 		pw := mailsWith(alerts, "wachtwoord")[0]
 		if !strings.Contains(pw.body, "KB_MARCO_PASSWORD") || !strings.Contains(pw.body, "herstart") || !strings.Contains(pw.body, "niet geregistreerd") {
