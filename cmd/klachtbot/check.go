@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mcoo/klachtbot/cmd/internal/config"
 	"github.com/mcoo/klachtbot/cmd/internal/control"
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/storage"
@@ -12,7 +13,7 @@ import (
 
 // checkFile loads a configuration and checks it (init's last step).
 func checkFile(path string, out io.Writer) error {
-	cfg, err := loadConfig(path)
+	cfg, err := config.Load(path)
 	if err != nil {
 		return err
 	}
@@ -45,15 +46,15 @@ func runCheck(cfg *Config, out io.Writer) error {
 	// 1. The configuration (loadConfig has parsed and validated it).
 	total++
 	fmt.Fprintf(out, "config ok: %s loaded and valid (timezone %s, database %s, %d directors)\n",
-		cfg.file, cfg.Timezone, cfg.Database, len(cfg.Directors))
+		cfg.File, cfg.Timezone, cfg.Database, len(cfg.Directors))
 
 	// 2. Secrets: every account the service would use, resolved as newService does.
-	accounts := cfg.accounts()
+	accounts := cfg.Accounts()
 	servers := make([]*mailbox.Server, len(accounts))
 	for i, a := range accounts {
-		srv, err := cfg.server(a.key, a.conf)
+		srv, err := cfg.Server(a.Key, a.Conf)
 		servers[i] = srv
-		line(fmt.Sprintf("secrets %s (%s)", a.key, a.conf.SecretSource()), "", err)
+		line(fmt.Sprintf("secrets %s (%s)", a.Key, a.Conf.SecretSource()), "", err)
 	}
 
 	// 3. The database: where it is, who may read it. A stat and an open
@@ -65,8 +66,8 @@ func runCheck(cfg *Config, out io.Writer) error {
 	// 4 and 5. Every mailbox and every SMTP account.
 	var targets []mailbox.CheckTarget
 	for i, a := range accounts {
-		t := mailbox.CheckTarget{Label: a.label, Key: a.key, IMAP: a.imap, Server: servers[i], Create: a.create}
-		for _, f := range a.folders {
+		t := mailbox.CheckTarget{Label: a.Label, Key: a.Key, IMAP: a.IMAP, Server: servers[i], Create: a.Create}
+		for _, f := range a.Folders {
 			t.Folders = append(t.Folders, f.Folder)
 		}
 		targets = append(targets, t)
@@ -81,9 +82,9 @@ func runCheck(cfg *Config, out io.Writer) error {
 			p := mailbox.SentCopyTarget{Address: d.Address}
 			for i, a := range accounts {
 				switch {
-				case a.imap && a.director == d.Address:
+				case a.IMAP && a.Director == d.Address:
 					p.IMAP = servers[i]
-				case !a.imap && (a.director == d.Address || a.director == "" && p.SMTP == nil):
+				case !a.IMAP && (a.Director == d.Address || a.Director == "" && p.SMTP == nil):
 					p.SMTP = servers[i]
 				}
 			}

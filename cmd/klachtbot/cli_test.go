@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mcoo/klachtbot/cmd/internal/config"
 )
 
 // TestCommandLine runs the built binary: exit codes and what it writes where.
@@ -110,7 +114,7 @@ func TestVersion(t *testing.T) {
 // stays in the outbox.
 func TestTickNow(t *testing.T) {
 	t.Setenv("KB_PW", "x")
-	config := writeConfig(t, strings.Replace(minimal, `host = "smtp.mcoo.nl"`, "host = \"127.0.0.1\"\nport = 1\nsecurity = \"none\"", 1))
+	path := writeConfig(t, strings.Replace(minimal, `host = "smtp.mcoo.nl"`, "host = \"127.0.0.1\"\nport = 1\nsecurity = \"none\"", 1))
 	tests := []struct{ now, want, err string }{
 		{now: "2026-12-08", want: "2026-12-08T08:00:00+01:00"},
 		{now: "2026-12-08T09:30", want: "2026-12-08T09:30:00+01:00"},
@@ -120,7 +124,7 @@ func TestTickNow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
-		err := run([]string{"tick", "--config", config, "--json", "--now", tt.now}, &out)
+		err := run([]string{"tick", "--config", path, "--json", "--now", tt.now}, &out)
 		if tt.err != "" {
 			if err == nil || err.Error() != tt.err {
 				t.Errorf("tick --now %q: %v, want %q", tt.now, err, tt.err)
@@ -134,9 +138,33 @@ func TestTickNow(t *testing.T) {
 		if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 			t.Fatal(err)
 		}
-		cfg, _ := loadConfig(config)
-		if got := res.Now.In(cfg.loc).Format("2006-01-02T15:04:05-07:00"); got != tt.want {
+		cfg, _ := config.Load(path)
+		if got := res.Now.In(cfg.Loc).Format("2006-01-02T15:04:05-07:00"); got != tt.want {
 			t.Errorf("tick --now %q ran as of %s, want %s", tt.now, got, tt.want)
 		}
 	}
 }
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "k.toml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// minimal is the least configuration that loads.
+const minimal = `
+[smtp]
+host = "smtp.mcoo.nl"
+username = "marco@mcoo.nl"
+password_env = "KB_PW"
+[[directors]]
+name = "Marco"
+address = "Marco@MCOO.nl"
+  [directors.imap]
+  host = "imap.mcoo.nl"
+  username = "marco@mcoo.nl"
+  password_env = "KB_PW"
+`

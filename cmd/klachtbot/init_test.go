@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mcoo/klachtbot/cmd/internal/config"
 )
 
 // TestInitConfigLoads: what `klachtbot init` writes for each provider is a
@@ -63,18 +65,18 @@ func TestInitConfigLoads(t *testing.T) {
 			if err := run(args, &out); err != nil {
 				t.Fatalf("init: %v\n%s", err, out.String())
 			}
-			cfg, err := loadConfig(filepath.Join(dir, "klachtbot.toml"))
+			cfg, err := config.Load(filepath.Join(dir, "klachtbot.toml"))
 			if err != nil {
 				t.Fatalf("the config init wrote does not load: %v", err)
 			}
-			for _, a := range cfg.accounts() {
-				srv, err := cfg.server(a.key, a.conf)
+			for _, a := range cfg.Accounts() {
+				srv, err := cfg.Server(a.Key, a.Conf)
 				if err != nil {
-					t.Errorf("%s: %v", a.key, err)
+					t.Errorf("%s: %v", a.Key, err)
 					continue
 				}
 				if oauth := provider != "plain"; (srv.OAuth != nil) != oauth || srv.Username == "" {
-					t.Errorf("%s: oauth2 %v, username %q", a.key, srv.OAuth != nil, srv.Username)
+					t.Errorf("%s: oauth2 %v, username %q", a.Key, srv.OAuth != nil, srv.Username)
 				}
 			}
 			if !strings.HasPrefix(cfg.Database, filepath.Join(root, "state")) || !strings.HasPrefix(cfg.ControlSocket, filepath.Join(root, "run")) ||

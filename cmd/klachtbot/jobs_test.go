@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcoo/klachtbot/cmd/internal/config"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
@@ -24,17 +25,17 @@ func mailsWith(l []*parsedMail, s string) []*parsedMail {
 // TestE2EJobs travels in time with tick --now, beside the running service.
 func TestE2EJobs(t *testing.T) {
 	stacks(t, func(t *testing.T, st *mailStack) {
-		config := st.config(t, t.TempDir(), "")
-		b := startBot(t, config)
+		path := st.config(t, t.TempDir(), "")
+		b := startBot(t, path)
 		id, _, _ := openCase(t, st, b, "jan@klant.test", "marco@mcoo.nl")
 		c := b.cases()[0]
-		cfg, err := loadConfig(config)
+		cfg, err := config.Load(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cal := calendar.New(cfg.workflowConfig().Settings)
+		cal := calendar.New(cfg.Workflow().Settings)
 		d := cal.Deadlines(&complaint.Case{ReceivedAt: c.ReceivedAt, TargetAt: c.TargetAt})
-		loc := cfg.loc
+		loc := cfg.Loc
 
 		tick := func(at time.Time) string {
 			t.Helper()

@@ -1,9 +1,9 @@
 // Command klachtbot runs the complaints procedure of Mijn Cijfers Op Orde
 // over plain email. See README.md.
 //
-// It is wiring: the commands and their flags, the configuration, building
-// the service from mailbox, workflow and storage, and the control socket's
-// routes. Rules belong in workflow, mail handling in mailbox, records in
+// It is wiring: the commands and their flags, building the service from
+// mailbox, workflow and storage with the configuration cmd/internal/config
+// reads, and the control socket's routes. Rules belong in workflow, mail handling in mailbox, records in
 // storage; nothing imports this package.
 package main
 
@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/cmd/internal/cli"
+	"github.com/mcoo/klachtbot/cmd/internal/config"
 	"github.com/mcoo/klachtbot/cmd/internal/control"
 	"github.com/mcoo/klachtbot/cmd/internal/demo"
 	"github.com/mcoo/klachtbot/cmd/internal/logs"
@@ -31,6 +32,9 @@ import (
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
+// Config is the configuration every command but init and demo runs with.
+type Config = config.Config
+
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "klachtbot:", err)
@@ -40,7 +44,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	p := cli.Program[*Config]{Name: "klachtbot", Summary: "klachtbot: the complaints procedure of Mijn Cijfers Op Orde, over email.",
-		Commands: commands, Load: loadConfig}
+		Commands: commands, Load: config.Load}
 	return p.Run(args, out)
 }
 
@@ -64,7 +68,7 @@ var commands = []cli.Command[*Config]{
 			if err != nil || *asJSON {
 				return cli.PrintJSON(out, cases, err)
 			}
-			return dossier.WriteList(out, cfg.loc, cases)
+			return dossier.WriteList(out, cfg.Loc, cases)
 		}
 	}},
 	{Name: "show", Args: "KL-YYYY-NNNN", Summary: "one case with its messages and events", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
@@ -81,7 +85,7 @@ var commands = []cli.Command[*Config]{
 			if err != nil || *asJSON {
 				return cli.PrintJSON(out, d, err)
 			}
-			return d.WriteText(out, cfg.loc)
+			return d.WriteText(out, cfg.Loc)
 		}
 	}},
 	{Name: "status", Summary: "the running service: watchers, outbox, next jobs, incidents (exit 1 while alerting)", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
@@ -95,7 +99,7 @@ var commands = []cli.Command[*Config]{
 				return err
 			}
 			if !*asJSON {
-				return st.Write(out, cfg.loc)
+				return st.Write(out, cfg.Loc)
 			}
 			if err := cli.PrintJSON(out, st, nil); err != nil || len(st.Incidents) == 0 {
 				return err
@@ -110,7 +114,7 @@ var commands = []cli.Command[*Config]{
 			now := time.Now()
 			if *nowFlag != "" {
 				var err error
-				if now, err = cli.ParseTime(*nowFlag, cfg.loc); err != nil {
+				if now, err = cli.ParseTime(*nowFlag, cfg.Loc); err != nil {
 					return fmt.Errorf("tick: --now %q: %w", *nowFlag, err)
 				}
 			}
@@ -118,7 +122,7 @@ var commands = []cli.Command[*Config]{
 			if err != nil || *asJSON {
 				return cli.PrintJSON(out, res, err)
 			}
-			fmt.Fprintf(out, "jobs as of %s: %d ran\n", res.Now.In(cfg.loc).Format(time.RFC3339), len(res.Ran))
+			fmt.Fprintf(out, "jobs as of %s: %d ran\n", res.Now.In(cfg.Loc).Format(time.RFC3339), len(res.Ran))
 			for _, r := range res.Ran {
 				fmt.Fprintln(out, " ", r)
 			}
@@ -158,7 +162,7 @@ var commands = []cli.Command[*Config]{
 			if err != nil {
 				return err
 			}
-			return dossier.Export(d, args[1], cfg.loc, time.Now(), out)
+			return dossier.Export(d, args[1], cfg.Loc, time.Now(), out)
 		}
 	}},
 	{Name: "report", Summary: "the evaluation report of a period: report.html and cases.csv", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
@@ -181,7 +185,7 @@ var commands = []cli.Command[*Config]{
 			if err != nil || *asJSON {
 				return cli.PrintJSON(out, r, err)
 			}
-			return r.WriteText(out, cfg.loc)
+			return r.WriteText(out, cfg.Loc)
 		}
 	}},
 	{Name: "backup", Args: "FILE.db", Summary: "a consistent copy of the database, also while the service runs", Flags: func(*flag.FlagSet) cli.Run[*Config] {
@@ -204,5 +208,5 @@ var commands = []cli.Command[*Config]{
 func jsonFlag(fs *flag.FlagSet) *bool { return fs.Bool("json", false, "print JSON") }
 
 func newLogger(cfg *Config, w io.Writer) *slog.Logger {
-	return logs.New(w, logs.Options{Level: cfg.LogLevel, Format: cfg.LogFormat, Loc: cfg.loc, Own: cfg.OwnDomains})
+	return logs.New(w, logs.Options{Level: cfg.LogLevel, Format: cfg.LogFormat, Loc: cfg.Loc, Own: cfg.OwnDomains})
 }

@@ -15,7 +15,7 @@ import (
 // from to to: report.html and cases.csv in outDir, and with asJSON the
 // figures as JSON on out.
 func runReport(cfg *Config, from, to, outDir string, asJSON bool, out io.Writer) error {
-	start, end, err := evaluation.ParsePeriod(from, to, cfg.loc)
+	start, end, err := evaluation.ParsePeriod(from, to, cfg.Loc)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -33,5 +33,5 @@ func runReport(cfg *Config, from, to, outDir string, asJSON bool, out io.Writer)
 	for _, d := range cfg.Directors {
 		names[strings.ToLower(d.Address)] = d.Name
 	}
-	return evaluation.Report(cases, cfg.workflowConfig().Settings, names, start, end, time.Now().In(cfg.loc), outDir, asJSON, out)
+	return evaluation.Report(cases, cfg.Workflow().Settings, names, start, end, time.Now().In(cfg.Loc), outDir, asJSON, out)
 }

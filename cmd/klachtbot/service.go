@@ -15,6 +15,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/mcoo/klachtbot/cmd/internal/config"
 	"github.com/mcoo/klachtbot/cmd/internal/control"
 	"github.com/mcoo/klachtbot/cmd/internal/demo"
 	"github.com/mcoo/klachtbot/cmd/internal/metrics"
@@ -44,7 +45,7 @@ type service struct {
 }
 
 func newService(cfg *Config, log *slog.Logger) (*service, error) {
-	clock := systemClock{cfg.loc}
+	clock := systemClock{cfg.Loc}
 	store, err := storage.Open(cfg.Database)
 	if err != nil {
 		return nil, err
@@ -54,7 +55,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 		store.Close()
 		return nil, err
 	}
-	s.engine, err = workflow.NewEngine(workflow.Bind(store.Update, store.View), clock, cfg.workflowConfig(), log)
+	s.engine, err = workflow.NewEngine(workflow.Bind(store.Update, store.View), clock, cfg.Workflow(), log)
 	if err != nil {
 		return fail(err)
 	}
@@ -66,21 +67,21 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 	since = since.Truncate(time.Second)
 
 	sender := &mailbox.SMTPSender{Accounts: map[string]*mailbox.Server{}}
-	for _, a := range cfg.accounts() {
-		srv, err := cfg.server(a.key, a.conf)
+	for _, a := range cfg.Accounts() {
+		srv, err := cfg.Server(a.Key, a.Conf)
 		switch {
 		case err != nil:
 			return fail(err)
-		case !a.imap && a.director == "":
+		case !a.IMAP && a.Director == "":
 			sender.Default = srv
-		case !a.imap:
-			sender.Accounts[a.director] = srv
+		case !a.IMAP:
+			sender.Accounts[a.Director] = srv
 		}
-		for _, src := range a.folders {
+		for _, src := range a.Folders {
 			s.watchers = append(s.watchers, &mailbox.Watcher{
 				Server:         *srv,
 				Folder:         src.Folder,
-				Create:         slices.Contains(a.create, src.Folder),
+				Create:         slices.Contains(a.Create, src.Folder),
 				Handler:        s.engine.Folder(src),
 				Health:         s.engine.FolderHealth(src),
 				Log:            log.With("director", src.Director, "kind", src.Kind.String()),
@@ -93,7 +94,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 	}
 	s.outbox = &outbox.Worker{
 		Store: outbox.Bind(store.Update, store.View), Sender: sender, Clock: clock, Log: log,
-		Wake: s.engine.Wake, Settings: cfg.outboxSettings(), Failed: s.engine.MailFailed, Fallback: s.engine.DirectorAddresses(),
+		Wake: s.engine.Wake, Settings: cfg.OutboxSettings(), Failed: s.engine.MailFailed, Fallback: s.engine.DirectorAddresses(),
 	}
 	return s, nil
 }
@@ -136,7 +137,7 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 // run runs until ctx is cancelled, then stops every loop and closes the store.
 func (s *service) run(ctx context.Context) error {
 	defer s.store.Close()
-	s.cron = cron.New(cron.WithLocation(s.cfg.loc), cron.WithLogger(cronLogger{s.log}),
+	s.cron = cron.New(cron.WithLocation(s.cfg.Loc), cron.WithLogger(cronLogger{s.log}),
 		cron.WithChain(cron.Recover(cronLogger{s.log}), cron.SkipIfStillRunning(cronLogger{s.log})))
 	jobs := []struct{ name, spec string }{{"deadlines", s.cfg.Schedule.Deadlines}, {"digest", s.cfg.Schedule.Digest}, {"retention", retentionSchedule}}
 	for _, j := range jobs {
@@ -255,7 +256,7 @@ func purgeCmd(cfg *Config, dryRun bool) (*workflow.PurgeReport, error) {
 
 // startDemo starts the service for the demo; demoBot is what the demo sees of it.
 func startDemo(path string) (demo.Bot, *time.Location, func(), error) {
-	cfg, err := loadConfig(path)
+	cfg, err := config.Load(path)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -266,7 +267,7 @@ func startDemo(path string) (demo.Bot, *time.Location, func(), error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan error, 1)
 	go func() { stopped <- s.run(ctx) }()
-	return demoBot{s}, cfg.loc, func() { cancel(); <-stopped }, nil
+	return demoBot{s}, cfg.Loc, func() { cancel(); <-stopped }, nil
 }
 
 type demoBot struct{ s *service }

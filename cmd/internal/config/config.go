@@ -1,4 +1,8 @@
-package main
+// Package config reads klachtbot's TOML configuration: defaults, checks
+// that name the key at fault, and the pieces the service is built from
+// (the procedure's settings for workflow, the accounts for mailbox). It
+// reads files and the environment only; it connects to nothing.
+package config
 
 import (
 	"cmp"
@@ -76,9 +80,9 @@ type Config struct {
 	Directors []DirectorConfig           `toml:"directors"`
 	OAuth2    map[string]*mailbox.OAuth2 `toml:"oauth2"`
 
-	file   string // the config file
-	dir    string // of the config file: relative paths are resolved against it
-	loc    *time.Location
+	File   string         `toml:"-"` // the config file
+	Dir    string         `toml:"-"` // of the config file: relative paths are resolved against it
+	Loc    *time.Location `toml:"-"`
 	tokens mailbox.TokenCache
 }
 
@@ -108,8 +112,8 @@ type DirectorConfig struct {
 	SMTP    *mailbox.Account `toml:"smtp"`
 }
 
-// loadConfig reads, defaults and validates a configuration file.
-func loadConfig(path string) (*Config, error) {
+// Load reads, defaults and validates a configuration file.
+func Load(path string) (*Config, error) {
 	cfg := &Config{Recognition: recognize.DefaultLexicon()}
 	md, err := toml.DecodeFile(path, cfg)
 	if err != nil {
@@ -130,7 +134,7 @@ func loadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.file, cfg.dir = abs, filepath.Dir(abs)
+	cfg.File, cfg.Dir = abs, filepath.Dir(abs)
 	if err := cfg.setDefaults(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
@@ -212,7 +216,7 @@ func (c *Config) setDefaults() error {
 	if err != nil {
 		return fmt.Errorf("timezone: %w", err)
 	}
-	c.loc = loc
+	c.Loc = loc
 	return nil
 }
 
@@ -220,7 +224,7 @@ func (c *Config) path(p string) string {
 	if p == "" || filepath.IsAbs(p) {
 		return p
 	}
-	return filepath.Join(c.dir, p)
+	return filepath.Join(c.Dir, p)
 }
 
 func (c *Config) validate() error {
@@ -318,11 +322,11 @@ func (c *Config) validate() error {
 	return errors.Join(errs...)
 }
 
-// workflowConfig is the procedure's part of the configuration.
-func (c *Config) workflowConfig() workflow.Config {
+// Workflow is the procedure's part of the configuration.
+func (c *Config) Workflow() workflow.Config {
 	wc := workflow.Config{
 		Settings: calendar.Settings{
-			Location:          c.loc,
+			Location:          c.Loc,
 			TargetDays:        c.Procedure.TargetDays,
 			FirstResponseDays: c.Procedure.FirstResponseDays,
 			WarnDaysBefore:    c.Procedure.WarnDaysBefore,
@@ -349,57 +353,57 @@ func (c *Config) workflowConfig() workflow.Config {
 	return wc
 }
 
-// server resolves an account's secret and TLS settings; errors name the key.
-func (c *Config) server(key string, a *mailbox.Account) (*mailbox.Server, error) {
-	srv, err := a.Resolve(c.dir)
+// Server resolves an account's secret and TLS settings; errors name the key.
+func (c *Config) Server(key string, a *mailbox.Account) (*mailbox.Server, error) {
+	srv, err := a.Resolve(c.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s.%w", key, err)
 	}
 	if a.UsesOAuth2() {
-		if srv.OAuth, err = c.tokens.For(a.OAuth2, c.OAuth2[a.OAuth2], c.dir, a.Username); err != nil {
+		if srv.OAuth, err = c.tokens.For(a.OAuth2, c.OAuth2[a.OAuth2], c.Dir, a.Username); err != nil {
 			return nil, err
 		}
 	}
 	return srv, nil
 }
 
-// account is one mail account the service uses; check and the service list
+// Account is one mail account the service uses; check and the service list
 // them the same way.
-type account struct {
-	key, label string // "directors[0].imap", "imap marco@mcoo.nl"
-	imap       bool   // else SMTP
-	conf       *mailbox.Account
-	director   string            // whose account; "" for the default SMTP account
-	folders    []workflow.Source // an IMAP account's watched folders; none for SMTP
-	create     []string          // of those, the ones created when missing
+type Account struct {
+	Key, Label string // "directors[0].imap", "imap marco@mcoo.nl"
+	IMAP       bool   // else SMTP
+	Conf       *mailbox.Account
+	Director   string            // whose account; "" for the default SMTP account
+	Folders    []workflow.Source // an IMAP account's watched folders; none for SMTP
+	Create     []string          // of those, the ones created when missing
 }
 
-// accounts lists every IMAP account, then the default SMTP account when a
+// Accounts lists every IMAP account, then the default SMTP account when a
 // director has none of their own, then the directors' SMTP accounts.
-func (c *Config) accounts() []*account {
-	var list []*account
+func (c *Config) Accounts() []*Account {
+	var list []*Account
 	for i := range c.Directors {
 		d := &c.Directors[i]
-		a := &account{key: fmt.Sprintf("directors[%d].imap", i), label: "imap " + d.Address, imap: true, conf: &d.IMAP.Account, director: d.Address}
+		a := &Account{Key: fmt.Sprintf("directors[%d].imap", i), Label: "imap " + d.Address, IMAP: true, Conf: &d.IMAP.Account, Director: d.Address}
 		for _, f := range []struct {
 			name string
 			kind workflow.FolderKind
 		}{{d.IMAP.Inbox, workflow.FolderInbox}, {sentFolder(d.IMAP.Sent), workflow.FolderSent}, {d.IMAP.ComplaintsFolder, workflow.FolderComplaints}} {
 			if f.name != "" {
-				a.folders = append(a.folders, workflow.Source{Director: d.Address, Folder: f.name, Kind: f.kind, Secret: c.secretName(&d.IMAP.Account)})
+				a.Folders = append(a.Folders, workflow.Source{Director: d.Address, Folder: f.name, Kind: f.kind, Secret: c.secretName(&d.IMAP.Account)})
 			}
 		}
 		if d.IMAP.ComplaintsFolder != "" && *d.IMAP.CreateComplaints {
-			a.create = []string{d.IMAP.ComplaintsFolder}
+			a.Create = []string{d.IMAP.ComplaintsFolder}
 		}
 		list = append(list, a)
 	}
 	if needsDefaultSMTP(c) {
-		list = append(list, &account{key: "smtp", label: "smtp default", conf: &c.SMTP})
+		list = append(list, &Account{Key: "smtp", Label: "smtp default", Conf: &c.SMTP})
 	}
 	for i := range c.Directors {
 		if d := &c.Directors[i]; d.SMTP != nil {
-			list = append(list, &account{key: fmt.Sprintf("directors[%d].smtp", i), label: "smtp " + d.Address, conf: d.SMTP, director: d.Address})
+			list = append(list, &Account{Key: fmt.Sprintf("directors[%d].smtp", i), Label: "smtp " + d.Address, Conf: d.SMTP, Director: d.Address})
 		}
 	}
 	return list
@@ -431,8 +435,8 @@ func needsDefaultSMTP(cfg *Config) bool {
 	return false
 }
 
-// outboxSettings are the retry settings of the outbox.
-func (c *Config) outboxSettings() outbox.Settings {
+// OutboxSettings are the retry settings of the outbox.
+func (c *Config) OutboxSettings() outbox.Settings {
 	return outbox.Settings{RetryBase: c.Outbox.RetryBase.Duration, RetryMax: c.Outbox.RetryMax.Duration,
 		GiveUpAfter: c.Outbox.GiveUpAfter.Duration, ConfirmWait: c.Outbox.ConfirmWait.Duration}
 }

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"os"
@@ -36,12 +36,12 @@ address = "Marco@MCOO.nl"
 
 func TestConfigDefaults(t *testing.T) {
 	path := writeConfig(t, minimal)
-	cfg, err := loadConfig(path)
+	cfg, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := cfg.Directors[0]
-	if cfg.Timezone != "Europe/Amsterdam" || cfg.loc.String() != "Europe/Amsterdam" ||
+	if cfg.Timezone != "Europe/Amsterdam" || cfg.Loc.String() != "Europe/Amsterdam" ||
 		cfg.Database != filepath.Join(filepath.Dir(path), "klachtbot.db") || cfg.ControlSocket != cfg.Database+".sock" ||
 		cfg.Procedure.TargetDays != 14 || cfg.Procedure.FirstResponseDays != 3 || cfg.Procedure.WarnDaysBefore != 4 ||
 		cfg.Schedule.Digest != "0 8 * * 1-5" || cfg.SMTP.Port != 587 || cfg.SMTP.Security != "starttls" ||
@@ -64,7 +64,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad address", strings.Replace(minimal, `address = "Marco@MCOO.nl"`, `address = "marco"`, 1), "directors[0].address"},
 	}
 	for _, tt := range tests {
-		_, err := loadConfig(writeConfig(t, tt.body))
+		_, err := Load(writeConfig(t, tt.body))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want it to mention %q", tt.name, err, tt.want)
 		}
@@ -72,23 +72,23 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestConfigSecrets(t *testing.T) {
-	cfg, err := loadConfig(writeConfig(t, minimal))
+	cfg, err := Load(writeConfig(t, minimal))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("KB_PW", "")
-	if _, err := cfg.server("smtp", &cfg.SMTP); err == nil || !strings.Contains(err.Error(), "KB_PW is not set") {
+	if _, err := cfg.Server("smtp", &cfg.SMTP); err == nil || !strings.Contains(err.Error(), "KB_PW is not set") {
 		t.Errorf("unset env: %v", err)
 	}
 	t.Setenv("KB_PW", "s3cret")
-	if srv, err := cfg.server("smtp", &cfg.SMTP); err != nil || srv.Password != "s3cret" {
+	if srv, err := cfg.Server("smtp", &cfg.SMTP); err != nil || srv.Password != "s3cret" {
 		t.Errorf("env secret: %v", err)
 	}
 	pw := filepath.Join(t.TempDir(), "pw")
 	os.WriteFile(pw, []byte("from-file\n"), 0o600)
 	s := cfg.SMTP
 	s.PasswordEnv, s.PasswordFile = "", pw
-	if srv, err := cfg.server("smtp", &s); err != nil || srv.Password != "from-file" {
+	if srv, err := cfg.Server("smtp", &s); err != nil || srv.Password != "from-file" {
 		t.Errorf("file secret: %+v %v", srv, err)
 	}
 }
@@ -96,7 +96,7 @@ func TestConfigSecrets(t *testing.T) {
 // TestExampleConfig: the shipped example loads, and documents every key.
 func TestExampleConfig(t *testing.T) {
 	t.Setenv("KLACHTBOT_SMTP_PASSWORD", "x")
-	cfg, err := loadConfig("../../config.example.toml")
+	cfg, err := Load("../../../config.example.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestExampleConfig(t *testing.T) {
 	if !reflect.DeepEqual(cfg.Recognition, recognize.DefaultLexicon()) {
 		t.Error("the [recognition] lists in config.example.toml differ from recognize.DefaultLexicon")
 	}
-	example, _ := os.ReadFile("../../config.example.toml")
+	example, _ := os.ReadFile("../../../config.example.toml")
 	var walk func(reflect.Type)
 	walk = func(typ reflect.Type) {
 		for i := range typ.NumField() {
@@ -136,12 +136,12 @@ func TestExampleConfig(t *testing.T) {
 func TestConfigRecognition(t *testing.T) {
 	path := writeConfig(t, "confirm_commands = false\n[recognition]\nfirm = [\"jullie\", \"sandra\"]\n[recognition.weights]\ncomplaint_at = 5\n"+minimal)
 	t.Setenv("KB_PW", "x")
-	cfg, err := loadConfig(path)
+	cfg, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	def := recognize.DefaultLexicon()
-	wc := cfg.workflowConfig()
+	wc := cfg.Workflow()
 	if !slices.Equal(wc.Recognition.Firm, []string{"jullie", "sandra"}) || wc.Recognition.Weights.ComplaintAt != 5 ||
 		!slices.Equal(wc.Recognition.ComplaintWords, def.ComplaintWords) || wc.Recognition.Weights.DoubtfulAt != def.Weights.DoubtfulAt {
 		t.Errorf("recognition: firm %v, weights %+v", wc.Recognition.Firm, wc.Recognition.Weights)
