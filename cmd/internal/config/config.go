@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -158,7 +159,7 @@ func (c *Config) setDefaults() error {
 	def(&c.Timezone, "Europe/Amsterdam")
 	def(&c.Database, "klachtbot.db")
 	c.Database = c.path(c.Database)
-	def(&c.ControlSocket, c.Database+".sock")
+	def(&c.ControlSocket, defaultSocket(c.Database))
 	c.ControlSocket = c.path(c.ControlSocket)
 	def(&c.LogLevel, "info")
 	def(&c.LogFormat, "text")
@@ -218,6 +219,21 @@ func (c *Config) setDefaults() error {
 	}
 	c.Loc = loc
 	return nil
+}
+
+// defaultSocket is the control socket when none is configured: in the
+// service's runtime directory under systemd (RuntimeDirectory=klachtbot; a
+// command run beside the service finds it there too, and once the service
+// stops systemd removes it), else beside the database, where the service
+// writes anyway; never next to a read-only configuration.
+func defaultSocket(database string) string {
+	if rd, _, _ := strings.Cut(os.Getenv("RUNTIME_DIRECTORY"), ":"); rd != "" {
+		return filepath.Join(rd, "klachtbot.sock")
+	}
+	if fi, err := os.Stat("/run/klachtbot"); err == nil && fi.IsDir() {
+		return "/run/klachtbot/klachtbot.sock"
+	}
+	return database + ".sock"
 }
 
 func (c *Config) path(p string) string {

@@ -150,3 +150,22 @@ func TestConfigRecognition(t *testing.T) {
 		t.Error("confirm_commands = false ignored")
 	}
 }
+
+// TestControlSocketDefault: under systemd the socket goes to the unit's
+// RuntimeDirectory, not next to the (read-only) configuration.
+func TestControlSocketDefault(t *testing.T) {
+	t.Setenv("KB_PW", "x")
+	run := t.TempDir()
+	t.Setenv("RUNTIME_DIRECTORY", run)
+	cfg, err := Load(writeConfig(t, minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(run, "klachtbot.sock"); cfg.ControlSocket != want {
+		t.Errorf("control socket %s, want %s", cfg.ControlSocket, want)
+	}
+	cfg, _ = Load(writeConfig(t, "control_socket = \"/srv/k.sock\"\n"+minimal))
+	if cfg.ControlSocket != "/srv/k.sock" {
+		t.Errorf("a configured socket was replaced: %s", cfg.ControlSocket)
+	}
+}
