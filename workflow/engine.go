@@ -185,7 +185,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 	if item, err := tx.OutboxByMessageID(m.MessageID); err != nil || item != nil {
 		if err == nil && (item.State == outbox.Sending || item.State == outbox.Queued) {
 			log.Info("interrupted mail confirmed sent by its copy", "outbox", item.ID)
-			err = outbox.MarkSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")")
+			err = outbox.MarkSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")", f.Raw)
 		}
 		return false, err
 	}

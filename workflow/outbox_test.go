@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -18,9 +19,13 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/embedded"
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/alert"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
+
+// The SMTP sender keeps one connection for a run of mails.
+var _ outbox.Dialer = (*mailbox.SMTPSender)(nil)
 
 func smtpServer(t *testing.T) (*embedded.Server, *mailbox.SMTPSender) {
 	srv, err := embedded.Start(embedded.Options{
@@ -213,10 +218,12 @@ func TestOutboxInterruptedAttempt(t *testing.T) {
 	if c.AcknowledgedAt == nil || kinds[len(kinds)-1] != complaint.EvMailSent {
 		t.Errorf("confirmed acknowledgement not recorded: %v %v", c.AcknowledgedAt, kinds)
 	}
-	// The copy itself is never a message of the case.
+	// The copy is no correspondence of the case: it is kept as the bot's
+	// mail, the only version of it the bot has (the attempt's result was lost).
 	s.View(func(tx Tx) error {
-		if msgs, _ := tx.Messages(first.CaseID); len(msgs) != 1 {
-			t.Errorf("the bot's own copy was stored as a message")
+		msgs, _ := tx.Messages(first.CaseID)
+		if len(msgs) != 2 || msgs[1].Role != complaint.RoleBot || msgs[1].MessageID != first.Mail.MessageID || !strings.Contains(msgs[1].Source, "copy") {
+			t.Errorf("messages after the copy confirmed the mail: %+v; want the client's and the bot's (its copy)", msgs)
 		}
 		return nil
 	})
@@ -274,5 +281,69 @@ func TestAlertThroughAnotherAccount(t *testing.T) {
 	o.Flush(context.Background())
 	if item := outboxItem(t, s); item.Kind != outbox.KindAlert || item.State != outbox.Sent || strings.Join(sender.used, " ") != "marco@mcoo.nl hans@mcoo.nl" {
 		t.Errorf("alert %s %s, accounts tried %v", item.Kind, item.State, sender.used)
+	}
+}
+
+// A run of mails of one account goes over one connection, at most
+// outbox.PerConn per connection, and each is kept on its case byte for byte
+// as the server received it, its hash in the chain.
+func TestOutboxRunOverOneConnection(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{3, outbox.PerConn + 2} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			t.Parallel()
+			e, s, clock := newTestEngine(t)
+			srv, sender := smtpServer(t)
+			for i := range n {
+				if i > 0 && i%15 == 0 {
+					clock.Add(61 * time.Minute) // under max_acks_per_hour
+				}
+				deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik ben ontevreden over de aangifte."), clock.Now())
+			}
+			if _, err := newOutbox(s, clock, sender).Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			env := srv.Envelopes()
+			conns := map[string]int{}
+			for _, x := range env {
+				conns[x.RemoteAddr]++
+			}
+			if want := (n + outbox.PerConn - 1) / outbox.PerConn; len(env) != n || len(conns) != want {
+				t.Fatalf("%d mails over %d connections (%v); want %d over %d", len(env), len(conns), conns, n, want)
+			}
+			byID := map[string][]byte{}
+			for _, x := range env {
+				byID[message.Parse(x.Data).MessageID] = x.Data
+			}
+			s.View(func(tx Tx) error {
+				cases, _ := tx.Cases()
+				for _, c := range cases {
+					msgs, _ := tx.Messages(c.ID)
+					if len(msgs) != 2 || msgs[1].Role != complaint.RoleBot {
+						t.Errorf("%s: messages %+v; want the client's and the acknowledgement as sent", c.ID, msgs)
+						continue
+					}
+					raw, err := tx.Raw(c.ID, msgs[1].Seq)
+					if sent := byID[msgs[1].MessageID]; err != nil || !bytes.Equal(raw, sent) {
+						t.Errorf("%s: stored acknowledgement differs from what the server received (%v)\nstored:\n%s\nsent:\n%s", c.ID, err, raw, sent)
+					}
+					evs, _ := tx.Events(c.ID)
+					last := evs[len(evs)-1]
+					if last.Kind != complaint.EvMailSent || last.RawSum != msgs[1].SHA256 {
+						t.Errorf("%s: last event %s raw_sum %q; want mail-sent vouching for %s", c.ID, last.Kind, last.RawSum, msgs[1].SHA256)
+					}
+					// The outbox keeps the record, not the text.
+					item, _ := tx.OutboxByMessageID(msgs[1].MessageID)
+					if item == nil || item.State != outbox.Sent || item.Mail.Text != "" || item.BodySum == "" {
+						t.Errorf("%s: outbox record %+v", c.ID, item)
+					}
+				}
+				rep, err := dossier.VerifyAll(tx)
+				if err != nil || !rep.OK {
+					t.Errorf("verify: %+v %v", rep, err)
+				}
+				return nil
+			})
+		})
 	}
 }
