@@ -19,8 +19,8 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/embedded"
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/alert"
-	"github.com/mcoo/klachtbot/workflow/dossier"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
