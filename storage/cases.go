@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
@@ -54,9 +55,50 @@ func (t *Tx) Case(id string) (*complaint.Case, error) {
 	return c, nil
 }
 
-// PutCase stores a case.
+// PutCase stores a case, and its entry in the index of when cases closed.
 func (t *Tx) PutCase(c *complaint.Case) error {
+	if err := t.bucket(bClosed).Put([]byte(c.ID), closedValue(c)); err != nil {
+		return err
+	}
 	return putJSON(t.bucket(bCases), []byte(c.ID), c)
+}
+
+// closedValue is a case's entry in the closed index: empty while it is not
+// closed, else when it closed (8 bytes, Unix nanoseconds; 0 when unknown).
+func closedValue(c *complaint.Case) []byte {
+	if c.State != complaint.StateClosed {
+		return []byte{}
+	}
+	var at int64
+	if c.ClosedAt != nil {
+		at = c.ClosedAt.UnixNano()
+	}
+	return u64(uint64(max(at, 0)))
+}
+
+// CasesSince lists, by number, the cases not closed and those closed at or
+// after closedAfter. It reads the small closed index of every case and
+// decodes only those.
+func (t *Tx) CasesSince(closedAfter time.Time) ([]*complaint.Case, error) {
+	var cases []*complaint.Case
+	cb := t.bucket(bCases)
+	after := closedAfter.UnixNano()
+	if closedAfter.IsZero() {
+		after = 0
+	}
+	err := t.bucket(bClosed).ForEach(func(k, v []byte) error {
+		if len(v) == 8 && int64(binary.BigEndian.Uint64(v)) < after {
+			return nil
+		}
+		c := new(complaint.Case)
+		if err := json.Unmarshal(cb.Get(k), c); err != nil {
+			return fmt.Errorf("decode case %s: %w", k, err)
+		}
+		cases = append(cases, c)
+		return nil
+	})
+	sort.Slice(cases, func(i, j int) bool { return cases[i].ID < cases[j].ID })
+	return cases, err
 }
 
 // Cases returns every case, ordered by case number.

@@ -8,6 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -123,6 +124,18 @@ func migrateV1(tx *bolt.Tx) error {
 			return err
 		}
 	}
+	// The index of when cases closed.
+	closed := tx.Bucket(bClosed)
+	err := tx.Bucket(bCases).ForEach(func(k, data []byte) error {
+		c := new(complaint.Case)
+		if err := json.Unmarshal(data, c); err != nil {
+			return fmt.Errorf("decode case %s: %w", k, err)
+		}
+		return closed.Put(bytes.Clone(k), closedValue(c))
+	})
+	if err != nil {
+		return err
+	}
 	// The outbox: what is still to send moves to the queue; a sent mail
 	// keeps its record without its text.
 	// (bbolt's ForEach must not write the bucket it walks: collect first.)
@@ -132,7 +145,7 @@ func migrateV1(tx *bolt.Tx) error {
 		queued    bool
 	}
 	var changes []change
-	err := ob.ForEach(func(k, data []byte) error {
+	err = ob.ForEach(func(k, data []byte) error {
 		item := new(outbox.Item)
 		if err := json.Unmarshal(data, item); err != nil {
 			return fmt.Errorf("decode outbox item %x: %w", k, err)

@@ -76,6 +76,13 @@ func TestMigrateV1(t *testing.T) {
 				t.Errorf("%s events = %d, %v", c.ID, len(evs), err)
 			}
 		}
+		// The index of closed cases is built: case 3 closed on 16 November.
+		if open, err := tx.CasesSince(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)); err != nil || len(open) != 2 || open[0].ID != "KL-2026-0001" {
+			t.Errorf("cases not closed before 20 November: %d, %v; want 2", len(open), err)
+		}
+		if all, _ := tx.CasesSince(time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)); len(all) != 3 {
+			t.Errorf("cases not closed before 10 November: %d, want 3", len(all))
+		}
 		rep, err := dossier.VerifyAll(tx)
 		if err != nil || !rep.OK || rep.Cases != 3 {
 			t.Errorf("verify after migration: %+v, %v", rep, err)

@@ -30,6 +30,7 @@ import (
 var (
 	bMeta        = []byte("meta")
 	bCases       = []byte("cases")
+	bClosed      = []byte("cases-closed") // case ID -> when it closed (empty: not closed)
 	bSeq         = []byte("seq")
 	bMsgIDs      = []byte("msgids")
 	bMessages    = []byte("case-messages") // case ID, 0, seq -> message record
@@ -46,11 +47,11 @@ var (
 	bIncidents   = []byte("incidents")
 )
 
-var allBuckets = [][]byte{bMeta, bCases, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bQueue, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs, bOutboxIDs, bIncidents}
+var allBuckets = [][]byte{bMeta, bCases, bClosed, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bQueue, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs, bOutboxIDs, bIncidents}
 
 // appendOnly are the buckets whose keys mostly grow at the end: their pages
 // are filled before they split, not half (bbolt's default).
-var appendOnly = map[string]bool{string(bCases): true, string(bMessages): true, string(bRaw): true, string(bEvents): true, string(bOutbox): true, string(bOutboxIDs): true}
+var appendOnly = map[string]bool{string(bCases): true, string(bClosed): true, string(bMessages): true, string(bRaw): true, string(bEvents): true, string(bOutbox): true, string(bOutboxIDs): true}
 
 // ErrLocked means another process (normally the running service) holds the database.
 var ErrLocked = errors.New("database is in use by another klachtbot process")
