@@ -275,8 +275,8 @@ func TestE2ECrashDuringBurst(t *testing.T) {
 		if cases := b.cases(); len(cases) != n {
 			t.Errorf("%d cases, want %d", len(cases), n)
 		}
-		t.Logf("after the restart: %d interrupted mail(s) confirmed by their copy, %d resent",
-			len(b.logLines("confirmed sent by its copy")), len(b.logLines("resending mail")))
+		t.Logf("after the restart: %d interrupted mail(s) confirmed by their copy, %d resent; %d run(s) of mails over one connection",
+			len(b.logLines("confirmed sent by its copy")), len(b.logLines("resending mail")), len(b.logLines("mails sent over one connection")))
 	})
 }
 

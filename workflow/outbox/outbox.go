@@ -308,6 +308,9 @@ func (o *Worker) sendRun(ctx context.Context, dialer Dialer, ids []uint64) (time
 	}
 	if conn != nil {
 		conn.Close()
+		if len(items) > 1 {
+			o.Log.Info("mails sent over one connection", "account", items[0].Account, "mails", len(items))
+		}
 	}
 	return o.finish(items, errs, raws)
 }
