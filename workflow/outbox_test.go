@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -344,6 +345,57 @@ func TestOutboxRunOverOneConnection(t *testing.T) {
 				}
 				return nil
 			})
+		})
+	}
+}
+
+// In a run over one connection, a mail refused for good fails alone and a
+// mail refused for now waits for its retry; the rest of the run goes (after
+// a temporary failure, over a new connection).
+func TestOutboxRunFailures(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		code  int
+		state []string // of the acknowledgements to klant0..3
+	}{
+		{"refused for good", 550, []string{outbox.Sent, outbox.Failed, outbox.Sent, outbox.Sent}},
+		{"try later", 451, []string{outbox.Sent, outbox.Queued, outbox.Sent, outbox.Sent}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e, s, clock := newTestEngine(t)
+			srv, sender := smtpServer(t)
+			for i := range 4 {
+				deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik ben ontevreden over de aangifte."), clock.Now())
+			}
+			srv.SetSMTPHook(func(_ string, to []string) error {
+				if slices.Contains(to, "klant1@klant.test") {
+					return &smtp.SMTPError{Code: tt.code, EnhancedCode: smtp.EnhancedCode{tt.code / 100, 0, 0}, Message: "nee"}
+				}
+				return nil
+			})
+			var failed []string
+			o := newOutbox(s, clock, sender)
+			o.Failed = func(item *outbox.Item, _ string) { failed = append(failed, item.Mail.To[0]) }
+			if _, err := o.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			s.View(func(tx Tx) error {
+				for i, want := range tt.state {
+					item, _ := tx.OutboxItem(uint64(i + 1))
+					if item.State != want || item.Mail.To[0] != fmt.Sprintf("klant%d@klant.test", i) {
+						t.Errorf("acknowledgement to %v: %s, want %s", item.Mail.To, item.State, want)
+					}
+				}
+				return nil
+			})
+			if n := len(srv.Envelopes()); n != 3 {
+				t.Errorf("%d mails delivered, want 3", n)
+			}
+			if wantFailed := tt.code >= 500; (len(failed) == 1) != wantFailed {
+				t.Errorf("told of failures %v", failed)
+			}
 		})
 	}
 }

@@ -293,24 +293,28 @@ func (o *Worker) sendRun(ctx context.Context, dialer Dialer, ids []uint64) (time
 	}
 	errs := make([]error, len(items))
 	raws := make([][]byte, len(items))
-	conn, err := dialer.Dial(ctx, items[0].Account)
+	account := items[0].Account
+	conn, err := dialer.Dial(ctx, account)
+	sentOver := 0
 	for i, item := range items {
-		if err == nil {
-			raws[i], err = conn.Send(ctx, &item.Mail)
-			errs[i] = err
-			var temp interface{ Temporary() bool }
-			if err != nil && !(errors.As(err, &temp) && temp.Temporary()) {
-				err = nil // refused for good: this mail, not the connection
-			}
+		if err != nil {
+			errs[i] = err // no connection: the rest waits for a retry
 			continue
 		}
-		errs[i] = err // the connection failed: the rest waits for a retry
+		raws[i], errs[i] = conn.Send(ctx, &item.Mail)
+		sentOver++
+		var temp interface{ Temporary() bool }
+		if errors.As(errs[i], &temp) && temp.Temporary() && i+1 < len(items) {
+			// A 4xx or a broken connection: the next mail gets a new one.
+			conn.Close()
+			conn, err = dialer.Dial(ctx, account)
+		}
 	}
 	if conn != nil {
 		conn.Close()
-		if len(items) > 1 {
-			o.Log.Info("mails sent over one connection", "account", items[0].Account, "mails", len(items))
-		}
+	}
+	if sentOver > 1 {
+		o.Log.Info("mails sent over one connection", "account", account, "mails", sentOver)
 	}
 	return o.finish(items, errs, raws)
 }
