@@ -442,11 +442,11 @@ func MarkSent(tx Tx, item *Item, now time.Time, how string, raw []byte) error {
 	if err := tx.PutOutbox(item); err != nil || item.CaseID == "" {
 		return err
 	}
+	c, err := tx.Case(item.CaseID)
+	if err != nil {
+		return err
+	}
 	if item.Kind == KindAck {
-		c, err := tx.Case(item.CaseID)
-		if err != nil {
-			return err
-		}
 		c.AcknowledgedAt = &now
 		if err := tx.PutCase(c); err != nil {
 			return err
@@ -454,7 +454,8 @@ func MarkSent(tx Tx, item *Item, now time.Time, how string, raw []byte) error {
 	}
 	ev := &complaint.Event{At: now.UTC(), Kind: complaint.EvMailSent, Actor: "klachtbot",
 		MessageID: item.Mail.MessageID, Detail: item.Kind + " to " + strings.Join(item.Mail.To, ", ") + how}
-	if raw != nil {
+	// A mail found no complaint (#geen-klacht) or anonymised keeps nothing.
+	if raw != nil && !c.NotComplaint && c.AnonymisedAt == nil {
 		sum := sha256.Sum256(raw)
 		source := "sent by klachtbot"
 		if how != "" {
