@@ -25,37 +25,25 @@ import (
 // paths (ingest of a complaint, a flush of the outbox, a tick of the jobs,
 // status) on a fresh store and on one with years of history: 10,000 cases
 // and two years of daily digests to both directors, built once per run.
-// Besides ns/op it reports cpu-ns/op (user+system CPU of the process) and,
-// once, the history store's bytes per case.
+// Besides ns/op it reports cpu-ns/op (user+system CPU of the process) and
+// the history store's bytes per case (years/size).
 
 const (
 	historyCases      = 10000
 	historyDigestDays = 730
 )
 
-var history struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// historyStore builds the years-of-history database once and returns a
-// copy of it for one benchmark to write in.
-func historyStore(b *testing.B) string {
-	history.once.Do(func() {
-		dir, err := os.MkdirTemp("", "klachtbot-history-")
-		if err != nil {
-			history.err = err
-			return
-		}
-		history.path = filepath.Join(dir, "history.db")
-		history.err = buildHistory(history.path, historyCases, historyDigestDays)
-	})
-	if history.err != nil {
-		b.Fatal(history.err)
+// historyStore builds the years-of-history database once per run, in dir,
+// and returns a copy of it for one benchmark to write in.
+func historyStore(b *testing.B, dir string, once *sync.Once) string {
+	built := filepath.Join(dir, "history.db")
+	var err error
+	once.Do(func() { err = buildHistory(built, historyCases, historyDigestDays) })
+	if err != nil {
+		b.Fatal(err)
 	}
 	path := filepath.Join(b.TempDir(), "k.db")
-	data, err := os.ReadFile(history.path)
+	data, err := os.ReadFile(built)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -184,11 +172,12 @@ func cpuTime() time.Duration {
 }
 
 func BenchmarkHistory(b *testing.B) {
+	dir, once := b.TempDir(), new(sync.Once)
 	for _, store := range []string{"fresh", "years"} {
 		open := func(b *testing.B) (*Engine, *storage.Store, *testClock) {
 			path := filepath.Join(b.TempDir(), "k.db")
 			if store == "years" {
-				path = historyStore(b)
+				path = historyStore(b, dir, once)
 			}
 			st, err := storage.Open(path)
 			if err != nil {
@@ -269,17 +258,12 @@ func BenchmarkHistory(b *testing.B) {
 			}, nothing)
 		})
 	}
-}
-
-// BenchmarkHistorySize reports the size of the history store per case.
-func BenchmarkHistorySize(b *testing.B) {
-	path := historyStore(b)
-	fi, err := os.Stat(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i := 0; i < b.N; i++ {
-	}
-	b.ReportMetric(float64(fi.Size())/historyCases, "bytes/case")
-	b.ReportMetric(float64(fi.Size())/1e6, "MB")
+	b.Run("years/size", func(b *testing.B) {
+		fi, err := os.Stat(historyStore(b, dir, once))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(fi.Size())/historyCases, "bytes/case")
+		b.ReportMetric(float64(fi.Size())/1e6, "MB")
+	})
 }
