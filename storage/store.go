@@ -2,6 +2,12 @@
 // messages (raw bytes kept), audit events, the outbox, quarantine, IMAP
 // checkpoints, job slots and counters; one file per bucket family.
 //
+// The layout has a version (schema.go), and Open converts an older one. It
+// is laid out for years of use: a case's records are keyed by case and
+// sequence in buckets shared by all cases (no page per case), and what
+// must be read often (mail to send, cases not closed) is reachable without
+// reading what was sent or closed long ago.
+//
 // It holds no rules: workflow decides what is written and what retention
 // keeps; storage's Tx implements the transaction interfaces workflow and
 // outbox declare. It imports the domain types (workflow/complaint, the

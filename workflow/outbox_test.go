@@ -399,3 +399,35 @@ func TestOutboxRunFailures(t *testing.T) {
 		})
 	}
 }
+
+// countingStore counts the write transactions the outbox makes.
+type countingStore struct {
+	outbox.Store
+	updates int
+}
+
+func (c *countingStore) Update(fn func(outbox.Tx) error) error {
+	c.updates++
+	return c.Store.Update(fn)
+}
+
+// A run of mails costs two commits in all: one marks every attempt before
+// the first mail goes (a crash after it leaves them for their copies to
+// confirm), one records every result.
+func TestOutboxRunCommits(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	srv, sender := smtpServer(t)
+	for i := range 10 {
+		deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik ben ontevreden over de aangifte."), clock.Now())
+	}
+	o := newOutbox(s, clock, sender)
+	counting := &countingStore{Store: o.Store}
+	o.Store = counting
+	if _, err := o.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Envelopes()); n != 10 || counting.updates != 2 {
+		t.Errorf("%d mails sent with %d commits; want 10 with 2", n, counting.updates)
+	}
+}
