@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -74,107 +75,194 @@ func checkSchema(tx *bolt.Tx, writable bool) error {
 	return nil
 }
 
-// migrate brings the database to schemaVersion in the open's own
-// transaction: all of it is converted, or nothing.
-func migrate(tx *bolt.Tx) error {
-	if err := checkSchema(tx, true); err != nil {
+// migrateBatch bounds what one transaction of a migration copies: bbolt
+// keeps a transaction's pages in memory until it commits. (A variable for
+// the test of a migration in many batches, interrupted.)
+var migrateBatch = 16 << 20
+
+// migrated, when set (by a test), is called after each batch commits; an
+// error stops the migration there, as a crash would.
+var migrated func() error
+
+// metaMigrateOutbox is the last outbox key a migration converted, so that a
+// migration interrupted by a crash goes on where it stopped.
+const metaMigrateOutbox = "migrate_outbox_after"
+
+// migrate brings the database to schemaVersion. Version 1 is converted in
+// batches of transactions, each bounded (migrateBatch) and each leaving a
+// database the next open resumes from; the version is set in the last.
+func migrate(db *bolt.DB) error {
+	var v int
+	err := db.View(func(tx *bolt.Tx) (err error) {
+		if err = checkSchema(tx, true); err == nil {
+			v, err = schemaOf(tx)
+		}
+		return err
+	})
+	if err != nil || v == schemaVersion {
 		return err
 	}
-	v, _ := schemaOf(tx)
-	if v == schemaVersion {
-		return nil
-	}
-	for _, b := range allBuckets {
-		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-			return fmt.Errorf("create bucket %s: %w", b, err)
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if v == 1 {
-		if err := migrateV1(tx); err != nil {
+		if err := migrateV1(db); err != nil {
 			return fmt.Errorf("convert layout 1 to %d: %w", schemaVersion, err)
 		}
-		// Freed pages still hold the old copies: rewrite the file.
-		if err := tx.Bucket(bMeta).Put([]byte(metaCompact), []byte("1")); err != nil {
-			return err
-		}
 	}
-	return tx.Bucket(bMeta).Put([]byte(metaSchema), []byte(strconv.Itoa(schemaVersion)))
+	return db.Update(func(tx *bolt.Tx) error {
+		if v == 1 {
+			// Freed pages still hold the old copies: rewrite the file.
+			if err := tx.Bucket(bMeta).Put([]byte(metaCompact), []byte("1")); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put([]byte(metaSchema), []byte(strconv.Itoa(schemaVersion)))
+	})
 }
 
-func migrateV1(tx *bolt.Tx) error {
-	for _, m := range []struct{ from, to []byte }{{v1Messages, bMessages}, {v1Raw, bRaw}, {v1Events, bEvents}} {
-		old := tx.Bucket(m.from)
-		if old == nil {
-			continue
+// untilDone runs step in one transaction after another until it reports done.
+func untilDone(db *bolt.DB, step func(tx *bolt.Tx) (done bool, err error)) error {
+	for {
+		var done bool
+		err := db.Update(func(tx *bolt.Tx) (err error) {
+			done, err = step(tx)
+			return err
+		})
+		if err != nil || done {
+			return err
 		}
-		to := tx.Bucket(m.to)
-		to.FillPercent = 0.9
-		err := old.ForEachBucket(func(caseID []byte) error {
-			return old.Bucket(caseID).ForEach(func(k, v []byte) error {
-				if len(k) != 8 {
-					return fmt.Errorf("%s of %s: key %x is not a sequence", m.from, caseID, k)
+		if migrated != nil {
+			if err := migrated(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func migrateV1(db *bolt.DB) error {
+	// A case's sub-buckets move into the shared buckets, a batch of cases
+	// at a time; a moved one is deleted, so a resumed migration skips it.
+	for _, m := range []struct{ from, to []byte }{{v1Messages, bMessages}, {v1Raw, bRaw}, {v1Events, bEvents}} {
+		err := untilDone(db, func(tx *bolt.Tx) (bool, error) {
+			old := tx.Bucket(m.from)
+			if old == nil {
+				return true, nil
+			}
+			to := tx.Bucket(m.to)
+			to.FillPercent = 0.9
+			var cases [][]byte
+			size := 0
+			err := old.ForEachBucket(func(caseID []byte) error {
+				if size > migrateBatch {
+					return errBatchFull
 				}
-				return to.Put(append(append(append([]byte{}, caseID...), 0), k...), v)
+				cases = append(cases, bytes.Clone(caseID))
+				return old.Bucket(caseID).ForEach(func(k, v []byte) error {
+					if len(k) != 8 {
+						return fmt.Errorf("%s of %s: key %x is not a sequence", m.from, caseID, k)
+					}
+					size += len(v)
+					return to.Put(append(append(append([]byte{}, caseID...), 0), k...), v)
+				})
 			})
+			if err != nil && !errors.Is(err, errBatchFull) {
+				return false, err
+			}
+			if len(cases) == 0 {
+				return true, tx.DeleteBucket(m.from)
+			}
+			for _, id := range cases {
+				if err := old.DeleteBucket(id); err != nil {
+					return false, err
+				}
+			}
+			return false, nil
 		})
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteBucket(m.from); err != nil {
-			return err
-		}
 	}
-	// The index of when cases closed.
-	closed := tx.Bucket(bClosed)
-	err := tx.Bucket(bCases).ForEach(func(k, data []byte) error {
-		c := new(complaint.Case)
-		if err := json.Unmarshal(data, c); err != nil {
-			return fmt.Errorf("decode case %s: %w", k, err)
-		}
-		return closed.Put(bytes.Clone(k), closedValue(c))
+	// The index of when cases closed: small, one transaction.
+	err := db.Update(func(tx *bolt.Tx) error {
+		closed := tx.Bucket(bClosed)
+		return tx.Bucket(bCases).ForEach(func(k, data []byte) error {
+			c := new(complaint.Case)
+			if err := json.Unmarshal(data, c); err != nil {
+				return fmt.Errorf("decode case %s: %w", k, err)
+			}
+			return closed.Put(bytes.Clone(k), closedValue(c))
+		})
 	})
 	if err != nil {
 		return err
 	}
 	// The outbox: what is still to send moves to the queue; a sent mail
-	// keeps its record without its text.
-	// (bbolt's ForEach must not write the bucket it walks: collect first.)
-	ob, queue := tx.Bucket(bOutbox), tx.Bucket(bQueue)
-	type change struct {
-		key, data []byte
-		queued    bool
-	}
-	var changes []change
-	err = ob.ForEach(func(k, data []byte) error {
-		item := new(outbox.Item)
-		if err := json.Unmarshal(data, item); err != nil {
-			return fmt.Errorf("decode outbox item %x: %w", k, err)
+	// keeps its record without its text. (bbolt's ForEach must not write
+	// the bucket it walks: a batch is collected first.)
+	return untilDone(db, func(tx *bolt.Tx) (bool, error) {
+		meta, ob, queue := tx.Bucket(bMeta), tx.Bucket(bOutbox), tx.Bucket(bQueue)
+		type change struct {
+			key, data []byte
+			queued    bool
 		}
-		switch item.State {
-		case outbox.Queued, outbox.Sending:
-			changes = append(changes, change{bytes.Clone(k), bytes.Clone(data), true})
-		case outbox.Sent:
-			item.Slim()
-			slim, err := json.Marshal(item)
-			if err != nil {
-				return err
+		var changes []change
+		size := 0
+		after := meta.Get([]byte(metaMigrateOutbox))
+		c := ob.Cursor()
+		k, data := c.First()
+		if after != nil {
+			if k, data = c.Seek(after); bytes.Equal(k, after) {
+				k, data = c.Next()
 			}
-			changes = append(changes, change{bytes.Clone(k), slim, false})
 		}
-		return nil
+		for ; k != nil && size <= migrateBatch; k, data = c.Next() {
+			size += len(data)
+			item := new(outbox.Item)
+			if err := json.Unmarshal(data, item); err != nil {
+				return false, fmt.Errorf("decode outbox item %x: %w", k, err)
+			}
+			switch item.State {
+			case outbox.Queued, outbox.Sending:
+				changes = append(changes, change{bytes.Clone(k), bytes.Clone(data), true})
+			case outbox.Sent:
+				item.Slim()
+				slim, err := json.Marshal(item)
+				if err != nil {
+					return false, err
+				}
+				changes = append(changes, change{bytes.Clone(k), slim, false})
+			default:
+				changes = append(changes, change{bytes.Clone(k), nil, false})
+			}
+		}
+		if len(changes) == 0 {
+			return true, meta.Delete([]byte(metaMigrateOutbox))
+		}
+		for _, c := range changes {
+			var err error
+			switch {
+			case c.queued:
+				if err = queue.Put(c.key, c.data); err == nil {
+					err = ob.Delete(c.key)
+				}
+			case c.data != nil:
+				err = ob.Put(c.key, c.data)
+			}
+			if err != nil {
+				return false, err
+			}
+		}
+		return false, meta.Put([]byte(metaMigrateOutbox), changes[len(changes)-1].key)
 	})
-	if err != nil {
-		return err
-	}
-	for _, c := range changes {
-		if !c.queued {
-			err = ob.Put(c.key, c.data)
-		} else if err = queue.Put(c.key, c.data); err == nil {
-			err = ob.Delete(c.key)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
+
+var errBatchFull = errors.New("batch full")

@@ -32,18 +32,52 @@ func copyV1(t *testing.T) string {
 	return path
 }
 
+// Not parallel: it sets the migration's batch size and interruption.
 func TestMigrateV1(t *testing.T) {
-	t.Parallel()
-	path := copyV1(t)
-	// Before the service converts it, a read-only open says what to do.
-	if _, err := OpenReadOnly(path); err == nil || !strings.Contains(err.Error(), "layout version 1") {
-		t.Fatalf("read-only open of a version 1 database: %v, want a clear refusal", err)
-	}
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	t.Run("one batch", func(t *testing.T) {
+		path := copyV1(t)
+		// Before the service converts it, a read-only open says what to do.
+		if _, err := OpenReadOnly(path); err == nil || !strings.Contains(err.Error(), "layout version 1") {
+			t.Fatalf("read-only open of a version 1 database: %v, want a clear refusal", err)
+		}
+		s, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		checkMigrated(t, s)
+	})
+	t.Run("batches of one case or mail, interrupted", func(t *testing.T) {
+		path := copyV1(t)
+		defer func(n int) { migrateBatch, migrated = n, nil }(migrateBatch)
+		migrateBatch = 1
+		for stop := 1; ; stop++ {
+			batches := 0
+			migrated = func() error {
+				if batches++; batches == stop {
+					return errors.New("crash")
+				}
+				return nil
+			}
+			s, err := Open(path)
+			if err == nil {
+				if stop < 5 {
+					t.Fatalf("migration done after %d batches of one", stop)
+				}
+				defer s.Close()
+				checkMigrated(t, s)
+				return
+			}
+			if !strings.Contains(err.Error(), "crash") {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// checkMigrated asserts that testdata/v1.db reads back whole from s.
+func checkMigrated(t *testing.T, s *Store) {
+	t.Helper()
 	s.View(func(tx *Tx) error {
 		if v := tx.Meta(metaSchema); v != "2" {
 			t.Errorf("schema after migration = %q, want 2", v)
@@ -128,7 +162,7 @@ func TestMigrateV1(t *testing.T) {
 		return nil
 	})
 	// The store goes on where the old one left off: numbers, sequences, chains.
-	err = s.Update(func(tx *Tx) error {
+	err := s.Update(func(tx *Tx) error {
 		id, err := tx.NextCaseID(2026)
 		if err != nil || id != "KL-2026-0004" {
 			t.Errorf("next case = %s, %v", id, err)

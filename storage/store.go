@@ -105,7 +105,7 @@ func open(path string, readOnly bool) (*Store, error) {
 		}
 		return &Store{db: db}, nil
 	}
-	if err := db.Update(migrate); err != nil {
+	if err := migrate(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
