@@ -413,13 +413,19 @@ func (c *countingStore) Update(fn func(outbox.Tx) error) error {
 
 // A run of mails costs two commits in all: one marks every attempt before
 // the first mail goes (a crash after it leaves them for their copies to
-// confirm), one records every result.
+// confirm), one records every result. Mails of two accounts, queued in
+// turn, make two runs.
 func TestOutboxRunCommits(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
+	hans := Source{Director: "hans@mcoo.nl", Folder: "INBOX", Kind: FolderInbox}
 	for i := range 10 {
-		deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik ben ontevreden over de aangifte."), clock.Now())
+		src, to := inbox, "To: marco@mcoo.nl"
+		if i%2 == 1 {
+			src, to = hans, "To: hans@mcoo.nl"
+		}
+		deliver(t, e, src, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik ben ontevreden over de aangifte.", to), clock.Now())
 	}
 	o := newOutbox(s, clock, sender)
 	counting := &countingStore{Store: o.Store}
@@ -427,7 +433,11 @@ func TestOutboxRunCommits(t *testing.T) {
 	if _, err := o.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.Envelopes()); n != 10 || counting.updates != 2 {
-		t.Errorf("%d mails sent with %d commits; want 10 with 2", n, counting.updates)
+	conns := map[string]bool{}
+	for _, env := range srv.Envelopes() {
+		conns[env.RemoteAddr] = true
+	}
+	if n := len(srv.Envelopes()); n != 10 || counting.updates != 4 || len(conns) != 2 {
+		t.Errorf("%d mails sent with %d commits over %d connections; want 10 with 4 over 2", n, counting.updates, len(conns))
 	}
 }

@@ -7,12 +7,14 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -220,12 +222,22 @@ func (o *Worker) Flush(ctx context.Context) (next time.Time, err error) {
 		due = append(due, item)
 	}
 	dialer, _ := o.Sender.(Dialer)
+	if dialer != nil {
+		// One account's mails together, each account's in their order.
+		order := map[string]int{}
+		for _, it := range due {
+			if _, ok := order[it.Account]; !ok {
+				order[it.Account] = len(order)
+			}
+		}
+		slices.SortStableFunc(due, func(a, b *Item) int { return cmp.Compare(order[a.Account], order[b.Account]) })
+	}
 	for len(due) > 0 {
 		if ctx.Err() != nil {
 			return time.Time{}, nil
 		}
-		// A run: the next mails of one account. An alert goes alone: it
-		// may have to try other accounts.
+		// A run: the next mails of one account, over one connection. An
+		// alert goes alone: it may have to try other accounts.
 		alone := dialer == nil || due[0].Kind == KindAlert
 		n := 1
 		for !alone && n < len(due) && n < PerConn &&
