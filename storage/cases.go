@@ -4,18 +4,16 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
-
-	berrors "go.etcd.io/bbolt/errors"
+	"time"
 
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
-// Cases, their messages (records and raw bytes, one sub-bucket each per
-// case), the case-number counters and the Message-ID index that threads mail
+// Cases, their messages (records and raw bytes, in buckets shared by all
+// cases, keyed by case and sequence), the case-number counters and the Message-ID index that threads mail
 // into cases.
 
 // NextCaseID allocates the next case number of a year: KL-2026-0001, ...
@@ -57,9 +55,50 @@ func (t *Tx) Case(id string) (*complaint.Case, error) {
 	return c, nil
 }
 
-// PutCase stores a case.
+// PutCase stores a case, and its entry in the index of when cases closed.
 func (t *Tx) PutCase(c *complaint.Case) error {
+	if err := t.bucket(bClosed).Put([]byte(c.ID), closedValue(c)); err != nil {
+		return err
+	}
 	return putJSON(t.bucket(bCases), []byte(c.ID), c)
+}
+
+// closedValue is a case's entry in the closed index: empty while it is not
+// closed, else when it closed (8 bytes, Unix nanoseconds; 0 when unknown).
+func closedValue(c *complaint.Case) []byte {
+	if c.State != complaint.StateClosed {
+		return []byte{}
+	}
+	var at int64
+	if c.ClosedAt != nil {
+		at = c.ClosedAt.UnixNano()
+	}
+	return u64(uint64(max(at, 0)))
+}
+
+// CasesSince lists, by number, the cases not closed and those closed at or
+// after closedAfter. It reads the small closed index of every case and
+// decodes only those.
+func (t *Tx) CasesSince(closedAfter time.Time) ([]*complaint.Case, error) {
+	var cases []*complaint.Case
+	cb := t.bucket(bCases)
+	after := closedAfter.UnixNano()
+	if closedAfter.IsZero() {
+		after = 0
+	}
+	err := t.bucket(bClosed).ForEach(func(k, v []byte) error {
+		if len(v) == 8 && int64(binary.BigEndian.Uint64(v)) < after {
+			return nil
+		}
+		c := new(complaint.Case)
+		if err := json.Unmarshal(cb.Get(k), c); err != nil {
+			return fmt.Errorf("decode case %s: %w", k, err)
+		}
+		cases = append(cases, c)
+		return nil
+	})
+	sort.Slice(cases, func(i, j int) bool { return cases[i].ID < cases[j].ID })
+	return cases, err
 }
 
 // Cases returns every case, ordered by case number.
@@ -91,20 +130,13 @@ func (t *Tx) IndexMessageID(msgid, caseID string) error {
 
 // AddMessage stores a message of a case with its raw bytes and indexes its Message-ID.
 func (t *Tx) AddMessage(caseID string, m *complaint.Message, raw []byte) error {
-	mb, err := t.sub(bMessages, caseID)
-	if err != nil {
+	mb := t.bucket(bMessages)
+	last, _ := lastOfCase(mb, caseID)
+	m.Seq = last + 1
+	if err := putJSON(mb, caseKey(caseID, m.Seq), m); err != nil {
 		return err
 	}
-	rb, err := t.sub(bRaw, caseID)
-	if err != nil {
-		return err
-	}
-	seq, _ := mb.NextSequence()
-	m.Seq = seq
-	if err := putJSON(mb, u64(seq), m); err != nil {
-		return err
-	}
-	if err := rb.Put(u64(seq), raw); err != nil {
+	if err := t.bucket(bRaw).Put(caseKey(caseID, m.Seq), raw); err != nil {
 		return err
 	}
 	if m.Unverified {
@@ -115,12 +147,12 @@ func (t *Tx) AddMessage(caseID string, m *complaint.Message, raw []byte) error {
 
 // Messages lists a case's messages in the order they were stored.
 func (t *Tx) Messages(caseID string) ([]*complaint.Message, error) {
-	mb, err := t.sub(bMessages, caseID)
-	if err != nil || mb == nil {
-		return nil, err
-	}
 	var msgs []*complaint.Message
-	err = each(mb, "message of "+caseID, func(_ []byte, m *complaint.Message) error {
+	err := eachOfCase(t.bucket(bMessages), caseID, func(seq uint64, data []byte) error {
+		m := new(complaint.Message)
+		if err := json.Unmarshal(data, m); err != nil {
+			return fmt.Errorf("decode message %d of %s: %w", seq, caseID, err)
+		}
 		msgs = append(msgs, m)
 		return nil
 	})
@@ -129,11 +161,7 @@ func (t *Tx) Messages(caseID string) ([]*complaint.Message, error) {
 
 // Raw returns a copy of a stored message's original bytes.
 func (t *Tx) Raw(caseID string, seq uint64) ([]byte, error) {
-	rb, err := t.sub(bRaw, caseID)
-	if err != nil || rb == nil {
-		return nil, fmt.Errorf("raw %s/%d: %w", caseID, seq, ErrNotFound)
-	}
-	v := rb.Get(u64(seq))
+	v := t.bucket(bRaw).Get(caseKey(caseID, seq))
 	if v == nil {
 		return nil, fmt.Errorf("raw %s/%d: %w", caseID, seq, ErrNotFound)
 	}
@@ -142,17 +170,21 @@ func (t *Tx) Raw(caseID string, seq uint64) ([]byte, error) {
 
 // ReplaceMessage overwrites the record of a stored message (retention).
 func (t *Tx) ReplaceMessage(caseID string, m *complaint.Message) error {
-	mb, err := t.sub(bMessages, caseID)
-	if err != nil {
-		return err
-	}
-	return putJSON(mb, u64(m.Seq), m)
+	return putJSON(t.bucket(bMessages), caseKey(caseID, m.Seq), m)
 }
 
 // DeleteRaw removes the original bytes of every message of a case (retention).
 func (t *Tx) DeleteRaw(caseID string) error {
-	if err := t.bucket(bRaw).DeleteBucket([]byte(caseID)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
-		return fmt.Errorf("delete raw messages of %s: %w", caseID, err)
+	rb := t.bucket(bRaw)
+	var keys [][]byte
+	eachOfCase(rb, caseID, func(seq uint64, _ []byte) error {
+		keys = append(keys, caseKey(caseID, seq))
+		return nil
+	})
+	for _, k := range keys {
+		if err := rb.Delete(k); err != nil {
+			return fmt.Errorf("delete raw messages of %s: %w", caseID, err)
+		}
 	}
 	return nil
 }

@@ -9,18 +9,19 @@ import (
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
-// The outbox: queued and sent mail keyed by a sequence, an index by
-// Message-ID (a copy seen in a watched folder confirms its mail), and the
-// acknowledgements per address for the rate limit.
+// The outbox: mail still to send in a bucket of its own (all a flush or
+// status reads), the record of what was sent or failed keyed by the same
+// sequence, an index by Message-ID (a copy seen in a watched folder
+// confirms its mail), and the acknowledgements per address for the rate
+// limit.
 
 // Enqueue adds a mail to the outbox and makes its Message-ID thread into the case.
 func (t *Tx) Enqueue(item *outbox.Item) error {
-	b := t.bucket(bOutbox)
-	item.ID, _ = b.NextSequence()
+	item.ID, _ = t.bucket(bOutbox).NextSequence()
 	if item.State == "" {
 		item.State = outbox.Queued
 	}
-	if err := putJSON(b, u64(item.ID), item); err != nil {
+	if err := t.PutOutbox(item); err != nil {
 		return err
 	}
 	if err := t.bucket(bOutboxIDs).Put([]byte(item.Mail.MessageID), u64(item.ID)); err != nil {
@@ -32,14 +33,26 @@ func (t *Tx) Enqueue(item *outbox.Item) error {
 	return nil
 }
 
-// PutOutbox updates an outbox item.
+// PutOutbox updates an outbox item: in the queue while it is to be sent,
+// in the record once sent or failed.
 func (t *Tx) PutOutbox(item *outbox.Item) error {
-	return putJSON(t.bucket(bOutbox), u64(item.ID), item)
+	key := u64(item.ID)
+	from, to := t.bucket(bOutbox), t.bucket(bQueue)
+	if item.State != outbox.Queued && item.State != outbox.Sending {
+		from, to = to, from
+	}
+	if err := from.Delete(key); err != nil {
+		return err
+	}
+	return putJSON(to, key, item)
 }
 
 // OutboxItem loads one outbox item.
 func (t *Tx) OutboxItem(id uint64) (*outbox.Item, error) {
-	data := t.bucket(bOutbox).Get(u64(id))
+	data := t.bucket(bQueue).Get(u64(id))
+	if data == nil {
+		data = t.bucket(bOutbox).Get(u64(id))
+	}
 	if data == nil {
 		return nil, fmt.Errorf("outbox %d: %w", id, ErrNotFound)
 	}
@@ -59,13 +72,12 @@ func (t *Tx) OutboxByMessageID(msgid string) (*outbox.Item, error) {
 	return t.OutboxItem(binary.BigEndian.Uint64(v))
 }
 
-// Pending lists the outbox items not yet sent or failed, oldest first.
+// Pending lists the outbox items not yet sent or failed, oldest first. It
+// reads the queue only: its cost does not grow with what was ever sent.
 func (t *Tx) Pending() ([]*outbox.Item, error) {
 	var items []*outbox.Item
-	err := each(t.bucket(bOutbox), "outbox item", func(_ []byte, item *outbox.Item) error {
-		if item.State == outbox.Queued || item.State == outbox.Sending {
-			items = append(items, item)
-		}
+	err := each(t.bucket(bQueue), "outbox item", func(_ []byte, item *outbox.Item) error {
+		items = append(items, item)
 		return nil
 	})
 	return items, err
@@ -109,21 +121,30 @@ func (t *Tx) acks(addr string) ([]time.Time, error) {
 	return times, nil
 }
 
-// OutboxOf lists the outbox items of a case.
+// OutboxOf lists the outbox items of a case (retention, monthly: it reads
+// every record).
 func (t *Tx) OutboxOf(caseID string) ([]*outbox.Item, error) {
 	var items []*outbox.Item
-	err := each(t.bucket(bOutbox), "outbox item", func(_ []byte, item *outbox.Item) error {
-		if item.CaseID == caseID {
-			items = append(items, item)
+	for _, name := range [][]byte{bOutbox, bQueue} {
+		err := each(t.bucket(name), "outbox item", func(_ []byte, item *outbox.Item) error {
+			if item.CaseID == caseID {
+				items = append(items, item)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	return items, err
+	}
+	return items, nil
 }
 
 // DeleteOutbox removes an outbox item and its Message-ID index entry.
 func (t *Tx) DeleteOutbox(item *outbox.Item) error {
 	if err := t.bucket(bOutboxIDs).Delete([]byte(item.Mail.MessageID)); err != nil {
+		return err
+	}
+	if err := t.bucket(bQueue).Delete(u64(item.ID)); err != nil {
 		return err
 	}
 	return t.bucket(bOutbox).Delete(u64(item.ID))

@@ -2,6 +2,12 @@
 // messages (raw bytes kept), audit events, the outbox, quarantine, IMAP
 // checkpoints, job slots and counters; one file per bucket family.
 //
+// The layout has a version (schema.go), and Open converts an older one. It
+// is laid out for years of use: a case's records are keyed by case and
+// sequence in buckets shared by all cases (no page per case), and what
+// must be read often (mail to send, cases not closed) is reachable without
+// reading what was sent or closed long ago.
+//
 // It holds no rules: workflow decides what is written and what retention
 // keeps; storage's Tx implements the transaction interfaces workflow and
 // outbox declare. It imports the domain types (workflow/complaint, the
@@ -10,11 +16,13 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"time"
@@ -28,12 +36,14 @@ import (
 var (
 	bMeta        = []byte("meta")
 	bCases       = []byte("cases")
+	bClosed      = []byte("cases-closed") // case ID -> when it closed (empty: not closed)
 	bSeq         = []byte("seq")
 	bMsgIDs      = []byte("msgids")
-	bMessages    = []byte("messages") // sub-bucket per case
-	bRaw         = []byte("raw")      // sub-bucket per case
-	bEvents      = []byte("events")   // sub-bucket per case
-	bOutbox      = []byte("outbox")
+	bMessages    = []byte("case-messages") // case ID, 0, seq -> message record
+	bRaw         = []byte("case-raw")      // case ID, 0, seq -> original bytes
+	bEvents      = []byte("case-events")   // case ID, 0, seq -> audit event
+	bOutbox      = []byte("outbox")        // id -> item: what was sent or failed (sent: without its text)
+	bQueue       = []byte("outbox-queue")  // id -> item still to send: all a flush reads
 	bCheckpoints = []byte("checkpoints")
 	bAcks        = []byte("acks")
 	bQuarantine  = []byte("quarantine")
@@ -43,7 +53,11 @@ var (
 	bIncidents   = []byte("incidents")
 )
 
-var allBuckets = [][]byte{bMeta, bCases, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs, bOutboxIDs, bIncidents}
+var allBuckets = [][]byte{bMeta, bCases, bClosed, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bQueue, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs, bOutboxIDs, bIncidents}
+
+// appendOnly are the buckets whose keys mostly grow at the end: their pages
+// are filled before they split, not half (bbolt's default).
+var appendOnly = map[string]bool{string(bCases): true, string(bClosed): true, string(bMessages): true, string(bRaw): true, string(bEvents): true, string(bOutbox): true, string(bOutboxIDs): true}
 
 // ErrLocked means another process (normally the running service) holds the database.
 var ErrLocked = errors.New("database is in use by another klachtbot process")
@@ -84,27 +98,21 @@ func open(path string, readOnly bool) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if !readOnly {
-		if db, err = compactIfPending(db); err != nil {
-			return nil, err
-		}
-	}
-	s := &Store{db: db}
-	if !readOnly {
-		err = db.Update(func(tx *bolt.Tx) error {
-			for _, b := range allBuckets {
-				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+	if readOnly {
+		if err := db.View(func(tx *bolt.Tx) error { return checkSchema(tx, false) }); err != nil {
 			db.Close()
-			return nil, fmt.Errorf("create buckets: %w", err)
+			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
+		return &Store{db: db}, nil
 	}
-	return s, nil
+	if err := migrate(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if db, err = compactIfPending(db); err != nil {
+		return nil, err
+	}
+	return &Store{db: db}, nil
 }
 
 // Close closes the database.
@@ -168,19 +176,51 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 func (t *Tx) bucket(name []byte) *bolt.Bucket {
 	b := t.tx.Bucket(name)
 	if b == nil {
-		// Only a read-only open of a database never written by this version gets here.
+		// Open creates every bucket and refuses a layout it does not know.
 		panic(fmt.Sprintf("storage: bucket %s missing", name))
+	}
+	if appendOnly[string(name)] {
+		b.FillPercent = 0.9
 	}
 	return b
 }
 
-// sub returns the per-case sub-bucket of a top-level bucket, creating it when writable.
-func (t *Tx) sub(name []byte, caseID string) (*bolt.Bucket, error) {
-	parent := t.bucket(name)
-	if b := parent.Bucket([]byte(caseID)); b != nil || !t.tx.Writable() {
-		return b, nil
+// caseKey is the key of a case's record seq in a bucket shared by all
+// cases: the case ID, a 0 byte (below any character of an ID, so one case's
+// keys never run into another's) and the sequence, big-endian.
+func caseKey(caseID string, seq uint64) []byte {
+	k := make([]byte, 0, len(caseID)+9)
+	k = append(k, caseID...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// eachOfCase hands f a case's records in a shared bucket, in sequence order.
+func eachOfCase(b *bolt.Bucket, caseID string, f func(seq uint64, v []byte) error) error {
+	prefix := append([]byte(caseID), 0)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = c.Next() {
+		if err := f(binary.BigEndian.Uint64(k[len(prefix):]), v); err != nil {
+			return err
+		}
 	}
-	return parent.CreateBucket([]byte(caseID))
+	return nil
+}
+
+// lastOfCase is a case's newest record in a shared bucket (seq 0: none).
+func lastOfCase(b *bolt.Bucket, caseID string) (uint64, []byte) {
+	c := b.Cursor()
+	k, v := c.Seek(caseKey(caseID, math.MaxUint64))
+	if k == nil {
+		k, v = c.Last()
+	} else if !bytes.Equal(k, caseKey(caseID, math.MaxUint64)) {
+		k, v = c.Prev()
+	}
+	prefix := append([]byte(caseID), 0)
+	if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
+		return 0, nil
+	}
+	return binary.BigEndian.Uint64(k[len(prefix):]), v
 }
 
 const metaCompact = "compact_pending"

@@ -224,8 +224,7 @@ func TestVerifyChain(t *testing.T) {
 			tx.ReplaceEvent("KL-2026-0001", evs[1])
 		}, 2, "hash"},
 		{"deleted", func(tx *Tx, evs []*complaint.Event) {
-			eb, _ := tx.sub(bEvents, "KL-2026-0001")
-			eb.Delete(u64(3))
+			tx.bucket(bEvents).Delete(caseKey("KL-2026-0001", 3))
 		}, 4, "sequence gap"},
 	}
 	for _, tt := range tests {

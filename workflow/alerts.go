@@ -282,7 +282,7 @@ func (e *Engine) Health(now time.Time) (h Health, err error) {
 			}
 		}
 		h.Quarantined = tx.QuarantineCount()
-		cases, err := tx.Cases()
+		cases, err := tx.CasesSince(now)
 		if err != nil {
 			return err
 		}

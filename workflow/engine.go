@@ -197,7 +197,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 		}
 		if err == nil && (item.State == outbox.Sending || item.State == outbox.Queued) {
 			log.Info("interrupted mail confirmed sent by its copy", "outbox", item.ID)
-			err = outbox.MarkSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")")
+			err = outbox.MarkSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")", f.Raw)
 		}
 		return false, err
 	}

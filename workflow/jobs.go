@@ -24,7 +24,19 @@ import (
 func (e *Engine) RunDue(now time.Time) ([]string, error) {
 	var done []string
 	err := e.store.Update(func(tx Tx) error {
-		cases, err := tx.Cases()
+		// Closed cases matter to the digest only while recently closed or
+		// new since a director's last digest.
+		closedAfter := now.Add(-7 * 24 * time.Hour)
+		for _, d := range e.cfg.Directors {
+			last, err := time.Parse(time.RFC3339Nano, tx.Meta("last_digest/"+d.Address))
+			if err != nil {
+				last = time.Time{}
+			}
+			if last.Before(closedAfter) {
+				closedAfter = last
+			}
+		}
+		cases, err := tx.CasesSince(closedAfter)
 		if err != nil {
 			return err
 		}
@@ -176,6 +188,14 @@ func (e *Engine) digestJobs(tx Tx, cases []*complaint.Case, now time.Time) ([]st
 	local := now.In(e.cfg.Location)
 	slot := lastSlot(sched, local)
 	if slot.IsZero() || !sameDay(slot, local) {
+		return nil, nil
+	}
+	// Every tick of the day after the digests went: no seal to compute.
+	due := false
+	for _, d := range e.cfg.Directors {
+		due = due || tx.JobRun("digest/"+d.Address+"/"+slot.Format("2006-01-02")) == nil
+	}
+	if !due {
 		return nil, nil
 	}
 	incidents, err := tx.OpenIncidents()

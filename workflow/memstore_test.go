@@ -141,6 +141,12 @@ func (t *memTx) Cases() ([]*complaint.Case, error) {
 	slices.SortFunc(cases, func(a, b *complaint.Case) int { return strings.Compare(a.ID, b.ID) })
 	return cases, nil
 }
+func (t *memTx) CasesSince(closedAfter time.Time) ([]*complaint.Case, error) {
+	all, _ := t.Cases()
+	return slices.DeleteFunc(all, func(c *complaint.Case) bool {
+		return c.State == complaint.StateClosed && (c.ClosedAt == nil || c.ClosedAt.Before(closedAfter))
+	}), nil
+}
 func (t *memTx) CaseByMessageID(msgid string) string { return t.s.MsgIDs[msgid] }
 func (t *memTx) IndexMessageID(msgid, caseID string) error {
 	if msgid != "" {

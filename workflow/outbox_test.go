@@ -1,11 +1,13 @@
 package workflow
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,8 +21,12 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/dossier"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
+
+// The SMTP sender keeps one connection for a run of mails.
+var _ outbox.Dialer = (*mailbox.SMTPSender)(nil)
 
 func smtpServer(t *testing.T) (*embedded.Server, *mailbox.SMTPSender) {
 	srv, err := embedded.Start(embedded.Options{
@@ -213,10 +219,12 @@ func TestOutboxInterruptedAttempt(t *testing.T) {
 	if c.AcknowledgedAt == nil || kinds[len(kinds)-1] != complaint.EvMailSent {
 		t.Errorf("confirmed acknowledgement not recorded: %v %v", c.AcknowledgedAt, kinds)
 	}
-	// The copy itself is never a message of the case.
+	// The copy is no correspondence of the case: it is kept as the bot's
+	// mail, the only version of it the bot has (the attempt's result was lost).
 	s.View(func(tx Tx) error {
-		if msgs, _ := tx.Messages(first.CaseID); len(msgs) != 1 {
-			t.Errorf("the bot's own copy was stored as a message")
+		msgs, _ := tx.Messages(first.CaseID)
+		if len(msgs) != 2 || msgs[1].Role != complaint.RoleBot || msgs[1].MessageID != first.Mail.MessageID || !strings.Contains(msgs[1].Source, "copy") {
+			t.Errorf("messages after the copy confirmed the mail: %+v; want the client's and the bot's (its copy)", msgs)
 		}
 		return nil
 	})
@@ -274,6 +282,163 @@ func TestAlertThroughAnotherAccount(t *testing.T) {
 	o.Flush(context.Background())
 	if item := outboxItem(t, s); item.Kind != outbox.KindAlert || item.State != outbox.Sent || strings.Join(sender.used, " ") != "marco@mcoo.nl hans@mcoo.nl" {
 		t.Errorf("alert %s %s, accounts tried %v", item.Kind, item.State, sender.used)
+	}
+}
+
+// A run of mails of one account goes over one connection, at most
+// outbox.PerConn per connection, and each is kept on its case byte for byte
+// as the server received it, its hash in the chain.
+func TestOutboxRunOverOneConnection(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{3, outbox.PerConn + 2} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			t.Parallel()
+			e, s, clock := newTestEngine(t)
+			srv, sender := smtpServer(t)
+			for i := range n {
+				if i > 0 && i%15 == 0 {
+					clock.Add(61 * time.Minute) // under max_acks_per_hour
+				}
+				deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik ben ontevreden over de aangifte."), clock.Now())
+			}
+			if _, err := newOutbox(s, clock, sender).Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			env := srv.Envelopes()
+			conns := map[string]int{}
+			for _, x := range env {
+				conns[x.RemoteAddr]++
+			}
+			if want := (n + outbox.PerConn - 1) / outbox.PerConn; len(env) != n || len(conns) != want {
+				t.Fatalf("%d mails over %d connections (%v); want %d over %d", len(env), len(conns), conns, n, want)
+			}
+			byID := map[string][]byte{}
+			for _, x := range env {
+				byID[message.Parse(x.Data).MessageID] = x.Data
+			}
+			s.View(func(tx Tx) error {
+				cases, _ := tx.Cases()
+				for _, c := range cases {
+					msgs, _ := tx.Messages(c.ID)
+					if len(msgs) != 2 || msgs[1].Role != complaint.RoleBot {
+						t.Errorf("%s: messages %+v; want the client's and the acknowledgement as sent", c.ID, msgs)
+						continue
+					}
+					raw, err := tx.Raw(c.ID, msgs[1].Seq)
+					if sent := byID[msgs[1].MessageID]; err != nil || !bytes.Equal(raw, sent) {
+						t.Errorf("%s: stored acknowledgement differs from what the server received (%v)\nstored:\n%s\nsent:\n%s", c.ID, err, raw, sent)
+					}
+					evs, _ := tx.Events(c.ID)
+					last := evs[len(evs)-1]
+					if last.Kind != complaint.EvMailSent || last.RawSum != msgs[1].SHA256 {
+						t.Errorf("%s: last event %s raw_sum %q; want mail-sent vouching for %s", c.ID, last.Kind, last.RawSum, msgs[1].SHA256)
+					}
+					// The outbox keeps the record, not the text.
+					item, _ := tx.OutboxByMessageID(msgs[1].MessageID)
+					if item == nil || item.State != outbox.Sent || item.Mail.Text != "" || item.BodySum == "" {
+						t.Errorf("%s: outbox record %+v", c.ID, item)
+					}
+				}
+				rep, err := dossier.VerifyAll(tx)
+				if err != nil || !rep.OK {
+					t.Errorf("verify: %+v %v", rep, err)
+				}
+				return nil
+			})
+		})
+	}
+}
+
+// In a run over one connection, a mail refused for good fails alone and a
+// mail refused for now waits for its retry; the rest of the run goes (after
+// a temporary failure, over a new connection).
+func TestOutboxRunFailures(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		code  int
+		state []string // of the acknowledgements to klant0..3
+	}{
+		{"refused for good", 550, []string{outbox.Sent, outbox.Failed, outbox.Sent, outbox.Sent}},
+		{"try later", 451, []string{outbox.Sent, outbox.Queued, outbox.Sent, outbox.Sent}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e, s, clock := newTestEngine(t)
+			srv, sender := smtpServer(t)
+			for i := range 4 {
+				deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik ben ontevreden over de aangifte."), clock.Now())
+			}
+			srv.SetSMTPHook(func(_ string, to []string) error {
+				if slices.Contains(to, "klant1@klant.test") {
+					return &smtp.SMTPError{Code: tt.code, EnhancedCode: smtp.EnhancedCode{tt.code / 100, 0, 0}, Message: "nee"}
+				}
+				return nil
+			})
+			var failed []string
+			o := newOutbox(s, clock, sender)
+			o.Failed = func(item *outbox.Item, _ string) { failed = append(failed, item.Mail.To[0]) }
+			if _, err := o.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			s.View(func(tx Tx) error {
+				for i, want := range tt.state {
+					item, _ := tx.OutboxItem(uint64(i + 1))
+					if item.State != want || item.Mail.To[0] != fmt.Sprintf("klant%d@klant.test", i) {
+						t.Errorf("acknowledgement to %v: %s, want %s", item.Mail.To, item.State, want)
+					}
+				}
+				return nil
+			})
+			if n := len(srv.Envelopes()); n != 3 {
+				t.Errorf("%d mails delivered, want 3", n)
+			}
+			if wantFailed := tt.code >= 500; (len(failed) == 1) != wantFailed {
+				t.Errorf("told of failures %v", failed)
+			}
+		})
+	}
+}
+
+// countingStore counts the write transactions the outbox makes.
+type countingStore struct {
+	outbox.Store
+	updates int
+}
+
+func (c *countingStore) Update(fn func(outbox.Tx) error) error {
+	c.updates++
+	return c.Store.Update(fn)
+}
+
+// A run of mails costs two commits in all: one marks every attempt before
+// the first mail goes (a crash after it leaves them for their copies to
+// confirm), one records every result. Mails of two accounts, queued in
+// turn, make two runs.
+func TestOutboxRunCommits(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	srv, sender := smtpServer(t)
+	hans := Source{Director: "hans@mcoo.nl", Folder: "INBOX", Kind: FolderInbox}
+	for i := range 10 {
+		src, to := inbox, "To: marco@mcoo.nl"
+		if i%2 == 1 {
+			src, to = hans, "To: hans@mcoo.nl"
+		}
+		deliver(t, e, src, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik ben ontevreden over de aangifte.", to), clock.Now())
+	}
+	o := newOutbox(s, clock, sender)
+	counting := &countingStore{Store: o.Store}
+	o.Store = counting
+	if _, err := o.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	conns := map[string]bool{}
+	for _, env := range srv.Envelopes() {
+		conns[env.RemoteAddr] = true
+	}
+	if n := len(srv.Envelopes()); n != 10 || counting.updates != 4 || len(conns) != 2 {
+		t.Errorf("%d mails sent with %d commits over %d connections; want 10 with 4 over 2", n, counting.updates, len(conns))
 	}
 }
 

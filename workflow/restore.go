@@ -54,7 +54,7 @@ func (e *Engine) copyFound(tx Tx, m *message.Message, src Source) error {
 	if item != nil {
 		if item.State == outbox.Queued || item.State == outbox.Sending {
 			e.log.Info("queued mail found sent by its copy", "outbox", item.ID, "case", id)
-			return outbox.MarkSent(tx, item, e.clock.Now(), " (its copy in "+src.Key()+" shows it went out before a restore)")
+			return outbox.MarkSent(tx, item, e.clock.Now(), " (its copy in "+src.Key()+" shows it went out before a restore)", nil)
 		}
 		return nil
 	}

@@ -24,6 +24,10 @@ type Tx interface {
 	NextCaseID(year int) (string, error)
 	RaiseCaseSeq(year int, n uint64) error // the next number of the year is above n
 	Cases() ([]*complaint.Case, error)
+	// CasesSince lists, by number, the cases not closed and those closed at
+	// or after closedAfter: what jobs and status need, without reading
+	// years of closed cases.
+	CasesSince(closedAfter time.Time) ([]*complaint.Case, error)
 	CaseByMessageID(msgid string) string
 	IndexMessageID(msgid, caseID string) error
 	AddMessage(caseID string, m *complaint.Message, raw []byte) error

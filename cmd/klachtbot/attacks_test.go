@@ -46,7 +46,7 @@ func TestE2EAttacks(t *testing.T) {
 		icloud, _ := compose("klant2@klant.test", "marco@mcoo.nl", "Auto reply: "+ack.get("Subject"), "I am away.",
 			"X-Apple-Action: VACATION", "In-Reply-To: "+ack.get("Message-Id"))
 		st.send(t, "klant2@klant.test", []string{"marco@mcoo.nl"}, icloud)
-		waitCase(t, b, id, func(d dossier.Detail) bool { return len(d.Messages) >= 5 })
+		waitCase(t, b, id, func(d dossier.Detail) bool { return len(correspondence(d)) >= 5 })
 		if d := b.show(id); d.State != "closed" {
 			t.Errorf("an out-of-office re-opened the case: %v", eventKinds(d))
 		}

@@ -51,7 +51,7 @@ func TestE2EConversation(t *testing.T) {
 			"Akkoord.\n\nOp 24 nov. 2026 om 14:03 schreef Marco <marco@mcoo.nl>:\n> ... antwoord dan met \"akkoord\" ...",
 			"In-Reply-To: "+ackID, "References: "+complaintID+" "+ackID)
 		st.send(t, "jan@klant.test", []string{"marco@mcoo.nl"}, raw)
-		waitCase(t, b, id, func(d dossier.Detail) bool { return len(d.Messages) == 4 })
+		waitCase(t, b, id, func(d dossier.Detail) bool { return len(correspondence(d)) == 4 })
 
 		// The director answers the client from his mail client: the copy in Sent counts.
 		reply, _ := compose("Marco <marco@mcoo.nl>", "jan@klant.test", "Re: Klacht over de aangifte",

@@ -72,8 +72,10 @@ func TestE2EComplaintAcknowledged(t *testing.T) {
 			}
 		}
 
+		// The acknowledgement is on the case as it was sent.
 		d := b.show(c.ID)
-		if len(d.Messages) != 1 || d.Messages[0].MessageID != id || d.Messages[0].Role != "client" {
+		if len(d.Messages) != 2 || d.Messages[0].MessageID != id || d.Messages[0].Role != "client" ||
+			d.Messages[1].MessageID != ack.get("Message-Id") || d.Messages[1].Role != "bot" {
 			t.Errorf("messages = %+v", d.Messages)
 		}
 		var kinds []string
@@ -89,10 +91,10 @@ func TestE2EComplaintAcknowledged(t *testing.T) {
 			"Aanvulling: het ging om de aangifte over 2025.", "In-Reply-To: "+ack.get("Message-Id"),
 			"References: "+id+" "+ack.get("Message-Id"))
 		st.send(t, "jan@klant.test", []string{"marco@mcoo.nl"}, reply)
-		waitCase(t, b, c.ID, func(d dossier.Detail) bool { return len(d.Messages) == 2 })
+		waitCase(t, b, c.ID, func(d dossier.Detail) bool { return len(d.Messages) == 3 })
 		d = b.show(c.ID)
-		if d.Messages[1].MessageID != replyID || d.Messages[1].Role != "client" {
-			t.Errorf("follow-up recorded as %+v", d.Messages[1])
+		if d.Messages[2].MessageID != replyID || d.Messages[2].Role != "client" {
+			t.Errorf("follow-up recorded as %+v", d.Messages[2])
 		}
 		time.Sleep(time.Second)
 		if n := len(st.messages(t, catchall, "INBOX")); n != 1 {
@@ -223,7 +225,8 @@ func TestE2EDirectorReplyInSent(t *testing.T) {
 		st.appendTo(t, "hans@mcoo.nl", "Sent", answer)
 		waitCase(t, b, c.ID, func(d dossier.Detail) bool { return d.FirstResponseAt != nil })
 		d := b.show(c.ID)
-		last := d.Messages[len(d.Messages)-1]
+		msgs := correspondence(d)
+		last := msgs[len(msgs)-1]
 		if last.MessageID != answerID || last.Role != "director" {
 			t.Errorf("director reply recorded as %+v", last)
 		}
@@ -342,8 +345,8 @@ func crashBurst(t *testing.T, st *mailStack, director, sentCopy string) {
 	case sentCopy == "auto" && copies != 1:
 		t.Errorf("%d Bcc copies in the director's INBOX, want 1: the first, before the server's copy in Sent was seen", copies)
 	}
-	t.Logf("after the restart: %d interrupted mail(s) confirmed by their copy, %d resent; %d Bcc copies",
-		len(b.logLines("confirmed sent by its copy")), len(b.logLines("resending mail")), copies)
+	t.Logf("after the restart: %d interrupted mail(s) confirmed by their copy, %d resent; %d run(s) of mails over one connection; %d Bcc copies",
+		len(b.logLines("confirmed sent by its copy")), len(b.logLines("resending mail")), len(b.logLines("mails sent over one connection")), copies)
 }
 
 // TestE2ETLSVerified: without the test CA, the bot refuses Dovecot's
@@ -395,4 +398,15 @@ func TestE2ETLSVerified(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// correspondence is a case's mail without what the bot sent.
+func correspondence(d dossier.Detail) []dossier.MessageView {
+	var msgs []dossier.MessageView
+	for _, m := range d.Messages {
+		if m.Role != "bot" {
+			msgs = append(msgs, m)
+		}
+	}
+	return msgs
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,9 +48,13 @@ func TestVerifyAgainstDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Update(func(tx *bolt.Tx) error {
-		evs := tx.Bucket([]byte("events")).Bucket([]byte(id))
-		k, _ := evs.Cursor().Last()
-		evs.Delete(k)
+		evs := tx.Bucket([]byte("case-events")) // keyed by case ID, 0, sequence
+		var last []byte
+		c := evs.Cursor()
+		for k, _ := c.Seek([]byte(id + "\x00")); k != nil && strings.HasPrefix(string(k), id+"\x00"); k, _ = c.Next() {
+			last = bytes.Clone(k)
+		}
+		evs.Delete(last)
 		return tx.Bucket([]byte("cases")).Delete([]byte("KL-" + id[3:8] + "0002"))
 	})
 	db.Close()

@@ -7,10 +7,14 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -40,6 +44,27 @@ type Item struct {
 	AttemptAt   time.Time        `json:"attempt_at,omitzero"` // when the last attempt began
 	LastError   string           `json:"last_error,omitempty"`
 	SentAt      *time.Time       `json:"sent_at,omitempty"`
+	// Once sent, the text goes (Slim): the mail's bytes are on its case,
+	// and what a digest vouched for is its seal.
+	BodySum string `json:"body_sum,omitempty"` // sha256 of the text and HTML as queued, hex
+	Seal    string `json:"seal,omitempty"`     // a digest's seal line
+}
+
+// Slim drops the text of a sent mail from its outbox record: a case's mail
+// is kept byte for byte on the case; a digest keeps the seal it carried
+// and a digest of its text, not the text (it is in the director's mailbox).
+func (it *Item) Slim() {
+	if it.Mail.Text == "" && it.Mail.HTML == "" {
+		return
+	}
+	sum := sha256.Sum256([]byte(it.Mail.Text + "\x00" + it.Mail.HTML))
+	it.BodySum = hex.EncodeToString(sum[:])
+	for line := range strings.Lines(it.Mail.Text) {
+		if strings.HasPrefix(line, "Zegel:") {
+			it.Seal = strings.TrimSpace(line)
+		}
+	}
+	it.Mail.Text, it.Mail.HTML = "", ""
 }
 
 // KindAck is the acknowledgement of a new case: sending it sets the case's acknowledged_at.
@@ -54,6 +79,25 @@ type Sender interface {
 	Send(ctx context.Context, account string, m *message.Outgoing) error
 }
 
+// Dialer is a Sender that also sends several mails of one account over one
+// connection, and tells the bytes it sent.
+type Dialer interface {
+	Dial(ctx context.Context, account string) (Conn, error)
+}
+
+// Conn is one connection to an account's SMTP server: Send sends one mail
+// and returns its bytes as they went out. (An alias of an interface
+// literal: mailbox declares the same one, and neither imports the other.)
+type Conn = interface {
+	Send(ctx context.Context, m *message.Outgoing) ([]byte, error)
+	Close() error
+}
+
+// PerConn bounds the mails sent over one connection: servers limit them
+// (Postfix: smtpd_recipient_limit per message, but also session limits),
+// and a long session holds a slot of theirs.
+const PerConn = 50
+
 // Tx is what the outbox reads and writes in one store transaction.
 type Tx interface {
 	OutboxItem(id uint64) (*Item, error)
@@ -62,6 +106,7 @@ type Tx interface {
 	Case(id string) (*complaint.Case, error)
 	PutCase(*complaint.Case) error
 	AppendEvent(caseID string, ev *complaint.Event) error
+	AddMessage(caseID string, m *complaint.Message, raw []byte) error
 }
 
 // Store runs transactions.
@@ -144,7 +189,11 @@ func (o *Worker) Run(ctx context.Context) error {
 	}
 }
 
-// Flush sends every due item once and returns when the next one is due (zero: none pending).
+// Flush sends every due item once and returns when the next one is due
+// (zero: none pending). Mails of one account due in a row go over one
+// connection (at most PerConn) when the Sender is a Dialer, and their
+// attempts and results are recorded in one transaction each: a crash in
+// between leaves them "sending", for their copies to confirm.
 func (o *Worker) Flush(ctx context.Context) (next time.Time, err error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -155,139 +204,281 @@ func (o *Worker) Flush(ctx context.Context) (next time.Time, err error) {
 	}); err != nil {
 		return time.Time{}, fmt.Errorf("list outbox: %w", err)
 	}
+	later := func(at time.Time) {
+		if !at.IsZero() && (next.IsZero() || at.Before(next)) {
+			next = at
+		}
+	}
+	var due []*Item
 	for _, item := range pending {
+		at := item.NextAttempt
+		if item.State == Sending {
+			at = item.AttemptAt.Add(o.ConfirmWait)
+		}
+		if at.After(o.Clock.Now()) {
+			later(at)
+			continue
+		}
+		due = append(due, item)
+	}
+	dialer, _ := o.Sender.(Dialer)
+	if dialer != nil {
+		// One account's mails together, each account's in their order.
+		order := map[string]int{}
+		for _, it := range due {
+			if _, ok := order[it.Account]; !ok {
+				order[it.Account] = len(order)
+			}
+		}
+		slices.SortStableFunc(due, func(a, b *Item) int { return cmp.Compare(order[a.Account], order[b.Account]) })
+	}
+	for len(due) > 0 {
 		if ctx.Err() != nil {
 			return time.Time{}, nil
 		}
-		due := item.NextAttempt
-		if item.State == Sending {
-			due = item.AttemptAt.Add(o.ConfirmWait)
+		// A run: the next mails of one account, over one connection. An
+		// alert goes alone: it may have to try other accounts.
+		alone := dialer == nil || due[0].Kind == KindAlert
+		n := 1
+		for !alone && n < len(due) && n < PerConn &&
+			due[n].Account == due[0].Account && due[n].Kind != KindAlert {
+			n++
 		}
-		if due.After(o.Clock.Now()) {
-			if next.IsZero() || due.Before(next) {
-				next = due
-			}
-			continue
+		ids := make([]uint64, n)
+		for i, item := range due[:n] {
+			ids[i] = item.ID
 		}
-		retryAt, err := o.send(ctx, item.ID)
+		due = due[n:]
+		var retryAt time.Time
+		if alone {
+			retryAt, err = o.send(ctx, ids[0])
+		} else {
+			retryAt, err = o.sendRun(ctx, dialer, ids)
+		}
 		if err != nil {
 			return time.Time{}, err
 		}
-		if !retryAt.IsZero() && (next.IsZero() || retryAt.Before(next)) {
-			next = retryAt
-		}
+		later(retryAt)
 	}
 	return next, nil
 }
 
-var errDone = errors.New("already done")
+// begin records that an attempt at each item starts; it returns the items
+// still to send (one sent or failed meanwhile is left out).
+func (o *Worker) begin(ids []uint64) ([]*Item, error) {
+	var items []*Item
+	err := o.Store.Update(func(tx Tx) error {
+		items = items[:0]
+		for _, id := range ids {
+			item, err := tx.OutboxItem(id)
+			if err != nil {
+				return err
+			}
+			if item.State != Queued && item.State != Sending {
+				continue
+			}
+			if item.State == Sending {
+				o.Log.Warn("resending mail: its earlier attempt was interrupted and no copy arrived",
+					"outbox", id, "case", item.CaseID, "attempt_at", item.AttemptAt)
+			}
+			item.State = Sending
+			item.AttemptAt = o.Clock.Now()
+			item.Attempts++
+			if err := tx.PutOutbox(item); err != nil {
+				return err
+			}
+			items = append(items, item)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("begin outbox %v: %w", ids, err)
+	}
+	return items, nil
+}
 
-// send makes one attempt at one item; it returns when to retry (zero: done).
+// sendRun sends a run of one account's mails over one connection.
+func (o *Worker) sendRun(ctx context.Context, dialer Dialer, ids []uint64) (time.Time, error) {
+	items, err := o.begin(ids)
+	if err != nil || len(items) == 0 {
+		return time.Time{}, err
+	}
+	errs := make([]error, len(items))
+	raws := make([][]byte, len(items))
+	account := items[0].Account
+	conn, err := dialer.Dial(ctx, account)
+	sentOver := 0
+	for i, item := range items {
+		if err != nil {
+			errs[i] = err // no connection: the rest waits for a retry
+			continue
+		}
+		raws[i], errs[i] = conn.Send(ctx, &item.Mail)
+		sentOver++
+		var temp interface{ Temporary() bool }
+		if errors.As(errs[i], &temp) && temp.Temporary() && i+1 < len(items) {
+			// A 4xx or a broken connection: the next mail gets a new one.
+			conn.Close()
+			conn, err = dialer.Dial(ctx, account)
+		}
+	}
+	if conn != nil {
+		conn.Close()
+	}
+	if sentOver > 1 {
+		o.Log.Info("mails sent over one connection", "account", account, "mails", sentOver)
+	}
+	return o.finish(items, errs, raws)
+}
+
+// send makes one attempt at one item with the Sender's Send (alerts try
+// the fallback accounts); it returns when to retry (zero: done).
 func (o *Worker) send(ctx context.Context, id uint64) (time.Time, error) {
-	var item *Item
-	err := o.Store.Update(func(tx Tx) (err error) {
-		if item, err = tx.OutboxItem(id); err != nil {
+	items, err := o.begin([]uint64{id})
+	if err != nil || len(items) == 0 {
+		return time.Time{}, err
+	}
+	item := items[0]
+	log := o.Log.With("outbox", id, "case", item.CaseID, "kind", item.Kind)
+	var raw []byte
+	sendOne := func(account string) error {
+		if d, ok := o.Sender.(Dialer); ok {
+			conn, err := d.Dial(ctx, account)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			raw, err = conn.Send(ctx, &item.Mail)
 			return err
 		}
-		if item.State != Queued && item.State != Sending {
-			return errDone
-		}
-		if item.State == Sending {
-			o.Log.Warn("resending mail: its earlier attempt was interrupted and no copy arrived",
-				"outbox", id, "case", item.CaseID, "attempt_at", item.AttemptAt)
-		}
-		item.State = Sending
-		item.AttemptAt = o.Clock.Now()
-		item.Attempts++
-		return tx.PutOutbox(item)
-	})
-	if errors.Is(err, errDone) {
-		return time.Time{}, nil
+		return o.Sender.Send(ctx, account, &item.Mail)
 	}
-	if err != nil {
-		return time.Time{}, fmt.Errorf("begin outbox %d: %w", id, err)
-	}
-	log := o.Log.With("outbox", id, "case", item.CaseID, "kind", item.Kind, "to", item.Mail.To, "attempt", item.Attempts)
-	sendErr := o.Sender.Send(ctx, item.Account, &item.Mail)
+	sendErr := sendOne(item.Account)
 	for _, account := range o.Fallback {
 		if sendErr == nil || item.Kind != KindAlert {
 			break
 		}
 		if account != item.Account {
 			log.Warn("alert not sent, trying another account", "err", sendErr, "account", account)
-			sendErr = o.Sender.Send(ctx, account, &item.Mail)
+			sendErr = sendOne(account)
 		}
 	}
+	return o.finish(items, []error{sendErr}, [][]byte{raw})
+}
+
+// finish records the results of attempts in one transaction and returns
+// when the earliest retry is due (zero: none).
+func (o *Worker) finish(items []*Item, errs []error, raws [][]byte) (time.Time, error) {
 	now := o.Clock.Now()
-	if o.Observe != nil {
-		o.Observe(item, sendErr)
+	var retryAt time.Time
+	var failed []*Item
+	events := make([]*complaint.Event, len(items))
+	for i, item := range items {
+		log := o.Log.With("outbox", item.ID, "case", item.CaseID, "kind", item.Kind, "to", item.Mail.To, "attempt", item.Attempts)
+		sendErr := errs[i]
+		if o.Observe != nil {
+			o.Observe(item, sendErr)
+		}
+		if sendErr == nil {
+			log.Info("mail sent", "message_id", item.Mail.MessageID)
+			continue
+		}
+		var temp interface{ Temporary() bool }
+		ev := &complaint.Event{At: now.UTC(), Actor: "klachtbot", MessageID: item.Mail.MessageID}
+		if errors.As(sendErr, &temp) && temp.Temporary() && now.Sub(item.Mail.Date) < o.GiveUpAfter {
+			delay := o.RetryBase << min(item.Attempts-1, 20)
+			if delay > o.RetryMax || delay <= 0 {
+				delay = o.RetryMax
+			}
+			item.State, item.NextAttempt = Queued, now.Add(delay)
+			if retryAt.IsZero() || item.NextAttempt.Before(retryAt) {
+				retryAt = item.NextAttempt
+			}
+			ev.Kind = complaint.EvMailRetry
+			log.Warn("mail not sent, will retry", "err", sendErr, "retry_at", item.NextAttempt)
+		} else {
+			item.State = Failed
+			ev.Kind = complaint.EvMailFailed
+			failed = append(failed, item)
+			log.Error("mail failed", "err", sendErr)
+		}
+		item.LastError = sendErr.Error()
+		ev.Detail = item.Kind + ": " + item.LastError
+		events[i] = ev
 	}
-	if sendErr == nil {
-		log.Info("mail sent", "message_id", item.Mail.MessageID)
-		err = o.Store.Update(func(tx Tx) error {
-			// The copy may have been seen first; that recorded it already.
-			if cur, err := tx.OutboxItem(id); err != nil || cur.State == Sent {
+	err := o.Store.Update(func(tx Tx) error {
+		for i, item := range items {
+			if errs[i] == nil {
+				// The copy may have been seen first; that recorded it already.
+				if cur, err := tx.OutboxItem(item.ID); err != nil || cur.State == Sent {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+				if err := MarkSent(tx, item, now, "", raws[i]); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := tx.PutOutbox(item); err != nil {
 				return err
 			}
-			return MarkSent(tx, item, now, "")
-		})
-		if err != nil {
-			return time.Time{}, fmt.Errorf("record outbox %d result: %w", id, err)
+			if item.CaseID != "" {
+				if err := tx.AppendEvent(item.CaseID, events[i]); err != nil {
+					return err
+				}
+			}
 		}
-		return time.Time{}, nil
-	}
-	var retryAt time.Time
-	var temp interface{ Temporary() bool }
-	ev := &complaint.Event{At: now.UTC(), Actor: "klachtbot", MessageID: item.Mail.MessageID}
-	if errors.As(sendErr, &temp) && temp.Temporary() && now.Sub(item.Mail.Date) < o.GiveUpAfter {
-		delay := o.RetryBase << min(item.Attempts-1, 20)
-		if delay > o.RetryMax || delay <= 0 {
-			delay = o.RetryMax
-		}
-		retryAt = now.Add(delay)
-		item.State, item.NextAttempt = Queued, retryAt
-		ev.Kind = complaint.EvMailRetry
-		log.Warn("mail not sent, will retry", "err", sendErr, "retry_at", retryAt)
-	} else {
-		item.State = Failed
-		ev.Kind = complaint.EvMailFailed
-		log.Error("mail failed", "err", sendErr)
-	}
-	item.LastError = sendErr.Error()
-	ev.Detail = item.Kind + ": " + item.LastError
-	err = o.Store.Update(func(tx Tx) error {
-		if err := tx.PutOutbox(item); err != nil || item.CaseID == "" {
-			return err
-		}
-		return tx.AppendEvent(item.CaseID, ev)
+		return nil
 	})
 	if err != nil {
-		return time.Time{}, fmt.Errorf("record outbox %d result: %w", id, err)
+		return time.Time{}, fmt.Errorf("record outbox result: %w", err)
 	}
-	if item.State == Failed && o.Failed != nil {
-		o.Failed(item, item.LastError)
+	if o.Failed != nil {
+		for _, item := range failed {
+			o.Failed(item, item.LastError)
+		}
 	}
 	return retryAt, nil
 }
 
 // MarkSent records that a mail went out: the server took it, or (how) its
-// copy arrived in a watched folder. A sent acknowledgement sets the case's
-// acknowledged_at.
-func MarkSent(tx Tx, item *Item, now time.Time, how string) error {
+// copy arrived in a watched folder. raw, when known, is the mail as it
+// went out (or its copy): it is kept on the case, byte for byte, and its
+// hash is in the chain. The outbox keeps only the record (Slim). A sent
+// acknowledgement sets the case's acknowledged_at.
+func MarkSent(tx Tx, item *Item, now time.Time, how string, raw []byte) error {
 	item.State, item.SentAt, item.LastError = Sent, &now, ""
+	item.Slim()
 	if err := tx.PutOutbox(item); err != nil || item.CaseID == "" {
 		return err
 	}
+	c, err := tx.Case(item.CaseID)
+	if err != nil {
+		return err
+	}
 	if item.Kind == KindAck {
-		c, err := tx.Case(item.CaseID)
-		if err != nil {
-			return err
-		}
 		c.AcknowledgedAt = &now
 		if err := tx.PutCase(c); err != nil {
 			return err
 		}
 	}
-	return tx.AppendEvent(item.CaseID, &complaint.Event{At: now.UTC(), Kind: complaint.EvMailSent, Actor: "klachtbot",
-		MessageID: item.Mail.MessageID, Detail: item.Kind + " to " + strings.Join(item.Mail.To, ", ") + how})
+	ev := &complaint.Event{At: now.UTC(), Kind: complaint.EvMailSent, Actor: "klachtbot",
+		MessageID: item.Mail.MessageID, Detail: item.Kind + " to " + strings.Join(item.Mail.To, ", ") + how}
+	// A mail found no complaint (#geen-klacht) or anonymised keeps nothing.
+	if raw != nil && !c.NotComplaint && c.AnonymisedAt == nil {
+		sum := sha256.Sum256(raw)
+		source := "sent by klachtbot"
+		if how != "" {
+			source = "read back" + how
+		}
+		rec := &complaint.Message{MessageID: item.Mail.MessageID, From: item.Mail.From, FromName: item.Mail.FromName,
+			Role: complaint.RoleBot, Subject: item.Mail.Subject, ReceivedAt: now.UTC(), Source: source, SHA256: hex.EncodeToString(sum[:])}
+		if err := tx.AddMessage(item.CaseID, rec, raw); err != nil {
+			return err
+		}
+		ev.RawSum = rec.SHA256
+	}
+	return tx.AppendEvent(item.CaseID, ev)
 }
