@@ -90,11 +90,9 @@ func (e *Engine) resolveOpen(how string, now time.Time, keys ...string) error {
 // news that it ended.
 func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, now time.Time) error {
 	loc := e.cfg.Location
-	data := struct {
-		Title, What, Meaning, Todo, Case, Since, How string
-		Resolved, Repeat                             bool
-	}{inc.Title, inc.What, inc.Meaning, inc.Todo, inc.Case, inc.Since.In(loc).Format("02-01-2006 15:04"), how, how != "", repeat}
-	subject, text, err := templates.Mail("alert", "nl", data)
+	data := templates.Alert{Title: inc.Title, What: inc.What, Meaning: inc.Meaning, Todo: inc.Todo, Case: inc.Case,
+		Since: inc.Since.In(loc).Format("02-01-2006 15:04"), How: how, Resolved: how != "", Repeat: repeat}
+	subject, text, err := e.tpl.Mail("alert", "nl", data)
 	if err != nil {
 		return err
 	}

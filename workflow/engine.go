@@ -42,6 +42,7 @@ type Engine struct {
 	clock Clock
 	cfg   Config
 	cal   *calendar.Calendar
+	tpl   *templates.Set // the firm's templates
 	log   *slog.Logger
 	// Wake is signalled (without blocking) when mail is queued in the outbox.
 	Wake   chan struct{}
@@ -55,7 +56,18 @@ type Engine struct {
 func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
 	e := &Engine{store: store, clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1),
 		health: &folderHealth{down: map[string]time.Time{}}}
-	err := store.Update(func(tx Tx) error {
+	if e.cfg.Firm.ReplyTo == "" {
+		e.cfg.Firm.ReplyTo = e.cfg.BotAddress
+	}
+	if e.cfg.Firm.ReplyTo == "" && len(cfg.Directors) > 0 {
+		e.cfg.Firm.ReplyTo = cfg.Directors[0].Address
+	}
+	tpl, err := templates.New(e.cfg.Firm, cfg.TemplatesDir)
+	if err != nil {
+		return nil, err
+	}
+	e.tpl = tpl
+	err = store.Update(func(tx Tx) error {
 		if tx.Meta("first_start") != "" {
 			return nil
 		}
@@ -445,7 +457,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		}
 		err := e.notify(tx, c, []string{c.Director}, "Toestemming "+answer, []string{
 			"De cliënt heeft per mail toestemming " + answer + " om stukken met een externe deskundige te delen.",
-			"Bewijs: bericht " + rec.MessageID + ".",
+			"Dat staat in de mail van de cliënt van " + templates.DateNL(rec.ReceivedAt.In(e.cfg.Location)) + quoted(rec.Subject) + "; die is bij de klacht bewaard.",
 			"Klopt dit niet, leg het dan vast met #toestemming ja of #toestemming nee.",
 		})
 		if err != nil {
@@ -468,6 +480,14 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		return queued, e.record(tx, c, c.Resume("the client answered"), c.Client, rec.MessageID)
 	}
 	return queued, nil
+}
+
+// quoted is a subject as a sentence names it: ` met als onderwerp "…"`.
+func quoted(subject string) string {
+	if subject = oneLine(subject); subject == "" {
+		return ""
+	}
+	return ` met als onderwerp "` + subject + `"`
 }
 
 // DirectorAddresses are the directors' addresses, in configured order.
@@ -522,7 +542,7 @@ func (e *Engine) newCase(tx Tx, id string, client message.Address, director, sub
 
 // target is the date the procedure promises for a complaint received at received.
 func (e *Engine) target(received time.Time) time.Time {
-	return received.In(e.cfg.Location).AddDate(0, 0, e.cfg.TargetDays).UTC()
+	return e.cal.Target(received).UTC()
 }
 
 // register stores a new case with its first message and records its receipt.
@@ -647,12 +667,10 @@ func (e *Engine) ack(c *complaint.Case, m *message.Message, to string) (*outbox.
 	for _, d := range e.cfg.Directors {
 		names = append(names, d.Name)
 	}
-	data := struct {
-		CaseID, Subject, ClientName, DirectorName, Channel string
-		Directors                                          []string
-		Received, Target                                   time.Time
-	}{c.ID, quoteSubject(c.Subject), c.ClientName, dir.Name, c.ChannelOf(), names, c.ReceivedAt.In(e.cfg.Location), c.TargetAt.In(e.cfg.Location)}
-	subject, text, err := templates.Mail("ack", c.Language, data)
+	data := templates.Ack{CaseID: c.ID, Subject: quoteSubject(c.Subject), ClientName: c.ClientName, DirectorName: dir.Name,
+		DirectorAddress: dir.Address, Channel: c.ChannelOf(), Directors: names,
+		Received: c.ReceivedAt.In(e.cfg.Location), Target: c.TargetAt.In(e.cfg.Location)}
+	subject, text, err := e.tpl.Mail("ack", c.Language, data)
 	if err != nil {
 		return nil, err
 	}
@@ -670,7 +688,7 @@ func (e *Engine) ack(c *complaint.Case, m *message.Message, to string) (*outbox.
 		Account: dir.Address,
 		Mail: message.Outgoing{
 			From:       dir.Address,
-			FromName:   dir.Name + " - Mijn Cijfers Op Orde",
+			FromName:   dir.Name + " - " + e.tpl.Firm().ShortName(),
 			To:         []string{to},
 			Bcc:        []string{dir.Address},
 			Subject:    subject,

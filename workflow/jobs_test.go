@@ -78,7 +78,7 @@ func TestDeadlineJobs(t *testing.T) {
 		t.Errorf("escalations: %d, to %v", len(esc), esc[0].Mail.To)
 	}
 	warn := queued(t, s, "warning")
-	if len(warn) != 1 || !strings.Contains(warn[0].Mail.Subject, "Nog 4 dagen") {
+	if len(warn) != 1 || !strings.Contains(warn[0].Mail.Subject, "Streefdatum over vier dagen") {
 		t.Errorf("warning: %+v", warn[0].Mail.Subject)
 	}
 	// Every mail a job sent is on the case's audit trail.
@@ -176,9 +176,9 @@ func TestDigestHTML(t *testing.T) {
 		cases = append(cases, c)
 		return c
 	}
-	mk("KL-2026-0001", complaint.StateOpen, "2026-11-02 10:00", "Te late aangifte")                 // overdue
-	mk("KL-2026-0002", complaint.StateOpen, "2026-11-20 10:00", "Factuur <b>onjuist</b> & te hoog") // 10 days left, escaped
-	mk("KL-2026-0003", complaint.StateWaiting, "2026-11-18 10:00", "Jaarrekening")                  // waiting
+	mk("KL-2026-0001", complaint.StateOpen, "2026-11-02 10:00", "Te late aangifte").ClientName = "Jan Jansen" // overdue
+	mk("KL-2026-0002", complaint.StateOpen, "2026-11-20 10:00", "Factuur <b>onjuist</b> & te hoog")           // 10 days left, escaped
+	mk("KL-2026-0003", complaint.StateWaiting, "2026-11-18 10:00", "Jaarrekening")                            // waiting
 	closed := mk("KL-2026-0004", complaint.StateClosed, "2026-11-10 10:00", "Bereikbaarheid")
 	closedAt := at("2026-11-23 15:00").UTC()
 	closed.ClosedAt = &closedAt
@@ -197,7 +197,7 @@ func TestDigestHTML(t *testing.T) {
 	t.Logf("digest written to %s", out)
 
 	section := func(id string) string {
-		i := strings.Index(html, `<h2 id="`+id+`">`)
+		i := strings.Index(html, `<h2 id="`+id+`"`)
 		if i < 0 {
 			t.Fatalf("no section %s", id)
 		}
@@ -207,7 +207,7 @@ func TestDigestHTML(t *testing.T) {
 		}
 		return rest
 	}
-	rows := regexp.MustCompile(`<tr class="[a-z]*"><td>(KL-[0-9-]+)</td>`)
+	rows := regexp.MustCompile(`<tr class="[a-z]*"[^>]*><td class="id"[^>]*>(KL-[0-9-]+)</td>`)
 	ids := func(sec string) string {
 		var out []string
 		for _, m := range rows.FindAllStringSubmatch(section(sec), -1) {
@@ -219,24 +219,33 @@ func TestDigestHTML(t *testing.T) {
 		"new":     "KL-2026-0005",
 		"open":    "KL-2026-0001 KL-2026-0002 KL-2026-0005", // overdue first, then by days left
 		"waiting": "KL-2026-0003",
-		"consent": "KL-2026-0001 KL-2026-0002 KL-2026-0003",
+		"consent": "KL-2026-0001 KL-2026-0003 KL-2026-0002", // most urgent first
 		"closed":  "KL-2026-0004",
 	} {
 		if got := ids(sec); got != want {
 			t.Errorf("section %s rows %q, want %q", sec, got, want)
 		}
 	}
-	if !strings.Contains(section("open"), `<tr class="overdue"><td>KL-2026-0001</td>`) {
+	if !regexp.MustCompile(`<tr class="overdue"[^>]*><td class="id"[^>]*>KL-2026-0001</td>`).MatchString(section("open")) {
 		t.Error("overdue case not marked")
 	}
 	if strings.Count(html, `class="overdue"`) != 2 { // in "open" and in "consent"
 		t.Errorf("overdue marked %d times, want 2", strings.Count(html, `class="overdue"`))
 	}
-	if !strings.Contains(section("closed"), `<tr class=""><td>KL-2026-0004</td>`) {
+	if !regexp.MustCompile(`<tr class=""><td class="id"[^>]*>KL-2026-0004</td>`).MatchString(section("closed")) {
 		t.Error("a closed case is highlighted")
 	}
 	if strings.Contains(html, "<b>onjuist</b>") || !strings.Contains(html, "Factuur &lt;b&gt;onjuist&lt;/b&gt; &amp; te hoog") {
 		t.Error("subject not escaped")
+	}
+	// Names, not addresses; one-click commands to the bot address for each case.
+	if !strings.Contains(section("open"), "<strong>Jan Jansen</strong>") || strings.Contains(html, "marco@mcoo.nl") {
+		t.Error("the digest names people by their address")
+	}
+	for _, cmd := range []string{"%23afgehandeld%20", "%23wacht-op-klant", "%23nieuwe-termijn%20"} {
+		if want := "mailto:klachten@mcoo.nl?subject=%5BKL-2026-0002%5D&amp;body=" + cmd; !strings.Contains(section("open"), want) {
+			t.Errorf("no one-click command %s in the open section (want %s)", cmd, want)
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
@@ -45,6 +46,9 @@ type Config struct {
 	AlertsTo          []string      // who is told of incidents; empty: the directors
 	AlertsAfter       time.Duration // a mailbox that cannot be read this long is an incident
 	AlertsRepeat      time.Duration // an incident is told again after this long
+	Firm              templates.Firm // [firm]: the firm's own voice in every mail
+	TemplatesDir      string         // files here override embedded templates by name
+	DigestLimit       int            // cases each digest section lists in full; the rest are counted
 }
 
 // Defaults is the procedure as the klachtenregeling describes it; the
@@ -57,6 +61,8 @@ func Defaults() Config {
 			FirstResponseDays: 3,
 			WarnDaysBefore:    4,
 			LiberationDay:     calendar.LiberationLustrum,
+			// A promise falls on a working day.
+			TargetOnWorkingDay: true,
 		},
 		Recognition:     recognize.DefaultLexicon(),
 		MaxAcksPerDay:   3,
@@ -67,6 +73,7 @@ func Defaults() Config {
 		ConfirmCommands: true,
 		AlertsAfter:     15 * time.Minute,
 		AlertsRepeat:    24 * time.Hour,
+		DigestLimit:     20,
 	}
 }
 

@@ -32,6 +32,7 @@ type Calendar struct {
 	targetDays        int
 	firstResponseDays int
 	warnDaysBefore    int
+	targetWorkday     bool
 }
 
 // Settings are the procedure's deadlines and the firm's days off.
@@ -42,6 +43,9 @@ type Settings struct {
 	WarnDaysBefore    int    // calendar days before the target
 	LiberationDay     string // LiberationLustrum, LiberationAlways or LiberationNever
 	GoodFriday        bool   // Goede Vrijdag is a day off
+	// TargetOnWorkingDay moves a promised date that falls on a weekend or
+	// holiday to the last working day before it: the firm can keep it.
+	TargetOnWorkingDay bool
 }
 
 // New builds the calendar of the procedure's settings.
@@ -66,7 +70,7 @@ func New(cfg Settings) *Calendar {
 			}})
 	}
 	return &Calendar{loc: cfg.Location, bc: bc, targetDays: cfg.TargetDays,
-		firstResponseDays: cfg.FirstResponseDays, warnDaysBefore: cfg.WarnDaysBefore}
+		firstResponseDays: cfg.FirstResponseDays, warnDaysBefore: cfg.WarnDaysBefore, targetWorkday: cfg.TargetOnWorkingDay}
 }
 
 // IsWorkday reports whether t's local date is a working day.
@@ -88,13 +92,25 @@ func (c *Calendar) Deadlines(cs *complaint.Case) Deadlines {
 	received := cs.ReceivedAt.In(c.loc)
 	target := cs.TargetAt.In(c.loc)
 	if target.IsZero() || cs.TargetAt.IsZero() {
-		target = received.AddDate(0, 0, c.targetDays)
+		target = c.Target(received)
 	}
 	return Deadlines{
 		FirstResponseDue: c.AfterWorkdays(received, c.firstResponseDays),
 		Warn:             target.AddDate(0, 0, -c.warnDaysBefore),
 		Target:           target,
 	}
+}
+
+// Target is the date the procedure promises for a complaint received at
+// received: target_days calendar days later, at the same local clock time,
+// moved back to the last working day on or before it when the firm keeps
+// its promises on working days.
+func (c *Calendar) Target(received time.Time) time.Time {
+	t := received.In(c.loc).AddDate(0, 0, c.targetDays)
+	for c.targetWorkday && !c.bc.IsWorkday(t) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t
 }
 
 // AfterWorkdays is the end of the n-th working day after t's date.
