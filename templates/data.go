@@ -9,14 +9,14 @@ import "time"
 // Ack is the acknowledgement of a complaint (ack.*.tmpl).
 type Ack struct {
 	CaseID, Subject, ClientName, DirectorName, DirectorAddress, Channel string
-	Directors                                                          []string // first names, in configured order
-	Received, Target                                                   time.Time
+	Directors                                                           []string // first names, in configured order
+	Received, Target                                                    time.Time
 }
 
 // NewTerm tells the client of a new target date (newterm.*.tmpl).
 type NewTerm struct {
 	CaseID, Subject, ClientName, DirectorName, DirectorAddress, Reason string
-	Target                                                            time.Time
+	Target                                                             time.Time
 }
 
 // Notice is a short mail about a case to directors (notice.nl.tmpl).

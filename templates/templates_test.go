@@ -18,7 +18,7 @@ func TestDates(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		t              time.Time
+		t             time.Time
 		nl, en, dayNL string
 	}{
 		{time.Date(2026, 12, 8, 9, 0, 0, 0, ams), "8 december 2026", "8 December 2026", "dinsdag 8 december 2026"},

@@ -296,12 +296,13 @@ func (e *Engine) DigestFor(director string, cases []*complaint.Case, since, now 
 			consent = append(consent, row)
 		}
 	}
-	limit := e.cfg.DigestLimit
-	if limit <= 0 {
-		limit = Defaults().DigestLimit
+	limit := e.digestLimit()
+	urgent := func(a, b templates.DigestRow) int {
+		return cmp.Or(cmp.Compare(a.DaysLeft, b.DaysLeft), strings.Compare(a.ID, b.ID))
 	}
-	urgent := func(a, b templates.DigestRow) int { return cmp.Or(cmp.Compare(a.DaysLeft, b.DaysLeft), strings.Compare(a.ID, b.ID)) }
-	oldest := func(a, b templates.DigestRow) int { return cmp.Or(a.Received.Compare(b.Received), strings.Compare(a.ID, b.ID)) }
+	oldest := func(a, b templates.DigestRow) int {
+		return cmp.Or(a.Received.Compare(b.Received), strings.Compare(a.ID, b.ID))
+	}
 	data.Triage = section(triage, oldest, limit)
 	data.New = section(fresh, urgent, limit)
 	data.Open = section(open, urgent, limit)
@@ -309,6 +310,14 @@ func (e *Engine) DigestFor(director string, cases []*complaint.Case, since, now 
 	data.AwaitingConsent = section(consent, urgent, limit)
 	data.Closed = section(closed, func(a, b templates.DigestRow) int { return closedAt[b.ID].Compare(closedAt[a.ID]) }, limit)
 	return data
+}
+
+// digestLimit is how many cases a digest section lists in full.
+func (e *Engine) digestLimit() int {
+	if e.cfg.DigestLimit <= 0 {
+		return Defaults().DigestLimit
+	}
+	return e.cfg.DigestLimit
 }
 
 // section sorts rows most urgent first and keeps limit of them in full.
@@ -348,7 +357,7 @@ func (e *Engine) directorName(addr string) string {
 
 func (e *Engine) digest(d Director, cases []*complaint.Case, incidents []*alert.Incident, seal string, since, now time.Time) (*outbox.Item, error) {
 	data := e.DigestFor(d.Name, cases, since, now)
-	limit := max(e.cfg.DigestLimit, 1)
+	limit := e.digestLimit()
 	for i, inc := range incidents {
 		if i == limit {
 			data.AttentionMore = len(incidents) - limit

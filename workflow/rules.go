@@ -9,6 +9,7 @@
 package workflow
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -46,9 +47,23 @@ type Config struct {
 	AlertsTo          []string      // who is told of incidents; empty: the directors
 	AlertsAfter       time.Duration // a mailbox that cannot be read this long is an incident
 	AlertsRepeat      time.Duration // an incident is told again after this long
-	Firm              templates.Firm // [firm]: the firm's own voice in every mail
-	TemplatesDir      string         // files here override embedded templates by name
-	DigestLimit       int            // cases each digest section lists in full; the rest are counted
+	Voice
+}
+
+// Voice is what the firm's mail says and how much: the top-level keys
+// templates_dir and digest_limit, and the [firm] table.
+type Voice struct {
+	Firm         templates.Firm `toml:"firm"`          // the firm's own voice in every mail
+	TemplatesDir string         `toml:"templates_dir"` // files here override embedded templates by name
+	DigestLimit  int            `toml:"digest_limit"`  // cases each digest section lists in full; the rest are counted
+}
+
+// In resolves a relative templates_dir against dir, the configuration's.
+func (v Voice) In(dir string) Voice {
+	if v.TemplatesDir != "" && !filepath.IsAbs(v.TemplatesDir) {
+		v.TemplatesDir = filepath.Join(dir, v.TemplatesDir)
+	}
+	return v
 }
 
 // Defaults is the procedure as the klachtenregeling describes it; the
@@ -61,8 +76,6 @@ func Defaults() Config {
 			FirstResponseDays: 3,
 			WarnDaysBefore:    4,
 			LiberationDay:     calendar.LiberationLustrum,
-			// A promise falls on a working day.
-			TargetOnWorkingDay: true,
 		},
 		Recognition:     recognize.DefaultLexicon(),
 		MaxAcksPerDay:   3,
@@ -73,7 +86,7 @@ func Defaults() Config {
 		ConfirmCommands: true,
 		AlertsAfter:     15 * time.Minute,
 		AlertsRepeat:    24 * time.Hour,
-		DigestLimit:     20,
+		Voice:           Voice{DigestLimit: 20},
 	}
 }
 

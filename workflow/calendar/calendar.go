@@ -42,10 +42,17 @@ type Settings struct {
 	FirstResponseDays int    // working days for the first response
 	WarnDaysBefore    int    // calendar days before the target
 	LiberationDay     string // LiberationLustrum, LiberationAlways or LiberationNever
-	GoodFriday        bool   // Goede Vrijdag is a day off
+	DaysOff
+}
+
+// DaysOff are the firm's choices about its days off: the [procedure] keys
+// good_friday and target_on_working_day.
+type DaysOff struct {
+	GoodFriday bool `toml:"good_friday"` // Goede Vrijdag is a day off
 	// TargetOnWorkingDay moves a promised date that falls on a weekend or
-	// holiday to the last working day before it: the firm can keep it.
-	TargetOnWorkingDay bool
+	// holiday to the last working day before it, so the firm can keep it
+	// (nil: true).
+	TargetOnWorkingDay *bool `toml:"target_on_working_day"`
 }
 
 // New builds the calendar of the procedure's settings.
@@ -70,7 +77,7 @@ func New(cfg Settings) *Calendar {
 			}})
 	}
 	return &Calendar{loc: cfg.Location, bc: bc, targetDays: cfg.TargetDays,
-		firstResponseDays: cfg.FirstResponseDays, warnDaysBefore: cfg.WarnDaysBefore, targetWorkday: cfg.TargetOnWorkingDay}
+		firstResponseDays: cfg.FirstResponseDays, warnDaysBefore: cfg.WarnDaysBefore, targetWorkday: cfg.TargetOnWorkingDay == nil || *cfg.TargetOnWorkingDay}
 }
 
 // IsWorkday reports whether t's local date is a working day.

@@ -13,6 +13,13 @@ func testSettings() Settings {
 	return Settings{Location: ams, TargetDays: 14, FirstResponseDays: 3, WarnDaysBefore: 4}
 }
 
+// calendarDays is the procedure counted in calendar days only, as before target_on_working_day.
+func calendarDays() Settings {
+	s := testSettings()
+	s.TargetOnWorkingDay = new(bool)
+	return s
+}
+
 func at(s string) time.Time {
 	t, err := time.ParseInLocation("2006-01-02 15:04", s, ams)
 	if err != nil {
@@ -23,7 +30,7 @@ func at(s string) time.Time {
 
 func TestDeadlines(t *testing.T) {
 	t.Parallel()
-	cal := New(testSettings())
+	cal := New(calendarDays())
 	tests := []struct {
 		name, received, due, warn, target string
 	}{
@@ -112,8 +119,7 @@ func TestDaysLeft(t *testing.T) {
 // the last working day on or before received + 14 days.
 func TestTargetOnWorkingDay(t *testing.T) {
 	t.Parallel()
-	s := testSettings()
-	s.TargetOnWorkingDay = true
+	s := testSettings() // target_on_working_day defaults to true
 	cal := New(s)
 	for _, tt := range []struct{ name, received, want string }{
 		{"sunday: the friday before the sunday two weeks later", "2026-11-29 10:00", "2026-12-11 10:00"},
@@ -131,7 +137,7 @@ func TestTargetOnWorkingDay(t *testing.T) {
 			t.Errorf("%s: Deadlines target %s, want %s", tt.name, got, tt.want)
 		}
 	}
-	s.TargetOnWorkingDay = false
+	s.TargetOnWorkingDay = new(bool)
 	if got := New(s).Target(at("2026-11-29 10:00")); !got.Equal(at("2026-12-13 10:00")) {
 		t.Errorf("without target_on_working_day: %s, want the sunday", got)
 	}
