@@ -63,6 +63,11 @@ func NumberNL(n int) string {
 	if n >= 0 && n < len(numbersNL) {
 		return numbersNL[n]
 	}
+	return Thousands(n)
+}
+
+// Thousands writes a number in digits with a thousands dot: 10.000.
+func Thousands(n int) string {
 	s := strconv.Itoa(max(n, -n))
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "." + s[i:]
@@ -128,6 +133,7 @@ func (s *Set) funcs() map[string]any {
 		"firm":      func() Firm { return s.firm },
 		"signature": func(address, name string) []string { return s.firm.Signature(address, name) },
 		"mailto":    Mailto,
+		"thousands": Thousands,
 		"decimal":   Decimal,
 		"sec":       func(title, id string, rows Section, bot string) section { return section{title, id, rows, bot} },
 		"shortDate": func(t time.Time) string { return strconv.Itoa(t.Day()) + " " + monthsNL[t.Month()-1][:3] },

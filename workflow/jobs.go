@@ -331,20 +331,24 @@ func section(rows []templates.DigestRow, order func(a, b templates.DigestRow) in
 
 // digestSubject is a client's subject as the digest shows it: one line, at
 // most 100 characters (the digest's size must not depend on what clients write).
-func digestSubject(s string) string {
-	s = oneLine(s)
-	if r := []rune(s); len(r) > 100 {
-		return strings.TrimSpace(string(r[:100])) + "…"
+func digestSubject(s string) string { return clip(s, 100) }
+
+// clientName is how a client is named to directors: their name (at most 60
+// characters), else their address.
+func clientName(c *complaint.Case) string {
+	if c.ClientName == "" {
+		return c.Client
 	}
-	return s
+	return clip(c.ClientName, 60)
 }
 
-// clientName is how a client is named to directors: their name, else their address.
-func clientName(c *complaint.Case) string {
-	if c.ClientName != "" {
-		return c.ClientName
+// clip keeps s on one line and at most n characters.
+func clip(s string, n int) string {
+	s = oneLine(s)
+	if r := []rune(s); len(r) > n {
+		return strings.TrimSpace(string(r[:n])) + "…"
 	}
-	return c.Client
+	return s
 }
 
 // directorName is a director's first name as configured, else the address.
@@ -357,7 +361,7 @@ func (e *Engine) directorName(addr string) string {
 
 func (e *Engine) digest(d Director, cases []*complaint.Case, incidents []*alert.Incident, seal string, since, now time.Time) (*outbox.Item, error) {
 	data := e.DigestFor(d.Name, cases, since, now)
-	limit := e.digestLimit()
+	limit := min(e.digestLimit(), 10) // incidents say more than a row
 	for i, inc := range incidents {
 		if i == limit {
 			data.AttentionMore = len(incidents) - limit

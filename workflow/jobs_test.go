@@ -239,7 +239,7 @@ func TestDigestHTML(t *testing.T) {
 		t.Error("subject not escaped")
 	}
 	// Names, not addresses; one-click commands to the bot address for each case.
-	if !strings.Contains(section("open"), "<strong>Jan Jansen</strong>") || strings.Contains(html, "marco@mcoo.nl") {
+	if !strings.Contains(section("open"), "<b>Jan Jansen</b>") || strings.Contains(html, "marco@mcoo.nl") {
 		t.Error("the digest names people by their address")
 	}
 	for _, cmd := range []string{"%23afgehandeld%20", "%23wacht-op-klant", "%23nieuwe-termijn%20"} {

@@ -86,7 +86,7 @@ func Defaults() Config {
 		ConfirmCommands: true,
 		AlertsAfter:     15 * time.Minute,
 		AlertsRepeat:    24 * time.Hour,
-		Voice:           Voice{DigestLimit: 20},
+		Voice:           Voice{DigestLimit: 15},
 	}
 }
 
