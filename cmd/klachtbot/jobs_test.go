@@ -93,7 +93,7 @@ func TestE2EJobs(t *testing.T) {
 			count(dir, "overzicht", digestsSoFar+1)
 		}
 		digests := mailsWith(st.messages2(t, "hans@mcoo.nl"), "overzicht")
-		if body := digests[len(digests)-1].body; !strings.Contains(body, id) || !strings.Contains(body, "VERLOPEN") || !strings.Contains(body, `class="overdue"`) {
+		if body := digests[len(digests)-1].body; !strings.Contains(body, id) || !strings.Contains(body, "te laat") || !strings.Contains(body, `class="overdue"`) {
 			t.Errorf("digest does not list the case as overdue:\n%s", body)
 		}
 
