@@ -268,3 +268,53 @@ func TestLastSlot(t *testing.T) {
 		}
 	}
 }
+
+// A reminder and an escalation arrive threaded under their case: a reply to
+// the client's mail, with the case number in the subject, so the director's
+// mail client shows one conversation per case.
+func TestNoticesThreadUnderTheirCase(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	clock.t = at("2026-11-23 10:00")
+	m := deliver(t, e, inbox, mail("Jan Jansen <jan@klant.test>", "Klacht", "Ik heb een klacht."), clock.Now())
+	runDue(t, e, "2026-11-27 00:30")
+	runDue(t, e, "2026-12-07 10:00")
+	for _, kind := range []string{"reminder", "escalation"} {
+		items := queued(t, s, kind)
+		if len(items) != 1 {
+			t.Fatalf("%d %s notices, want 1", len(items), kind)
+		}
+		got := items[0].Mail
+		if got.InReplyTo != m.MessageID || len(got.References) == 0 || got.References[0] != m.MessageID || !strings.Contains(got.Subject, "[KL-2026-0001]") {
+			t.Errorf("%s not threaded under the case: In-Reply-To %q, References %v, subject %q", kind, got.InReplyTo, got.References, got.Subject)
+		}
+		// Written as the firm writes: names, dates and counts in words.
+		for _, bad := range []string{"dag(en)", "marco@mcoo.nl", "jan@klant.test", "Behandelend"} {
+			if strings.Contains(got.Text, bad) {
+				t.Errorf("%s says %q:\n%s", kind, bad, got.Text)
+			}
+		}
+	}
+	if esc := queued(t, s, "escalation")[0].Mail.Text; !strings.Contains(esc, "maandag 7 december 2026 afgehandeld moeten zijn (vandaag)") || !strings.Contains(esc, "Marco behandelt de klacht") {
+		t.Errorf("escalation:\n%s", esc)
+	}
+}
+
+// The acknowledgement promises a date the firm can keep: a complaint
+// received on a Sunday names the Friday before the Sunday two weeks later,
+// and one received before Christmas skips the holidays.
+func TestAckNamesAWorkingDay(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ received, want string }{
+		{"2026-11-29 11:00", "uiterlijk op vrijdag 11 december 2026"},
+		{"2026-12-11 11:00", "uiterlijk op donderdag 24 december 2026"}, // 25 December: Eerste Kerstdag
+	} {
+		e, s, clock := newTestEngine(t)
+		clock.t = at(tt.received)
+		deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht over de te late aangifte."), clock.Now())
+		acks := queued(t, s, "ack")
+		if len(acks) != 1 || !strings.Contains(acks[0].Mail.Text, tt.want) {
+			t.Errorf("received %s: acknowledgement lacks %q: %+v", tt.received, tt.want, acks)
+		}
+	}
+}
