@@ -159,3 +159,44 @@ func TestAckPromises(t *testing.T) {
 		t.Error("unknown template rendered without error")
 	}
 }
+
+// A templates directory overrides embedded files by name; a broken override
+// is an error at start, not a failed mail.
+func TestOverrides(t *testing.T) {
+	t.Parallel()
+	write := func(files map[string]string) string {
+		dir := t.TempDir()
+		for name, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	good := write(map[string]string{"notice.nl.tmpl": `{{define "subject"}}{{.Title}} [{{.CaseID}}]{{end}}{{define "text"}}Eigen tekst van {{firm.Name}}{{end}}`})
+	s, err := New(Firm{Name: "Boekhouders Samen B.V."}, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, text, err := s.Mail("notice", "nl", samples()["notice.nl.tmpl"]); err != nil || text != "Eigen tekst van Boekhouders Samen B.V.\n" {
+		t.Errorf("override not used: %q, %v", text, err)
+	}
+	if _, text, _ := s.Mail("ack", "nl", samples()["ack.nl.tmpl"]); !strings.Contains(text, "Directie Boekhouders Samen B.V.") {
+		t.Errorf("embedded ack without the firm's name:\n%s", text)
+	}
+	for name, files := range map[string]map[string]string{
+		"syntax error":       {"ack.nl.tmpl": `{{define "text"}}{{if}}{{end}}`},
+		"unknown field":      {"ack.nl.tmpl": `{{define "subject"}}x{{end}}{{define "text"}}{{.Nonsense}}{{end}}`},
+		"overrides nothing":  {"ack.dk.tmpl": `x`},
+		"broken digest html": {"digest.html": `{{.Director.Name}}`},
+	} {
+		if _, err := New(Firm{}, write(files)); err == nil {
+			t.Errorf("%s: accepted", name)
+		} else {
+			t.Logf("%s: %v", name, err)
+		}
+	}
+	if _, err := New(Firm{}, filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("a missing templates_dir was accepted")
+	}
+}
