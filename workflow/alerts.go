@@ -104,7 +104,7 @@ func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, 
 	if inc.Case == "" {
 		return tx.Enqueue(item)
 	}
-	return e.enqueue(tx, item, "alert to "+strings.Join(to, ", "))
+	return e.enqueue(tx, item, inc.Title)
 }
 
 // Attention lists the open incidents, for the digest and status.

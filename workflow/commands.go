@@ -195,7 +195,7 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 				}
 			}
 		case "nieuwe-klacht":
-			if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, cmd.line+": a new complaint goes in a mail without a case number"); err != nil {
+			if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", complaint.WhyNoCaseNumber)); err != nil {
 				return false, err
 			}
 			queued = true
@@ -214,7 +214,7 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 			c.Consent = &complaint.Consent{Given: cmd.arg == "ja", At: now, By: who, Evidence: e.consentEvidence(tx, c, m)}
 		case "extern":
 			if c.Consent == nil || !c.Consent.Given {
-				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, cmd.line+": no consent of the client on record"); err != nil {
+				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", complaint.WhyNoConsent)); err != nil {
 					return false, err
 				}
 				queued = true
@@ -250,7 +250,7 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 		case "nieuwe-termijn":
 			target, reason, _ := newTerm(cmd.arg, e.cfg.Location)
 			if !target.After(now) {
-				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, cmd.line+": the date has passed"); err != nil {
+				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", complaint.WhyDatePassed)); err != nil {
 					return false, err
 				}
 				queued = true
@@ -288,7 +288,7 @@ func (e *Engine) confirm(tx Tx, c *complaint.Case, who string, m *message.Messag
 		return false, err
 	}
 	threadUnder(item, m.MessageID, m.References)
-	return true, e.enqueue(tx, item, "confirmation to "+who)
+	return true, e.enqueue(tx, item, "")
 }
 
 // consentEvidence is the client's mail the director answers, when the
@@ -369,12 +369,14 @@ func (e *Engine) botMail(kind, caseID, account string, to []string, subject, tex
 	}
 }
 
-// enqueue queues a mail of a case and records it on the audit trail.
-func (e *Engine) enqueue(tx Tx, item *outbox.Item, detail string) error {
+// enqueue queues a mail of a case and records it on the audit trail: its
+// kind, the title of a notice, to whom, and params (name, value) more.
+func (e *Engine) enqueue(tx Tx, item *outbox.Item, title string, params ...string) error {
+	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", item.Kind, "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
 	if err := tx.Enqueue(item); err != nil {
 		return fmt.Errorf("queue %s: %w", item.Kind, err)
 	}
-	return e.event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, item.Kind+": "+detail)
+	return e.event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, detail)
 }
 
 // tellClientNewTerm informs the client of a new target date, as the
@@ -405,7 +407,7 @@ func (e *Engine) tellClientNewTerm(tx Tx, c *complaint.Case, reason string) erro
 			Headers: map[string]string{"X-Klachtbot-Case": c.ID}, Text: text,
 		},
 	}
-	return e.enqueue(tx, item, "new target "+templates.DateNL(c.TargetAt.In(e.cfg.Location))+" to "+c.Client)
+	return e.enqueue(tx, item, "", "date", templates.DateNL(c.TargetAt.In(e.cfg.Location)))
 }
 
 // forgedResults notes, for the record, Authentication-Results that name the

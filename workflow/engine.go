@@ -376,24 +376,28 @@ func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.M
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Warn("commands refused: no authority", "from", m.From.Addr, "why", why)
-		return false, e.eventFor(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec, why+"; nothing changed")
+		code := complaint.WhyNoAuthority
+		if e.cfg.director(m.From.Addr) == nil {
+			code = complaint.WhyNotFromDirector
+		}
+		return false, e.eventFor(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec, complaint.Detail(complaint.DetRefused, "why", code, "about", "afzender "+m.From.Addr))
 	}
 	rec.Role = complaint.RoleDirector
 	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	if e.cfg.addressedOutside(m) {
-		if err := e.eventFor(tx, c.ID, complaint.EvDirectorMessage, who, rec, rec.Source); err != nil {
+		if err := e.eventFor(tx, c.ID, complaint.EvDirectorMessage, who, rec, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
 			return false, err
 		}
 		if c.FirstResponseAt == nil {
 			t := rec.ReceivedAt
 			c.FirstResponseAt = &t
 		}
-		if err := e.record(tx, c, c.Resume(""), who, rec.MessageID); err != nil {
+		if err := e.record(tx, c, c.Resume(complaint.WhyDirectorWrote), who, rec.MessageID); err != nil {
 			return false, err
 		}
-	} else if err := e.eventFor(tx, c.ID, complaint.EvOtherMessage, who, rec, "director's note: "+rec.Source); err != nil {
+	} else if err := e.eventFor(tx, c.ID, complaint.EvOtherMessage, who, rec, complaint.Detail(complaint.DetNote, "in", rec.Source)); err != nil {
 		return false, err
 	}
 	log.Info("director mail recorded", "director", who)
@@ -414,7 +418,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Info("automatic mail added to case", "auto", m.Auto)
-		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, "automatic mail ("+m.Auto+"): "+rec.Source)
+		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, complaint.Detail(complaint.DetAuto, "why", m.Auto, "in", rec.Source))
 	}
 	if !strings.EqualFold(rec.From, c.Client) {
 		rec.Role = complaint.RoleOther
@@ -422,13 +426,13 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Info("message added to case", "role", rec.Role)
-		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, rec.Source)
+		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, complaint.Detail(complaint.DetFound, "in", rec.Source))
 	}
 	rec.Role = complaint.RoleClient
 	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
-	if err := e.eventFor(tx, c.ID, complaint.EvFollowUp, rec.From, rec, rec.Source); err != nil {
+	if err := e.eventFor(tx, c.ID, complaint.EvFollowUp, rec.From, rec, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
 		return false, err
 	}
 	log.Info("client follow-up added to case")
@@ -439,7 +443,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		// kept, changes nothing, and a director decides.
 		log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", rec.From)
 		if err := e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID,
-			"unverified: not a reply to the bot's mail to the client, and not authenticated for the client's domain; nothing changed"+e.cfg.forgedResults(m)); err != nil {
+			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(m), "; "))); err != nil {
 			return false, err
 		}
 		return true, e.notify(tx, c, []string{c.Director}, "Mail van de cliënt niet bevestigd", []string{
@@ -452,7 +456,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 	if consent {
 		c.Consent = &complaint.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: rec.MessageID}
 		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[given]
-		if err := e.eventFor(tx, c.ID, complaint.EvConsent, c.Client, rec, "consent "+map[bool]string{true: "given", false: "refused"}[given]+" by the client's reply"); err != nil {
+		if err := e.eventFor(tx, c.ID, complaint.EvConsent, c.Client, rec, complaint.Detail(complaint.DetConsent, "given", map[bool]string{true: "yes", false: "no"}[given])); err != nil {
 			return false, err
 		}
 		err := e.notify(tx, c, []string{c.Director}, "Toestemming "+answer, []string{
@@ -470,14 +474,14 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		if c.NotComplaint {
 			return queued, nil
 		}
-		if err := e.record(tx, c, c.Reopen("the client wrote again"), c.Client, rec.MessageID); err != nil {
+		if err := e.record(tx, c, c.Reopen(complaint.WhyClientWrote), c.Client, rec.MessageID); err != nil {
 			return false, err
 		}
 		return true, e.notify(tx, c, e.DirectorAddresses(), "Klacht heropend", []string{
 			"De cliënt heeft gereageerd op een afgehandelde klacht. De klacht staat weer open.",
 		})
 	case complaint.StateWaiting:
-		return queued, e.record(tx, c, c.Resume("the client answered"), c.Client, rec.MessageID)
+		return queued, e.record(tx, c, c.Resume(complaint.WhyClientAnswered), c.Client, rec.MessageID)
 	}
 	return queued, nil
 }
@@ -509,7 +513,7 @@ func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.
 	c.Language, c.Recognition = language(m), why
 	c.Open()
 	log = log.With("case", c.ID)
-	if err := e.register(tx, c, rec, raw, c.Client, rec.Source); err != nil {
+	if err := e.register(tx, c, rec, raw, c.Client, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
 		return false, err
 	}
 	log.Info("case opened", "client", c.Client, "director", c.Director)
@@ -602,7 +606,7 @@ func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *
 	if err := tx.RecordAck(allAcks, now, now.Add(-time.Hour)); err != nil {
 		return false, err
 	}
-	return true, e.event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, "to "+strings.Join(item.Mail.To, ", "))
+	return true, e.event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, complaint.Detail(complaint.DetAckTo, "to", strings.Join(item.Mail.To, ", ")))
 }
 
 // allAcks is the key under which every acknowledgement is counted.

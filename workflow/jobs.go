@@ -166,7 +166,7 @@ func (e *Engine) triageJobs(tx Tx, c *complaint.Case, now time.Time) ([]string, 
 	if len(msgs) > 0 {
 		threadUnder(item, msgs[0].MessageID, nil)
 	}
-	return []string{slot}, e.enqueue(tx, item, "triage reminder to "+c.Director)
+	return []string{slot}, e.enqueue(tx, item, "Herinnering: klacht of niet?")
 }
 
 // noticeAt queues a notice as of now (which tick may set ahead of the clock).
@@ -176,7 +176,7 @@ func (e *Engine) noticeAt(tx Tx, c *complaint.Case, kind string, to []string, ti
 		return err
 	}
 	threadCase(tx, item, c)
-	return e.enqueue(tx, item, title+" to "+strings.Join(to, ", "))
+	return e.enqueue(tx, item, title)
 }
 
 // lastSlot is the latest time the schedule fired at or before now, within a

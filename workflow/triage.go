@@ -56,7 +56,7 @@ func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Mess
 		return false, err
 	}
 	threadUnder(item, m.MessageID, m.References)
-	return true, e.enqueue(tx, item, "triage question to "+c.Director)
+	return true, e.enqueue(tx, item, "Klacht of niet?")
 }
 
 // accept makes a held mail a complaint and acknowledges it now, with the
