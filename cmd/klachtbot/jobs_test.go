@@ -26,7 +26,7 @@ func TestE2EJobs(t *testing.T) {
 	stacks(t, func(t *testing.T, st *mailStack) {
 		config := st.config(t, t.TempDir(), "")
 		b := startBot(t, config)
-		id, _, _ := openCase(t, st, b, "jan@klant.test", "marco@mcoo.nl")
+		id, complaintID, _ := openCase(t, st, b, "jan@klant.test", "marco@mcoo.nl")
 		c := b.cases()[0]
 		cfg, err := loadConfig(config)
 		if err != nil {
@@ -76,6 +76,19 @@ func TestE2EJobs(t *testing.T) {
 		tick(next)
 		for _, dir := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
 			count(dir, "Streefdatum verstreken", 2)
+		}
+		// Threaded under their case: a reply to the client's complaint, the
+		// case number in the subject; and no mail library advertised.
+		marco := st.messages2(t, "marco@mcoo.nl")
+		for _, subject := range []string{"Herinnering", "Streefdatum verstreken"} {
+			for _, n := range mailsWith(marco, subject) {
+				if n.get("In-Reply-To") != complaintID || !strings.Contains(n.get("References"), complaintID) || !strings.Contains(n.get("Subject"), id) {
+					t.Errorf("%q not threaded under %s: In-Reply-To %q, References %q", n.get("Subject"), id, n.get("In-Reply-To"), n.get("References"))
+				}
+				if ua := n.get("User-Agent") + n.get("X-Mailer"); ua != "" {
+					t.Errorf("%q advertises %q", n.get("Subject"), ua)
+				}
+			}
 		}
 
 		// Every tick after 08:00 on a working day sent that day's digest, once.
