@@ -92,7 +92,7 @@ func samples() map[string]any {
 		Client: "Jan Jansen", Lines: []string{"Op deze klacht is nog niet gereageerd."}}
 	nocase := NoCase{Subject: "afgehandeld", Open: []string{"KL-2026-0007  open  Klacht over mijn aangifte"}}
 	al := Alert{Title: "de mailserver van marco@mcoo.nl is niet bereikbaar", What: "klachtbot kan de map INBOX niet lezen.",
-		Meaning: "Klachten worden niet geregistreerd.", Todo: "Controleer de mailserver.", Case: "KL-2026-0007", Since: "24-11-2026 14:03"}
+		Meaning: "Klachten worden niet geregistreerd.", Todo: "Controleer de mailserver.", Case: "KL-2026-0007", Since: "24 november 2026 om 14:03"}
 	d := SampleDigest()
 	return map[string]any{
 		"ack.nl.tmpl": ack, "ack.en.tmpl": ack, "newterm.nl.tmpl": term, "newterm.en.tmpl": term,

@@ -91,7 +91,7 @@ func (e *Engine) resolveOpen(how string, now time.Time, keys ...string) error {
 func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, now time.Time) error {
 	loc := e.cfg.Location
 	data := templates.Alert{Title: inc.Title, What: inc.What, Meaning: inc.Meaning, Todo: inc.Todo, Case: inc.Case,
-		Since: inc.Since.In(loc).Format("02-01-2006 15:04"), How: how, Resolved: how != "", Repeat: repeat}
+		Since: templates.DateNL(inc.Since.In(loc)) + " om " + inc.Since.In(loc).Format("15:04"), How: how, Resolved: how != "", Repeat: repeat}
 	subject, text, err := e.tpl.Mail("alert", "nl", data)
 	if err != nil {
 		return err

@@ -640,7 +640,7 @@ func (e *Engine) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (
 				Title:   "ongewoon veel klachten binnen een uur: ontvangstbevestigingen tegengehouden",
 				What:    fmt.Sprintf("In het afgelopen uur gingen %d ontvangstbevestigingen uit; klacht %s en volgende krijgen er daarom geen.", n, c.ID),
 				Meaning: "Is dit een golf van nepklachten, dan beschermt dit de naam van het kantoor; zijn het echte klachten, dan weten die cliënten nog niet dat hun klacht is geregistreerd.",
-				Todo:    "Bekijk de nieuwe klachten (klachtbot cases) en bevestig de echte zelf."}, now)
+				Todo:    "Bekijk de nieuwe klachten in het dagelijks overzicht en bevestig de ontvangst van de echte zelf."}, now)
 		}
 	}
 	return "", nil
