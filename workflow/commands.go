@@ -249,6 +249,7 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 			change = c.Dismiss(now)
 		case "nieuwe-termijn":
 			target, reason, _ := newTerm(cmd.arg, e.cfg.Location)
+			target = e.cal.Promise(target) // a Saturday becomes the Friday before
 			if !target.After(now) {
 				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", complaint.WhyDatePassed)); err != nil {
 					return false, err

@@ -48,8 +48,8 @@ func TestDigestSizeBounded(t *testing.T) {
 		}
 		size := len(item.Mail.Subject) + len(item.Mail.Text) + len(item.Mail.HTML)
 		t.Logf("%d cases: digest %d bytes (text %d, HTML %d)", n, size, len(item.Mail.Text), len(item.Mail.HTML))
-		if size >= 150*1024 {
-			t.Errorf("%d cases: digest of %d bytes, want under 150 KB", n, size)
+		if size >= 150_000 {
+			t.Errorf("%d cases: digest of %d bytes, want under 150 KB (150,000 bytes)", n, size)
 		}
 		if n == 10_000 {
 			for _, want := range []string{"OPEN, DE MEEST DRINGENDE EERST (4.000)", "En nog 3.985 klachten, niet in dit overzicht", "#overzicht", "En nog 190 meldingen"} {

@@ -133,3 +133,23 @@ func TestComplaintByPhoneWithoutAddress(t *testing.T) {
 		}
 	}
 }
+
+// #overzicht, the digest's link for the cases it left out, answers with the
+// director's open cases and changes nothing.
+func TestOverview(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht over de aangifte", "Ik heb een klacht over de te late aangifte."), clock.Now())
+	deliver(t, e, sent, mail("Marco <marco@mcoo.nl>", "Overzicht", "#overzicht", "To: klachten@mcoo.nl"), clock.Now())
+	var answer *outbox.Item
+	_, pending := snapshot(t, s)
+	for _, p := range pending {
+		if p.Kind == "no-case" {
+			answer = p
+		}
+	}
+	if answer == nil || answer.Mail.Subject != "Uw open klachten" || !strings.Contains(answer.Mail.Text, "U heeft één open klacht:") ||
+		!strings.Contains(answer.Mail.Text, "KL-2026-0001") || strings.Contains(answer.Mail.Text, "niets gewijzigd") {
+		t.Errorf("answer to #overzicht: %+v", answer)
+	}
+}

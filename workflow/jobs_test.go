@@ -226,7 +226,7 @@ func TestDigestHTML(t *testing.T) {
 			t.Errorf("section %s rows %q, want %q", sec, got, want)
 		}
 	}
-	if !regexp.MustCompile(`<tr class="overdue"[^>]*><td class="id"[^>]*>KL-2026-0001</td>`).MatchString(section("open")) {
+	if !regexp.MustCompile(`<tr class="overdue" bgcolor="#fde2e2"><td class="id"[^>]*>KL-2026-0001</td>`).MatchString(section("open")) {
 		t.Error("overdue case not marked")
 	}
 	if strings.Count(html, `class="overdue"`) != 2 { // in "open" and in "consent"
@@ -316,5 +316,23 @@ func TestAckNamesAWorkingDay(t *testing.T) {
 		if len(acks) != 1 || !strings.Contains(acks[0].Mail.Text, tt.want) {
 			t.Errorf("received %s: acknowledgement lacks %q: %+v", tt.received, tt.want, acks)
 		}
+	}
+}
+
+// A new term a director sets on a Saturday is promised to the client as the
+// last working day before it.
+func TestNewTermOnAWorkingDay(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	clock.t = at("2026-11-23 10:00")
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	clock.t = at("2026-12-01 10:00")
+	deliver(t, e, sent, commandMail("KL-2026-0001", "#nieuwe-termijn 26-12-2026 Wachten op stukken"), clock.Now())
+	c, _, _ := loadCase(t, s, "KL-2026-0001")
+	if !c.TargetAt.Equal(at("2026-12-24 17:00")) {
+		t.Errorf("target %v, want Thursday 24 December (26 December is a Saturday and Tweede Kerstdag, 25 December Eerste Kerstdag)", c.TargetAt.In(ams))
+	}
+	if term := queued(t, s, "new-term"); len(term) != 1 || !strings.Contains(term[0].Mail.Text, "uiterlijk op donderdag 24 december 2026") {
+		t.Errorf("client not told the working day: %+v", term)
 	}
 }

@@ -113,7 +113,13 @@ func (c *Calendar) Deadlines(cs *complaint.Case) Deadlines {
 // moved back to the last working day on or before it when the firm keeps
 // its promises on working days.
 func (c *Calendar) Target(received time.Time) time.Time {
-	t := received.In(c.loc).AddDate(0, 0, c.targetDays)
+	return c.Promise(received.In(c.loc).AddDate(0, 0, c.targetDays))
+}
+
+// Promise is a date the firm promises a client: t itself, or with
+// target_on_working_day the last working day on or before it.
+func (c *Calendar) Promise(t time.Time) time.Time {
+	t = t.In(c.loc)
 	for c.targetWorkday && !c.bc.IsWorkday(t) {
 		t = t.AddDate(0, 0, -1)
 	}
