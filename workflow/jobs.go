@@ -82,7 +82,7 @@ func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string
 
 	if c.FirstResponseAt == nil && !now.Before(d.FirstResponseDue) {
 		err := run("reminder/"+c.ID, "reminder", "Herinnering: nog geen reactie aan de cliënt", []string{c.Director},
-			fmt.Sprintf("De cliënt heeft nog geen reactie van ons gehad. Volgens de klachtenregeling was die uiterlijk op %s te verwachten.", templates.DayNL(d.FirstResponseDue.Add(-time.Minute))),
+			fmt.Sprintf("De eerste reactie aan de cliënt had uiterlijk op %s moeten uitgaan; de cliënt heeft nog niets van ons gehoord.", templates.DayNL(d.FirstResponseDue.Add(-time.Minute))),
 			"Neemt u contact op met de cliënt? Uw antwoord wordt vastgelegd zodra het in uw map Verzonden staat.")
 		if err != nil {
 			return nil, err
@@ -101,7 +101,7 @@ func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string
 	// Escalation to both directors, once per working day, until closed.
 	if !now.Before(d.Target) && e.cal.IsWorkday(now) {
 		err := run("escalation/"+c.ID+"/"+now.In(e.cfg.Location).Format("2006-01-02"), "escalation", "Streefdatum verstreken", e.DirectorAddresses(),
-			fmt.Sprintf("Deze klacht had uiterlijk op %s afgehandeld moeten zijn (%s) en is nog niet afgehandeld.", templates.DayNL(d.Target), templates.AgoNL(-days)),
+			fmt.Sprintf("De streefdatum van deze klacht was %s (%s); de klacht is nog niet afgehandeld.", templates.DayNL(d.Target), templates.AgoNL(-days)),
 			fmt.Sprintf("%s behandelt de klacht; die staat %s.", e.directorName(c.Director), stateSentence(c.State)),
 			"Dit bericht komt elke werkdag tot de klacht is afgehandeld (#afgehandeld) of er een nieuwe termijn is afgesproken (#nieuwe-termijn met de datum en de reden).")
 		if err != nil {
