@@ -64,7 +64,7 @@ func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine,
 	}
 	tpl, err := templates.New(e.cfg.Firm, cfg.TemplatesDir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("configuration: %w", err) // at start, not when a mail is due
 	}
 	e.tpl = tpl
 	err = store.Update(func(tx Tx) error {

@@ -2,6 +2,10 @@ package workflow
 
 import (
 	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +155,19 @@ func TestOverview(t *testing.T) {
 	if answer == nil || answer.Mail.Subject != "Uw open klachten" || !strings.Contains(answer.Mail.Text, "U heeft één open klacht:") ||
 		!strings.Contains(answer.Mail.Text, "KL-2026-0001") || strings.Contains(answer.Mail.Text, "niets gewijzigd") {
 		t.Errorf("answer to #overzicht: %+v", answer)
+	}
+}
+
+// A broken template override stops the start: a configuration error, not a
+// mail that fails later.
+func TestBrokenOverrideStopsTheStart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notice.nl.tmpl"), []byte(`{{define "subject"}}x{{end}}{{define "text"}}{{.Klant}}{{end}}`), 0o644)
+	cfg := testConfig()
+	cfg.TemplatesDir = dir
+	_, err := NewEngine(newMemStore(), &testClock{}, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || !strings.Contains(err.Error(), "notice.nl.tmpl") || !strings.Contains(err.Error(), "Klant") {
+		t.Errorf("engine started with a broken override: %v", err)
 	}
 }
