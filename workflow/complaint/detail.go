@@ -167,7 +167,7 @@ var legacy = []struct {
 	{regexp.MustCompile(`^anonymised: closed more than (\d+) years ago$`), "geanonimiseerd: langer dan $1 jaar geleden afgesloten"},
 	{regexp.MustCompile(`^not a complaint: the held mail is erased$`), "geen klacht: de voorgelegde mail is gewist"},
 	{regexp.MustCompile(`^forwarded by (.+?): (.*)$`), "doorgestuurd door $1, gevonden in $2"},
-	{regexp.MustCompile(`^(reminder|warning|escalation|notice|confirmation|triage|alert|new-term): (.*) to (.+)$`), ""}, // queued mail: below
+	{regexp.MustCompile(`^(reminder|warning|escalation|notice|confirmation|triage|alert|new-term): (.*?) to ([^ ]+(?:, [^ ]+)*)$`), ""}, // queued mail: below
 }
 
 var legacyWhy = map[string]string{
@@ -193,6 +193,9 @@ func legacyNL(d string) string {
 			title := strings.TrimPrefix(m[2], "new target ")
 			if title != m[2] {
 				return orCode(kindNL, m[1]) + ", nieuwe streefdatum " + title + " aan " + m[3]
+			}
+			if strings.Contains(" confirmation triage question triage reminder alert ", " "+title+" ") {
+				return orCode(kindNL, m[1]) + " aan " + m[3] // the English said no more than the kind
 			}
 			return orCode(kindNL, m[1]) + " \"" + title + "\" aan " + m[3]
 		}
