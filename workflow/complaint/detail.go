@@ -176,7 +176,27 @@ var legacyWhy = map[string]string{
 	"the client answered":              whyNL[WhyClientAnswered],
 }
 
+// The outbox's records of mail sent, retried or failed: "ack to x (confirmed
+// by its copy in y)", "notice: 451 try later".
+var (
+	sentTo    = regexp.MustCompile(`^([a-z-]+) to (.+?)(?: \((?:confirmed by its copy in (.+)|its copy in (.+) shows it went out before a restore)\))?$`)
+	kindColon = regexp.MustCompile(`^([a-z-]+): (.+)$`)
+)
+
 func legacyNL(d string) string {
+	if m := sentTo.FindStringSubmatch(d); m != nil && kindNL[m[1]] != "" {
+		s := kindNL[m[1]] + " aan " + m[2]
+		switch {
+		case m[3] != "":
+			s += ", bevestigd door de kopie in " + m[3]
+		case m[4] != "":
+			s += "; de kopie in " + m[4] + " toont dat die vóór het terugzetten van een back-up is verstuurd"
+		}
+		return s
+	}
+	if m := kindColon.FindStringSubmatch(d); m != nil && kindNL[m[1]] != "" && !strings.Contains(m[2], " to ") {
+		return kindNL[m[1]] + ": " + m[2]
+	}
 	for _, l := range legacy {
 		m := l.re.FindStringSubmatch(d)
 		if m == nil {
