@@ -177,6 +177,19 @@ func (s *Set) check() error {
 	return nil
 }
 
+// Source gives the firm's templates; workflow.Voice, the configuration's
+// [firm] and templates_dir, is one.
+type Source interface{ Templates() (*Set, error) }
+
+// Pick is the set of the first source given, else the embedded one: for
+// renderers called with the configuration or without.
+func Pick(src []Source) (*Set, error) {
+	if len(src) == 0 || src[0] == nil {
+		return defaultSet, nil
+	}
+	return src[0].Templates()
+}
+
 // Firm is the firm's details the templates use.
 func (s *Set) Firm() Firm { return s.firm }
 

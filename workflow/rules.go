@@ -9,6 +9,7 @@
 package workflow
 
 import (
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -56,6 +57,16 @@ type Voice struct {
 	Firm         templates.Firm `toml:"firm"`          // the firm's own voice in every mail
 	TemplatesDir string         `toml:"templates_dir"` // files here override embedded templates by name
 	DigestLimit  int            `toml:"digest_limit"`  // cases each digest section lists in full; the rest are counted
+}
+
+// Templates are the firm's templates: the embedded ones with [firm], any
+// overridden from templates_dir.
+func (v Voice) Templates() (*templates.Set, error) {
+	s, err := templates.New(v.Firm, v.TemplatesDir)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	return s, nil
 }
 
 // In resolves a relative templates_dir against dir, the configuration's.

@@ -161,7 +161,7 @@ func run(args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return dossier.Export(d, pos[1], cfg.loc, time.Now(), out)
+		return dossier.Export(d, pos[1], cfg.loc, time.Now(), out, cfg.Voice.In(cfg.dir))
 	case "tick":
 		now := time.Now()
 		if *nowFlag != "" {

@@ -177,9 +177,10 @@ func TestReport(t *testing.T) {
 		t.Error("report.html has no complaints per channel")
 	}
 	asOf := "31 december 2026"
-	if time.Now().Before(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) {
-		asOf = fmt.Sprintf("%d %s %d", time.Now().Day(), []string{"januari", "februari", "maart", "april", "mei", "juni", "juli",
-			"augustus", "september", "oktober", "november", "december"}[time.Now().Month()-1], time.Now().Year())
+	ams, _ := time.LoadLocation("Europe/Amsterdam") // the firm's date, not UTC's
+	if today := time.Now().In(ams); today.Before(time.Date(2027, 1, 1, 0, 0, 0, 0, ams)) {
+		asOf = fmt.Sprintf("%d %s %d", today.Day(), []string{"januari", "februari", "maart", "april", "mei", "juni", "juli",
+			"augustus", "september", "oktober", "november", "december"}[today.Month()-1], today.Year())
 	}
 	for _, want := range []string{"Evaluatie klachten 2026", "Aantal klachten per maand", "Afhandeltijd",
 		"Binnen de streeftermijn afgehandeld", "Eerste reactie", "Open en over de termijn op " + asOf, "Per categorie",

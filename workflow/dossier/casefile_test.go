@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/internal/browser"
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
@@ -101,5 +102,41 @@ func TestCaseFileReadsInDutch(t *testing.T) {
 			t.Errorf("at %d px the case file is %d px wide (viewport %d): it scrolls sideways", width, scroll, inner)
 		}
 		t.Logf("%d px: scrollWidth %d, viewport %d; %s", width, scroll, inner, shot)
+	}
+}
+
+type firmTemplates struct{ set *templates.Set }
+
+func (f firmTemplates) Templates() (*templates.Set, error) { return f.set, nil }
+
+// The case file speaks with the firm's voice: its name from [firm], and a
+// timeline.html in templates_dir replaces the embedded one.
+func TestCaseFileOfTheFirm(t *testing.T) {
+	t.Parallel()
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	d := caseFile()
+	set, err := templates.New(templates.Firm{Name: "Boekhouders Samen B.V."}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "export")
+	if err := Export(d, dir, ams, d.Case.ReceivedAt, &bytes.Buffer{}, firmTemplates{set}); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := os.ReadFile(filepath.Join(dir, timelineHTML))
+	if !strings.Contains(string(page), "Boekhouders Samen B.V.") || strings.Contains(string(page), "Mijn Cijfers") {
+		t.Error("the case file does not carry the firm's name")
+	}
+	over := t.TempDir()
+	os.WriteFile(filepath.Join(over, "timeline.html"), []byte(`<p>Dossier {{.ID}} van {{firm.Name}}</p>`), 0o644)
+	if set, err = templates.New(templates.Firm{Name: "Boekhouders Samen B.V."}, over); err != nil {
+		t.Fatal(err)
+	}
+	dir = filepath.Join(t.TempDir(), "export")
+	if err := Export(d, dir, ams, d.Case.ReceivedAt, &bytes.Buffer{}, firmTemplates{set}); err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := os.ReadFile(filepath.Join(dir, timelineHTML)); string(page) != "<p>Dossier KL-2026-0007 van Boekhouders Samen B.V.</p>" {
+		t.Errorf("override not used: %q", page)
 	}
 }
