@@ -135,7 +135,7 @@ func classify(err error) error {
 }
 
 func build(m *message.Outgoing) (*gomail.Msg, error) {
-	msg := gomail.NewMsg()
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent()) // no library advertised to the firm's clients
 	if err := msg.FromFormat(m.FromName, m.From); err != nil {
 		return nil, err
 	}

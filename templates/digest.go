@@ -2,14 +2,13 @@ package templates
 
 type section struct {
 	Title, ID string
-	Rows      any
+	Section
+	Bot string // where the one-click commands go
 }
-
-var digestHTML = htmlPage("digest.html", map[string]any{
-	"dateNL": DateNL,
-	"sec":    func(title, id string, rows any) section { return section{title, id, rows} },
-})
 
 // DigestHTML renders the HTML part of the daily digest; html/template
 // escapes what clients wrote (subjects, names).
-func DigestHTML(data any) (string, error) { return renderString(digestHTML, data) }
+func (s *Set) DigestHTML(data Digest) (string, error) { return s.renderHTML("digest.html", data) }
+
+// DigestHTML renders the digest with the embedded templates.
+func DigestHTML(data Digest) (string, error) { return defaultSet.DigestHTML(data) }

@@ -90,11 +90,9 @@ func (e *Engine) resolveOpen(how string, now time.Time, keys ...string) error {
 // news that it ended.
 func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, now time.Time) error {
 	loc := e.cfg.Location
-	data := struct {
-		Title, What, Meaning, Todo, Case, Since, How string
-		Resolved, Repeat                             bool
-	}{inc.Title, inc.What, inc.Meaning, inc.Todo, inc.Case, inc.Since.In(loc).Format("02-01-2006 15:04"), how, how != "", repeat}
-	subject, text, err := templates.Mail("alert", "nl", data)
+	data := templates.Alert{Title: inc.Title, What: inc.What, Meaning: inc.Meaning, Todo: inc.Todo, Case: inc.Case,
+		Since: templates.DateNL(inc.Since.In(loc)) + " om " + inc.Since.In(loc).Format("15:04"), How: how, Resolved: how != "", Repeat: repeat}
+	subject, text, err := e.tpl.Mail("alert", "nl", data)
 	if err != nil {
 		return err
 	}
@@ -106,7 +104,7 @@ func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, 
 	if inc.Case == "" {
 		return e.queue(tx, item)
 	}
-	return e.enqueue(tx, item, "alert to "+strings.Join(to, ", "))
+	return e.enqueue(tx, item, inc.Title)
 }
 
 // Attention lists the open incidents, for the digest and status.
@@ -141,9 +139,9 @@ func (e *Engine) FolderHealth(src Source) func(error) {
 		var err error
 		switch {
 		case failure == nil:
-			err = e.resolveOpen(fmt.Sprintf("De mail van %s wordt weer gelezen (%s).", src.Director, src.FolderName()), now, key, login)
+			err = e.resolveOpen(fmt.Sprintf("De mail van %s wordt weer gelezen (%s, map %s).", e.directorName(src.Director), src.Director, src.FolderName()), now, key, login)
 		case now.Sub(since) >= e.cfg.AlertsAfter:
-			inc, perAccount := mailboxIncident(src, failure)
+			inc, perAccount := mailboxIncident(src, e.directorName(src.Director), failure)
 			inc.Key = key
 			if perAccount {
 				inc.Key = login
@@ -158,38 +156,39 @@ func (e *Engine) FolderHealth(src Source) func(error) {
 }
 
 // mailboxIncident says in Dutch what a watcher's failure means; perAccount
-// when it concerns all the account's folders (a refused login).
-func mailboxIncident(src Source, failure error) (inc alert.Incident, perAccount bool) {
+// when it concerns all the account's folders (a refused login). name is the
+// director's name, for what directors read; the technical parts name the account.
+func mailboxIncident(src Source, name string, failure error) (inc alert.Incident, perAccount bool) {
 	msg := strings.ToLower(failure.Error())
 	inc = alert.Incident{Kind: alert.KindMailbox, Lasting: true,
-		Meaning: fmt.Sprintf("Mail in de map %s van %s wordt niet gelezen: klachten daarin worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht.", src.FolderName(), src.Director)}
+		Meaning: fmt.Sprintf("Mail in de map %s van %s wordt niet gelezen: klachten daarin worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht.", src.FolderName(), name)}
 	secret := "het wachtwoord"
 	if src.Secret != "" {
 		secret = src.Secret
 	}
 	switch {
 	case strings.Contains(msg, "oauth2"):
-		inc.Title = "de aanmelding van " + src.Director + " bij de mailserver werkt niet meer"
+		inc.Title = "de aanmelding van " + name + " bij de mailserver werkt niet meer"
 		inc.What = "De aanmelding van " + src.Director + " met een OAuth2-token wordt geweigerd (" + failure.Error() + ")."
 		inc.Todo = "Controleer de app-registratie of het serviceaccount (" + secret + "): is het geheim verlopen, de toegang ingetrokken of een machtiging vervallen? Pas het zo nodig aan en herstart klachtbot."
-		inc.Meaning = "Geen enkele map van " + src.Director + " wordt gelezen: klachten aan " + src.Director + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
+		inc.Meaning = "Geen enkele map van " + name + " wordt gelezen: klachten aan " + name + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
 		perAccount = true
 	case strings.Contains(msg, "authenticationfailed") || strings.Contains(msg, "login") && (strings.Contains(msg, "fail") || strings.Contains(msg, "invalid") || strings.Contains(msg, "refused")):
-		inc.Title = "het wachtwoord van " + src.Director + " werkt niet meer"
+		inc.Title = "het wachtwoord van " + name + " werkt niet meer"
 		inc.What = "De mailserver weigert de aanmelding van " + src.Director + " (" + failure.Error() + ")."
 		inc.Todo = "Pas " + secret + " aan (bijvoorbeeld een verlopen app-wachtwoord) en herstart klachtbot."
-		inc.Meaning = "Geen enkele map van " + src.Director + " wordt gelezen: klachten aan " + src.Director + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
+		inc.Meaning = "Geen enkele map van " + name + " wordt gelezen: klachten aan " + name + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
 		perAccount = true
 	case strings.Contains(msg, "select") && (strings.Contains(msg, "nonexistent") || strings.Contains(msg, "exist") || strings.Contains(msg, "not found") || strings.Contains(msg, "no such")):
-		inc.Title = "de map " + src.FolderName() + " van " + src.Director + " bestaat niet"
+		inc.Title = "de map " + src.FolderName() + " van " + name + " bestaat niet"
 		inc.What = "De map " + src.FolderName() + " is niet te openen (" + failure.Error() + ")."
 		inc.Todo = "Maak de map " + src.FolderName() + " aan in de mailbox van " + src.Director + ", of pas de naam in de configuratie aan en herstart klachtbot."
 	case strings.Contains(msg, "x509") || strings.Contains(msg, "tls") || strings.Contains(msg, "certificate"):
-		inc.Title = "de beveiligde verbinding met de mailserver van " + src.Director + " mislukt"
+		inc.Title = "de beveiligde verbinding met de mailserver van " + name + " mislukt"
 		inc.What = "De TLS-verbinding wordt geweigerd of het certificaat klopt niet (" + failure.Error() + ")."
 		inc.Todo = "Controleer host, poort en security in de configuratie (en ca_file bij een eigen certificaat); vraag zo nodig de IT-beheerder."
 	default:
-		inc.Title = "de mailserver van " + src.Director + " is niet bereikbaar"
+		inc.Title = "de mailserver van " + name + " is niet bereikbaar"
 		inc.What = "klachtbot kan de map " + src.FolderName() + " niet lezen (" + failure.Error() + ")."
 		inc.Todo = "Controleer of de mailserver werkt en bereikbaar is. klachtbot probeert het zelf steeds opnieuw."
 	}

@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ var commandHelp = []string{
 	"#geen-klacht                geen klacht: afsluiten, buiten de statistiek",
 	"#nieuwe-termijn <datum> <reden>  nieuwe streefdatum (2026-12-20 of 20-12-2026); de cliënt krijgt bericht",
 	"#nieuwe-klacht telefoon|gesprek|brief [naam] [<adres>]  een klacht die niet per mail kwam (mail zonder klachtnummer)",
+	"#overzicht                  uw open klachten op een rij (mail zonder klachtnummer)",
 }
 
 // newTerm reads "<date> <reason>" of #nieuwe-termijn.
@@ -63,7 +65,7 @@ func parseCommands(text string) (cmds []command, bad []string) {
 		switch word {
 		case "afgehandeld", "extern", "categorie", "maatregel":
 			ok = arg != ""
-		case "heropend", "wacht-op-klant", "geen-klacht", "klacht":
+		case "heropend", "wacht-op-klant", "geen-klacht", "klacht", "overzicht":
 			ok = true
 		case "nieuwe-klacht":
 			_, _, ok = newComplaint(arg)
@@ -176,7 +178,8 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 		if err := e.event(tx, c.ID, complaint.EvCommandRejected, who, m.MessageID, strings.Join(bad, " | ")); err != nil {
 			return false, err
 		}
-		lines := append([]string{"Uw opdracht is niet uitgevoerd: deze regel(s) begrijp ik niet.", "Er is niets gewijzigd.", ""}, bad...)
+		what := map[bool]string{true: "deze regel", false: "deze regels"}[len(bad) == 1]
+		lines := append([]string{"Uw opdracht is niet uitgevoerd: klachtbot begrijpt " + what + " niet.", "Er is niets gewijzigd.", ""}, bad...)
 		lines = append(append(lines, "", "Geldige opdrachten, één per regel, in een mail aan het klachtenadres of aan uzelf, met het klachtnummer in het onderwerp:", ""), commandHelp...)
 		return true, e.notify(tx, c, []string{who}, "Opdracht niet begrepen", lines)
 	}
@@ -192,7 +195,7 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 				}
 			}
 		case "nieuwe-klacht":
-			if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, cmd.line+": a new complaint goes in a mail without a case number"); err != nil {
+			if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", complaint.WhyNoCaseNumber)); err != nil {
 				return false, err
 			}
 			queued = true
@@ -211,7 +214,7 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 			c.Consent = &complaint.Consent{Given: cmd.arg == "ja", At: now, By: who, Evidence: e.consentEvidence(tx, c, m)}
 		case "extern":
 			if c.Consent == nil || !c.Consent.Given {
-				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, cmd.line+": no consent of the client on record"); err != nil {
+				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", complaint.WhyNoConsent)); err != nil {
 					return false, err
 				}
 				queued = true
@@ -246,8 +249,9 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 			change = c.Dismiss(now)
 		case "nieuwe-termijn":
 			target, reason, _ := newTerm(cmd.arg, e.cfg.Location)
+			target = e.cal.Promise(target) // a Saturday becomes the Friday before
 			if !target.After(now) {
-				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, cmd.line+": the date has passed"); err != nil {
+				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", complaint.WhyDatePassed)); err != nil {
 					return false, err
 				}
 				queued = true
@@ -285,7 +289,7 @@ func (e *Engine) confirm(tx Tx, c *complaint.Case, who string, m *message.Messag
 		return false, err
 	}
 	threadUnder(item, m.MessageID, m.References)
-	return true, e.enqueue(tx, item, "confirmation to "+who)
+	return true, e.enqueue(tx, item, "")
 }
 
 // consentEvidence is the client's mail the director answers, when the
@@ -311,15 +315,33 @@ func (e *Engine) notify(tx Tx, c *complaint.Case, to []string, title string, lin
 
 // notice composes a notice about a case from the bot to directors.
 func (e *Engine) notice(c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) (*outbox.Item, error) {
-	data := struct {
-		Title, CaseID, Subject, Client string
-		Lines                          []string
-	}{title, c.ID, c.Subject, c.Client, lines}
-	subject, text, err := templates.Mail("notice", "nl", data)
+	data := templates.Notice{Title: title, CaseID: c.ID, Subject: c.Subject, Client: clientName(c), Lines: lines}
+	subject, text, err := e.tpl.Mail("notice", "nl", data)
 	if err != nil {
 		return nil, err
 	}
 	return e.botMail(kind, c.ID, c.Director, to, subject, text, "", now), nil
+}
+
+// threadCase makes a notice a reply in its case's conversation: In-Reply-To
+// the mail that opened the case, References that mail and the case's latest
+// ones, so a director's mail client shows one conversation per case.
+func threadCase(tx Tx, item *outbox.Item, c *complaint.Case) {
+	if item.Mail.InReplyTo != "" {
+		return // already a reply to a particular mail
+	}
+	msgs, err := tx.Messages(c.ID)
+	if err != nil || len(msgs) == 0 || msgs[0].MessageID == "" {
+		return
+	}
+	refs := []string{msgs[0].MessageID}
+	// At most ten: References grows with the case, a header must not.
+	for _, m := range msgs[max(1, len(msgs)-9):] {
+		if m.MessageID != "" && !slices.Contains(refs, m.MessageID) {
+			refs = append(refs, m.MessageID)
+		}
+	}
+	item.Mail.InReplyTo, item.Mail.References = msgs[0].MessageID, refs
 }
 
 // botMail is a mail from the bot to directors, sent with the SMTP account
@@ -330,6 +352,9 @@ func (e *Engine) botMail(kind, caseID, account string, to []string, subject, tex
 		from = account
 	}
 	headers := map[string]string{"Auto-Submitted": "auto-generated"}
+	if e.cfg.Firm.ReplyTo != "" && e.cfg.Firm.ReplyTo != from {
+		headers["Reply-To"] = e.cfg.Firm.ReplyTo
+	}
 	idPart := now.In(e.cfg.Location).Format("20060102")
 	if caseID != "" {
 		headers["X-Klachtbot-Case"] = caseID
@@ -345,12 +370,14 @@ func (e *Engine) botMail(kind, caseID, account string, to []string, subject, tex
 	}
 }
 
-// enqueue queues a mail of a case and records it on the audit trail.
-func (e *Engine) enqueue(tx Tx, item *outbox.Item, detail string) error {
+// enqueue queues a mail of a case and records it on the audit trail: its
+// kind, the title of a notice, to whom, and params (name, value) more.
+func (e *Engine) enqueue(tx Tx, item *outbox.Item, title string, params ...string) error {
+	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", item.Kind, "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
 	if err := e.queue(tx, item); err != nil {
 		return fmt.Errorf("queue %s: %w", item.Kind, err)
 	}
-	return e.event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, item.Kind+": "+detail)
+	return e.event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, detail)
 }
 
 // tellClientNewTerm informs the client of a new target date, as the
@@ -360,11 +387,9 @@ func (e *Engine) tellClientNewTerm(tx Tx, c *complaint.Case, reason string) erro
 	if dir == nil {
 		return fmt.Errorf("director %s is not configured", c.Director)
 	}
-	data := struct {
-		CaseID, Subject, ClientName, DirectorName, Reason string
-		Target                                            time.Time
-	}{c.ID, c.Subject, c.ClientName, dir.Name, reason, c.TargetAt.In(e.cfg.Location)}
-	subject, text, err := templates.Mail("newterm", c.Language, data)
+	data := templates.NewTerm{CaseID: c.ID, Subject: c.Subject, ClientName: c.ClientName, DirectorName: dir.Name,
+		DirectorAddress: dir.Address, Reason: reason, Target: c.TargetAt.In(e.cfg.Location)}
+	subject, text, err := e.tpl.Mail("newterm", c.Language, data)
 	if err != nil {
 		return err
 	}
@@ -377,13 +402,13 @@ func (e *Engine) tellClientNewTerm(tx Tx, c *complaint.Case, reason string) erro
 	item := &outbox.Item{
 		CaseID: c.ID, Kind: "new-term", Account: dir.Address,
 		Mail: message.Outgoing{
-			From: dir.Address, FromName: dir.Name + " - Mijn Cijfers Op Orde", To: []string{c.Client}, Bcc: []string{dir.Address},
+			From: dir.Address, FromName: dir.Name + " - " + e.tpl.Firm().ShortName(), To: []string{c.Client}, Bcc: []string{dir.Address},
 			Subject: subject, MessageID: newMessageID(c.ID, "term", dir.Address),
 			InReplyTo: inReplyTo, References: refs, Date: e.clock.Now(),
 			Headers: map[string]string{"X-Klachtbot-Case": c.ID}, Text: text,
 		},
 	}
-	return e.enqueue(tx, item, "new target "+templates.DateNL(c.TargetAt.In(e.cfg.Location))+" to "+c.Client)
+	return e.enqueue(tx, item, "", "date", templates.DateNL(c.TargetAt.In(e.cfg.Location)))
 }
 
 // forgedResults notes, for the record, Authentication-Results that name the

@@ -51,6 +51,7 @@ type Engine struct {
 	clock Clock
 	cfg   Config
 	cal   *calendar.Calendar
+	tpl   *templates.Set // the firm's templates
 	log   *slog.Logger
 	// Wake is signalled (without blocking) when mail is queued in the outbox.
 	Wake   chan struct{}
@@ -64,7 +65,18 @@ type Engine struct {
 func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
 	e := &Engine{store: store, clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1),
 		health: &folderHealth{down: map[string]time.Time{}}}
-	err := store.Update(func(tx Tx) error {
+	if e.cfg.Firm.ReplyTo == "" {
+		e.cfg.Firm.ReplyTo = e.cfg.BotAddress
+	}
+	if e.cfg.Firm.ReplyTo == "" && len(cfg.Directors) > 0 {
+		e.cfg.Firm.ReplyTo = cfg.Directors[0].Address
+	}
+	tpl, err := templates.New(e.cfg.Firm, cfg.TemplatesDir)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err) // at start, not when a mail is due
+	}
+	e.tpl = tpl
+	err = store.Update(func(tx Tx) error {
 		if tx.Meta("first_start") != "" {
 			return nil
 		}
@@ -376,24 +388,28 @@ func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.M
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Warn("commands refused: no authority", "from", message.LogAddr(log, m.From.Addr), "why", why)
-		return false, e.eventFor(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec, why+"; nothing changed")
+		code := complaint.WhyNoAuthority
+		if e.cfg.director(m.From.Addr) == nil {
+			code = complaint.WhyNotFromDirector
+		}
+		return false, e.eventFor(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec, complaint.Detail(complaint.DetRefused, "why", code, "about", "afzender "+m.From.Addr))
 	}
 	rec.Role = complaint.RoleDirector
 	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	if e.cfg.addressedOutside(m) {
-		if err := e.eventFor(tx, c.ID, complaint.EvDirectorMessage, who, rec, rec.Source); err != nil {
+		if err := e.eventFor(tx, c.ID, complaint.EvDirectorMessage, who, rec, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
 			return false, err
 		}
 		if c.FirstResponseAt == nil {
 			t := rec.ReceivedAt
 			c.FirstResponseAt = &t
 		}
-		if err := e.record(tx, c, c.Resume(""), who, rec.MessageID); err != nil {
+		if err := e.record(tx, c, c.Resume(complaint.WhyDirectorWrote), who, rec.MessageID); err != nil {
 			return false, err
 		}
-	} else if err := e.eventFor(tx, c.ID, complaint.EvOtherMessage, who, rec, "director's note: "+rec.Source); err != nil {
+	} else if err := e.eventFor(tx, c.ID, complaint.EvOtherMessage, who, rec, complaint.Detail(complaint.DetNote, "in", rec.Source)); err != nil {
 		return false, err
 	}
 	log.Info("director mail recorded", "director", who)
@@ -414,7 +430,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Info("automatic mail added to case", "auto", m.Auto)
-		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, "automatic mail ("+m.Auto+"): "+rec.Source)
+		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, complaint.Detail(complaint.DetAuto, "why", m.Auto, "in", rec.Source))
 	}
 	if !strings.EqualFold(rec.From, c.Client) {
 		rec.Role = complaint.RoleOther
@@ -422,13 +438,13 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		log.Info("message added to case", "role", rec.Role)
-		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, rec.Source)
+		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, complaint.Detail(complaint.DetFound, "in", rec.Source))
 	}
 	rec.Role = complaint.RoleClient
 	if err := e.keep(tx, c.ID, rec, raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
-	if err := e.eventFor(tx, c.ID, complaint.EvFollowUp, rec.From, rec, rec.Source); err != nil {
+	if err := e.eventFor(tx, c.ID, complaint.EvFollowUp, rec.From, rec, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
 		return false, err
 	}
 	log.Info("client follow-up added to case")
@@ -439,7 +455,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		// kept, changes nothing, and a director decides.
 		log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", message.LogAddr(log, rec.From))
 		if err := e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID,
-			"unverified: not a reply to the bot's mail to the client, and not authenticated for the client's domain; nothing changed"+e.cfg.forgedResults(m)); err != nil {
+			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(m), "; "))); err != nil {
 			return false, err
 		}
 		return true, e.notify(tx, c, []string{c.Director}, "Mail van de cliënt niet bevestigd", []string{
@@ -452,12 +468,12 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 	if consent {
 		c.Consent = &complaint.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: rec.MessageID}
 		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[given]
-		if err := e.eventFor(tx, c.ID, complaint.EvConsent, c.Client, rec, "consent "+map[bool]string{true: "given", false: "refused"}[given]+" by the client's reply"); err != nil {
+		if err := e.eventFor(tx, c.ID, complaint.EvConsent, c.Client, rec, complaint.Detail(complaint.DetConsent, "given", map[bool]string{true: "yes", false: "no"}[given])); err != nil {
 			return false, err
 		}
 		err := e.notify(tx, c, []string{c.Director}, "Toestemming "+answer, []string{
 			"De cliënt heeft per mail toestemming " + answer + " om stukken met een externe deskundige te delen.",
-			"Bewijs: bericht " + rec.MessageID + ".",
+			"Dat staat in de mail van de cliënt van " + templates.DateNL(rec.ReceivedAt.In(e.cfg.Location)) + quoted(rec.Subject) + "; die is bij de klacht bewaard.",
 			"Klopt dit niet, leg het dan vast met #toestemming ja of #toestemming nee.",
 		})
 		if err != nil {
@@ -470,16 +486,24 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		if c.NotComplaint {
 			return queued, nil
 		}
-		if err := e.record(tx, c, c.Reopen("the client wrote again"), c.Client, rec.MessageID); err != nil {
+		if err := e.record(tx, c, c.Reopen(complaint.WhyClientWrote), c.Client, rec.MessageID); err != nil {
 			return false, err
 		}
 		return true, e.notify(tx, c, e.DirectorAddresses(), "Klacht heropend", []string{
 			"De cliënt heeft gereageerd op een afgehandelde klacht. De klacht staat weer open.",
 		})
 	case complaint.StateWaiting:
-		return queued, e.record(tx, c, c.Resume("the client answered"), c.Client, rec.MessageID)
+		return queued, e.record(tx, c, c.Resume(complaint.WhyClientAnswered), c.Client, rec.MessageID)
 	}
 	return queued, nil
+}
+
+// quoted is a subject as a sentence names it: ` met als onderwerp "…"`.
+func quoted(subject string) string {
+	if subject = oneLine(subject); subject == "" {
+		return ""
+	}
+	return ` met als onderwerp "` + subject + `"`
 }
 
 // DirectorAddresses are the directors' addresses, in configured order.
@@ -501,7 +525,7 @@ func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.
 	c.Language, c.Recognition = language(m), why
 	c.Open()
 	log = log.With("case", c.ID)
-	if err := e.register(tx, c, rec, raw, c.Client, rec.Source); err != nil {
+	if err := e.register(tx, c, rec, raw, c.Client, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
 		return false, err
 	}
 	log.Info("case opened", "client", message.LogAddr(log, c.Client), "director", c.Director)
@@ -534,7 +558,7 @@ func (e *Engine) newCase(tx Tx, id string, client message.Address, director, sub
 
 // target is the date the procedure promises for a complaint received at received.
 func (e *Engine) target(received time.Time) time.Time {
-	return received.In(e.cfg.Location).AddDate(0, 0, e.cfg.TargetDays).UTC()
+	return e.cal.Target(received).UTC()
 }
 
 // register stores a new case with its first message and records its receipt.
@@ -594,7 +618,7 @@ func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *
 	if err := tx.RecordAck(allAcks, now, now.Add(-time.Hour)); err != nil {
 		return false, err
 	}
-	return true, e.event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, "to "+strings.Join(item.Mail.To, ", "))
+	return true, e.event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, complaint.Detail(complaint.DetAckTo, "to", strings.Join(item.Mail.To, ", ")))
 }
 
 // allAcks is the key under which every acknowledgement is counted.
@@ -628,7 +652,7 @@ func (e *Engine) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (
 				Title:   "ongewoon veel klachten binnen een uur: ontvangstbevestigingen tegengehouden",
 				What:    fmt.Sprintf("In het afgelopen uur gingen %d ontvangstbevestigingen uit; klacht %s en volgende krijgen er daarom geen.", n, c.ID),
 				Meaning: "Is dit een golf van nepklachten, dan beschermt dit de naam van het kantoor; zijn het echte klachten, dan weten die cliënten nog niet dat hun klacht is geregistreerd.",
-				Todo:    "Bekijk de nieuwe klachten (klachtbot cases) en bevestig de echte zelf."}, now)
+				Todo:    "Bekijk de nieuwe klachten in het dagelijks overzicht en bevestig de ontvangst van de echte zelf."}, now)
 		}
 	}
 	return "", nil
@@ -659,12 +683,10 @@ func (e *Engine) ack(c *complaint.Case, m *message.Message, to string) (*outbox.
 	for _, d := range e.cfg.Directors {
 		names = append(names, d.Name)
 	}
-	data := struct {
-		CaseID, Subject, ClientName, DirectorName, Channel string
-		Directors                                          []string
-		Received, Target                                   time.Time
-	}{c.ID, quoteSubject(c.Subject), c.ClientName, dir.Name, c.ChannelOf(), names, c.ReceivedAt.In(e.cfg.Location), c.TargetAt.In(e.cfg.Location)}
-	subject, text, err := templates.Mail("ack", c.Language, data)
+	data := templates.Ack{CaseID: c.ID, Subject: quoteSubject(c.Subject), ClientName: c.ClientName, DirectorName: dir.Name,
+		DirectorAddress: dir.Address, Channel: c.ChannelOf(), Directors: names,
+		Received: c.ReceivedAt.In(e.cfg.Location), Target: c.TargetAt.In(e.cfg.Location)}
+	subject, text, err := e.tpl.Mail("ack", c.Language, data)
 	if err != nil {
 		return nil, err
 	}
@@ -682,7 +704,7 @@ func (e *Engine) ack(c *complaint.Case, m *message.Message, to string) (*outbox.
 		Account: dir.Address,
 		Mail: message.Outgoing{
 			From:       dir.Address,
-			FromName:   dir.Name + " - Mijn Cijfers Op Orde",
+			FromName:   dir.Name + " - " + e.tpl.Firm().ShortName(),
 			To:         []string{to},
 			Bcc:        []string{dir.Address},
 			Subject:    subject,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	netmail "net/mail"
+	"slices"
 	"strings"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
@@ -166,11 +167,8 @@ func (e *Engine) noCaseNumber(tx Tx, who string, m *message.Message, log *slog.L
 			open = append(open, fmt.Sprintf("%s  %s  %s", c.ID, complaint.StateNL(c.State), oneLine(c.Subject)))
 		}
 	}
-	data := struct {
-		Subject string
-		Open    []string
-	}{oneLine(m.Subject), open}
-	subject, text, err := templates.Mail("nocase", "nl", data)
+	data := templates.NoCase{Subject: oneLine(m.Subject), Open: open, Overview: onlyOverview(m.Text)}
+	subject, text, err := e.tpl.Mail("nocase", "nl", data)
 	if err != nil {
 		return false, err
 	}
@@ -181,6 +179,13 @@ func (e *Engine) noCaseNumber(tx Tx, who string, m *message.Message, log *slog.L
 	}
 	log.Info("commands without a case number answered", "director", who)
 	return true, nil
+}
+
+// onlyOverview: the director only asked for their open cases (#overzicht,
+// the digest's link).
+func onlyOverview(text string) bool {
+	cmds, bad := parseCommands(text)
+	return len(bad) == 0 && len(cmds) > 0 && !slices.ContainsFunc(cmds, func(c command) bool { return c.name != "overzicht" })
 }
 
 // oneLine keeps a subject on one line without control characters.

@@ -2,6 +2,10 @@ package workflow
 
 import (
 	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -109,8 +113,8 @@ func TestTriageReminderAndDigest(t *testing.T) {
 	var cases []*complaint.Case
 	s.View(func(tx Tx) (err error) { cases, err = tx.Cases(); return err })
 	d := e.DigestFor("Marco", cases, time.Time{}, at("2026-11-27 08:00"))
-	if len(d.Triage) != 1 || len(d.Open)+len(d.New)+len(d.AwaitingConsent) != 0 {
-		t.Errorf("digest: triage %d, open %d, new %d, consent %d", len(d.Triage), len(d.Open), len(d.New), len(d.AwaitingConsent))
+	if d.Triage.Total() != 1 || d.Open.Total()+d.New.Total()+d.AwaitingConsent.Total() != 0 {
+		t.Errorf("digest: triage %d, open %d, new %d, consent %d", d.Triage.Total(), d.Open.Total(), d.New.Total(), d.AwaitingConsent.Total())
 	}
 }
 
@@ -131,5 +135,39 @@ func TestComplaintByPhoneWithoutAddress(t *testing.T) {
 		if _, _, ok := newComplaint(strings.TrimPrefix(bad, "#nieuwe-klacht ")); ok {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// #overzicht, the digest's link for the cases it left out, answers with the
+// director's open cases and changes nothing.
+func TestOverview(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht over de aangifte", "Ik heb een klacht over de te late aangifte."), clock.Now())
+	deliver(t, e, sent, mail("Marco <marco@mcoo.nl>", "Overzicht", "#overzicht", "To: klachten@mcoo.nl"), clock.Now())
+	var answer *outbox.Item
+	_, pending := snapshot(t, s)
+	for _, p := range pending {
+		if p.Kind == "no-case" {
+			answer = p
+		}
+	}
+	if answer == nil || answer.Mail.Subject != "Uw open klachten" || !strings.Contains(answer.Mail.Text, "U heeft één open klacht:") ||
+		!strings.Contains(answer.Mail.Text, "KL-2026-0001") || strings.Contains(answer.Mail.Text, "niets gewijzigd") {
+		t.Errorf("answer to #overzicht: %+v", answer)
+	}
+}
+
+// A broken template override stops the start: a configuration error, not a
+// mail that fails later.
+func TestBrokenOverrideStopsTheStart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notice.nl.tmpl"), []byte(`{{define "subject"}}x{{end}}{{define "text"}}{{.Klant}}{{end}}`), 0o644)
+	cfg := testConfig()
+	cfg.TemplatesDir = dir
+	_, err := NewEngine(newMemStore(), &testClock{}, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || !strings.Contains(err.Error(), "notice.nl.tmpl") || !strings.Contains(err.Error(), "Klant") {
+		t.Errorf("engine started with a broken override: %v", err)
 	}
 }

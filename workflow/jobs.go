@@ -1,8 +1,9 @@
 package workflow
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,7 +83,6 @@ func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string
 	var done []string
 	d := e.cal.Deadlines(c)
 	days := e.cal.DaysLeft(d.Target, now)
-	target := templates.DateNL(d.Target)
 	run := func(slot, kind, title string, to []string, lines ...string) error {
 		ok, err := claim(tx, slot, now)
 		if !ok || err != nil {
@@ -94,18 +94,18 @@ func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string
 
 	if c.FirstResponseAt == nil && !now.Before(d.FirstResponseDue) {
 		err := run("reminder/"+c.ID, "reminder", "Herinnering: nog geen reactie aan de cliënt", []string{c.Director},
-			fmt.Sprintf("Op deze klacht is nog niet gereageerd; de eerste reactie was uiterlijk %s verwacht.", templates.DateNL(d.FirstResponseDue.Add(-time.Minute))),
-			"Neem contact op met de cliënt. Uw antwoord wordt vastgelegd zodra het in uw map Verzonden staat.")
+			fmt.Sprintf("De eerste reactie aan de cliënt had uiterlijk op %s moeten uitgaan; de cliënt heeft nog niets van ons gehoord.", templates.DayNL(d.FirstResponseDue.Add(-time.Minute))),
+			"Neemt u contact op met de cliënt? Uw antwoord wordt vastgelegd zodra het in uw map Verzonden staat.")
 		if err != nil {
 			return nil, err
 		}
 	}
 	// One warning per target: a new target set by a director warns again.
 	if !now.Before(d.Warn) && now.Before(d.Target) {
-		err := run("warning/"+c.ID+"/"+d.Target.Format("2006-01-02"), "warning", fmt.Sprintf("Nog %d dagen voor de streefdatum", days), []string{c.Director},
-			fmt.Sprintf("Deze klacht moet uiterlijk %s zijn afgehandeld; nog %d dag(en).", target, days),
-			fmt.Sprintf("Stand: %s; ontvangen %s; eerste reactie: %s.", complaint.StateNL(c.State), templates.DateNL(c.ReceivedAt.In(e.cfg.Location)), dateOrNot(c.FirstResponseAt, e.cfg.Location)),
-			"Afgehandeld? Stuur #afgehandeld <oplossing>. Meer tijd nodig? Stuur #nieuwe-termijn <datum> <reden>; de cliënt krijgt dan bericht.")
+		err := run("warning/"+c.ID+"/"+d.Target.Format("2006-01-02"), "warning", "Streefdatum "+inDays(days), []string{c.Director},
+			fmt.Sprintf("Deze klacht moet uiterlijk op %s zijn afgehandeld, %s.", templates.DayNL(d.Target), inDays(days)),
+			fmt.Sprintf("De klacht kwam binnen op %s en staat %s; %s.", templates.DateNL(c.ReceivedAt.In(e.cfg.Location)), stateSentence(c.State), e.firstResponse(c)),
+			"Afgehandeld? Stuur #afgehandeld met de oplossing. Meer tijd nodig? Stuur #nieuwe-termijn met de datum en de reden; de cliënt krijgt dan bericht.")
 		if err != nil {
 			return nil, err
 		}
@@ -113,9 +113,9 @@ func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string
 	// Escalation to both directors, once per working day, until closed.
 	if !now.Before(d.Target) && e.cal.IsWorkday(now) {
 		err := run("escalation/"+c.ID+"/"+now.In(e.cfg.Location).Format("2006-01-02"), "escalation", "Streefdatum verstreken", e.DirectorAddresses(),
-			fmt.Sprintf("Deze klacht had uiterlijk %s afgehandeld moeten zijn (%d dag(en) geleden) en staat nog open.", target, -days),
-			fmt.Sprintf("Behandelend directeur: %s. Stand: %s.", c.Director, complaint.StateNL(c.State)),
-			"Dit bericht komt elke werkdag tot de klacht is afgehandeld (#afgehandeld) of een nieuwe termijn is afgesproken (#nieuwe-termijn <datum> <reden>).")
+			fmt.Sprintf("De streefdatum van deze klacht was %s (%s); de klacht is nog niet afgehandeld.", templates.DayNL(d.Target), templates.AgoNL(-days)),
+			fmt.Sprintf("%s behandelt de klacht; die staat %s.", e.directorName(c.Director), stateSentence(c.State)),
+			"Dit bericht komt elke werkdag tot de klacht is afgehandeld (#afgehandeld) of er een nieuwe termijn is afgesproken (#nieuwe-termijn met de datum en de reden).")
 		if err != nil {
 			return nil, err
 		}
@@ -123,11 +123,34 @@ func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string
 	return done, nil
 }
 
-func dateOrNot(t *time.Time, loc *time.Location) string {
-	if t == nil {
-		return "nog niet"
+// inDays says when a target falls: "over vier dagen", "morgen", "vandaag".
+func inDays(days int) string {
+	switch days {
+	case 0:
+		return "vandaag"
+	case 1:
+		return "morgen"
 	}
-	return templates.DateNL(t.In(loc))
+	return "over " + templates.CountNL(days, "dag", "dagen")
+}
+
+// stateSentence is a case's state as the end of "de klacht staat ...".
+func stateSentence(state string) string {
+	switch state {
+	case complaint.StateWaiting:
+		return "op wacht tot de cliënt reageert"
+	case complaint.StateClosed:
+		return "als afgehandeld"
+	}
+	return complaint.StateNL(state)
+}
+
+// firstResponse says whether the client has heard from the firm.
+func (e *Engine) firstResponse(c *complaint.Case) string {
+	if c.FirstResponseAt == nil {
+		return "de cliënt heeft nog geen reactie gehad"
+	}
+	return "de eerste reactie aan de cliënt ging uit op " + templates.DateNL(c.FirstResponseAt.In(e.cfg.Location))
 }
 
 // triageJobs reminds the director of a mail held for their decision, once,
@@ -155,7 +178,7 @@ func (e *Engine) triageJobs(tx Tx, c *complaint.Case, now time.Time) ([]string, 
 	if len(msgs) > 0 {
 		threadUnder(item, msgs[0].MessageID, nil)
 	}
-	return []string{slot}, e.enqueue(tx, item, "triage reminder to "+c.Director)
+	return []string{slot}, e.enqueue(tx, item, "Herinnering: klacht of niet?")
 }
 
 // noticeAt queues a notice as of now (which tick may set ahead of the clock).
@@ -164,7 +187,8 @@ func (e *Engine) noticeAt(tx Tx, c *complaint.Case, kind string, to []string, ti
 	if err != nil {
 		return err
 	}
-	return e.enqueue(tx, item, title+" to "+strings.Join(to, ", "))
+	threadCase(tx, item, c)
+	return e.enqueue(tx, item, title)
 }
 
 // lastSlot is the latest time the schedule fired at or before now, within a
@@ -251,71 +275,126 @@ func sameDay(a, b time.Time) bool {
 	return ay == by && am == bm && ad == bd
 }
 
-// DigestRow is one case in a digest: no message bodies, for confidentiality.
-type DigestRow struct {
-	ID, Client, Director, Subject, State string
-	Received, Target                     time.Time
-	DaysLeft                             int
-	Overdue, Closed                      bool
-}
-
-// DigestData is what the digest templates render.
-type DigestData struct {
-	Director                                            string
-	Date                                                time.Time
-	Triage, New, Open, Waiting, AwaitingConsent, Closed []DigestRow
-	Attention                                           []*alert.Incident // open incidents, first
-	Seal                                                string            // the record's fingerprint (dossier.Seal), for `verify --against`
-}
-
-// DigestFor assembles the digest as of now: new since since, open by days
-// left (overdue first), waiting for the client, awaiting consent, closed in
-// the last 7 days.
-func (e *Engine) DigestFor(director string, cases []*complaint.Case, since, now time.Time) DigestData {
-	data := DigestData{Director: director, Date: now.In(e.cfg.Location)}
+// DigestFor assembles the digest for a director as of now: mail waiting
+// for a decision, new since since, open by days left (overdue first),
+// waiting for the client, awaiting consent, closed in the last 7 days.
+// Each section lists its most urgent cases up to DigestLimit and counts the
+// rest, so the digest has a bounded size whatever the number of cases.
+func (e *Engine) DigestFor(director string, cases []*complaint.Case, since, now time.Time) templates.Digest {
+	data := templates.Digest{Director: director, Date: now.In(e.cfg.Location), BotAddress: e.cfg.Firm.ReplyTo}
+	var triage, fresh, open, waiting, consent, closed []templates.DigestRow
+	closedAt := map[string]time.Time{}
 	for _, c := range cases {
 		if c.NotComplaint {
 			continue
 		}
 		if c.State == complaint.StateTriage {
-			data.Triage = append(data.Triage, DigestRow{ID: c.ID, Client: c.Client, Director: c.Director, Subject: c.Subject,
-				State: complaint.StateNL(c.State), Received: c.ReceivedAt.In(e.cfg.Location)})
+			triage = append(triage, templates.DigestRow{ID: c.ID, Client: clientName(c), Director: e.directorName(c.Director),
+				Subject: digestSubject(c.Subject), State: complaint.StateNL(c.State), Received: c.ReceivedAt.In(e.cfg.Location)})
 			continue
 		}
 		d := e.cal.Deadlines(c)
-		row := DigestRow{ID: c.ID, Client: c.Client, Director: c.Director, Subject: c.Subject, State: complaint.StateNL(c.State),
-			Received: c.ReceivedAt.In(e.cfg.Location), Target: d.Target, DaysLeft: e.cal.DaysLeft(d.Target, now)}
+		row := templates.DigestRow{ID: c.ID, Client: clientName(c), Director: e.directorName(c.Director), Subject: digestSubject(c.Subject),
+			State: complaint.StateNL(c.State), Received: c.ReceivedAt.In(e.cfg.Location), Target: d.Target, DaysLeft: e.cal.DaysLeft(d.Target, now)}
 		row.Closed = c.State == complaint.StateClosed
 		row.Overdue = !row.Closed && !now.Before(d.Target)
 		if c.ReceivedAt.After(since) && !c.ReceivedAt.After(now) {
-			data.New = append(data.New, row)
+			fresh = append(fresh, row)
 		}
 		switch c.State {
 		case complaint.StateOpen:
-			data.Open = append(data.Open, row)
+			open = append(open, row)
 		case complaint.StateWaiting:
-			data.Waiting = append(data.Waiting, row)
+			waiting = append(waiting, row)
 		case complaint.StateClosed:
 			if c.ClosedAt != nil && now.Sub(*c.ClosedAt) < 7*24*time.Hour {
-				data.Closed = append(data.Closed, row)
+				closedAt[c.ID] = *c.ClosedAt
+				closed = append(closed, row)
 			}
 		}
 		if c.State != complaint.StateClosed && c.Consent == nil {
-			data.AwaitingConsent = append(data.AwaitingConsent, row)
+			consent = append(consent, row)
 		}
 	}
-	sort.SliceStable(data.Open, func(i, j int) bool { return data.Open[i].DaysLeft < data.Open[j].DaysLeft })
+	limit := e.digestLimit()
+	urgent := func(a, b templates.DigestRow) int {
+		return cmp.Or(cmp.Compare(a.DaysLeft, b.DaysLeft), strings.Compare(a.ID, b.ID))
+	}
+	oldest := func(a, b templates.DigestRow) int {
+		return cmp.Or(a.Received.Compare(b.Received), strings.Compare(a.ID, b.ID))
+	}
+	data.Triage = section(triage, oldest, limit)
+	data.New = section(fresh, urgent, limit)
+	data.Open = section(open, urgent, limit)
+	data.Waiting = section(waiting, urgent, limit)
+	data.AwaitingConsent = section(consent, urgent, limit)
+	data.Closed = section(closed, func(a, b templates.DigestRow) int { return closedAt[b.ID].Compare(closedAt[a.ID]) }, limit)
 	return data
+}
+
+// digestLimit is how many cases a digest section lists in full.
+func (e *Engine) digestLimit() int {
+	if e.cfg.DigestLimit <= 0 {
+		return Defaults().DigestLimit
+	}
+	return e.cfg.DigestLimit
+}
+
+// section sorts rows most urgent first and keeps limit of them in full.
+func section(rows []templates.DigestRow, order func(a, b templates.DigestRow) int, limit int) templates.Section {
+	slices.SortStableFunc(rows, order)
+	if len(rows) <= limit {
+		return templates.Section{Rows: rows}
+	}
+	return templates.Section{Rows: rows[:limit:limit], More: len(rows) - limit}
+}
+
+// digestSubject is a client's subject as the digest shows it: one line, at
+// most 100 characters (the digest's size must not depend on what clients write).
+func digestSubject(s string) string { return clip(s, 100) }
+
+// clientName is how a client is named to directors: their name (at most 60
+// characters), else their address.
+func clientName(c *complaint.Case) string {
+	if c.ClientName == "" {
+		return c.Client
+	}
+	return clip(c.ClientName, 60)
+}
+
+// clip keeps s on one line and at most n characters.
+func clip(s string, n int) string {
+	s = oneLine(s)
+	if r := []rune(s); len(r) > n {
+		return strings.TrimSpace(string(r[:n])) + "…"
+	}
+	return s
+}
+
+// directorName is a director's first name as configured, else the address.
+func (e *Engine) directorName(addr string) string {
+	if d := e.cfg.director(addr); d != nil && d.Name != "" {
+		return d.Name
+	}
+	return addr
 }
 
 func (e *Engine) digest(d Director, cases []*complaint.Case, incidents []*alert.Incident, seal string, since, now time.Time) (*outbox.Item, error) {
 	data := e.DigestFor(d.Name, cases, since, now)
-	data.Attention, data.Seal = incidents, seal
-	subject, text, err := templates.Mail("digest", "nl", data)
+	limit := min(e.digestLimit(), 10) // incidents say more than a row
+	for i, inc := range incidents {
+		if i == limit {
+			data.AttentionMore = len(incidents) - limit
+			break
+		}
+		data.Attention = append(data.Attention, templates.Attention{Title: inc.Title, Meaning: inc.Meaning, Todo: inc.Todo, Case: inc.Case, Since: inc.Since.In(e.cfg.Location)})
+	}
+	data.Seal = seal
+	subject, text, err := e.tpl.Mail("digest", "nl", data)
 	if err != nil {
 		return nil, err
 	}
-	html, err := templates.DigestHTML(data)
+	html, err := e.tpl.DigestHTML(data)
 	if err != nil {
 		return nil, err
 	}

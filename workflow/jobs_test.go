@@ -78,7 +78,7 @@ func TestDeadlineJobs(t *testing.T) {
 		t.Errorf("escalations: %d, to %v", len(esc), esc[0].Mail.To)
 	}
 	warn := queued(t, s, "warning")
-	if len(warn) != 1 || !strings.Contains(warn[0].Mail.Subject, "Nog 4 dagen") {
+	if len(warn) != 1 || !strings.Contains(warn[0].Mail.Subject, "Streefdatum over vier dagen") {
 		t.Errorf("warning: %+v", warn[0].Mail.Subject)
 	}
 	// Every mail a job sent is on the case's audit trail.
@@ -176,9 +176,9 @@ func TestDigestHTML(t *testing.T) {
 		cases = append(cases, c)
 		return c
 	}
-	mk("KL-2026-0001", complaint.StateOpen, "2026-11-02 10:00", "Te late aangifte")                 // overdue
-	mk("KL-2026-0002", complaint.StateOpen, "2026-11-20 10:00", "Factuur <b>onjuist</b> & te hoog") // 10 days left, escaped
-	mk("KL-2026-0003", complaint.StateWaiting, "2026-11-18 10:00", "Jaarrekening")                  // waiting
+	mk("KL-2026-0001", complaint.StateOpen, "2026-11-02 10:00", "Te late aangifte").ClientName = "Jan Jansen" // overdue
+	mk("KL-2026-0002", complaint.StateOpen, "2026-11-20 10:00", "Factuur <b>onjuist</b> & te hoog")           // 10 days left, escaped
+	mk("KL-2026-0003", complaint.StateWaiting, "2026-11-18 10:00", "Jaarrekening")                            // waiting
 	closed := mk("KL-2026-0004", complaint.StateClosed, "2026-11-10 10:00", "Bereikbaarheid")
 	closedAt := at("2026-11-23 15:00").UTC()
 	closed.ClosedAt = &closedAt
@@ -197,7 +197,7 @@ func TestDigestHTML(t *testing.T) {
 	t.Logf("digest written to %s", out)
 
 	section := func(id string) string {
-		i := strings.Index(html, `<h2 id="`+id+`">`)
+		i := strings.Index(html, `<h2 id="`+id+`"`)
 		if i < 0 {
 			t.Fatalf("no section %s", id)
 		}
@@ -207,7 +207,7 @@ func TestDigestHTML(t *testing.T) {
 		}
 		return rest
 	}
-	rows := regexp.MustCompile(`<tr class="[a-z]*"><td>(KL-[0-9-]+)</td>`)
+	rows := regexp.MustCompile(`<tr class="[a-z]*"[^>]*><td class="id"[^>]*>(KL-[0-9-]+)</td>`)
 	ids := func(sec string) string {
 		var out []string
 		for _, m := range rows.FindAllStringSubmatch(section(sec), -1) {
@@ -219,24 +219,33 @@ func TestDigestHTML(t *testing.T) {
 		"new":     "KL-2026-0005",
 		"open":    "KL-2026-0001 KL-2026-0002 KL-2026-0005", // overdue first, then by days left
 		"waiting": "KL-2026-0003",
-		"consent": "KL-2026-0001 KL-2026-0002 KL-2026-0003",
+		"consent": "KL-2026-0001 KL-2026-0003 KL-2026-0002", // most urgent first
 		"closed":  "KL-2026-0004",
 	} {
 		if got := ids(sec); got != want {
 			t.Errorf("section %s rows %q, want %q", sec, got, want)
 		}
 	}
-	if !strings.Contains(section("open"), `<tr class="overdue"><td>KL-2026-0001</td>`) {
+	if !regexp.MustCompile(`<tr class="overdue" bgcolor="#fde2e2"><td class="id"[^>]*>KL-2026-0001</td>`).MatchString(section("open")) {
 		t.Error("overdue case not marked")
 	}
 	if strings.Count(html, `class="overdue"`) != 2 { // in "open" and in "consent"
 		t.Errorf("overdue marked %d times, want 2", strings.Count(html, `class="overdue"`))
 	}
-	if !strings.Contains(section("closed"), `<tr class=""><td>KL-2026-0004</td>`) {
+	if !regexp.MustCompile(`<tr class=""><td class="id"[^>]*>KL-2026-0004</td>`).MatchString(section("closed")) {
 		t.Error("a closed case is highlighted")
 	}
 	if strings.Contains(html, "<b>onjuist</b>") || !strings.Contains(html, "Factuur &lt;b&gt;onjuist&lt;/b&gt; &amp; te hoog") {
 		t.Error("subject not escaped")
+	}
+	// Names, not addresses; one-click commands to the bot address for each case.
+	if !strings.Contains(section("open"), "<b>Jan Jansen</b>") || strings.Contains(html, "marco@mcoo.nl") {
+		t.Error("the digest names people by their address")
+	}
+	for _, cmd := range []string{"%23afgehandeld%20", "%23wacht-op-klant", "%23nieuwe-termijn%20"} {
+		if want := "mailto:klachten@mcoo.nl?subject=%5BKL-2026-0002%5D&amp;body=" + cmd; !strings.Contains(section("open"), want) {
+			t.Errorf("no one-click command %s in the open section (want %s)", cmd, want)
+		}
 	}
 }
 
@@ -257,5 +266,73 @@ func TestLastSlot(t *testing.T) {
 		if (want == "" && !got.IsZero()) || (want != "" && !got.Equal(at(want))) {
 			t.Errorf("lastSlot(%s) = %v, want %s", spec, got, want)
 		}
+	}
+}
+
+// A reminder and an escalation arrive threaded under their case: a reply to
+// the client's mail, with the case number in the subject, so the director's
+// mail client shows one conversation per case.
+func TestNoticesThreadUnderTheirCase(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	clock.t = at("2026-11-23 10:00")
+	m := deliver(t, e, inbox, mail("Jan Jansen <jan@klant.test>", "Klacht", "Ik heb een klacht."), clock.Now())
+	runDue(t, e, "2026-11-27 00:30")
+	runDue(t, e, "2026-12-07 10:00")
+	for _, kind := range []string{"reminder", "escalation"} {
+		items := queued(t, s, kind)
+		if len(items) != 1 {
+			t.Fatalf("%d %s notices, want 1", len(items), kind)
+		}
+		got := items[0].Mail
+		if got.InReplyTo != m.MessageID || len(got.References) == 0 || got.References[0] != m.MessageID || !strings.Contains(got.Subject, "[KL-2026-0001]") {
+			t.Errorf("%s not threaded under the case: In-Reply-To %q, References %v, subject %q", kind, got.InReplyTo, got.References, got.Subject)
+		}
+		// Written as the firm writes: names, dates and counts in words.
+		for _, bad := range []string{"dag(en)", "marco@mcoo.nl", "jan@klant.test", "Behandelend"} {
+			if strings.Contains(got.Text, bad) {
+				t.Errorf("%s says %q:\n%s", kind, bad, got.Text)
+			}
+		}
+	}
+	if esc := queued(t, s, "escalation")[0].Mail.Text; !strings.Contains(esc, "De streefdatum van deze klacht was maandag 7 december 2026 (vandaag)") || !strings.Contains(esc, "Marco behandelt de klacht") {
+		t.Errorf("escalation:\n%s", esc)
+	}
+}
+
+// The acknowledgement promises a date the firm can keep: a complaint
+// received on a Sunday names the Friday before the Sunday two weeks later,
+// and one received before Christmas skips the holidays.
+func TestAckNamesAWorkingDay(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ received, want string }{
+		{"2026-11-29 11:00", "uiterlijk op vrijdag 11 december 2026"},
+		{"2026-12-11 11:00", "uiterlijk op donderdag 24 december 2026"}, // 25 December: Eerste Kerstdag
+	} {
+		e, s, clock := newTestEngine(t)
+		clock.t = at(tt.received)
+		deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht over de te late aangifte."), clock.Now())
+		acks := queued(t, s, "ack")
+		if len(acks) != 1 || !strings.Contains(acks[0].Mail.Text, tt.want) {
+			t.Errorf("received %s: acknowledgement lacks %q: %+v", tt.received, tt.want, acks)
+		}
+	}
+}
+
+// A new term a director sets on a Saturday is promised to the client as the
+// last working day before it.
+func TestNewTermOnAWorkingDay(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	clock.t = at("2026-11-23 10:00")
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	clock.t = at("2026-12-01 10:00")
+	deliver(t, e, sent, commandMail("KL-2026-0001", "#nieuwe-termijn 26-12-2026 Wachten op stukken"), clock.Now())
+	c, _, _ := loadCase(t, s, "KL-2026-0001")
+	if !c.TargetAt.Equal(at("2026-12-24 17:00")) {
+		t.Errorf("target %v, want Thursday 24 December (26 December is a Saturday and Tweede Kerstdag, 25 December Eerste Kerstdag)", c.TargetAt.In(ams))
+	}
+	if term := queued(t, s, "new-term"); len(term) != 1 || !strings.Contains(term[0].Mail.Text, "uiterlijk op donderdag 24 december 2026") {
+		t.Errorf("client not told the working day: %+v", term)
 	}
 }

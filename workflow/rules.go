@@ -9,11 +9,14 @@
 package workflow
 
 import (
+	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
@@ -50,6 +53,33 @@ type Config struct {
 	// the sender's Sent folder), "auto" (Bcc until such a server copy has
 	// been seen for the account, then the server's).
 	SentCopy string
+	Voice
+}
+
+// Voice is what the firm's mail says and how much: the top-level keys
+// templates_dir and digest_limit, and the [firm] table.
+type Voice struct {
+	Firm         templates.Firm `toml:"firm"`          // the firm's own voice in every mail
+	TemplatesDir string         `toml:"templates_dir"` // files here override embedded templates by name
+	DigestLimit  int            `toml:"digest_limit"`  // cases each digest section lists in full; the rest are counted
+}
+
+// Templates are the firm's templates: the embedded ones with [firm], any
+// overridden from templates_dir.
+func (v Voice) Templates() (*templates.Set, error) {
+	s, err := templates.New(v.Firm, v.TemplatesDir)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	return s, nil
+}
+
+// In resolves a relative templates_dir against dir, the configuration's.
+func (v Voice) In(dir string) Voice {
+	if v.TemplatesDir != "" && !filepath.IsAbs(v.TemplatesDir) {
+		v.TemplatesDir = filepath.Join(dir, v.TemplatesDir)
+	}
+	return v
 }
 
 // Defaults is the procedure as the klachtenregeling describes it; the
@@ -73,6 +103,7 @@ func Defaults() Config {
 		AlertsAfter:     15 * time.Minute,
 		AlertsRepeat:    24 * time.Hour,
 		SentCopy:        "auto",
+		Voice:           Voice{DigestLimit: 15},
 	}
 }
 

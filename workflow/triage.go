@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 	"github.com/mcoo/klachtbot/workflow/recognize"
@@ -40,7 +41,7 @@ func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Mess
 		"Waarom twijfel: " + why + ".",
 		"",
 		"Van: " + person(c.ClientName, c.Client),
-		"Ontvangen: " + c.ReceivedAt.In(e.cfg.Location).Format("02-01-2006 15:04"),
+		"Ontvangen: " + templates.DateNL(c.ReceivedAt.In(e.cfg.Location)) + " om " + c.ReceivedAt.In(e.cfg.Location).Format("15:04"),
 		"",
 	}
 	for _, l := range firstLines(recognize.OwnWords(m.Text), 8, 700) {
@@ -56,7 +57,7 @@ func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Mess
 		return false, err
 	}
 	threadUnder(item, m.MessageID, m.References)
-	return true, e.enqueue(tx, item, "triage question to "+c.Director)
+	return true, e.enqueue(tx, item, "Klacht of niet?")
 }
 
 // accept makes a held mail a complaint and acknowledges it now, with the

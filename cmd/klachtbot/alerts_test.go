@@ -39,8 +39,8 @@ func TestE2EAlerts(t *testing.T) {
 		t.Setenv("KB_MARCO_PASSWORD", "fout")
 		b := startBotWhen(t, config, func([]mailbox.WatcherStatus) bool { return true })
 		alerts := st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "the alerts", func(l []*parsedMail) bool {
-			return len(mailsWith(l, "Aandacht nodig: het wachtwoord van marco@mcoo.nl werkt niet meer")) == 1 &&
-				len(mailsWith(l, "Aandacht nodig: de map "+missing+" van hans@mcoo.nl bestaat niet")) == 1
+			return len(mailsWith(l, "Aandacht nodig: het wachtwoord van Marco werkt niet meer")) == 1 &&
+				len(mailsWith(l, "Aandacht nodig: de map "+missing+" van Hans bestaat niet")) == 1
 		})
 		pw := mailsWith(alerts, "wachtwoord")[0]
 		if !strings.Contains(pw.body, "KB_MARCO_PASSWORD") || !strings.Contains(pw.body, "herstart") || !strings.Contains(pw.body, "niet geregistreerd") {
@@ -61,7 +61,7 @@ func TestE2EAlerts(t *testing.T) {
 		t.Setenv("KB_MARCO_PASSWORD", password)
 		b.start()
 		st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "the resolved mail", func(l []*parsedMail) bool {
-			return len(mailsWith(l, "Opgelost: het wachtwoord van marco@mcoo.nl werkt niet meer")) == 1
+			return len(mailsWith(l, "Opgelost: het wachtwoord van Marco werkt niet meer")) == 1
 		})
 	})
 }

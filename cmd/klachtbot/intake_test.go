@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcoo/klachtbot/workflow"
+	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
@@ -64,7 +66,7 @@ func TestE2ETriage(t *testing.T) {
 		st.waitFor(t, catchall, "INBOX", ackWait, "the acknowledgement", hasAck(mailID))
 		waitCase(t, b, c.ID, func(d dossier.Detail) bool { return d.State == "open" && d.AcknowledgedAt != nil })
 		d := b.show(c.ID)
-		if want := d.ReceivedAt.AddDate(0, 0, 14); !d.TargetAt.Equal(want) {
+		if want := calendar.New(workflow.Defaults().Settings).Target(d.ReceivedAt); !d.TargetAt.Equal(want) {
 			t.Errorf("target %v, want 14 days after the receipt %v", d.TargetAt, d.ReceivedAt)
 		}
 		// The director is told it was done, threaded to their answer.

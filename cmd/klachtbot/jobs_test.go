@@ -27,7 +27,7 @@ func TestE2EJobs(t *testing.T) {
 	stacks(t, func(t *testing.T, st *mailStack) {
 		path := st.config(t, t.TempDir(), "")
 		b := startBot(t, path)
-		id, _, _ := openCase(t, st, b, "jan@klant.test", "marco@mcoo.nl")
+		id, complaintID, _ := openCase(t, st, b, "jan@klant.test", "marco@mcoo.nl")
 		c := b.cases()[0]
 		cfg, err := config.Load(path)
 		if err != nil {
@@ -61,7 +61,7 @@ func TestE2EJobs(t *testing.T) {
 		// Warning at target - 4 days (day 10), once.
 		tick(d.Warn.Add(time.Minute))
 		tick(d.Warn.Add(time.Hour))
-		count("marco@mcoo.nl", "Nog 4 dagen", 1)
+		count("marco@mcoo.nl", "Streefdatum over", 1) // "over vier dagen", or three when the warning tick passes midnight
 
 		// Escalation to both directors after the target, again the next working day, never twice a day.
 		day := d.Target.Add(time.Minute)
@@ -77,6 +77,19 @@ func TestE2EJobs(t *testing.T) {
 		tick(next)
 		for _, dir := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
 			count(dir, "Streefdatum verstreken", 2)
+		}
+		// Threaded under their case: a reply to the client's complaint, the
+		// case number in the subject; and no mail library advertised.
+		marco := st.messages2(t, "marco@mcoo.nl")
+		for _, subject := range []string{"Herinnering", "Streefdatum verstreken"} {
+			for _, n := range mailsWith(marco, subject) {
+				if n.get("In-Reply-To") != complaintID || !strings.Contains(n.get("References"), complaintID) || !strings.Contains(n.get("Subject"), id) {
+					t.Errorf("%q not threaded under %s: In-Reply-To %q, References %q", n.get("Subject"), id, n.get("In-Reply-To"), n.get("References"))
+				}
+				if ua := n.get("User-Agent") + n.get("X-Mailer"); ua != "" {
+					t.Errorf("%q advertises %q", n.get("Subject"), ua)
+				}
+			}
 		}
 
 		// Every tick after 08:00 on a working day sent that day's digest, once.
@@ -94,7 +107,7 @@ func TestE2EJobs(t *testing.T) {
 			count(dir, "overzicht", digestsSoFar+1)
 		}
 		digests := mailsWith(st.messages2(t, "hans@mcoo.nl"), "overzicht")
-		if body := digests[len(digests)-1].body; !strings.Contains(body, id) || !strings.Contains(body, "VERLOPEN") || !strings.Contains(body, `class="overdue"`) {
+		if body := digests[len(digests)-1].body; !strings.Contains(body, id) || !strings.Contains(body, "te laat") || !strings.Contains(body, `class="overdue"`) {
 			t.Errorf("digest does not list the case as overdue:\n%s", body)
 		}
 
@@ -122,7 +135,7 @@ func TestE2EJobs(t *testing.T) {
 			}
 		}
 		inbox := st.messages2(t, "marco@mcoo.nl")
-		sent := len(mailsWith(inbox, "Herinnering")) + len(mailsWith(inbox, "Nog 4 dagen")) + len(mailsWith(inbox, "Streefdatum verstreken"))
+		sent := len(mailsWith(inbox, "Herinnering")) + len(mailsWith(inbox, "Streefdatum over")) + len(mailsWith(inbox, "Streefdatum verstreken"))
 		if queued != sent || sent < 4 {
 			t.Errorf("%d job mails on the audit trail, %d received", queued, sent)
 		}

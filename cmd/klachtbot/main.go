@@ -162,7 +162,7 @@ var commands = []cli.Command[*Config]{
 			if err != nil {
 				return err
 			}
-			return dossier.Export(d, args[1], cfg.Loc, time.Now(), out)
+			return dossier.Export(d, args[1], cfg.Loc, time.Now(), out, cfg.Voice.In(cfg.Dir))
 		}
 	}},
 	{Name: "report", Summary: "the evaluation report of a period: report.html and cases.csv", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {

@@ -172,9 +172,9 @@ func TestE2EOAuth2Revoked(t *testing.T) {
 
 	startBotWhen(t, config, func([]mailbox.WatcherStatus) bool { return true })
 	alerts := st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the alert", func(l []*parsedMail) bool {
-		return len(mailsWith(l, "hans@mcoo.nl")) > 0
+		return len(mailsWith(l, "aanmelding van Hans")) > 0
 	})
-	a := mailsWith(alerts, "hans@mcoo.nl")[0]
+	a := mailsWith(alerts, "aanmelding van Hans")[0]
 	subject, _ := a.header.Subject()
 	if !strings.Contains(subject, "aanmelding") || !strings.Contains(a.body, "oauth2") || !strings.Contains(a.body, "refused by the identity provider") {
 		t.Errorf("alert %q:\n%s", subject, a.body)

@@ -33,5 +33,5 @@ func runReport(cfg *Config, from, to, outDir string, asJSON bool, out io.Writer)
 	for _, d := range cfg.Directors {
 		names[strings.ToLower(d.Address)] = d.Name
 	}
-	return evaluation.Report(cases, cfg.Workflow().Settings, names, start, end, time.Now().In(cfg.Loc), outDir, asJSON, out)
+	return evaluation.Report(cases, cfg.Workflow().Settings, names, start, end, time.Now().In(cfg.Loc), outDir, asJSON, out, cfg.Voice.In(cfg.Dir))
 }

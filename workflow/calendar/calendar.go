@@ -32,6 +32,7 @@ type Calendar struct {
 	targetDays        int
 	firstResponseDays int
 	warnDaysBefore    int
+	targetWorkday     bool
 }
 
 // Settings are the procedure's deadlines and the firm's days off.
@@ -41,7 +42,17 @@ type Settings struct {
 	FirstResponseDays int    // working days for the first response
 	WarnDaysBefore    int    // calendar days before the target
 	LiberationDay     string // LiberationLustrum, LiberationAlways or LiberationNever
-	GoodFriday        bool   // Goede Vrijdag is a day off
+	DaysOff
+}
+
+// DaysOff are the firm's choices about its days off: the [procedure] keys
+// good_friday and target_on_working_day.
+type DaysOff struct {
+	GoodFriday bool `toml:"good_friday"` // Goede Vrijdag is a day off
+	// TargetOnWorkingDay moves a promised date that falls on a weekend or
+	// holiday to the last working day before it, so the firm can keep it
+	// (nil: true).
+	TargetOnWorkingDay *bool `toml:"target_on_working_day"`
 }
 
 // New builds the calendar of the procedure's settings.
@@ -66,7 +77,7 @@ func New(cfg Settings) *Calendar {
 			}})
 	}
 	return &Calendar{loc: cfg.Location, bc: bc, targetDays: cfg.TargetDays,
-		firstResponseDays: cfg.FirstResponseDays, warnDaysBefore: cfg.WarnDaysBefore}
+		firstResponseDays: cfg.FirstResponseDays, warnDaysBefore: cfg.WarnDaysBefore, targetWorkday: cfg.TargetOnWorkingDay == nil || *cfg.TargetOnWorkingDay}
 }
 
 // IsWorkday reports whether t's local date is a working day.
@@ -88,13 +99,31 @@ func (c *Calendar) Deadlines(cs *complaint.Case) Deadlines {
 	received := cs.ReceivedAt.In(c.loc)
 	target := cs.TargetAt.In(c.loc)
 	if target.IsZero() || cs.TargetAt.IsZero() {
-		target = received.AddDate(0, 0, c.targetDays)
+		target = c.Target(received)
 	}
 	return Deadlines{
 		FirstResponseDue: c.AfterWorkdays(received, c.firstResponseDays),
 		Warn:             target.AddDate(0, 0, -c.warnDaysBefore),
 		Target:           target,
 	}
+}
+
+// Target is the date the procedure promises for a complaint received at
+// received: target_days calendar days later, at the same local clock time,
+// moved back to the last working day on or before it when the firm keeps
+// its promises on working days.
+func (c *Calendar) Target(received time.Time) time.Time {
+	return c.Promise(received.In(c.loc).AddDate(0, 0, c.targetDays))
+}
+
+// Promise is a date the firm promises a client: t itself, or with
+// target_on_working_day the last working day on or before it.
+func (c *Calendar) Promise(t time.Time) time.Time {
+	t = t.In(c.loc)
+	for c.targetWorkday && !c.bc.IsWorkday(t) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t
 }
 
 // AfterWorkdays is the end of the n-th working day after t's date.

@@ -13,6 +13,13 @@ func testSettings() Settings {
 	return Settings{Location: ams, TargetDays: 14, FirstResponseDays: 3, WarnDaysBefore: 4}
 }
 
+// calendarDays is the procedure counted in calendar days only, as before target_on_working_day.
+func calendarDays() Settings {
+	s := testSettings()
+	s.TargetOnWorkingDay = new(bool)
+	return s
+}
+
 func at(s string) time.Time {
 	t, err := time.ParseInLocation("2006-01-02 15:04", s, ams)
 	if err != nil {
@@ -23,7 +30,7 @@ func at(s string) time.Time {
 
 func TestDeadlines(t *testing.T) {
 	t.Parallel()
-	cal := New(testSettings())
+	cal := New(calendarDays())
 	tests := []struct {
 		name, received, due, warn, target string
 	}{
@@ -105,5 +112,33 @@ func TestDaysLeft(t *testing.T) {
 		if got := cal.DaysLeft(cal.Deadlines(c).Target, at(now)); got != want {
 			t.Errorf("days left at %s = %d, want %d", now, got, want)
 		}
+	}
+}
+
+// A promised date never falls on a weekend or a Dutch holiday: it moves to
+// the last working day on or before received + 14 days.
+func TestTargetOnWorkingDay(t *testing.T) {
+	t.Parallel()
+	s := testSettings() // target_on_working_day defaults to true
+	cal := New(s)
+	for _, tt := range []struct{ name, received, want string }{
+		{"sunday: the friday before the sunday two weeks later", "2026-11-29 10:00", "2026-12-11 10:00"},
+		{"a working day stays", "2026-11-23 10:00", "2026-12-07 10:00"},
+		{"eerste kerstdag, a friday", "2026-12-11 09:00", "2026-12-24 09:00"},
+		{"tweede kerstdag, a saturday", "2026-12-12 09:00", "2026-12-24 09:00"},
+		{"nieuwjaar 2027", "2026-12-18 16:00", "2026-12-31 16:00"},
+		{"koningsdag 2027", "2027-04-13 12:00", "2027-04-26 12:00"},
+		{"across DST, the same clock time", "2026-10-16 12:00", "2026-10-30 12:00"},
+	} {
+		if got := cal.Target(at(tt.received)); !got.Equal(at(tt.want)) {
+			t.Errorf("%s: Target(%s) = %s, want %s", tt.name, tt.received, got.Format("Mon 2006-01-02 15:04"), tt.want)
+		}
+		if got := cal.Deadlines(&complaint.Case{ReceivedAt: at(tt.received)}).Target; !got.Equal(at(tt.want)) {
+			t.Errorf("%s: Deadlines target %s, want %s", tt.name, got, tt.want)
+		}
+	}
+	s.TargetOnWorkingDay = new(bool)
+	if got := New(s).Target(at("2026-11-29 10:00")); !got.Equal(at("2026-12-13 10:00")) {
+		t.Errorf("without target_on_working_day: %s, want the sunday", got)
 	}
 }

@@ -5,7 +5,8 @@ import "time"
 // A case's state changes only through these methods. Each is the one place
 // that sets its state, and returns the event that records the change (kind
 // EvStateChanged, detail "from -> to[: why]") for the caller to append with
-// its actor and message; nil when the state stays as it was.
+// its actor and message; nil when the state stays as it was. The detail is
+// coded (DetState, with a Why* reason code), read in Dutch by DetailNL.
 
 // Open makes c a newly received complaint; its receipt is recorded as EvReceived.
 func (c *Case) Open() {
@@ -24,7 +25,7 @@ func (c *Case) Accept() *Event {
 	if c.State != StateTriage {
 		return nil
 	}
-	return c.set(StateOpen, "a director judged it a complaint")
+	return c.set(StateOpen, WhyJudged)
 }
 
 // Wait puts an open case on hold until the client writes (#wacht-op-klant).
@@ -69,10 +70,7 @@ func (c *Case) set(state, why string) *Event {
 	if c.State == state {
 		return nil
 	}
-	detail := c.State + " -> " + state
-	if why != "" {
-		detail += ": " + why
-	}
+	detail := Detail(DetState, "from", c.State, "to", state, "why", why)
 	c.State = state
 	return &Event{Kind: EvStateChanged, Detail: detail}
 }

@@ -15,17 +15,17 @@ func TestStateChanges(t *testing.T) {
 		state  string
 		detail string // "" when nothing changes
 	}{
-		{"open waits", Case{State: StateOpen}, func(c *Case) *Event { return c.Wait() }, StateWaiting, "open -> waiting"},
+		{"open waits", Case{State: StateOpen}, func(c *Case) *Event { return c.Wait() }, StateWaiting, Detail(DetState, "from", StateOpen, "to", StateWaiting)},
 		{"closed does not wait", Case{State: StateClosed}, func(c *Case) *Event { return c.Wait() }, StateClosed, ""},
-		{"waiting resumes", Case{State: StateWaiting}, func(c *Case) *Event { return c.Resume("the client answered") }, StateOpen, "waiting -> open: the client answered"},
+		{"waiting resumes", Case{State: StateWaiting}, func(c *Case) *Event { return c.Resume(WhyClientAnswered) }, StateOpen, Detail(DetState, "from", StateWaiting, "to", StateOpen, "why", WhyClientAnswered)},
 		{"closed does not resume", Case{State: StateClosed}, func(c *Case) *Event { return c.Resume("x") }, StateClosed, ""},
-		{"open closes", Case{State: StateOpen}, func(c *Case) *Event { return c.Close(at, "vergoed") }, StateClosed, "open -> closed"},
+		{"open closes", Case{State: StateOpen}, func(c *Case) *Event { return c.Close(at, "vergoed") }, StateClosed, Detail(DetState, "from", StateOpen, "to", StateClosed)},
 		{"closed closes again", Case{State: StateClosed}, func(c *Case) *Event { return c.Close(at, "vergoed") }, StateClosed, ""},
-		{"waiting dismissed", Case{State: StateWaiting}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, "waiting -> closed"},
-		{"held accepted", Case{State: StateTriage}, func(c *Case) *Event { return c.Accept() }, StateOpen, "triage -> open: a director judged it a complaint"},
+		{"waiting dismissed", Case{State: StateWaiting}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, Detail(DetState, "from", StateWaiting, "to", StateClosed)},
+		{"held accepted", Case{State: StateTriage}, func(c *Case) *Event { return c.Accept() }, StateOpen, Detail(DetState, "from", StateTriage, "to", StateOpen, "why", WhyJudged)},
 		{"open not accepted again", Case{State: StateOpen}, func(c *Case) *Event { return c.Accept() }, StateOpen, ""},
-		{"held dismissed", Case{State: StateTriage}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, "triage -> closed"},
-		{"closed reopens", Case{State: StateClosed, ClosedAt: &at, NotComplaint: true}, func(c *Case) *Event { return c.Reopen("the client wrote again") }, StateOpen, "closed -> open: the client wrote again"},
+		{"held dismissed", Case{State: StateTriage}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, Detail(DetState, "from", StateTriage, "to", StateClosed)},
+		{"closed reopens", Case{State: StateClosed, ClosedAt: &at, NotComplaint: true}, func(c *Case) *Event { return c.Reopen(WhyClientWrote) }, StateOpen, Detail(DetState, "from", StateClosed, "to", StateOpen, "why", WhyClientWrote)},
 	}
 	for _, tt := range tests {
 		c := tt.from

@@ -133,11 +133,18 @@ type auditTrail struct {
 
 // Export writes the case file into dir, which must be new or empty, and a
 // summary of what it wrote to out. now is the moment of the export.
-func Export(d *Dossier, dir string, loc *time.Location, now time.Time, out io.Writer) error {
+//
+// tpl gives the firm's templates ([firm], templates_dir); without it the
+// embedded ones render the page.
+func Export(d *Dossier, dir string, loc *time.Location, now time.Time, out io.Writer, tpl ...templates.Source) error {
+	set, err := templates.Pick(tpl)
+	if err != nil {
+		return err
+	}
 	if err := prepareDir(dir); err != nil {
 		return err
 	}
-	w := &exportWriter{dir: dir, taken: map[string]bool{}}
+	w := &exportWriter{dir: dir, taken: map[string]bool{}, tpl: set}
 	if err := w.write(d, loc, now); err != nil {
 		return fmt.Errorf("export %s to %s (the directory is incomplete): %w", d.Case.ID, dir, err)
 	}
@@ -168,6 +175,7 @@ func prepareDir(dir string) error {
 
 type exportWriter struct {
 	dir      string
+	tpl      *templates.Set
 	taken    map[string]bool // attachment file names, lower-cased
 	written  []exportFile
 	messages []exportMessage
@@ -215,7 +223,7 @@ func (w *exportWriter) write(d *Dossier, loc *time.Location, now time.Time) erro
 		return err
 	}
 	var page bytes.Buffer
-	if err := templates.Timeline(&page, timelinePage(&tl, loc)); err != nil {
+	if err := w.tpl.Timeline(&page, timelinePage(&tl, loc)); err != nil {
 		return fmt.Errorf("render %s: %w", timelineHTML, err)
 	}
 	_, err = w.file(timelineHTML, page.Bytes())
@@ -466,7 +474,7 @@ func timelinePage(tl *timeline, loc *time.Location) *pageData {
 	for _, e := range tl.Events {
 		p.Events = append(p.Events, pageEvent{
 			Seq: e.Seq, Time: at(&e.At), Kind: complaint.EventNL(e.Kind), RawKind: e.Kind, Actor: e.Actor,
-			Detail: e.Detail, Message: e.MessageID, Hash: shortHash(e.Hash),
+			Detail: complaint.DetailNL(e.Detail), Message: e.MessageID, Hash: shortHash(e.Hash),
 		})
 	}
 	return p

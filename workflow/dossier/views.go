@@ -132,7 +132,7 @@ func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	tw.Flush()
 	fmt.Fprintln(out, "\nEvents:")
 	for _, e := range d.Events {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &e.At), e.Kind, e.Actor, e.Detail)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &e.At), e.Kind, e.Actor, complaint.DetailNL(e.Detail))
 	}
 	return tw.Flush()
 }

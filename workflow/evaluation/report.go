@@ -113,8 +113,12 @@ func PageOf(ev *Evaluation, cal *calendar.Settings, directors map[string]string,
 
 // WriteFiles writes report.html (the page) and cases.csv into dir, each
 // replaced whole so that a reader never sees half a report.
-func (ev *Evaluation) WriteFiles(dir string, page *Page, loc *time.Location) error {
-	html, err := templates.ReportHTML(page)
+func (ev *Evaluation) WriteFiles(dir string, page *Page, loc *time.Location, tpl ...templates.Source) error {
+	set, err := templates.Pick(tpl)
+	if err != nil {
+		return err
+	}
+	html, err := set.ReportHTML(page)
 	if err != nil {
 		return fmt.Errorf("render report.html: %w", err)
 	}
@@ -186,10 +190,10 @@ func (ev *Evaluation) WriteSummary(out io.Writer) {
 // Report evaluates the cases received from start to end as of now, writes
 // report.html and cases.csv into outDir (when given), and prints the
 // figures on out: as JSON, or a summary. directors maps an address to a name.
-func Report(cases []*complaint.Case, cal calendar.Settings, directors map[string]string, start, end, now time.Time, outDir string, asJSON bool, out io.Writer) error {
+func Report(cases []*complaint.Case, cal calendar.Settings, directors map[string]string, start, end, now time.Time, outDir string, asJSON bool, out io.Writer, tpl ...templates.Source) error {
 	ev := Evaluate(calendar.New(cal), cases, start, end, now)
 	if outDir != "" {
-		if err := ev.WriteFiles(outDir, PageOf(ev, &cal, directors, start, end, now), cal.Location); err != nil {
+		if err := ev.WriteFiles(outDir, PageOf(ev, &cal, directors, start, end, now), cal.Location, tpl...); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 	}

@@ -38,7 +38,8 @@ type Config struct {
 	TrustedHops   int      `toml:"trusted_hops"`
 	MetricsListen string   `toml:"metrics_listen"` // /metrics and /healthz on a loopback address; "" off
 
-	Procedure struct {
+	workflow.Voice // templates_dir, digest_limit, [firm]
+	Procedure      struct {
 		TargetDays        int      `toml:"target_days"`
 		FirstResponseDays int      `toml:"first_response_days"`
 		WarnDaysBefore    int      `toml:"warn_days_before"`
@@ -46,7 +47,7 @@ type Config struct {
 		MaxAcksPerDay     int      `toml:"max_acks_per_day"`
 		MaxAcksPerHour    *int     `toml:"max_acks_per_hour"`
 		LiberationDay     string   `toml:"liberation_day"`
-		GoodFriday        bool     `toml:"good_friday"`
+		calendar.DaysOff           // good_friday, target_on_working_day
 	} `toml:"procedure"`
 	Schedule struct {
 		Digest    string `toml:"digest"`
@@ -347,7 +348,7 @@ func (c *Config) Workflow() workflow.Config {
 			FirstResponseDays: c.Procedure.FirstResponseDays,
 			WarnDaysBefore:    c.Procedure.WarnDaysBefore,
 			LiberationDay:     c.Procedure.LiberationDay,
-			GoodFriday:        c.Procedure.GoodFriday,
+			DaysOff:           c.Procedure.DaysOff,
 		},
 		BotAddress:      strings.ToLower(c.BotAddress),
 		OwnDomains:      c.OwnDomains,
@@ -363,6 +364,7 @@ func (c *Config) Workflow() workflow.Config {
 		RetentionYears:  c.Retention.Years,
 		SentCopy:        c.Outbox.SentCopy,
 	}
+	wc.Voice = c.Voice.In(c.Dir)
 	for _, d := range c.Directors {
 		wc.Directors = append(wc.Directors, workflow.Director{Name: d.Name, Address: d.Address})
 	}

@@ -1,0 +1,225 @@
+package complaint
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// An event's detail is stored as a code with parameters, "@state?from=open&to=closed",
+// and rendered in Dutch where people read it (DetailNL). Events written
+// before the codes carry English text; DetailNL maps the known phrasings
+// and shows anything else as it is. Stored events are never rewritten: the
+// chain vouches for them as they are.
+
+// Detail codes.
+const (
+	DetState      = "state"      // from, to, why (a reason code: Why*)
+	DetFound      = "found"      // in: where the mail was found ("marco@mcoo.nl/INBOX uid 3/7")
+	DetNote       = "note"       // in: a director's mail to the firm only
+	DetAuto       = "auto"       // why (the automatic mail's mark), in
+	DetUnverified = "unverified" // forged: Authentication-Results that did not count
+	DetConsent    = "consent"    // given: "yes" or "no"; by the client's reply
+	DetAckTo      = "ack-to"     // to
+	DetQueued     = "queued"     // kind, to, title, date (new-term)
+	DetRefused    = "refused"    // line, why (a reason code: Why*), about
+)
+
+// Reasons, in codes.
+const (
+	WhyJudged          = "director-judged" // a director judged a held mail a complaint
+	WhyClientWrote     = "client-wrote"    // the client wrote again after closing
+	WhyClientAnswered  = "client-answered" // the client answered while the case waited
+	WhyDirectorWrote   = "director-wrote"  // a director wrote to the client while the case waited
+	WhyNoCaseNumber    = "new-complaint-needs-no-case"
+	WhyNoConsent       = "no-consent"
+	WhyDatePassed      = "date-passed"
+	WhyNoAuthority     = "no-authority"
+	WhyNotFromDirector = "not-a-director"
+)
+
+// Detail encodes a code and its parameters, given as name, value pairs.
+func Detail(code string, params ...string) string {
+	v := url.Values{}
+	for i := 0; i+1 < len(params); i += 2 {
+		if params[i+1] != "" {
+			v.Set(params[i], params[i+1])
+		}
+	}
+	if len(v) == 0 {
+		return "@" + code
+	}
+	return "@" + code + "?" + v.Encode()
+}
+
+// ParseDetail reads a coded detail; ok is false for free text.
+func ParseDetail(d string) (code string, params url.Values, ok bool) {
+	if !strings.HasPrefix(d, "@") {
+		return "", nil, false
+	}
+	code, query, _ := strings.Cut(d[1:], "?")
+	params, err := url.ParseQuery(query)
+	if err != nil || code == "" || strings.ContainsAny(code, " /") {
+		return "", nil, false
+	}
+	return code, params, true
+}
+
+var whyNL = map[string]string{
+	WhyJudged:          "een directeur oordeelde dat het een klacht is",
+	WhyClientWrote:     "de cliënt schreef opnieuw",
+	WhyClientAnswered:  "de cliënt antwoordde",
+	WhyDirectorWrote:   "een directeur schreef de cliënt",
+	WhyNoCaseNumber:    "een nieuwe klacht meldt u in een mail zonder klachtnummer",
+	WhyNoConsent:       "geen toestemming van de cliënt vastgelegd",
+	WhyDatePassed:      "de datum ligt niet in de toekomst",
+	WhyNoAuthority:     "niet aantoonbaar van een directeur (niet in diens map Verzonden gevonden en niet door de mailserver bevestigd); niets gewijzigd",
+	WhyNotFromDirector: "niet van een directeur; niets gewijzigd",
+}
+
+var kindNL = map[string]string{
+	"reminder": "herinnering", "warning": "waarschuwing", "escalation": "escalatie", "notice": "bericht",
+	"confirmation": "bevestiging", "triage": "vraag klacht of niet", "alert": "melding", "new-term": "nieuwe termijn",
+	"ack": "ontvangstbevestiging", "digest": "dagelijks overzicht", "no-case": "antwoord zonder klachtnummer",
+}
+
+// DetailNL renders an event's detail in Dutch.
+func DetailNL(d string) string {
+	code, p, ok := ParseDetail(d)
+	if !ok {
+		return legacyNL(d)
+	}
+	get := p.Get
+	why := func() string { return orCode(whyNL, get("why")) }
+	switch code {
+	case DetState:
+		s := "van " + StateNL(get("from")) + " naar " + StateNL(get("to"))
+		if get("why") != "" {
+			s += ": " + why()
+		}
+		return s
+	case DetFound:
+		return "gevonden in " + get("in")
+	case DetNote:
+		return "notitie van de directeur (alleen binnen het kantoor), gevonden in " + get("in")
+	case DetAuto:
+		return "automatische mail (" + get("why") + "), gevonden in " + get("in")
+	case DetUnverified:
+		s := "niet aantoonbaar van de cliënt: geen antwoord op onze mail aan de cliënt en de mailserver bevestigt de afzender niet; niets gewijzigd"
+		if f := get("forged"); f != "" {
+			s += " (niet meegeteld: " + f + ")"
+		}
+		return s
+	case DetConsent:
+		if get("given") == "yes" {
+			return "toestemming gegeven in het antwoord van de cliënt"
+		}
+		return "toestemming geweigerd in het antwoord van de cliënt"
+	case DetAckTo:
+		return "aan " + get("to")
+	case DetQueued:
+		s := orCode(kindNL, get("kind"))
+		if t := get("title"); t != "" {
+			s += " \"" + t + "\""
+		}
+		if dt := get("date"); dt != "" {
+			s += ", nieuwe streefdatum " + dt
+		}
+		return s + " aan " + get("to")
+	case DetRefused:
+		s := get("line")
+		if s != "" {
+			s += ": "
+		}
+		s += why()
+		if a := get("about"); a != "" {
+			s += " (" + a + ")"
+		}
+		return s
+	}
+	return d // a code of a newer version: shown as it is
+}
+
+// The English of events written before the codes, in Dutch.
+var legacy = []struct {
+	re *regexp.Regexp
+	nl string
+}{
+	{regexp.MustCompile(`^(triage|open|waiting|closed) -> (triage|open|waiting|closed)(?:: (.*))?$`), ""}, // state changes: below
+	{regexp.MustCompile(`^director's note: (.*)$`), "notitie van de directeur (alleen binnen het kantoor), gevonden in $1"},
+	{regexp.MustCompile(`^automatic mail \((.*)\): (.*)$`), "automatische mail ($1), gevonden in $2"},
+	{regexp.MustCompile(`^consent given by the client's reply$`), "toestemming gegeven in het antwoord van de cliënt"},
+	{regexp.MustCompile(`^consent refused by the client's reply$`), "toestemming geweigerd in het antwoord van de cliënt"},
+	{regexp.MustCompile(`^unverified: not a reply to the bot's mail to the client, and not authenticated for the client's domain; nothing changed(.*)$`),
+		"niet aantoonbaar van de cliënt: geen antwoord op onze mail aan de cliënt en de mailserver bevestigt de afzender niet; niets gewijzigd$1"},
+	{regexp.MustCompile(`^to (.+)$`), "aan $1"},
+	{regexp.MustCompile(`^(.*): a new complaint goes in a mail without a case number$`), "$1: een nieuwe klacht meldt u in een mail zonder klachtnummer"},
+	{regexp.MustCompile(`^(.*): no consent of the client on record$`), "$1: geen toestemming van de cliënt vastgelegd"},
+	{regexp.MustCompile(`^(.*): the date has passed$`), "$1: de datum ligt niet in de toekomst"},
+	{regexp.MustCompile(`^no-reply sender$`), "afzender ontvangt geen antwoorden (no-reply)"},
+	{regexp.MustCompile(`^sender is the firm's own address$`), "afzender is een adres van het kantoor zelf"},
+	{regexp.MustCompile(`^no usable sender address$`), "geen bruikbaar afzenderadres"},
+	{regexp.MustCompile(`^no address to confirm the complaint to$`), "geen adres om de klacht aan te bevestigen"},
+	{regexp.MustCompile(`^(.+) already acknowledged (\d+) times in 24 hours$`), "$1 kreeg al $2 ontvangstbevestigingen in 24 uur"},
+	{regexp.MustCompile(`^held: (\d+) acknowledgements in the last hour reach max_acks_per_hour$`), "tegengehouden: al $1 ontvangstbevestigingen in het afgelopen uur (max_acks_per_hour)"},
+	{regexp.MustCompile(`^the forward does not show the client's address$`), "het doorgestuurde bericht toont het adres van de cliënt niet"},
+	{regexp.MustCompile(`^acknowledged before a restore from a backup \(its copy was found\); not sent again$`), "al bevestigd vóór het terugzetten van een back-up (de kopie is gevonden); niet opnieuw verstuurd"},
+	{regexp.MustCompile(`^anonymised: closed more than (\d+) years ago$`), "geanonimiseerd: langer dan $1 jaar geleden afgesloten"},
+	{regexp.MustCompile(`^not a complaint: the held mail is erased$`), "geen klacht: de voorgelegde mail is gewist"},
+	{regexp.MustCompile(`^forwarded by (.+?): (.*)$`), "doorgestuurd door $1, gevonden in $2"},
+	{regexp.MustCompile(`^(reminder|warning|escalation|notice|confirmation|triage|alert|new-term): (.*?) to ([^ ]+(?:, [^ ]+)*)$`), ""}, // queued mail: below
+}
+
+var legacyWhy = map[string]string{
+	"a director judged it a complaint": whyNL[WhyJudged],
+	"the client wrote again":           whyNL[WhyClientWrote],
+	"the client answered":              whyNL[WhyClientAnswered],
+}
+
+// The outbox's records of mail sent, retried or failed: "ack to x (confirmed
+// by its copy in y)", "notice: 451 try later".
+var (
+	sentTo    = regexp.MustCompile(`^([a-z-]+) to (.+?)(?: \((?:confirmed by its copy in (.+)|its copy in (.+) shows it went out before a restore)\))?$`)
+	kindColon = regexp.MustCompile(`^([a-z-]+): (.+)$`)
+)
+
+func legacyNL(d string) string {
+	if m := sentTo.FindStringSubmatch(d); m != nil && kindNL[m[1]] != "" {
+		s := kindNL[m[1]] + " aan " + m[2]
+		switch {
+		case m[3] != "":
+			s += ", bevestigd door de kopie in " + m[3]
+		case m[4] != "":
+			s += "; de kopie in " + m[4] + " toont dat die vóór het terugzetten van een back-up is verstuurd"
+		}
+		return s
+	}
+	if m := kindColon.FindStringSubmatch(d); m != nil && kindNL[m[1]] != "" && !strings.Contains(m[2], " to ") {
+		return kindNL[m[1]] + ": " + m[2]
+	}
+	for _, l := range legacy {
+		m := l.re.FindStringSubmatch(d)
+		if m == nil {
+			continue
+		}
+		switch {
+		case strings.Contains(l.re.String(), " -> "):
+			s := "van " + StateNL(m[1]) + " naar " + StateNL(m[2])
+			if m[3] != "" {
+				s += ": " + orCode(legacyWhy, m[3])
+			}
+			return s
+		case strings.HasPrefix(l.re.String(), "^(reminder"):
+			title := strings.TrimPrefix(m[2], "new target ")
+			if title != m[2] {
+				return orCode(kindNL, m[1]) + ", nieuwe streefdatum " + title + " aan " + m[3]
+			}
+			if strings.Contains(" confirmation triage question triage reminder alert ", " "+title+" ") {
+				return orCode(kindNL, m[1]) + " aan " + m[3] // the English said no more than the kind
+			}
+			return orCode(kindNL, m[1]) + " \"" + title + "\" aan " + m[3]
+		}
+		return l.re.ReplaceAllString(d, l.nl)
+	}
+	return d
+}
