@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcoo/klachtbot/templates/browser"
 	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/templates/browser"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
