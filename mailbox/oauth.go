@@ -120,9 +120,9 @@ func (o *OAuth2) Tokens(dir, subject string) (*Tokens, error) {
 		t.Mechanism = "xoauth2"
 	}
 	if o.Provider == "google" {
-		data, err := readSecretFile(dir, o.ServiceAccountFile)
+		data, err := readSecretFile("service_account_file", inDir(dir, o.ServiceAccountFile))
 		if err != nil {
-			return nil, fmt.Errorf("service_account_file: %w", err)
+			return nil, err
 		}
 		var key struct {
 			Type         string `json:"type"`
@@ -163,12 +163,12 @@ func (o *OAuth2) Tokens(dir, subject string) (*Tokens, error) {
 	return t, nil
 }
 
-// readSecretFile reads a file named in the configuration, relative to dir.
-func readSecretFile(dir, p string) ([]byte, error) {
+// inDir resolves a file named in the configuration against its directory.
+func inDir(dir, p string) string {
 	if !filepath.IsAbs(p) {
-		p = filepath.Join(dir, p)
+		return filepath.Join(dir, p)
 	}
-	return os.ReadFile(p)
+	return p
 }
 
 func withClient(ctx context.Context, hc *http.Client) context.Context {
@@ -183,9 +183,9 @@ func (o *OAuth2) clientSecret(dir string) (string, error) {
 		}
 		return s, nil
 	}
-	data, err := readSecretFile(dir, o.ClientSecretFile)
+	data, err := readSecretFile("client_secret_file", inDir(dir, o.ClientSecretFile))
 	if err != nil {
-		return "", fmt.Errorf("client_secret_file: %w", err)
+		return "", err
 	}
 	return strings.TrimRight(string(data), "\r\n"), nil
 }

@@ -203,3 +203,18 @@ func TestOAuth2Problems(t *testing.T) {
 		t.Errorf("loopback http token_url refused: %v", p)
 	}
 }
+
+// TestOAuth2SecretFileMode: a client secret or service account key that
+// others may read is refused, as a password file is.
+func TestOAuth2SecretFileMode(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "secret"), []byte("s\n"), 0o644)
+	o := &OAuth2{Provider: "microsoft", TenantID: "t", ClientID: "c", ClientSecretFile: "secret"}
+	if _, err := o.Tokens(dir, "marco@mcoo.nl"); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("a 0644 client secret: %v", err)
+	}
+	os.Chmod(filepath.Join(dir, "secret"), 0o600)
+	if _, err := o.Tokens(dir, "marco@mcoo.nl"); err != nil {
+		t.Errorf("a 0600 client secret: %v", err)
+	}
+}
