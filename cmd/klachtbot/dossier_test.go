@@ -393,4 +393,15 @@ func TestExportThroughService(t *testing.T) {
 	if pdf := readFile(t, dir, "attachments", "01-Bevestiging renteaanbod ING.pdf"); !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Errorf("PDF attachment starts %q", pdf[:min(len(pdf), 8)])
 	}
+	// The acknowledgement is in the case file as it went out: the client's
+	// copy is those bytes after the headers the servers put in front.
+	sent, _ := filepath.Glob(filepath.Join(dir, "messages", "*-bot.eml"))
+	if len(sent) != 1 {
+		t.Fatalf("case file messages: %v, want the acknowledgement as sent among them", sent)
+	}
+	ack := readFile(t, sent[0])
+	received := st.messages(t, catchall, "INBOX")
+	if len(received) != 1 || !bytes.HasSuffix(received[0], ack) || !bytes.Contains(ack, []byte("X-Klachtbot-Case: "+id)) {
+		t.Errorf("exported acknowledgement (%d bytes) is not the mail the client got:\n%s", len(ack), ack)
+	}
 }
