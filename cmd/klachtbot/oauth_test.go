@@ -29,11 +29,12 @@ func oauthStack(t *testing.T) *mailStack {
 }
 
 // oauthConfig turns the stack's password configuration into the OAuth2 one
-// of the issue: Marco's mailbox and the default SMTP account through a
-// Microsoft-style app (client credentials, XOAUTH2), Hans's mailbox through a
-// Google-style service account (JWT bearer, OAUTHBEARER), Hans's own SMTP
-// account with a password as before. msTTL, when set, asks the identity
-// provider for tokens of that lifetime.
+// of the issue, every IMAP and SMTP account with auth = "oauth2": Marco's
+// mailbox and the default SMTP account through a Microsoft-style app (client
+// credentials, XOAUTH2), Hans's mailbox and his own SMTP account through a
+// Google-style service account (JWT bearer, OAUTHBEARER). msTTL, when set,
+// asks the identity provider for the app's tokens of that lifetime. (The
+// other end-to-end tests run on the same stack with passwords.)
 func oauthConfig(t *testing.T, st *mailStack, extra, msTTL string) string {
 	config := st.config(t, t.TempDir(), extra)
 	raw, err := os.ReadFile(config)
@@ -64,7 +65,8 @@ func oauthConfig(t *testing.T, st *mailStack, extra, msTTL string) string {
   security = "starttls"
   ca_file = %q
   username = "hans@mcoo.nl"
-  password_env = "KB_TEST_PASSWORD"
+  auth = "oauth2"
+  oauth2 = "google"
 `, smtpHost, smtpPort, st.env["MAILSTACK_CA_CERT"])
 	cfg += fmt.Sprintf(`
 [oauth2.m365]
@@ -112,11 +114,10 @@ func tokenRequests(t *testing.T, st *mailStack, clientID string) int {
 	return n
 }
 
-// TestE2EOAuth2: every mailbox and the default SMTP account log in with
-// OAuth2 tokens (Microsoft-style XOAUTH2 and Google-style OAUTHBEARER), a
-// complaint is acknowledged; tokens that expire while the service runs are
-// replaced without a mail being missed; a password account beside them
-// still works.
+// TestE2EOAuth2: every mailbox and SMTP account logs in with OAuth2 tokens
+// (Microsoft-style XOAUTH2 and Google-style OAUTHBEARER), complaints are
+// acknowledged, and tokens that expire while the service runs are replaced
+// without a mail being missed.
 func TestE2EOAuth2(t *testing.T) {
 	st := oauthStack(t)
 	config := oauthConfig(t, st, "", "4")
@@ -124,7 +125,9 @@ func TestE2EOAuth2(t *testing.T) {
 	before := tokenRequests(t, st, clientID)
 	b := startBot(t, config)
 	if out := string(b.cli("check")); !strings.Contains(out, "login as marco@mcoo.nl (oauth2 xoauth2) ok") ||
-		!strings.Contains(out, "login as hans@mcoo.nl (oauth2 oauthbearer) ok") {
+		!strings.Contains(out, "imap hans@mcoo.nl: login as hans@mcoo.nl (oauth2 oauthbearer) ok") ||
+		!strings.Contains(out, "smtp hans@mcoo.nl: login as hans@mcoo.nl (oauth2 oauthbearer) ok") ||
+		!strings.Contains(out, "smtp default: login as marco@mcoo.nl (oauth2 xoauth2) ok") {
 		t.Errorf("check:\n%s", out)
 	}
 
