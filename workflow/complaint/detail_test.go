@@ -32,7 +32,7 @@ func TestDetailNL(t *testing.T) {
 		{"reminder: Herinnering: nog geen reactie aan de cliënt to marco@mcoo.nl", `herinnering "Herinnering: nog geen reactie aan de cliënt" aan marco@mcoo.nl`},
 		{"new-term: new target 23 december 2026 to jan@klant.test", "nieuwe termijn, nieuwe streefdatum 23 december 2026 aan jan@klant.test"},
 		{"confirmation: confirmation to marco@mcoo.nl", "bevestiging aan marco@mcoo.nl"},
-		{"triage: triage question to marco@mcoo.nl", "vraag klacht of niet aan marco@mcoo.nl"},
+		{"triage: triage question to marco@mcoo.nl", "vraag: klacht of niet? aan marco@mcoo.nl"},
 		{"escalation: Streefdatum verstreken to marco@mcoo.nl, hans@mcoo.nl", `escalatie "Streefdatum verstreken" aan marco@mcoo.nl, hans@mcoo.nl`},
 		{"#extern KPMG: no consent of the client on record", "#extern KPMG: geen toestemming van de cliënt vastgelegd"},
 		{"marco@mcoo.nl/INBOX uid 1/7", "marco@mcoo.nl/INBOX uid 1/7"},
