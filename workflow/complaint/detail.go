@@ -101,7 +101,7 @@ func DetailNL(d string) string {
 	case DetFound:
 		return "gevonden in " + get("in")
 	case DetNote:
-		return "notitie van de directeur (alleen binnen het kantoor), gevonden in " + get("in")
+		return "interne notitie van de directeur, gevonden in " + get("in")
 	case DetAuto:
 		return "automatische mail (" + get("why") + "), gevonden in " + get("in")
 	case DetUnverified:
@@ -146,7 +146,7 @@ var legacy = []struct {
 	nl string
 }{
 	{regexp.MustCompile(`^(triage|open|waiting|closed) -> (triage|open|waiting|closed)(?:: (.*))?$`), ""}, // state changes: below
-	{regexp.MustCompile(`^director's note: (.*)$`), "notitie van de directeur (alleen binnen het kantoor), gevonden in $1"},
+	{regexp.MustCompile(`^director's note: (.*)$`), "interne notitie van de directeur, gevonden in $1"},
 	{regexp.MustCompile(`^automatic mail \((.*)\): (.*)$`), "automatische mail ($1), gevonden in $2"},
 	{regexp.MustCompile(`^consent given by the client's reply$`), "toestemming gegeven in het antwoord van de cliënt"},
 	{regexp.MustCompile(`^consent refused by the client's reply$`), "toestemming geweigerd in het antwoord van de cliënt"},

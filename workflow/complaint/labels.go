@@ -23,7 +23,7 @@ var eventNL = map[string]string{
 	EvDirectorMessage: "reactie directeur",
 	EvOtherMessage:    "bericht",
 	EvAckQueued:       "ontvangstbevestiging klaargezet",
-	EvAckSuppressed:   "geen ontvangstbevestiging",
+	EvAckSuppressed:   "ontvangstbevestiging niet verstuurd",
 	EvMailSent:        "mail verzonden",
 	EvMailFailed:      "mail niet verzonden",
 	EvMailRetry:       "mail wordt opnieuw verstuurd",
