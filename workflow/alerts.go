@@ -186,7 +186,7 @@ func mailboxIncident(src Source, name string, failure error) (inc alert.Incident
 	case strings.Contains(msg, "x509") || strings.Contains(msg, "tls") || strings.Contains(msg, "certificate"):
 		inc.Title = "de beveiligde verbinding met de mailserver van " + name + " mislukt"
 		inc.What = "De TLS-verbinding wordt geweigerd of het certificaat klopt niet (" + failure.Error() + ")."
-		inc.Todo = "Controleer host, poort en security in de configuratie (en ca_file bij een eigen certificaat); vraag zo nodig de IT-beheerder."
+		inc.Todo = "Controleer host, port en security in de configuratie (en ca_file bij een eigen certificaat); vraag zo nodig uw IT-beheerder om hulp."
 	default:
 		inc.Title = "de mailserver van " + name + " is niet bereikbaar"
 		inc.What = "klachtbot kan de map " + src.FolderName() + " niet lezen (" + failure.Error() + ")."
@@ -205,7 +205,7 @@ func (e *Engine) MailFailed(item *outbox.Item, reason string) {
 			What:  fmt.Sprintf("De mail \"%s\" aan %s is niet bezorgd: %s.", oneLine(item.Mail.Subject), strings.Join(item.Mail.To, ", "), reason),
 			Todo:  "Controleer het adres en neem op een andere manier contact op."}
 		if item.Kind == outbox.KindAck && item.CaseID != "" {
-			inc.Meaning = "De cliënt heeft geen ontvangstbevestiging van zijn klacht gekregen."
+			inc.Meaning = "De cliënt heeft geen ontvangstbevestiging van de klacht gekregen."
 			c, err := tx.Case(item.CaseID)
 			if err != nil {
 				return err
@@ -233,7 +233,7 @@ func (e *Engine) quarantined(tx Tx, q *complaint.Quarantined) error {
 		Title:   "mail die klachtbot niet kon lezen is apart gezet",
 		What:    "Een mail (" + q.Source + ") kon niet worden gelezen of verwerkt en is ongewijzigd bewaard in de quarantaine: " + strings.Join(q.Problems, "; ") + ".",
 		Meaning: "Als het een klacht is, is die niet geregistreerd en niet bevestigd.",
-		Todo:    "Bekijk de mail in de map waarin hij binnenkwam en registreer hem zo nodig met #nieuwe-klacht of door hem door te sturen; `klachtbot status` telt de quarantaine."}, now)
+		Todo:    "Bekijk de mail in de map waarin hij binnenkwam en registreer hem zo nodig met #nieuwe-klacht of door hem door te sturen; `klachtbot status` toont hoeveel mails in de quarantaine staan."}, now)
 }
 
 // jobHealth tells of a scheduled job that failed, and of its recovery.
@@ -246,7 +246,7 @@ func (e *Engine) jobHealth(job string, failure error, now time.Time) {
 		err = e.store.Update(func(tx Tx) error {
 			return e.raise(tx, alert.Incident{Key: key, Kind: alert.KindJob, Lasting: true,
 				Title:   "de geplande taak " + job + " mislukt",
-				What:    "De taak " + job + " mislukte: " + failure.Error() + ".",
+				What:    "De taak " + job + " is mislukt: " + failure.Error() + ".",
 				Meaning: "Herinneringen, waarschuwingen, escalaties of het dagelijks overzicht kunnen uitblijven.",
 				Todo:    "Kijk in het log van klachtbot en los de oorzaak op; de taak wordt steeds opnieuw geprobeerd."}, now)
 		})

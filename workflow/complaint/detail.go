@@ -69,17 +69,17 @@ var whyNL = map[string]string{
 	WhyJudged:          "een directeur oordeelde dat het een klacht is",
 	WhyClientWrote:     "de cliënt schreef opnieuw",
 	WhyClientAnswered:  "de cliënt antwoordde",
-	WhyDirectorWrote:   "een directeur schreef de cliënt",
+	WhyDirectorWrote:   "een directeur schreef aan de cliënt",
 	WhyNoCaseNumber:    "een nieuwe klacht meldt u in een mail zonder klachtnummer",
 	WhyNoConsent:       "geen toestemming van de cliënt vastgelegd",
 	WhyDatePassed:      "de datum ligt niet in de toekomst",
-	WhyNoAuthority:     "niet aantoonbaar van een directeur (niet in diens map Verzonden gevonden en niet door de mailserver bevestigd); niets gewijzigd",
+	WhyNoAuthority:     "niet aantoonbaar van een directeur (niet gevonden in diens map Verzonden en niet bevestigd door de mailserver); niets gewijzigd",
 	WhyNotFromDirector: "niet van een directeur; niets gewijzigd",
 }
 
 var kindNL = map[string]string{
 	"reminder": "herinnering", "warning": "waarschuwing", "escalation": "escalatie", "notice": "bericht",
-	"confirmation": "bevestiging", "triage": "vraag klacht of niet", "alert": "melding", "new-term": "nieuwe termijn",
+	"confirmation": "bevestiging", "triage": "vraag: klacht of niet?", "alert": "melding", "new-term": "nieuwe termijn",
 	"ack": "ontvangstbevestiging", "digest": "dagelijks overzicht", "no-case": "antwoord zonder klachtnummer",
 }
 
@@ -101,7 +101,7 @@ func DetailNL(d string) string {
 	case DetFound:
 		return "gevonden in " + get("in")
 	case DetNote:
-		return "notitie van de directeur (alleen binnen het kantoor), gevonden in " + get("in")
+		return "interne notitie van de directeur, gevonden in " + get("in")
 	case DetAuto:
 		return "automatische mail (" + get("why") + "), gevonden in " + get("in")
 	case DetUnverified:
@@ -146,7 +146,7 @@ var legacy = []struct {
 	nl string
 }{
 	{regexp.MustCompile(`^(triage|open|waiting|closed) -> (triage|open|waiting|closed)(?:: (.*))?$`), ""}, // state changes: below
-	{regexp.MustCompile(`^director's note: (.*)$`), "notitie van de directeur (alleen binnen het kantoor), gevonden in $1"},
+	{regexp.MustCompile(`^director's note: (.*)$`), "interne notitie van de directeur, gevonden in $1"},
 	{regexp.MustCompile(`^automatic mail \((.*)\): (.*)$`), "automatische mail ($1), gevonden in $2"},
 	{regexp.MustCompile(`^consent given by the client's reply$`), "toestemming gegeven in het antwoord van de cliënt"},
 	{regexp.MustCompile(`^consent refused by the client's reply$`), "toestemming geweigerd in het antwoord van de cliënt"},
@@ -156,7 +156,7 @@ var legacy = []struct {
 	{regexp.MustCompile(`^(.*): a new complaint goes in a mail without a case number$`), "$1: een nieuwe klacht meldt u in een mail zonder klachtnummer"},
 	{regexp.MustCompile(`^(.*): no consent of the client on record$`), "$1: geen toestemming van de cliënt vastgelegd"},
 	{regexp.MustCompile(`^(.*): the date has passed$`), "$1: de datum ligt niet in de toekomst"},
-	{regexp.MustCompile(`^no-reply sender$`), "afzender ontvangt geen antwoorden (no-reply)"},
+	{regexp.MustCompile(`^no-reply sender$`), "afzender neemt geen antwoorden aan (no-reply-adres)"},
 	{regexp.MustCompile(`^sender is the firm's own address$`), "afzender is een adres van het kantoor zelf"},
 	{regexp.MustCompile(`^no usable sender address$`), "geen bruikbaar afzenderadres"},
 	{regexp.MustCompile(`^no address to confirm the complaint to$`), "geen adres om de klacht aan te bevestigen"},
@@ -164,7 +164,7 @@ var legacy = []struct {
 	{regexp.MustCompile(`^held: (\d+) acknowledgements in the last hour reach max_acks_per_hour$`), "tegengehouden: al $1 ontvangstbevestigingen in het afgelopen uur (max_acks_per_hour)"},
 	{regexp.MustCompile(`^the forward does not show the client's address$`), "het doorgestuurde bericht toont het adres van de cliënt niet"},
 	{regexp.MustCompile(`^acknowledged before a restore from a backup \(its copy was found\); not sent again$`), "al bevestigd vóór het terugzetten van een back-up (de kopie is gevonden); niet opnieuw verstuurd"},
-	{regexp.MustCompile(`^anonymised: closed more than (\d+) years ago$`), "geanonimiseerd: langer dan $1 jaar geleden afgesloten"},
+	{regexp.MustCompile(`^anonymised: closed more than (\d+) years ago$`), "geanonimiseerd: langer dan $1 jaar geleden afgehandeld"},
 	{regexp.MustCompile(`^not a complaint: the held mail is erased$`), "geen klacht: de voorgelegde mail is gewist"},
 	{regexp.MustCompile(`^forwarded by (.+?): (.*)$`), "doorgestuurd door $1, gevonden in $2"},
 	{regexp.MustCompile(`^(reminder|warning|escalation|notice|confirmation|triage|alert|new-term): (.*?) to ([^ ]+(?:, [^ ]+)*)$`), ""}, // queued mail: below

@@ -12,7 +12,7 @@ func TestDetailNL(t *testing.T) {
 	for _, tt := range []struct{ detail, want string }{
 		{Detail(DetState, "from", StateOpen, "to", StateClosed), "van open naar afgehandeld"},
 		{Detail(DetState, "from", StateWaiting, "to", StateOpen, "why", WhyClientAnswered), "van wacht op cliënt naar open: de cliënt antwoordde"},
-		{Detail(DetNote, "in", "marco@mcoo.nl/Sent uid 4/9"), "notitie van de directeur (alleen binnen het kantoor), gevonden in marco@mcoo.nl/Sent uid 4/9"},
+		{Detail(DetNote, "in", "marco@mcoo.nl/Sent uid 4/9"), "interne notitie van de directeur, gevonden in marco@mcoo.nl/Sent uid 4/9"},
 		{Detail(DetConsent, "given", "yes"), "toestemming gegeven in het antwoord van de cliënt"},
 		{Detail(DetAckTo, "to", "jan@klant.test"), "aan jan@klant.test"},
 		{Detail(DetQueued, "kind", "reminder", "title", "Herinnering", "to", "marco@mcoo.nl"), `herinnering "Herinnering" aan marco@mcoo.nl`},
@@ -21,7 +21,7 @@ func TestDetailNL(t *testing.T) {
 		// Written before the codes.
 		{"open -> closed", "van open naar afgehandeld"},
 		{"closed -> open: the client wrote again", "van afgehandeld naar open: de cliënt schreef opnieuw"},
-		{"director's note: hans@mcoo.nl/Sent uid 2/5", "notitie van de directeur (alleen binnen het kantoor), gevonden in hans@mcoo.nl/Sent uid 2/5"},
+		{"director's note: hans@mcoo.nl/Sent uid 2/5", "interne notitie van de directeur, gevonden in hans@mcoo.nl/Sent uid 2/5"},
 		{"consent given by the client's reply", "toestemming gegeven in het antwoord van de cliënt"},
 		{"to sanne.devries84@gmail.com", "aan sanne.devries84@gmail.com"},
 		{"ack: 451 4.7.1 try again later", "ontvangstbevestiging: 451 4.7.1 try again later"},
@@ -32,7 +32,7 @@ func TestDetailNL(t *testing.T) {
 		{"reminder: Herinnering: nog geen reactie aan de cliënt to marco@mcoo.nl", `herinnering "Herinnering: nog geen reactie aan de cliënt" aan marco@mcoo.nl`},
 		{"new-term: new target 23 december 2026 to jan@klant.test", "nieuwe termijn, nieuwe streefdatum 23 december 2026 aan jan@klant.test"},
 		{"confirmation: confirmation to marco@mcoo.nl", "bevestiging aan marco@mcoo.nl"},
-		{"triage: triage question to marco@mcoo.nl", "vraag klacht of niet aan marco@mcoo.nl"},
+		{"triage: triage question to marco@mcoo.nl", "vraag: klacht of niet? aan marco@mcoo.nl"},
 		{"escalation: Streefdatum verstreken to marco@mcoo.nl, hans@mcoo.nl", `escalatie "Streefdatum verstreken" aan marco@mcoo.nl, hans@mcoo.nl`},
 		{"#extern KPMG: no consent of the client on record", "#extern KPMG: geen toestemming van de cliënt vastgelegd"},
 		{"marco@mcoo.nl/INBOX uid 1/7", "marco@mcoo.nl/INBOX uid 1/7"},

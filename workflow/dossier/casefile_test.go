@@ -87,7 +87,7 @@ func TestCaseFileReadsInDutch(t *testing.T) {
 			t.Errorf("the case file says %q", english)
 		}
 	}
-	for _, dutch := range []string{"notitie van de directeur", "toestemming gegeven in het antwoord van de cliënt", "van open naar wacht op cliënt",
+	for _, dutch := range []string{"interne notitie van de directeur", "toestemming gegeven in het antwoord van de cliënt", "van open naar wacht op cliënt",
 		"van wacht op cliënt naar open: de cliënt antwoordde", "van open naar afgehandeld", "Audittrail: intact", "Mijn Cijfers Op Orde B.V."} {
 		if !strings.Contains(html, dutch) {
 			t.Errorf("the case file lacks %q", dutch)
