@@ -427,7 +427,7 @@ func timelinePage(tl *timeline, loc *time.Location) *pageData {
 			{"Streefdatum", at(&c.TargetAt)},
 			{"Bevestigd", at(c.AcknowledgedAt)},
 			{"Eerste reactie", at(c.FirstResponseAt)},
-			{"Afgesloten", at(c.ClosedAt)},
+			{"Afgehandeld", at(c.ClosedAt)},
 			{"Status", complaint.StateNL(c.State)},
 			{"Kanaal", c.ChannelOf()},
 		},
