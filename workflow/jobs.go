@@ -114,8 +114,8 @@ func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string
 	if !now.Before(d.Target) && e.cal.IsWorkday(now) {
 		err := run("escalation/"+c.ID+"/"+now.In(e.cfg.Location).Format("2006-01-02"), "escalation", "Streefdatum verstreken", e.DirectorAddresses(),
 			fmt.Sprintf("De streefdatum van deze klacht was %s (%s); de klacht is nog niet afgehandeld.", templates.DayNL(d.Target), templates.AgoNL(-days)),
-			fmt.Sprintf("%s behandelt de klacht; die staat %s.", e.directorName(c.Director), stateSentence(c.State)),
-			"Dit bericht komt elke werkdag tot de klacht is afgehandeld (#afgehandeld) of er een nieuwe termijn is afgesproken (#nieuwe-termijn met de datum en de reden).")
+			e.directorName(c.Director)+" behandelt deze klacht. "+stillSentence(c.State),
+			"U krijgt dit bericht elke werkdag, totdat de klacht is afgehandeld (#afgehandeld) of er een nieuwe termijn is afgesproken (#nieuwe-termijn met de datum en de reden).")
 		if err != nil {
 			return nil, err
 		}
@@ -143,6 +143,14 @@ func stateSentence(state string) string {
 		return "als afgehandeld"
 	}
 	return complaint.StateNL(state)
+}
+
+// stillSentence says where an overdue case stands, as a sentence.
+func stillSentence(state string) string {
+	if state == complaint.StateWaiting {
+		return "Er wordt nog gewacht op een reactie van de cliënt."
+	}
+	return "De klacht staat nog " + stateSentence(state) + "."
 }
 
 // firstResponse says whether the client has heard from the firm.

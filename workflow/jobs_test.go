@@ -295,7 +295,7 @@ func TestNoticesThreadUnderTheirCase(t *testing.T) {
 			}
 		}
 	}
-	if esc := queued(t, s, "escalation")[0].Mail.Text; !strings.Contains(esc, "De streefdatum van deze klacht was maandag 7 december 2026 (vandaag)") || !strings.Contains(esc, "Marco behandelt de klacht") {
+	if esc := queued(t, s, "escalation")[0].Mail.Text; !strings.Contains(esc, "De streefdatum van deze klacht was maandag 7 december 2026 (vandaag)") || !strings.Contains(esc, "Marco behandelt deze klacht. De klacht staat nog open.") {
 		t.Errorf("escalation:\n%s", esc)
 	}
 }
