@@ -1,7 +1,6 @@
 package mailbox
 
 import (
-	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -73,46 +72,24 @@ func (e *TemporaryError) Unwrap() error { return e.Err }
 // Temporary reports that the mail may go through on a later attempt.
 func (e *TemporaryError) Temporary() bool { return true }
 
-// SMTPSender sends mail over SMTP with go-mail, one connection per mail.
+// SMTPSender sends mail over SMTP with go-mail: Dial opens a session for a
+// run of mails, Send a connection for one.
 type SMTPSender struct {
 	Accounts map[string]*Server // by account (director address)
 	Default  *Server
 	Timeout  time.Duration
 }
 
-// Send sends m with the settings of account. An error whose Temporary method
-// reports true means try again later.
+// Send sends m with the settings of account over a connection of its own
+// (Dial). An error whose Temporary method reports true means try again later.
 func (s *SMTPSender) Send(ctx context.Context, account string, m *message.Outgoing) error {
-	srv := s.Accounts[account]
-	if srv == nil {
-		srv = s.Default
-	}
-	if srv == nil {
-		return fmt.Errorf("no SMTP server for %s", account)
-	}
-	if err := srv.CheckSecurity(); err != nil {
+	c, err := s.Dial(ctx, account)
+	if err != nil {
 		return err
 	}
-	msg, err := build(m)
-	if err != nil {
-		return fmt.Errorf("build mail %s: %w", m.MessageID, err)
-	}
-	opts := smtpOptions(srv, cmp.Or(s.Timeout, 30*time.Second))
-	for attempt := 0; ; attempt++ {
-		c, err := gomail.NewClient(srv.Host, opts...)
-		if err != nil {
-			return fmt.Errorf("smtp client for %s: %w", srv.Addr(), err)
-		}
-		err = c.DialAndSendWithContext(ctx, msg)
-		if err != nil && attempt == 0 && srv.OAuth != nil && isSMTPAuthError(err) {
-			srv.OAuth.Invalidate() // revoked or expired early: one more try with a new token
-			continue
-		}
-		if err != nil {
-			return classify(fmt.Errorf("send %s via %s: %w", m.MessageID, srv.Addr(), hint(err, srv)))
-		}
-		return nil
-	}
+	defer c.Close()
+	_, err = c.Send(ctx, m)
+	return err
 }
 
 // classify marks what is worth retrying: a 4xx reply, or no reply at all
