@@ -124,15 +124,9 @@ func (o *OAuth2) Tokens(dir, subject string) (*Tokens, error) {
 		if err != nil {
 			return nil, err
 		}
-		var key struct {
-			Type         string `json:"type"`
-			ClientEmail  string `json:"client_email"`
-			PrivateKey   string `json:"private_key"`
-			PrivateKeyID string `json:"private_key_id"`
-			TokenURI     string `json:"token_uri"`
-		}
-		if err := json.Unmarshal(data, &key); err != nil || key.Type != "service_account" || key.PrivateKey == "" {
-			return nil, fmt.Errorf("service_account_file %s: not a service account key (JSON with type \"service_account\" and private_key)", o.ServiceAccountFile)
+		key, err := ParseServiceAccount(data)
+		if err != nil {
+			return nil, fmt.Errorf("service_account_file %s: %w", o.ServiceAccountFile, err)
 		}
 		cfg := &jwt.Config{Email: key.ClientEmail, PrivateKey: []byte(key.PrivateKey), PrivateKeyID: key.PrivateKeyID,
 			Subject: subject, Scopes: scopesOr(o.Scopes, googleScope), TokenURL: firstNonEmpty(o.TokenURL, key.TokenURI, googleTokenURL)}
@@ -161,6 +155,26 @@ func (o *OAuth2) Tokens(dir, subject string) (*Tokens, error) {
 		AuthStyle: oauth2.AuthStyleInParams}
 	t.fetch = func(fctx context.Context) (*oauth2.Token, error) { return cfg.Token(withClient(fctx, hc)) }
 	return t, nil
+}
+
+// ServiceAccount is what klachtbot uses of a Google service account's JSON key.
+type ServiceAccount struct {
+	Type         string `json:"type"`
+	ClientEmail  string `json:"client_email"`
+	ClientID     string `json:"client_id"` // for the domain-wide delegation
+	PrivateKey   string `json:"private_key"`
+	PrivateKeyID string `json:"private_key_id"`
+	TokenURI     string `json:"token_uri"`
+}
+
+// ParseServiceAccount reads a service account's JSON key as the Google
+// Cloud console gives it.
+func ParseServiceAccount(data []byte) (*ServiceAccount, error) {
+	var key ServiceAccount
+	if err := json.Unmarshal(data, &key); err != nil || key.Type != "service_account" || key.ClientEmail == "" || key.PrivateKey == "" {
+		return nil, errors.New("not a service account's JSON key (want type service_account, client_email and private_key)")
+	}
+	return &key, nil
 }
 
 // inDir resolves a file named in the configuration against its directory.

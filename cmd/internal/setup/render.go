@@ -3,7 +3,6 @@ package setup
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -12,6 +11,7 @@ import (
 	"text/template"
 	"unicode"
 
+	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -201,11 +201,10 @@ func renderSteps(d stepsData) (string, error) {
 // googleKeyID is the service account's client ID and address, for the
 // delegation step; the key itself is never printed.
 func googleKeyID(key []byte) (id, email string) {
-	var k struct {
-		ClientID    string `json:"client_id"`
-		ClientEmail string `json:"client_email"`
+	k, err := mailbox.ParseServiceAccount(key)
+	if err != nil {
+		return "", "" // validated when read
 	}
-	_ = json.Unmarshal(key, &k) // validated when read
 	return k.ClientID, k.ClientEmail
 }
 

@@ -13,7 +13,6 @@ package setup
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,6 +26,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/mcoo/klachtbot/mailbox"
 )
 
 // Provider names the kind of mail host.
@@ -295,14 +296,8 @@ func (o *options) readSecrets(a *asker) (map[string][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		var key struct {
-			Type        string `json:"type"`
-			ClientEmail string `json:"client_email"`
-			ClientID    string `json:"client_id"`
-			PrivateKey  string `json:"private_key"`
-		}
-		if err := json.Unmarshal(b, &key); err != nil || key.Type != "service_account" || key.ClientEmail == "" || key.PrivateKey == "" {
-			return nil, fmt.Errorf("--service-account-file %s: not a service account's JSON key (want type service_account, client_email and private_key)", o.serviceAccountFile)
+		if _, err := mailbox.ParseServiceAccount(b); err != nil {
+			return nil, fmt.Errorf("--service-account-file %s: %w", o.serviceAccountFile, err)
 		}
 		out[googleKeyFile] = b
 	case Plain:
