@@ -390,20 +390,27 @@ func CheckAll(ctx context.Context, out io.Writer, targets []CheckTarget) (total,
 			res = CheckSMTP(ctx, *t.Server)
 		}
 		for _, r := range res {
-			total++
-			err := r.Err
-			if err == nil {
-				fmt.Fprintf(out, "%s: %s ok\n", t.Label, r.Step)
-				continue
-			}
-			failed++
 			// Plaintext to a host that is not loopback: configuration checks
 			// refuse it first, so this only shows if the rules drift apart.
-			if strings.HasPrefix(err.Error(), "refused before connecting") {
-				err = fmt.Errorf("%s.security: %w", t.Key, err)
+			if r.Err != nil && strings.HasPrefix(r.Err.Error(), "refused before connecting") {
+				r.Err = fmt.Errorf("%s.security: %w", t.Key, r.Err)
 			}
-			fmt.Fprintf(out, "%s: %s: FAIL %v\n", t.Label, r.Step, err)
+			total++
+			if !r.print(out, t.Label) {
+				failed++
+			}
 		}
 	}
 	return total, failed
+}
+
+// print writes the step's line, "label: step ok" or "label: step: FAIL
+// reason", and reports whether it passed.
+func (r CheckResult) print(out io.Writer, label string) bool {
+	if r.Err != nil {
+		fmt.Fprintf(out, "%s: %s: FAIL %v\n", label, r.Step, r.Err)
+		return false
+	}
+	fmt.Fprintf(out, "%s: %s ok\n", label, r.Step)
+	return true
 }

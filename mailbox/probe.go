@@ -107,11 +107,8 @@ func CheckSentCopies(ctx context.Context, out io.Writer, targets []SentCopyTarge
 			r.Err = fmt.Errorf("%w; with sent_copy = \"server\" an interrupted send cannot be confirmed: set sent_copy = \"bcc\" or \"auto\"", r.Err)
 		}
 		total++
-		if r.Err != nil {
+		if !r.print(out, "sent copy "+t.Address) {
 			failed++
-			fmt.Fprintf(out, "sent copy %s: %s: FAIL %v\n", t.Address, r.Step, r.Err)
-		} else {
-			fmt.Fprintf(out, "sent copy %s: %s ok\n", t.Address, r.Step)
 		}
 	}
 	return total, failed
