@@ -3,11 +3,11 @@ package mailbox
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-sasl"
 	"github.com/wneessen/go-mail/smtp"
 )
 
@@ -38,10 +38,11 @@ func isIMAPAuthRefusal(err error) bool {
 }
 
 // tokenAuth is SMTP AUTH XOAUTH2 or OAUTHBEARER with a token fetched when
-// go-mail starts the exchange, so every connection gets a current token.
+// go-mail starts the exchange, so every connection gets a current token. It
+// speaks the same SASL client as IMAP.
 type tokenAuth struct {
-	srv  *Server
-	mech string
+	srv *Server
+	c   sasl.Client
 }
 
 func (a *tokenAuth) Start(_ *smtp.ServerInfo) (string, []byte, error) {
@@ -51,18 +52,14 @@ func (a *tokenAuth) Start(_ *smtp.ServerInfo) (string, []byte, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	mech, ir, err := a.srv.OAuth.saslClient(a.srv.Username, tok).Start()
-	a.mech = mech
-	return mech, ir, err
+	a.c = a.srv.OAuth.saslClient(a.srv.Username, tok)
+	return a.c.Start()
 }
 
 // Next answers the server's error challenge so that its 535 follows.
-func (a *tokenAuth) Next(_ []byte, more bool) ([]byte, error) {
+func (a *tokenAuth) Next(challenge []byte, more bool) ([]byte, error) {
 	if !more {
 		return nil, nil
 	}
-	if strings.EqualFold(a.mech, "OAUTHBEARER") {
-		return []byte{0x01}, nil
-	}
-	return []byte{}, nil
+	return a.c.Next(challenge)
 }
