@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -259,11 +258,7 @@ func TestE2ECrashDuringBurst(t *testing.T) {
 
 func crashBurst(t *testing.T, st *mailStack, director, sentCopy string) {
 	if st.embedded == nil {
-		reset := exec.Command("bash", filepath.Join("..", "..", ".ci", "mailstack", "reset.sh"))
-		reset.Env = append(os.Environ(), "MAILSTACK_DIR="+st.env["MAILSTACK_DIR"])
-		if out, err := reset.CombinedOutput(); err != nil {
-			t.Fatalf("reset mail stack: %v\n%s", err, out)
-		}
+		st.reset(t)
 	}
 	config := st.config(t, t.TempDir(), "")
 	raw, err := os.ReadFile(config)

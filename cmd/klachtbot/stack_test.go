@@ -175,12 +175,7 @@ func dovecotStack(t testing.TB) (*mailStack, string) {
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(pem)
-	reset := exec.Command("bash", filepath.Join("..", "..", ".ci", "mailstack", "reset.sh"))
-	reset.Env = append(os.Environ(), "MAILSTACK_DIR="+dir)
-	if out, err := reset.CombinedOutput(); err != nil {
-		t.Fatalf("reset mail stack: %v\n%s", err, out)
-	}
-	return &mailStack{
+	st := &mailStack{
 		name:       "dovecot",
 		env:        vars,
 		hops:       2, // Postfix, then Dovecot's LMTP
@@ -201,7 +196,19 @@ port = %s
 security = "tls"
 ca_file = %q
 `, vars["MAILSTACK_SUBMISSION_PORT"], ca, vars["MAILSTACK_IMAPS_PORT"], ca),
-	}, ""
+	}
+	st.reset(t)
+	return st, ""
+}
+
+// reset empties every mailbox of the Dovecot stack.
+func (st *mailStack) reset(t testing.TB) {
+	t.Helper()
+	reset := exec.Command("bash", filepath.Join("..", "..", ".ci", "mailstack", "reset.sh"))
+	reset.Env = append(os.Environ(), "MAILSTACK_DIR="+st.env["MAILSTACK_DIR"])
+	if out, err := reset.CombinedOutput(); err != nil {
+		t.Fatalf("reset mail stack: %v\n%s", err, out)
+	}
 }
 
 // config writes the bot's configuration for this stack into dir.
