@@ -232,7 +232,6 @@ type Tokens struct {
 	mu        sync.Mutex
 	current   *oauth2.Token
 	refreshAt time.Time // Early before expiry, or halfway for short-lived tokens
-	fetches   int
 }
 
 // Token returns a valid access token.
@@ -250,7 +249,6 @@ func (t *Tokens) Token(ctx context.Context) (string, error) {
 	if tok.AccessToken == "" {
 		return "", &TokenError{Err: errors.New("the identity provider answered without an access token")}
 	}
-	t.fetches++
 	t.current, t.refreshAt = tok, time.Time{}
 	if !tok.Expiry.IsZero() {
 		t.refreshAt = tok.Expiry.Add(-min(t.Early, tok.Expiry.Sub(now)/2))
@@ -263,13 +261,6 @@ func (t *Tokens) Invalidate() {
 	t.mu.Lock()
 	t.current = nil
 	t.mu.Unlock()
-}
-
-// Fetches is how many tokens were fetched so far.
-func (t *Tokens) Fetches() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.fetches
 }
 
 // TokenError is a token the identity provider would not give: a wrong or
