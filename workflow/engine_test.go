@@ -70,7 +70,13 @@ func newTestEngine(t testing.TB) (*Engine, Store, *testClock) {
 
 func newTestEngineOn(t testing.TB, store Store) (*Engine, Store, *testClock) {
 	t.Helper()
-	clock := &testClock{t: time.Date(2026, 11, 24, 14, 3, 0, 0, ams)}
+	return newTestEngineAt(t, store, time.Date(2026, 11, 24, 14, 3, 0, 0, ams))
+}
+
+// newTestEngineAt is an engine whose database is first started at start.
+func newTestEngineAt(t testing.TB, store Store, start time.Time) (*Engine, Store, *testClock) {
+	t.Helper()
+	clock := &testClock{t: start}
 	e, err := NewEngine(store, clock, testConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
