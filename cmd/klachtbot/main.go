@@ -111,7 +111,7 @@ var commands = []cli.Command[*Config]{
 		nowFlag := fs.String("now", "", "the `TIME` to run the jobs as of: 2026-12-08 (08:00 that day), 2026-12-08T09:30 (in the configured timezone) or RFC 3339; default now")
 		asJSON := jsonFlag(fs)
 		return func(cfg *Config, _ []string, out io.Writer) error {
-			now := time.Now()
+			now := serviceClock(cfg.Loc).Now()
 			if *nowFlag != "" {
 				var err error
 				if now, err = cli.ParseTime(*nowFlag, cfg.Loc); err != nil {
@@ -162,7 +162,7 @@ var commands = []cli.Command[*Config]{
 			if err != nil {
 				return err
 			}
-			return dossier.Export(d, args[1], cfg.Loc, time.Now(), out, cfg.Voice.In(cfg.Dir))
+			return dossier.Export(d, args[1], cfg.Loc, serviceClock(cfg.Loc).Now(), out, cfg.Voice.In(cfg.Dir))
 		}
 	}},
 	{Name: "report", Summary: "the evaluation report of a period: report.html and cases.csv", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {

@@ -179,7 +179,7 @@ func TestReport(t *testing.T) {
 	asOf := "31 december 2026"
 	ams, _ := time.LoadLocation("Europe/Amsterdam")
 	// The report is as of today in Amsterdam, not in the machine's zone.
-	if now := time.Now().In(ams); now.Before(time.Date(2027, 1, 1, 0, 0, 0, 0, ams)) {
+	if now := botNow().In(ams); now.Before(time.Date(2027, 1, 1, 0, 0, 0, 0, ams)) {
 		asOf = fmt.Sprintf("%d %s %d", now.Day(), []string{"januari", "februari", "maart", "april", "mei", "juni", "juli",
 			"augustus", "september", "oktober", "november", "december"}[now.Month()-1], now.Year())
 	}

@@ -32,7 +32,7 @@ func TestVerifyAgainstDigest(t *testing.T) {
 	}
 	at := time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, ams)
 	b.cli("tick", "--now", at.Format(time.RFC3339))
-	digests := st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the digest", func(l []*parsedMail) bool {
+	digests := st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the digest", func(l []*parsedMail) bool {
 		return len(mailsWith(l, "Dagelijks overzicht")) == 1
 	})
 	digest := filepath.Join(dir, "digest.eml")
