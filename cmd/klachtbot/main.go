@@ -174,8 +174,9 @@ var commands = []cli.Command[*Config]{
 			return runReport(cfg, *from, *to, *outDir, *asJSON, out)
 		}
 	}},
-	{Name: "check", Summary: "validate the config and secrets, log in to every mail server", Flags: func(*flag.FlagSet) cli.Run[*Config] {
-		return func(cfg *Config, _ []string, out io.Writer) error { return runCheck(cfg, out) }
+	{Name: "check", Summary: "validate the config and secrets, log in to every mail server; sends nothing unless --probe-sent", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
+		probeSent := fs.Bool("probe-sent", false, "also send each director a probe mail, to learn whether the server files sent mail in Sent (sent_copy)")
+		return func(cfg *Config, _ []string, out io.Writer) error { return runCheck(cfg, out, *probeSent) }
 	}},
 	{Name: "purge", Summary: "anonymise cases closed longer ago than retention.years", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
 		dryRun := fs.Bool("dry-run", false, "only list what would be anonymised")

@@ -2,6 +2,7 @@ package setup
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"fmt"
 	"path/filepath"
@@ -20,6 +21,7 @@ const (
 	configFile     = "klachtbot.toml"
 	m365SecretFile = "secrets/m365-client-secret"
 	googleKeyFile  = "secrets/google-service-account.json"
+	caFile         = "ca.pem" // --ca-file's copy
 	unitFile       = "klachtbot.service"
 )
 
@@ -54,6 +56,7 @@ type accountData struct {
 	Port                              int
 	Security, Username, Auth, OAuth2  string
 	PasswordEnv, PasswordFile, CAFile string
+	UseCA                             bool // ca_file is set, not only shown
 }
 
 type directorData struct {
@@ -87,9 +90,9 @@ func newLayout(o *options) layout {
 func renderConfig(o *options) ([]byte, error) {
 	l := newLayout(o)
 	p := providers[o.provider]
-	ca := filepath.Join(o.dir, "ca.pem")
+	ca := filepath.Join(o.dir, caFile)
 	account := func(host string, port int, security, user string) accountData {
-		a := accountData{Host: host, Port: port, Security: security, Username: user, CAFile: ca,
+		a := accountData{Host: host, Port: port, Security: security, Username: user, CAFile: ca, UseCA: o.caFile != "",
 			PasswordEnv: envName(user), PasswordFile: filepath.Join(o.dir, passwordFile(user))}
 		switch o.provider {
 		case Microsoft:
@@ -112,6 +115,7 @@ func renderConfig(o *options) ([]byte, error) {
 		if smtpPort == 465 {
 			smtpSec = "tls"
 		}
+		imapSec, smtpSec = cmp.Or(o.imapSecurity, imapSec), cmp.Or(o.smtpSecurity, smtpSec)
 	}
 	data := struct {
 		layout
