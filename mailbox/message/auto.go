@@ -50,6 +50,13 @@ func autoReason(h mail.Header, from Address, mediaType string) string {
 	if local, _, _ := strings.Cut(from.Addr, "@"); listRobot.MatchString(local) {
 		return "list robot: " + local
 	}
+	// A list's return path names its bounce handler even when From is a person
+	// (a moderation notice, a digest).
+	if rp := strings.Trim(strings.TrimSpace(h.Get("Return-Path")), "<>"); rp != "" {
+		if local, _, _ := strings.Cut(strings.ToLower(rp), "@"); listRobot.MatchString(local) {
+			return "list robot (return path): " + local
+		}
+	}
 	if subject, err := h.Subject(); err == nil && vacationSubject.MatchString(strings.TrimSpace(subject)) {
 		return "vacation subject"
 	}
@@ -65,8 +72,10 @@ func autoReason(h mail.Header, from Address, mediaType string) string {
 	return ""
 }
 
-// listRobot: the owners and robots of mailing lists (Mailman, Sympa, ezmlm).
-var listRobot = regexp.MustCompile(`^(owner-.+|.+-owner|.+-request|.+-bounces(\+.*)?)$`)
+// listRobot: the owners and robots of mailing lists: Mailman (list-owner,
+// list-request, list-bounces+...), Sympa and ezmlm (owner-list), mlmmj
+// (list+owner, list+bounces-...).
+var listRobot = regexp.MustCompile(`^(owner-.+|.+-owner|.+-request|.+-bounces(\+.*)?|.+\+owner|.+\+bounces-.*)$`)
 
 // vacationSubject: the subjects of out-of-office replies that carry none of
 // the headers, in Dutch, English, German and French (iCloud, older Exchange,
