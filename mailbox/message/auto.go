@@ -50,13 +50,6 @@ func autoReason(h mail.Header, from Address, mediaType string) string {
 	if local, _, _ := strings.Cut(from.Addr, "@"); listRobot.MatchString(local) {
 		return "list robot: " + local
 	}
-	// A list's return path names its bounce handler even when From is a person
-	// (a moderation notice, a digest).
-	if rp := strings.Trim(strings.TrimSpace(h.Get("Return-Path")), "<>"); rp != "" {
-		if local, _, _ := strings.Cut(strings.ToLower(rp), "@"); listRobot.MatchString(local) {
-			return "list robot (return path): " + local
-		}
-	}
 	if subject, err := h.Subject(); err == nil && vacationSubject.MatchString(strings.TrimSpace(subject)) {
 		return "vacation subject"
 	}
@@ -68,6 +61,13 @@ func autoReason(h mail.Header, from Address, mediaType string) string {
 	switch v := strings.ToLower(strings.TrimSpace(h.Get("Precedence"))); v {
 	case "bulk", "junk", "list", "auto_reply":
 		return "precedence: " + v
+	}
+	// Last: a list's return path names its bounce handler even when From is a person
+	// (a moderation notice, a digest).
+	if rp := strings.Trim(strings.TrimSpace(h.Get("Return-Path")), "<>"); rp != "" {
+		if local, _, _ := strings.Cut(strings.ToLower(rp), "@"); listRobot.MatchString(local) {
+			return "list robot (return path): " + local
+		}
 	}
 	return ""
 }
