@@ -22,7 +22,7 @@ func TestDemo(t *testing.T) {
 		"got the acknowledgement, with the target counted from the original receipt",
 		"heeft u ons telefonisch een klacht",
 		"piet.deboer@example.nl  Niemand bereikbaar",
-		"channel:        mail",
+		"Kanaal:          mail",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the demo does not show %q:\n%s", want, stdout)
