@@ -158,7 +158,20 @@ func renderUnit(o *options) ([]byte, error) {
 		layout
 		User, Binary                                     string
 		StateDirectory, RuntimeDirectory, ReadWritePaths string
+		InTmp                                            string // a path PrivateTmp=yes would hide
 	}{layout: l, User: o.user, Binary: o.binary}
+	// PrivateTmp=yes gives the service a /tmp of its own: a trial set up
+	// under /tmp would find neither its configuration nor its database.
+	// Kept for every other layout (the defaults), left out with a comment
+	// for such a trial rather than refusing it.
+	for _, p := range []string{o.dir, o.stateDir, o.runtime, o.binary} {
+		_, tmp := under("/tmp", p)
+		_, varTmp := under("/var/tmp", p)
+		if tmp || varTmp {
+			data.InTmp = p
+			break
+		}
+	}
 	var rw []string
 	if rel, ok := under("/var/lib", o.stateDir); ok {
 		data.StateDirectory = rel

@@ -20,6 +20,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -702,6 +703,41 @@ func TestInitPlainSecurity(t *testing.T) {
 			acc := cfg.Directors[0]
 			if acc.IMAP.Security != tt.wantIMAP || acc.SMTP.Security != tt.wantSMTP || acc.IMAP.CAFile != wantCA || acc.SMTP.CAFile != wantCA {
 				t.Errorf("imap %q (ca %q), smtp %q (ca %q); want %q, %q, ca %q", acc.IMAP.Security, acc.IMAP.CAFile, acc.SMTP.Security, acc.SMTP.CAFile, tt.wantIMAP, tt.wantSMTP, wantCA)
+			}
+		})
+	}
+}
+
+// TestUnitPrivateTmp: the unit gives the service a /tmp of its own, except
+// when init's files lie under /tmp or /var/tmp, which that would hide from it.
+func TestUnitPrivateTmp(t *testing.T) {
+	tests := []struct {
+		name    string
+		set     func(o *options)
+		private bool
+	}{
+		{"the defaults", func(*options) {}, true},
+		{"everything under /tmp", func(o *options) {
+			o.dir, o.stateDir, o.runtime = "/tmp/kb/etc", "/tmp/kb/state", "/tmp/kb/run"
+		}, false},
+		{"the state under /var/tmp", func(o *options) { o.stateDir = "/var/tmp/klachtbot" }, false},
+		{"the binary under /tmp", func(o *options) { o.binary = "/tmp/go-build/klachtbot" }, false},
+		{"a directory named like it", func(o *options) { o.dir = "/srv/tmp/klachtbot" }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := defaultOptions(Plain)
+			tt.set(o)
+			unit, err := renderUnit(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			has := regexp.MustCompile(`(?m)^PrivateTmp=yes$`).Match(unit)
+			if has != tt.private {
+				t.Errorf("PrivateTmp=yes: %v, want %v:\n%s", has, tt.private, unit)
+			}
+			if !has && !strings.Contains(string(unit), "# PrivateTmp=yes is left out: it would hide /") {
+				t.Errorf("the unit does not say why PrivateTmp is left out:\n%s", unit)
 			}
 		})
 	}
