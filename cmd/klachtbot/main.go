@@ -44,7 +44,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	p := cli.Program[*Config]{Name: "klachtbot", Summary: "klachtbot: the complaints procedure of Mijn Cijfers Op Orde, over email.",
-		Commands: commands, Load: config.Load}
+		Commands: commands, Load: config.Load, DefaultConfig: setup.DefaultConfig, ConfigEnv: "KLACHTBOT_CONFIG"}
 	return p.Run(args, out)
 }
 

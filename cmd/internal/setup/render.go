@@ -16,6 +16,13 @@ import (
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
+// DefaultDir is --dir's default; DefaultConfig the configuration init writes
+// there, which every command reads when it is given no --config.
+const (
+	DefaultDir    = "/etc/klachtbot"
+	DefaultConfig = DefaultDir + "/" + configFile
+)
+
 // Files init writes, relative to --dir.
 const (
 	configFile     = "klachtbot.toml"

@@ -127,7 +127,7 @@ func Declare(fs *flag.FlagSet) func(args []string, in io.Reader, out io.Writer, 
 	fs.StringVar(&o.security, "security", "", `plain: "tls", "starttls" or "none" (loopback only) for IMAP and SMTP alike, or "imap=MODE,smtp=MODE"; default from the port (IMAP 143: starttls, else tls; SMTP 465: tls, else starttls)`)
 	fs.StringVar(&o.caFile, "ca-file", "", "plain: a PEM file of the CA certificates that signed the servers' certificates (trusted instead of the system's); it is copied to DIR/ca.pem")
 	fs.Var(passwordsFlag(o.passwordFiles), "password-file", "plain: ADDRESS=FILE, a file holding a director's (app) password (repeat for each; FILE - for standard input, once)")
-	fs.StringVar(&o.dir, "dir", "/etc/klachtbot", "where the configuration and the secrets go")
+	fs.StringVar(&o.dir, "dir", DefaultDir, "where the configuration and the secrets go")
 	fs.StringVar(&o.stateDir, "state-dir", "/var/lib/klachtbot", "where the database goes")
 	fs.StringVar(&o.runtime, "runtime-dir", "/run/klachtbot", "where the control socket goes")
 	fs.StringVar(&o.unitDir, "unit-dir", "/etc/systemd/system", "where the systemd unit goes")
