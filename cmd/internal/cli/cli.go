@@ -47,7 +47,7 @@ type Program[C any] struct {
 	// required): the file named by the environment variable ConfigEnv when
 	// set, else this path.
 	DefaultConfig, ConfigEnv string
-	Stderr   io.Writer // where usage goes when no command is given; os.Stderr when nil
+	Stderr                   io.Writer // where usage goes when no command is given; os.Stderr when nil
 }
 
 // Run runs the command args name, writing its output to out.
