@@ -89,6 +89,18 @@ func TestSettings(t *testing.T) {
 				}
 				return fmt.Sprint(n)
 			}, "1", "0"},
+		{"digest_limit = 1: the digest lists one open case and counts the rest", func(c *Config) { c.DigestLimit = 1 },
+			func(t *testing.T, e *Engine, s Store, clock *testClock) string {
+				for _, who := range []string{"jan", "piet", "kees"} {
+					deliver(t, e, inbox, mail(who+"@klant.test", "Klacht over de aangifte", "Ik ben zeer ontevreden: mijn aangifte is te laat ingediend en ik heb een boete gekregen."), at("2026-11-24 10:00"))
+				}
+				runDue(t, e, "2026-11-25 08:00")
+				d := queued(t, s, "digest")
+				if len(d) == 0 {
+					t.Fatal("no digest")
+				}
+				return fmt.Sprintf("%d rows, %d counted", strings.Count(d[0].Mail.Text, ", streefdatum "), strings.Count(d[0].Mail.Text, "En nog twee klachten, niet in dit overzicht"))
+			}, "9 rows, 0 counted", "3 rows, 3 counted"}, // three sections, three cases each
 		{"firm.reply_to: the directors' answers to the digest go there", func(c *Config) { c.Firm.ReplyTo = "secretariaat@mcoo.nl" },
 			func(t *testing.T, e *Engine, s Store, clock *testClock) string {
 				runDue(t, e, "2026-11-25 08:00")

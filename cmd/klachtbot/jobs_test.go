@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/cmd/internal/config"
+	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
@@ -193,5 +194,27 @@ func TestE2EFirstStartDigest(t *testing.T) {
 		if n := len(mailsWith(st.messages2(t, who), "Dagelijks overzicht")); n != 1 {
 			t.Errorf("%s got %d digests on 8 December, want 1", who, n)
 		}
+	}
+}
+
+// TestE2EScheduleSettings: [schedule] digest and deadlines set when the
+// service runs those jobs (status shows the next run of each).
+func TestE2EScheduleSettings(t *testing.T) {
+	st := embeddedStack(t)
+	b := startBot(t, st.config(t, t.TempDir(), "[schedule]\ndigest = \"30 7 * * 1-5\"\ndeadlines = \"15 */2 * * *\"\n"))
+	var s status.View
+	if err := json.Unmarshal(b.cli("status", "--json"), &s); err != nil {
+		t.Fatal(err)
+	}
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	next := map[string]time.Time{}
+	for _, j := range s.NextJobs {
+		next[j.Job] = j.Next.In(ams)
+	}
+	if d := next["digest"]; d.Hour() != 7 || d.Minute() != 30 || d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		t.Errorf("next digest at %v, want 07:30 on a working day", d)
+	}
+	if d := next["deadlines"]; d.Minute() != 15 || d.Hour()%2 != 0 {
+		t.Errorf("next deadline check at %v, want a quarter past an even hour", d)
 	}
 }
