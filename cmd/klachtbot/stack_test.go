@@ -46,7 +46,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binPath = filepath.Join(dir, "klachtbot")
-	// testclock: KLACHTBOT_TEST_NOW sets the bot's clock (clock_testclock.go).
+	// testclock: KLACHTBOT_TEST_CLOCK_OFFSET shifts the bot's clock (setBotClock, clock_testclock.go).
 	args := []string{"build", "-tags", "testclock", "-o", binPath}
 	if raceEnabled {
 		args = append(args, "-race")
@@ -77,7 +77,8 @@ func botNow() time.Time { return time.Now().Add(clockOffset) }
 // quiet working-day morning, 10:00 Amsterdam on the last working day at or
 // before now, so no outcome depends on the hour, weekday or date the suite
 // runs: the 08:00 digest has passed and is not caught up by a new database,
-// and no scheduled job falls due while a test runs. KLACHTBOT_TEST_NOW
+// and a cron run that fires meanwhile (on the real clock) runs the jobs as of
+// that quiet morning, when none is due. KLACHTBOT_TEST_NOW
 // (RFC 3339) runs the whole suite at that moment instead, to find tests that
 // still depend on it. The mail servers keep the real time: a moment in the
 // past keeps every delivered mail after the bot's first start.
