@@ -254,3 +254,12 @@ func (c *Case) MeasureList() []MeasureTaken {
 	}
 	return out
 }
+
+// AddMeasure records a measure against recurrence taken at at. Dates of
+// measures of an older record are filled in first, so each keeps its own.
+func (c *Case) AddMeasure(text string, at time.Time) {
+	for _, m := range c.MeasureList()[len(c.MeasuresAt):] {
+		c.MeasuresAt = append(c.MeasuresAt, m.At)
+	}
+	c.Measures, c.MeasuresAt = append(c.Measures, text), append(c.MeasuresAt, at)
+}
