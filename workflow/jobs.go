@@ -391,7 +391,7 @@ func (e *Engine) directorName(addr string) string {
 
 func (e *Engine) digest(d Director, cases []*complaint.Case, incidents []*alert.Incident, seal string, since, now time.Time) (*outbox.Item, error) {
 	data := e.DigestFor(d.Name, cases, since, now)
-	limit := min(e.digestLimit(), 10) // incidents say more than a row
+	limit := min(e.digestLimit(), 10)        // incidents say more than a row
 	if n := len(data.Attention); n > limit { // the cases' own, from DigestFor
 		data.Attention, data.AttentionMore = data.Attention[:limit], n-limit
 	}
