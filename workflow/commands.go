@@ -27,7 +27,7 @@ var commandHelp = []string{
 	"#afgehandeld <oplossing>    klacht afgehandeld; de cliënt krijgt de oplossing en de vraag of hij tevreden is",
 	"#afgehandeld-stil <oplossing>  afgehandeld zonder mail aan de cliënt",
 	"#heropend                   klacht opnieuw in behandeling, met een nieuwe streefdatum",
-	"#betrokkene <naam|adres> [vraag]  een medewerker om haar kant van de zaak vragen",
+	"#betrokkene <naam|adres> [vraag]  een medewerker om een reactie op de klacht vragen",
 	"#tevreden ja|nee            het antwoord van de cliënt op de vraag of hij tevreden is",
 	"#oplossing-handhaven [toelichting]  de cliënt is niet tevreden, het kantoor blijft bij de oplossing",
 	"#wacht-op-klant             wachten op informatie van de cliënt",

@@ -59,7 +59,10 @@ func (c *Config) staffMember(addr string) *templates.Person {
 func (c *Config) findStaff(arg string) (p *templates.Person, question string) {
 	word, rest, _ := strings.Cut(arg, " ")
 	if strings.Contains(word, "@") {
-		return c.staffMember(strings.Trim(word, "<>")), strings.TrimSpace(rest)
+		if p = c.staffMember(strings.Trim(word, "<>")); p == nil {
+			return nil, ""
+		}
+		return p, strings.TrimSpace(rest)
 	}
 	best := 0
 	for i, s := range c.Firm.Staff {
@@ -298,7 +301,7 @@ func (e *Engine) staffMail(tx Tx, c *complaint.Case, p *templates.Person, m *mes
 	}
 	log.Info("staff member's answer recorded", "staff", con.Name)
 	lines := []string{con.Name + " heeft gereageerd op uw vraag over deze klacht:", ""}
-	lines = append(append(lines, quote(ownLines(m.Text))...), "", "Haar reactie is bij de klacht bewaard.")
+	lines = append(append(lines, quote(ownLines(m.Text))...), "", "De reactie is bij de klacht bewaard.")
 	return true, e.notify(tx, c, []string{con.By}, "Reactie van "+p.FirstName(), lines)
 }
 
@@ -491,12 +494,12 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 		return nil
 	}
 	slices.SortFunc(measures, func(a, b taken) int { return a.At.Compare(b.At) })
-	lines := []string{fmt.Sprintf("Deze klacht valt in de categorie \"%s\". Daarvoor %s eerder genomen:", c.Category,
-		map[bool]string{true: "is één maatregel", false: "zijn " + templates.NumberNL(len(measures)) + " maatregelen"}[len(measures) == 1]), ""}
+	lines := []string{fmt.Sprintf("Deze klacht valt in de categorie \"%s\". Voor deze categorie %s genomen:", c.Category,
+		map[bool]string{true: "is eerder een maatregel", false: "zijn eerder " + templates.NumberNL(len(measures)) + " maatregelen"}[len(measures) == 1]), ""}
 	for _, m := range measures {
 		before := 0
 		for _, r := range received {
-			if r.Before(m.At) {
+			if !r.After(m.At) { // the complaint that led to it came before it
 				before++
 			}
 		}
@@ -569,7 +572,7 @@ func (e *Engine) procedureJobs(tx Tx, c *complaint.Case, now time.Time) ([]strin
 			err = e.noticeAt(tx, c, "reminder", []string{con.By}, "Nog geen reactie van "+first, []string{
 				fmt.Sprintf("Op %s vroeg u %s om een reactie op deze klacht. %s heeft nog niet geantwoord, ook niet na een herinnering.",
 					templates.DateNL(con.At.In(e.cfg.Location)), con.Name, first),
-				"Neemt u contact op met " + first + "? Haar antwoord wordt vastgelegd zodra het als antwoord op uw vraag binnenkomt.",
+				"Neemt u contact op met " + first + "? Het antwoord wordt vastgelegd zodra het als antwoord op uw vraag binnenkomt.",
 			}, now)
 			if err != nil {
 				return nil, err

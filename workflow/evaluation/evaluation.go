@@ -398,7 +398,7 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 				continue
 			}
 			for _, r := range byCategory[g.Name] {
-				if r.Before(m.At) {
+				if !r.After(m.At) { // the complaint that led to it came before it
 					m.Before++
 				} else {
 					m.After++
