@@ -215,12 +215,7 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 			}
 			continue
 		case "afgehandeld", "afgehandeld-stil":
-			var note string
-			if change, note, err = e.close(tx, c, who, cmd.arg, cmd.name == "afgehandeld-stil", now); err != nil {
-				return false, err
-			}
-			queued = queued || note != ""
-			line = withNote(cmd.line, note)
+			change = c.Close(now, cmd.arg)
 		case "heropend":
 			var note string
 			change, note = e.reopen(c, now)
@@ -311,6 +306,14 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 		}
 		if err := e.record(tx, c, change, who, m.MessageID); err != nil {
 			return false, err
+		}
+		if cmd.name == "afgehandeld" && change != nil {
+			note, err := e.askSatisfaction(tx, c, who, cmd.arg, now)
+			if err != nil {
+				return false, err
+			}
+			queued = queued || note != ""
+			line = withNote(line, note)
 		}
 		applied = append(applied, line)
 	}

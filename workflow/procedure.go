@@ -106,29 +106,27 @@ func (e *Engine) toClient(tx Tx, c *complaint.Case, dir *Director, kind, idKind,
 	}
 }
 
-// close closes c with the director's solution (#afgehandeld) and, unless
-// silent (#afgehandeld-stil) or there is no address, asks the client in a
-// mail from that director whether they are satisfied with how it was handled.
-func (e *Engine) close(tx Tx, c *complaint.Case, who, resolution string, silent bool, now time.Time) (change *complaint.Event, note string, err error) {
-	if change = c.Close(now, resolution); change == nil || silent {
-		return change, "", nil
-	}
+// askSatisfaction sends the client of a case just closed (#afgehandeld)
+// the solution in the director's words and asks, in a mail from that
+// director, whether they are satisfied with how it was handled. note says
+// what was done, for the director's confirmation.
+func (e *Engine) askSatisfaction(tx Tx, c *complaint.Case, who, resolution string, now time.Time) (note string, err error) {
 	if c.Client == "" {
-		return change, "geen afsluitende mail: er is geen adres van de cliënt", nil
+		return "geen afsluitende mail: er is geen adres van de cliënt", nil
 	}
 	dir := e.cfg.director(who)
 	if dir == nil {
-		return nil, "", fmt.Errorf("director %s is not configured", who)
+		return "", fmt.Errorf("director %s is not configured", who)
 	}
 	data := templates.Closing{CaseID: c.ID, Subject: c.Subject, ClientName: c.ClientName, DirectorName: dir.Name,
 		DirectorAddress: dir.Address, Resolution: resolution}
 	subject, text, err := e.tpl.Mail("closing", c.Language, data)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
 	item := e.toClient(tx, c, dir, kindClosing, "closing", subject, text)
 	c.Satisfaction = &complaint.Satisfaction{AskedAt: now, AskedBy: who, MessageID: item.Mail.MessageID}
-	return change, c.Client + " krijgt een afsluitende mail met de vraag of de klacht naar tevredenheid is afgehandeld", e.enqueue(tx, item, "")
+	return c.Client + " krijgt een afsluitende mail met de vraag of de klacht naar tevredenheid is afgehandeld", e.enqueue(tx, item, "")
 }
 
 // reopen takes c back into handling (#heropend). A closed case gets a new
@@ -474,7 +472,7 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 		caseID string
 	}
 	var measures []taken
-	var received []time.Time
+	received := map[string]time.Time{}
 	for _, x := range cases {
 		if x.ID == c.ID {
 			x = c // as changed by this command
@@ -482,7 +480,7 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 		if x.Category != c.Category || x.NotComplaint || x.State == complaint.StateTriage {
 			continue
 		}
-		received = append(received, x.ReceivedAt)
+		received[x.ID] = x.ReceivedAt
 		if x.ID == c.ID {
 			continue // a measure of this case is not news to its director
 		}
@@ -498,8 +496,8 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 		map[bool]string{true: "is eerder een maatregel", false: "zijn eerder " + templates.NumberNL(len(measures)) + " maatregelen"}[len(measures) == 1]), ""}
 	for _, m := range measures {
 		before := 0
-		for _, r := range received {
-			if !r.After(m.At) { // the complaint that led to it came before it
+		for id, r := range received {
+			if complaint.ReceivedBefore(id, r, m.caseID, m.At) {
 				before++
 			}
 		}

@@ -263,3 +263,11 @@ func (c *Case) AddMeasure(text string, at time.Time) {
 	}
 	c.Measures, c.MeasuresAt = append(c.Measures, text), append(c.MeasuresAt, at)
 }
+
+// ReceivedBefore reports whether a complaint received at received, case id,
+// came before a measure taken at at on case of: the complaint that led to
+// the measure always does; others by the second (mail dates have no finer
+// grain), and one in the same second counts as after.
+func ReceivedBefore(id string, received time.Time, of string, at time.Time) bool {
+	return id == of || received.Truncate(time.Second).Before(at.Truncate(time.Second))
+}

@@ -241,8 +241,8 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 		return g
 	}
 	measures := map[string][]Measure{}
-	var taken []MeasureEffect              // every measure, of any time, by category
-	byCategory := map[string][]time.Time{} // the period's complaints by category
+	var taken []MeasureEffect                       // every measure, of any time, by category
+	byCategory := map[string]map[string]time.Time{} // the period's complaints by category
 	for _, c := range cases {
 		if c.NotComplaint || c.State == complaint.StateTriage {
 			continue
@@ -270,7 +270,10 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 		received := c.ReceivedAt.In(loc)
 		ev.PerMonth[months[received.Format("2006-01")]].Count++
 		category := categoryOf(c)
-		byCategory[category] = append(byCategory[category], c.ReceivedAt)
+		if byCategory[category] == nil {
+			byCategory[category] = map[string]time.Time{}
+		}
+		byCategory[category][c.ID] = c.ReceivedAt
 		cg, dg, kg := group(categories, category), group(directors, strings.ToLower(c.Director)), group(channels, c.ChannelOf())
 		groups := []*Group{cg, dg, kg}
 		for _, g := range groups {
@@ -397,8 +400,8 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 			if m.Category != g.Name || g.Name == NoCategory {
 				continue
 			}
-			for _, r := range byCategory[g.Name] {
-				if !r.After(m.At) { // the complaint that led to it came before it
+			for id, r := range byCategory[g.Name] {
+				if complaint.ReceivedBefore(id, r, m.Case, m.At) {
 					m.Before++
 				} else {
 					m.After++
