@@ -179,10 +179,10 @@ func (e *Engine) consult(tx Tx, c *complaint.Case, who string, m *message.Messag
 	}
 	con.MessageID = item.Mail.MessageID
 	c.Consultations = append(c.Consultations, con)
-	if err := e.enqueue(tx, item, ""); err != nil {
+	if err := e.event(tx, c.ID, complaint.EvConsulted, who, item.Mail.MessageID, complaint.Detail(complaint.DetConsulted, "name", p.Name, "to", con.Address)); err != nil {
 		return false, err
 	}
-	return false, e.event(tx, c.ID, complaint.EvConsulted, who, item.Mail.MessageID, complaint.Detail(complaint.DetConsulted, "name", p.Name, "to", con.Address))
+	return false, e.enqueue(tx, item, "")
 }
 
 // consultMail is the question to a staff member, or its reminder, from the
