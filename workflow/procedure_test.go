@@ -150,6 +150,23 @@ func TestConsultation(t *testing.T) {
 		}
 		goldenMail(t, "notice-consult-late", lastOf(t, s, "reminder", "Nog geen reactie"))
 
+		notes := func() []string {
+			var out []string
+			s.View(func(tx Tx) error {
+				cases, _ := tx.CasesSince(at("2026-12-01 08:00"))
+				for _, r := range e.DigestFor("Marco", cases, at("2026-12-01 08:00"), at("2026-12-01 08:00")).Open.Rows {
+					if r.ID == id {
+						out = r.Notes
+					}
+				}
+				return nil
+			})
+			return out
+		}
+		if got := notes(); len(got) != 1 || got[0] != "wacht op reactie van Anna (gevraagd op 24 november 2026)" {
+			t.Errorf("digest notes %q", got)
+		}
+
 		clock.t = at("2026-12-01 10:00")
 		deliver(t, e, inbox, mail("Anna de Boer <anna@mcoo.nl>", "Re: "+q.Mail.Subject,
 			"Ja, dat klopt: de stukken kwamen pas op 2 mei binnen.\n\nAnna\n\nOp 24 november schreef Marco:\n> Klopt het dat", "In-Reply-To: "+q.Mail.MessageID), clock.Now())
@@ -173,6 +190,9 @@ func TestConsultation(t *testing.T) {
 			t.Fatalf("notice of Anna's answer: %+v", n)
 		}
 		goldenMail(t, "notice-staff-answer", n)
+		if got := notes(); len(got) != 0 {
+			t.Errorf("digest notes after the answer %q", got)
+		}
 		if got := runDue(t, e, "2026-12-02 00:30"); len(got["consult-reminder"])+len(got["consult-late"]) != 0 {
 			t.Errorf("reminders after the answer: %v", got)
 		}
