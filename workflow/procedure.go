@@ -40,10 +40,6 @@ const (
 	statementWait         = 5  // an #extern without a signed statement needs attention
 )
 
-// StaffNames are the firm's people's names, full and first, for recognition
-// to know them as the firm ("Anna heeft mij niet teruggebeld").
-func (c *Config) StaffNames() []string { return c.Firm.StaffNames() }
-
 // staffMember finds one of the firm's people by address.
 func (c *Config) staffMember(addr string) *templates.Person {
 	for i, p := range c.Firm.Staff {
