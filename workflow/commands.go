@@ -196,7 +196,7 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 	for _, cmd := range cmds {
 		var change *complaint.Event
 		var refused bool
-		line := cmd.line // as confirmed, with what followed from it
+		line, before := cmd.line, c.State // the line as confirmed, with what followed from it
 		switch cmd.name {
 		case "klacht":
 			if c.State == complaint.StateTriage {
@@ -307,7 +307,8 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 		if err := e.record(tx, c, change, who, m.MessageID); err != nil {
 			return false, err
 		}
-		if cmd.name == "afgehandeld" && change != nil {
+		// A held mail closed at once was never acknowledged: no closing mail either.
+		if cmd.name == "afgehandeld" && change != nil && before != complaint.StateTriage {
 			note, err := e.askSatisfaction(tx, c, who, cmd.arg, now)
 			if err != nil {
 				return false, err
