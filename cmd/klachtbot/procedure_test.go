@@ -84,6 +84,19 @@ func TestE2EProcedure(t *testing.T) {
 			t.Errorf("nee to Marco:\n%s", n.body)
 		}
 
+		// The case file holds Anna's answer and the client's.
+		file := filepath.Join(t.TempDir(), "dossier")
+		b.cli("export", id, file)
+		timeline, _ := os.ReadFile(filepath.Join(file, "timeline.html"))
+		for _, want := range []string{"Betrokkene", "Anna de Boer &lt;anna@mcoo.nl&gt;", "Tevreden", "nee, niet tevreden", "medewerker"} {
+			if !strings.Contains(string(timeline), want) {
+				t.Errorf("timeline.html lacks %q", want)
+			}
+		}
+		if staff, _ := filepath.Glob(filepath.Join(file, "messages", "*-staff.eml")); len(staff) != 1 {
+			t.Errorf("the case file has %d mails of a staff member, want 1", len(staff))
+		}
+
 		// A new complaint in the same category: Marco is pointed to the measure.
 		second, _, _ := openCase(t, st, b, "sanne@klant.test", "marco@mcoo.nl")
 		command(second, "#categorie Termijnen")
