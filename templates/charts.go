@@ -211,7 +211,8 @@ func ShareDonut(title string, part, whole int, caption string) template.HTML {
 }
 
 // Pair is one row of a before-and-after chart: a measure, and the
-// complaints of its category before it and since.
+// complaints of its category before it and since. A "\n" in Label breaks
+// it over two lines.
 type Pair struct {
 	Label         string
 	Before, After int
@@ -236,11 +237,14 @@ func BeforeAfterChart(title string, rows []Pair, w int) template.HTML {
 	for i, r := range rows {
 		y := top + float64(i)*rowH
 		name := strings.ReplaceAll(r.Label, "\n", " ")
-		short := name
-		if rs := []rune(name); len(rs) > 36 {
-			short = string(rs[:35]) + "…"
+		// Two lines: what and since when, then the measure, each cut to fit.
+		lines := strings.SplitN(r.Label, "\n", 2)
+		for j, l := range lines {
+			if rs := []rune(l); len(rs) > 36 {
+				lines[j] = string(rs[:35]) + "…"
+			}
 		}
-		label(&b, labelW-10, y+rowH/2+2, "end", colorText, short, "")
+		label(&b, labelW-10, y+rowH/2-4+6*float64(2-len(lines)), "end", colorText, strings.Join(lines, "\n"), "")
 		for j, bar := range []struct {
 			n     int
 			color string

@@ -117,7 +117,7 @@ func PageOf(ev *Evaluation, cal *calendar.Settings, directors map[string]string,
 	p.Charts.Satisfied = templates.ShareDonut("Tevreden over de afhandeling", s.Satisfied, s.Satisfied+s.NotSatisfied, "tevreden")
 	var pairs []templates.Pair
 	for _, m := range ev.MeasureEffects {
-		pairs = append(pairs, templates.Pair{Label: m.Category + ": " + m.Text + " (" + m.At.In(cal.Location).Format("02-01-2006") + ")", Before: m.Before, After: m.After})
+		pairs = append(pairs, templates.Pair{Label: m.Category + ", sinds " + templates.DateNL(m.At.In(cal.Location)) + "\n" + m.Text, Before: m.Before, After: m.After})
 	}
 	p.Charts.Measures = templates.BeforeAfterChart("Klachten per categorie vóór en na elke maatregel", pairs, 660)
 	return p
