@@ -459,6 +459,7 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		unclear = unclearSatisfaction(m)
 	}
 	given, consent := clientConsent(m.Text)
+	consent = consent && unclear == nil // "akkoord" after the closing question is about the solution
 	changes := consent || c.State == complaint.StateWaiting || c.State == complaint.StateClosed && !c.NotComplaint
 	if changes && !e.fromClient(tx, c, m) {
 		// Anyone can write the client's From: with the case number. It is

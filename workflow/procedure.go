@@ -300,8 +300,8 @@ func (e *Engine) staffMail(tx Tx, c *complaint.Case, p *templates.Person, m *mes
 }
 
 var (
-	satisfiedNo  = regexp.MustCompile(`(?i)\b(nee|neen|niet tevreden|ontevreden|teleurgesteld|niet helemaal|niet echt|no|not satisfied|dissatisfied|unsatisfied|not happy|disappointed|not really|not entirely)\b`)
-	satisfiedYes = regexp.MustCompile(`(?i)\b(ja|jazeker|tevreden|prima|uitstekend|yes|satisfied|happy)\b`)
+	satisfiedNo  = regexp.MustCompile(`(?i)\b(nee|neen|niet tevreden|ontevreden|teleurgesteld|niet helemaal|niet echt|niet akkoord|no|not satisfied|dissatisfied|unsatisfied|not happy|disappointed|not really|not entirely)\b`)
+	satisfiedYes = regexp.MustCompile(`(?i)\b(ja|jazeker|tevreden|prima|uitstekend|akkoord|yes|satisfied|happy)\b`)
 )
 
 // clientSatisfied reads a client's answer to the closing question; ok is

@@ -96,6 +96,8 @@ func TestClientSatisfied(t *testing.T) {
 		{"Ja hoor, maar niet helemaal.", false, false},
 		{"Toch nog een vraag over de boete.", false, false},
 		{"Prima geregeld.\n\n> Wilt u antwoorden met ja of nee?", true, true},
+		{"Akkoord, dank u.", true, true},
+		{"Niet akkoord met deze oplossing.", false, true},
 	} {
 		s, ok := clientSatisfied(tt.text)
 		if s != tt.satisfied || ok != tt.ok {
