@@ -64,6 +64,9 @@ func TestConfigErrors(t *testing.T) {
 		{"no directors", "[smtp]\nhost = \"x\"\n", "directors: at least one"},
 		{"no password", strings.Replace(minimal, "  password_env = \"KB_PW\"\n", "", 1), `directors[0].imap: username "marco@mcoo.nl" needs password_env or password_file`},
 		{"bad address", strings.Replace(minimal, `address = "Marco@MCOO.nl"`, `address = "marco"`, 1), "directors[0].address"},
+		{"staff outside the firm", minimal + "[[firm.staff]]\nname = \"Anna\"\naddress = \"anna@gmail.com\"\n", "firm.staff[0].address: anna@gmail.com is not in the firm's own domains (mcoo.nl)"},
+		{"staff without a name", minimal + "[[firm.staff]]\naddress = \"anna@mcoo.nl\"\n", "firm.staff[0].name: missing"},
+		{"staff twice", minimal + "[[firm.staff]]\nname = \"Anna\"\naddress = \"anna@mcoo.nl\"\n[[firm.staff]]\nname = \"Anna B\"\naddress = \"Anna@mcoo.nl\"\n", "firm.staff[1].address: anna@mcoo.nl is listed twice"},
 	}
 	for _, tt := range tests {
 		_, err := Load(writeConfig(t, tt.body))
@@ -226,6 +229,7 @@ func TestEveryKeyReachesItsUser(t *testing.T) {
 		{key: "firm.phone", section: "[firm]\nphone = \"030 000 00 00\""},
 		{key: "firm.klachtenregeling_url", section: "[firm]\nklachtenregeling_url = \"https://mcoo.nl/k\""},
 		{key: "firm.reply_to", section: "[firm]\nreply_to = \"secretariaat@mcoo.nl\""},
+		{key: "firm.staff", section: "[[firm.staff]]\nname = \"Piet\"\naddress = \"piet@mcoo.nl\""},
 		{key: "firm.signatures", section: "[firm.signatures]\n\"marco@mcoo.nl\" = [\"M. de Vries\"]"},
 		{key: "procedure.target_days", section: "[procedure]\ntarget_days = 10"},
 		{key: "procedure.first_response_days", section: "[procedure]\nfirst_response_days = 2"},
@@ -268,8 +272,9 @@ func TestEveryKeyReachesItsUser(t *testing.T) {
 	}
 	for _, k := range md.Keys() {
 		key := k.String()
-		if top := k[0]; top == "directors" || top == "smtp" || top == "oauth2" || top == "recognition" || top == "firm" && len(k) > 1 && k[1] == "signatures" {
-			continue // accounts (check's tests), lexicon lists (recognize's), one example each below
+		if top := k[0]; top == "directors" || top == "smtp" || top == "oauth2" || top == "recognition" ||
+			top == "firm" && len(k) > 2 && (k[1] == "signatures" || k[1] == "staff") {
+			continue // accounts (check's tests), lexicon lists (recognize's), an entry's own keys (one row for the table)
 		}
 		if md.Type(k...) == "Hash" || listed[key] || elsewhere[key] {
 			continue
@@ -284,5 +289,21 @@ func TestEveryKeyReachesItsUser(t *testing.T) {
 				t.Errorf("%s changes nothing the service uses", tt.key)
 			}
 		})
+	}
+}
+
+// TestStaffNames: the firm's people in [[firm.staff]] reach the procedure
+// (#betrokkene) and, by name, recognition.
+func TestStaffNames(t *testing.T) {
+	t.Setenv("KLACHTBOT_SMTP_PASSWORD", "x")
+	cfg, err := Load("../../../config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.StaffNames(); !slices.Equal(got, []string{"Anna de Boer", "Anna"}) {
+		t.Errorf("staff names %q", got)
+	}
+	if staff := cfg.Workflow().Firm.Staff; len(staff) != 1 || staff[0].Address != "anna@mcoo.nl" {
+		t.Errorf("workflow's staff %+v", staff)
 	}
 }
