@@ -1,15 +1,23 @@
-package message
+// Package dsn reads delivery reports: whether a mail is a bounce or a delay
+// warning about a mail that was sent, for which recipients and why, and which
+// mail it was (its Message-ID, X-Klachtbot-Case, threading). It reads RFC 3464
+// DSNs and the plain-text reports of mailer daemons with the parser's lenient
+// rules (mailbox/message) and holds no rules about cases.
+//
+// It is a leaf like mailbox/message: it must not import go-imap, go-mail,
+// bbolt or any package of klachtbot other than mailbox/message.
+package dsn
 
 import (
 	"bytes"
-	"io"
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
+
+	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
 // Bounce is what a delivery report says about a mail that was sent.
@@ -24,7 +32,7 @@ type Bounce struct {
 	// server gave up on after temporary errors (Action failed, 4.x.x, e.g.
 	// 4.4.7 expired) is not Permanent: sending it again may work.
 	Permanent  bool
-	Recipients []BounceRecipient
+	Recipients []Recipient
 	// Reporter is the reporting MTA (Reporting-MTA, or the From of the
 	// report), lower-case.
 	Reporter string
@@ -44,8 +52,8 @@ type Bounce struct {
 	ReportInReplyTo, ReportReferences []string
 }
 
-// BounceRecipient is one recipient a delivery report is about.
-type BounceRecipient struct {
+// Recipient is one recipient a delivery report is about.
+type Recipient struct {
 	Addr   string // Final-Recipient (or Original-Recipient) address, lower-case, without "rfc822;"; "" when unusable
 	Status string // enhanced status code, e.g. "5.1.1"; "" when unknown
 	// Diagnostic is the server's reason, e.g. "smtp; 550 5.1.1 <x@y>:
@@ -57,7 +65,7 @@ type BounceRecipient struct {
 // bounceRecipient is a recipient with its own action; Bounce.Action sums
 // them up.
 type bounceRecipient struct {
-	BounceRecipient
+	Recipient
 	action string
 }
 
@@ -81,13 +89,13 @@ const (
 // (message/disposition-notification), a feedback report, a list mail, a
 // mail that merely attaches another one. Then b is nil.
 //
-// m is Parse(raw); when m is nil, raw is parsed here. The returned mail is
+// m is message.Parse(raw); when m is nil, raw is parsed here. The returned mail is
 // found in a message/rfc822 part, a text/rfc822-headers part, or the copy a
 // plain-text bounce quotes below its "copy of the message" line (or
 // Exchange's "Original message headers:"). ParseBounce never panics and
 // reads a bounded part of huge input; no returned string holds control
 // characters and addresses are lower-case.
-func ParseBounce(m *Message, raw []byte) (b *Bounce, ok bool) {
+func ParseBounce(m *message.Message, raw []byte) (b *Bounce, ok bool) {
 	defer func() {
 		// As in Parse: a bug must not take the mail loop down. The fuzz
 		// test calls parseBounce directly, so that it does see panics.
@@ -117,15 +125,14 @@ var (
 	}
 )
 
-func parseBounce(m *Message, raw []byte) (*Bounce, bool) {
+func parseBounce(m *message.Message, raw []byte) (*Bounce, bool) {
 	if m == nil {
-		m = Parse(raw)
+		m = message.Parse(raw)
 	}
-	hp := &parser{m: &Message{}}
-	hdr, body := hp.readHeader(raw)
-	top := message.Header{Header: hdr}
-	h := mail.Header{Header: top}
-	mt, params := hp.mediaType(top)
+	// The report's own header says what kind of report it is; Parse keeps
+	// only the reason in m.Auto.
+	top := message.ReadPart(raw)
+	h, mt, params, body := top.Header, top.MediaType, top.Params, top.Body
 	reportType := strings.ToLower(strings.TrimSpace(params["report-type"]))
 
 	wanted := false
@@ -135,10 +142,10 @@ func parseBounce(m *Message, raw []byte) (*Bounce, bool) {
 			break
 		}
 	}
-	var atts []AttachmentData
+	var atts []message.AttachmentData
 	if wanted {
 		// A broken body still yields the parts that could be read.
-		atts, _ = ExtractAttachments(raw)
+		atts, _ = message.ExtractAttachments(raw)
 	}
 	if strings.HasPrefix(mt, "multipart/") && !hasReportParts(atts) {
 		// go-message's multipart reader gives up on a part header with a
@@ -221,7 +228,7 @@ func parseBounce(m *Message, raw []byte) (*Bounce, bool) {
 	permanentText := permanentWording.MatchString(noticeLower)
 	b.Action = overallAction(recips, delayed)
 	for _, r := range recips {
-		b.Recipients = append(b.Recipients, r.BounceRecipient)
+		b.Recipients = append(b.Recipients, r.Recipient)
 		if r.action != "failed" {
 			continue
 		}
@@ -243,7 +250,7 @@ func parseBounce(m *Message, raw []byte) (*Bounce, bool) {
 	return b, true
 }
 
-func hasReportParts(atts []AttachmentData) bool {
+func hasReportParts(atts []message.AttachmentData) bool {
 	for _, a := range atts {
 		if dsnTypes[a.ContentType] || returnedTypes[a.ContentType] || otherReportTypes[a.ContentType] {
 			return true
@@ -261,7 +268,7 @@ const maxSalvageParts = 50
 // reports) it finds, each part's header read with Parse's lenient rules and
 // its transfer encoding undone. It is the fallback for bodies the MIME walk
 // could not read.
-func salvageParts(body []byte, boundary string) []AttachmentData {
+func salvageParts(body []byte, boundary string) []message.AttachmentData {
 	if len(body) > maxBounceText*4 {
 		body = body[:maxBounceText*4]
 	}
@@ -269,17 +276,20 @@ func salvageParts(body []byte, boundary string) []AttachmentData {
 		return nil
 	}
 	if boundary == "" || !bytes.Contains(body, []byte("--"+boundary)) {
-		boundary = guessBoundary(body)
+		boundary = message.GuessBoundary(body)
 	}
 	if boundary == "" {
 		return nil
 	}
 	delim, closing := []byte("--"+boundary), []byte("--"+boundary+"--")
-	var out []AttachmentData
+	var out []message.AttachmentData
 	start := -1 // offset of the current part, after its boundary line
 	for off := 0; off < len(body); {
-		line, _ := cutLine(body[off:])
+		line, _, found := bytes.Cut(body[off:], []byte("\n"))
 		next := off + len(line)
+		if found {
+			next++
+		}
 		if bytes.HasPrefix(line, delim) {
 			if start >= 0 {
 				out = appendSalvaged(out, body[start:off])
@@ -298,19 +308,12 @@ func salvageParts(body []byte, boundary string) []AttachmentData {
 	return out
 }
 
-func appendSalvaged(out []AttachmentData, part []byte) []AttachmentData {
-	p := &parser{m: &Message{}}
-	hdr, data := p.readHeader(part)
-	h := message.Header{Header: hdr}
-	mt, _ := p.mediaType(h)
-	if !dsnTypes[mt] && !returnedTypes[mt] && !otherReportTypes[mt] {
+func appendSalvaged(out []message.AttachmentData, part []byte) []message.AttachmentData {
+	p := message.ReadPart(part)
+	if !dsnTypes[p.MediaType] && !returnedTypes[p.MediaType] && !otherReportTypes[p.MediaType] {
 		return out
 	}
-	dec, err := io.ReadAll(p.decoder(h, "", data))
-	if err != nil && len(dec) == 0 {
-		dec = data
-	}
-	return append(out, AttachmentData{ContentType: mt, Data: dec})
+	return append(out, message.AttachmentData{ContentType: p.MediaType, Data: p.Body})
 }
 
 // The sender of a bounce: a mailer daemon, the null return path, or a mail
@@ -321,7 +324,7 @@ var daemonLocals = map[string]bool{
 	"postmaster": true, "mdaemon": true,
 }
 
-func bounceSender(h mail.Header, m *Message) bool {
+func bounceSender(h mail.Header, m *message.Message) bool {
 	local, _, _ := strings.Cut(m.From.Addr, "@")
 	if daemonLocals[local] || strings.HasPrefix(m.Auto, "bounce") {
 		return true
@@ -446,15 +449,14 @@ func parseDSN(data []byte, failed []string) (map[string]string, []bounceRecipien
 	if len(data) > maxDSNPart {
 		data = data[:maxDSNPart]
 	}
-	text, _ := fixText(data)
-	text = normaliseNewlines(text)
+	text := message.NormaliseNewlines(message.FixString(string(data)))
 	perMessage := make(map[string]string)
 	var recips []bounceRecipient
 	cur := make(map[string]string)
 	flush := func() {
 		if cur["final-recipient"] != "" || cur["original-recipient"] != "" {
 			r := bounceRecipient{
-				BounceRecipient: BounceRecipient{
+				Recipient: Recipient{
 					Addr:       dsnAddress(cur["final-recipient"]),
 					Status:     findStatus(cur["status"]),
 					Diagnostic: cur["diagnostic-code"],
@@ -523,7 +525,7 @@ func dsnAddress(v string) string {
 	}
 	v = strings.TrimSpace(v)
 	v = strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">")
-	return cleanAddr(v)
+	return message.CleanAddr(v)
 }
 
 // dsnAction is the first word of an Action field, lower-case.
@@ -674,7 +676,7 @@ var (
 func textRecipients(notice string, failed []string, action string) []bounceRecipient {
 	var out []bounceRecipient
 	add := func(addr, diag string) {
-		addr = cleanAddr(strings.TrimRight(addr, "."))
+		addr = message.CleanAddr(strings.TrimRight(addr, "."))
 		if addr == "" {
 			return
 		}
@@ -687,7 +689,7 @@ func textRecipients(notice string, failed []string, action string) []bounceRecip
 			}
 		}
 		if len(out) < maxBounceRecipients {
-			out = append(out, bounceRecipient{BounceRecipient{Addr: addr, Diagnostic: diag}, action})
+			out = append(out, bounceRecipient{Recipient{Addr: addr, Diagnostic: diag}, action})
 		}
 	}
 	lines := strings.Split(notice, "\n")
@@ -785,8 +787,8 @@ func diagnosticFor(notice, addr string, anyLine bool) string {
 func failedRecipients(h mail.Header) []string {
 	var out []string
 	for _, v := range h.Values("X-Failed-Recipients") {
-		for _, a := range lenientAddresses(v) {
-			if addr := cleanAddr(a.Addr); addr != "" && len(out) < maxBounceRecipients {
+		for _, a := range message.ParseAddressList(v) {
+			if addr := message.CleanAddr(a.Addr); addr != "" && len(out) < maxBounceRecipients {
 				out = append(out, addr)
 			}
 		}
@@ -806,7 +808,7 @@ type original struct {
 // first returned message or header part with a usable header, else from the
 // copy quoted in the text; a Message-ID still missing comes from the DSN's
 // X-Original-Message-ID or from a Message-ID line anywhere in the copy.
-func (b *Bounce) readOriginal(atts []AttachmentData, notice, copied, dsnOriginalID string) {
+func (b *Bounce) readOriginal(atts []message.AttachmentData, notice, copied, dsnOriginalID string) {
 	var o original
 	found := false
 	for _, a := range atts {
@@ -822,11 +824,11 @@ func (b *Bounce) readOriginal(atts []AttachmentData, notice, copied, dsnOriginal
 		o, found = originalHeader([]byte(unindent(copied)))
 	}
 	if o.messageID == "" && dsnOriginalID != "" {
-		o.messageID = normaliseID(dsnOriginalID)
+		o.messageID = message.NormaliseID(dsnOriginalID)
 	}
 	if o.messageID == "" && copied != "" {
 		if m := quotedIDRE.FindStringSubmatch(copied); m != nil {
-			o.messageID = normaliseID(m[1])
+			o.messageID = message.NormaliseID(m[1])
 		}
 	}
 	if !found && o.subject == "" {
@@ -854,7 +856,7 @@ var (
 )
 
 // originalHeader reads the fields that identify a returned mail from the
-// header at the start of data, with Parse's repairs (header.go). Only those
+// header at the start of data, read by message.Parse. Only those
 // fields and their folded continuation lines are read: in returned headers
 // other fields are often mangled beyond repair (DKIM signatures and Received
 // lines with their folding lost), which would end the header early. ok
@@ -864,11 +866,11 @@ func originalHeader(data []byte) (original, bool) {
 		data = data[:maxBounceHeader]
 	}
 	var kept bytes.Buffer
-	keep := false
+	keep, said := false, false
 	for rest, first := data, true; len(rest) > 0; first = false {
-		line, next := cutLine(rest)
-		rest = next
-		trimmed := bytes.TrimRight(line, "\r\n")
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		trimmed := bytes.TrimRight(line, "\r")
 		switch {
 		case len(bytes.TrimSpace(trimmed)) == 0:
 			rest = nil // end of the header
@@ -880,32 +882,30 @@ func originalHeader(data []byte) (original, bool) {
 		case first && bytes.HasPrefix(trimmed, []byte("From ")):
 		default:
 			k, _, _ := bytes.Cut(trimmed, []byte(":"))
-			keep = originalFields[strings.ToLower(string(bytes.TrimSpace(k)))]
+			key := strings.ToLower(string(bytes.TrimSpace(k)))
+			keep = originalFields[key]
 			if keep {
+				said = said || key == "message-id" || key == "from" || key == "subject" || key == "x-klachtbot-case"
 				kept.Write(trimmed)
 				kept.WriteString("\r\n")
 			}
 		}
 	}
-	kept.WriteString("\r\n")
-	p := &parser{m: &Message{}}
-	hdr, _ := p.readHeader(kept.Bytes())
-	h := mail.Header{Header: message.Header{Header: hdr}}
-	if !h.Has("Message-Id") && !h.Has("From") && !h.Has("Subject") && !h.Has("X-Klachtbot-Case") {
+	if !said {
 		return original{}, false
 	}
-	p.readIDs(h)
-	subject, err := h.Subject()
-	if err != nil {
-		subject = h.Get("Subject")
+	kept.WriteString("\r\n")
+	om := message.Parse(kept.Bytes())
+	o := original{
+		caseID:     om.Case,
+		subject:    om.Subject,
+		inReplyTo:  om.InReplyTo,
+		references: om.References,
 	}
-	return original{
-		messageID:  p.m.MessageID,
-		caseID:     strings.TrimSpace(h.Get("X-Klachtbot-Case")),
-		subject:    fixString(subject),
-		inReplyTo:  p.m.InReplyTo,
-		references: p.m.References,
-	}, true
+	if !om.MessageIDSubstituted {
+		o.messageID = om.MessageID
+	}
+	return o, true
 }
 
 var originalFields = map[string]bool{
@@ -939,7 +939,7 @@ func cleanLine(s string, max int) string {
 			return ' '
 		}
 		return r
-	}, fixString(s))
+	}, message.FixString(s))
 	s = strings.Join(strings.Fields(s), " ")
 	if utf8.RuneCountInString(s) > max {
 		rs := []rune(s)
@@ -956,7 +956,7 @@ func cleanID(id string) string {
 			return -1
 		}
 		return r
-	}, fixString(id))
+	}, message.FixString(id))
 	id = strings.Trim(id, "<>")
 	if id == "" || len(id) > 250 || strings.ContainsAny(id, "<>") {
 		return ""

@@ -1,32 +1,40 @@
-package message
+// Package forwarded finds the original in a forwarding mail: an attached
+// message/rfc822 or an inline forward in the text as Gmail, Outlook, Apple
+// Mail, Thunderbird and Yahoo write them, in Dutch and English, with the
+// original's sender, date, subject, Message-ID when carried, and text. It
+// reads the mail as mailbox/message parsed it and holds no rules about cases.
+//
+// It is a leaf like mailbox/message: it must not import go-imap, go-mail,
+// bbolt or any package of klachtbot other than mailbox/message.
+package forwarded
 
 import (
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 )
 
-// Forward is the mail a forward carries: the client's original.
-type Forward struct {
-	From                  Address   // the original sender (lower-cased address, decoded name); Addr is "" when the forward shows only a name
-	Date                  time.Time // the original date; zero when it could not be read
-	Subject               string    // the original subject
-	MessageID             string    // with angle brackets; "" when the forward does not carry it (inline forwards)
-	InReplyTo, References []string  // when known (attached originals)
-	Text                  string    // the original's body text, as far as it can be told apart
-	Raw                   []byte    // the attached original byte for byte (message/rfc822 part, transfer encoding undone); nil for inline forwards
-	Inline                bool      // read from the forwarding mail's text rather than an attached message
-	Note                  string    // the director's own words above the forwarded part (may be ""), trimmed
+// Original is the mail a forward carries: the client's original.
+type Original struct {
+	From                  message.Address // the original sender (lower-cased address, decoded name); Addr is "" when the forward shows only a name
+	Date                  time.Time       // the original date; zero when it could not be read
+	Subject               string          // the original subject
+	MessageID             string          // with angle brackets; "" when the forward does not carry it (inline forwards)
+	InReplyTo, References []string        // when known (attached originals)
+	Text                  string          // the original's body text, as far as it can be told apart
+	Raw                   []byte          // the attached original byte for byte (message/rfc822 part, transfer encoding undone); nil for inline forwards
+	Inline                bool            // read from the forwarding mail's text rather than an attached message
+	Note                  string          // the director's own words above the forwarded part (may be ""), trimmed
 }
 
-// Forwarded finds the original in a forwarding mail: an attached message/rfc822
+// Find finds the original in a forwarding mail: an attached message/rfc822
 // (the first one) or an inline forward in the text. ok is false when the mail
 // does not forward a mail (then nothing else is set).
 //
-// m is Parse(raw); when m is nil, raw is parsed here. An attached original
+// m is message.Parse(raw); when m is nil, raw is parsed here. An attached original
 // (message/rfc822, message/global or a file named *.eml) wins over an inline
 // forward; an attachment without a usable From is passed over. Bounces are
 // never forwards. Inline forwards are recognised by the markers of Gmail,
@@ -38,7 +46,7 @@ type Forward struct {
 // reply carries the same block. Scanning stops at a reply attribution
 // ("Op ... schreef:", "On ... wrote:") or at an Outlook reply block: what
 // follows is quoted history, not a forward.
-func Forwarded(m *Message, raw []byte) (f *Forward, ok bool) {
+func Find(m *message.Message, raw []byte) (f *Original, ok bool) {
 	defer func() {
 		// As in Parse: a bug must not take the mail loop down. The fuzz
 		// test calls forwarded directly, so that it does see panics.
@@ -46,12 +54,12 @@ func Forwarded(m *Message, raw []byte) (f *Forward, ok bool) {
 			f, ok = nil, false
 		}
 	}()
-	return forwarded(m, raw)
+	return find(m, raw)
 }
 
-func forwarded(m *Message, raw []byte) (*Forward, bool) {
+func find(m *message.Message, raw []byte) (*Original, bool) {
 	if m == nil {
-		m = Parse(raw)
+		m = message.Parse(raw)
 	}
 	if strings.HasPrefix(m.Auto, "bounce") {
 		return nil, false // a bounce carries the bounced mail as message/rfc822
@@ -68,7 +76,7 @@ func isMessageAttachment(contentType, filename string) bool {
 		strings.HasSuffix(strings.ToLower(filename), ".eml")
 }
 
-func attachedOriginal(m *Message, raw []byte) (*Forward, bool) {
+func attachedOriginal(m *message.Message, raw []byte) (*Original, bool) {
 	found := false
 	for _, a := range m.Attachments {
 		if isMessageAttachment(a.ContentType, a.Filename) {
@@ -80,17 +88,17 @@ func attachedOriginal(m *Message, raw []byte) (*Forward, bool) {
 		return nil, false // spare the second walk over the mail
 	}
 	// A broken body still yields the attachments that could be read.
-	atts, _ := ExtractAttachments(raw)
+	atts, _ := message.ExtractAttachments(raw)
 	for _, a := range atts {
 		if !isMessageAttachment(a.ContentType, a.Filename) {
 			continue
 		}
-		om := Parse(a.Data)
-		from := Address{Name: cleanName(om.From.Name), Addr: cleanAddr(om.From.Addr)}
+		om := message.Parse(a.Data)
+		from := message.Address{Name: cleanName(om.From.Name), Addr: message.CleanAddr(om.From.Addr)}
 		if from.Addr == "" {
 			continue
 		}
-		f := &Forward{
+		f := &Original{
 			From:       from,
 			Date:       storableDate(om.Date),
 			Subject:    om.Subject,
@@ -318,8 +326,8 @@ func isAttribution(line, next string) bool {
 	return start || strings.ContainsAny(line, "@0123456789")
 }
 
-func inlineForward(m *Message) (*Forward, bool) {
-	lines := strings.Split(normaliseNewlines(m.Text), "\n")
+func inlineForward(m *message.Message) (*Original, bool) {
+	lines := strings.Split(message.NormaliseNewlines(m.Text), "\n")
 	forwardSubject := forwardPrefix.MatchString(m.Subject)
 	for i := 0; i < len(lines); i++ {
 		_, content := quoteDepth(lines[i])
@@ -368,8 +376,8 @@ func inlineForward(m *Message) (*Forward, bool) {
 
 // inlineResult builds the Forward of the header block b, whose marker or
 // first line is lines[at].
-func inlineResult(m *Message, lines []string, at int, b block) *Forward {
-	f := &Forward{
+func inlineResult(m *message.Message, lines []string, at int, b block) *Original {
+	f := &Original{
 		From:    looseAddress(b.from),
 		Date:    parseForwardDate(b.date),
 		Subject: strings.TrimSpace(b.subject),
@@ -380,7 +388,7 @@ func inlineResult(m *Message, lines []string, at int, b block) *Forward {
 		f.Subject = strings.TrimSpace(forwardPrefix.ReplaceAllString(m.Subject, ""))
 	}
 	if b.messageID != "" {
-		if id := normaliseID(b.messageID); strings.Contains(id, "@") {
+		if id := message.NormaliseID(b.messageID); strings.Contains(id, "@") {
 			f.MessageID = id
 		}
 	}
@@ -393,7 +401,7 @@ func inlineResult(m *Message, lines []string, at int, b block) *Forward {
 		body = append(body, unquote(l, b.depth))
 	}
 	// iOS Mail starts the forwarded body with a byte order mark.
-	f.Text = trimText(strings.ReplaceAll(strings.Join(body, "\n"), "\ufeff", ""))
+	f.Text = message.TrimText(strings.ReplaceAll(strings.Join(body, "\n"), "\ufeff", ""))
 	return f
 }
 
@@ -407,14 +415,14 @@ var (
 // looseAddress reads the From of a forwarded header block: "Name <addr>",
 // "addr", "Name [mailto:addr]" (old Outlook), "Name <addr<mailto:addr>>"
 // (Outlook's HTML rendered as text), "*Name* <addr>" or only "Name".
-func looseAddress(v string) Address {
+func looseAddress(v string) message.Address {
 	v = strings.TrimSpace(mailtoSuffix.ReplaceAllString(v, ""))
 	v = bracketedAddr.ReplaceAllString(v, "<$1>")
 	if i := strings.IndexByte(v, '<'); i > 0 {
 		v = strings.ReplaceAll(v[:i], "*", "") + v[i:]
 	}
-	a := lenientAddress(v)
-	addr := cleanAddr(a.Addr)
+	a := message.ParseAddress(v)
+	addr := message.CleanAddr(a.Addr)
 	name := cleanName(a.Name)
 	if addr == "" {
 		// No usable address: the name is what stands before any "<".
@@ -423,23 +431,7 @@ func looseAddress(v string) Address {
 		}
 		name = cleanName(v)
 	}
-	return Address{Name: name, Addr: addr}
-}
-
-// cleanAddr lower-cases an address and returns "" for anything that is not
-// one: no '@' inside, blanks, control or invisible characters.
-func cleanAddr(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || at == len(s)-1 || len(s) > 254 || !utf8.ValidString(s) {
-		return ""
-	}
-	for _, r := range s {
-		if r == utf8.RuneError || unicode.IsSpace(r) || !unicode.IsGraphic(r) || strings.ContainsRune(`<>"(),;[]\`, r) {
-			return ""
-		}
-	}
-	return s
+	return message.Address{Name: name, Addr: addr}
 }
 
 // cleanName trims quotes, stars and blanks and folds control characters and
@@ -450,7 +442,7 @@ func cleanName(s string) string {
 			return ' '
 		}
 		return r
-	}, fixString(s))
+	}, message.FixString(s))
 	return strings.Trim(strings.Join(strings.Fields(s), " "), `"'* `)
 }
 
