@@ -9,6 +9,7 @@
 package message
 
 import (
+	"context"
 	"time"
 )
 
@@ -94,6 +95,15 @@ type Outgoing struct {
 	Headers    map[string]string `json:"headers,omitempty"`
 	Text       string            `json:"text"`
 	HTML       string            `json:"html,omitempty"`
+}
+
+// Conn is one connection to an account's SMTP server: Send sends one mail
+// and returns its bytes as they went out. It is declared here, beside
+// Outgoing, so that the mail edge (mailbox.SMTPSender.Dial) and the outbox
+// (outbox.Dialer) name one type without importing each other.
+type Conn interface {
+	Send(ctx context.Context, m *Outgoing) ([]byte, error)
+	Close() error
 }
 
 // Checkpoint is how far a folder has been read.
