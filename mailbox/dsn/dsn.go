@@ -97,7 +97,7 @@ const (
 // characters and addresses are lower-case.
 func ParseBounce(m *message.Message, raw []byte) (b *Bounce, ok bool) {
 	defer func() {
-		// As in Parse: a bug must not take the mail loop down. The fuzz
+		// As in message.Parse: a bug must not take the mail loop down. The fuzz
 		// test calls parseBounce directly, so that it does see panics.
 		if r := recover(); r != nil {
 			b, ok = nil, false
@@ -129,8 +129,8 @@ func parseBounce(m *message.Message, raw []byte) (*Bounce, bool) {
 	if m == nil {
 		m = message.Parse(raw)
 	}
-	// The report's own header says what kind of report it is; Parse keeps
-	// only the reason in m.Auto.
+	// The report's own header says what kind of report it is;
+	// message.Parse keeps only the reason in m.Auto.
 	top := message.ReadPart(raw)
 	h, mt, params, body := top.Header, top.MediaType, top.Params, top.Body
 	reportType := strings.ToLower(strings.TrimSpace(params["report-type"]))
@@ -150,7 +150,8 @@ func parseBounce(m *message.Message, raw []byte) (*Bounce, bool) {
 	if strings.HasPrefix(mt, "multipart/") && !hasReportParts(atts) {
 		// go-message's multipart reader gives up on a part header with a
 		// malformed line (an unfolded "boundary=..." line, as Office 365
-		// reports have after some relays), and Parse keeps the body as text.
+		// reports have after some relays), and message.Parse keeps the
+		// body as text.
 		atts = append(atts, salvageParts(body, params["boundary"])...)
 	}
 	hasDSN, otherReport := false, mt == "multipart/report" && reportType != "" && reportType != "delivery-status"
@@ -265,7 +266,7 @@ const maxSalvageParts = 50
 
 // salvageParts splits a multipart body at its boundary lines, one level
 // deep, and returns the report parts (DSN, returned message or header, other
-// reports) it finds, each part's header read with Parse's lenient rules and
+// reports) it finds, each part's header read with message.ReadPart and
 // its transfer encoding undone. It is the fallback for bodies the MIME walk
 // could not read.
 func salvageParts(body []byte, boundary string) []message.AttachmentData {
@@ -313,7 +314,7 @@ func appendSalvaged(out []message.AttachmentData, part []byte) []message.Attachm
 	if !dsnTypes[p.MediaType] && !returnedTypes[p.MediaType] && !otherReportTypes[p.MediaType] {
 		return out
 	}
-	return append(out, message.AttachmentData{ContentType: p.MediaType, Data: p.Body})
+	return append(out, message.AttachmentData{ContentType: p.MediaType, Data: p.Decoded()})
 }
 
 // The sender of a bounce: a mailer daemon, the null return path, or a mail

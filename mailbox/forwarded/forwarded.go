@@ -48,7 +48,7 @@ type Original struct {
 // follows is quoted history, not a forward.
 func Find(m *message.Message, raw []byte) (f *Original, ok bool) {
 	defer func() {
-		// As in Parse: a bug must not take the mail loop down. The fuzz
+		// As in message.Parse: a bug must not take the mail loop down. The fuzz
 		// test calls forwarded directly, so that it does see panics.
 		if r := recover(); r != nil {
 			f, ok = nil, false

@@ -21,21 +21,28 @@ type Part struct {
 	Header    mail.Header       // malformed lines dropped
 	MediaType string            // lower-case; text/plain when missing or unreadable
 	Params    map[string]string // of the Content-Type, names lower-case
-	Body      []byte            // transfer encoding undone (as it came when that failed); charset untouched
+	Body      []byte            // as it came, transfer-encoded
 }
 
 // ReadPart reads an entity: a whole mail, or one part of a multipart body
-// that the MIME walk could not reach.
+// that the MIME walk could not reach. Body is a slice of b.
 func ReadPart(b []byte) Part {
 	p := &parser{m: &Message{}}
 	hdr, body := p.readHeader(b)
 	h := message.Header{Header: hdr}
 	mt, params := p.mediaType(h)
-	dec, err := io.ReadAll(p.decoder(h, "", body))
+	return Part{Header: mail.Header{Header: h}, MediaType: mt, Params: params, Body: body}
+}
+
+// Decoded is the body with its transfer encoding undone, the charset
+// untouched; the body as it came when it cannot be decoded at all.
+func (pt Part) Decoded() []byte {
+	p := &parser{m: &Message{}}
+	dec, err := io.ReadAll(p.decoder(pt.Header.Header, "", pt.Body))
 	if err != nil && len(dec) == 0 {
-		dec = body
+		return pt.Body
 	}
-	return Part{Header: mail.Header{Header: h}, MediaType: mt, Params: params, Body: dec}
+	return dec
 }
 
 // CleanAddr lower-cases an address and returns "" for anything that is not
