@@ -1,8 +1,10 @@
 // Package message is a mail as klachtbot's rules see it: Parse turns raw
 // RFC 5322 bytes into a Message (header.go: header repair, Message-IDs and
 // addresses; mime.go: the MIME walk with every charset go-message knows;
-// text.go: text repair), Outgoing is a mail the bot sends, from the queue to
-// SMTP, and Fetched is a mail as a watcher read it from a folder.
+// text.go: text repair; readers.go: those rules for the readers of delivery
+// reports and forwards, mailbox/dsn and mailbox/forwarded), Outgoing is a
+// mail the bot sends, from the queue to SMTP (over a Conn), and Fetched is a
+// mail as a watcher read it from a folder.
 //
 // It is a leaf: it must not import go-imap, go-mail, bbolt or any other
 // package of klachtbot, so that the rules can use it without the mail edge.
