@@ -12,17 +12,9 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
-// Conn is one SMTP session: Send returns the mail's bytes as they went out.
-// It is an alias of an interface literal so that it is outbox.Conn without
-// the mail edge importing the rules.
-type Conn = interface {
-	Send(ctx context.Context, m *message.Outgoing) ([]byte, error)
-	Close() error
-}
-
 // Dial opens one connection to an account's SMTP server, for the outbox to
 // send several mails in a row over it (outbox.Dialer).
-func (s *SMTPSender) Dial(ctx context.Context, account string) (Conn, error) {
+func (s *SMTPSender) Dial(ctx context.Context, account string) (message.Conn, error) {
 	srv := s.Accounts[account]
 	if srv == nil {
 		srv = s.Default

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/mcoo/klachtbot/mailbox/dsn"
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
@@ -18,7 +19,7 @@ import (
 // A delay changes nothing. A report that matches nothing is kept in the
 // quarantine as evidence.
 
-func (e *Engine) bounced(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, b *message.Bounce, log *slog.Logger) (bool, error) {
+func (e *Engine) bounced(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, b *dsn.Bounce, log *slog.Logger) (bool, error) {
 	item, caseID, err := e.bounceMatch(tx, b)
 	if err != nil {
 		return false, err
@@ -79,7 +80,7 @@ func (e *Engine) bounced(tx Tx, src Source, m *message.Message, rec *complaint.M
 
 // bounceMatch finds the mail a report is about: the outbox item (when the
 // store still has it) and its case.
-func (e *Engine) bounceMatch(tx Tx, b *message.Bounce) (*outbox.Item, string, error) {
+func (e *Engine) bounceMatch(tx Tx, b *dsn.Bounce) (*outbox.Item, string, error) {
 	if b.MessageID != "" {
 		item, err := tx.OutboxByMessageID(b.MessageID)
 		if err != nil {
@@ -109,7 +110,7 @@ func (e *Engine) bounceMatch(tx Tx, b *message.Bounce) (*outbox.Item, string, er
 }
 
 // bounceReason says why delivery failed, for the record and the alert.
-func bounceReason(b *message.Bounce) string {
+func bounceReason(b *dsn.Bounce) string {
 	var parts []string
 	for _, r := range b.Recipients {
 		p := strings.TrimSpace(r.Addr + " " + r.Status)

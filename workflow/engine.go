@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcoo/klachtbot/mailbox/dsn"
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
@@ -264,7 +265,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 	}
 
 	if strings.HasPrefix(m.Auto, "bounce") {
-		if b, ok := message.ParseBounce(m, f.Raw); ok {
+		if b, ok := dsn.ParseBounce(m, f.Raw); ok {
 			return e.bounced(tx, src, m, msgRec, f.Raw, b, log)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mcoo/klachtbot/mailbox/forwarded"
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
@@ -33,7 +34,7 @@ func (e *Engine) directorIntake(tx Tx, src Source, m *message.Message, rec *comp
 		return e.noCaseNumber(tx, src.Director, m, log)
 	}
 	// A forward counts when it goes to the bot address; without one, to themselves.
-	if f, ok := message.Forwarded(m, raw); ok && (e.cfg.BotAddress == "" || addressedTo(m, e.cfg.BotAddress)) {
+	if f, ok := forwarded.Find(m, raw); ok && (e.cfg.BotAddress == "" || addressedTo(m, e.cfg.BotAddress)) {
 		return e.forwardedComplaint(tx, src, m, rec, raw, f, log)
 	}
 	log.Debug("director mail to the bot without commands")
@@ -105,7 +106,7 @@ func (e *Engine) newComplaintByDirector(tx Tx, src Source, m *message.Message, r
 // forwardedComplaint opens a case for the sender of a mail a director
 // forwarded: received when the client sent it, the original kept (byte for
 // byte when it was attached), the client acknowledged from that director.
-func (e *Engine) forwardedComplaint(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, f *message.Forward, log *slog.Logger) (bool, error) {
+func (e *Engine) forwardedComplaint(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, f *forwarded.Original, log *slog.Logger) (bool, error) {
 	if f.From.Addr != "" && e.cfg.own(f.From.Addr) {
 		log.Debug("forwarded mail of the firm itself")
 		return false, nil

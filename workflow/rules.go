@@ -21,9 +21,6 @@ import (
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
-// Clock gives the current time; the domain never reads the system clock itself.
-type Clock interface{ Now() time.Time }
-
 // Director is one of the firm's directors.
 type Director struct {
 	Name    string

@@ -65,12 +65,11 @@ type Store interface {
 }
 
 // Bind makes a Store of a store whose transaction type T implements Tx,
-// e.g. workflow.Bind(st.Update, st.View) for a *storage.Store.
-func Bind[T Tx](update, view func(func(T) error) error) Store { return boundStore[T]{update, view} }
-
-type boundStore[T Tx] struct{ update, view func(func(T) error) error }
-
-func (s boundStore[T]) Update(fn func(Tx) error) error {
-	return s.update(func(t T) error { return fn(t) })
+// e.g. workflow.Bind(st.Update, st.View) for a *storage.Store, with the
+// outbox's adapter.
+func Bind[T Tx](update, view func(func(T) error) error) Store {
+	return outbox.BindAs(update, view, func(t T) Tx { return t })
 }
-func (s boundStore[T]) View(fn func(Tx) error) error { return s.view(func(t T) error { return fn(t) }) }
+
+// Clock gives the current time; the domain never reads the system clock itself.
+type Clock = outbox.Clock

@@ -83,7 +83,7 @@ var commands = []cli.Command[*Config]{
 			}
 			d, err := query(cfg, "/cases/"+id, func(tx *storage.Tx) (*dossier.Detail, error) { return dossier.Show(tx, id) })
 			if err != nil || *asJSON {
-				return cli.PrintJSON(out, d, err)
+				return cli.PrintJSON(out, d.In(cfg.Loc), err)
 			}
 			return d.WriteText(out, cfg.Loc)
 		}

@@ -101,7 +101,7 @@ func (p *parser) readIDs(h mail.Header) {
 			p.m.MessageID = "<" + id + ">"
 		} else {
 			p.problem("message-id: malformed %q", clip(raw))
-			p.m.MessageID = normaliseID(raw)
+			p.m.MessageID = NormaliseID(raw)
 		}
 	} else {
 		p.problem("message-id: missing")
@@ -110,9 +110,9 @@ func (p *parser) readIDs(h mail.Header) {
 	p.m.References = p.idList(h, "References")
 }
 
-// normaliseID salvages a malformed Message-ID: keep what is inside <...>,
+// NormaliseID salvages a malformed Message-ID: keep what is inside <...>,
 // drop whitespace. It returns "" when the rest is unusable as an identifier.
-func normaliseID(raw string) string {
+func NormaliseID(raw string) string {
 	s := raw
 	if i := strings.IndexByte(s, '<'); i >= 0 {
 		s = s[i+1:]
@@ -198,7 +198,7 @@ func (p *parser) idList(h mail.Header, key string) []string {
 	var out []string
 	seen := make(map[string]bool)
 	for _, id := range ids {
-		id = "<" + fixString(id) + ">"
+		id = "<" + FixString(id) + ">"
 		if id != "<>" && !seen[id] {
 			seen[id] = true
 			out = append(out, id)
@@ -223,7 +223,7 @@ func (p *parser) addresses(h mail.Header, key string) []Address {
 	list, err := h.AddressList(key)
 	if err != nil {
 		p.problem("%s: malformed address list %q", strings.ToLower(key), clip(raw))
-		return lenientAddresses(raw)
+		return ParseAddressList(raw)
 	}
 	out := make([]Address, 0, len(list))
 	for _, a := range list {
@@ -240,12 +240,12 @@ var (
 	addrParser = netmail.AddressParser{WordDecoder: wordDecoder}
 )
 
-// lenientAddresses reads each comma- or semicolon-separated part on its own
+// ParseAddressList reads each comma- or semicolon-separated part on its own
 // (Outlook users type "a@x.nl; b@y.nl", others leave commas in names
 // unquoted) and takes the bracketed or bare address from parts that still
 // do not parse. A part without an address is taken to be the start of the
 // next part's name: "Jansen, Piet <p@x.nl>".
-func lenientAddresses(raw string) []Address {
+func ParseAddressList(raw string) []Address {
 	var out []Address
 	var pending []string
 	for _, part := range splitUnquoted(raw) {
@@ -253,7 +253,7 @@ func lenientAddresses(raw string) []Address {
 		if part == "" {
 			continue
 		}
-		a := lenientAddress(part)
+		a := ParseAddress(part)
 		if a.Addr == "" {
 			pending = append(pending, part)
 			continue
@@ -267,7 +267,9 @@ func lenientAddresses(raw string) []Address {
 	return out
 }
 
-func lenientAddress(part string) Address {
+// ParseAddress reads one address, "Name <addr>" or a bare addr, as it
+// stands (not lower-cased); Addr is "" when there is none.
+func ParseAddress(part string) Address {
 	if a, err := addrParser.Parse(part); err == nil {
 		return Address{Name: a.Name, Addr: a.Address}
 	}

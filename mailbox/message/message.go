@@ -1,14 +1,17 @@
 // Package message is a mail as klachtbot's rules see it: Parse turns raw
 // RFC 5322 bytes into a Message (header.go: header repair, Message-IDs and
 // addresses; mime.go: the MIME walk with every charset go-message knows;
-// text.go: text repair), Outgoing is a mail the bot sends, from the queue to
-// SMTP, and Fetched is a mail as a watcher read it from a folder.
+// text.go: text repair; readers.go: those rules for the readers of delivery
+// reports and forwards, mailbox/dsn and mailbox/forwarded), Outgoing is a
+// mail the bot sends, from the queue to SMTP (over a Conn), and Fetched is a
+// mail as a watcher read it from a folder.
 //
 // It is a leaf: it must not import go-imap, go-mail, bbolt or any other
 // package of klachtbot, so that the rules can use it without the mail edge.
 package message
 
 import (
+	"context"
 	"time"
 )
 
@@ -94,6 +97,15 @@ type Outgoing struct {
 	Headers    map[string]string `json:"headers,omitempty"`
 	Text       string            `json:"text"`
 	HTML       string            `json:"html,omitempty"`
+}
+
+// Conn is one connection to an account's SMTP server: Send sends one mail
+// and returns its bytes as they went out. It is declared here, beside
+// Outgoing, so that the mail edge (mailbox.SMTPSender.Dial) and the outbox
+// (outbox.Dialer) name one type without importing each other.
+type Conn interface {
+	Send(ctx context.Context, m *Outgoing) ([]byte, error)
+	Close() error
 }
 
 // Checkpoint is how far a folder has been read.

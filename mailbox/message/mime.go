@@ -26,7 +26,7 @@ func (p *parser) walk(hdr textproto.Header, body []byte, depth int) content {
 		}
 		boundary := params["boundary"]
 		if boundary == "" || !bytes.Contains(body, []byte("--"+boundary)) {
-			guess := guessBoundary(body)
+			guess := GuessBoundary(body)
 			if boundary == "" {
 				p.problem("multipart: missing boundary in %s", mt)
 			} else {
@@ -47,9 +47,9 @@ func (p *parser) walk(hdr textproto.Header, body []byte, depth int) content {
 
 var boundaryLine = regexp.MustCompile(`(?m)^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$`)
 
-// guessBoundary finds the first line that looks like a MIME boundary; it
+// GuessBoundary finds the first line that looks like a MIME boundary; it
 // rescues mails whose Content-Type lost or mangled the boundary parameter.
-func guessBoundary(body []byte) string {
+func GuessBoundary(body []byte) string {
 	if m := boundaryLine.FindSubmatch(body); m != nil {
 		return strings.TrimSuffix(string(m[1]), "--")
 	}
@@ -175,11 +175,11 @@ func (p *parser) leaf(h message.Header, mt string, params map[string]string, bod
 	if mt == "text/html" {
 		return content{markup: text, html: true}
 	}
-	text = normaliseNewlines(text)
+	text = NormaliseNewlines(text)
 	if strings.EqualFold(params["format"], "flowed") {
 		text = unflow(text, strings.EqualFold(params["delsp"], "yes"))
 	}
-	return content{text: trimText(text)}
+	return content{text: TrimText(text)}
 }
 
 // decoder undoes the transfer encoding and, when charset is set, converts

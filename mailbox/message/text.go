@@ -6,16 +6,16 @@ import (
 	"unicode/utf8"
 )
 
-// normaliseNewlines turns CRLF and lone CR into LF.
-func normaliseNewlines(s string) string {
+// NormaliseNewlines turns CRLF and lone CR into LF.
+func NormaliseNewlines(s string) string {
 	if !strings.Contains(s, "\r") {
 		return s
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
-// trimText drops leading blank lines and all trailing whitespace.
-func trimText(s string) string {
+// TrimText drops leading blank lines and all trailing whitespace.
+func TrimText(s string) string {
 	s = strings.TrimRight(s, " \t\n\r\f\v")
 	for {
 		line, rest, ok := strings.Cut(s, "\n")
@@ -64,9 +64,9 @@ func unflow(s string, delsp bool) string {
 	return strings.Join(lines, "\n")
 }
 
-// fixString is fixText for header values.
+// FixString is fixText for header values.
 // headerText is a header value as one line of readable text: repaired like
-// fixString, and every control character (CR, LF, ESC, NUL, DEL, C1, tab)
+// FixString, and every control character (CR, LF, ESC, NUL, DEL, C1, tab)
 // a space, so that nothing a sender writes can forge a line or steer a
 // terminal wherever the value is shown, and NUL does not cut it short.
 func headerText(s string) string {
@@ -75,10 +75,11 @@ func headerText(s string) string {
 			return ' '
 		}
 		return r
-	}, fixString(s))
+	}, FixString(s))
 }
 
-func fixString(s string) string {
+// FixString returns s as valid UTF-8, as fixText does.
+func FixString(s string) string {
 	if utf8.ValidString(s) && !hasC1(s) {
 		return s
 	}

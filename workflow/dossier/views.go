@@ -105,6 +105,75 @@ func Show(tx Reader, id string) (*Detail, error) {
 	return d, nil
 }
 
+// In returns d with every time in loc, so that `show --json` writes all its
+// times in the firm's zone with their offset: the store keeps each time in
+// the zone it was read in (UTC from a mail's Date, the firm's zone from the
+// clock). The case's records are copied, not changed.
+func (d *Detail) In(loc *time.Location) *Detail {
+	if d == nil {
+		return nil
+	}
+	out := *d
+	out.Summary = d.Summary.In(loc)
+	out.Consultations = make([]complaint.Consultation, len(d.Consultations))
+	for i, c := range d.Consultations {
+		c.At, c.AnsweredAt = timeAt(c.At, loc), timeIn(c.AnsweredAt, loc)
+		out.Consultations[i] = c
+	}
+	if d.Satisfaction != nil {
+		s := *d.Satisfaction
+		s.AskedAt = timeAt(s.AskedAt, loc)
+		s.AnsweredAt, s.Upheld, s.ReopenedAt = timeIn(s.AnsweredAt, loc), timeIn(s.Upheld, loc), timeIn(s.ReopenedAt, loc)
+		out.Satisfaction = &s
+	}
+	out.External = make([]complaint.External, len(d.External))
+	for i, e := range d.External {
+		e.At = timeAt(e.At, loc)
+		if e.Confidentiality != nil {
+			c := *e.Confidentiality
+			c.At = timeAt(c.At, loc)
+			e.Confidentiality = &c
+		}
+		out.External[i] = e
+	}
+	out.Messages = make([]MessageView, len(d.Messages))
+	for i, m := range d.Messages {
+		m.ReceivedAt = timeAt(m.ReceivedAt, loc)
+		out.Messages[i] = m
+	}
+	out.Events = make([]EventView, len(d.Events))
+	for i, e := range d.Events {
+		e.At = timeAt(e.At, loc)
+		out.Events[i] = e
+	}
+	return &out
+}
+
+// In returns s with every time in loc (Detail.In).
+func (s Summary) In(loc *time.Location) Summary {
+	s.ReceivedAt, s.TargetAt = timeAt(s.ReceivedAt, loc), timeAt(s.TargetAt, loc)
+	s.AcknowledgedAt, s.FirstResponseAt, s.ClosedAt = timeIn(s.AcknowledgedAt, loc), timeIn(s.FirstResponseAt, loc), timeIn(s.ClosedAt, loc)
+	return s
+}
+
+// timeAt is t in loc; the zero time stays as it is ("0001-01-01T00:00:00Z"
+// rather than that instant in Amsterdam's local mean time).
+func timeAt(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(loc)
+}
+
+// timeIn is timeAt for an optional time; nil stays nil.
+func timeIn(t *time.Time, loc *time.Location) *time.Time {
+	if t == nil {
+		return nil
+	}
+	in := timeAt(*t, loc)
+	return &in
+}
+
 // LocalTime formats t for a terminal in the firm's zone; "-" when unset.
 func LocalTime(loc *time.Location, t *time.Time) string {
 	if t == nil || t.IsZero() {

@@ -82,15 +82,7 @@ type Sender interface {
 // Dialer is a Sender that also sends several mails of one account over one
 // connection, and tells the bytes it sent.
 type Dialer interface {
-	Dial(ctx context.Context, account string) (Conn, error)
-}
-
-// Conn is one connection to an account's SMTP server: Send sends one mail
-// and returns its bytes as they went out. (An alias of an interface
-// literal: mailbox declares the same one, and neither imports the other.)
-type Conn = interface {
-	Send(ctx context.Context, m *message.Outgoing) ([]byte, error)
-	Close() error
+	Dial(ctx context.Context, account string) (message.Conn, error)
 }
 
 // PerConn bounds the mails sent over one connection: servers limit them
@@ -115,17 +107,37 @@ type Store interface {
 	View(func(Tx) error) error
 }
 
-// Bind makes a Store of a store whose transaction type T implements Tx.
-func Bind[T Tx](update, view func(func(T) error) error) Store { return boundStore[T]{update, view} }
-
-type boundStore[T Tx] struct{ update, view func(func(T) error) error }
-
-func (s boundStore[T]) Update(fn func(Tx) error) error {
-	return s.update(func(t T) error { return fn(t) })
+// Bind makes a Store of a store whose transaction type T implements Tx,
+// e.g. outbox.Bind(st.Update, st.View) for a *storage.Store.
+func Bind[T Tx](update, view func(func(T) error) error) Store {
+	return BindAs(update, view, func(t T) Tx { return t })
 }
-func (s boundStore[T]) View(fn func(Tx) error) error { return s.view(func(t T) error { return fn(t) }) }
 
-// Clock gives the current time.
+// BindAs binds a store whose transaction type is T to the transaction
+// interface I that T implements, as says how (func(t T) I { return t }): the
+// one adapter behind Bind and workflow.Bind.
+func BindAs[T, I any](update, view func(func(T) error) error, as func(T) I) Bound[T, I] {
+	return Bound[T, I]{update, view, as}
+}
+
+// Bound is a store bound to a transaction interface I (BindAs).
+type Bound[T, I any] struct {
+	update, view func(func(T) error) error
+	as           func(T) I
+}
+
+// Update runs fn in a transaction that writes everything or nothing.
+func (s Bound[T, I]) Update(fn func(I) error) error {
+	return s.update(func(t T) error { return fn(s.as(t)) })
+}
+
+// View runs fn in a read-only transaction.
+func (s Bound[T, I]) View(fn func(I) error) error {
+	return s.view(func(t T) error { return fn(s.as(t)) })
+}
+
+// Clock gives the current time; the domain never reads the system clock
+// itself. workflow.Clock is this type.
 type Clock interface{ Now() time.Time }
 
 // Settings of the retries; Defaults has the values used when a key is not configured.

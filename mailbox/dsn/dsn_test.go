@@ -1,7 +1,8 @@
-package message
+package dsn
 
 import (
 	"fmt"
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,7 @@ func readBounce(t testing.TB, name string) *Bounce {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, ok := ParseBounce(Parse(raw), raw)
+	b, ok := ParseBounce(message.Parse(raw), raw)
 	if !ok {
 		t.Fatalf("%s: not read as a bounce", name)
 	}
@@ -83,7 +84,7 @@ func TestParseBounceGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, ok := ParseBounce(Parse(raw), raw)
+			b, ok := ParseBounce(message.Parse(raw), raw)
 			if want := !strings.HasPrefix(name, "not-"); ok != want {
 				t.Errorf("ParseBounce ok = %v, want %v", ok, want)
 			}
@@ -94,7 +95,7 @@ func TestParseBounceGolden(t *testing.T) {
 				checkBounceInvariants(t, b)
 				// Without a parsed message ParseBounce parses raw itself.
 				if again, ok := ParseBounce(nil, raw); !ok || string(bounceGolden(again, ok)) != string(bounceGolden(b, true)) {
-					t.Errorf("ParseBounce(nil, raw) differs from ParseBounce(Parse(raw), raw)")
+					t.Errorf("ParseBounce(nil, raw) differs from ParseBounce(message.Parse(raw), raw)")
 				}
 			}
 			checkGolden(t, "ParseBounce("+file+")", bounceGolden(b, ok), strings.TrimSuffix(file, ".eml")+".golden")
@@ -254,7 +255,7 @@ func TestParseBounceFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b, ok := ParseBounce(Parse(raw), raw); ok || b != nil {
+			if b, ok := ParseBounce(message.Parse(raw), raw); ok || b != nil {
 				t.Errorf("%s: read as a bounce: %+v", name, b)
 			}
 		}
@@ -281,7 +282,7 @@ func TestParseBounceOtherFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, ok := ParseBounce(Parse(raw), raw)
+		b, ok := ParseBounce(message.Parse(raw), raw)
 		if ok != bounces[file] {
 			t.Errorf("%s: ParseBounce ok = %v, want %v", file, ok, bounces[file])
 		}
@@ -313,7 +314,7 @@ const botHeader = "Message-ID: <kl-2026-0031.ack.00112233aabbccdd@mcoo.nl>\nX-Kl
 
 func TestParseBounceCases(t *testing.T) {
 	t.Parallel()
-	type rcpt = BounceRecipient
+	type rcpt = Recipient
 	tests := []struct {
 		name       string
 		raw        string
@@ -398,7 +399,7 @@ func TestParseBounceCases(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			raw := []byte(tt.raw)
-			b, ok := ParseBounce(Parse(raw), raw)
+			b, ok := ParseBounce(message.Parse(raw), raw)
 			if ok != tt.ok {
 				t.Fatalf("ok = %v, want %v; %+v", ok, tt.ok, b)
 			}
@@ -428,7 +429,7 @@ func TestParseBounceHugeInput(t *testing.T) {
 		fmt.Fprintf(&text, "<user%d@example.nl>: 550 5.1.1 %s\r\n", i, strings.Repeat("x", 50))
 	}
 	raw := []byte("From: MAILER-DAEMON@mx.example.nl\r\nSubject: failure notice\r\n\r\nHi. This is the qmail-send program.\r\n" + text.String())
-	b, ok := ParseBounce(Parse(raw), raw)
+	b, ok := ParseBounce(message.Parse(raw), raw)
 	if !ok || len(b.Recipients) != maxBounceRecipients || !b.Permanent {
 		t.Fatalf("ok %v, %d recipients, Permanent %v", ok, len(b.Recipients), b != nil && b.Permanent)
 	}
@@ -440,7 +441,7 @@ func TestParseBounceHugeInput(t *testing.T) {
 		fmt.Fprintf(&dsn, "Final-Recipient: rfc822; u%d@example.nl\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 %s\n\n", i, strings.Repeat("y", 1000))
 	}
 	raw = []byte(mkDSN(dsn.String(), ""))
-	b, ok = ParseBounce(Parse(raw), raw)
+	b, ok = ParseBounce(message.Parse(raw), raw)
 	if !ok || len(b.Recipients) == 0 || len(b.Recipients) > maxBounceRecipients {
 		t.Fatalf("ok %v, %d recipients", ok, len(b.Recipients))
 	}

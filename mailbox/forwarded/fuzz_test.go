@@ -1,7 +1,8 @@
-package message
+package forwarded
 
 import (
 	"bytes"
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"os"
 	"strings"
 	"testing"
@@ -9,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-func FuzzForwarded(f *testing.F) {
+func FuzzFind(f *testing.F) {
 	for _, file := range forwardFixtures(f) {
 		raw, err := os.ReadFile(file)
 		if err != nil {
@@ -21,9 +22,9 @@ func FuzzForwarded(f *testing.F) {
 	f.Add([]byte("Subject: FW: x\n\n________________________________\nVan: a\nVerzonden: 1 jan 2026 10:00\nAan: b\n\nc\n"))
 	f.Add([]byte("Subject: x\n\nBegin forwarded message:\n\n> From: <A@B>\n> Date: 1/2/2026 12:00 PM GMT+14\n>\n> c\n"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		m := Parse(raw)
+		m := message.Parse(raw)
 		// forwarded, not Forwarded: that one recovers from panics.
-		fw, ok := forwarded(m, raw)
+		fw, ok := find(m, raw)
 		if !ok {
 			if fw != nil {
 				t.Fatalf("ok = false with %+v", fw)
@@ -51,7 +52,7 @@ func FuzzForwarded(f *testing.F) {
 			t.Fatalf("Inline = %v with %d bytes of Raw", fw.Inline, len(fw.Raw))
 		}
 		if fw.Raw != nil {
-			atts, _ := ExtractAttachments(raw)
+			atts, _ := message.ExtractAttachments(raw)
 			found := false
 			for _, a := range atts {
 				if bytes.Contains(a.Data, fw.Raw) {
@@ -63,7 +64,7 @@ func FuzzForwarded(f *testing.F) {
 				t.Fatalf("Raw (%d bytes) is in no attachment", len(fw.Raw))
 			}
 		}
-		again, ok := Forwarded(Parse(raw), raw)
+		again, ok := Find(message.Parse(raw), raw)
 		if !ok || again.From != fw.From || again.Text != fw.Text || !again.Date.Equal(fw.Date) {
 			t.Fatalf("not deterministic: %+v then %+v", fw, again)
 		}

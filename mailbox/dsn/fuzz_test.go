@@ -1,6 +1,7 @@
-package message
+package dsn
 
 import (
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"os"
 	"testing"
 )
@@ -18,7 +19,7 @@ func FuzzParseBounce(f *testing.F) {
 	f.Add([]byte("From: MAILER-DAEMON@x\nSubject: failure notice\n\n<a@b>:\n550 x\n\n--- Below this line is a copy of the message.\n\n  Message-ID: <c@d>\n"))
 	f.Add([]byte("From: postmaster@x\nContent-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\nboundary=\"c\"\n\nFinal-Recipient: rfc822; a@b\n--b--\n"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		m := Parse(raw)
+		m := message.Parse(raw)
 		// parseBounce, not ParseBounce: that one recovers from panics.
 		b, ok := parseBounce(m, raw)
 		if !ok {
@@ -31,7 +32,7 @@ func FuzzParseBounce(f *testing.F) {
 		if len(b.Recipients) > maxBounceRecipients {
 			t.Fatalf("%d recipients", len(b.Recipients))
 		}
-		again, ok := ParseBounce(Parse(raw), raw)
+		again, ok := ParseBounce(message.Parse(raw), raw)
 		if !ok || string(bounceGolden(again, ok)) != string(bounceGolden(b, true)) {
 			t.Fatalf("not deterministic:\n%s\nthen\n%s", bounceGolden(b, true), bounceGolden(again, ok))
 		}

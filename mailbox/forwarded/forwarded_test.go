@@ -1,9 +1,10 @@
-package message
+package forwarded
 
 import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,7 +25,7 @@ func forwardFixtures(t testing.TB) []string {
 
 // forwardGolden renders what Forwarded found, one field a line; note and
 // text follow with every line prefixed by "  | ".
-func forwardGolden(f *Forward, ok bool) []byte {
+func forwardGolden(f *Original, ok bool) []byte {
 	var b strings.Builder
 	if !ok {
 		b.WriteString("forward: no\n")
@@ -84,14 +85,14 @@ func TestForwardedGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, ok := Forwarded(Parse(raw), raw)
+			f, ok := Find(message.Parse(raw), raw)
 			if want := !strings.HasPrefix(name, "not-"); ok != want {
 				t.Errorf("Forwarded ok = %v, want %v", ok, want)
 			}
 			if !ok && f != nil {
 				t.Errorf("Forwarded returned %+v with ok = false", f)
 			}
-			checkGolden(t, "Forwarded("+file+")", forwardGolden(f, ok), strings.TrimSuffix(file, ".eml")+".golden")
+			checkGolden(t, "Find("+file+")", forwardGolden(f, ok), strings.TrimSuffix(file, ".eml")+".golden")
 		})
 	}
 }
@@ -106,7 +107,7 @@ func TestForwardedRawIsTheAttachedPart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, ok := Forwarded(Parse(raw), raw)
+		f, ok := Find(message.Parse(raw), raw)
 		if !ok || f.Inline {
 			if ok && f.Raw != nil {
 				t.Errorf("%s: inline forward with Raw set", file)
@@ -114,7 +115,7 @@ func TestForwardedRawIsTheAttachedPart(t *testing.T) {
 			continue
 		}
 		attached++
-		atts, err := ExtractAttachments(raw)
+		atts, err := message.ExtractAttachments(raw)
 		if err != nil {
 			t.Errorf("%s: %v", file, err)
 		}
@@ -129,7 +130,7 @@ func TestForwardedRawIsTheAttachedPart(t *testing.T) {
 			t.Errorf("%s: Raw (%d bytes) is not the first message/rfc822 part (%d bytes)", file, len(f.Raw), len(part))
 		}
 		if !bytes.HasPrefix(f.Raw, []byte("Re")) && !bytes.HasPrefix(f.Raw, []byte("From:")) {
-			t.Errorf("%s: Raw starts with %q, want the original's header", file, clip(string(f.Raw)))
+			t.Errorf("%s: Raw starts with %q, want the original's header", file, f.Raw[:min(len(f.Raw), 80)])
 		}
 	}
 	if attached < 3 {
@@ -142,7 +143,7 @@ func TestForwardedRawIsTheAttachedPart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ok := Forwarded(Parse(raw), raw)
+	f, ok := Find(message.Parse(raw), raw)
 	if !ok {
 		t.Fatal("attached-qp.eml: no forward")
 	}
@@ -156,10 +157,10 @@ func TestForwardedRawIsTheAttachedPart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f, ok = Forwarded(Parse(raw), raw); !ok {
+	if f, ok = Find(message.Parse(raw), raw); !ok {
 		t.Fatal("outlook-attached.eml: no forward")
 	}
-	inner, err := ExtractAttachments(f.Raw)
+	inner, err := message.ExtractAttachments(f.Raw)
 	if err != nil || len(inner) != 1 || inner[0].Filename != "Factuur 2026-0412.pdf" || !bytes.HasPrefix(inner[0].Data, []byte("%PDF-1.4")) {
 		t.Errorf("outlook-attached.eml: attachments of the original: %+v, %v", inner, err)
 	}
@@ -190,7 +191,7 @@ const originalMail = "From: Jan Jansen <Jan@Jansen-Installatie.nl>\nTo: hans@mco
 func TestForwardedCases(t *testing.T) {
 	t.Parallel()
 	type want struct {
-		from                    Address
+		from                    message.Address
 		date                    string // RFC 3339, "" for zero
 		subject, text, note, id string
 		inline                  bool
@@ -205,19 +206,19 @@ func TestForwardedCases(t *testing.T) {
 			name: "TR: with underscores",
 			raw:  mkMail("TR: Klacht", "Voir ci-dessous.\n\n________________________________\nDe : Jan Jansen <jan@x.nl>\nEnvoyé : lundi 23 novembre 2026 10:12\nÀ : Hans <hans@mcoo.nl>\nObjet : Klacht\n\nTekst.\n"),
 			ok:   true,
-			want: want{from: Address{"Jan Jansen", "jan@x.nl"}, subject: "Klacht", text: "Tekst.", note: "Voir ci-dessous.", inline: true},
+			want: want{from: message.Address{Name: "Jan Jansen", Addr: "jan@x.nl"}, subject: "Klacht", text: "Tekst.", note: "Voir ci-dessous.", inline: true},
 		},
 		{
 			name: "WG: with Original Message and bare address",
 			raw:  mkMail("WG: Beschwerde", "-----Original Message-----\nFrom: JAN@X.NL\nSent: Monday, November 23, 2026 10:12 PM\nTo: hans@mcoo.nl\nSubject: Beschwerde\n\nText.\n"),
 			ok:   true,
-			want: want{from: Address{"", "jan@x.nl"}, date: "2026-11-23T22:12:00+01:00", subject: "Beschwerde", text: "Text.", inline: true},
+			want: want{from: message.Address{Name: "", Addr: "jan@x.nl"}, date: "2026-11-23T22:12:00+01:00", subject: "Beschwerde", text: "Text.", inline: true},
 		},
 		{
 			name: "tag before FW:, Outlook HTML rendered as text",
 			raw:  mkMail("[EXTERN] FW: Klacht", "Van: Jansen, Jan <Jan@X.nl<mailto:Jan@X.nl>>\nVerzonden: maandag 23 november 2026 10:12\nAan: Hans de Wit <hans@mcoo.nl<mailto:hans@mcoo.nl>>\nOnderwerp: Klacht\n\nTekst.\n"),
 			ok:   true,
-			want: want{from: Address{"Jansen, Jan", "jan@x.nl"}, date: "2026-11-23T10:12:00+01:00", subject: "Klacht", text: "Tekst.", inline: true},
+			want: want{from: message.Address{Name: "Jansen, Jan", Addr: "jan@x.nl"}, date: "2026-11-23T10:12:00+01:00", subject: "Klacht", text: "Tekst.", inline: true},
 		},
 		{
 			name: "Outlook block in a reply to a forward",
@@ -237,20 +238,20 @@ func TestForwardedCases(t *testing.T) {
 			raw: mkMail("Fwd: Klacht", "Kijk wat de klant schreef:\n\n---------- Forwarded message ---------\n"+
 				"From: *Jan Jansen* <jan@x.nl>\nDate: Mon, 23 Nov 2026 at 10:12\nSubject: Klacht\nTo: <hans@mcoo.nl>\n\n\nTekst.\n"),
 			ok:   true,
-			want: want{from: Address{"Jan Jansen", "jan@x.nl"}, date: "2026-11-23T10:12:00+01:00", subject: "Klacht", text: "Tekst.", note: "Kijk wat de klant schreef:", inline: true},
+			want: want{from: message.Address{Name: "Jan Jansen", Addr: "jan@x.nl"}, date: "2026-11-23T10:12:00+01:00", subject: "Klacht", text: "Tekst.", note: "Kijk wat de klant schreef:", inline: true},
 		},
 		{
 			name: "unreadable date gives a zero Date, missing subject the forward's",
 			raw:  mkMail("Fwd: Klacht over de factuur", "---------- Forwarded message ---------\nFrom: Jan <jan@x.nl>\nDate: gisteren\nTo: hans@mcoo.nl\n\nTekst.\n"),
 			ok:   true,
-			want: want{from: Address{"Jan", "jan@x.nl"}, subject: "Klacht over de factuur", text: "Tekst.", inline: true},
+			want: want{from: message.Address{Name: "Jan", Addr: "jan@x.nl"}, subject: "Klacht over de factuur", text: "Tekst.", inline: true},
 		},
 		{
 			name: "Thunderbird showing all headers carries the Message-ID",
 			raw: mkMail("Fwd: Klacht", "-------- Forwarded Message --------\nSubject: \tKlacht\nDate: \tMon, 23 Nov 2026 10:12:00 +0100\n"+
 				"From: \tJan <jan@x.nl>\nTo: \thans@mcoo.nl\nMessage-ID: \t<abc.123@x.nl>\n\nTekst.\n"),
 			ok:   true,
-			want: want{from: Address{"Jan", "jan@x.nl"}, date: "2026-11-23T10:12:00+01:00", subject: "Klacht", text: "Tekst.", id: "<abc.123@x.nl>", inline: true},
+			want: want{from: message.Address{Name: "Jan", Addr: "jan@x.nl"}, date: "2026-11-23T10:12:00+01:00", subject: "Klacht", text: "Tekst.", id: "<abc.123@x.nl>", inline: true},
 		},
 		{
 			name: "Apple Mail HTML only: the forward is a blockquote",
@@ -259,7 +260,7 @@ func TestForwardedCases(t *testing.T) {
 				`<div><b>Datum: </b>3 juli 2026 om 14:30:15 CEST</div><div><b>Aan: </b>hans@mcoo.nl</div><br>`+
 				`<div>Tekst.</div><div>Nog meer.</div></blockquote></div>Hans</body></html>`), "text/plain", "text/html", 1),
 			ok:   true,
-			want: want{from: Address{"Jan Jansen", "jan@x.nl"}, date: "2026-07-03T14:30:15+02:00", subject: "Klacht", text: "Tekst.\nNog meer.", note: "Zie hieronder.", inline: true},
+			want: want{from: message.Address{Name: "Jan Jansen", Addr: "jan@x.nl"}, date: "2026-07-03T14:30:15+02:00", subject: "Klacht", text: "Tekst.\nNog meer.", note: "Zie hieronder.", inline: true},
 		},
 		{
 			name: "Thunderbird HTML only: the header table",
@@ -267,7 +268,7 @@ func TestForwardedCases(t *testing.T) {
 				`<table class="moz-email-headers-table"><tr><th>Onderwerp: </th><td>Klacht</td></tr><tr><th>Datum: </th><td>Tue, 24 Nov 2026 08:47:13 +0100</td></tr>`+
 				`<tr><th>Van: </th><td>Miriam <a href="mailto:m@z.nl">&lt;m@z.nl&gt;</a></td></tr></table><br><p>Tekst.</p></div>`), "text/plain", "text/html", 1),
 			ok:   true,
-			want: want{from: Address{"Miriam", "m@z.nl"}, date: "2026-11-24T08:47:13+01:00", subject: "Klacht", text: "Tekst.", note: "Zie hieronder.", inline: true},
+			want: want{from: message.Address{Name: "Miriam", Addr: "m@z.nl"}, date: "2026-11-24T08:47:13+01:00", subject: "Klacht", text: "Tekst.", note: "Zie hieronder.", inline: true},
 		},
 		{
 			name: "an attached original wins over an inline forward",
@@ -275,7 +276,7 @@ func TestForwardedCases(t *testing.T) {
 				"Content-Type: text/plain\n\n---------- Forwarded message ---------\nFrom: Piet <piet@y.nl>\nDate: Mon, 23 Nov 2026 at 09:00\nSubject: Ander\n\nAnder.",
 				"Content-Type: message/rfc822\n\n"+originalMail),
 			ok: true,
-			want: want{from: Address{"Jan Jansen", "jan@jansen-installatie.nl"}, date: "2026-11-23T10:12:37+01:00", subject: "Klacht",
+			want: want{from: message.Address{Name: "Jan Jansen", Addr: "jan@jansen-installatie.nl"}, date: "2026-11-23T10:12:37+01:00", subject: "Klacht",
 				text: "De factuur klopt niet.", id: "<orig-1@jansen-installatie.nl>",
 				note: "---------- Forwarded message ---------\nFrom: Piet <piet@y.nl>\nDate: Mon, 23 Nov 2026 at 09:00\nSubject: Ander\n\nAnder."},
 		},
@@ -286,7 +287,7 @@ func TestForwardedCases(t *testing.T) {
 				"Content-Type: application/octet-stream; name=\"klacht.eml\"\nContent-Disposition: attachment; filename=\"klacht.eml\"\nContent-Transfer-Encoding: base64\n\n"+
 					"RnJvbTogSmFuIDxqYW5AeC5ubD4KU3ViamVjdDogS2xhY2h0CgpUZWtzdC4K"),
 			ok:   true,
-			want: want{from: Address{"Jan", "jan@x.nl"}, subject: "Klacht", text: "Tekst.", note: "Zie bijlage."},
+			want: want{from: message.Address{Name: "Jan", Addr: "jan@x.nl"}, subject: "Klacht", text: "Tekst.", note: "Zie bijlage."},
 		},
 		{
 			name: "an attached message without From is passed over",
@@ -294,19 +295,19 @@ func TestForwardedCases(t *testing.T) {
 				"Content-Type: text/plain\n\n---------- Forwarded message ---------\nFrom: Piet <piet@y.nl>\nDate: Mon, 23 Nov 2026 at 09:00\nSubject: Ander\n\nAnder.",
 				"Content-Type: message/rfc822\n\nSubject: concept\n\nNiets."),
 			ok:   true,
-			want: want{from: Address{"Piet", "piet@y.nl"}, date: "2026-11-23T09:00:00+01:00", subject: "Ander", text: "Ander.", inline: true},
+			want: want{from: message.Address{Name: "Piet", Addr: "piet@y.nl"}, date: "2026-11-23T09:00:00+01:00", subject: "Ander", text: "Ander.", inline: true},
 		},
 		{
 			name: "an attached original without Message-ID",
 			raw:  mkMultipart("Fwd: Klacht", "Content-Type: message/rfc822\n\nFrom: Jan <jan@x.nl>\nSubject: Klacht\n\nTekst."),
 			ok:   true,
-			want: want{from: Address{"Jan", "jan@x.nl"}, subject: "Klacht", text: "Tekst."},
+			want: want{from: message.Address{Name: "Jan", Addr: "jan@x.nl"}, subject: "Klacht", text: "Tekst."},
 		},
 		{
 			name: "Outlook address in square brackets, name only in To",
 			raw:  mkMail("FW: Klacht", "-----Original Message-----\nFrom: Jan Jansen [jan@x.nl]\nSent: 23 November 2026 10:12\nTo: Hans de Wit\nSubject: Klacht\n\nTekst.\n"),
 			ok:   true,
-			want: want{from: Address{"Jan Jansen", "jan@x.nl"}, date: "2026-11-23T10:12:00+01:00", subject: "Klacht", text: "Tekst.", inline: true},
+			want: want{from: message.Address{Name: "Jan Jansen", Addr: "jan@x.nl"}, date: "2026-11-23T10:12:00+01:00", subject: "Klacht", text: "Tekst.", inline: true},
 		},
 		{
 			name: "a bounce is no forward",
@@ -320,7 +321,7 @@ func TestForwardedCases(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			raw := []byte(tt.raw)
-			f, ok := Forwarded(Parse(raw), raw)
+			f, ok := Find(message.Parse(raw), raw)
 			if ok != tt.ok {
 				t.Fatalf("ok = %v, want %v; got %+v", ok, tt.ok, f)
 			}
@@ -342,8 +343,8 @@ func TestForwardedCases(t *testing.T) {
 				t.Errorf("Inline = %v with %d bytes of Raw", f.Inline, len(f.Raw))
 			}
 			// Without a parsed message Forwarded parses raw itself.
-			if g, ok := Forwarded(nil, raw); !ok || g.From != f.From || g.Text != f.Text {
-				t.Errorf("Forwarded(nil, raw) = %+v, %v", g, ok)
+			if g, ok := Find(nil, raw); !ok || g.From != f.From || g.Text != f.Text {
+				t.Errorf("Find(nil, raw) = %+v, %v", g, ok)
 			}
 		})
 	}
@@ -422,22 +423,22 @@ func TestLooseAddress(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in   string
-		want Address
+		want message.Address
 	}{
-		{"Jan Jansen <Jan@Example.NL>", Address{"Jan Jansen", "jan@example.nl"}},
-		{`"Jansen, Jan" <jan@example.nl>`, Address{"Jansen, Jan", "jan@example.nl"}},
-		{"Jansen, Jan <jan@example.nl>", Address{"Jansen, Jan", "jan@example.nl"}},
-		{"jan@example.nl", Address{"", "jan@example.nl"}},
-		{"<jan@example.nl>", Address{"", "jan@example.nl"}},
-		{"Jan Jansen", Address{"Jan Jansen", ""}},
-		{"Jan Jansen [mailto:Jan@Example.nl]", Address{"Jan Jansen", "jan@example.nl"}},
-		{"Jan Jansen <jan@example.nl<mailto:jan@example.nl>>", Address{"Jan Jansen", "jan@example.nl"}},
-		{"*Jan Jansen* <jan@example.nl>", Address{"Jan Jansen", "jan@example.nl"}},
-		{"=?utf-8?q?Ren=C3=A9e?= <renee@example.nl>", Address{"Renée", "renee@example.nl"}},
-		{"Jan \x01Jansen <jan\x01@example.nl>", Address{"Jan Jansen", ""}},
-		{"Jan Jansen <>", Address{"Jan Jansen", ""}},
-		{"Jan Jansen <jan at example.nl>", Address{"Jan Jansen", ""}},
-		{"", Address{}},
+		{"Jan Jansen <Jan@Example.NL>", message.Address{Name: "Jan Jansen", Addr: "jan@example.nl"}},
+		{`"Jansen, Jan" <jan@example.nl>`, message.Address{Name: "Jansen, Jan", Addr: "jan@example.nl"}},
+		{"Jansen, Jan <jan@example.nl>", message.Address{Name: "Jansen, Jan", Addr: "jan@example.nl"}},
+		{"jan@example.nl", message.Address{Name: "", Addr: "jan@example.nl"}},
+		{"<jan@example.nl>", message.Address{Name: "", Addr: "jan@example.nl"}},
+		{"Jan Jansen", message.Address{Name: "Jan Jansen", Addr: ""}},
+		{"Jan Jansen [mailto:Jan@Example.nl]", message.Address{Name: "Jan Jansen", Addr: "jan@example.nl"}},
+		{"Jan Jansen <jan@example.nl<mailto:jan@example.nl>>", message.Address{Name: "Jan Jansen", Addr: "jan@example.nl"}},
+		{"*Jan Jansen* <jan@example.nl>", message.Address{Name: "Jan Jansen", Addr: "jan@example.nl"}},
+		{"=?utf-8?q?Ren=C3=A9e?= <renee@example.nl>", message.Address{Name: "Renée", Addr: "renee@example.nl"}},
+		{"Jan \x01Jansen <jan\x01@example.nl>", message.Address{Name: "Jan Jansen", Addr: ""}},
+		{"Jan Jansen <>", message.Address{Name: "Jan Jansen", Addr: ""}},
+		{"Jan Jansen <jan at example.nl>", message.Address{Name: "Jan Jansen", Addr: ""}},
+		{"", message.Address{}},
 	}
 	for _, tt := range tests {
 		if got := looseAddress(tt.in); got != tt.want {

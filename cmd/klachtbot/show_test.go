@@ -1,0 +1,159 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/dossier"
+)
+
+// TestShowJSONTimesInOneZone: `show --json` writes every time of a case in
+// Europe/Amsterdam with its offset (+01:00 in winter, +02:00 in summer),
+// whatever zone it was stored in: UTC from a mail's Date, a fixed offset
+// from another sender, the firm's zone from the clock. The case sets every
+// time field `show` has; a field added later must be set here too.
+func TestShowJSONTimesInOneZone(t *testing.T) {
+	ams, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ny := time.FixedZone("", -5*3600)
+	winter := time.Date(2026, 11, 24, 13, 3, 0, 0, time.UTC) // 14:03 in Amsterdam
+	summer := time.Date(2026, 7, 1, 8, 0, 0, 0, ny)          // 15:00 in Amsterdam, CEST
+	ptr := func(t time.Time) *time.Time { return &t }
+	yes := true
+
+	db := filepath.Join(t.TempDir(), "klachtbot.db")
+	st, err := storage.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(func(tx *storage.Tx) error {
+		c := &complaint.Case{ID: caseA, State: complaint.StateClosed, Client: "sanne@voorbeeld.nl",
+			Director: "hans@mcoo.nl", Subject: "Klacht", Language: "nl",
+			ReceivedAt: summer, TargetAt: winter.In(ams), AcknowledgedAt: ptr(winter.In(ny)),
+			FirstResponseAt: ptr(winter), ClosedAt: ptr(summer.UTC()),
+			Consultations: []complaint.Consultation{{Name: "Petra", Address: "petra@mcoo.nl", At: winter, By: "hans@mcoo.nl",
+				MessageID: "<c1@mcoo.nl>", AnsweredAt: ptr(summer)}},
+			Satisfaction: &complaint.Satisfaction{AskedAt: winter, AskedBy: "hans@mcoo.nl", MessageID: "<s1@mcoo.nl>", Satisfied: &yes,
+				AnsweredAt: ptr(summer), Upheld: ptr(winter), UpheldBy: "hans@mcoo.nl", ReopenedAt: ptr(summer.UTC())},
+			External: []complaint.External{{Party: "Kifid", At: summer, By: "hans@mcoo.nl",
+				Confidentiality: &complaint.Confidentiality{At: winter, By: "hans@mcoo.nl", Evidence: "<e1@mcoo.nl>", File: "verklaring.pdf"}}},
+		}
+		if err := tx.PutCase(c); err != nil {
+			return err
+		}
+		m := &complaint.Message{MessageID: "<m1@voorbeeld.nl>", From: c.Client, Role: complaint.RoleClient, Subject: "Klacht", ReceivedAt: winter}
+		if err := tx.AddMessage(caseA, m, []byte("From: sanne@voorbeeld.nl\r\nSubject: Klacht\r\n\r\nx\r\n")); err != nil {
+			return err
+		}
+		return tx.AppendEvent(caseA, &complaint.Event{At: summer, Kind: "received", Actor: c.Client, MessageID: m.MessageID})
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	stdout, stderr, err := klachtbot(t, "show", "--config", cliConfig(t, db), caseA, "--json")
+	if err != nil {
+		t.Fatalf("show --json: %v\n%s%s", err, stdout, stderr)
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("show --json is no JSON: %v\n%s", err, stdout)
+	}
+	found := map[string]bool{}
+	for path, v := range jsonStrings(doc, "") {
+		at, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			continue
+		}
+		found[path] = true
+		if !at.Equal(winter) && !at.Equal(summer) {
+			t.Errorf("%s = %s: neither fixture time", path, v)
+		}
+		want := at.In(ams).Format(time.RFC3339)
+		if v != want {
+			t.Errorf("%s = %s, want %s (Europe/Amsterdam)", path, v, want)
+		}
+	}
+	var missing []string
+	for _, path := range timeFields(reflect.TypeFor[dossier.Detail](), "") {
+		if !found[path] {
+			missing = append(missing, path)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("show --json has no time at %v: set it in this test's case", missing)
+	}
+}
+
+// jsonStrings lists the strings of a decoded JSON document by path, e.g.
+// "consultations.answered_at" (array indexes left out).
+func jsonStrings(v any, path string) map[string]string {
+	out := map[string]string{}
+	switch v := v.(type) {
+	case string:
+		out[path] = v
+	case []any:
+		for _, e := range v {
+			for p, s := range jsonStrings(e, path) {
+				out[p] = s
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			for p, s := range jsonStrings(e, p) {
+				out[p] = s
+			}
+		}
+	}
+	return out
+}
+
+// timeFields lists the JSON paths of every time.Time and *time.Time field
+// reachable from t, as jsonStrings names them.
+func timeFields(t reflect.Type, path string) []string {
+	timeType := reflect.TypeFor[time.Time]()
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t == timeType {
+		return []string{path}
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		p := path
+		if !f.Anonymous || name != "" {
+			if name == "" {
+				name = f.Name
+			}
+			if p != "" {
+				p += "."
+			}
+			p += name
+		}
+		out = append(out, timeFields(f.Type, p)...)
+	}
+	sort.Strings(out)
+	return out
+}
