@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
 
+	"github.com/mcoo/klachtbot/mailbox/mailerr"
 	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
@@ -201,7 +202,7 @@ func (w *Watcher) open(ctx context.Context, newMail chan struct{}) (c *imapclien
 	timeout := cmp.Or(w.CommandTimeout, time.Minute)
 	if err := w.timed(c, timeout, func() error { return w.Server.imapLogin(ctx, c) }); err != nil {
 		done()
-		return nil, nil, nil, fmt.Errorf("login %s as %s: %w", w.Server.Addr(), w.Server.Username, err)
+		return nil, nil, nil, w.Server.fail(w.Server.imapLoginKind(err), fmt.Errorf("login %s as %s: %w", w.Server.Addr(), w.Server.Username, err))
 	}
 	var name string
 	if err := w.timed(c, timeout, func() (err error) {
@@ -215,6 +216,9 @@ func (w *Watcher) open(ctx context.Context, newMail chan struct{}) (c *imapclien
 			}
 			w.Log.Info("created folder", "user", w.Server.Username, "folder", name)
 			sel, err = c.Select(name, &imap.SelectOptions{ReadOnly: true}).Wait()
+		}
+		if err != nil && isNonexistent(err) {
+			return w.Server.fail(mailerr.NoFolder, fmt.Errorf("select %s: %w", name, err))
 		}
 		if err != nil {
 			return fmt.Errorf("select %s: %w", name, err)
@@ -272,7 +276,7 @@ func (w *Watcher) session(ctx context.Context) (err error) {
 
 func (w *Watcher) dial(newMail chan struct{}) (*imapclient.Client, error) {
 	if err := w.Server.CheckSecurity(); err != nil {
-		return nil, err
+		return nil, w.Server.fail(mailerr.TLS, err)
 	}
 	c, err := w.Server.imapDial(&imapclient.Options{
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
@@ -287,7 +291,7 @@ func (w *Watcher) dial(newMail chan struct{}) (*imapclient.Client, error) {
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("connect %s: %w", w.Server.Addr(), err)
+		return nil, w.Server.fail(connKind(err), fmt.Errorf("connect %s: %w", w.Server.Addr(), err))
 	}
 	return c, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/mailbox/mailerr"
 	"github.com/mcoo/klachtbot/workflow"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
@@ -57,14 +58,13 @@ func (m *Metrics) Bounced(permanent bool) {
 
 // Mail is told every send attempt's result (outbox.Worker.Observe).
 func (m *Metrics) Mail(item *outbox.Item, err error) {
-	var temp interface{ Temporary() bool }
 	switch {
 	case err == nil:
 		m.mails.WithLabelValues(item.Kind, "sent").Inc()
 		if item.Kind == outbox.KindAck {
 			m.ackDelay.Observe(time.Since(item.Mail.Date).Seconds())
 		}
-	case errors.As(err, &temp) && temp.Temporary():
+	case mailerr.KindOf(err) != mailerr.Refused:
 		m.mails.WithLabelValues(item.Kind, "temporary").Inc()
 	default:
 		m.mails.WithLabelValues(item.Kind, "failed").Inc()
