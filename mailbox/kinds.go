@@ -23,7 +23,7 @@ func (s *Server) fail(kind mailerr.Kind, err error) error {
 	if s.Username != "" {
 		account = s.Username + "@" + account
 	}
-	e := &mailerr.Error{Kind: kind, Account: account, Host: s.Host, Port: s.Port, Err: err}
+	e := &mailerr.Error{Kind: kind, Account: account, User: s.Username, Host: s.Host, Port: s.Port, Err: err}
 	var tp *textproto.Error
 	var se *gomail.SendError
 	switch {

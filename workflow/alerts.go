@@ -328,6 +328,10 @@ func (e *Engine) resolveSending(account string, now time.Time) error {
 // and what to fix: for a certificate, which host and port, and ca_file.
 func (e *Engine) sendingIncident(account string, me *mailerr.Error, cause string) alert.Incident {
 	server := fmt.Sprintf("%s (poort %d)", me.Host, me.Port)
+	who := "het SMTP-account op " + me.Host + ":" + fmt.Sprint(me.Port)
+	if me.User != "" {
+		who = "het SMTP-account " + me.User + " op " + me.Host + ":" + fmt.Sprint(me.Port)
+	}
 	inc := alert.Incident{Key: "sending/" + me.Account + "/" + me.Kind.String(), Kind: alert.KindSending, Lasting: true,
 		Cause: cause, Accounts: []string{account},
 		Meaning: "Mail van klachtbot (ontvangstbevestigingen aan cliënten, meldingen, het dagelijks overzicht) blijft in de wachtrij. Zodra verzenden weer werkt, gaat elke mail één keer weg; pas na give_up_after wordt een mail opgegeven."}
@@ -335,14 +339,14 @@ func (e *Engine) sendingIncident(account string, me *mailerr.Error, cause string
 	case mailerr.TLS:
 		inc.Title = "klachtbot kan geen mail versturen: de beveiligde verbinding met " + me.Host + ":" + fmt.Sprint(me.Port) + " mislukt"
 		inc.What = "De verzendserver " + server + " wordt niet vertrouwd: het certificaat is niet te controleren, verlopen of voor een andere naam, of de server spreekt een andere beveiliging (" + me.Error() + ")."
-		inc.Todo = "Controleer in de configuratie het SMTP-account " + me.Account + ": host, port en security. Gebruikt de server een eigen certificaat of een nieuwe keten, zet dan het CA-certificaat dat het ondertekende in ca_file. Herstart klachtbot daarna."
+		inc.Todo = "Controleer in de configuratie " + who + ": host, port en security. Gebruikt de server een eigen certificaat of een nieuwe keten, zet dan het CA-certificaat dat het ondertekende in ca_file. Herstart klachtbot daarna."
 	case mailerr.Auth:
 		inc.Title = "klachtbot kan geen mail versturen: de verzendserver " + me.Host + ":" + fmt.Sprint(me.Port) + " weigert de aanmelding"
-		inc.What = "De verzendserver " + server + " weigert de aanmelding van " + me.Account + " (" + me.Error() + ")."
-		inc.Todo = "Zet het juiste wachtwoord (password_env of password_file van dat SMTP-account, bijvoorbeeld een nieuw app-wachtwoord) en herstart klachtbot."
+		inc.What = "De verzendserver " + server + " weigert de aanmelding van " + who + " (" + me.Error() + ")."
+		inc.Todo = "Zet het juiste wachtwoord (password_env of password_file van dat account, bijvoorbeeld een nieuw app-wachtwoord) en herstart klachtbot."
 	case mailerr.OAuth:
 		inc.Title = "klachtbot kan geen mail versturen: de OAuth2-aanmelding bij " + me.Host + ":" + fmt.Sprint(me.Port) + " wordt geweigerd"
-		inc.What = "Het OAuth2-token voor " + me.Account + " is niet te krijgen of wordt geweigerd (" + me.Error() + ")."
+		inc.What = "Het OAuth2-token voor " + who + " is niet te krijgen of wordt geweigerd (" + me.Error() + ")."
 		inc.Todo = "Controleer de app-registratie of het serviceaccount van dat SMTP-account: is het geheim verlopen, de toegang ingetrokken of een machtiging vervallen? Pas het aan en herstart klachtbot."
 	default:
 		inc.Title = "klachtbot kan geen mail versturen: de verzendserver " + me.Host + ":" + fmt.Sprint(me.Port) + " is niet bereikbaar"

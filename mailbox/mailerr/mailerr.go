@@ -48,6 +48,7 @@ type Error struct {
 	// "host:port" without a login. Failures of one Account and Kind share
 	// a cause.
 	Account string
+	User    string // the login name, "" without one
 	Host    string
 	Port    int
 	Code    int    // the SMTP reply code, when the server gave one
