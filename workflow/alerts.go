@@ -426,6 +426,8 @@ type Health struct {
 	Open         int // complaints not closed (held mail not counted)
 	Overdue      int // of those, past their target
 	Incidents    int // open incidents: something needs a person
+	SendingDown  int // of those, accounts that cannot send (one per account and cause)
+	Waiting      int // mails waiting behind such an account's failure
 }
 
 // Health reads the procedure's state as of now.
@@ -437,6 +439,9 @@ func (e *Engine) Health(now time.Time) (h Health, err error) {
 		}
 		h.Outbox = len(pending)
 		for _, it := range pending {
+			if it.Cause != "" {
+				h.Waiting++
+			}
 			if h.OldestQueued.IsZero() || it.Mail.Date.Before(h.OldestQueued) {
 				h.OldestQueued = it.Mail.Date
 			}
@@ -457,6 +462,11 @@ func (e *Engine) Health(now time.Time) (h Health, err error) {
 		}
 		open, err := tx.OpenIncidents()
 		h.Incidents = len(open)
+		for _, inc := range open {
+			if inc.Kind == alert.KindSending {
+				h.SendingDown++
+			}
+		}
 		return err
 	})
 	return h, err

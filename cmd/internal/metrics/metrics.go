@@ -86,10 +86,12 @@ var (
 	descOpen     = prometheus.NewDesc("klachtbot_cases_open", "Complaints not yet closed.", nil, nil)
 	descOverdue  = prometheus.NewDesc("klachtbot_cases_overdue", "Open complaints past their target.", nil, nil)
 	descIncident = prometheus.NewDesc("klachtbot_incidents_open", "Incidents that need a person.", nil, nil)
+	descSendDown = prometheus.NewDesc("klachtbot_sending_down", "Accounts that cannot send (TLS, login, unreachable), one per account and cause, once [alerts] after has passed.", nil, nil)
+	descWaiting  = prometheus.NewDesc("klachtbot_outbox_waiting_for_account", "Queued mails whose last attempt met their account's failure.", nil, nil)
 )
 
 func (s *scraped) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descUp, descLastScan, descOutbox, descOldest, descQuar, descOpen, descOverdue, descIncident} {
+	for _, d := range []*prometheus.Desc{descUp, descLastScan, descOutbox, descOldest, descQuar, descOpen, descOverdue, descIncident, descSendDown, descWaiting} {
 		ch <- d
 	}
 }
@@ -115,7 +117,8 @@ func (s *scraped) Collect(ch chan<- prometheus.Metric) {
 		oldest = time.Since(h.OldestQueued).Seconds()
 	}
 	for d, v := range map[*prometheus.Desc]float64{descOutbox: float64(h.Outbox), descOldest: oldest, descQuar: float64(h.Quarantined),
-		descOpen: float64(h.Open), descOverdue: float64(h.Overdue), descIncident: float64(h.Incidents)} {
+		descOpen: float64(h.Open), descOverdue: float64(h.Overdue), descIncident: float64(h.Incidents),
+		descSendDown: float64(h.SendingDown), descWaiting: float64(h.Waiting)} {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v)
 	}
 }
