@@ -45,6 +45,7 @@ type Item struct {
 	NextAttempt time.Time        `json:"next_attempt"`
 	AttemptAt   time.Time        `json:"attempt_at,omitzero"` // when the last attempt began
 	LastError   string           `json:"last_error,omitempty"`
+	LastKind    string           `json:"last_kind,omitempty"` // of LastError (mailerr.Kind)
 	// Cause is the account failure the mail waits behind ("<account> <kind>",
 	// as Cause gives it), while it does; an incident names the same.
 	Cause string `json:"cause,omitempty"`
@@ -436,8 +437,9 @@ func (o *Worker) finish(items []*Item, errs []error, raws [][]byte) (time.Time, 
 		}
 		ev := &complaint.Event{At: now.UTC(), Actor: "klachtbot", MessageID: item.Mail.MessageID}
 		kind := mailerr.KindOf(sendErr)
-		again := item.LastError != sendErr.Error() // the same failure is recorded once, not per attempt
-		item.LastError, item.Cause = sendErr.Error(), Cause(sendErr)
+		// The same kind of failure from the same cause is recorded once, not per attempt.
+		again := item.LastKind != kind.String() || item.Cause != Cause(sendErr)
+		item.LastError, item.LastKind, item.Cause = sendErr.Error(), kind.String(), Cause(sendErr)
 		if kind != mailerr.Refused && now.Sub(item.Mail.Date) < o.GiveUpAfter {
 			delay := o.RetryBase << min(item.Attempts-1, 20)
 			if delay > o.RetryMax || delay <= 0 {
@@ -512,7 +514,7 @@ func (o *Worker) finish(items []*Item, errs []error, raws [][]byte) (time.Time, 
 // hash is in the chain. The outbox keeps only the record (Slim). A sent
 // acknowledgement sets the case's acknowledged_at.
 func MarkSent(tx Tx, item *Item, now time.Time, how string, raw []byte) error {
-	item.State, item.SentAt, item.LastError, item.Cause = Sent, &now, "", ""
+	item.State, item.SentAt, item.LastError, item.LastKind, item.Cause = Sent, &now, "", "", ""
 	item.Slim()
 	if err := tx.PutOutbox(item); err != nil || item.CaseID == "" {
 		return err
