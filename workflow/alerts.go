@@ -130,17 +130,17 @@ func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, 
 	if len(to) == 0 {
 		to = e.DirectorAddresses()
 	}
-	if !inc.Open() {
-		// an "Opgelost" mail goes whatever is queued; it need not follow
-	} else if pending, err := tx.Pending(); err != nil {
-		return err
-	} else if slices.ContainsFunc(pending, func(it *outbox.Item) bool {
-		return it.Kind == outbox.KindAlert && it.Incident == inc.Key && it.State == outbox.Queued
-	}) {
-		return nil // its alert still waits to go: a second would say the same
-	}
 	item := e.botMail(outbox.KindAlert, inc.Case, e.cfg.Directors[0].Address, to, subject, text, "", now)
-	item.Incident = inc.Key
+	if inc.Open() { // an alert, not its end ("Opgelost" goes whatever is queued)
+		pending, err := tx.Pending()
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(pending, func(it *outbox.Item) bool { return it.Kind == outbox.KindAlert && it.Incident == inc.Key }) {
+			return nil // its alert still waits to go: a second would say the same
+		}
+		item.Incident = inc.Key
+	}
 	if inc.Case == "" {
 		return e.queue(tx, item)
 	}
