@@ -1,7 +1,6 @@
 package mailbox
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -82,10 +81,8 @@ func sendKind(err error) mailerr.Kind {
 		return mailerr.Refused
 	case errors.As(err, &ne), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
 		return mailerr.Unreachable
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return mailerr.Temporary
 	}
-	return mailerr.Temporary
+	return mailerr.Temporary // whatever else: try again later
 }
 
 // imapLoginKind classifies a failed IMAP login.
