@@ -21,6 +21,8 @@ var importRules = map[string][]string{
 	"mailbox":          {"workflow/...", "storage/..."},
 	"mailbox/embedded": {"project/..."},
 	"mailbox/message":  {"project/...", goIMAP, goMail, bbolt},
+	// The kinds of a mail failure: a leaf the outbox and the rules decide by.
+	"mailbox/mailerr": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// The domain keeps the mail edge and the database out.
 	"workflow":            {"storage/...", "mailbox", "mailbox/embedded", goIMAP, goMail, bbolt},
 	"workflow/alert":      {"project/..."},
