@@ -96,6 +96,7 @@ func (w *Watcher) setStatus(f func(*WatcherStatus)) {
 // Run watches until ctx is cancelled. Errors end a session, never the watcher.
 func (w *Watcher) Run(ctx context.Context) {
 	backoff := time.Second
+	var last mailerr.Kind // of the account failure logged last
 	for ctx.Err() == nil {
 		started := time.Now()
 		err := w.session(ctx)
@@ -110,11 +111,21 @@ func (w *Watcher) Run(ctx context.Context) {
 			w.Health(err)
 		}
 		if time.Since(started) > time.Minute {
-			backoff = time.Second // the session was healthy for a while
+			backoff, last = time.Second, mailerr.Other // the session was healthy for a while
 		}
 		// Jitter keeps several watchers from hammering a recovering server together.
 		wait := backoff/2 + rand.N(backoff)
-		w.Log.Warn("imap session ended, reconnecting", "folder", w.Folder, "err", err, "in", wait.Round(time.Millisecond))
+		// An account failure (login, TLS, unreachable) is logged once, while
+		// it lasts: Health makes it an incident, told once per repeat.
+		level := slog.LevelWarn
+		if kind := mailerr.KindOf(err); kind.Account() && kind == last {
+			level = slog.LevelDebug
+		} else if kind.Account() {
+			last = kind
+		} else {
+			last = mailerr.Other
+		}
+		w.Log.Log(ctx, level, "imap session ended, reconnecting", "folder", w.Folder, "err", err, "in", wait.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return
