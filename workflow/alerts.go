@@ -378,12 +378,20 @@ func (e *Engine) MailFailed(item *outbox.Item, reason string) {
 		} else {
 			inc.Meaning = "Wie deze mail had moeten krijgen, weet er niet van."
 		}
+		if item.Cause != "" {
+			// Given up behind an account that could not send: one incident
+			// for all the mail of that cause, not one per mail.
+			inc.Key, inc.Case = "given-up/"+item.Cause, ""
+			inc.Title = "mail opgegeven: het verzendaccount werkte langer dan give_up_after niet"
+			inc.What = fmt.Sprintf("klachtbot heeft mail opgegeven die het niet kon versturen (%s), de eerste aan %s (%q).", reason, strings.Join(item.Mail.To, ", "), oneLine(item.Mail.Subject))
+			inc.Meaning = "Wie deze mails had moeten krijgen, weet er niet van; een ontvangstbevestiging die niet ging, staat bij haar klacht (klachtbot show: ATTENTION)."
+			inc.Todo = "Herstel het verzendaccount (zie de melding daarover) en neem met de betrokkenen op een andere manier contact op."
+		}
 		return e.raise(tx, inc, now)
 	})
 	if err != nil {
 		e.log.Error("record undeliverable mail", "outbox", item.ID, "err", err)
 	}
-	e.wake()
 }
 
 // quarantined tells of mail kept raw: at most one incident a day, however

@@ -200,3 +200,36 @@ func deadPort(t *testing.T) int {
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
 }
+
+// TestGivenUpBehindAccountIsOneIncident: mail given up after give_up_after
+// because its account never worked is one incident for them all, besides
+// the account's; each acknowledgement flags its case.
+func TestGivenUpBehindAccountIsOneIncident(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	_, sender := smtpServer(t)
+	sender.Default.Port = deadPort(t)
+	for _, from := range []string{"jan@klant.test", "piet@klant.test", "kees@klant.test"} {
+		deliver(t, e, inbox, mail(from, "Klacht", "Ik ben ontevreden: de aangifte is te laat en ik wil de boete vergoed."), clock.Now())
+	}
+	o := alertingOutbox(e, s, clock, sender)
+	for range 80 { // hours: past give_up_after (72h)
+		if _, err := o.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		clock.Add(time.Hour)
+	}
+	var got []string
+	for _, inc := range openIncidents(t, s) {
+		got = append(got, strings.SplitN(inc.Key, "/", 2)[0])
+	}
+	if strings.Join(got, " ") != "given-up sending" {
+		t.Errorf("open incidents %v, want one for the account and one for what was given up", keys(openIncidents(t, s)))
+	}
+	cases, _ := snapshot(t, s)
+	for _, c := range cases {
+		if c.Attention == "" || c.AcknowledgedAt != nil {
+			t.Errorf("%s: attention %q, acknowledged %v", c.ID, c.Attention, c.AcknowledgedAt)
+		}
+	}
+}
