@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -93,13 +94,29 @@ type SentCopyTarget struct {
 // each, as CheckAll does. Without a server copy the Bcc is used ("auto"):
 // that is a failure only when required (sent_copy = "server").
 func CheckSentCopies(ctx context.Context, out io.Writer, targets []SentCopyTarget, required bool) (total, failed int) {
-	for _, t := range targets {
+	// The probes wait for the server's copy: all at once, so the wait is
+	// one probe's, not one per director.
+	results := make([]*CheckResult, len(targets))
+	var wg sync.WaitGroup
+	for i, t := range targets {
 		if t.SMTP == nil || t.IMAP == nil {
 			continue
 		}
-		pctx, cancel := context.WithTimeout(ctx, time.Minute)
-		r := CheckSentCopy(pctx, *t.SMTP, *t.IMAP, t.Address, 10*time.Second)
-		cancel()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			r := CheckSentCopy(pctx, *t.SMTP, *t.IMAP, t.Address, 10*time.Second)
+			results[i] = &r
+		}()
+	}
+	wg.Wait()
+	for i, t := range targets {
+		r := results[i]
+		if r == nil {
+			continue
+		}
 		switch {
 		case NoServerCopy(r.Err) && !required:
 			r.Step, r.Err = r.Step+" (none: "+r.Err.Error()+"; Bcc copies are used)", nil

@@ -87,6 +87,14 @@ func (w *Watcher) Status() WatcherStatus {
 	return s
 }
 
+// name is the folder's name on the server once found (the Sent folder by
+// its attribute), else as configured: the one way a folder is written.
+func (w *Watcher) name() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return cmp.Or(w.found, w.Folder)
+}
+
 func (w *Watcher) setStatus(f func(*WatcherStatus)) {
 	w.mu.Lock()
 	f(&w.status)
@@ -125,7 +133,7 @@ func (w *Watcher) Run(ctx context.Context) {
 		} else {
 			last = mailerr.Other
 		}
-		w.Log.Log(ctx, level, "imap session ended, reconnecting", "folder", w.Folder, "err", err, "in", wait.Round(time.Millisecond))
+		w.Log.Log(ctx, level, "imap session ended, reconnecting", "folder", w.name(), "err", err, "in", wait.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return
@@ -183,7 +191,7 @@ func (w *Watcher) Prescan(ctx context.Context) error {
 		return fmt.Errorf("prescan %s: %w", w.Folder, err)
 	}
 	if len(copies) > 0 {
-		w.Log.Info("copies of the bot's mail found after the checkpoint", "folder", w.Folder, "copies", len(copies))
+		w.Log.Info("copies of the bot's mail found after the checkpoint", "folder", w.name(), "copies", len(copies))
 	}
 	return h.Copies(copies)
 }
@@ -194,7 +202,7 @@ func Prescan(ctx context.Context, ws []*Watcher) {
 	for _, w := range ws {
 		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		if err := w.Prescan(pctx); err != nil {
-			w.Log.Warn("could not read the copies of sent mail first", "folder", w.Folder, "err", err)
+			w.Log.Warn("could not read the copies of sent mail first", "folder", w.name(), "err", err)
 		}
 		cancel()
 	}
@@ -260,10 +268,7 @@ func (w *Watcher) session(ctx context.Context) (err error) {
 	if w.Health != nil {
 		w.Health(nil)
 	}
-	w.mu.Lock()
-	folder := cmp.Or(w.found, w.Folder)
-	w.mu.Unlock()
-	w.Log.Info("watching folder", "user", w.Server.Username, "folder", folder,
+	w.Log.Info("watching folder", "user", w.Server.Username, "folder", w.name(),
 		"uidvalidity", sel.UIDValidity, "messages", sel.NumMessages, "idle", c.Caps().Has(imap.CapIdle))
 
 	for {
@@ -329,7 +334,7 @@ func (s *Server) imapDial(opts *imapclient.Options) (*imapclient.Client, error) 
 // time: a dead link otherwise blocks for ever.
 func (w *Watcher) timed(c *imapclient.Client, d time.Duration, f func() error) error {
 	t := time.AfterFunc(d, func() {
-		w.Log.Warn("imap command timed out, closing connection", "folder", w.Folder, "after", d)
+		w.Log.Warn("imap command timed out, closing connection", "folder", w.name(), "after", d)
 		c.Close()
 	})
 	defer t.Stop()
@@ -393,7 +398,7 @@ func (w *Watcher) scan(c *imapclient.Client, uidValidity uint32, timeout time.Du
 	if cp.UIDValidity != uidValidity {
 		if cp.UIDValidity != 0 {
 			w.Log.Warn("UIDVALIDITY changed: rescanning folder; known messages are recognised by Message-ID",
-				"folder", w.Folder, "old", cp.UIDValidity, "new", uidValidity)
+				"folder", w.name(), "old", cp.UIDValidity, "new", uidValidity)
 		}
 		cp = message.Checkpoint{UIDValidity: uidValidity}
 		bounded = true
@@ -428,7 +433,7 @@ func (w *Watcher) scan(c *imapclient.Client, uidValidity uint32, timeout time.Du
 	lastReport := time.Now()
 	for i, e := range entries {
 		if len(entries) > 100 && time.Since(lastReport) > 5*time.Second {
-			w.Log.Info("scanning folder", "folder", w.Folder, "done", i, "of", len(entries))
+			w.Log.Info("scanning folder", "folder", w.name(), "done", i, "of", len(entries))
 			lastReport = time.Now()
 		}
 		w.setStatus(func(s *WatcherStatus) { s.ScanDone = i })
@@ -459,7 +464,7 @@ func (w *Watcher) scan(c *imapclient.Client, uidValidity uint32, timeout time.Du
 	}
 	if skipped != cp || bounded {
 		if nskipped > 0 {
-			w.Log.Info("left alone mail from before the first start", "folder", w.Folder, "messages", nskipped, "through_uid", skipped.LastUID)
+			w.Log.Info("left alone mail from before the first start", "folder", w.name(), "messages", nskipped, "through_uid", skipped.LastUID)
 		}
 		if err := w.Handler.Advance(skipped); err != nil {
 			return fmt.Errorf("skip old messages: %w", err)
@@ -471,6 +476,7 @@ func (w *Watcher) scan(c *imapclient.Client, uidValidity uint32, timeout time.Du
 
 func (w *Watcher) fetch(c *imapclient.Client, uidValidity uint32, uid imap.UID, timeout time.Duration) (*message.Fetched, error) {
 	var f *message.Fetched
+	folder := w.name()
 	err := w.timed(c, timeout, func() error {
 		section := &imap.FetchItemBodySection{Peek: true}
 		cmd := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section}})
@@ -480,7 +486,7 @@ func (w *Watcher) fetch(c *imapclient.Client, uidValidity uint32, uid imap.UID, 
 			if msg == nil {
 				break
 			}
-			cur := &message.Fetched{UIDValidity: uidValidity}
+			cur := &message.Fetched{UIDValidity: uidValidity, Folder: folder}
 			for {
 				item := msg.Next()
 				if item == nil {

@@ -19,6 +19,10 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
+// hangGuard is how long a test waits for an event before it gives up: long
+// enough for a loaded machine, never what a passing run waits.
+const hangGuard = time.Minute
+
 // recorder is the Handler a storage-backed engine would be: it keeps the
 // checkpoint and what was delivered.
 type recorder struct {
@@ -64,7 +68,7 @@ func (r *recorder) subjects() []string {
 
 func (r *recorder) waitFor(t *testing.T, n int) []string {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(hangGuard)
 	for len(r.subjects()) < n {
 		select {
 		case <-r.notify:
@@ -116,8 +120,8 @@ func watch(t *testing.T, addr string, r *recorder, since time.Time) (stop func()
 		cancel()
 		select {
 		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Error("watcher did not stop within 5s of cancel")
+		case <-time.After(hangGuard):
+			t.Errorf("watcher did not stop within %v of cancel", hangGuard)
 		}
 	}
 }
@@ -355,7 +359,7 @@ func TestWatcherPollsWithoutIdle(t *testing.T) {
 
 func waitConnected(t *testing.T, w *mailbox.Watcher) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(hangGuard)
 	for !w.Status().Connected {
 		if time.Now().After(deadline) {
 			t.Fatalf("watcher not connected: %+v", w.Status())

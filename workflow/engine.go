@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -36,6 +37,13 @@ type Source struct {
 
 // Key is the checkpoint key of the folder.
 func (s Source) Key() string { return s.Director + "/" + s.Folder }
+
+// Where is the folder f was read from as the server names it (the Sent
+// folder as found, not `\Sent`), as `status` writes it: in records and logs.
+// Key stays the checkpoint's: a renamed Sent folder is followed.
+func (s Source) Where(f *message.Fetched) string {
+	return s.Director + "/" + cmp.Or(f.Folder, s.Folder)
+}
 
 // FolderName is the folder as people call it: a Sent folder found by its
 // attribute (Folder `\Sent`) is "Verzonden".
@@ -150,7 +158,7 @@ func (h *FolderHandler) Deliver(f *message.Fetched) error {
 	// A storage outage fails here too, and the watcher retries later.
 	qerr := h.e.store.Update(func(tx Tx) error {
 		q := &complaint.Quarantined{
-			Source:     fmt.Sprintf("%s uid %d/%d", h.src.Key(), f.UIDValidity, f.UID),
+			Source:     fmt.Sprintf("%s uid %d/%d", h.src.Where(f), f.UIDValidity, f.UID),
 			ReceivedAt: f.InternalDate.UTC(),
 			Problems:   []string{fmt.Sprintf("ingest failed %d times: %v", h.failures, err)},
 		}
@@ -165,7 +173,7 @@ func (h *FolderHandler) Deliver(f *message.Fetched) error {
 	if qerr != nil {
 		return errors.Join(err, qerr)
 	}
-	h.e.log.Error("message quarantined: it could not be ingested", "folder", h.src.Key(), "uid", f.UID, "err", err)
+	h.e.log.Error("message quarantined: it could not be ingested", "folder", h.src.Where(f), "uid", f.UID, "err", err)
 	h.failures = 0
 	return nil
 }
@@ -207,7 +215,7 @@ func (e *Engine) Ingest(src Source, f *message.Fetched) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("ingest %s uid %d: %w", src.Key(), f.UID, err)
+		return fmt.Errorf("ingest %s uid %d: %w", src.Where(f), f.UID, err)
 	}
 	if queued {
 		e.wake()
@@ -220,7 +228,7 @@ func (e *Engine) Ingest(src Source, f *message.Fetched) error {
 
 func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err error) {
 	m := f.Msg
-	log := e.log.With("folder", src.Key(), "uid", f.UID, "message_id", m.MessageID)
+	log := e.log.With("folder", src.Where(f), "uid", f.UID, "message_id", m.MessageID)
 	// The bot's own mail: its copy confirms an attempt a crash interrupted.
 	if item, err := tx.OutboxByMessageID(m.MessageID); err != nil || item != nil {
 		if err == nil && src.Kind == FolderSent && src.Director == item.Account {
@@ -228,7 +236,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 		}
 		if err == nil && (item.State == outbox.Sending || item.State == outbox.Queued) {
 			log.Info("interrupted mail confirmed sent by its copy", "outbox", item.ID)
-			err = outbox.MarkSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Key()+")", f.Raw)
+			err = outbox.MarkSent(tx, item, e.clock.Now(), " (confirmed by its copy in "+src.Where(f)+")", f.Raw)
 		}
 		return false, err
 	}
@@ -267,7 +275,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 		FromName:   m.From.Name,
 		Subject:    m.Subject,
 		ReceivedAt: received.UTC(),
-		Source:     fmt.Sprintf("%s uid %d/%d", src.Key(), f.UIDValidity, f.UID),
+		Source:     fmt.Sprintf("%s uid %d/%d", src.Where(f), f.UIDValidity, f.UID),
 		Problems:   m.Problems,
 	}
 	for _, a := range m.Attachments {

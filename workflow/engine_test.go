@@ -70,7 +70,13 @@ func newTestEngine(t testing.TB) (*Engine, Store, *testClock) {
 
 func newTestEngineOn(t testing.TB, store Store) (*Engine, Store, *testClock) {
 	t.Helper()
-	clock := &testClock{t: time.Date(2026, 11, 24, 14, 3, 0, 0, ams)}
+	return newTestEngineAt(t, store, time.Date(2026, 11, 24, 14, 3, 0, 0, ams))
+}
+
+// newTestEngineAt is an engine whose database is first started at start.
+func newTestEngineAt(t testing.TB, store Store, start time.Time) (*Engine, Store, *testClock) {
+	t.Helper()
+	clock := &testClock{t: start}
 	e, err := NewEngine(store, clock, testConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -475,4 +481,33 @@ func TestReusedMessageID(t *testing.T) {
 	if !slices.Contains(evs, complaint.EvMalformed) {
 		t.Errorf("the reused Message-ID is not flagged: %v", evs)
 	}
+}
+
+// TestFolderWrittenAsFound: the Sent folder found by its attribute is
+// recorded by its name on the server, as status shows it, never as `\Sent`;
+// its checkpoint stays under the configured key, so a renamed folder is followed.
+func TestFolderWrittenAsFound(t *testing.T) {
+	t.Parallel()
+	e, s, clock := newTestEngine(t)
+	complaintMail := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik ben zeer ontevreden over de te late aangifte."), clock.Now())
+	sent := Source{Director: "marco@mcoo.nl", Folder: `\Sent`, Kind: FolderSent}
+	raw := []byte(strings.ReplaceAll(fmt.Sprintf("From: marco@mcoo.nl\nTo: jan@klant.test\nSubject: Re: Klacht\nMessage-ID: <r1@mcoo.nl>\nIn-Reply-To: %s\n\nIk bel u morgen.\n", complaintMail.MessageID), "\n", "\r\n"))
+	if err := e.Ingest(sent, &message.Fetched{Folder: "Verzonden items", UIDValidity: 3, UID: 17, InternalDate: clock.Now(), Raw: raw, Msg: message.Parse(raw)}); err != nil {
+		t.Fatal(err)
+	}
+	s.View(func(tx Tx) error {
+		cases, _ := tx.Cases()
+		msgs, _ := tx.Messages(cases[0].ID)
+		var sources []string
+		for _, m := range msgs {
+			sources = append(sources, m.Source)
+		}
+		if want := []string{"marco@mcoo.nl/INBOX uid 7/1", "marco@mcoo.nl/Verzonden items uid 3/17"}; !slices.Equal(sources, want) {
+			t.Errorf("sources %q, want %q", sources, want)
+		}
+		if cp, _ := tx.Checkpoint(sent.Key()); cp.LastUID != 17 {
+			t.Errorf("checkpoint of %s: %+v", sent.Key(), cp)
+		}
+		return nil
+	})
 }

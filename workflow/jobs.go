@@ -211,7 +211,8 @@ func lastSlot(s cron.Schedule, now time.Time) time.Time {
 }
 
 // digestJobs sends each director the day's digest once: at the scheduled
-// time, or at start-up later that day when the service was down then.
+// time, or at start-up later that day when the service was down then (but
+// not on the day of the first start, when the slot came before it).
 func (e *Engine) digestJobs(tx Tx, cases []*complaint.Case, now time.Time) ([]string, error) {
 	sched, err := cron.ParseStandard(e.cfg.Digest)
 	if err != nil {
@@ -220,6 +221,11 @@ func (e *Engine) digestJobs(tx Tx, cases []*complaint.Case, now time.Time) ([]st
 	local := now.In(e.cfg.Location)
 	slot := lastSlot(sched, local)
 	if slot.IsZero() || !sameDay(slot, local) {
+		return nil, nil
+	}
+	// Catch-up is for a digest missed while the bot was installed: a new
+	// database does not send the one that fell due before it existed.
+	if first, err := time.Parse(time.RFC3339Nano, tx.Meta("first_start")); err == nil && slot.Before(first) {
 		return nil, nil
 	}
 	// Every tick of the day after the digests went: no seal to compute.

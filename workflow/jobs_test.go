@@ -129,8 +129,7 @@ func TestFirstResponseStopsReminder(t *testing.T) {
 
 func TestDigestOncePerDay(t *testing.T) {
 	t.Parallel()
-	e, s, clock := newTestEngine(t)
-	clock.t = at("2026-11-23 10:00")
+	e, s, clock := newTestEngineAt(t, boltStore(t), at("2026-11-23 10:00"))
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
 
 	// Before 08:00 the last slot was yesterday's: a missed digest is not sent a day late.
@@ -161,6 +160,33 @@ func TestDigestOncePerDay(t *testing.T) {
 	// Confidentiality: no message bodies in the digest.
 	if strings.Contains(d.Mail.Text+d.Mail.HTML, "Ik heb een klacht") {
 		t.Error("the digest contains a message body")
+	}
+}
+
+// TestDigestFirstStart: a new database does not catch up the digest that fell
+// due before it existed, whatever the hour or day of its first start; a
+// database that existed at the slot and missed it catches up.
+func TestDigestFirstStart(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, firstStart, run string
+		want                  int
+	}{
+		{"Monday 09:30, first start at 09:30", "2026-12-07 09:30", "2026-12-07 09:30", 0},
+		{"Monday 23:59, first start at 08:24", "2026-12-07 08:24", "2026-12-07 23:59", 0},
+		{"first start at 07:59, run at 08:00", "2026-12-07 07:59", "2026-12-07 08:00", 2},
+		{"first start at 07:00, down at 08:00, start at 11:00", "2026-12-07 07:00", "2026-12-07 11:00", 2},
+		{"first start on Sunday, start on Monday 09:30", "2026-12-06 12:00", "2026-12-07 09:30", 2},
+		{"first start on Saturday", "2026-12-05 10:00", "2026-12-05 10:00", 0},
+		{"first start at 23:59 on 31 December", "2026-12-31 23:59", "2026-12-31 23:59", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e, _, _ := newTestEngineAt(t, boltStore(t), at(tt.firstStart))
+			if got := runDue(t, e, tt.run); len(got["digest"]) != tt.want {
+				t.Errorf("digests at %s after a first start at %s: %v, want %d", tt.run, tt.firstStart, got["digest"], tt.want)
+			}
+		})
 	}
 }
 
@@ -323,8 +349,7 @@ func TestAckNamesAWorkingDay(t *testing.T) {
 // last working day before it.
 func TestNewTermOnAWorkingDay(t *testing.T) {
 	t.Parallel()
-	e, s, clock := newTestEngine(t)
-	clock.t = at("2026-11-23 10:00")
+	e, s, clock := newTestEngineAt(t, boltStore(t), at("2026-11-23 10:00"))
 	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
 	clock.t = at("2026-12-01 10:00")
 	deliver(t, e, sent, commandMail("KL-2026-0001", "#nieuwe-termijn 26-12-2026 Wachten op stukken"), clock.Now())

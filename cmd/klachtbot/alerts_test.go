@@ -38,7 +38,7 @@ func TestE2EAlerts(t *testing.T) {
 		}
 		t.Setenv("KB_MARCO_PASSWORD", "fout")
 		b := startBotWhen(t, config, func([]mailbox.WatcherStatus) bool { return true })
-		alerts := st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "the alerts", func(l []*parsedMail) bool {
+		alerts := st.waitFor(t, "hans@mcoo.nl", "INBOX", hangGuard, "the alerts", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Aandacht nodig: het wachtwoord van Marco werkt niet meer")) == 1 &&
 				len(mailsWith(l, "Aandacht nodig: de map "+missing+" van Hans bestaat niet")) == 1
 		})
@@ -60,7 +60,7 @@ func TestE2EAlerts(t *testing.T) {
 		b.stop()
 		t.Setenv("KB_MARCO_PASSWORD", password)
 		b.start()
-		st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "the resolved mail", func(l []*parsedMail) bool {
+		st.waitFor(t, "hans@mcoo.nl", "INBOX", hangGuard, "the resolved mail", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Opgelost: het wachtwoord van Marco werkt niet meer")) == 1
 		})
 	})
@@ -83,7 +83,7 @@ func TestE2EUndeliverableAcknowledgement(t *testing.T) {
 		raw, _ := compose("Onbekend <"+unknownClient+">", "marco@mcoo.nl", "Klacht over de loonstroken",
 			"Ik ben ontevreden: de loonstroken zijn alweer te laat en vol fouten.")
 		st.send(t, unknownClient, []string{"marco@mcoo.nl"}, raw)
-		alerts := st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the alert", func(l []*parsedMail) bool {
+		alerts := st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the alert", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Aandacht nodig: mail aan "+unknownClient+" niet bezorgd")) == 1
 		})
 		a := mailsWith(alerts, "niet bezorgd")[0]
@@ -150,7 +150,7 @@ X-Klachtbot-Case: %s
 		if !slices.Contains(eventKinds(d), "ack-bounced") || !strings.Contains(d.Attention, "5.1.1") {
 			t.Errorf("after the bounce: %+v %v", d.Summary, eventKinds(d))
 		}
-		st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "the alert", func(l []*parsedMail) bool {
+		st.waitFor(t, "hans@mcoo.nl", "INBOX", hangGuard, "the alert", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Aandacht nodig: ontvangstbevestiging van "+id+" kwam terug")) == 1
 		})
 	})

@@ -20,7 +20,7 @@ func TestE2EAttacks(t *testing.T) {
 		// A forged client: From and case number, no answer to the bot's mail.
 		raw, _ := compose("Klant Twee <klant2@klant.test>", "marco@mcoo.nl", "Re: ["+id+"]", "akkoord")
 		st.send(t, "vreemde@elders.test", []string{"marco@mcoo.nl"}, raw)
-		st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the director's question", func(l []*parsedMail) bool {
+		st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the director's question", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Mail van de cliënt niet bevestigd")) == 1
 		})
 		if d := b.show(id); slices.Contains(eventKinds(d), "consent") {
@@ -59,7 +59,7 @@ func TestE2EAttacks(t *testing.T) {
 			st.send(t, fmt.Sprintf("a%d@spam.test", i), []string{"marco@mcoo.nl"}, raw)
 			spamIDs = append(spamIDs, mid)
 		}
-		acks := st.waitFor(t, catchall, "INBOX", ackWait, "the acknowledgements", func(l []*parsedMail) bool {
+		acks := st.waitFor(t, catchall, "INBOX", hangGuard, "the acknowledgements", func(l []*parsedMail) bool {
 			for _, mid := range spamIDs {
 				if len(acksFor(l, mid)) == 0 {
 					return false

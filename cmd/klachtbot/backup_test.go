@@ -127,7 +127,7 @@ func TestE2ERestoreReadsAgain(t *testing.T) {
 			st.send(t, from, []string{"marco@mcoo.nl"}, raw)
 			ids = append(ids, id)
 		}
-		acks := st.waitFor(t, catchall, "INBOX", ackWait, "acknowledgements of the burst", func(l []*parsedMail) bool {
+		acks := st.waitFor(t, catchall, "INBOX", hangGuard, "acknowledgements of the burst", func(l []*parsedMail) bool {
 			for _, id := range ids {
 				if len(acksFor(l, id)) == 0 {
 					return false
@@ -151,7 +151,7 @@ func TestE2ERestoreReadsAgain(t *testing.T) {
 		}
 		b.start()
 
-		deadline := time.Now().Add(ackWait)
+		deadline := time.Now().Add(hangGuard)
 		for len(b.cases()) < 1+n && time.Now().Before(deadline) {
 			time.Sleep(100 * time.Millisecond)
 		}

@@ -39,8 +39,8 @@ func benchDeliveryToAck(b *testing.B, st *mailStack) {
 		start := time.Now()
 		st.send(b, from, []string{"marco@mcoo.nl"}, raw)
 		for c.Mailbox().NumMessages < want {
-			if time.Since(start) > ackWait {
-				b.Fatalf("no acknowledgement after %v", ackWait)
+			if time.Since(start) > hangGuard {
+				b.Fatalf("no acknowledgement after %v", hangGuard)
 			}
 			time.Sleep(2 * time.Millisecond)
 			if err := c.Noop().Wait(); err != nil {

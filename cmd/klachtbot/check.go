@@ -17,7 +17,7 @@ func checkFile(path string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return runCheck(cfg, out)
+	return runCheck(cfg, out, false)
 }
 
 // runCheck checks a configuration (already loaded and validated: a config that
@@ -25,9 +25,10 @@ func checkFile(path string, out io.Writer) error {
 // machine and the mail servers: secrets, the database's place, and for every
 // account a connection with the configured security and a login. Every step
 // gets a line, "ok" or "FAIL" with the reason; the error says how many failed.
-// Nothing is changed on the servers; unless sent_copy = "bcc", each director
-// gets a probe mail that tells whether the server files sent mail in Sent.
-func runCheck(cfg *Config, out io.Writer) error {
+// Nothing is changed on the servers and nothing is sent; with probeSent
+// (check --probe-sent) each director also gets a probe mail, all at once,
+// that tells whether the server files sent mail in Sent (sent_copy).
+func runCheck(cfg *Config, out io.Writer, probeSent bool) error {
 	ctx := context.Background()
 	total, failed := 0, 0
 	line := func(label, step string, err error) {
@@ -75,8 +76,14 @@ func runCheck(cfg *Config, out io.Writer) error {
 	n, bad := mailbox.CheckAll(ctx, out, targets)
 	total, failed = total+n, failed+bad
 
-	// 6. Whether the servers file sent mail in Sent themselves (sent_copy).
-	if cfg.Outbox.SentCopy != "bcc" && bad == 0 {
+	// 6. Whether the servers file sent mail in Sent themselves (sent_copy):
+	// only when asked, because it sends mail.
+	switch {
+	case !probeSent:
+		fmt.Fprintf(out, "sent copy: not probed (sent_copy = %q); check --probe-sent sends each director a probe to find out whether the server files sent mail in Sent\n", cfg.Outbox.SentCopy)
+	case bad > 0:
+		fmt.Fprintln(out, "sent copy: not probed, a login failed above")
+	default:
 		var probes []mailbox.SentCopyTarget
 		for _, d := range cfg.Directors {
 			p := mailbox.SentCopyTarget{Address: d.Address}

@@ -8,17 +8,18 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 // checkRun runs `klachtbot check` on config with KB_TEST_PASSWORD set to
 // password ("" leaves it unset).
-func checkRun(t *testing.T, config, password string) (stdout, stderr string, err error) {
+func checkRun(t *testing.T, config, password string, flags ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binPath, "check", "--config", config)
+	cmd := exec.CommandContext(ctx, binPath, append([]string{"check", "--config", config}, flags...)...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "KB_TEST_PASSWORD=") {
 			cmd.Env = append(cmd.Env, kv)
@@ -83,13 +84,37 @@ func secondDirector(cfg string) (before, hans string) {
 func TestCheck(t *testing.T) {
 	stacks(t, func(t *testing.T, st *mailStack) {
 		t.Run("ok", func(t *testing.T) {
-			out, stderr, err := checkRun(t, checkConfig(t, st, nil), password)
+			var sent []string // what reached the SMTP server (embedded stack)
+			if st.embedded != nil {
+				var mu sync.Mutex
+				st.embedded.SetSMTPHook(func(from string, to []string) error {
+					mu.Lock()
+					defer mu.Unlock()
+					sent = append(sent, from+" -> "+strings.Join(to, ","))
+					return nil
+				})
+				defer st.embedded.SetSMTPHook(nil)
+			}
+			auto := func(cfg string) string { return strings.Replace(cfg, `sent_copy = "bcc"`, `sent_copy = "auto"`, 1) }
+			out, stderr, err := checkRun(t, checkConfig(t, st, auto), password)
 			if err != nil {
 				t.Fatalf("check failed: %v\n%s", err, stderr)
 			}
+			// Plain check sends nothing, also under sent_copy = "auto".
+			if len(sent) > 0 {
+				t.Errorf("check sent mail: %v", sent)
+			}
+			for _, who := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
+				if n := len(st.messages(t, who, "INBOX")); n > 0 {
+					t.Errorf("%s got %d mail(s) from check", who, n)
+				}
+			}
+			if len(checkLines(out, "sent copy: not probed", "check --probe-sent")) != 1 {
+				t.Errorf("check does not say how to probe the Sent copies")
+			}
 			lines := strings.Split(strings.TrimSpace(out), "\n")
 			for _, l := range lines[:len(lines)-1] {
-				if !strings.HasPrefix(l, "config ok:") && !strings.HasSuffix(l, " ok") {
+				if !strings.HasPrefix(l, "config ok:") && !strings.HasSuffix(l, " ok") && !strings.HasPrefix(l, "sent copy: not probed") {
 					t.Errorf("not ok: %q", l)
 				}
 			}
@@ -193,4 +218,47 @@ func TestCheck(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestCheckProbeSent: check --probe-sent sends each director one probe, all
+// at once: each probe's mail reaches the server while the other's is still
+// in flight (the server holds the first until the second arrives).
+func TestCheckProbeSent(t *testing.T) {
+	st := embeddedStack(t)
+	var mu sync.Mutex
+	probed := map[string]int{}
+	both := make(chan struct{})
+	st.embedded.SetSMTPHook(func(from string, to []string) error {
+		mu.Lock()
+		for _, r := range to {
+			probed[r]++
+		}
+		if len(probed) == 2 && probed["marco@mcoo.nl"]+probed["hans@mcoo.nl"] == 2 {
+			close(both)
+		}
+		mu.Unlock()
+		select {
+		case <-both:
+		case <-time.After(30 * time.Second): // one after the other: the check goes on, the test fails below
+		}
+		return nil
+	})
+	path := checkConfig(t, st, func(cfg string) string { return strings.Replace(cfg, `sent_copy = "bcc"`, `sent_copy = "auto"`, 1) })
+	out, stderr, err := checkRun(t, path, password, "--probe-sent")
+	if err != nil {
+		t.Fatalf("check --probe-sent: %v\n%s", err, stderr)
+	}
+	select {
+	case <-both:
+	default:
+		t.Errorf("the probes went one after the other: %v", probed)
+	}
+	if probed["marco@mcoo.nl"] != 1 || probed["hans@mcoo.nl"] != 1 {
+		t.Errorf("probes sent: %v, want one to each director", probed)
+	}
+	for _, who := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
+		if l := checkLines(out, "sent copy "+who+": copy of sent mail in Sent (none: ", "Bcc copies are used) ok"); len(l) != 1 {
+			t.Errorf("no probe result for %s", who)
+		}
+	}
 }

@@ -15,9 +15,12 @@ import (
 
 // TestCommandLine runs the built binary: exit codes and what it writes where.
 func TestCommandLine(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.toml")
+	present := cliConfig(t, reportStore(t))
 	tests := []struct {
 		name   string
 		args   []string
+		config string // $KLACHTBOT_CONFIG: the default when --config is not given
 		code   int
 		stdout []string // all in stdout
 		not    []string // none in stdout
@@ -26,24 +29,26 @@ func TestCommandLine(t *testing.T) {
 		{name: "help", args: []string{"help"}, stdout: commandNames(),
 			not: []string{"Flags:"}},
 		{name: "help tick", args: []string{"help", "tick"},
-			stdout: []string{"Usage: klachtbot tick --config FILE [--json] [--now TIME]", "--now TIME", "2026-12-08 (08:00 that day)"},
+			stdout: []string{"Usage: klachtbot tick [--config FILE] [--json] [--now TIME]", "--now TIME", "2026-12-08 (08:00 that day)", "default $KLACHTBOT_CONFIG, else /etc/klachtbot/klachtbot.toml"},
 			not:    []string{"--against", "--dry-run", "--from"}},
 		{name: "tick --help: its own flags, exit 0", args: []string{"tick", "--help"},
-			stdout: []string{"Usage: klachtbot tick --config FILE", "--config FILE", "--json", "--now TIME"},
+			stdout: []string{"Usage: klachtbot tick [--config FILE]", "--config FILE", "--json", "--now TIME"},
 			not:    []string{"--against", "--dry-run", "--from", "--out"}},
 		{name: "run --help: exit 0, nothing but --config", args: []string{"run", "--help"},
-			stdout: []string{"Usage: klachtbot run --config FILE\n", "--config FILE"},
+			stdout: []string{"Usage: klachtbot run [--config FILE]\n", "--config FILE"},
 			not:    []string{"--json", "--now", "--against", "--dry-run"}},
 		{name: "unknown command before --config", args: []string{"frobnicate"}, code: 1,
 			stderr: "klachtbot: unknown command \"frobnicate\"; see klachtbot help\n"},
-		{name: "a command needs --config", args: []string{"cases"}, code: 1,
-			stderr: "klachtbot: cases: --config FILE is required\n"},
+		{name: "without --config: the default, which must exist", args: []string{"cases"}, config: missing, code: 1,
+			stderr: "klachtbot: cases: no --config FILE given, and " + missing + " (from $KLACHTBOT_CONFIG) does not exist (klachtbot init writes /etc/klachtbot/klachtbot.toml)\n"},
+		{name: "without --config: the default is read", args: []string{"cases"}, config: present, stdout: []string{"CASE"}},
 		{name: "a flag of another command", args: []string{"cases", "--now", "2026-12-08"}, code: 1,
 			stderr: "klachtbot: cases: flag provided but not defined: -now; see klachtbot help cases\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := exec.Command(binPath, tt.args...)
+			cmd.Env = append(os.Environ(), "KLACHTBOT_CONFIG="+tt.config, "KB_PW=test")
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()

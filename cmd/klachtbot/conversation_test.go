@@ -15,7 +15,7 @@ func openCase(t *testing.T, st *mailStack, b *bot, client, director string) (str
 	t.Helper()
 	raw, id := compose(client, director, "Klacht over de aangifte", "Ik ben ontevreden over mijn aangifte.")
 	st.send(t, client, []string{director}, raw)
-	ack := acksFor(st.waitFor(t, catchall, "INBOX", ackWait, "acknowledgement", hasAck(id)), id)[0]
+	ack := acksFor(st.waitFor(t, catchall, "INBOX", hangGuard, "acknowledgement", hasAck(id)), id)[0]
 	for _, c := range b.cases() {
 		if strings.Contains(ack.get("Subject"), c.ID) {
 			return c.ID, id, ack
@@ -114,7 +114,7 @@ func TestE2EConversation(t *testing.T) {
 		}
 		// No second acknowledgement went to the client at any point: the
 		// acknowledgement, then the closing mail with its question.
-		st.waitFor(t, catchall, "INBOX", ackWait, "closing mail", func(l []*parsedMail) bool { return len(mailsWith(l, "afgehandeld")) > 0 })
+		st.waitFor(t, catchall, "INBOX", hangGuard, "closing mail", func(l []*parsedMail) bool { return len(mailsWith(l, "afgehandeld")) > 0 })
 		time.Sleep(time.Second) // a wrong extra mail would show up by now
 		clientMails := st.waitFor(t, catchall, "INBOX", time.Second, "", func([]*parsedMail) bool { return true })
 		if len(clientMails) != 2 || len(mailsWith(clientMails, "Ontvangstbevestiging")) != 1 {
@@ -130,7 +130,7 @@ func TestE2EExternWithoutConsent(t *testing.T) {
 		cmd, _ := compose("Hans <hans@mcoo.nl>", "hans@mcoo.nl", "["+id+"] extern", "#extern Belastingadviseur X")
 		st.appendTo(t, "hans@mcoo.nl", "Sent", cmd)
 		// Hans is told, by mail in his INBOX, why nothing happened.
-		notice := mailsWith(st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "refusal notice", func(l []*parsedMail) bool {
+		notice := mailsWith(st.waitFor(t, "hans@mcoo.nl", "INBOX", hangGuard, "refusal notice", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Extern delen geweigerd")) > 0
 		}), "Extern delen geweigerd")
 		if body := notice[0].body; !strings.Contains(body, "#toestemming ja") {
@@ -161,7 +161,7 @@ func TestE2EReopenByClient(t *testing.T) {
 		waitCase(t, b, id, func(d dossier.Detail) bool { return d.State == "open" })
 		// Both directors are told.
 		for _, dir := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
-			st.waitFor(t, dir, "INBOX", ackWait, "re-open notice", func(l []*parsedMail) bool {
+			st.waitFor(t, dir, "INBOX", hangGuard, "re-open notice", func(l []*parsedMail) bool {
 				return len(mailsWith(l, "Klacht heropend")) > 0
 			})
 		}

@@ -22,13 +22,13 @@ func TestDemo(t *testing.T) {
 		"got the acknowledgement, with the target counted from the original receipt",
 		"heeft u ons telefonisch een klacht",
 		"piet.deboer@example.nl  Niemand bereikbaar",
-		"channel:        mail",
+		"Kanaal:          mail",
 		"Uw reactie gevraagd op klacht [KL-",
 		"her answer is on the case with role staff",
 		"Uw klacht is afgehandeld [KL-",
 		"tevreden bent over de manier waarop wij uw",
-		"satisfied:      ja, tevreden",
-		"consulted:      Anna de Boer <anna@mcoo.nl>",
+		"Tevreden:        ja, tevreden",
+		"Betrokkene:      Anna de Boer <anna@mcoo.nl>",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the demo does not show %q:\n%s", want, stdout)

@@ -91,7 +91,7 @@ func TestE2EFoldersFound(t *testing.T) {
 	})
 }
 
-// TestE2ESentCopyProbe: `check` finds out which servers file sent mail in
+// TestE2ESentCopyProbe: `check --probe-sent` finds out which servers file sent mail in
 // Sent by sending each director a probe: the Dovecot stack does for Ingrid
 // (MAILSTACK_SENT_COPY), not for Marco, who keeps Bcc copies under "auto"
 // and fails the check under "server".
@@ -108,7 +108,7 @@ func TestE2ESentCopyProbe(t *testing.T) {
 			cfg = strings.ReplaceAll(cfg, "hans@mcoo.nl", "ingrid@mcoo.nl")
 			return strings.Replace(cfg, `sent_copy = "bcc"`, `sent_copy = "`+mode+`"`, 1)
 		})
-		out, _, err := checkRun(t, path, password)
+		out, _, err := checkRun(t, path, password, "--probe-sent")
 		ingrid := checkLines(out, "sent copy ingrid@mcoo.nl: copy of sent mail in Sent (the server files sent mail in \"Sent\") ok")
 		marco := checkLines(out, "sent copy marco@mcoo.nl")
 		if len(ingrid) != 1 || len(marco) != 1 {

@@ -21,7 +21,7 @@ const doubtfulMail = "Goedemiddag,\n\nIk zag de factuur voor de jaarrekening. De
 // caseWith waits for a case whose subject contains s.
 func caseWith(t *testing.T, b *bot, s string) dossier.Summary {
 	t.Helper()
-	deadline := time.Now().Add(ackWait)
+	deadline := time.Now().Add(hangGuard)
 	for {
 		for _, c := range b.cases() {
 			if strings.Contains(c.Subject, s) {
@@ -43,7 +43,7 @@ func TestE2ETriage(t *testing.T) {
 		b := startBot(t, st.config(t, t.TempDir(), ""))
 		raw, mailID := compose("Kees Bakker <kees@klant.test>", "marco@mcoo.nl", "Factuur jaarrekening", doubtfulMail)
 		st.send(t, "kees@klant.test", []string{"marco@mcoo.nl"}, raw)
-		question := st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the triage question", func(l []*parsedMail) bool {
+		question := st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the triage question", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Klacht of niet?")) == 1
 		})
 		q := mailsWith(question, "Klacht of niet?")[0]
@@ -63,21 +63,21 @@ func TestE2ETriage(t *testing.T) {
 		answer, _ := compose("Marco <marco@mcoo.nl>", "klachten@mcoo.nl", "Re: "+q.get("Subject"), "#klacht\n\nMarco",
 			"In-Reply-To: "+q.get("Message-Id"))
 		st.appendTo(t, "marco@mcoo.nl", "Sent", answer)
-		st.waitFor(t, catchall, "INBOX", ackWait, "the acknowledgement", hasAck(mailID))
+		st.waitFor(t, catchall, "INBOX", hangGuard, "the acknowledgement", hasAck(mailID))
 		waitCase(t, b, c.ID, func(d dossier.Detail) bool { return d.State == "open" && d.AcknowledgedAt != nil })
 		d := b.show(c.ID)
 		if want := calendar.New(workflow.Defaults().Settings).Target(d.ReceivedAt); !d.TargetAt.Equal(want) {
 			t.Errorf("target %v, want 14 days after the receipt %v", d.TargetAt, d.ReceivedAt)
 		}
 		// The director is told it was done, threaded to their answer.
-		st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the confirmation", func(l []*parsedMail) bool {
+		st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the confirmation", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Uitgevoerd")) == 1
 		})
 
 		// A second doubtful mail, dismissed: nothing of it stays.
 		raw2, mail2 := compose("Kees Bakker <kees@klant.test>", "marco@mcoo.nl", "Tweede factuur", doubtfulMail)
 		st.send(t, "kees@klant.test", []string{"marco@mcoo.nl"}, raw2)
-		question = st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the second question", func(l []*parsedMail) bool {
+		question = st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the second question", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Klacht of niet?")) == 2
 		})
 		q2 := mailsWith(mailsWith(question, "Klacht of niet?"), "Tweede factuur")[0]
@@ -117,7 +117,7 @@ func TestE2EComplaintByPhone(t *testing.T) {
 		if c.Channel != "telefoon" || c.Client != "jan@klant.test" || c.Director != "marco@mcoo.nl" || c.State != "open" {
 			t.Errorf("phone complaint: %+v", c)
 		}
-		mails := st.waitFor(t, catchall, "INBOX", ackWait, "the written confirmation", func(l []*parsedMail) bool {
+		mails := st.waitFor(t, catchall, "INBOX", hangGuard, "the written confirmation", func(l []*parsedMail) bool {
 			return len(mailsWith(l, c.ID)) == 1
 		})
 		conf := mailsWith(mails, c.ID)[0]
@@ -125,7 +125,7 @@ func TestE2EComplaintByPhone(t *testing.T) {
 			t.Errorf("written confirmation:\n%s\n%s", conf.get("From"), conf.body)
 		}
 		waitCase(t, b, c.ID, func(d dossier.Detail) bool { return d.AcknowledgedAt != nil })
-		st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the director's confirmation", func(l []*parsedMail) bool {
+		st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the director's confirmation", func(l []*parsedMail) bool {
 			for _, m := range l {
 				if m.get("In-Reply-To") == noteID && strings.Contains(m.body, c.ID) {
 					return true
@@ -154,7 +154,8 @@ func TestE2EComplaintByPhone(t *testing.T) {
 func TestE2EForwardedComplaint(t *testing.T) {
 	stacks(t, func(t *testing.T, st *mailStack) {
 		b := startBot(t, st.config(t, t.TempDir(), ""))
-		sent := time.Now().Add(-3 * time.Hour).Truncate(time.Minute)
+		// Three hours before the bot's clock: a forward's date after it is not believed.
+		sent := botNow().Add(-3 * time.Hour).Truncate(time.Minute)
 
 		inline := fmt.Sprintf("From: Marco <marco@mcoo.nl>\r\nTo: klachten@mcoo.nl\r\nSubject: FW: Loonstroken naar verkeerd adres\r\n"+
 			"Date: %s\r\nMessage-ID: <fw-inline@mcoo.nl>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"+
@@ -167,7 +168,7 @@ func TestE2EForwardedComplaint(t *testing.T) {
 		if c.Client != "els@klant.test" || c.Channel != "doorgestuurd" || !c.ReceivedAt.Equal(sent) {
 			t.Errorf("inline forward: %+v (sent %v)", c, sent)
 		}
-		st.waitFor(t, catchall, "INBOX", ackWait, "the acknowledgement to Els", func(l []*parsedMail) bool {
+		st.waitFor(t, catchall, "INBOX", hangGuard, "the acknowledgement to Els", func(l []*parsedMail) bool {
 			return len(mailsWith(l, c.ID)) == 1
 		})
 
@@ -183,7 +184,7 @@ func TestE2EForwardedComplaint(t *testing.T) {
 		if c2.Client != "henk@klant.test" || c2.Director != "hans@mcoo.nl" {
 			t.Errorf("attached forward: %+v", c2)
 		}
-		ack := acksFor(st.waitFor(t, catchall, "INBOX", ackWait, "the acknowledgement to Henk", hasAck(origID)), origID)[0]
+		ack := acksFor(st.waitFor(t, catchall, "INBOX", hangGuard, "the acknowledgement to Henk", hasAck(origID)), origID)[0]
 		if !strings.Contains(ack.get("From"), "hans@mcoo.nl") {
 			t.Errorf("acknowledgement from %s, want the director who forwarded", ack.get("From"))
 		}
@@ -212,7 +213,7 @@ func TestE2ECommandWithoutCaseNumber(t *testing.T) {
 		id, _, _ := openCase(t, st, b, "jan@klant.test", "marco@mcoo.nl")
 		cmd, cmdID := compose("Marco <marco@mcoo.nl>", "klachten@mcoo.nl", "opdracht", "#afgehandeld Opgelost")
 		st.appendTo(t, "marco@mcoo.nl", "Sent", cmd)
-		answers := st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the answer", func(l []*parsedMail) bool {
+		answers := st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the answer", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Geen klachtnummer")) == 1
 		})
 		a := mailsWith(answers, "Geen klachtnummer")[0]

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mcoo/klachtbot/cmd/internal/config"
+	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
@@ -45,7 +47,7 @@ func TestE2EJobs(t *testing.T) {
 		// gives a little time for an unexpected extra one.
 		count := func(user, s string, n int) {
 			t.Helper()
-			st.waitFor(t, user, "INBOX", ackWait, fmt.Sprintf("%d× %q", n, s), func(l []*parsedMail) bool { return len(mailsWith(l, s)) >= n })
+			st.waitFor(t, user, "INBOX", hangGuard, fmt.Sprintf("%d× %q", n, s), func(l []*parsedMail) bool { return len(mailsWith(l, s)) >= n })
 			time.Sleep(300 * time.Millisecond)
 			if got := len(mailsWith(st.waitFor(t, user, "INBOX", time.Second, "", func([]*parsedMail) bool { return true }), s)); got != n {
 				t.Errorf("%s has %d× %q, want %d", user, got, s, n)
@@ -149,4 +151,70 @@ func (st *mailStack) messages2(t *testing.T, user string) []*parsedMail {
 		out = append(out, parseMail(t, raw))
 	}
 	return out
+}
+
+// TestE2EFirstStartDigest: a new database started at 09:30 on a working day
+// sends no digest that day (the 08:00 run fell before it existed); the
+// same database, down at 08:00 the next working day and started at 11:00,
+// catches that day's digest up, once.
+func TestE2EFirstStartDigest(t *testing.T) {
+	st := embeddedStack(t)
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	path := st.config(t, t.TempDir(), "")
+	runAt := func(at time.Time) *bot {
+		t.Helper()
+		// This test's own clock, instead of the run's (setBotClock).
+		t.Setenv("KLACHTBOT_TEST_CLOCK_OFFSET", time.Until(at).String())
+		return startBot(t, path)
+	}
+	b := runAt(time.Date(2026, 12, 7, 9, 30, 0, 0, ams)) // a Monday
+	b.waitLog("klachtbot running")                       // logged after the jobs due at start ran
+	var res tickResult
+	if err := json.Unmarshal(b.cli("tick", "--json"), &res); err != nil {
+		t.Fatal(err)
+	}
+	if ran := append(b.logLines("jobs ran"), res.Ran...); len(ran) > 0 {
+		t.Errorf("the first start at 09:30 ran %v", ran)
+	}
+	for _, who := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
+		if n := len(mailsWith(st.messages2(t, who), "Dagelijks overzicht")); n > 0 {
+			t.Errorf("%s got %d digest(s) on the first start", who, n)
+		}
+	}
+	b.stop()
+
+	b = runAt(time.Date(2026, 12, 8, 11, 0, 0, 0, ams))
+	for _, who := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
+		st.waitFor(t, who, "INBOX", hangGuard, "the digest caught up", func(l []*parsedMail) bool {
+			return len(mailsWith(l, "Dagelijks overzicht")) > 0
+		})
+	}
+	b.cli("tick") // sends what it queues before it returns
+	for _, who := range []string{"marco@mcoo.nl", "hans@mcoo.nl"} {
+		if n := len(mailsWith(st.messages2(t, who), "Dagelijks overzicht")); n != 1 {
+			t.Errorf("%s got %d digests on 8 December, want 1", who, n)
+		}
+	}
+}
+
+// TestE2EScheduleSettings: [schedule] digest and deadlines set when the
+// service runs those jobs (status shows the next run of each).
+func TestE2EScheduleSettings(t *testing.T) {
+	st := embeddedStack(t)
+	b := startBot(t, st.config(t, t.TempDir(), "[schedule]\ndigest = \"30 7 * * 1-5\"\ndeadlines = \"15 */2 * * *\"\n"))
+	var s status.View
+	if err := json.Unmarshal(b.cli("status", "--json"), &s); err != nil {
+		t.Fatal(err)
+	}
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	next := map[string]time.Time{}
+	for _, j := range s.NextJobs {
+		next[j.Job] = j.Next.In(ams)
+	}
+	if d := next["digest"]; d.Hour() != 7 || d.Minute() != 30 || d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		t.Errorf("next digest at %v, want 07:30 on a working day", d)
+	}
+	if d := next["deadlines"]; d.Minute() != 15 || d.Hour()%2 != 0 {
+		t.Errorf("next deadline check at %v, want a quarter past an even hour", d)
+	}
 }

@@ -19,11 +19,11 @@ func TestE2EMaxAcksPerHour(t *testing.T) {
 			ids = append(ids, id)
 			caseWith(t, b, subject) // one at a time: the order decides which is held
 		}
-		st.waitFor(t, "hans@mcoo.nl", "INBOX", ackWait, "the alert about the held acknowledgement", func(l []*parsedMail) bool {
+		st.waitFor(t, "hans@mcoo.nl", "INBOX", hangGuard, "the alert about the held acknowledgement", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Aandacht nodig: ongewoon veel klachten binnen een uur")) == 1
 		})
 		waitOutboxEmpty(t, b)
-		acks := st.waitFor(t, catchall, "INBOX", ackWait, "", func([]*parsedMail) bool { return true })
+		acks := st.waitFor(t, catchall, "INBOX", hangGuard, "", func([]*parsedMail) bool { return true })
 		for i, id := range ids {
 			if n, want := len(acksFor(acks, id)), map[bool]int{true: 1, false: 0}[i < 2]; n != want {
 				t.Errorf("complaint %d got %d acknowledgements, want %d", i+1, n, want)

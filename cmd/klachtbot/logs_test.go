@@ -44,8 +44,5 @@ func TestE2ELogsNameNoClient(t *testing.T) {
 				t.Errorf("the log lacks %q", want)
 			}
 		}
-		if t.Failed() {
-			t.Logf("klachtbot log:\n%s", log)
-		}
 	})
 }

@@ -44,7 +44,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	p := cli.Program[*Config]{Name: "klachtbot", Summary: "klachtbot: the complaints procedure of Mijn Cijfers Op Orde, over email.",
-		Commands: commands, Load: config.Load}
+		Commands: commands, Load: config.Load, DefaultConfig: setup.DefaultConfig, ConfigEnv: "KLACHTBOT_CONFIG"}
 	return p.Run(args, out)
 }
 
@@ -111,7 +111,7 @@ var commands = []cli.Command[*Config]{
 		nowFlag := fs.String("now", "", "the `TIME` to run the jobs as of: 2026-12-08 (08:00 that day), 2026-12-08T09:30 (in the configured timezone) or RFC 3339; default now")
 		asJSON := jsonFlag(fs)
 		return func(cfg *Config, _ []string, out io.Writer) error {
-			now := time.Now()
+			now := serviceClock(cfg.Loc).Now()
 			if *nowFlag != "" {
 				var err error
 				if now, err = cli.ParseTime(*nowFlag, cfg.Loc); err != nil {
@@ -162,7 +162,7 @@ var commands = []cli.Command[*Config]{
 			if err != nil {
 				return err
 			}
-			return dossier.Export(d, args[1], cfg.Loc, time.Now(), out, cfg.Voice.In(cfg.Dir))
+			return dossier.Export(d, args[1], cfg.Loc, serviceClock(cfg.Loc).Now(), out, cfg.Voice.In(cfg.Dir))
 		}
 	}},
 	{Name: "report", Summary: "the evaluation report of a period: report.html and cases.csv", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
@@ -174,8 +174,9 @@ var commands = []cli.Command[*Config]{
 			return runReport(cfg, *from, *to, *outDir, *asJSON, out)
 		}
 	}},
-	{Name: "check", Summary: "validate the config and secrets, log in to every mail server", Flags: func(*flag.FlagSet) cli.Run[*Config] {
-		return func(cfg *Config, _ []string, out io.Writer) error { return runCheck(cfg, out) }
+	{Name: "check", Summary: "validate the config and secrets, log in to every mail server; sends nothing unless --probe-sent", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
+		probeSent := fs.Bool("probe-sent", false, "also send each director a probe mail, to learn whether the server files sent mail in Sent (sent_copy)")
+		return func(cfg *Config, _ []string, out io.Writer) error { return runCheck(cfg, out, *probeSent) }
 	}},
 	{Name: "purge", Summary: "anonymise cases closed longer ago than retention.years", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
 		dryRun := fs.Bool("dry-run", false, "only list what would be anonymised")

@@ -139,7 +139,7 @@ func TestE2EOAuth2(t *testing.T) {
 			"Ik ben niet tevreden over de afhandeling van mijn aangifte. Ik wil hierover een klacht indienen.")
 		fetched := tokenRequests(t, st, clientID)
 		st.send(t, "klant1@klant.test", []string{to}, raw)
-		acks := st.waitFor(t, catchall, "INBOX", ackWait, "the acknowledgement", func(l []*parsedMail) bool { return len(acksFor(l, id)) == 1 })
+		acks := st.waitFor(t, catchall, "INBOX", hangGuard, "the acknowledgement", func(l []*parsedMail) bool { return len(acksFor(l, id)) == 1 })
 		if got := acksFor(acks, id)[0].get("From"); !strings.Contains(got, to) {
 			t.Errorf("acknowledgement %d from %q, want %s", i, got, to)
 		}
@@ -184,7 +184,7 @@ func TestE2EOAuth2Revoked(t *testing.T) {
 	resp.Body.Close()
 
 	startBotWhen(t, config, func([]mailbox.WatcherStatus) bool { return true })
-	alerts := st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the alert", func(l []*parsedMail) bool {
+	alerts := st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the alert", func(l []*parsedMail) bool {
 		return len(mailsWith(l, "aanmelding van Hans")) > 0
 	})
 	a := mailsWith(alerts, "aanmelding van Hans")[0]

@@ -146,7 +146,7 @@ func smtpOutage(t *testing.T, st *mailStack, title string, breakIt func(*testing
 		t.Fatal(err)
 	}
 	b.start()
-	acks := st.waitFor(t, catchall, "INBOX", ackWait, "the acknowledgements", func(l []*parsedMail) bool {
+	acks := st.waitFor(t, catchall, "INBOX", hangGuard, "the acknowledgements", func(l []*parsedMail) bool {
 		for _, id := range ids {
 			if len(acksFor(l, id)) == 0 {
 				return false
@@ -307,14 +307,14 @@ func grepLines(s, pattern string) string {
 // waitOutboxEmpty waits until the service has nothing left to send.
 func waitOutboxEmpty(t *testing.T, b *bot) {
 	t.Helper()
-	deadline := time.Now().Add(ackWait)
+	deadline := time.Now().Add(hangGuard)
 	for {
 		var v status.View
 		if json.Unmarshal(b.output("status", "--json"), &v) == nil && v.Outbox == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the outbox still holds %d mails after %v", v.Outbox, ackWait)
+			t.Fatalf("the outbox still holds %d mails after %v", v.Outbox, hangGuard)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -30,13 +30,13 @@ func TestE2EProcedure(t *testing.T) {
 		}
 		inMarco := func(subject string) *parsedMail {
 			t.Helper()
-			l := st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, subject, func(l []*parsedMail) bool { return len(mailsWith(l, subject)) > 0 })
+			l := st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, subject, func(l []*parsedMail) bool { return len(mailsWith(l, subject)) > 0 })
 			return mailsWith(l, subject)[0]
 		}
 
 		// #betrokkene Anna: she gets the client's words with the case number.
 		command(id, "#betrokkene Anna Klopt het dat de aangifte te laat is ingediend?")
-		l := st.waitFor(t, staffAddress, "INBOX", ackWait, "question to Anna", func(l []*parsedMail) bool { return len(mailsWith(l, id)) > 0 })
+		l := st.waitFor(t, staffAddress, "INBOX", hangGuard, "question to Anna", func(l []*parsedMail) bool { return len(mailsWith(l, id)) > 0 })
 		q := mailsWith(l, id)[0]
 		if !strings.Contains(q.get("From"), "marco@mcoo.nl") || !strings.Contains(q.body, "> Ik ben ontevreden over mijn aangifte.") ||
 			!strings.Contains(q.body, "Klopt het dat de aangifte te laat is ingediend?") || strings.Contains(q.body, other) {
@@ -63,7 +63,7 @@ func TestE2EProcedure(t *testing.T) {
 
 		// #afgehandeld: the client gets the solution and the question, threaded.
 		command(id, "#categorie termijnen\n#maatregel Aangiftes een week eerder klaarzetten\n#afgehandeld Wij hebben de boete van 68 euro vergoed.")
-		l = st.waitFor(t, catchall, "INBOX", ackWait, "closing mail", func(l []*parsedMail) bool { return len(mailsWith(l, "afgehandeld ["+id)) > 0 })
+		l = st.waitFor(t, catchall, "INBOX", hangGuard, "closing mail", func(l []*parsedMail) bool { return len(mailsWith(l, "afgehandeld ["+id)) > 0 })
 		closing := mailsWith(l, "afgehandeld ["+id)[0]
 		if closing.get("In-Reply-To") == "" || !strings.Contains(closing.body, "Wij hebben de boete van 68 euro vergoed.") ||
 			!strings.Contains(closing.body, "tevreden bent over de manier waarop wij uw") || !strings.Contains(closing.get("From"), "marco@mcoo.nl") {
@@ -112,7 +112,9 @@ func TestE2EProcedure(t *testing.T) {
 				return len(d.Events) > 0 && strings.Contains(eventDetails(d), "#categorie")
 			})
 		}
-		year := strconv.Itoa(time.Now().Year())
+		// The year the cases were received in (the mail servers' clock, not the bot's pinned one).
+		ams, _ := time.LoadLocation("Europe/Amsterdam")
+		year := strconv.Itoa(b.cases()[0].ReceivedAt.In(ams).Year())
 		out := t.TempDir()
 		b.cli("report", "--from", year+"-01-01", "--to", year+"-12-31", "--out", out)
 		page, err := os.ReadFile(filepath.Join(out, "report.html"))

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow/evaluation"
@@ -33,5 +32,5 @@ func runReport(cfg *Config, from, to, outDir string, asJSON bool, out io.Writer)
 	for _, d := range cfg.Directors {
 		names[strings.ToLower(d.Address)] = d.Name
 	}
-	return evaluation.Report(cases, cfg.Workflow().Settings, names, start, end, time.Now().In(cfg.Loc), outDir, asJSON, out, cfg.Voice.In(cfg.Dir))
+	return evaluation.Report(cases, cfg.Workflow().Settings, names, start, end, serviceClock(cfg.Loc).Now(), outDir, asJSON, out, cfg.Voice.In(cfg.Dir))
 }

@@ -32,12 +32,14 @@ func TestVerifyAgainstDigest(t *testing.T) {
 	}
 	at := time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, ams)
 	b.cli("tick", "--now", at.Format(time.RFC3339))
-	digests := st.waitFor(t, "marco@mcoo.nl", "INBOX", ackWait, "the digest", func(l []*parsedMail) bool {
+	digests := st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the digest", func(l []*parsedMail) bool {
 		return len(mailsWith(l, "Dagelijks overzicht")) == 1
 	})
 	digest := filepath.Join(dir, "digest.eml")
 	os.WriteFile(digest, mailsWith(digests, "Dagelijks overzicht")[0].raw, 0o600)
-	if out := string(b.cli("verify", "--against", digest)); !strings.Contains(out, "every chain intact") {
+	// It says the seal was checked, not only the chains.
+	if out := string(b.cli("verify", "--against", digest)); !strings.Contains(out, "every chain intact") ||
+		!strings.Contains(out, "seal checked: as of ") || !strings.Contains(out, "the store still holds everything it vouched for") {
 		t.Fatalf("verify --against a fresh digest: %s", out)
 	}
 
@@ -63,7 +65,7 @@ func TestVerifyAgainstDigest(t *testing.T) {
 	if err == nil {
 		t.Fatalf("verify --against passed a store with data removed:\n%s", out)
 	}
-	for _, want := range []string{"0002: missing", "differs from the seal"} {
+	for _, want := range []string{"0002: missing", "differs from the seal", "seal checked: as of ", "the store no longer holds what it vouched for"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("verify does not say %q:\n%s", want, out)
 		}

@@ -26,10 +26,6 @@ import (
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
-type systemClock struct{ loc *time.Location }
-
-func (c systemClock) Now() time.Time { return time.Now().In(c.loc) }
-
 // service is the running bot: watchers, the outbox worker and the control socket.
 type service struct {
 	cfg      *Config
@@ -45,7 +41,7 @@ type service struct {
 }
 
 func newService(cfg *Config, log *slog.Logger) (*service, error) {
-	clock := systemClock{cfg.Loc}
+	clock := serviceClock(cfg.Loc)
 	store, err := storage.Open(cfg.Database)
 	if err != nil {
 		return nil, err

@@ -33,6 +33,8 @@ import (
 	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/mailbox/embedded"
+	"github.com/mcoo/klachtbot/workflow"
+	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
@@ -44,7 +46,8 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binPath = filepath.Join(dir, "klachtbot")
-	args := []string{"build", "-o", binPath}
+	// testclock: KLACHTBOT_TEST_CLOCK_OFFSET shifts the bot's clock (setBotClock, clock_testclock.go).
+	args := []string{"build", "-tags", "testclock", "-o", binPath}
 	if raceEnabled {
 		args = append(args, "-race")
 	}
@@ -54,9 +57,55 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "build klachtbot:", err)
 		os.Exit(1)
 	}
+	if err := setBotClock(time.Now()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// clockOffset is how far every klachtbot the tests start runs ahead of the
+// real clock (negative: behind); botNow is its time.
+var clockOffset time.Duration
+
+func botNow() time.Time { return time.Now().Add(clockOffset) }
+
+// setBotClock shifts the clock of every klachtbot process of this run
+// (services and commands alike, through the environment they inherit) to a
+// quiet working-day morning, 10:00 Amsterdam on the last working day at or
+// before now, so no outcome depends on the hour, weekday or date the suite
+// runs: the 08:00 digest has passed and is not caught up by a new database,
+// and a cron run that fires meanwhile (on the real clock) runs the jobs as of
+// that quiet morning, when none is due. KLACHTBOT_TEST_NOW
+// (RFC 3339) runs the whole suite at that moment instead, to find tests that
+// still depend on it. The mail servers keep the real time: a moment in the
+// past keeps every delivered mail after the bot's first start.
+func setBotClock(now time.Time) error {
+	at := quietMorning(now)
+	if v := os.Getenv("KLACHTBOT_TEST_NOW"); v != "" {
+		var err error
+		if at, err = time.Parse(time.RFC3339, v); err != nil {
+			return fmt.Errorf("KLACHTBOT_TEST_NOW: %w", err)
+		}
+	}
+	clockOffset = at.Sub(now)
+	return os.Setenv("KLACHTBOT_TEST_CLOCK_OFFSET", clockOffset.String())
+}
+
+// quietMorning is 10:00 Amsterdam on the last working day at or before now.
+func quietMorning(now time.Time) time.Time {
+	cal := calendar.New(workflow.Defaults().Settings)
+	ams := workflow.Defaults().Location
+	day := now.In(ams)
+	for {
+		at := time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, ams)
+		if cal.IsWorkday(at) && !at.After(now) {
+			return at
+		}
+		day = day.AddDate(0, 0, -1)
+	}
 }
 
 const (
@@ -417,6 +466,19 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// logTailLines is how much of a service log a failing test prints.
+const logTailLines = 60
+
+// logTail is the end of a log, for a failing test: the last logTailLines
+// lines, saying how many came before.
+func logTail(log string) string {
+	lines := strings.Split(strings.TrimRight(log, "\n"), "\n")
+	if len(lines) <= logTailLines {
+		return log
+	}
+	return fmt.Sprintf("(%d earlier lines left out)\n%s\n", len(lines)-logTailLines, strings.Join(lines[len(lines)-logTailLines:], "\n"))
+}
+
 func startBot(t testing.TB, config string) *bot {
 	t.Helper()
 	return startBotWhen(t, config, func(ws []mailbox.WatcherStatus) bool {
@@ -440,7 +502,7 @@ func startBotWhen(t testing.TB, config string, ready func([]mailbox.WatcherStatu
 			b.stop()
 		}
 		if t.Failed() {
-			t.Logf("klachtbot log:\n%s", b.log.String())
+			t.Logf("klachtbot log:\n%s", logTail(b.log.String()))
 		}
 	})
 	return b
@@ -459,7 +521,7 @@ func (b *bot) start() {
 	b.done = make(chan error, 1)
 	go func(cmd *exec.Cmd, done chan error) { done <- cmd.Wait() }(b.cmd, b.done)
 	// Ready when every watcher has connected and made its first scan.
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(hangGuard)
 	for {
 		var st status.View
 		out, _ := exec.Command(binPath, "status", "--json", "--config", b.config).Output()
@@ -469,17 +531,17 @@ func (b *bot) start() {
 		}
 		select {
 		case err := <-b.done:
-			t.Fatalf("klachtbot exited: %v\n%s", err, b.log.String())
+			t.Fatalf("klachtbot exited: %v\n%s", err, logTail(b.log.String()))
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("klachtbot not ready after 20s:\n%s", b.log.String())
+			t.Fatalf("klachtbot not ready after %v:\n%s", hangGuard, logTail(b.log.String()))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
-// stop sends SIGTERM and expects a clean exit within seconds.
+// stop sends SIGTERM and expects a clean exit (systemd waits 90s before it kills).
 func (b *bot) stop() {
 	b.t.Helper()
 	b.cmd.Process.Signal(syscall.SIGTERM)
@@ -488,9 +550,9 @@ func (b *bot) stop() {
 		if err != nil {
 			b.t.Errorf("klachtbot exited with %v after SIGTERM", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(hangGuard):
 		b.cmd.Process.Kill()
-		b.t.Errorf("klachtbot did not stop within 10s of SIGTERM")
+		b.t.Errorf("klachtbot did not stop within %v of SIGTERM", hangGuard)
 	}
 	b.cmd = nil
 }
@@ -549,4 +611,16 @@ func (b *bot) logLines(s string) []string {
 		}
 	}
 	return out
+}
+
+// waitLog waits until the log has a line containing s.
+func (b *bot) waitLog(s string) {
+	b.t.Helper()
+	deadline := time.Now().Add(hangGuard)
+	for len(b.logLines(s)) == 0 {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("no log line %q after %v:\n%s", s, hangGuard, logTail(b.log.String()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

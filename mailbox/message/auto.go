@@ -62,11 +62,20 @@ func autoReason(h mail.Header, from Address, mediaType string) string {
 	case "bulk", "junk", "list", "auto_reply":
 		return "precedence: " + v
 	}
+	// Last: a list's return path names its bounce handler even when From is a person
+	// (a moderation notice, a digest).
+	if rp := strings.Trim(strings.TrimSpace(h.Get("Return-Path")), "<>"); rp != "" {
+		if local, _, _ := strings.Cut(strings.ToLower(rp), "@"); listRobot.MatchString(local) {
+			return "list robot (return path): " + local
+		}
+	}
 	return ""
 }
 
-// listRobot: the owners and robots of mailing lists (Mailman, Sympa, ezmlm).
-var listRobot = regexp.MustCompile(`^(owner-.+|.+-owner|.+-request|.+-bounces(\+.*)?)$`)
+// listRobot: the owners and robots of mailing lists: Mailman (list-owner,
+// list-request, list-bounces+...), Sympa and ezmlm (owner-list), mlmmj
+// (list+owner, list+bounces-...).
+var listRobot = regexp.MustCompile(`^(owner-.+|.+-owner|.+-request|.+-bounces(\+.*)?|.+\+owner|.+\+bounces-.*)$`)
 
 // vacationSubject: the subjects of out-of-office replies that carry none of
 // the headers, in Dutch, English, German and French (iCloud, older Exchange,

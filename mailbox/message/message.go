@@ -104,6 +104,7 @@ type Checkpoint struct {
 
 // Fetched is one message as a watcher read it from a folder.
 type Fetched struct {
+	Folder       string // its name on the server: the Sent folder as found, not `\Sent`
 	UIDValidity  uint32
 	UID          uint32
 	InternalDate time.Time

@@ -487,6 +487,14 @@ func TestAutoReason(t *testing.T) {
 		{"", "owner-leden@lists.example.nl", "text/plain", "list robot: owner-leden"},
 		{"", "nieuws-request@lists.example.nl", "text/plain", "list robot: nieuws-request"},
 		{"", "nieuws-bounces+klant=example.nl@lists.example.nl", "text/plain", "list robot: nieuws-bounces+klant=example.nl"},
+		// mlmmj: the owner is list+owner, the return path list+bounces-...
+		{"", "nieuws+owner@lists.example.nl", "text/plain", "list robot: nieuws+owner"},
+		{"Return-Path: <nieuws+bounces-help@lists.example.nl>", "moderator@example.nl", "text/plain", "list robot (return path): nieuws+bounces-help"},
+		{"Return-Path: <Nieuws+bounces-12-klant=example.nl@lists.example.nl>", "jan@example.nl", "text/plain", "list robot (return path): nieuws+bounces-12-klant=example.nl"},
+		{"Return-Path: <nieuws-bounces+klant=example.nl@lists.example.nl>", "jan@example.nl", "text/plain", "list robot (return path): nieuws-bounces+klant=example.nl"},
+		// A person's own subaddress is not a robot.
+		{"Return-Path: <jan+klachten@example.nl>", "jan+klachten@example.nl", "text/plain", ""},
+		{"", "jan+owners@example.nl", "text/plain", ""},
 	}
 	for _, tt := range tests {
 		var h mail.Header

@@ -140,3 +140,41 @@ func TestCaseFileOfTheFirm(t *testing.T) {
 		t.Errorf("override not used: %q", page)
 	}
 }
+
+// TestShowReadsInDutch: `show` prints the case file's facts with its Dutch
+// labels, states, roles and event names (golden: testdata/show.golden).
+func TestShowReadsInDutch(t *testing.T) {
+	t.Parallel()
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	f := caseFile()
+	d := &Detail{Summary: summaryOf(f.Case)}
+	d.Recognition = "klacht: \"ontevreden\"; niet over een derde"
+	for _, m := range f.Messages {
+		d.Messages = append(d.Messages, MessageView{m.MessageID, m.From, m.Role, m.Subject, m.ReceivedAt, m.Problems})
+	}
+	for _, e := range f.Events {
+		d.Events = append(d.Events, EventView{e.At, e.Kind, e.Actor, e.MessageID, e.Detail})
+	}
+	var out bytes.Buffer
+	if err := d.WriteText(&out, ams); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "show.golden")
+	if *update {
+		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != string(want) {
+		t.Errorf("show differs from %s (go test -update to rewrite):\n%s", path, out.String())
+	}
+	for _, english := range []string{"state:", "client:", "received:", "Messages:", "Events:", "state-changed", "mail-queued", "director\t"} {
+		if strings.Contains(out.String(), english) {
+			t.Errorf("show has the English %q", english)
+		}
+	}
+}

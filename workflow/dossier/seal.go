@@ -133,6 +133,7 @@ func VerifyAgainst(tx Reader, want Seal) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	intact := len(r.Broken)
 	for year, last := range want.Last {
 		for n := uint64(1); n <= last; n++ {
 			id := complaint.FormatID(year, n)
@@ -151,5 +152,6 @@ func VerifyAgainst(tx Reader, want Seal) (*Report, error) {
 			want.At.Format(time.RFC3339), want.Cases, want.Events, got.Cases, got.Events)})
 	}
 	r.OK = len(r.Broken) == 0
+	r.Seal = &SealCheck{At: want.At, Cases: want.Cases, Events: want.Events, Holds: len(r.Broken) == intact}
 	return r, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
@@ -17,6 +18,17 @@ type Report struct {
 	Cases  int                `json:"cases"`
 	Events int                `json:"events"`
 	Broken []complaint.Broken `json:"broken"`
+	// Seal is set when the store was checked against a digest's seal.
+	Seal *SealCheck `json:"seal,omitempty"`
+}
+
+// SealCheck is what a digest's seal vouched for and whether the store still
+// holds it.
+type SealCheck struct {
+	At     time.Time `json:"at"`
+	Cases  int       `json:"cases"`
+	Events int       `json:"events"`
+	Holds  bool      `json:"holds"` // no case missing, and the record as of At hashes to the seal
 }
 
 // VerifyAll checks the hash chain of every case. A trail that cannot be
@@ -111,6 +123,15 @@ func (r *Report) Print(out io.Writer, asJSON bool) error {
 		}
 		if _, err := fmt.Fprintf(out, "verified %d cases, %d events: %s\n", r.Cases, r.Events, status); err != nil {
 			return err
+		}
+		if s := r.Seal; s != nil {
+			verdict := "the store still holds everything it vouched for"
+			if !s.Holds {
+				verdict = "the store no longer holds what it vouched for (above)"
+			}
+			if _, err := fmt.Fprintf(out, "seal checked: as of %s, %d cases and %d events: %s\n", s.At.Format(time.RFC3339), s.Cases, s.Events, verdict); err != nil {
+				return err
+			}
 		}
 	}
 	// r.OK is not trusted alone: the report may come from another process.

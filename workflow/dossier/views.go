@@ -124,37 +124,47 @@ func WriteList(out io.Writer, loc *time.Location, cases []Summary) error {
 	return tw.Flush()
 }
 
-// WriteText prints a case with its messages and events.
+// WriteText prints a case with its messages and events, in Dutch: it is the
+// case file on a terminal (the labels of timeline.html), for directors as
+// much as for the operator, and what it records (recognition, event details)
+// is Dutch. --json keeps the codes.
 func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	fmt.Fprintf(out, "%s  %s\n", d.ID, d.Subject)
-	fmt.Fprintf(out, "  state:          %s\n  client:         %s\n  director:       %s\n  channel:        %s\n", d.State, d.Client, d.Director, d.Channel)
+	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
+	fact := func(label, value string) { fmt.Fprintf(tw, "  %s:\t%s\n", label, value) }
+	fact("Status", complaint.StateNL(d.State))
+	fact("Cliënt", d.Client)
+	fact("Directeur", d.Director)
+	fact("Kanaal", d.Channel)
 	if d.Attention != "" {
-		fmt.Fprintf(out, "  ATTENTION:      %s\n", d.Attention)
+		fact("LET OP", d.Attention)
 	}
 	if d.Recognition != "" {
-		fmt.Fprintf(out, "  recognised:     %s\n", d.Recognition)
+		fact("Herkend", d.Recognition)
 	}
-	fmt.Fprintf(out, "  received:       %s\n  target:         %s\n", LocalTime(loc, &d.ReceivedAt), LocalTime(loc, &d.TargetAt))
-	fmt.Fprintf(out, "  acknowledged:   %s\n  first response: %s\n  closed:         %s\n",
-		LocalTime(loc, d.AcknowledgedAt), LocalTime(loc, d.FirstResponseAt), LocalTime(loc, d.ClosedAt))
+	fact("Ontvangen", LocalTime(loc, &d.ReceivedAt))
+	fact("Streefdatum", LocalTime(loc, &d.TargetAt))
+	fact("Bevestigd", LocalTime(loc, d.AcknowledgedAt))
+	fact("Eerste reactie", LocalTime(loc, d.FirstResponseAt))
+	fact("Afgehandeld", LocalTime(loc, d.ClosedAt))
 	for _, con := range d.Consultations {
-		fmt.Fprintf(out, "  consulted:      %s\n", ConsultationNL(con, loc))
+		fact("Betrokkene", ConsultationNL(con, loc))
 	}
 	if s := d.Satisfaction; s != nil {
-		fmt.Fprintf(out, "  satisfied:      %s\n", SatisfactionNL(s, loc))
+		fact("Tevreden", SatisfactionNL(s, loc))
 	}
 	for _, x := range d.External {
-		fmt.Fprintf(out, "  external:       %s\n", ExternalNL(x, loc))
-	}
-	fmt.Fprintln(out, "\nMessages:")
-	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
-	for _, m := range d.Messages {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &m.ReceivedAt), m.Role, m.From, m.Subject)
+		fact("Gedeeld met", ExternalNL(x, loc))
 	}
 	tw.Flush()
-	fmt.Fprintln(out, "\nEvents:")
+	fmt.Fprintln(out, "\nBerichten:")
+	for _, m := range d.Messages {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &m.ReceivedAt), complaint.RoleNL(m.Role), m.From, m.Subject)
+	}
+	tw.Flush()
+	fmt.Fprintln(out, "\nGebeurtenissen:")
 	for _, e := range d.Events {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &e.At), e.Kind, e.Actor, complaint.DetailNL(e.Detail))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &e.At), complaint.EventNL(e.Kind), e.Actor, complaint.DetailNL(e.Detail))
 	}
 	return tw.Flush()
 }

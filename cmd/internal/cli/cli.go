@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -42,7 +43,11 @@ type Program[C any] struct {
 	Summary  string // the first line of help
 	Commands []Command[C]
 	Load     func(path string) (C, error)
-	Stderr   io.Writer // where usage goes when no command is given; os.Stderr when nil
+	// DefaultConfig is read when --config is not given ("": --config is
+	// required): the file named by the environment variable ConfigEnv when
+	// set, else this path.
+	DefaultConfig, ConfigEnv string
+	Stderr                   io.Writer // where usage goes when no command is given; os.Stderr when nil
 }
 
 // Run runs the command args name, writing its output to out.
@@ -83,15 +88,34 @@ func (p *Program[C]) Run(args []string, out io.Writer) error {
 	}
 	var cfg C
 	if !cmd.NoConfig {
-		if *configPath == "" {
-			return fmt.Errorf("%s: --config FILE is required", name)
+		path, err := p.configFile(name, *configPath)
+		if err != nil {
+			return err
 		}
-		var err error
-		if cfg, err = p.Load(*configPath); err != nil {
+		if cfg, err = p.Load(path); err != nil {
 			return err
 		}
 	}
 	return run(cfg, pos, out)
+}
+
+// configFile is the configuration a command reads: --config, else the
+// default, which must then exist.
+func (p *Program[C]) configFile(name, flagged string) (string, error) {
+	if flagged != "" {
+		return flagged, nil
+	}
+	path, from := p.DefaultConfig, ""
+	if v := os.Getenv(p.ConfigEnv); p.ConfigEnv != "" && v != "" {
+		path, from = v, " (from $"+p.ConfigEnv+")"
+	}
+	if path == "" {
+		return "", fmt.Errorf("%s: --config FILE is required", name)
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%s: no --config FILE given, and %s%s does not exist (klachtbot init writes %s)", name, path, from, p.DefaultConfig)
+	}
+	return path, nil
 }
 
 func (p *Program[C]) lookup(name string) *Command[C] {
@@ -109,7 +133,11 @@ func (p *Program[C]) flagSet(cmd *Command[C]) (*flag.FlagSet, Run[C], *string) {
 	fs.SetOutput(io.Discard) // errors are returned; --help is answered by writeCommand
 	configPath := new(string)
 	if !cmd.NoConfig {
-		fs.StringVar(configPath, "config", "", "the configuration `FILE` (TOML)")
+		usage := "the configuration `FILE` (TOML)"
+		if p.DefaultConfig != "" {
+			usage += "; default $" + p.ConfigEnv + ", else " + p.DefaultConfig
+		}
+		fs.StringVar(configPath, "config", "", usage)
 	}
 	return fs, cmd.Flags(fs), configPath
 }
@@ -135,7 +163,11 @@ func (p *Program[C]) help(args []string, out io.Writer) error {
 func (p *Program[C]) synopsis(cmd *Command[C]) string {
 	fs, _, _ := p.flagSet(cmd)
 	parts := []string{p.Name, cmd.Name}
-	if !cmd.NoConfig {
+	switch {
+	case cmd.NoConfig:
+	case p.DefaultConfig != "":
+		parts = append(parts, "[--config FILE]")
+	default:
 		parts = append(parts, "--config FILE")
 	}
 	fs.VisitAll(func(f *flag.Flag) {
@@ -171,7 +203,12 @@ func (p *Program[C]) writeOverview(w io.Writer) {
 	if len(noConfig) > 0 {
 		fmt.Fprint(w, " but "+strings.Join(noConfig, ", "))
 	}
-	fmt.Fprintf(w, " needs --config FILE. %s help COMMAND (or %[1]s COMMAND --help) shows its flags.\n", p.Name)
+	if p.DefaultConfig != "" {
+		fmt.Fprintf(w, " reads --config FILE, else $%s, else %s.", p.ConfigEnv, p.DefaultConfig)
+	} else {
+		fmt.Fprint(w, " needs --config FILE.")
+	}
+	fmt.Fprintf(w, " %s help COMMAND (or %[1]s COMMAND --help) shows its flags.\n", p.Name)
 }
 
 // writeCommand writes one command's usage: synopsis, summary, its own flags.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -196,6 +198,123 @@ func TestConfigReachesRules(t *testing.T) {
 			if wc.TrustedHops != tt.hops || wc.MaxAcksPerHour != tt.perHour || wc.AuthServID != tt.authserv {
 				t.Errorf("rules get trusted_hops %d, max_acks_per_hour %d, authserv_id %q; want %d, %d, %q",
 					wc.TrustedHops, wc.MaxAcksPerHour, wc.AuthServID, tt.hops, tt.perHour, tt.authserv)
+			}
+		})
+	}
+}
+
+// used is everything of a configuration the service hands on: the rules'
+// settings, the outbox's, and what it reads itself (service.go, main.go).
+func used(c *Config) any {
+	return struct {
+		Workflow                                 any
+		Outbox                                   any
+		Zone, Database, Socket, LogLevel, LogFmt string
+		Metrics, Deadlines                       string
+		Poll, Idle, Timeout                      any
+	}{c.Workflow(), c.OutboxSettings(), c.Loc.String(), c.Database, c.ControlSocket, c.LogLevel, c.LogFormat,
+		c.MetricsListen, c.Schedule.Deadlines, c.IMAP.PollInterval, c.IMAP.IdleRefresh, c.IMAP.CommandTimeout}
+}
+
+// TestEveryKeyReachesItsUser: a key of config.example.toml changed from its
+// default changes what the service hands to the rules, the outbox or its own
+// loops, so no key is read and then dropped. (The behaviour each one names is
+// tested where it lives: workflow's TestSettings and the packages' own tests.
+// The account keys are tested by check; max_acks_per_hour and trusted_hops
+// by their own tests.)
+func TestEveryKeyReachesItsUser(t *testing.T) {
+	// All in one directory: relative paths resolve alike.
+	dir := t.TempDir()
+	load := func(name, body string) *Config {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	def := load("default.toml", minimal)
+	if again := load("again.toml", minimal); !reflect.DeepEqual(used(again), used(def)) {
+		t.Fatal("two loads of the same configuration differ")
+	}
+	tests := []struct{ key, top, section string }{
+		{key: "timezone", top: `timezone = "Europe/London"`},
+		{key: "database", top: `database = "elders.db"`},
+		{key: "bot_address", top: `bot_address = "klachtbot@mcoo.nl"`},
+		{key: "control_socket", top: `control_socket = "/run/elders.sock"`},
+		{key: "log_level", top: `log_level = "warn"`},
+		{key: "log_format", top: `log_format = "json"`},
+		{key: "own_domains", top: `own_domains = ["mcoo.nl", "mcoo.be"]`},
+		{key: "authserv_id", top: `authserv_id = "mx.mcoo.nl"`},
+		{key: "metrics_listen", top: `metrics_listen = "127.0.0.1:9310"`},
+		{key: "confirm_commands", top: `confirm_commands = false`},
+		{key: "digest_limit", top: `digest_limit = 5`},
+		{key: "firm.name", section: "[firm]\nname = \"MCOO\""},
+		{key: "firm.phone", section: "[firm]\nphone = \"030 000 00 00\""},
+		{key: "firm.klachtenregeling_url", section: "[firm]\nklachtenregeling_url = \"https://mcoo.nl/k\""},
+		{key: "firm.reply_to", section: "[firm]\nreply_to = \"secretariaat@mcoo.nl\""},
+		{key: "firm.staff", section: "[[firm.staff]]\nname = \"Piet\"\naddress = \"piet@mcoo.nl\""},
+		{key: "firm.signatures", section: "[firm.signatures]\n\"marco@mcoo.nl\" = [\"M. de Vries\"]"},
+		{key: "procedure.target_days", section: "[procedure]\ntarget_days = 10"},
+		{key: "procedure.first_response_days", section: "[procedure]\nfirst_response_days = 2"},
+		{key: "procedure.warn_days_before", section: "[procedure]\nwarn_days_before = 2"},
+		{key: "procedure.look_back", section: "[procedure]\nlook_back = \"24h\""},
+		{key: "procedure.max_acks_per_day", section: "[procedure]\nmax_acks_per_day = 1"},
+		{key: "procedure.liberation_day", section: "[procedure]\nliberation_day = \"always\""},
+		{key: "procedure.good_friday", section: "[procedure]\ngood_friday = true"},
+		{key: "procedure.target_on_working_day", section: "[procedure]\ntarget_on_working_day = false"},
+		{key: "schedule.digest", section: "[schedule]\ndigest = \"0 9 * * 1-5\""},
+		{key: "schedule.deadlines", section: "[schedule]\ndeadlines = \"*/5 * * * *\""},
+		{key: "retention.years", section: "[retention]\nyears = 10"},
+		{key: "alerts.to", section: "[alerts]\nto = [\"beheer@mcoo.nl\"]"},
+		{key: "alerts.after", section: "[alerts]\nafter = \"5m\""},
+		{key: "alerts.repeat", section: "[alerts]\nrepeat = \"1h\""},
+		{key: "imap.poll_interval", section: "[imap]\npoll_interval = \"5m\""},
+		{key: "imap.idle_refresh", section: "[imap]\nidle_refresh = \"10m\""},
+		{key: "imap.command_timeout", section: "[imap]\ncommand_timeout = \"2m\""},
+		{key: "outbox.retry_base", section: "[outbox]\nretry_base = \"2m\""},
+		{key: "outbox.retry_max", section: "[outbox]\nretry_max = \"2h\""},
+		{key: "outbox.give_up_after", section: "[outbox]\ngive_up_after = \"24h\""},
+		{key: "outbox.confirm_wait", section: "[outbox]\nconfirm_wait = \"5m\""},
+		{key: "outbox.sent_copy", section: "[outbox]\nsent_copy = \"bcc\""},
+		{key: "recognition.complaint_words", section: "[recognition]\ncomplaint_words = [\"klacht\"]"},
+		{key: "recognition.weights.complaint_at", section: "[recognition.weights]\ncomplaint_at = 5"},
+	}
+	// Every setting of config.example.toml is in the table, or tested elsewhere.
+	elsewhere := map[string]bool{
+		"trusted_hops": true, "procedure.max_acks_per_hour": true, // their own tests
+		"templates_dir": true, // needs a directory of overrides: workflow/intake_test.go
+	}
+	var meta map[string]any
+	md, err := toml.DecodeFile("../../../config.example.toml", &meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, tt := range tests {
+		listed[tt.key] = true
+	}
+	for _, k := range md.Keys() {
+		key := k.String()
+		if top := k[0]; top == "directors" || top == "smtp" || top == "oauth2" || top == "recognition" ||
+			top == "firm" && len(k) > 2 && (k[1] == "signatures" || k[1] == "staff") {
+			continue // accounts (check's tests), lexicon lists (recognize's), an entry's own keys (one row for the table)
+		}
+		if md.Type(k...) == "Hash" || listed[key] || elsewhere[key] {
+			continue
+		}
+		t.Errorf("%s is in config.example.toml but not in this table", key)
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			cfg := load(strings.ReplaceAll(tt.key, ".", "-")+".toml", tt.top+"\n"+minimal+"\n"+tt.section+"\n")
+			if reflect.DeepEqual(used(cfg), used(def)) {
+				t.Errorf("%s changes nothing the service uses", tt.key)
 			}
 		})
 	}

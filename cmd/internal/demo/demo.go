@@ -100,7 +100,7 @@ address = "hans@mcoo.nl"
 	step := func(format string, args ...any) { fmt.Fprintf(out, "\n== "+format+"\n", args...) }
 	fmt.Fprintf(out, "klachtbot demo: embedded IMAP on %s, SMTP on %s; directors marco@ and hans@mcoo.nl; client %s\n",
 		mail.IMAPAddr, mail.SMTPAddr, demoClient)
-	if err := waitUntil(10*time.Second, func() bool { _, all := bot.Connected(); return all }); err != nil {
+	if err := waitUntil(demoWait, func() bool { _, all := bot.Connected(); return all }); err != nil {
 		return errors.New("watchers did not connect")
 	}
 	n, _ := bot.Connected()
@@ -130,7 +130,7 @@ Jan Jansen
 	if err != nil {
 		return fmt.Errorf("send complaint: %w", err)
 	}
-	if err := waitUntil(15*time.Second, func() bool { return len(clientMail()) >= 1 }); err != nil {
+	if err := waitUntil(demoWait, func() bool { return len(clientMail()) >= 1 }); err != nil {
 		return errors.New("no acknowledgement arrived")
 	}
 	fmt.Fprintf(out, "acknowledgement in the client's INBOX after %v\n", time.Since(start).Round(time.Millisecond))
@@ -166,7 +166,7 @@ akkoord. De boete was 250 euro; de brief stuur ik mee.
 	}
 	var cases []dossier.Summary
 	var detail *dossier.Detail
-	if err := waitUntil(10*time.Second, func() bool {
+	if err := waitUntil(demoWait, func() bool {
 		bot.View(func(tx dossier.Reader) error {
 			if cases, _ = dossier.List(tx); len(cases) > 0 {
 				detail, _ = dossier.Show(tx, cases[0].ID)
@@ -291,11 +291,11 @@ Dat klopt: de stukken van de bank kwamen pas na de termijn binnen, en ik heb de 
 	if err != nil {
 		return err
 	}
-	if err := waitUntil(10*time.Second, func() bool { return role(bot, id, "<anna-1@mcoo.nl>") == "staff" }); err != nil {
-		return errors.New("Anna's answer did not reach the case")
+	if err := waitUntil(demoWait, func() bool { return role(bot, id, "<anna-1@mcoo.nl>") == "staff" }); err != nil {
+		return errors.New("the answer of Anna did not reach the case")
 	}
 	if _, err := waitForMail(mail, "marco@mcoo.nl", "Reactie van Anna"); err != nil {
-		return errors.New("Anna's answer was not passed on to Marco")
+		return errors.New("the answer of Anna was not passed on to Marco")
 	}
 	fmt.Fprintln(out, "Anna answers the mail; her answer is on the case with role staff, and Marco gets it quoted in the case's thread")
 
@@ -328,7 +328,7 @@ Ja, ik ben tevreden. Fijn dat het zo is opgelost.
 		return err
 	}
 	var satisfied *bool
-	if err := waitUntil(10*time.Second, func() bool {
+	if err := waitUntil(demoWait, func() bool {
 		bot.View(func(tx dossier.Reader) error {
 			if d, err := dossier.Show(tx, id); err == nil {
 				satisfied = d.Satisfied
@@ -364,7 +364,7 @@ func role(bot Bot, id, msgid string) string {
 // waitForMail waits for a mail whose subject contains s in user's INBOX.
 func waitForMail(mail *embedded.Server, user, s string) ([]byte, error) {
 	var found []byte
-	err := waitUntil(15*time.Second, func() bool {
+	err := waitUntil(demoWait, func() bool {
 		msgs, _ := mail.Messages(user, "INBOX")
 		for _, raw := range msgs {
 			if strings.Contains(message.Parse(raw).Subject, s) {
@@ -384,6 +384,10 @@ func firstParagraphs(text string, n int) string {
 	paras := strings.SplitN(text, "\n\n", n+1)
 	return strings.Join(paras[:min(n, len(paras))], "\n\n")
 }
+
+// demoWait is how long the demo waits for a step before it gives up: it
+// goes on as soon as the step happened, and a loaded machine may be slow.
+const demoWait = time.Minute
 
 func waitUntil(d time.Duration, f func() bool) error {
 	deadline := time.Now().Add(d)

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 )
@@ -26,6 +28,19 @@ type Options struct {
 	Own []string
 }
 
+// idKeys are the attributes that hold Message-IDs. They look like addresses
+// but name the sending mail server, not a person, so they are written as they
+// are, at every level: a log line can be matched to its mail. Control
+// characters (which a stranger may put in a header) become spaces.
+var idKeys = map[string]bool{"message_id": true, "in_reply_to": true, "references": true}
+
+func noControl(r rune) rune {
+	if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+		return ' '
+	}
+	return r
+}
+
 // New returns a logger writing to w.
 func New(w io.Writer, o Options) *slog.Logger {
 	var l slog.Level
@@ -37,6 +52,8 @@ func New(w io.Writer, o Options) *slog.Logger {
 		switch v := a.Value; {
 		case v.Kind() == slog.KindTime:
 			a.Value = slog.TimeValue(v.Time().In(o.Loc))
+		case idKeys[a.Key] && v.Kind() == slog.KindString:
+			a.Value = slog.StringValue(strings.Map(noControl, v.String()))
 		case !redact:
 		case v.Kind() == slog.KindString:
 			a.Value = slog.StringValue(message.RedactText(v.String(), o.Own))

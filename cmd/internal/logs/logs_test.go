@@ -90,3 +90,30 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+// TestMessageIDs: a Message-ID is written as it is at every level, though it
+// looks like an address, so a log line can be matched to its mail; control
+// characters in it do not reach the log.
+func TestMessageIDs(t *testing.T) {
+	tests := []struct{ id, want string }{
+		{"<CAH7tUq9vX0rQz3p8=Kd1mJ5cNw@mail.gmail.com>", "<CAH7tUq9vX0rQz3p8=Kd1mJ5cNw@mail.gmail.com>"},
+		{"<ack.1@mcoo.nl>", "<ack.1@mcoo.nl>"},
+		{"<a\r\nlevel=ERROR msg=forged@example.nl>", "<a  level=ERROR msg=forged@example.nl>"},
+		{"<x\x1b[31m@example.nl>", "<x [31m@example.nl>"},
+	}
+	for _, tt := range tests {
+		for _, level := range []string{"info", "debug"} {
+			var buf bytes.Buffer
+			New(&buf, Options{Level: level, Format: "json", Loc: time.UTC, Own: []string{"mcoo.nl"}}).Info("mail sent", "message_id", tt.id)
+			var rec struct {
+				MessageID string `json:"message_id"`
+			}
+			if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+				t.Fatal(err)
+			}
+			if rec.MessageID != tt.want {
+				t.Errorf("%s: message_id %q written as %q, want %q", level, tt.id, rec.MessageID, tt.want)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package setup
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"fmt"
 	"path/filepath"
@@ -15,11 +16,19 @@ import (
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
+// DefaultDir is --dir's default; DefaultConfig the configuration init writes
+// there, which every command reads when it is given no --config.
+const (
+	DefaultDir    = "/etc/klachtbot"
+	DefaultConfig = DefaultDir + "/" + configFile
+)
+
 // Files init writes, relative to --dir.
 const (
 	configFile     = "klachtbot.toml"
 	m365SecretFile = "secrets/m365-client-secret"
 	googleKeyFile  = "secrets/google-service-account.json"
+	caFile         = "ca.pem" // --ca-file's copy
 	unitFile       = "klachtbot.service"
 )
 
@@ -54,6 +63,7 @@ type accountData struct {
 	Port                              int
 	Security, Username, Auth, OAuth2  string
 	PasswordEnv, PasswordFile, CAFile string
+	UseCA                             bool // ca_file is set, not only shown
 }
 
 type directorData struct {
@@ -87,9 +97,9 @@ func newLayout(o *options) layout {
 func renderConfig(o *options) ([]byte, error) {
 	l := newLayout(o)
 	p := providers[o.provider]
-	ca := filepath.Join(o.dir, "ca.pem")
+	ca := filepath.Join(o.dir, caFile)
 	account := func(host string, port int, security, user string) accountData {
-		a := accountData{Host: host, Port: port, Security: security, Username: user, CAFile: ca,
+		a := accountData{Host: host, Port: port, Security: security, Username: user, CAFile: ca, UseCA: o.caFile != "",
 			PasswordEnv: envName(user), PasswordFile: filepath.Join(o.dir, passwordFile(user))}
 		switch o.provider {
 		case Microsoft:
@@ -112,6 +122,7 @@ func renderConfig(o *options) ([]byte, error) {
 		if smtpPort == 465 {
 			smtpSec = "tls"
 		}
+		imapSec, smtpSec = cmp.Or(o.imapSecurity, imapSec), cmp.Or(o.smtpSecurity, smtpSec)
 	}
 	data := struct {
 		layout
@@ -154,7 +165,20 @@ func renderUnit(o *options) ([]byte, error) {
 		layout
 		User, Binary                                     string
 		StateDirectory, RuntimeDirectory, ReadWritePaths string
+		InTmp                                            string // a path PrivateTmp=yes would hide
 	}{layout: l, User: o.user, Binary: o.binary}
+	// PrivateTmp=yes gives the service a /tmp of its own: a trial set up
+	// under /tmp would find neither its configuration nor its database.
+	// Kept for every other layout (the defaults), left out with a comment
+	// for such a trial rather than refusing it.
+	for _, p := range []string{o.dir, o.stateDir, o.runtime, o.binary} {
+		_, tmp := under("/tmp", p)
+		_, varTmp := under("/var/tmp", p)
+		if tmp || varTmp {
+			data.InTmp = p
+			break
+		}
+	}
 	var rw []string
 	if rel, ok := under("/var/lib", o.stateDir); ok {
 		data.StateDirectory = rel

@@ -13,6 +13,7 @@ package setup
 
 import (
 	"bufio"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,6 +48,9 @@ type options struct {
 	tenantID, clientID, secretFile  string
 	serviceAccountFile              string
 	imapHost, smtpHost              string
+	security                        string            // plain: MODE, or imap=MODE,smtp=MODE
+	imapSecurity, smtpSecurity      string            // from security; "" follows the port
+	caFile                          string            // plain: a CA bundle, copied to DIR/ca.pem
 	passwordFiles                   map[string]string // director address -> file with the password ("-": stdin)
 	dir, stateDir, unitDir, runtime string
 	user, binary                    string
@@ -120,8 +124,10 @@ func Declare(fs *flag.FlagSet) func(args []string, in io.Reader, out io.Writer, 
 	fs.StringVar(&o.serviceAccountFile, "service-account-file", "", "google: the service account's JSON key; it is copied into DIR/secrets")
 	fs.StringVar(&o.imapHost, "imap-host", "", "plain: the IMAP host, HOST or HOST:PORT (993: TLS, 143: STARTTLS)")
 	fs.StringVar(&o.smtpHost, "smtp-host", "", "plain: the SMTP host, HOST or HOST:PORT (587: STARTTLS, 465: TLS)")
+	fs.StringVar(&o.security, "security", "", `plain: "tls", "starttls" or "none" (loopback only) for IMAP and SMTP alike, or "imap=MODE,smtp=MODE"; default from the port (IMAP 143: starttls, else tls; SMTP 465: tls, else starttls)`)
+	fs.StringVar(&o.caFile, "ca-file", "", "plain: a PEM file of the CA certificates that signed the servers' certificates (trusted instead of the system's); it is copied to DIR/ca.pem")
 	fs.Var(passwordsFlag(o.passwordFiles), "password-file", "plain: ADDRESS=FILE, a file holding a director's (app) password (repeat for each; FILE - for standard input, once)")
-	fs.StringVar(&o.dir, "dir", "/etc/klachtbot", "where the configuration and the secrets go")
+	fs.StringVar(&o.dir, "dir", DefaultDir, "where the configuration and the secrets go")
 	fs.StringVar(&o.stateDir, "state-dir", "/var/lib/klachtbot", "where the database goes")
 	fs.StringVar(&o.runtime, "runtime-dir", "/run/klachtbot", "where the control socket goes")
 	fs.StringVar(&o.unitDir, "unit-dir", "/etc/systemd/system", "where the systemd unit goes")
@@ -237,8 +243,45 @@ func (o *options) complete(a *asker) error {
 		}
 		need(&o.imapHost, "imap-host", "IMAP host (HOST or HOST:PORT)", guess("imap"), validHost)
 		need(&o.smtpHost, "smtp-host", "SMTP host (HOST or HOST:PORT)", guess("smtp"), validHost)
+		if err == nil {
+			o.imapSecurity, o.smtpSecurity, err = parseSecurity(o.security)
+		}
+	default:
+		if err == nil && (o.security != "" || o.caFile != "") {
+			err = fmt.Errorf("--security and --ca-file are for --provider plain; %s has its own", o.provider)
+		}
 	}
 	return err
+}
+
+// parseSecurity reads --security: one mode for both, or imap=MODE,smtp=MODE
+// (either may be left out, to follow the port).
+func parseSecurity(v string) (imapSec, smtpSec string, err error) {
+	valid := oneOf("tls", "starttls", "none")
+	if v == "" {
+		return "", "", nil
+	}
+	if !strings.Contains(v, "=") {
+		if err := valid(v); err != nil {
+			return "", "", fmt.Errorf("--security %w", err)
+		}
+		return v, v, nil
+	}
+	for _, part := range strings.Split(v, ",") {
+		proto, mode, _ := strings.Cut(strings.TrimSpace(part), "=")
+		if err := valid(mode); err != nil {
+			return "", "", fmt.Errorf("--security %s: %w", proto, err)
+		}
+		switch proto {
+		case "imap":
+			imapSec = mode
+		case "smtp":
+			smtpSec = mode
+		default:
+			return "", "", fmt.Errorf("--security %q: want imap=MODE,smtp=MODE", v)
+		}
+	}
+	return imapSec, smtpSec, nil
 }
 
 // readSecrets reads every secret the provider needs: file name in DIR ->
@@ -315,6 +358,16 @@ func (o *options) readSecrets(a *asker) (map[string][]byte, error) {
 				return nil, err
 			}
 			out[passwordFile(d.Address)] = b
+		}
+		if o.caFile != "" {
+			b, err := readFile("ca-file", o.caFile)
+			if err != nil {
+				return nil, err
+			}
+			if block, _ := pem.Decode(b); block == nil || block.Type != "CERTIFICATE" {
+				return nil, fmt.Errorf("--ca-file %s: not a PEM file of certificates", o.caFile)
+			}
+			out[caFile] = b
 		}
 	}
 	return out, nil

@@ -2,20 +2,29 @@ package setup
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"maps"
+	"math/big"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -95,6 +104,7 @@ type parsedAccount struct {
 	Auth                   string `toml:"auth"`
 	OAuth2                 string `toml:"oauth2"`
 	PasswordFile           string `toml:"password_file"`
+	CAFile                 string `toml:"ca_file"`
 	Sent                   string `toml:"sent"`
 	CreateComplaintsFolder *bool  `toml:"create_complaints_folder"`
 }
@@ -624,4 +634,111 @@ func generic(k string) string {
 		parts[1] = "*"
 	}
 	return strings.Join(parts, ".")
+}
+
+// testCA is a self-signed CA certificate in PEM, as --ca-file takes it.
+func testCA(t *testing.T) string {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"}, IsCA: true, BasicConstraintsValid: true,
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(0, 0).AddDate(100, 0, 0), KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+// TestInitPlainSecurity: --security and --ca-file set every plain account's
+// security and CA file, so a server on other ports or with its own CA needs
+// no hand edits before check passes.
+func TestInitPlainSecurity(t *testing.T) {
+	ca := testCA(t)
+	tests := []struct {
+		name               string
+		imap, smtp         string
+		flags              []string
+		wantIMAP, wantSMTP string
+		wantCA             bool
+		wantErr            string
+	}{
+		{"from the ports", "mail.example.nl:993", "mail.example.nl:587", nil, "tls", "starttls", false, ""},
+		{"from the ports, 143 and 465", "mail.example.nl:143", "mail.example.nl:465", nil, "starttls", "tls", false, ""},
+		{"one mode for both", "mail.example.nl:6143", "mail.example.nl:6587", []string{"--security", "starttls"}, "starttls", "starttls", false, ""},
+		{"per protocol", "mail.example.nl:6993", "mail.example.nl:6465", []string{"--security", "imap=tls,smtp=tls"}, "tls", "tls", false, ""},
+		{"one protocol, the other from its port", "127.0.0.1:6143", "127.0.0.1:587", []string{"--security", "imap=none"}, "none", "starttls", false, ""},
+		{"own CA", "mail.example.nl:6993", "mail.example.nl:6587", []string{"--ca-file", writeTemp(t, "ca.pem", ca)}, "tls", "starttls", true, ""},
+		{"unknown mode", "mail.example.nl", "mail.example.nl", []string{"--security", "ssl"}, "", "", false, `--security "ssl": want tls, starttls, none`},
+		{"not a certificate", "mail.example.nl", "mail.example.nl", []string{"--ca-file", writeTemp(t, "x.pem", "not a pem")}, "", "", false, "not a PEM file of certificates"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDirs(t)
+			args := append([]string{"--provider", Plain, "--domain", "mcoo.nl", "--yes", "--no-check", "--director", "Marco <marco@mcoo.nl>",
+				"--imap-host", tt.imap, "--smtp-host", tt.smtp, "--password-file", "marco@mcoo.nl=" + writeTemp(t, "m", marcoPass)}, d.flags(t)...)
+			var out bytes.Buffer
+			err := Run(append(args, tt.flags...), strings.NewReader(""), &out, nil)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("init: %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("init: %v\n%s", err, out.String())
+			}
+			var cfg parsed
+			if _, err := toml.DecodeFile(filepath.Join(d.conf, configFile), &cfg); err != nil {
+				t.Fatal(err)
+			}
+			wantCA := ""
+			if tt.wantCA {
+				wantCA = filepath.Join(d.conf, caFile)
+				if got, err := os.ReadFile(wantCA); err != nil || string(got) != ca {
+					t.Errorf("%s: %v, want the CA given", wantCA, err)
+				}
+			}
+			acc := cfg.Directors[0]
+			if acc.IMAP.Security != tt.wantIMAP || acc.SMTP.Security != tt.wantSMTP || acc.IMAP.CAFile != wantCA || acc.SMTP.CAFile != wantCA {
+				t.Errorf("imap %q (ca %q), smtp %q (ca %q); want %q, %q, ca %q", acc.IMAP.Security, acc.IMAP.CAFile, acc.SMTP.Security, acc.SMTP.CAFile, tt.wantIMAP, tt.wantSMTP, wantCA)
+			}
+		})
+	}
+}
+
+// TestUnitPrivateTmp: the unit gives the service a /tmp of its own, except
+// when init's files lie under /tmp or /var/tmp, which that would hide from it.
+func TestUnitPrivateTmp(t *testing.T) {
+	tests := []struct {
+		name    string
+		set     func(o *options)
+		private bool
+	}{
+		{"the defaults", func(*options) {}, true},
+		{"everything under /tmp", func(o *options) {
+			o.dir, o.stateDir, o.runtime = "/tmp/kb/etc", "/tmp/kb/state", "/tmp/kb/run"
+		}, false},
+		{"the state under /var/tmp", func(o *options) { o.stateDir = "/var/tmp/klachtbot" }, false},
+		{"the binary under /tmp", func(o *options) { o.binary = "/tmp/go-build/klachtbot" }, false},
+		{"a directory named like it", func(o *options) { o.dir = "/srv/tmp/klachtbot" }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := defaultOptions(Plain)
+			tt.set(o)
+			unit, err := renderUnit(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			has := regexp.MustCompile(`(?m)^PrivateTmp=yes$`).Match(unit)
+			if has != tt.private {
+				t.Errorf("PrivateTmp=yes: %v, want %v:\n%s", has, tt.private, unit)
+			}
+			if !has && !strings.Contains(string(unit), "# PrivateTmp=yes is left out: it would hide /") {
+				t.Errorf("the unit does not say why PrivateTmp is left out:\n%s", unit)
+			}
+		})
+	}
 }
