@@ -9,6 +9,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/mcoo/klachtbot/mailbox/mailerr"
 	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
@@ -23,30 +24,30 @@ func (s *SMTPSender) Dial(ctx context.Context, account string) (message.Conn, er
 		return nil, fmt.Errorf("no SMTP server for %s", account)
 	}
 	if err := srv.CheckSecurity(); err != nil {
-		return nil, err
+		return nil, srv.fail(mailerr.TLS, err)
 	}
 	for attempt := 0; ; attempt++ {
 		c, err := gomail.NewClient(srv.Host, smtpOptions(srv, cmp.Or(s.Timeout, 30*time.Second))...)
 		if err != nil {
-			return nil, fmt.Errorf("smtp client for %s: %w", srv.Addr(), err)
+			return nil, srv.fail(mailerr.Unreachable, fmt.Errorf("smtp client for %s: %w", srv.Addr(), err))
 		}
 		err = c.DialWithContext(ctx)
 		if err == nil {
-			return &smtpConn{c: c, addr: srv.Addr()}, nil
+			return &smtpConn{c: c, srv: srv}, nil
 		}
 		c.Close() // go-mail keeps the connection when AUTH fails
 		if attempt == 0 && srv.OAuth != nil && isSMTPAuthError(err) {
 			srv.OAuth.Invalidate() // revoked or expired early: one more try with a new token
 			continue
 		}
-		return nil, classify(fmt.Errorf("connect to %s: %w", srv.Addr(), hint(err, srv)))
+		return nil, srv.fail(srv.dialKind(err), fmt.Errorf("connect to %s: %w", srv.Addr(), hint(err, srv)))
 	}
 }
 
 // smtpConn is one open SMTP session.
 type smtpConn struct {
-	c    *gomail.Client
-	addr string
+	c   *gomail.Client
+	srv *Server
 }
 
 // Send sends one mail over the session and returns its bytes as sent: the
@@ -55,18 +56,18 @@ type smtpConn struct {
 // header is set here, so both are the same bytes).
 func (c *smtpConn) Send(ctx context.Context, m *message.Outgoing) ([]byte, error) {
 	msg, err := build(m)
-	if err != nil {
-		return nil, fmt.Errorf("build mail %s: %w", m.MessageID, err)
+	if err != nil { // the mail itself cannot go: no retry makes it
+		return nil, c.srv.fail(mailerr.Refused, fmt.Errorf("build mail %s: %w", m.MessageID, err))
 	}
 	var raw bytes.Buffer
 	if _, err := msg.WriteTo(&raw); err != nil {
-		return nil, fmt.Errorf("render mail %s: %w", m.MessageID, err)
+		return nil, c.srv.fail(mailerr.Refused, fmt.Errorf("render mail %s: %w", m.MessageID, err))
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, &TemporaryError{err}
+		return nil, c.srv.fail(mailerr.Temporary, err)
 	}
 	if err := c.c.Send(msg); err != nil {
-		return nil, classify(fmt.Errorf("send %s via %s: %w", m.MessageID, c.addr, err))
+		return nil, c.srv.fail(sendKind(err), fmt.Errorf("send %s via %s: %w", m.MessageID, c.srv.Addr(), err))
 	}
 	return raw.Bytes(), nil
 }

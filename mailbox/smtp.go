@@ -3,7 +3,6 @@ package mailbox
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -63,15 +62,6 @@ func (s *Server) tlsConfig() *tls.Config {
 	return c
 }
 
-// TemporaryError is a failure worth retrying: a 4xx answer or a connection problem.
-type TemporaryError struct{ Err error }
-
-func (e *TemporaryError) Error() string { return e.Err.Error() }
-func (e *TemporaryError) Unwrap() error { return e.Err }
-
-// Temporary reports that the mail may go through on a later attempt.
-func (e *TemporaryError) Temporary() bool { return true }
-
 // SMTPSender sends mail over SMTP with go-mail: Dial opens a session for a
 // run of mails, Send a connection for one.
 type SMTPSender struct {
@@ -81,7 +71,7 @@ type SMTPSender struct {
 }
 
 // Send sends m with the settings of account over a connection of its own
-// (Dial). An error whose Temporary method reports true means try again later.
+// (Dial). Its errors carry their kind (mailerr.KindOf).
 func (s *SMTPSender) Send(ctx context.Context, account string, m *message.Outgoing) error {
 	c, err := s.Dial(ctx, account)
 	if err != nil {
@@ -89,25 +79,6 @@ func (s *SMTPSender) Send(ctx context.Context, account string, m *message.Outgoi
 	}
 	defer c.Close()
 	_, err = c.Send(ctx, m)
-	return err
-}
-
-// classify marks what is worth retrying: a 4xx reply, or no reply at all
-// (connection refused, timeout, TLS handshake cut short). A 5xx is final.
-func classify(err error) error {
-	var se *gomail.SendError
-	if errors.As(err, &se) {
-		if se.IsTemp() {
-			return &TemporaryError{err}
-		}
-		if code := se.ErrorCode(); code >= 500 {
-			return err
-		}
-	}
-	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "dial failed") {
-		return &TemporaryError{err}
-	}
 	return err
 }
 

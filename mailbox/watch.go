@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
 
+	"github.com/mcoo/klachtbot/mailbox/mailerr"
 	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
@@ -103,6 +104,7 @@ func (w *Watcher) setStatus(f func(*WatcherStatus)) {
 // Run watches until ctx is cancelled. Errors end a session, never the watcher.
 func (w *Watcher) Run(ctx context.Context) {
 	backoff := time.Second
+	var last mailerr.Kind // of the account failure logged last
 	for ctx.Err() == nil {
 		started := time.Now()
 		err := w.session(ctx)
@@ -117,11 +119,21 @@ func (w *Watcher) Run(ctx context.Context) {
 			w.Health(err)
 		}
 		if time.Since(started) > time.Minute {
-			backoff = time.Second // the session was healthy for a while
+			backoff, last = time.Second, mailerr.Other // the session was healthy for a while
 		}
 		// Jitter keeps several watchers from hammering a recovering server together.
 		wait := backoff/2 + rand.N(backoff)
-		w.Log.Warn("imap session ended, reconnecting", "folder", w.name(), "err", err, "in", wait.Round(time.Millisecond))
+		// An account failure (login, TLS, unreachable) is logged once, while
+		// it lasts: Health makes it an incident, told once per repeat.
+		level := slog.LevelWarn
+		if kind := mailerr.KindOf(err); kind.Account() && kind == last {
+			level = slog.LevelDebug
+		} else if kind.Account() {
+			last = kind
+		} else {
+			last = mailerr.Other
+		}
+		w.Log.Log(ctx, level, "imap session ended, reconnecting", "folder", w.name(), "err", err, "in", wait.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return
@@ -209,7 +221,7 @@ func (w *Watcher) open(ctx context.Context, newMail chan struct{}) (c *imapclien
 	timeout := cmp.Or(w.CommandTimeout, time.Minute)
 	if err := w.timed(c, timeout, func() error { return w.Server.imapLogin(ctx, c) }); err != nil {
 		done()
-		return nil, nil, nil, fmt.Errorf("login %s as %s: %w", w.Server.Addr(), w.Server.Username, err)
+		return nil, nil, nil, w.Server.fail(w.Server.imapLoginKind(err), fmt.Errorf("login %s as %s: %w", w.Server.Addr(), w.Server.Username, err))
 	}
 	var name string
 	if err := w.timed(c, timeout, func() (err error) {
@@ -223,6 +235,9 @@ func (w *Watcher) open(ctx context.Context, newMail chan struct{}) (c *imapclien
 			}
 			w.Log.Info("created folder", "user", w.Server.Username, "folder", name)
 			sel, err = c.Select(name, &imap.SelectOptions{ReadOnly: true}).Wait()
+		}
+		if err != nil && isNonexistent(err) {
+			return w.Server.fail(mailerr.NoFolder, fmt.Errorf("select %s: %w", name, err))
 		}
 		if err != nil {
 			return fmt.Errorf("select %s: %w", name, err)
@@ -277,7 +292,7 @@ func (w *Watcher) session(ctx context.Context) (err error) {
 
 func (w *Watcher) dial(newMail chan struct{}) (*imapclient.Client, error) {
 	if err := w.Server.CheckSecurity(); err != nil {
-		return nil, err
+		return nil, w.Server.fail(mailerr.TLS, err)
 	}
 	c, err := w.Server.imapDial(&imapclient.Options{
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
@@ -292,7 +307,7 @@ func (w *Watcher) dial(newMail chan struct{}) (*imapclient.Client, error) {
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("connect %s: %w", w.Server.Addr(), err)
+		return nil, w.Server.fail(connKind(err), fmt.Errorf("connect %s: %w", w.Server.Addr(), err))
 	}
 	return c, nil
 }

@@ -2,10 +2,12 @@ package workflow
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/mcoo/klachtbot/mailbox/mailerr"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
@@ -17,7 +19,9 @@ import (
 // per AlertsRepeat while it lasts, and one short mail when it ends.
 
 // raise records an incident and tells people: at once when it is new,
-// again when it is due.
+// again when it is due. In between, reporting it again writes nothing
+// (unless it names an account it did not): what is stored and logged is
+// bounded by the repeat, not by how often the failure is met.
 func (e *Engine) raise(tx Tx, inc alert.Incident, now time.Time) error {
 	cur, err := tx.Incident(inc.Key)
 	if err != nil {
@@ -25,11 +29,15 @@ func (e *Engine) raise(tx Tx, inc alert.Incident, now time.Time) error {
 	}
 	repeat := false
 	if cur != nil && cur.Open() {
-		cur.Reports++
+		merged := mergeAccounts(cur.Accounts, inc.Accounts)
 		if !cur.Due(now, e.cfg.AlertsRepeat) {
+			if len(merged) == len(cur.Accounts) {
+				return nil
+			}
+			cur.Accounts = merged
 			return tx.PutIncident(cur)
 		}
-		inc.Since, inc.Reports, repeat = cur.Since, cur.Reports, true
+		inc.Since, inc.Reports, inc.Accounts, repeat = cur.Since, cur.Reports+1, merged, true
 	} else {
 		inc.Since, inc.Reports = now.UTC(), 1
 	}
@@ -54,6 +62,28 @@ func (e *Engine) resolve(tx Tx, key, how string, now time.Time) error {
 	}
 	e.log.Info("alert resolved", "incident", key)
 	return e.alertMail(tx, cur, false, how, now)
+}
+
+// due reports whether raising the incident key now would write anything:
+// it is not open, or due to be told again, or names an account it did not.
+// A View costs no write: the usual answer, nothing to do, stays cheap.
+func (e *Engine) due(key string, accounts []string, now time.Time) bool {
+	var cur *alert.Incident
+	if err := e.store.View(func(tx Tx) (err error) { cur, err = tx.Incident(key); return err }); err != nil {
+		return true // let the transaction report it
+	}
+	return cur == nil || !cur.Open() || cur.Due(now, e.cfg.AlertsRepeat) ||
+		len(mergeAccounts(cur.Accounts, accounts)) != len(cur.Accounts)
+}
+
+func mergeAccounts(have, add []string) []string {
+	out := slices.Clone(have)
+	for _, a := range add {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // resolveOpen ends those of the incidents keys that are open. Health is
@@ -101,6 +131,16 @@ func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, 
 		to = e.DirectorAddresses()
 	}
 	item := e.botMail(outbox.KindAlert, inc.Case, e.cfg.Directors[0].Address, to, subject, text, "", now)
+	if inc.Open() { // an alert, not its end ("Opgelost" goes whatever is queued)
+		pending, err := tx.Pending()
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(pending, func(it *outbox.Item) bool { return it.Kind == outbox.KindAlert && it.Incident == inc.Key }) {
+			return nil // its alert still waits to go: a second would say the same
+		}
+		item.Incident = inc.Key
+	}
 	if inc.Case == "" {
 		return e.queue(tx, item)
 	}
@@ -114,10 +154,11 @@ func (e *Engine) Attention() ([]*alert.Incident, error) {
 	return open, err
 }
 
-// folderHealth tracks since when each watched folder cannot be read.
+// folderHealth tracks since when each watched folder cannot be read, and each account cannot send.
 type folderHealth struct {
-	mu   sync.Mutex
-	down map[string]time.Time
+	mu      sync.Mutex
+	down    map[string]time.Time // by folder
+	sending map[string]time.Time // by director's account and its failure ("account cause")
 }
 
 // FolderHealth returns what a folder's watcher reports after each attempt:
@@ -125,7 +166,11 @@ type folderHealth struct {
 // longer than AlertsAfter is an incident; it ends when reading works again.
 func (e *Engine) FolderHealth(src Source) func(error) {
 	key := "mailbox/" + src.Key()
-	login := "mailbox/" + src.Director + "/login" // one incident for all folders of an account
+	// The account's failures are one incident for all its folders.
+	keys := []string{key}
+	for _, k := range accountKinds {
+		keys = append(keys, "mailbox/"+src.Director+"/"+k.String())
+	}
 	return func(failure error) {
 		now := e.clock.Now()
 		e.health.mu.Lock()
@@ -139,14 +184,17 @@ func (e *Engine) FolderHealth(src Source) func(error) {
 		var err error
 		switch {
 		case failure == nil:
-			err = e.resolveOpen(fmt.Sprintf("De mail van %s wordt weer gelezen (%s, map %s).", e.directorName(src.Director), src.Director, src.FolderName()), now, key, login)
+			err = e.resolveOpen(fmt.Sprintf("De mail van %s wordt weer gelezen (%s, map %s).", e.directorName(src.Director), src.Director, src.FolderName()), now, keys...)
 		case now.Sub(since) >= e.cfg.AlertsAfter:
-			inc, perAccount := mailboxIncident(src, e.directorName(src.Director), failure)
-			inc.Key = key
-			if perAccount {
-				inc.Key = login
+			inc := mailboxIncident(src, e.directorName(src.Director), failure)
+			if kind := mailerr.KindOf(failure); kind.Account() {
+				inc.Key = "mailbox/" + src.Director + "/" + kind.String()
+			} else {
+				inc.Key = key
 			}
-			err = e.store.Update(func(tx Tx) error { return e.raise(tx, inc, now) })
+			if e.due(inc.Key, nil, now) {
+				err = e.store.Update(func(tx Tx) error { return e.raise(tx, inc, now) })
+			}
 		}
 		if err != nil {
 			e.log.Error("record mailbox health", "folder", src.Key(), "err", err)
@@ -155,44 +203,157 @@ func (e *Engine) FolderHealth(src Source) func(error) {
 	}
 }
 
-// mailboxIncident says in Dutch what a watcher's failure means; perAccount
-// when it concerns all the account's folders (a refused login). name is the
-// director's name, for what directors read; the technical parts name the account.
-func mailboxIncident(src Source, name string, failure error) (inc alert.Incident, perAccount bool) {
-	msg := strings.ToLower(failure.Error())
-	inc = alert.Incident{Kind: alert.KindMailbox, Lasting: true,
+// accountKinds are the failures that concern an account as a whole.
+var accountKinds = []mailerr.Kind{mailerr.Auth, mailerr.OAuth, mailerr.TLS, mailerr.Unreachable}
+
+// mailboxIncident says in Dutch what a watcher's failure means, by its
+// kind. name is the director's name, for what directors read; the
+// technical parts name the account.
+func mailboxIncident(src Source, name string, failure error) alert.Incident {
+	inc := alert.Incident{Kind: alert.KindMailbox, Lasting: true,
 		Meaning: fmt.Sprintf("Mail in de map %s van %s wordt niet gelezen: klachten daarin worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht.", src.FolderName(), name)}
+	whole := "Geen enkele map van " + name + " wordt gelezen: klachten aan " + name + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
 	secret := "het wachtwoord"
 	if src.Secret != "" {
 		secret = src.Secret
 	}
-	switch {
-	case strings.Contains(msg, "oauth2"):
+	server := "de mailserver"
+	if me := mailerr.As(failure); me != nil {
+		server = fmt.Sprintf("de mailserver %s (poort %d)", me.Host, me.Port)
+	}
+	switch mailerr.KindOf(failure) {
+	case mailerr.OAuth:
 		inc.Title = "de aanmelding van " + name + " bij de mailserver werkt niet meer"
 		inc.What = "De aanmelding van " + src.Director + " met een OAuth2-token wordt geweigerd (" + failure.Error() + ")."
 		inc.Todo = "Controleer de app-registratie of het serviceaccount (" + secret + "): is het geheim verlopen, de toegang ingetrokken of een machtiging vervallen? Pas het zo nodig aan en herstart klachtbot."
-		inc.Meaning = "Geen enkele map van " + name + " wordt gelezen: klachten aan " + name + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
-		perAccount = true
-	case strings.Contains(msg, "authenticationfailed") || strings.Contains(msg, "login") && (strings.Contains(msg, "fail") || strings.Contains(msg, "invalid") || strings.Contains(msg, "refused")):
+		inc.Meaning = whole
+	case mailerr.Auth:
 		inc.Title = "het wachtwoord van " + name + " werkt niet meer"
 		inc.What = "De mailserver weigert de aanmelding van " + src.Director + " (" + failure.Error() + ")."
 		inc.Todo = "Pas " + secret + " aan (bijvoorbeeld een verlopen app-wachtwoord) en herstart klachtbot."
-		inc.Meaning = "Geen enkele map van " + name + " wordt gelezen: klachten aan " + name + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
-		perAccount = true
-	case strings.Contains(msg, "select") && (strings.Contains(msg, "nonexistent") || strings.Contains(msg, "exist") || strings.Contains(msg, "not found") || strings.Contains(msg, "no such")):
+		inc.Meaning = whole
+	case mailerr.NoFolder:
 		inc.Title = "de map " + src.FolderName() + " van " + name + " bestaat niet"
 		inc.What = "De map " + src.FolderName() + " is niet te openen (" + failure.Error() + ")."
 		inc.Todo = "Maak de map " + src.FolderName() + " aan in de mailbox van " + src.Director + ", of pas de naam in de configuratie aan en herstart klachtbot."
-	case strings.Contains(msg, "x509") || strings.Contains(msg, "tls") || strings.Contains(msg, "certificate"):
+	case mailerr.TLS:
 		inc.Title = "de beveiligde verbinding met de mailserver van " + name + " mislukt"
-		inc.What = "De TLS-verbinding wordt geweigerd of het certificaat klopt niet (" + failure.Error() + ")."
-		inc.Todo = "Controleer host, port en security in de configuratie (en ca_file bij een eigen certificaat); vraag zo nodig uw IT-beheerder om hulp."
-	default:
+		inc.What = "De TLS-verbinding met " + server + " wordt geweigerd of het certificaat wordt niet vertrouwd (" + failure.Error() + ")."
+		inc.Todo = "Controleer host, port en security van het IMAP-account van " + src.Director + "; gebruikt de server een eigen of nieuw certificaat, zet dan het CA-certificaat in ca_file. Herstart klachtbot daarna; vraag zo nodig uw IT-beheerder om hulp."
+		inc.Meaning = whole
+	case mailerr.Unreachable:
 		inc.Title = "de mailserver van " + name + " is niet bereikbaar"
+		inc.What = "klachtbot kan " + server + " niet bereiken (" + failure.Error() + ")."
+		inc.Todo = "Controleer of de mailserver werkt en bereikbaar is, en host en port in de configuratie. klachtbot probeert het zelf steeds opnieuw."
+		inc.Meaning = whole
+	default:
+		inc.Title = "de map " + src.FolderName() + " van " + name + " kan niet worden gelezen"
 		inc.What = "klachtbot kan de map " + src.FolderName() + " niet lezen (" + failure.Error() + ")."
-		inc.Todo = "Controleer of de mailserver werkt en bereikbaar is. klachtbot probeert het zelf steeds opnieuw."
+		inc.Todo = "Kijk in het log van klachtbot; klachtbot probeert het zelf steeds opnieuw."
 	}
-	return inc, perAccount
+	return inc
+}
+
+// SendingHealth is told by the outbox, after each attempt with a
+// director's account, whether it could send (outbox.Worker.Sending). An
+// account failure (TLS, login, unreachable) that lasts AlertsAfter is one
+// incident per account and kind, however many mails meet it; the mails
+// wait behind it. A mail sent through the account ends its incidents.
+func (e *Engine) SendingHealth(account string, failure error) {
+	now := e.clock.Now()
+	var err error
+	if failure == nil {
+		err = e.resolveSending(account, now)
+	} else if me := mailerr.As(failure); me != nil && me.Kind.Account() {
+		cause := outbox.Cause(failure)
+		e.health.mu.Lock()
+		since, down := e.health.sending[account+" "+cause]
+		if !down {
+			e.health.sending[account+" "+cause], since = now, now
+		}
+		e.health.mu.Unlock()
+		if !down {
+			// Once per cause and start; the incident says the rest, once per repeat.
+			e.log.Warn("mail cannot be sent through this account: it waits", "account", me.Account, "cause", me.Kind.String(), "err", failure)
+		}
+		inc := e.sendingIncident(account, me, cause)
+		if now.Sub(since) >= e.cfg.AlertsAfter && e.due(inc.Key, inc.Accounts, now) {
+			err = e.store.Update(func(tx Tx) error {
+				pending, err := tx.Pending()
+				if err != nil {
+					return err
+				}
+				n := 0
+				for _, it := range pending {
+					if it.Cause == cause {
+						n++
+					}
+				}
+				inc.What += fmt.Sprintf(" Er wachten nu %d mails.", n)
+				return e.raise(tx, inc, now)
+			})
+		}
+	}
+	if err != nil {
+		e.log.Error("record sending health", "account", account, "err", err)
+	}
+}
+
+// resolveSending ends the open sending incidents of the director's account.
+func (e *Engine) resolveSending(account string, now time.Time) error {
+	e.health.mu.Lock()
+	for k := range e.health.sending {
+		if strings.HasPrefix(k, account+" ") {
+			delete(e.health.sending, k) // a mail went: the next failure counts from now
+		}
+	}
+	e.health.mu.Unlock()
+	var keys []string
+	err := e.store.View(func(tx Tx) error {
+		open, err := tx.OpenIncidents()
+		for _, inc := range open {
+			if inc.Kind == alert.KindSending && slices.Contains(inc.Accounts, account) {
+				keys = append(keys, inc.Key)
+			}
+		}
+		return err
+	})
+	if err != nil || len(keys) == 0 {
+		return err
+	}
+	return e.resolveOpen("Mail van klachtbot wordt weer verstuurd (via het account van "+e.directorName(account)+"); wat wachtte, is nu verzonden of gaat zo.", now, keys...)
+}
+
+// sendingIncident says in Dutch what an account that cannot send means,
+// and what to fix: for a certificate, which host and port, and ca_file.
+func (e *Engine) sendingIncident(account string, me *mailerr.Error, cause string) alert.Incident {
+	server := fmt.Sprintf("%s (poort %d)", me.Host, me.Port)
+	who := "het SMTP-account op " + me.Host + ":" + fmt.Sprint(me.Port)
+	if me.User != "" {
+		who = "het SMTP-account " + me.User + " op " + me.Host + ":" + fmt.Sprint(me.Port)
+	}
+	inc := alert.Incident{Key: "sending/" + me.Account + "/" + me.Kind.String(), Kind: alert.KindSending, Lasting: true,
+		Cause: cause, Accounts: []string{account},
+		Meaning: "Mail van klachtbot (ontvangstbevestigingen aan cliënten, meldingen, het dagelijks overzicht) blijft in de wachtrij. Zodra verzenden weer werkt, gaat elke mail één keer weg; pas na give_up_after wordt een mail opgegeven."}
+	switch me.Kind {
+	case mailerr.TLS:
+		inc.Title = "klachtbot kan geen mail versturen: de beveiligde verbinding met " + me.Host + ":" + fmt.Sprint(me.Port) + " mislukt"
+		inc.What = "De verzendserver " + server + " wordt niet vertrouwd: het certificaat is niet te controleren, verlopen of voor een andere naam, of de server spreekt een andere beveiliging (" + me.Error() + ")."
+		inc.Todo = "Controleer in de configuratie " + who + ": host, port en security. Gebruikt de server een eigen certificaat of een nieuwe keten, zet dan het CA-certificaat dat het ondertekende in ca_file. Herstart klachtbot daarna."
+	case mailerr.Auth:
+		inc.Title = "klachtbot kan geen mail versturen: de verzendserver " + me.Host + ":" + fmt.Sprint(me.Port) + " weigert de aanmelding"
+		inc.What = "De verzendserver " + server + " weigert de aanmelding van " + who + " (" + me.Error() + ")."
+		inc.Todo = "Zet het juiste wachtwoord (password_env of password_file van dat account, bijvoorbeeld een nieuw app-wachtwoord) en herstart klachtbot."
+	case mailerr.OAuth:
+		inc.Title = "klachtbot kan geen mail versturen: de OAuth2-aanmelding bij " + me.Host + ":" + fmt.Sprint(me.Port) + " wordt geweigerd"
+		inc.What = "Het OAuth2-token voor " + who + " is niet te krijgen of wordt geweigerd (" + me.Error() + ")."
+		inc.Todo = "Controleer de app-registratie of het serviceaccount van dat SMTP-account: is het geheim verlopen, de toegang ingetrokken of een machtiging vervallen? Pas het aan en herstart klachtbot."
+	default:
+		inc.Title = "klachtbot kan geen mail versturen: de verzendserver " + me.Host + ":" + fmt.Sprint(me.Port) + " is niet bereikbaar"
+		inc.What = "De verzendserver " + server + " is niet te bereiken (" + me.Error() + ")."
+		inc.Todo = "Controleer of de server werkt en of host en port in de configuratie kloppen. klachtbot probeert het zelf steeds opnieuw."
+	}
+	return inc
 }
 
 // MailFailed is told when the outbox gives up on a mail: refused for good,
@@ -217,12 +378,20 @@ func (e *Engine) MailFailed(item *outbox.Item, reason string) {
 		} else {
 			inc.Meaning = "Wie deze mail had moeten krijgen, weet er niet van."
 		}
+		if item.Cause != "" {
+			// Given up behind an account that could not send: one incident
+			// for all the mail of that cause, not one per mail.
+			inc.Key, inc.Case = "given-up/"+item.Cause, ""
+			inc.Title = "mail opgegeven: het verzendaccount werkte langer dan give_up_after niet"
+			inc.What = fmt.Sprintf("klachtbot heeft mail opgegeven die het niet kon versturen (%s), de eerste aan %s (%q).", reason, strings.Join(item.Mail.To, ", "), oneLine(item.Mail.Subject))
+			inc.Meaning = "Wie deze mails had moeten krijgen, weet er niet van; een ontvangstbevestiging die niet ging, staat bij haar klacht (klachtbot show: ATTENTION)."
+			inc.Todo = "Herstel het verzendaccount (zie de melding daarover) en neem met de betrokkenen op een andere manier contact op."
+		}
 		return e.raise(tx, inc, now)
 	})
 	if err != nil {
 		e.log.Error("record undeliverable mail", "outbox", item.ID, "err", err)
 	}
-	e.wake()
 }
 
 // quarantined tells of mail kept raw: at most one incident a day, however
@@ -265,6 +434,8 @@ type Health struct {
 	Open         int // complaints not closed (held mail not counted)
 	Overdue      int // of those, past their target
 	Incidents    int // open incidents: something needs a person
+	SendingDown  int // of those, accounts that cannot send (one per account and cause)
+	Waiting      int // mails waiting behind such an account's failure
 }
 
 // Health reads the procedure's state as of now.
@@ -276,6 +447,9 @@ func (e *Engine) Health(now time.Time) (h Health, err error) {
 		}
 		h.Outbox = len(pending)
 		for _, it := range pending {
+			if it.Cause != "" {
+				h.Waiting++
+			}
 			if h.OldestQueued.IsZero() || it.Mail.Date.Before(h.OldestQueued) {
 				h.OldestQueued = it.Mail.Date
 			}
@@ -296,6 +470,11 @@ func (e *Engine) Health(now time.Time) (h Health, err error) {
 		}
 		open, err := tx.OpenIncidents()
 		h.Incidents = len(open)
+		for _, inc := range open {
+			if inc.Kind == alert.KindSending {
+				h.SendingDown++
+			}
+		}
 		return err
 	})
 	return h, err

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -313,6 +314,26 @@ func TestAuthenticationResultsPosition(t *testing.T) {
 		m := message.Parse([]byte(tt.head + "From: hans@mcoo.nl\r\n\r\n#afgehandeld"))
 		if got := cfg.authenticated(m, "mcoo.nl"); got != tt.want {
 			t.Errorf("%s: authenticated %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestTrustedHopsPostfixLMTP: with Postfix delivering to Dovecot over LMTP,
+// a milter's Authentication-Results stands between Dovecot's LMTP Received
+// header and Postfix's own (testdata/headers/postfix-lmtp.eml, headers as that
+// stack writes them). It counts with trusted_hops = 2 and not with 1.
+func TestTrustedHopsPostfixLMTP(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("testdata/headers/postfix-lmtp.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := message.Parse(raw)
+	for hops, want := range map[int]bool{1: false, 2: true} {
+		cfg := testConfig()
+		cfg.AuthServID, cfg.TrustedHops = "mx.mcoo.nl", hops
+		if got := cfg.authenticated(m, "mcoo.nl"); got != want {
+			t.Errorf("trusted_hops = %d: authenticated %v, want %v", hops, got, want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/dsn"
@@ -62,8 +63,10 @@ type Engine struct {
 	cal   *calendar.Calendar
 	tpl   *templates.Set // the firm's templates
 	log   *slog.Logger
-	// Wake is signalled (without blocking) when mail is queued in the outbox.
+	// Wake is signalled (without blocking) when mail is queued in the
+	// outbox: after every transaction that queued any (queue sets queued).
 	Wake   chan struct{}
+	queued atomic.Bool
 	health *folderHealth
 	// Observe, when set, is told what the rules did (metrics).
 	Observe Observer
@@ -72,8 +75,9 @@ type Engine struct {
 // NewEngine makes an engine and records the first start, which bounds what
 // old mail is acted on.
 func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
-	e := &Engine{store: store, clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1),
-		health: &folderHealth{down: map[string]time.Time{}}}
+	e := &Engine{clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1),
+		health: &folderHealth{down: map[string]time.Time{}, sending: map[string]time.Time{}}}
+	e.store = wakingStore{store, e}
 	if e.cfg.Firm.ReplyTo == "" {
 		e.cfg.Firm.ReplyTo = e.cfg.BotAddress
 	}
@@ -173,6 +177,21 @@ func (h *FolderHandler) Deliver(f *message.Fetched) error {
 	h.e.log.Error("message quarantined: it could not be ingested", "folder", h.src.Where(f), "uid", f.UID, "err", err)
 	h.failures = 0
 	return nil
+}
+
+// wakingStore wakes the outbox after a transaction that queued mail, so
+// that whatever queues it (an alert too) is sent at once.
+type wakingStore struct {
+	Store
+	e *Engine
+}
+
+func (s wakingStore) Update(fn func(Tx) error) error {
+	err := s.Store.Update(fn)
+	if s.e.queued.Swap(false) && err == nil {
+		s.e.wake()
+	}
+	return err
 }
 
 func (e *Engine) wake() {

@@ -119,7 +119,7 @@ func TestOutboxRetriesTemporaryFailure(t *testing.T) {
 	if c.AcknowledgedAt == nil || !c.AcknowledgedAt.Equal(clock.Now()) {
 		t.Errorf("acknowledged_at = %v", c.AcknowledgedAt)
 	}
-	want := "received ack-queued mail-retry mail-retry mail-sent"
+	want := "received ack-queued mail-retry mail-sent" // the same failure is recorded once, not per attempt
 	if got := strings.Join(caseEvents(t, s, c.ID), " "); got != want {
 		t.Errorf("events %s, want %s", got, want)
 	}

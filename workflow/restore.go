@@ -112,6 +112,7 @@ func (e *Engine) queue(tx Tx, item *outbox.Item) error {
 	if server {
 		item.Mail.Bcc = slices.DeleteFunc(item.Mail.Bcc, func(a string) bool { return a == item.Account })
 	}
+	e.queued.Store(true)
 	return tx.Enqueue(item)
 }
 

@@ -24,7 +24,7 @@ func BenchmarkDeliveryToAck(b *testing.B) {
 }
 
 func benchDeliveryToAck(b *testing.B, st *mailStack) {
-	startBot(b, st.config(b, b.TempDir(), `log_level = "warn"`))
+	startBot(b, st.config(b, b.TempDir(), "log_level = \"warn\"\n[procedure]\nmax_acks_per_hour = 0 # b.N acknowledgements\n"))
 	c := st.dial(b, catchall)
 	defer c.Close()
 	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {

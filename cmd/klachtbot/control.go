@@ -91,6 +91,13 @@ func (s *service) controlHandler() http.Handler {
 			if err == nil {
 				v.Incidents, err = tx.OpenIncidents()
 			}
+			for _, inc := range v.Incidents {
+				for _, it := range p {
+					if inc.Cause != "" && it.Cause == inc.Cause {
+						inc.Waiting++
+					}
+				}
+			}
 			return err
 		})
 		reply(w, v, err)

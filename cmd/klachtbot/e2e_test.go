@@ -262,7 +262,8 @@ func crashBurst(t *testing.T, st *mailStack, director, sentCopy string) {
 	if st.embedded == nil {
 		st.reset(t)
 	}
-	config := st.config(t, t.TempDir(), "")
+	// 30 acknowledgements in a minute: above the default max_acks_per_hour.
+	config := st.config(t, t.TempDir(), "[procedure]\nmax_acks_per_hour = 0\n")
 	raw, err := os.ReadFile(config)
 	if err != nil {
 		t.Fatal(err)

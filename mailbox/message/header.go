@@ -336,7 +336,9 @@ func authResults(h mail.Header) []AuthResult {
 		case "received":
 			received++
 		case "authentication-results":
-			id, results, err := authres.Parse(f.Value())
+			// Without comments: OpenDKIM writes "dkim=pass (2048-bit key;
+			// unprotected) header.d=...", whose ";" would end the result.
+			id, results, err := authres.Parse(stripComments(f.Value()))
 			if err != nil {
 				continue
 			}

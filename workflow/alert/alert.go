@@ -12,6 +12,7 @@ import "time"
 // Kinds of incident.
 const (
 	KindMailbox       = "mailbox"       // a watched folder cannot be read
+	KindSending       = "sending"       // an account cannot send: its mail waits
 	KindUndeliverable = "undeliverable" // a mail the bot sent was refused, or kept failing
 	KindBounce        = "bounce"        // a mail the bot sent came back
 	KindQuarantine    = "quarantine"    // mail kept raw because it could not be read or ingested
@@ -29,12 +30,20 @@ type Incident struct {
 	What    string `json:"what"`    // what happened
 	Meaning string `json:"meaning"` // what it means for clients
 	Todo    string `json:"todo"`    // what to do
+	// Cause, of an account that cannot send, is the failure its mail waits
+	// behind (outbox.Cause); Accounts are the directors whose mail goes
+	// through that account.
+	Cause    string   `json:"cause,omitempty"`
+	Accounts []string `json:"accounts,omitempty"`
+	// Waiting is how many mails wait behind Cause, counted when the
+	// incident is read for status; it is not stored.
+	Waiting int `json:"waiting,omitempty"`
 	// Lasting incidents (a mailbox that cannot be read) end when the cause
 	// is gone; one-off ones (a bounce) are told once and closed at once.
 	Lasting    bool       `json:"lasting"`
 	Since      time.Time  `json:"since"`
 	LastAlert  time.Time  `json:"last_alert"`
-	Reports    int        `json:"reports"`
+	Reports    int        `json:"reports"` // how often it was told
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
 }
 

@@ -3,7 +3,9 @@
 // and backoff, and what a sent mail records on its case.
 //
 // It declares what it needs from a store (Tx) and from a sender (Sender):
-// it must not import storage, mailbox or workflow. cmd wires them in.
+// it must not import storage, mailbox or workflow (of mailbox only the
+// leaves message and mailerr, the kinds of failure it decides by). cmd
+// wires them in.
 package outbox
 
 import (
@@ -11,7 +13,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -19,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcoo/klachtbot/mailbox/mailerr"
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
@@ -43,7 +45,13 @@ type Item struct {
 	NextAttempt time.Time        `json:"next_attempt"`
 	AttemptAt   time.Time        `json:"attempt_at,omitzero"` // when the last attempt began
 	LastError   string           `json:"last_error,omitempty"`
-	SentAt      *time.Time       `json:"sent_at,omitempty"`
+	LastKind    string           `json:"last_kind,omitempty"` // of LastError (mailerr.Kind)
+	// Cause is the account failure the mail waits behind ("<account> <kind>",
+	// as Cause gives it), while it does; an incident names the same.
+	Cause string `json:"cause,omitempty"`
+	// Incident is the key of the incident an alert tells of.
+	Incident string     `json:"incident,omitempty"`
+	SentAt   *time.Time `json:"sent_at,omitempty"`
 	// Once sent, the text goes (Slim): the mail's bytes are on its case,
 	// and what a digest vouched for is its seal.
 	BodySum string `json:"body_sum,omitempty"` // sha256 of the text and HTML as queued, hex
@@ -73,8 +81,9 @@ const KindAck = "ack"
 // KindAlert is a mail about an incident (workflow/alert).
 const KindAlert = "alert"
 
-// Sender sends one mail with the SMTP settings of an account. An error
-// with a method Temporary() bool that reports true is worth retrying.
+// Sender sends one mail with the SMTP settings of an account. Its errors
+// carry their kind (mailbox/mailerr): only Refused gives a mail up before
+// GiveUpAfter.
 type Sender interface {
 	Send(ctx context.Context, account string, m *message.Outgoing) error
 }
@@ -165,8 +174,14 @@ type Worker struct {
 	Log    *slog.Logger
 	Wake   <-chan struct{}
 	// Failed is told of a mail given up on (refused for good, or failing
-	// past GiveUpAfter), after that is recorded.
+	// past GiveUpAfter), after that is recorded. Never of an alert: a
+	// failed alert must not raise an alert of its own.
 	Failed func(item *Item, reason string)
+	// Sending is told, after each attempt with an account, whether the
+	// account could send: nil, or the account's failure (mailerr kinds
+	// that Account() reports). Mail waits behind such a failure; whoever
+	// is told makes one incident of it, however many mails meet it.
+	Sending func(account string, failure error)
 	// Observe, when set, is told the result of every attempt (nil: sent).
 	Observe func(item *Item, err error)
 	// Fallback are the accounts an alert tries, in turn, when its own
@@ -327,13 +342,13 @@ func (o *Worker) sendRun(ctx context.Context, dialer Dialer, ids []uint64) (time
 		}
 		raws[i], errs[i] = conn.Send(ctx, &item.Mail)
 		sentOver++
-		var temp interface{ Temporary() bool }
-		if errors.As(errs[i], &temp) && temp.Temporary() && i+1 < len(items) {
+		if errs[i] != nil && mailerr.KindOf(errs[i]) != mailerr.Refused && i+1 < len(items) {
 			// A 4xx or a broken connection: the next mail gets a new one.
 			conn.Close()
 			conn, err = dialer.Dial(ctx, account)
 		}
 	}
+	o.tellSending(account, err, errs)
 	if conn != nil {
 		conn.Close()
 	}
@@ -353,7 +368,8 @@ func (o *Worker) send(ctx context.Context, id uint64) (time.Time, error) {
 	item := items[0]
 	log := o.Log.With("outbox", id, "case", item.CaseID, "kind", item.Kind)
 	var raw []byte
-	sendOne := func(account string) error {
+	sendOne := func(account string) (err error) {
+		defer func() { o.tellSending(account, nil, []error{err}) }()
 		if d, ok := o.Sender.(Dialer); ok {
 			conn, err := d.Dial(ctx, account)
 			if err != nil {
@@ -371,11 +387,47 @@ func (o *Worker) send(ctx context.Context, id uint64) (time.Time, error) {
 			break
 		}
 		if account != item.Account {
-			log.Warn("alert not sent, trying another account", "err", sendErr, "account", account)
+			log.Debug("alert not sent, trying another account", "err", sendErr, "account", account)
 			sendErr = sendOne(account)
 		}
 	}
 	return o.finish(items, []error{sendErr}, [][]byte{raw})
+}
+
+// tellSending tells Sending whether account could send: its failure when
+// the dial failed (dialErr) or the attempts met one of the account's, nil
+// when a mail went.
+func (o *Worker) tellSending(account string, dialErr error, errs []error) {
+	if o.Sending == nil {
+		return
+	}
+	if dialErr != nil && mailerr.KindOf(dialErr).Account() {
+		o.Sending(account, dialErr)
+		return
+	}
+	var failure error
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			o.Sending(account, nil)
+			return
+		case mailerr.KindOf(err).Account():
+			failure = err
+		}
+	}
+	if failure != nil {
+		o.Sending(account, failure)
+	}
+}
+
+// Cause names the account failure err is, "<account> <kind>", or "" when
+// it is not the account's: the mails that meet it wait behind one cause.
+func Cause(err error) string {
+	e := mailerr.As(err)
+	if e == nil || !e.Kind.Account() {
+		return ""
+	}
+	return e.Account + " " + e.Kind.String()
 }
 
 // finish records the results of attempts in one transaction and returns
@@ -395,9 +447,12 @@ func (o *Worker) finish(items []*Item, errs []error, raws [][]byte) (time.Time, 
 			log.Info("mail sent", "message_id", item.Mail.MessageID)
 			continue
 		}
-		var temp interface{ Temporary() bool }
 		ev := &complaint.Event{At: now.UTC(), Actor: "klachtbot", MessageID: item.Mail.MessageID}
-		if errors.As(sendErr, &temp) && temp.Temporary() && now.Sub(item.Mail.Date) < o.GiveUpAfter {
+		kind := mailerr.KindOf(sendErr)
+		// The same kind of failure from the same cause is recorded once, not per attempt.
+		again := item.LastKind != kind.String() || item.Cause != Cause(sendErr)
+		item.LastError, item.LastKind, item.Cause = sendErr.Error(), kind.String(), Cause(sendErr)
+		if kind != mailerr.Refused && now.Sub(item.Mail.Date) < o.GiveUpAfter {
 			delay := o.RetryBase << min(item.Attempts-1, 20)
 			if delay > o.RetryMax || delay <= 0 {
 				delay = o.RetryMax
@@ -406,17 +461,27 @@ func (o *Worker) finish(items []*Item, errs []error, raws [][]byte) (time.Time, 
 			if retryAt.IsZero() || item.NextAttempt.Before(retryAt) {
 				retryAt = item.NextAttempt
 			}
-			ev.Kind = complaint.EvMailRetry
-			log.Warn("mail not sent, will retry", "err", sendErr, "retry_at", item.NextAttempt)
+			if again {
+				ev.Kind = complaint.EvMailRetry
+			}
+			if item.Cause != "" {
+				// The account's failure: its incident tells of it, once per repeat.
+				log.Debug("mail waits for its account", "err", sendErr, "retry_at", item.NextAttempt)
+			} else {
+				log.Warn("mail not sent, will retry", "err", sendErr, "retry_at", item.NextAttempt)
+			}
 		} else {
 			item.State = Failed
 			ev.Kind = complaint.EvMailFailed
-			failed = append(failed, item)
-			log.Error("mail failed", "err", sendErr)
+			if item.Kind != KindAlert {
+				failed = append(failed, item)
+			}
+			log.Error("mail failed", "err", sendErr, "kind_of_failure", kind.String())
 		}
-		item.LastError = sendErr.Error()
 		ev.Detail = item.Kind + ": " + item.LastError
-		events[i] = ev
+		if ev.Kind != "" {
+			events[i] = ev
+		}
 	}
 	err := o.Store.Update(func(tx Tx) error {
 		for i, item := range items {
@@ -436,7 +501,7 @@ func (o *Worker) finish(items []*Item, errs []error, raws [][]byte) (time.Time, 
 			if err := tx.PutOutbox(item); err != nil {
 				return err
 			}
-			if item.CaseID != "" {
+			if item.CaseID != "" && events[i] != nil {
 				if err := tx.AppendEvent(item.CaseID, events[i]); err != nil {
 					return err
 				}
@@ -461,7 +526,7 @@ func (o *Worker) finish(items []*Item, errs []error, raws [][]byte) (time.Time, 
 // hash is in the chain. The outbox keeps only the record (Slim). A sent
 // acknowledgement sets the case's acknowledged_at.
 func MarkSent(tx Tx, item *Item, now time.Time, how string, raw []byte) error {
-	item.State, item.SentAt, item.LastError = Sent, &now, ""
+	item.State, item.SentAt, item.LastError, item.LastKind, item.Cause = Sent, &now, "", "", ""
 	item.Slim()
 	if err := tx.PutOutbox(item); err != nil || item.CaseID == "" {
 		return err

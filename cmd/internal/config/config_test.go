@@ -175,6 +175,34 @@ func TestControlSocketDefault(t *testing.T) {
 	}
 }
 
+// TestConfigReachesRules: the keys the rules read arrive in their
+// configuration as written, the default when not written, and a 0 limit
+// stays 0 (no limit).
+func TestConfigReachesRules(t *testing.T) {
+	tests := []struct {
+		name, body    string
+		hops, perHour int
+		authserv      string
+	}{
+		{"defaults", minimal, 1, 20, ""},
+		{"Postfix delivering to Dovecot over LMTP", "authserv_id = \"mx.mcoo.nl\"\ntrusted_hops = 2\n[procedure]\nmax_acks_per_hour = 2\n" + minimal, 2, 2, "mx.mcoo.nl"},
+		{"no hourly limit", "[procedure]\nmax_acks_per_hour = 0\n" + minimal, 1, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Load(writeConfig(t, tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wc := cfg.Workflow()
+			if wc.TrustedHops != tt.hops || wc.MaxAcksPerHour != tt.perHour || wc.AuthServID != tt.authserv {
+				t.Errorf("rules get trusted_hops %d, max_acks_per_hour %d, authserv_id %q; want %d, %d, %q",
+					wc.TrustedHops, wc.MaxAcksPerHour, wc.AuthServID, tt.hops, tt.perHour, tt.authserv)
+			}
+		})
+	}
+}
+
 // used is everything of a configuration the service hands on: the rules'
 // settings, the outbox's, and what it reads itself (service.go, main.go).
 func used(c *Config) any {

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/mcoo/klachtbot/mailbox"
+	"github.com/mcoo/klachtbot/mailbox/mailerr"
 	"github.com/mcoo/klachtbot/workflow"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
@@ -57,14 +58,13 @@ func (m *Metrics) Bounced(permanent bool) {
 
 // Mail is told every send attempt's result (outbox.Worker.Observe).
 func (m *Metrics) Mail(item *outbox.Item, err error) {
-	var temp interface{ Temporary() bool }
 	switch {
 	case err == nil:
 		m.mails.WithLabelValues(item.Kind, "sent").Inc()
 		if item.Kind == outbox.KindAck {
 			m.ackDelay.Observe(time.Since(item.Mail.Date).Seconds())
 		}
-	case errors.As(err, &temp) && temp.Temporary():
+	case mailerr.KindOf(err) != mailerr.Refused:
 		m.mails.WithLabelValues(item.Kind, "temporary").Inc()
 	default:
 		m.mails.WithLabelValues(item.Kind, "failed").Inc()
@@ -86,10 +86,12 @@ var (
 	descOpen     = prometheus.NewDesc("klachtbot_cases_open", "Complaints not yet closed.", nil, nil)
 	descOverdue  = prometheus.NewDesc("klachtbot_cases_overdue", "Open complaints past their target.", nil, nil)
 	descIncident = prometheus.NewDesc("klachtbot_incidents_open", "Incidents that need a person.", nil, nil)
+	descSendDown = prometheus.NewDesc("klachtbot_sending_down", "Accounts that cannot send (TLS, login, unreachable), one per account and cause, once [alerts] after has passed.", nil, nil)
+	descWaiting  = prometheus.NewDesc("klachtbot_outbox_waiting_for_account", "Queued mails whose last attempt met their account's failure.", nil, nil)
 )
 
 func (s *scraped) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descUp, descLastScan, descOutbox, descOldest, descQuar, descOpen, descOverdue, descIncident} {
+	for _, d := range []*prometheus.Desc{descUp, descLastScan, descOutbox, descOldest, descQuar, descOpen, descOverdue, descIncident, descSendDown, descWaiting} {
 		ch <- d
 	}
 }
@@ -115,7 +117,8 @@ func (s *scraped) Collect(ch chan<- prometheus.Metric) {
 		oldest = time.Since(h.OldestQueued).Seconds()
 	}
 	for d, v := range map[*prometheus.Desc]float64{descOutbox: float64(h.Outbox), descOldest: oldest, descQuar: float64(h.Quarantined),
-		descOpen: float64(h.Open), descOverdue: float64(h.Overdue), descIncident: float64(h.Incidents)} {
+		descOpen: float64(h.Open), descOverdue: float64(h.Overdue), descIncident: float64(h.Incidents),
+		descSendDown: float64(h.SendingDown), descWaiting: float64(h.Waiting)} {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v)
 	}
 }

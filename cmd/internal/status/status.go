@@ -66,6 +66,9 @@ func (v *View) Write(out io.Writer, loc *time.Location) error {
 	fmt.Fprintf(out, "ALERTING: %d incident(s)\n", len(v.Incidents))
 	for _, inc := range v.Incidents {
 		fmt.Fprintf(out, "  since %s  %s: %s\n", dossier.LocalTime(loc, &inc.Since), inc.Key, inc.Title)
+		if inc.Kind == alert.KindSending {
+			fmt.Fprintf(out, "    %d mail(s) wait behind it; to do: %s\n", inc.Waiting, inc.Todo)
+		}
 	}
 	return fmt.Errorf("status: %d incident(s) need attention", len(v.Incidents))
 }
