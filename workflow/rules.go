@@ -140,7 +140,7 @@ const (
 // judge decides what a mail in a director's INBOX is, and says why in
 // words a director can read (it is recorded on the case).
 func (c *Config) judge(m *message.Message) (verdict, string) {
-	r := c.Recognition.Classify(recognize.Input{Subject: m.Subject, Text: m.Text, ReplyToFirm: c.repliesToFirm(m)})
+	r := c.Recognition.Classify(c.RecognitionInput(m))
 	switch r.Outcome {
 	case recognize.Complaint:
 		return isComplaint, r.Explain()
@@ -148,6 +148,11 @@ func (c *Config) judge(m *message.Message) (verdict, string) {
 		return doubtful, r.Explain()
 	}
 	return notComplaint, ""
+}
+
+// RecognitionInput is what recognition reads of a mail.
+func (c *Config) RecognitionInput(m *message.Message) recognize.Input {
+	return recognize.Input{Subject: m.Subject, Text: m.Text, ReplyToFirm: c.repliesToFirm(m)}
 }
 
 // repliesToFirm: the mail answers a mail from the firm (its In-Reply-To or

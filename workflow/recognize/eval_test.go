@@ -119,13 +119,6 @@ func (f *figures) add(x labelled, r Result) {
 	}
 }
 
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 1
-	}
-	return float64(a) / float64(b)
-}
-
 func (f *figures) precision() float64 { return ratio(f.autoTrue, f.autoTrue+f.autoFalse) }
 func (f *figures) recall() float64    { return ratio(f.caught, f.complaints) }
 func (f *figures) triage() float64    { return ratio(f.triaged, f.nots) }
