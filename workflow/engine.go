@@ -274,7 +274,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 		log.Debug("automatic mail outside any case", "auto", m.Auto)
 		return false, nil
 	case src.Kind == FolderComplaints:
-		return e.openCase(tx, src, m, msgRec, f.Raw, "in the complaints folder", log)
+		return e.openCase(tx, src, m, msgRec, f.Raw, recognised{why: "in the complaints folder"}, log)
 	}
 	switch v, why := e.cfg.judge(m); {
 	case v == isComplaint:
@@ -516,13 +516,14 @@ func (e *Engine) DirectorAddresses() []string {
 }
 
 // openCase opens a case for a new complaint and queues its acknowledgement.
-func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why string, log *slog.Logger) (bool, error) {
+func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why recognised, log *slog.Logger) (bool, error) {
 	restored, ackID, ackAt, isRestored := restoredCase(tx, m.MessageID)
 	c, err := e.newCase(tx, restored, m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
 	if err != nil {
 		return false, err
 	}
-	c.Language, c.Recognition = language(m), why
+	c.Language = language(m)
+	why.record(c)
 	c.Open()
 	log = log.With("case", c.ID)
 	if err := e.register(tx, c, rec, raw, c.Client, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {

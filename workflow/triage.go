@@ -22,23 +22,24 @@ import (
 // complaint). Moving the mail into the complaints folder counts as #klacht.
 
 // hold keeps a doubtful mail for a director's decision.
-func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why string, log *slog.Logger) (bool, error) {
+func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why recognised, log *slog.Logger) (bool, error) {
 	c, err := e.newCase(tx, "", m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
 	if err != nil {
 		return false, err
 	}
-	c.Language, c.Recognition, c.TargetAt = language(m), why, time.Time{}
+	c.Language, c.TargetAt = language(m), time.Time{}
+	why.record(c)
 	c.Hold()
 	if err := e.register(tx, c, rec, raw, c.Client, rec.Source); err != nil {
 		return false, err
 	}
-	if err := e.eventFor(tx, c.ID, complaint.EvTriage, "klachtbot", rec, why); err != nil {
+	if err := e.eventFor(tx, c.ID, complaint.EvTriage, "klachtbot", rec, why.why); err != nil {
 		return false, err
 	}
-	log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why)
+	log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why.why)
 	lines := []string{
 		"Deze mail kan een klacht zijn. Het is niet duidelijk genoeg om hem zonder u als klacht te registreren.",
-		"Waarom twijfel: " + why + ".",
+		"Waarom twijfel: " + why.why + ".",
 		"",
 		"Van: " + person(c.ClientName, c.Client),
 		"Ontvangen: " + templates.DateNL(c.ReceivedAt.In(e.cfg.Location)) + " om " + c.ReceivedAt.In(e.cfg.Location).Format("15:04"),

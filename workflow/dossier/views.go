@@ -25,6 +25,9 @@ type Summary struct {
 	Channel         string     `json:"channel"`               // mail, doorgestuurd, telefoon, gesprek, brief
 	Recognition     string     `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
 	Attention       string     `json:"attention,omitempty"`   // what went wrong that someone must act on
+	// who recognition found the grievance to be about, and the model's probability
+	RecognisedTarget string  `json:"recognised_target,omitempty"`
+	RecognisedProb   float64 `json:"recognised_prob,omitempty"`
 }
 
 // Detail is a case as `klachtbot show` shows it.
@@ -55,7 +58,8 @@ type EventView struct {
 
 func summaryOf(c *complaint.Case) Summary {
 	return Summary{c.ID, c.State, c.Client, c.Director, c.Subject, c.ReceivedAt, c.TargetAt,
-		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt, c.ChannelOf(), c.Recognition, c.Attention}
+		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt, c.ChannelOf(), c.Recognition, c.Attention,
+		c.RecognisedTarget, c.RecognisedProb}
 }
 
 // List is every case, by case number.

