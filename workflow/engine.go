@@ -58,13 +58,14 @@ type Engine struct {
 	health *folderHealth
 	// Observe, when set, is told what the rules did (metrics).
 	Observe Observer
+	learned *learnedLayer // the firm's layer over the recognition model (learn.go)
 }
 
 // NewEngine makes an engine and records the first start, which bounds what
 // old mail is acted on.
 func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
 	e := &Engine{store: store, clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1),
-		health: &folderHealth{down: map[string]time.Time{}}}
+		health: &folderHealth{down: map[string]time.Time{}}, learned: &learnedLayer{}}
 	if e.cfg.Firm.ReplyTo == "" {
 		e.cfg.Firm.ReplyTo = e.cfg.BotAddress
 	}
@@ -228,7 +229,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 			if err != nil || c.State != complaint.StateTriage {
 				return false, err
 			}
-			queued, err := e.accept(tx, c, src.Director, m.MessageID, log)
+			queued, err := e.accept(tx, c, src.Director, m.MessageID, "complaints folder", log)
 			if err != nil {
 				return false, err
 			}
@@ -274,9 +275,13 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 		log.Debug("automatic mail outside any case", "auto", m.Auto)
 		return false, nil
 	case src.Kind == FolderComplaints:
-		return e.openCase(tx, src, m, msgRec, f.Raw, recognised{why: "in the complaints folder"}, log)
+		queued, err := e.openCase(tx, src, m, msgRec, f.Raw, recognised{why: "in the complaints folder"}, log)
+		if err == nil {
+			err = e.learnCase(tx, m.MessageID, "complaints folder", log)
+		}
+		return queued, err
 	}
-	switch v, why := e.cfg.judge(m); {
+	switch v, why := e.cfg.judge(m, e.firmLayer(tx)); {
 	case v == isComplaint:
 		return e.openCase(tx, src, m, msgRec, f.Raw, why, log)
 	case v == doubtful:

@@ -348,7 +348,7 @@ func TestRecognitionAndLanguage(t *testing.T) {
 		if tt.inReplyTo != "" {
 			m.InReplyTo = []string{tt.inReplyTo}
 		}
-		got, why := cfg.judge(m)
+		got, why := cfg.judge(m, nil)
 		if got != tt.want {
 			t.Errorf("judge(%q, %q) = %v (%s), want %v", tt.subject, tt.body, got, why.why, tt.want)
 		}

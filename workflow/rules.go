@@ -151,9 +151,10 @@ func (r recognised) record(c *complaint.Case) {
 	c.Recognition, c.RecognisedTarget, c.RecognisedProb = r.why, r.target, r.prob
 }
 
-// judge decides what a mail in a director's INBOX is, and says why.
-func (c *Config) judge(m *message.Message) (verdict, recognised) {
-	r := c.Recognition.Classify(c.RecognitionInput(m))
+// judge decides what a mail in a director's INBOX is, and says why; firm
+// is the layer learned from the directors' decisions (nil: none).
+func (c *Config) judge(m *message.Message, firm *recognize.Layer) (verdict, recognised) {
+	r := c.Recognition.ClassifyWith(c.RecognitionInput(m), firm)
 	why := recognised{why: r.Explain(), target: r.Target, prob: r.Prob}
 	if r.Target == recognize.TargetUnknown {
 		why.target = "unknown"

@@ -63,10 +63,13 @@ func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Mess
 
 // accept makes a held mail a complaint and acknowledges it now, with the
 // target counted from the original receipt.
-func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid string, log *slog.Logger) (bool, error) {
+func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid, source string, log *slog.Logger) (bool, error) {
 	change := c.Accept()
 	if change == nil {
 		return false, nil
+	}
+	if err := e.learn(tx, c, true, source, log); err != nil {
+		return false, err
 	}
 	c.TargetAt = e.target(c.ReceivedAt)
 	if err := e.record(tx, c, change, who, msgid); err != nil {
@@ -82,6 +85,9 @@ func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid string, log *slog.L
 
 // dismiss closes a held mail as no complaint and erases it.
 func (e *Engine) dismiss(tx Tx, c *complaint.Case, who, msgid string, now time.Time) error {
+	if err := e.learn(tx, c, false, "#geen-klacht", e.log); err != nil { // before the mail is erased
+		return err
+	}
 	if err := e.record(tx, c, c.Dismiss(now), who, msgid); err != nil {
 		return err
 	}

@@ -33,7 +33,13 @@ func (l *Lexicon) ClassifyWith(in Input, firm *Layer) Result {
 	}
 	feats := FeaturesOf(in)
 	res.model = true
-	res.Prob = round3(m.Prob(m.Score(feats) + firm.Score(feats)))
+	learned := firm.Score(feats)
+	res.Prob = round3(m.Prob(m.Score(feats) + learned))
+	if res.Outcome == Complaint && firm.LikeDismissed(feats) {
+		// the directors judged mail like this no complaint: that outranks
+		// the rules' own verdict
+		res.Outcome = None
+	}
 	res.Target, res.TargetEvidence = a.mailTarget(res.Signals, m)
 	res.Outcome = decide(weighed{p: res.Prob, target: res.Target, rules: res.Outcome, score: res.Score}, m.AutoAt, m.DoubtAt)
 	return res

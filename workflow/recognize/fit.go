@@ -108,6 +108,18 @@ func Fit(mails []Labelled, lex Lexicon) *FitResult {
 	}
 	r.sweep = sweep(ev, y)
 	m := r.candidates[r.chosen].train(ex)
+	df := map[uint32]int{}
+	for _, x := range ex {
+		for _, i := range x.F {
+			df[i]++
+		}
+	}
+	m.Common = map[uint32]bool{}
+	for i, n := range df {
+		if float64(n) > commonShare*float64(len(ex)) {
+			m.Common[i] = true
+		}
+	}
 	m.PlattA, m.PlattB, m.AutoAt, m.DoubtAt = a, b, autoAt, doubtAt
 	r.Model = m
 	r.modelOnly = modelOnly
@@ -124,6 +136,10 @@ func Fit(mails []Labelled, lex Lexicon) *FitResult {
 			r.mistakes = append(r.mistakes, fmt.Sprintf("| %s/%s | %s | %s | %.3f | %s | %s |", x.Set, x.File, x.Label, o, probs[i],
 				targetName(targets[i]), mdCell(x.Note)))
 		}
+	}
+	if all := r.oof["all"]; all != nil {
+		m.CV = CVFigures{Mails: float64(all.Complaints + all.Nots), Precision: all.Precision(), Recall: all.Recall(),
+			Held: all.HeldShare(), AckedAtOnce: all.AckedAtOnce()}
 	}
 	return r
 }

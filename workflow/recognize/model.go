@@ -1,8 +1,6 @@
 package recognize
 
 import (
-	"os"
-	"strconv"
 	"bytes"
 	_ "embed"
 	"encoding/binary"
@@ -10,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"sort"
+	"strconv"
 	"sync"
 )
 
@@ -27,6 +28,21 @@ type Model struct {
 	AutoAt float64
 	// DoubtAt: from this probability a mail is held for a director.
 	DoubtAt float64
+	// CV is what 5-fold cross-validation measured on the training mail.
+	CV CVFigures
+	// Common are the features of more than commonShare of the training
+	// mail: the language of every mail. The firm's layer does not learn
+	// them, so what it learns from one mail does not move every other.
+	Common map[uint32]bool
+}
+
+// commonShare is the share of training mail from which a feature is common.
+const commonShare = 0.05
+
+// CVFigures are the out-of-fold figures of the training mail at the
+// model's thresholds.
+type CVFigures struct {
+	Mails, Precision, Recall, Held, AckedAtOnce float64
 }
 
 // Score is the raw margin of the features.
@@ -69,7 +85,7 @@ func (m *Model) contribution(f Features, n int) float64 {
 	return s * norm(n)
 }
 
-const modelMagic = "KBRM1\n"
+const modelMagic = "KBRM3\n"
 
 // MarshalBinary writes the model compactly: the header, then the non-zero
 // weights as (varint gap, int16) pairs quantised to the largest weight.
@@ -84,19 +100,31 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	if scale == 0 {
 		scale = 1
 	}
-	for _, f := range []float64{m.Bias, m.PlattA, m.PlattB, m.AutoAt, m.DoubtAt, scale} {
+	for _, f := range []float64{m.Bias, m.PlattA, m.PlattB, m.AutoAt, m.DoubtAt, scale,
+		m.CV.Mails, m.CV.Precision, m.CV.Recall, m.CV.Held, m.CV.AckedAtOnce} {
 		binary.Write(&b, binary.LittleEndian, f)
 	}
+	buf := make([]byte, binary.MaxVarintLen64)
 	var nz []int
 	for i, w := range m.W {
 		if math.Round(float64(w)/scale) != 0 {
 			nz = append(nz, i)
 		}
 	}
+	common := make([]int, 0, len(m.Common))
+	for i := range m.Common {
+		common = append(common, int(i))
+	}
+	sort.Ints(common)
+	binary.Write(&b, binary.LittleEndian, uint32(len(common)))
+	prevC := 0
+	for _, i := range common {
+		b.Write(buf[:binary.PutUvarint(buf, uint64(i-prevC))])
+		prevC = i
+	}
 	binary.Write(&b, binary.LittleEndian, uint32(len(m.W)))
 	binary.Write(&b, binary.LittleEndian, uint32(len(nz)))
 	prev := 0
-	buf := make([]byte, binary.MaxVarintLen64)
 	for _, i := range nz {
 		b.Write(buf[:binary.PutUvarint(buf, uint64(i-prev))])
 		prev = i
@@ -112,10 +140,25 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	r := bytes.NewReader(data[len(modelMagic):])
 	var scale float64
-	for _, f := range []*float64{&m.Bias, &m.PlattA, &m.PlattB, &m.AutoAt, &m.DoubtAt, &scale} {
+	for _, f := range []*float64{&m.Bias, &m.PlattA, &m.PlattB, &m.AutoAt, &m.DoubtAt, &scale,
+		&m.CV.Mails, &m.CV.Precision, &m.CV.Recall, &m.CV.Held, &m.CV.AckedAtOnce} {
 		if err := binary.Read(r, binary.LittleEndian, f); err != nil {
 			return fmt.Errorf("reading the model's header: %w", err)
 		}
+	}
+	var nc uint32
+	if err := binary.Read(r, binary.LittleEndian, &nc); err != nil {
+		return fmt.Errorf("reading the model's common features: %w", err)
+	}
+	m.Common = make(map[uint32]bool, nc)
+	c := uint64(0)
+	for k := uint32(0); k < nc; k++ {
+		gap, err := binary.ReadUvarint(r)
+		if err != nil {
+			return fmt.Errorf("reading the model's common features: %w", err)
+		}
+		c += gap
+		m.Common[uint32(c)] = true
 	}
 	var size, n uint32
 	if err := binary.Read(r, binary.LittleEndian, &size); err != nil {
