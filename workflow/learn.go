@@ -132,11 +132,16 @@ type LearnedView struct {
 
 // Recognition reports what recognition learned.
 func Recognition(tx Tx) (*RecognitionView, error) {
-	m, err := recognize.BaseModel()
+	ex, err := tx.Learned()
 	if err != nil {
 		return nil, err
 	}
-	ex, err := tx.Learned()
+	return RecognitionOf(ex)
+}
+
+// RecognitionOf reports what recognition learned from these examples.
+func RecognitionOf(ex []recognize.Learned) (*RecognitionView, error) {
+	m, err := recognize.BaseModel()
 	if err != nil {
 		return nil, err
 	}
