@@ -157,6 +157,9 @@ func TestE2ENoAcknowledgement(t *testing.T) {
 		}
 		for _, m := range mails {
 			raw, _ := compose(m.from, "marco@mcoo.nl", m.subject, "Dit bericht gaat over een klacht.", m.headers...)
+			if m.name == "no-reply" {
+				raw, _ = compose(m.from, "marco@mcoo.nl", m.subject, plainComplaint)
+			}
 			if m.name == "ordinary" {
 				raw, _ = compose(m.from, "marco@mcoo.nl", m.subject, "Kunt u mij de factuur van oktober nog eens sturen?")
 			}
