@@ -24,7 +24,7 @@ var newsletters = [][3]string{
 }
 
 const (
-	sanneDoubtful = "Beste Marco,\n\nIk had de concept-aangifte vorige week verwacht, maar ik heb nog niets gezien. Het is inmiddels al eind mei. Kun je laten weten wanneer hij komt?\n\nGroet,\nSanne\n"
+	sanneDoubtful  = "Beste Marco,\n\nIk had de concept-aangifte vorige week verwacht, maar ik heb nog niets gezien. Het is inmiddels al eind mei. Kun je laten weten wanneer hij komt?\n\nGroet,\nSanne\n"
 	sanneComplains = "Beste Marco,\n\nIk ben ontevreden: jullie hebben mijn aangifte te laat ingediend en nu heb ik een boete van de Belastingdienst gekregen. Ik wil dat jullie die vergoeden.\n\nGroet,\nSanne\n"
 )
 
