@@ -96,10 +96,12 @@ var firmWork = map[string]bool{
 // mailTarget decides who the mail's grievance is about:
 //  1. a grievance the rules resolved to the firm that no counter-cue of its
 //     own claim damped;
-//  2. else the sentences the model finds most complaining (the largest
-//     contribution of their own features), the most complaining first: the
-//     firm or a third party named in it or, failing that, in the sentence
-//     before or after it in its paragraph, or the firm's work named in it;
+//  2. else a vote over the three sentences the model finds most complaining
+//     (weighed by how much their own features add to the score), unless
+//     the writer takes the most complaining one on themself: the firm named
+//     in a sentence or its work counts for the firm, a third party opening
+//     a clause for the third party (named later in a clause, half); the
+//     sentence before and after in the paragraph count half;
 //  3. else a grievance the rules resolved to a third party;
 //  4. else the firm when the mail speaks to the firm ("Hans,", "jullie")
 //     and names no third party anywhere;
@@ -110,27 +112,53 @@ func (a *analysis) mailTarget(sigs []Signal, m *Model) (target, why string) {
 			return TargetFirm, quoteWith(s.Evidence, a.mention(s.sent, TargetFirm))
 		}
 	}
-	for _, si := range a.mostComplaining(m, 2) {
+	top := a.mostComplaining(m, 3)
+	if len(top) > 0 {
 		for _, h := range a.hits {
-			if h.kind == "own-fault" && slices.Contains(a.claim(h.s), si) {
+			if h.kind == "own-fault" && slices.Contains(a.claim(h.s), top[0].si) {
 				return TargetSelf, quoteWith(evidence(a.sents[h.s], h.sp), "")
 			}
 		}
-		for _, k := range []int{si, si - 1, si + 1} {
-			if k < 0 || k >= len(a.sents) || k != si && (a.sents[k].para != a.sents[si].para || a.sents[k].subject != a.sents[si].subject) {
+	}
+	vote := map[string]float64{}
+	said := map[string]string{}
+	for _, c := range top {
+		for _, k := range []int{c.si, c.si - 1, c.si + 1} {
+			if k < 0 || k >= len(a.sents) || k != c.si && (a.sents[k].para != a.sents[c.si].para || a.sents[k].subject != a.sents[c.si].subject) {
 				continue
 			}
-			firm, third := a.mention(k, TargetFirm), a.mention(k, TargetThird)
-			switch {
-			case third != "":
-				return TargetThird, quoteWith(a.sentText(si), third)
-			case firm != "":
-				return TargetFirm, quoteWith(a.sentText(si), firm)
+			w := c.c
+			if k != c.si {
+				w /= 2
+			}
+			cast := func(target, words string, w float64) {
+				vote[target] += w
+				if said[target] == "" {
+					said[target] = quoteWith(a.sentText(c.si), words)
+				}
+			}
+			for _, t := range a.tgts[k] {
+				toks := a.sents[k].toks
+				words := a.sents[k].src[toks[t.sp.from].start:toks[t.sp.to-1].end]
+				switch {
+				case t.kind == TargetFirm:
+					cast(TargetFirm, words, w)
+				case t.sp.from-clauseStart(toks, t.sp.from) <= 2:
+					cast(TargetThird, words, w)
+				default:
+					cast(TargetThird, words, w/2)
+				}
+			}
+			if words := a.work(k); words != "" {
+				cast(TargetFirm, words, w/2)
 			}
 		}
-		if w := a.work(si); w != "" {
-			return TargetFirm, quoteWith(a.sentText(si), w)
-		}
+	}
+	switch {
+	case vote[TargetFirm] > 0 && vote[TargetFirm] >= vote[TargetThird]:
+		return TargetFirm, said[TargetFirm]
+	case vote[TargetThird] > 0:
+		return TargetThird, said[TargetThird]
 	}
 	for _, s := range sigs {
 		if s.Name == "third-party" {
@@ -158,29 +186,30 @@ func (a *analysis) mailTarget(sigs []Signal, m *Model) (target, why string) {
 	return TargetUnknown, ""
 }
 
+// complaining is a sentence and what its own features add to the score.
+type complaining struct {
+	si int
+	c  float64
+}
+
 // mostComplaining returns up to n sentences whose own features add to the
 // model's score, the most first.
-func (a *analysis) mostComplaining(m *Model, n int) []int {
-	type sc struct {
-		si int
-		c  float64
-	}
-	var all []sc
+func (a *analysis) mostComplaining(m *Model, n int) []complaining {
+	var all []complaining
 	for si := range a.sents {
 		if len(a.sents[si].toks) == 0 {
 			continue
 		}
 		f := featuresOf("", a.sentText(si), false)
 		if c := m.contribution(f, len(f)); c > 0 {
-			all = append(all, sc{si, c})
+			all = append(all, complaining{si, c})
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].c > all[j].c })
-	var out []int
-	for i := 0; i < len(all) && i < n; i++ {
-		out = append(out, all[i].si)
+	if len(all) > n {
+		all = all[:n]
 	}
-	return out
+	return all
 }
 
 // mention returns the words of the first mention of kind (firm or

@@ -31,11 +31,13 @@ type FitResult struct {
 	candidates []candidate
 	chosen     int
 	// out-of-fold decisions at the chosen thresholds, per set and overall
-	oof       map[string]*Figures
-	sweep     []string // threshold table
-	mistakes  []string
-	modelOnly map[string]*Figures // the same with every held mail's rule gate open
-	// OutOfFold is one line per mail: set/file, label, target, probability, note.
+	oof        map[string]*Figures
+	sweep      []string // precision by auto threshold
+	doubtSweep []string // recall and ordinary mail held by doubtful threshold
+	mistakes   []string
+	modelOnly  map[string]*Figures // the same with every held mail's rule gate open
+	// OutOfFold is one line per mail: set/file, label, target, probability,
+	// note, the rules' score and verdict.
 	OutOfFold []string
 }
 
@@ -103,10 +105,11 @@ func Fit(mails []Labelled, lex Lexicon) *FitResult {
 	autoAt, doubtAt := chooseThresholds(ev, y)
 	modelOnly := map[string]*Figures{}
 	for i := range probs {
-		r.OutOfFold = append(r.OutOfFold, fmt.Sprintf("%s/%s\t%s\t%s\t%.3f\t%s\t%.2f", mails[i].Set, mails[i].File, mails[i].Label,
-			targetName(targets[i]), probs[i], mails[i].Note, ev[i].score))
+		r.OutOfFold = append(r.OutOfFold, fmt.Sprintf("%s/%s\t%s\t%s\t%.3f\t%s\t%.2f\t%s", mails[i].Set, mails[i].File, mails[i].Label,
+			targetName(targets[i]), probs[i], mails[i].Note, ev[i].score, ev[i].rules))
 	}
 	r.sweep = sweep(ev, y)
+	r.doubtSweep = doubtSweep(ev, y, autoAt)
 	m := r.candidates[r.chosen].train(ex)
 	df := map[uint32]int{}
 	for _, x := range ex {
@@ -191,6 +194,21 @@ func chooseThresholds(ev []weighed, y []bool) (autoAt, doubtAt float64) {
 	return autoAt, doubtAt
 }
 
+// doubtSweep tabulates out-of-fold recall and ordinary mail held by
+// doubtful threshold, with the rules' part in holding and without.
+func doubtSweep(ev []weighed, y []bool, autoAt float64) []string {
+	var rows []string
+	for _, t := range []float64{0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5} {
+		var f, g Figures
+		for i, e := range ev {
+			f.Add(y[i], decide(e, autoAt, t))
+			g.Add(y[i], decide(e.modelOnly(), autoAt, t))
+		}
+		rows = append(rows, fmt.Sprintf("| %.2f | %.3f | %.3f | %.3f | %.3f |", t, f.Recall(), f.HeldShare(), g.Recall(), g.HeldShare()))
+	}
+	return rows
+}
+
 // sweep tabulates out-of-fold precision by auto threshold.
 func sweep(ev []weighed, y []bool) []string {
 	var rows []string
@@ -233,6 +251,7 @@ func (r *FitResult) Report() string {
 	fmt.Fprintf(&b, "## Thresholds\n\n- **auto** (a case and an acknowledgement at once, when the grievance is about the firm): p ≥ %.3f — the lowest probability from which automatic cases keep a precision ≥ %.2f out of fold at this and every higher threshold (counted from 30 cases).\n", m.AutoAt, wantPrecision)
 	fmt.Fprintf(&b, "- **doubtful** (held for a director): p ≥ %.3f — the highest probability that still catches ≥ %.2f of complaints out of fold, the rules left out; from p ≥ %.2f when the grievance is about someone else or the writer, or when no rule found evidence for a complaint (a held mail needs a reason a director can read). A mail from the auto threshold whose grievance is not resolved to the firm is held.\n\n", m.DoubtAt, wantRecall, heldOther)
 	fmt.Fprintf(&b, "Out-of-fold precision of automatic cases by auto threshold:\n\n| auto at | precision | complaints acknowledged at once |\n|---|---|---|\n%s\n\n", strings.Join(r.sweep, "\n"))
+	fmt.Fprintf(&b, "Out-of-fold recall and ordinary mail held by doubtful threshold (the firm's limits: recall ≥ 0.97, held ≤ 0.10):\n\n| held from | recall | ordinary held | recall, rules left out | ordinary held, rules left out |\n|---|---|---|---|---|\n%s\n\n", strings.Join(r.doubtSweep, "\n"))
 	fmt.Fprintf(&b, "## Out-of-fold figures at these thresholds\n\nEach mail decided by a model that did not see it (targets resolved with that model too).\n\n| set | %s |\n|---|---|---|---|---|---|\n", FiguresHeader)
 	keys := make([]string, 0, len(r.oof))
 	for k := range r.oof {

@@ -34,6 +34,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	if len(mails) == 0 {
+		log.Fatalf("no labelled mail in %s", *data)
+	}
 	res := recognize.Fit(mails, cfg.Recognition)
 	res.Sets = sets
 	bin, err := res.Model.MarshalBinary()
