@@ -88,7 +88,7 @@ var firmWork = map[string]bool{
 	"aangifte": true, "aangiftes": true, "aangiften": true, "jaarrekening": true, "jaarrekeningen": true,
 	"loonadministratie": true, "salarisadministratie": true, "loonstrook": true, "loonstroken": true,
 	"factuur": true, "facturen": true, "declaratie": true, "nota": true, "administratie": true, "boekhouding": true,
-	"btw": true, "gegevens": true, "dossier": true, "offerte": true,
+	"btw": true, "gegevens": true, "offerte": true,
 	"return": true, "returns": true, "accounts": true, "payroll": true, "payslip": true, "payslips": true,
 	"invoice": true, "invoices": true, "bill": true, "bookkeeping": true, "data": true, "fee": true, "fees": true,
 }
@@ -151,6 +151,18 @@ func (a *analysis) mailTarget(sigs []Signal, m *Model) (target, why string) {
 			}
 			if words := a.work(k); words != "" {
 				cast(TargetFirm, words, w/2)
+			}
+		}
+	}
+	// a grievance the rules resolved to a third party weighs as much as the
+	// most complaining sentence
+	if len(top) > 0 {
+		for _, s := range sigs {
+			if s.Name == "third-party" {
+				vote[TargetThird] += top[0].c
+				if said[TargetThird] == "" {
+					said[TargetThird] = quoteWith(s.Evidence, "")
+				}
 			}
 		}
 	}

@@ -409,6 +409,30 @@ func (l *Lexicon) rules(in Input) (Result, *analysis) {
 			sigs[i].Weight *= damp
 			sigs[i].damped = damp < 1 || ownClaim[sigs[i].sent]
 		}
+	}
+	// own fault, a neutral question and thanks take from the claim they
+	// belong to, at most what it had: not from another claim in the mail
+	pos := map[int]float64{}
+	for _, sg := range sigs {
+		if sg.Weight > 0 {
+			pos[sg.sent] += sg.Weight
+		}
+	}
+	for i := range sigs {
+		switch sigs[i].Name {
+		case "own-fault", "inquiry", "praise":
+			if sigs[i].Weight >= 0 {
+				continue
+			}
+			room := 0.0
+			for _, k := range a.claim(sigs[i].sent) {
+				room += pos[k]
+				pos[k] = 0
+			}
+			sigs[i].Weight = -math.Min(-sigs[i].Weight, room)
+		}
+	}
+	for i := range sigs {
 		sigs[i].Weight = round2(sigs[i].Weight)
 		score += sigs[i].Weight
 	}
