@@ -2,17 +2,20 @@
 // part of an existing case is a complaint under the firm's complaints
 // procedure, from what the sender wrote in their own words.
 //
-// The decision is a score built from explainable signals: complaint and
-// dissatisfaction words, demands for redress, repetition, failure facts
-// (fines caused by lateness, double charges, unanswered mail, rude staff,
-// documents sent to the wrong person), sarcasm and threats to leave; and
-// against them negation ("geen klachten"), idioms ("mag niet klagen"),
-// grievances about third parties (the Belastingdienst, a bank, the client's
-// own customers), questions about the procedure, resolved or withdrawn
-// complaints, health "klachten", job applications and jokes. Each signal is
-// weighed by its target: the firm, a third party, or unknown.
+// Three parts decide. The model (model.go, features.go; trained by
+// internal/train, embedded from model/) gives a calibrated probability from
+// hashed word and character n-grams. The target (decide.go) says who the
+// grievance is about: the firm, a third party, the writer, or unknown. The
+// rules (recognize.go, lexicon.go: complaint and dissatisfaction words,
+// demands, repetition, failures, sarcasm, threats to leave; negation,
+// idioms, procedure questions, resolved matters, own fault, thanks) explain
+// the decision, resolve targets and may hold a mail, never acknowledge it.
+// A firm's layer of weights learned from its directors' decisions
+// (layer.go) adjusts the probability within bounds. fit.go, train.go and
+// eval.go train and measure on labelled mail (labelled.go).
 //
-// The package uses only the standard library.
+// The package uses only the standard library: it must not import the mail
+// parser or anything of the mail edge or storage; callers hand it an Input.
 package recognize
 
 import (
