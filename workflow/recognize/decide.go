@@ -149,8 +149,12 @@ func (a *analysis) mailTarget(sigs []Signal, m *Model) (target, why string) {
 					cast(TargetThird, words, w/2)
 				}
 			}
-			if words := a.work(k); words != "" {
-				cast(TargetFirm, words, w/2)
+			if words, opens := a.work(k); words != "" {
+				if opens {
+					cast(TargetFirm, words, w) // "De jaarrekening is al twee maanden te laat"
+				} else {
+					cast(TargetFirm, words, w/2)
+				}
 			}
 		}
 	}
@@ -159,7 +163,7 @@ func (a *analysis) mailTarget(sigs []Signal, m *Model) (target, why string) {
 	if len(top) > 0 {
 		for _, s := range sigs {
 			if s.Name == "third-party" {
-				vote[TargetThird] += top[0].c
+				vote[TargetThird] += top[0].c / 2
 				if said[TargetThird] == "" {
 					said[TargetThird] = quoteWith(s.Evidence, "")
 				}
@@ -236,15 +240,16 @@ func (a *analysis) mention(si int, kind string) string {
 	return ""
 }
 
-// work returns the first word of sentence si that names the firm's work.
-func (a *analysis) work(si int) string {
+// work returns the first word of sentence si that names the firm's work,
+// and whether it opens its clause (as its subject, within two words).
+func (a *analysis) work(si int) (string, bool) {
 	s := a.sents[si]
-	for _, t := range s.toks {
+	for i, t := range s.toks {
 		if firmWork[t.norm] || strings.HasSuffix(t.norm, "aangifte") {
-			return s.src[t.start:t.end]
+			return s.src[t.start:t.end], i-clauseStart(s.toks, i) <= 2
 		}
 	}
-	return ""
+	return "", false
 }
 
 // sentText is sentence si as written.
