@@ -64,9 +64,11 @@ func (t *Tx) PutCase(c *complaint.Case) error {
 }
 
 // closedValue is a case's entry in the closed index: empty while it is not
-// closed, else when it closed (8 bytes, Unix nanoseconds; 0 when unknown).
+// closed, or closed and still followed up (the closing question, an
+// unsigned expert: the jobs and the digest need it), else when it closed
+// (8 bytes, Unix nanoseconds; 0 when unknown).
 func closedValue(c *complaint.Case) []byte {
-	if c.State != complaint.StateClosed {
+	if c.State != complaint.StateClosed || c.FollowUp() {
 		return []byte{}
 	}
 	var at int64
@@ -76,8 +78,8 @@ func closedValue(c *complaint.Case) []byte {
 	return u64(uint64(max(at, 0)))
 }
 
-// CasesSince lists, by number, the cases not closed and those closed at or
-// after closedAfter. It reads the small closed index of every case and
+// CasesSince lists, by number, the cases not closed (or still followed up)
+// and those closed at or after closedAfter. It reads the small closed index of every case and
 // decodes only those.
 func (t *Tx) CasesSince(closedAfter time.Time) ([]*complaint.Case, error) {
 	var cases []*complaint.Case

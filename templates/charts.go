@@ -209,3 +209,54 @@ func ShareDonut(title string, part, whole int, caption string) template.HTML {
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
+
+// Pair is one row of a before-and-after chart: a measure, and the
+// complaints of its category before it and since. A "\n" in Label breaks
+// it over two lines.
+type Pair struct {
+	Label         string
+	Before, After int
+}
+
+// BeforeAfterChart draws, per row, two bars: the complaints before (grey)
+// and after (blue) a measure, so a reader sees whether it stopped them.
+func BeforeAfterChart(title string, rows []Pair, w int) template.HTML {
+	const rowH, barH, labelW, top = 44.0, 14.0, 230.0, 22.0
+	h := int(top + rowH*float64(len(rows)) + 6)
+	var b strings.Builder
+	svgOpen(&b, title, w, h)
+	max := 1.0
+	for _, r := range rows {
+		max = math.Max(max, math.Max(float64(r.Before), float64(r.After)))
+	}
+	plotW := float64(w) - labelW - 44
+	fmt.Fprintf(&b, `<rect x="%s" y="4" width="10" height="10" fill="%s"/>`, num(labelW), colorAxis)
+	label(&b, labelW+14, 13, "start", colorMuted, "vóór de maatregel", "")
+	fmt.Fprintf(&b, `<rect x="%s" y="4" width="10" height="10" fill="%s"/>`, num(labelW+130), colorHBar)
+	label(&b, labelW+144, 13, "start", colorMuted, "sindsdien", "")
+	for i, r := range rows {
+		y := top + float64(i)*rowH
+		name := strings.ReplaceAll(r.Label, "\n", " ")
+		// Two lines: what and since when, then the measure, each cut to fit.
+		lines := strings.SplitN(r.Label, "\n", 2)
+		for j, l := range lines {
+			if rs := []rune(l); len(rs) > 36 {
+				lines[j] = string(rs[:35]) + "…"
+			}
+		}
+		label(&b, labelW-10, y+rowH/2-4+6*float64(2-len(lines)), "end", colorText, strings.Join(lines, "\n"), "")
+		for j, bar := range []struct {
+			n     int
+			color string
+			what  string
+		}{{r.Before, colorAxis, "vóór"}, {r.After, colorHBar, "sindsdien"}} {
+			by := y + 4 + float64(j)*(barH+4)
+			bw := float64(bar.n) / max * plotW
+			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s, %s: %d</title></rect>`,
+				num(labelW), num(by), num(bw), num(barH), bar.color, esc(name), bar.what, bar.n)
+			label(&b, labelW+bw+6, by+barH-3, "start", colorText, strconv.Itoa(bar.n), ` font-weight="bold"`)
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

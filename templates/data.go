@@ -19,6 +19,21 @@ type NewTerm struct {
 	Target                                                             time.Time
 }
 
+// Consult asks one of the firm's people for their side of a complaint
+// (consult.nl.tmpl), or reminds them (Reminder).
+type Consult struct {
+	CaseID, Subject, StaffName, ClientName, DirectorName, DirectorAddress, Question string
+	Words                                                                           []string // the client's own words, line by line
+	Received, Asked, Due                                                            time.Time
+	Reminder                                                                        bool
+}
+
+// Closing tells the client the complaint is resolved, with what was done,
+// and asks whether they are satisfied with how it was handled (closing.*.tmpl).
+type Closing struct {
+	CaseID, Subject, ClientName, DirectorName, DirectorAddress, Resolution string
+}
+
 // Notice is a short mail about a case to directors (notice.nl.tmpl).
 type Notice struct {
 	Title, CaseID, Subject string
@@ -68,6 +83,7 @@ type DigestRow struct {
 	Received, Target                     time.Time
 	DaysLeft                             int
 	Overdue, Closed                      bool
+	Notes                                []string // what the case waits for: "wacht op reactie van Anna"
 }
 
 // Attention is an open incident, first in the digest.
@@ -93,8 +109,15 @@ func samples() map[string]any {
 	nocase := NoCase{Subject: "afgehandeld", Open: []string{"KL-2026-0007  open  Klacht over mijn aangifte"}}
 	al := Alert{Title: "de mailserver van marco@mcoo.nl is niet bereikbaar", What: "klachtbot kan de map INBOX niet lezen.",
 		Meaning: "Klachten worden niet geregistreerd.", Todo: "Controleer de mailserver.", Case: "KL-2026-0007", Since: "24 november 2026 om 14:03"}
+	consult := Consult{CaseID: "KL-2026-0007", Subject: "Klacht over mijn aangifte", StaffName: "Anna", ClientName: "Jan Jansen",
+		DirectorName: "Marco", DirectorAddress: "marco@mcoo.nl", Question: "Klopt het dat de aangifte pas op 3 mei is ingediend?",
+		Words: []string{"Mijn aangifte is te laat ingediend en ik heb een boete gekregen."}, Received: at(2026, 11, 24, 14),
+		Asked: at(2026, 11, 25, 10), Due: at(2026, 11, 27, 10)}
+	closing := Closing{CaseID: "KL-2026-0007", Subject: "Klacht over mijn aangifte", ClientName: "Jan Jansen",
+		DirectorName: "Marco", DirectorAddress: "marco@mcoo.nl", Resolution: "Wij hebben de boete van 68 euro vergoed en de aangifte voortaan een week eerder ingepland."}
 	d := SampleDigest()
 	return map[string]any{
+		"consult.nl.tmpl": consult, "closing.nl.tmpl": closing, "closing.en.tmpl": closing,
 		"ack.nl.tmpl": ack, "ack.en.tmpl": ack, "newterm.nl.tmpl": term, "newterm.en.tmpl": term,
 		"notice.nl.tmpl": notice, "nocase.nl.tmpl": nocase, "alert.nl.tmpl": al,
 		"digest.nl.tmpl": d, "digest.html": d,
@@ -115,13 +138,16 @@ func SampleDigest() Digest {
 	}
 	overdue := row("KL-2026-0001", "Sanne de Vries", "Boete door te late btw-aangifte over het derde kwartaal", "open", at(11, 13), at(11, 27), -1, false)
 	soon := row("KL-2026-0004", "Jan Jansen", "Klacht over mijn aangifte", "open", at(11, 24), at(12, 8), 4, false)
+	soon.Notes = []string{"wacht op reactie van Anna (gevraagd op 1 december 2026)"}
 	fresh := row("KL-2026-0006", "info@bakkerijdehoek.nl", "Factuur dubbel betaald, graag terugbetalen", "open", at(12, 3), at(12, 17), 13, false)
 	waiting := row("KL-2026-0003", "Piet de Boer", "Loonstroken steeds te laat", "wacht op cliënt", at(11, 20), at(12, 4), 0, false)
 	closed := row("KL-2026-0002", "Kees Bakker", "Niet teruggebeld", "afgehandeld", at(11, 16), at(11, 30), 0, true)
 	return Digest{
 		Director: "Marco", Date: at(12, 4), BotAddress: "klachten@mcoo.nl",
 		Attention: []Attention{{Title: "mail aan jan@example.nl niet bezorgd", Meaning: "Wie deze mail had moeten krijgen, weet er niet van.",
-			Todo: "Controleer het adres en neem op een andere manier contact op.", Case: "KL-2026-0004", Since: at(12, 3)}},
+			Todo: "Controleer het adres en neem op een andere manier contact op.", Case: "KL-2026-0004", Since: at(12, 3)},
+			{Title: "cliënt niet tevreden over de afhandeling", Meaning: "Kees Bakker antwoordde nee op de vraag of de klacht naar tevredenheid is afgehandeld.",
+				Todo: "Heropen de klacht met #heropend, of leg met #oplossing-handhaven vast dat het kantoor bij de oplossing blijft.", Case: "KL-2026-0002", Since: at(12, 2)}},
 		Triage:          Section{Rows: []DigestRow{{ID: "KL-2026-0005", Client: "Marieke Smit", Director: "Marco", Subject: "Waarom is mijn aangifte nog niet klaar?", State: "te beoordelen", Received: at(12, 2)}}},
 		New:             Section{Rows: []DigestRow{fresh}},
 		Open:            Section{Rows: []DigestRow{overdue, soon, fresh}},

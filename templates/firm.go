@@ -21,6 +21,39 @@ type Firm struct {
 	// director's address: ["Marco de Vries", "directeur"]. Without one the
 	// director's configured name signs.
 	Signatures map[string][]string `toml:"signatures"`
+	// Staff are the firm's people a director may ask for their side of a
+	// complaint (#betrokkene), [[firm.staff]]; recognition knows their names.
+	Staff []Person `toml:"staff"`
+}
+
+// Person is one of the firm's people: a name and an address in the firm's domains.
+type Person struct {
+	Name    string `toml:"name"`
+	Address string `toml:"address"`
+}
+
+// FirstName is the first word of the name, as a colleague is addressed.
+func (p Person) FirstName() string {
+	if f := strings.Fields(p.Name); len(f) > 0 {
+		return f[0]
+	}
+	return p.Address
+}
+
+// StaffNames are the staff's names as mail mentions them, full and first
+// name, for recognition to know them as the firm's people ("Anna was onbeleefd").
+func (f Firm) StaffNames() []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, p := range f.Staff {
+		for _, n := range []string{strings.TrimSpace(p.Name), p.FirstName()} {
+			if k := strings.ToLower(n); n != "" && !strings.Contains(n, "@") && !seen[k] {
+				seen[k] = true
+				names = append(names, n)
+			}
+		}
+	}
+	return names
 }
 
 // DefaultFirmName is the firm klachtbot was written for.

@@ -96,6 +96,8 @@ func TestMailGolden(t *testing.T) {
 	s := samples()
 	phone := s["ack.nl.tmpl"].(Ack)
 	phone.Channel, phone.ClientName = "telefoon", ""
+	reminder := s["consult.nl.tmpl"].(Consult)
+	reminder.Reminder = true
 	for _, tt := range []struct {
 		golden, name, lang string
 		set                *Set
@@ -111,6 +113,10 @@ func TestMailGolden(t *testing.T) {
 		{"newterm.en.golden", "newterm", "en", full, s["newterm.en.tmpl"]},
 		{"notice.nl.golden", "notice", "nl", Default(), s["notice.nl.tmpl"]},
 		{"nocase.nl.golden", "nocase", "nl", Default(), s["nocase.nl.tmpl"]},
+		{"consult.nl.golden", "consult", "nl", full, s["consult.nl.tmpl"]},
+		{"consult-reminder.nl.golden", "consult", "nl", full, reminder},
+		{"closing.nl.golden", "closing", "nl", full, s["closing.nl.tmpl"]},
+		{"closing.en.golden", "closing", "en", full, s["closing.en.tmpl"]},
 		{"overview.nl.golden", "nocase", "nl", Default(), NoCase{Overview: true, Open: s["nocase.nl.tmpl"].(NoCase).Open}},
 		{"alert.nl.golden", "alert", "nl", Default(), s["alert.nl.tmpl"]},
 		{"digest.nl.golden", "digest", "nl", Default(), s["digest.nl.tmpl"]},

@@ -24,11 +24,16 @@ type command struct {
 // commandHelp is what a director is told when a command is not understood.
 var commandHelp = []string{
 	"#klacht                     een voorgelegde mail is een klacht: de cliënt krijgt een ontvangstbevestiging",
-	"#afgehandeld <oplossing>    klacht afgehandeld, met de oplossing",
-	"#heropend                   klacht opnieuw in behandeling",
+	"#afgehandeld <oplossing>    klacht afgehandeld; de cliënt krijgt de oplossing en de vraag of hij tevreden is",
+	"#afgehandeld-stil <oplossing>  afgehandeld zonder mail aan de cliënt",
+	"#heropend                   klacht opnieuw in behandeling, met een nieuwe streefdatum",
+	"#betrokkene <naam|adres> [vraag]  een medewerker om een reactie op de klacht vragen",
+	"#tevreden ja|nee            het antwoord van de cliënt op de vraag of hij tevreden is",
+	"#oplossing-handhaven [toelichting]  de cliënt is niet tevreden, het kantoor blijft bij de oplossing",
 	"#wacht-op-klant             wachten op informatie van de cliënt",
 	"#toestemming ja|nee         toestemming van de cliënt voor extern advies",
-	"#extern <instantie>         stukken gedeeld met een externe deskundige",
+	"#extern <instantie>[: <stukken>]  stukken gedeeld met een externe deskundige",
+	"#geheimhouding [instantie]  met de ondertekende geheimhoudingsverklaring als bijlage",
 	"#categorie <naam>           categorie voor de evaluatie",
 	"#maatregel <tekst>          maatregel tegen herhaling",
 	"#geen-klacht                geen klacht: afsluiten, buiten de statistiek",
@@ -63,10 +68,13 @@ func parseCommands(text string) (cmds []command, bad []string) {
 		arg = strings.TrimSpace(arg)
 		ok := false
 		switch word {
-		case "afgehandeld", "extern", "categorie", "maatregel":
+		case "afgehandeld", "extern", "categorie", "maatregel", "afgehandeld-stil", "betrokkene":
 			ok = arg != ""
-		case "heropend", "wacht-op-klant", "geen-klacht", "klacht", "overzicht":
+		case "heropend", "wacht-op-klant", "geen-klacht", "klacht", "overzicht", "oplossing-handhaven", "geheimhouding":
 			ok = true
+		case "tevreden":
+			arg = strings.ToLower(arg)
+			ok = arg == "ja" || arg == "nee"
 		case "nieuwe-klacht":
 			_, _, ok = newComplaint(arg)
 		case "toestemming":
@@ -187,6 +195,8 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 	var applied []string
 	for _, cmd := range cmds {
 		var change *complaint.Event
+		var refused bool
+		line, before := cmd.line, c.State // the line as confirmed, with what followed from it
 		switch cmd.name {
 		case "klacht":
 			if c.State == complaint.StateTriage {
@@ -204,7 +214,7 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 				return false, err
 			}
 			continue
-		case "afgehandeld":
+		case "afgehandeld", "afgehandeld-stil":
 			change = c.Close(now, cmd.arg)
 		case "heropend":
 			if c.NotComplaint { // closed as no complaint: the director now says it is one
@@ -212,7 +222,20 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 					return false, err
 				}
 			}
-			change = c.Reopen("")
+			var note string
+			change, note = e.reopen(c, now)
+			line = withNote(cmd.line, note)
+		case "betrokkene":
+			refused, err = e.consult(tx, c, who, m, cmd)
+			queued = true
+		case "geheimhouding":
+			refused, err = e.confidentiality(tx, c, who, m, cmd, now)
+			queued = queued || refused
+		case "oplossing-handhaven":
+			refused, err = e.uphold(tx, c, who, m, cmd, now)
+			queued = queued || refused
+		case "tevreden":
+			err = e.recordSatisfied(tx, c, who, m, cmd.arg == "ja", now)
 		case "wacht-op-klant":
 			change = c.Wait()
 		case "toestemming":
@@ -234,11 +257,16 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 				}
 				continue
 			}
-			c.External = append(c.External, complaint.External{Party: cmd.arg, At: now, By: who})
+			c.External = append(c.External, external(cmd.arg, who, now))
 		case "categorie":
-			c.Category = strings.ToLower(cmd.arg) // one category however it is typed
+			category := strings.ToLower(cmd.arg) // one category however it is typed
+			if category != c.Category {
+				c.Category = category
+				err = e.pointToMeasures(tx, c, who)
+				queued = true
+			}
 		case "maatregel":
-			c.Measures = append(c.Measures, cmd.arg)
+			c.AddMeasure(cmd.arg, now)
 		case "geen-klacht":
 			if c.State == complaint.StateTriage {
 				if err := e.event(tx, c.ID, complaint.EvCommand, who, m.MessageID, cmd.line); err != nil {
@@ -277,15 +305,38 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 			}
 			queued = true
 		}
+		if err != nil {
+			return false, err
+		}
+		if refused {
+			continue
+		}
 		if err := e.event(tx, c.ID, complaint.EvCommand, who, m.MessageID, cmd.line); err != nil {
 			return false, err
 		}
 		if err := e.record(tx, c, change, who, m.MessageID); err != nil {
 			return false, err
 		}
-		applied = append(applied, cmd.line)
+		// A held mail closed at once was never acknowledged: no closing mail either.
+		if cmd.name == "afgehandeld" && change != nil && before != complaint.StateTriage {
+			note, err := e.askSatisfaction(tx, c, who, cmd.arg, now)
+			if err != nil {
+				return false, err
+			}
+			queued = queued || note != ""
+			line = withNote(line, note)
+		}
+		applied = append(applied, line)
 	}
 	return e.confirm(tx, c, who, m, applied, queued)
+}
+
+// withNote is a command line as confirmed, with what followed from it.
+func withNote(line, note string) string {
+	if note == "" {
+		return line
+	}
+	return line + " (" + note + ")"
 }
 
 // confirm tells the director in one line what was done, threaded to their
@@ -403,21 +454,7 @@ func (e *Engine) tellClientNewTerm(tx Tx, c *complaint.Case, reason string) erro
 	if err != nil {
 		return err
 	}
-	var inReplyTo string
-	var refs []string
-	if msgs, err := tx.Messages(c.ID); err == nil && len(msgs) > 0 {
-		inReplyTo = msgs[0].MessageID
-		refs = []string{inReplyTo}
-	}
-	item := &outbox.Item{
-		CaseID: c.ID, Kind: "new-term", Account: dir.Address,
-		Mail: message.Outgoing{
-			From: dir.Address, FromName: dir.Name + " - " + e.tpl.Firm().ShortName(), To: []string{c.Client}, Bcc: []string{dir.Address},
-			Subject: subject, MessageID: newMessageID(c.ID, "term", dir.Address),
-			InReplyTo: inReplyTo, References: refs, Date: e.clock.Now(),
-			Headers: map[string]string{"X-Klachtbot-Case": c.ID}, Text: text,
-		},
-	}
+	item := e.toClient(tx, c, dir, "new-term", "term", subject, text)
 	return e.enqueue(tx, item, "", "date", templates.DateNL(c.TargetAt.In(e.cfg.Location)))
 }
 

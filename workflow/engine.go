@@ -362,7 +362,9 @@ func (e *Engine) addToCase(tx Tx, id string, src Source, m *message.Message, rec
 		return false, err
 	}
 	log = log.With("case", id)
-	if src.Kind == FolderSent || e.cfg.director(m.From.Addr) != nil {
+	if p := e.cfg.staffMember(m.From.Addr); p != nil && src.Kind != FolderSent && e.cfg.director(m.From.Addr) == nil {
+		queued, err = e.staffMail(tx, c, p, m, rec, raw, log)
+	} else if src.Kind == FolderSent || e.cfg.director(m.From.Addr) != nil {
 		queued, err = e.directorMail(tx, c, src, m, rec, raw, log)
 	} else {
 		queued, err = e.clientMail(tx, c, m, rec, raw, log)
@@ -453,7 +455,16 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		return false, err
 	}
 	log.Info("client follow-up added to case")
+	var unclear []string
+	if c.AwaitsSatisfaction() {
+		handled, queued, err := e.satisfactionAnswer(tx, c, m, rec, log)
+		if handled || err != nil {
+			return queued, err
+		}
+		unclear = unclearSatisfaction(m)
+	}
 	given, consent := clientConsent(m.Text)
+	consent = consent && unclear == nil // "akkoord" after the closing question is about the solution
 	changes := consent || c.State == complaint.StateWaiting || c.State == complaint.StateClosed && !c.NotComplaint
 	if changes && !e.fromClient(tx, c, m) {
 		// Anyone can write the client's From: with the case number. It is
@@ -494,9 +505,9 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		if err := e.record(tx, c, c.Reopen(complaint.WhyClientWrote), c.Client, rec.MessageID); err != nil {
 			return false, err
 		}
-		return true, e.notify(tx, c, e.DirectorAddresses(), "Klacht heropend", []string{
+		return true, e.notify(tx, c, e.DirectorAddresses(), "Klacht heropend", append([]string{
 			"De cliënt heeft gereageerd op een afgehandelde klacht. De klacht staat weer open.",
-		})
+		}, unclear...))
 	case complaint.StateWaiting:
 		return queued, e.record(tx, c, c.Resume(complaint.WhyClientAnswered), c.Client, rec.MessageID)
 	}
@@ -751,14 +762,14 @@ func newMessageID(caseID, kind, from string) string {
 
 // fromClient reports whether a mail in the client's name is evidently
 // theirs: it answers a mail sent only to the client (the bot's
-// acknowledgement or new-term mail, a director's reply found in Sent: their
+// acknowledgement, new-term or closing mail, a director's reply found in Sent: their
 // Message-IDs nobody else has seen), or the firm's own server authenticated
 // it for the client's domain.
 func (e *Engine) fromClient(tx Tx, c *complaint.Case, m *message.Message) bool {
 	refs := append(append([]string{}, m.InReplyTo...), m.References...)
 	for _, ref := range refs {
 		item, err := tx.OutboxByMessageID(ref)
-		if err == nil && item != nil && item.CaseID == c.ID && (item.Kind == outbox.KindAck || item.Kind == "new-term") {
+		if err == nil && item != nil && item.CaseID == c.ID && (item.Kind == outbox.KindAck || item.Kind == "new-term" || item.Kind == kindClosing) {
 			return true
 		}
 	}

@@ -74,13 +74,13 @@ func claim(tx Tx, slot string, now time.Time) (bool, error) {
 }
 
 func (e *Engine) deadlineJobs(tx Tx, c *complaint.Case, now time.Time) ([]string, error) {
-	if c.State == complaint.StateClosed {
-		return nil, nil
-	}
 	if c.State == complaint.StateTriage {
 		return e.triageJobs(tx, c, now)
 	}
-	var done []string
+	done, err := e.procedureJobs(tx, c, now)
+	if err != nil || c.State == complaint.StateClosed {
+		return done, err
+	}
 	d := e.cal.Deadlines(c)
 	days := e.cal.DaysLeft(d.Target, now)
 	run := func(slot, kind, title string, to []string, lines ...string) error {
@@ -306,6 +306,8 @@ func (e *Engine) DigestFor(director string, cases []*complaint.Case, since, now 
 			State: complaint.StateNL(c.State), Received: c.ReceivedAt.In(e.cfg.Location), Target: d.Target, DaysLeft: e.cal.DaysLeft(d.Target, now)}
 		row.Closed = c.State == complaint.StateClosed
 		row.Overdue = !row.Closed && !now.Before(d.Target)
+		row.Notes = e.caseNotes(c)
+		data.Attention = append(data.Attention, e.caseAttention(c, now)...)
 		if c.ReceivedAt.After(since) && !c.ReceivedAt.After(now) {
 			fresh = append(fresh, row)
 		}
@@ -389,10 +391,13 @@ func (e *Engine) directorName(addr string) string {
 
 func (e *Engine) digest(d Director, cases []*complaint.Case, incidents []*alert.Incident, seal string, since, now time.Time) (*outbox.Item, error) {
 	data := e.DigestFor(d.Name, cases, since, now)
-	limit := min(e.digestLimit(), 10) // incidents say more than a row
+	limit := min(e.digestLimit(), 10)        // incidents say more than a row
+	if n := len(data.Attention); n > limit { // the cases' own, from DigestFor
+		data.Attention, data.AttentionMore = data.Attention[:limit], n-limit
+	}
 	for i, inc := range incidents {
-		if i == limit {
-			data.AttentionMore = len(incidents) - limit
+		if len(data.Attention) == limit {
+			data.AttentionMore += len(incidents) - i
 			break
 		}
 		data.Attention = append(data.Attention, templates.Attention{Title: inc.Title, Meaning: inc.Meaning, Todo: inc.Todo, Case: inc.Case, Since: inc.Since.In(e.cfg.Location)})

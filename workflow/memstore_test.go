@@ -159,7 +159,7 @@ func (t *memTx) Cases() ([]*complaint.Case, error) {
 func (t *memTx) CasesSince(closedAfter time.Time) ([]*complaint.Case, error) {
 	all, _ := t.Cases()
 	return slices.DeleteFunc(all, func(c *complaint.Case) bool {
-		return c.State == complaint.StateClosed && (c.ClosedAt == nil || c.ClosedAt.Before(closedAfter))
+		return c.State == complaint.StateClosed && !c.FollowUp() && (c.ClosedAt == nil || c.ClosedAt.Before(closedAfter))
 	}), nil
 }
 func (t *memTx) CaseByMessageID(msgid string) string { return t.s.MsgIDs[msgid] }

@@ -121,6 +121,21 @@ func (e *Engine) anonymise(tx Tx, c *complaint.Case, now time.Time, why string) 
 	if c.Consent != nil {
 		c.Consent.By, c.Consent.Evidence = "", ""
 	}
+	// The procedure's record past the receipt keeps what the evaluation
+	// counts (when, whether answered, satisfied, signed), not who or what.
+	for i := range c.Consultations {
+		x := &c.Consultations[i]
+		x.Name, x.Address, x.Question, x.MessageID, x.Answer = "", "", "", "", ""
+	}
+	if s := c.Satisfaction; s != nil {
+		s.By, s.Evidence, s.MessageID, s.Reason = "", "", "", ""
+	}
+	for i := range c.External {
+		c.External[i].Shared = ""
+		if cf := c.External[i].Confidentiality; cf != nil {
+			cf.Evidence, cf.File = "", ""
+		}
+	}
 	at := now.UTC()
 	c.AnonymisedAt = &at
 	if err := tx.PutCase(c); err != nil {

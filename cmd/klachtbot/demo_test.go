@@ -23,6 +23,12 @@ func TestDemo(t *testing.T) {
 		"heeft u ons telefonisch een klacht",
 		"piet.deboer@example.nl  Niemand bereikbaar",
 		"channel:        mail",
+		"Uw reactie gevraagd op klacht [KL-",
+		"her answer is on the case with role staff",
+		"Uw klacht is afgehandeld [KL-",
+		"tevreden bent over de manier waarop wij uw",
+		"satisfied:      ja, tevreden",
+		"consulted:      Anna de Boer <anna@mcoo.nl>",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the demo does not show %q:\n%s", want, stdout)

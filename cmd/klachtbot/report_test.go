@@ -169,9 +169,11 @@ func TestReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(b)
-	// Per month, handling time, within target, per category, per director, per channel.
-	if n := strings.Count(page, "<svg"); n != 6 {
-		t.Errorf("report.html has %d charts, want 6", n)
+	// Per month, handling time, within target, per category, per director,
+	// per channel, before and after the measures (no client was asked
+	// whether they are satisfied: no chart of that).
+	if n := strings.Count(page, "<svg"); n != 7 {
+		t.Errorf("report.html has %d charts, want 7", n)
 	}
 	if !strings.Contains(page, "Per kanaal") {
 		t.Error("report.html has no complaints per channel")
@@ -191,7 +193,8 @@ func TestReport(t *testing.T) {
 			t.Errorf("report.html lacks %q", want)
 		}
 	}
-	for _, bad := range []string{"<script", "<b>", "http://", "https://", "@import", "url(", "geheim", "Geheim"} {
+	// The clients' details ("geheim"; the report's own "geheimhoudingsverklaring" aside).
+	for _, bad := range []string{"<script", "<b>", "http://", "https://", "@import", "url(", "geheim.example", "Geheim"} {
 		if strings.Contains(page, bad) {
 			t.Errorf("report.html contains %q", bad)
 		}
@@ -201,7 +204,7 @@ func TestReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(b), "geheim") || strings.Contains(string(b), "Geheim") {
+	if strings.Contains(string(b), "geheim.example") || strings.Contains(string(b), "Geheim") {
 		t.Error("cases.csv holds a client's address, name or subject")
 	}
 	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
@@ -211,7 +214,8 @@ func TestReport(t *testing.T) {
 		t.Fatalf("cases.csv: %v", err)
 	}
 	check("csv header", rows[0], []string{"zaak", "ontvangen", "streefdatum", "eerste_reactie", "afgehandeld", "status",
-		"directeur", "categorie", "binnen_termijn", "geen_klacht", "maatregelen", "kanaal"})
+		"directeur", "categorie", "binnen_termijn", "geen_klacht", "maatregelen", "kanaal",
+		"tevreden", "betrokkenen_gevraagd", "betrokkenen_gereageerd", "extern_advies", "geheimhouding_getekend"})
 	if len(rows) != 1+32 {
 		t.Fatalf("cases.csv has %d rows, want 32 and a header", len(rows)-1)
 	}
@@ -225,10 +229,10 @@ func TestReport(t *testing.T) {
 	}
 	check("csv not-complaints", notComplaint, 2)
 	check("csv KL-2026-0001", byID["KL-2026-0001"], []string{"KL-2026-0001", "2026-01-05 09:30", "2026-01-19 09:30",
-		"2026-01-06 09:30", "2026-01-07 09:30", "afgehandeld", "hans@mcoo.nl", reportCategory, "ja", "nee", "Termijnen in de <gedeelde> agenda", "mail"})
-	check("csv KL-2026-0005", byID["KL-2026-0005"][8:], []string{"nee", "nee", "'+31 nummer: binnen een dag terugbellen", "mail"})
+		"2026-01-06 09:30", "2026-01-07 09:30", "afgehandeld", "hans@mcoo.nl", reportCategory, "ja", "nee", "Termijnen in de <gedeelde> agenda", "mail", "", "0", "0", "0", "0"})
+	check("csv KL-2026-0005", byID["KL-2026-0005"][8:], []string{"nee", "nee", "'+31 nummer: binnen een dag terugbellen", "mail", "", "0", "0", "0", "0"})
 	check("csv KL-2026-0028", byID["KL-2026-0028"], []string{"KL-2026-0028", "2026-10-05 09:30", "2027-01-10 12:00",
-		"2026-10-06 09:30", "", "wacht op cliënt", "marco@mcoo.nl", reportCategory, "", "nee", "", "mail"})
+		"2026-10-06 09:30", "", "wacht op cliënt", "marco@mcoo.nl", reportCategory, "", "nee", "", "mail", "", "0", "0", "0", "0"})
 	check("csv KL-2026-0040", byID["KL-2026-0040"][8:10], []string{"", "ja"})
 
 	t.Run("errors", func(t *testing.T) {

@@ -60,8 +60,9 @@ func TestMain(m *testing.M) {
 }
 
 const (
-	password = "test"
-	catchall = "catchall@example.nl" // every outside client's mail lands here
+	password     = "test"
+	catchall     = "catchall@example.nl" // every outside client's mail lands here
+	staffAddress = "anna@mcoo.nl"        // one of the firm's people ([[firm.staff]]); .ci/run adds her to the Dovecot stack
 )
 
 // mailStack is one mail system the bot and the test both talk to.
@@ -112,7 +113,7 @@ func embeddedStack(t testing.TB) *mailStack {
 	srv, err := embedded.Start(embedded.Options{
 		Users: map[string]string{
 			"marco@mcoo.nl": password, "hans@mcoo.nl": password, "klachten@mcoo.nl": password,
-			catchall: password,
+			staffAddress: password, catchall: password,
 		},
 		Folders:  []string{"Klachten"},
 		Catchall: catchall,

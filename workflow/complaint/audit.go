@@ -27,17 +27,22 @@ const (
 	EvCommandRefused  = "command-refused"  // no authority, or not allowed
 	EvConsent         = "consent"
 	EvMailQueued      = "mail-queued"
-	EvPurged          = "anonymised"   // retention, or a held mail that was no complaint
-	EvTriage          = "triage"       // held for a director's decision
-	EvAckBounced      = "ack-bounced"  // the acknowledgement came back: the client has no receipt
-	EvMailBounced     = "mail-bounced" // another mail the bot sent came back
-	EvMailDelayed     = "mail-delayed" // a delay report: nothing changes
+	EvPurged          = "anonymised"      // retention, or a held mail that was no complaint
+	EvTriage          = "triage"          // held for a director's decision
+	EvAckBounced      = "ack-bounced"     // the acknowledgement came back: the client has no receipt
+	EvMailBounced     = "mail-bounced"    // another mail the bot sent came back
+	EvMailDelayed     = "mail-delayed"    // a delay report: nothing changes
+	EvConsulted       = "consulted"       // a staff member was asked for their side (#betrokkene)
+	EvStaffResponse   = "staff-response"  // the staff member answered
+	EvSatisfaction    = "satisfaction"    // the client's answer to the closing question, or none
+	EvConfidentiality = "confidentiality" // an expert's signed statement is on the case
 )
 
 // EventKinds lists every kind, for the labels and their test.
 var EventKinds = []string{EvReceived, EvFollowUp, EvDirectorMessage, EvOtherMessage, EvAckQueued, EvAckSuppressed,
 	EvMailSent, EvMailFailed, EvMailRetry, EvMalformed, EvStateChanged, EvCommand, EvCommandRejected, EvCommandRefused,
-	EvConsent, EvMailQueued, EvPurged, EvTriage, EvAckBounced, EvMailBounced, EvMailDelayed}
+	EvConsent, EvMailQueued, EvPurged, EvTriage, EvAckBounced, EvMailBounced, EvMailDelayed,
+	EvConsulted, EvStaffResponse, EvSatisfaction, EvConfidentiality}
 
 // Event is one entry of a case's append-only, hash-chained audit trail.
 //

@@ -38,6 +38,7 @@ const (
 	RoleClient   = "client"
 	RoleDirector = "director"
 	RoleBot      = "bot"
+	RoleStaff    = "staff" // one of the firm's people, answering a director's question (#betrokkene)
 	RoleOther    = "other"
 )
 
@@ -64,13 +65,20 @@ type Case struct {
 	FirstResponseAt  *time.Time `json:"first_response_at"`
 	ClosedAt         *time.Time `json:"closed_at"`
 
-	Resolution   string     `json:"resolution,omitempty"` // #afgehandeld
-	NotComplaint bool       `json:"not_complaint,omitempty"`
-	Category     string     `json:"category,omitempty"`
-	Measures     []string   `json:"measures,omitempty"` // against recurrence
-	Consent      *Consent   `json:"consent,omitempty"`
-	External     []External `json:"external,omitempty"` // documents shared with experts
-	AnonymisedAt *time.Time `json:"anonymised_at,omitempty"`
+	Resolution   string   `json:"resolution,omitempty"` // #afgehandeld
+	NotComplaint bool     `json:"not_complaint,omitempty"`
+	Category     string   `json:"category,omitempty"`
+	Measures     []string `json:"measures,omitempty"` // against recurrence
+	// MeasuresAt is when each of Measures was recorded; records of older
+	// versions have none (MeasureList falls back).
+	MeasuresAt   []time.Time `json:"measures_at,omitempty"`
+	Consent      *Consent    `json:"consent,omitempty"`
+	External     []External  `json:"external,omitempty"` // documents shared with experts
+	AnonymisedAt *time.Time  `json:"anonymised_at,omitempty"`
+	// Consultations are the firm's people asked for their side (#betrokkene).
+	Consultations []Consultation `json:"consultations,omitempty"`
+	// Satisfaction is the closing question to the client and its answer.
+	Satisfaction *Satisfaction `json:"satisfaction,omitempty"`
 	// Attention is what went wrong that someone must act on, e.g. the
 	// acknowledgement could not be delivered.
 	Attention string `json:"attention,omitempty"`
@@ -86,9 +94,57 @@ type Consent struct {
 
 // External records documents shared with an external body.
 type External struct {
-	Party string    `json:"party"`
-	At    time.Time `json:"at"`
-	By    string    `json:"by"`
+	Party  string    `json:"party"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Shared string    `json:"shared,omitempty"` // what was shared, as the director wrote it
+	// Confidentiality is the expert's signed statement (#geheimhouding).
+	Confidentiality *Confidentiality `json:"confidentiality,omitempty"`
+}
+
+// Confidentiality is an expert's signed confidentiality statement, kept on
+// the case: the director's mail it came attached to is stored byte for byte.
+type Confidentiality struct {
+	At       time.Time `json:"at"`
+	By       string    `json:"by"`
+	Evidence string    `json:"evidence"`         // Message-ID of the mail the statement is attached to
+	File     string    `json:"file"`             // the attachment's name
+	SHA256   string    `json:"sha256,omitempty"` // of the attachment's bytes, hex
+}
+
+// Consultation is one of the firm's people asked for their side of a
+// complaint (#betrokkene): the mail they got, and their answer.
+type Consultation struct {
+	Name       string     `json:"name"`
+	Address    string     `json:"address"`
+	Question   string     `json:"question,omitempty"`
+	At         time.Time  `json:"at"`
+	By         string     `json:"by"`         // the director who asked
+	MessageID  string     `json:"message_id"` // of the mail to the staff member: her answer replies to it
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	Answer     string     `json:"answer,omitempty"` // Message-ID of her reply
+}
+
+// Satisfaction is the question on closing whether the client is satisfied
+// with how the complaint was handled, and the answer.
+type Satisfaction struct {
+	AskedAt   time.Time `json:"asked_at"`
+	AskedBy   string    `json:"asked_by"`   // the director who closed the case
+	MessageID string    `json:"message_id"` // of the closing mail: the client's answer replies to it
+	// Satisfied is the answer; nil while there is none.
+	Satisfied  *bool      `json:"satisfied"`
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	By         string     `json:"by,omitempty"`       // the client, or the director who recorded it (#tevreden)
+	Evidence   string     `json:"evidence,omitempty"` // Message-ID of the client's answer
+	// NoAnswer: ten working days passed without one.
+	NoAnswer bool `json:"no_answer,omitempty"`
+	// Upheld is when a director recorded that the firm stands by its
+	// solution after a "nee" (#oplossing-handhaven), and UpheldBy who.
+	Upheld   *time.Time `json:"upheld,omitempty"`
+	UpheldBy string     `json:"upheld_by,omitempty"`
+	Reason   string     `json:"reason,omitempty"` // the director's word on upholding it
+	// ReopenedAt: a director re-opened the case after the answer (#heropend).
+	ReopenedAt *time.Time `json:"reopened_at,omitempty"`
 }
 
 // Message is the record of one mail that belongs to a case. The raw bytes
@@ -126,4 +182,98 @@ func (c *Case) ChannelOf() string {
 		return ChannelMail
 	}
 	return c.Channel
+}
+
+// Satisfied is the client's answer to the closing question: nil when it
+// was not asked or not (yet) answered.
+func (c *Case) Satisfied() *bool {
+	if c.Satisfaction == nil {
+		return nil
+	}
+	return c.Satisfaction.Satisfied
+}
+
+// AwaitsSatisfaction: the closing question was asked and the client has not
+// answered it, and the ten working days for an answer have not passed.
+func (c *Case) AwaitsSatisfaction() bool {
+	s := c.Satisfaction
+	return c.State == StateClosed && s != nil && s.Satisfied == nil && !s.NoAnswer
+}
+
+// Dissatisfied: the client said no to the closing question and no director
+// has answered that yet (re-opened, or stood by the solution).
+func (c *Case) Dissatisfied() bool {
+	s := c.Satisfaction
+	return c.State == StateClosed && s != nil && s.Satisfied != nil && !*s.Satisfied && s.Upheld == nil && s.ReopenedAt == nil
+}
+
+// Unsigned lists the experts documents went to whose confidentiality
+// statement is not on the case.
+func (c *Case) Unsigned() []External {
+	var out []External
+	for _, x := range c.External {
+		if x.Confidentiality == nil {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// FollowUp reports whether the procedure still watches a closed case: the
+// closing question waits for an answer, the client is not satisfied and no
+// director has answered that, or an expert has not signed.
+func (c *Case) FollowUp() bool {
+	return c.AwaitsSatisfaction() || c.Dissatisfied() || !c.NotComplaint && len(c.Unsigned()) > 0
+}
+
+// Outstanding lists the consultations not answered yet.
+func (c *Case) Outstanding() []Consultation {
+	var out []Consultation
+	for _, x := range c.Consultations {
+		if x.AnsweredAt == nil {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// MeasureTaken is one measure against recurrence with when it was recorded.
+type MeasureTaken struct {
+	Text string
+	At   time.Time
+}
+
+// MeasureList is the case's measures with their dates. A measure of an
+// older record, which has no date, counts from when the case closed, else
+// from its receipt.
+func (c *Case) MeasureList() []MeasureTaken {
+	var out []MeasureTaken
+	for i, m := range c.Measures {
+		at := c.ReceivedAt
+		switch {
+		case i < len(c.MeasuresAt):
+			at = c.MeasuresAt[i]
+		case c.ClosedAt != nil:
+			at = *c.ClosedAt
+		}
+		out = append(out, MeasureTaken{Text: m, At: at})
+	}
+	return out
+}
+
+// AddMeasure records a measure against recurrence taken at at. Dates of
+// measures of an older record are filled in first, so each keeps its own.
+func (c *Case) AddMeasure(text string, at time.Time) {
+	for _, m := range c.MeasureList()[len(c.MeasuresAt):] {
+		c.MeasuresAt = append(c.MeasuresAt, m.At)
+	}
+	c.Measures, c.MeasuresAt = append(c.Measures, text), append(c.MeasuresAt, at)
+}
+
+// ReceivedBefore reports whether a complaint received at received, case id,
+// came before a measure taken at at on case of: the complaint that led to
+// the measure always does; others by the second (mail dates have no finer
+// grain), and one in the same second counts as after.
+func ReceivedBefore(id string, received time.Time, of string, at time.Time) bool {
+	return id == of || received.Truncate(time.Second).Before(at.Truncate(time.Second))
 }

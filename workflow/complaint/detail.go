@@ -23,6 +23,10 @@ const (
 	DetAckTo      = "ack-to"     // to
 	DetQueued     = "queued"     // kind, to, title, date (new-term)
 	DetRefused    = "refused"    // line, why (a reason code: Why*), about
+	DetConsulted  = "consulted"  // name, to
+	DetStaff      = "staff"      // name, in
+	DetSatisfied  = "satisfied"  // answer: "yes", "no" or "none"; by: "client" or a director
+	DetSigned     = "signed"     // party, file
 )
 
 // Reasons, in codes.
@@ -36,6 +40,10 @@ const (
 	WhyDatePassed      = "date-passed"
 	WhyNoAuthority     = "no-authority"
 	WhyNotFromDirector = "not-a-director"
+	WhyUnknownStaff    = "unknown-staff"
+	WhyNoExternal      = "no-external"
+	WhyNoStatement     = "no-statement"
+	WhyNotClosed       = "not-closed"
 )
 
 // Detail encodes a code and its parameters, given as name, value pairs.
@@ -75,12 +83,17 @@ var whyNL = map[string]string{
 	WhyDatePassed:      "de datum ligt niet in de toekomst",
 	WhyNoAuthority:     "niet aantoonbaar van een directeur (niet gevonden in diens map Verzonden en niet bevestigd door de mailserver); niets gewijzigd",
 	WhyNotFromDirector: "niet van een directeur; niets gewijzigd",
+	WhyUnknownStaff:    "geen medewerker met die naam of dat adres in [[firm.staff]]",
+	WhyNoExternal:      "er is geen #extern vastgelegd waar deze verklaring bij hoort",
+	WhyNoStatement:     "geen ondertekende verklaring als bijlage",
+	WhyNotClosed:       "de klacht is niet afgehandeld met een vraag aan de cliënt",
 }
 
 var kindNL = map[string]string{
 	"reminder": "herinnering", "warning": "waarschuwing", "escalation": "escalatie", "notice": "bericht",
 	"confirmation": "bevestiging", "triage": "vraag: klacht of niet?", "alert": "melding", "new-term": "nieuwe termijn",
 	"ack": "ontvangstbevestiging", "digest": "dagelijks overzicht", "no-case": "antwoord zonder klachtnummer",
+	"consult": "vraag aan medewerker", "closing": "afsluitende mail met de vraag of de cliënt tevreden is",
 }
 
 // DetailNL renders an event's detail in Dutch.
@@ -126,6 +139,24 @@ func DetailNL(d string) string {
 			s += ", nieuwe streefdatum " + dt
 		}
 		return s + " aan " + get("to")
+	case DetConsulted:
+		return get("name") + " om een reactie gevraagd (" + get("to") + ")"
+	case DetStaff:
+		return "reactie van " + get("name") + ", gevonden in " + get("in")
+	case DetSatisfied:
+		by := "door de cliënt"
+		if b := get("by"); b != "" && b != "client" {
+			by = "vastgelegd door " + b
+		}
+		switch get("answer") {
+		case "yes":
+			return "tevreden over de afhandeling (" + by + ")"
+		case "no":
+			return "niet tevreden over de afhandeling (" + by + ")"
+		}
+		return "geen antwoord op de vraag of de cliënt tevreden is, binnen tien werkdagen"
+	case DetSigned:
+		return "geheimhoudingsverklaring van " + get("party") + " (" + get("file") + ")"
 	case DetRefused:
 		s := get("line")
 		if s != "" {

@@ -14,6 +14,7 @@ var roleNL = map[string]string{
 	RoleClient:   "cliënt",
 	RoleDirector: "directeur",
 	RoleBot:      "klachtbot",
+	RoleStaff:    "medewerker",
 	RoleOther:    "overig",
 }
 
@@ -39,6 +40,10 @@ var eventNL = map[string]string{
 	EvAckBounced:      "ontvangstbevestiging onbestelbaar",
 	EvMailBounced:     "mail onbestelbaar",
 	EvMailDelayed:     "mail vertraagd",
+	EvConsulted:       "medewerker om reactie gevraagd",
+	EvStaffResponse:   "reactie medewerker",
+	EvSatisfaction:    "tevredenheid cliënt",
+	EvConfidentiality: "geheimhoudingsverklaring",
 }
 
 // StateNL is a case state in Dutch.

@@ -288,7 +288,7 @@ func (w *exportWriter) summary(out io.Writer, d *Dossier) error {
 
 func fileRole(role string) string {
 	switch role {
-	case complaint.RoleClient, complaint.RoleDirector, complaint.RoleBot, complaint.RoleOther:
+	case complaint.RoleClient, complaint.RoleDirector, complaint.RoleBot, complaint.RoleOther, complaint.RoleStaff:
 		return role
 	}
 	return "message"
@@ -447,7 +447,13 @@ func timelinePage(tl *timeline, loc *time.Location) *pageData {
 		p.Facts = append(p.Facts, pageFact{"Toestemming extern advies", fmt.Sprintf("%s (%s, door %s; bewijs %s)", answer, at(&c.Consent.At), c.Consent.By, c.Consent.Evidence)})
 	}
 	for _, x := range c.External {
-		p.Facts = append(p.Facts, pageFact{"Gedeeld met", fmt.Sprintf("%s (%s, door %s)", x.Party, at(&x.At), x.By)})
+		p.Facts = append(p.Facts, pageFact{"Gedeeld met", ExternalNL(x, loc)})
+	}
+	for _, con := range c.Consultations {
+		p.Facts = append(p.Facts, pageFact{"Betrokkene", ConsultationNL(con, loc)})
+	}
+	if s := c.Satisfaction; s != nil {
+		p.Facts = append(p.Facts, pageFact{"Tevreden", SatisfactionNL(s, loc)})
 	}
 	if c.Category != "" {
 		p.Facts = append(p.Facts, pageFact{"Categorie", c.Category})

@@ -25,6 +25,9 @@ type Summary struct {
 	Channel         string     `json:"channel"`               // mail, doorgestuurd, telefoon, gesprek, brief
 	Recognition     string     `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
 	Attention       string     `json:"attention,omitempty"`   // what went wrong that someone must act on
+	// Satisfied is the client's answer to the closing question: null when
+	// not asked or not answered.
+	Satisfied *bool `json:"satisfied"`
 	// who recognition found the grievance to be about, and the model's probability
 	RecognisedTarget string  `json:"recognised_target,omitempty"`
 	RecognisedProb   float64 `json:"recognised_prob,omitempty"`
@@ -33,8 +36,11 @@ type Summary struct {
 // Detail is a case as `klachtbot show` shows it.
 type Detail struct {
 	Summary
-	Messages []MessageView `json:"messages"`
-	Events   []EventView   `json:"events"`
+	Consultations []complaint.Consultation `json:"consultations"`
+	Satisfaction  *complaint.Satisfaction  `json:"satisfaction,omitempty"`
+	External      []complaint.External     `json:"external"`
+	Messages      []MessageView            `json:"messages"`
+	Events        []EventView              `json:"events"`
 }
 
 // MessageView is one message of a case, without its body.
@@ -58,7 +64,7 @@ type EventView struct {
 
 func summaryOf(c *complaint.Case) Summary {
 	return Summary{c.ID, c.State, c.Client, c.Director, c.Subject, c.ReceivedAt, c.TargetAt,
-		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt, c.ChannelOf(), c.Recognition, c.Attention,
+		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt, c.ChannelOf(), c.Recognition, c.Attention, c.Satisfied(),
 		c.RecognisedTarget, c.RecognisedProb}
 }
 
@@ -78,7 +84,14 @@ func Show(tx Reader, id string) (*Detail, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Detail{Summary: summaryOf(c), Messages: []MessageView{}, Events: []EventView{}}
+	d := &Detail{Summary: summaryOf(c), Consultations: c.Consultations, Satisfaction: c.Satisfaction, External: c.External,
+		Messages: []MessageView{}, Events: []EventView{}}
+	if d.Consultations == nil {
+		d.Consultations = []complaint.Consultation{}
+	}
+	if d.External == nil {
+		d.External = []complaint.External{}
+	}
 	msgs, err := tx.Messages(id)
 	if err != nil {
 		return nil, err
@@ -128,6 +141,15 @@ func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	fmt.Fprintf(out, "  received:       %s\n  target:         %s\n", LocalTime(loc, &d.ReceivedAt), LocalTime(loc, &d.TargetAt))
 	fmt.Fprintf(out, "  acknowledged:   %s\n  first response: %s\n  closed:         %s\n",
 		LocalTime(loc, d.AcknowledgedAt), LocalTime(loc, d.FirstResponseAt), LocalTime(loc, d.ClosedAt))
+	for _, con := range d.Consultations {
+		fmt.Fprintf(out, "  consulted:      %s\n", ConsultationNL(con, loc))
+	}
+	if s := d.Satisfaction; s != nil {
+		fmt.Fprintf(out, "  satisfied:      %s\n", SatisfactionNL(s, loc))
+	}
+	for _, x := range d.External {
+		fmt.Fprintf(out, "  external:       %s\n", ExternalNL(x, loc))
+	}
 	fmt.Fprintln(out, "\nMessages:")
 	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
 	for _, m := range d.Messages {
@@ -139,4 +161,61 @@ func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &e.At), e.Kind, e.Actor, complaint.DetailNL(e.Detail))
 	}
 	return tw.Flush()
+}
+
+// ConsultationNL says in Dutch whom a director asked and whether they answered.
+func ConsultationNL(con complaint.Consultation, loc *time.Location) string {
+	s := fmt.Sprintf("%s <%s>, gevraagd door %s op %s", con.Name, con.Address, con.By, LocalTime(loc, &con.At))
+	if con.Question != "" {
+		s += ": " + con.Question
+	}
+	if con.AnsweredAt == nil {
+		return s + "; wacht op reactie"
+	}
+	return s + "; reactie op " + LocalTime(loc, con.AnsweredAt) + " (" + con.Answer + ")"
+}
+
+// SatisfactionNL says in Dutch what the client answered to the closing question.
+func SatisfactionNL(s *complaint.Satisfaction, loc *time.Location) string {
+	var out string
+	switch {
+	case s.Satisfied != nil && *s.Satisfied:
+		out = "ja, tevreden"
+	case s.Satisfied != nil:
+		out = "nee, niet tevreden"
+	case s.NoAnswer:
+		out = "geen antwoord binnen tien werkdagen"
+	default:
+		out = "gevraagd op " + LocalTime(loc, &s.AskedAt) + ", nog geen antwoord"
+	}
+	if s.Satisfied != nil {
+		out += " (" + LocalTime(loc, s.AnsweredAt) + ", " + s.By
+		if s.Evidence != "" {
+			out += "; bewijs " + s.Evidence
+		}
+		out += ")"
+	}
+	if s.Upheld != nil {
+		out += "; het kantoor blijft bij de oplossing (" + s.UpheldBy + ", " + LocalTime(loc, s.Upheld) + ")"
+		if s.Reason != "" {
+			out += ": " + s.Reason
+		}
+	}
+	if s.ReopenedAt != nil {
+		out += "; heropend op " + LocalTime(loc, s.ReopenedAt)
+	}
+	return out
+}
+
+// ExternalNL says in Dutch with whom documents were shared, and whether the
+// expert's confidentiality statement is on the case.
+func ExternalNL(x complaint.External, loc *time.Location) string {
+	s := fmt.Sprintf("%s (%s, door %s)", x.Party, LocalTime(loc, &x.At), x.By)
+	if x.Shared != "" {
+		s += ": " + x.Shared
+	}
+	if c := x.Confidentiality; c != nil {
+		return s + "; geheimhoudingsverklaring " + c.File + " (" + LocalTime(loc, &c.At) + ", bewijs " + c.Evidence + ")"
+	}
+	return s + "; geen geheimhoudingsverklaring"
 }

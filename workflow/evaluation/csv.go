@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 )
 
 var csvHeader = []string{"zaak", "ontvangen", "streefdatum", "eerste_reactie", "afgehandeld", "status", "directeur",
-	"categorie", "binnen_termijn", "geen_klacht", "maatregelen", "kanaal"}
+	"categorie", "binnen_termijn", "geen_klacht", "maatregelen", "kanaal",
+	"tevreden", "betrokkenen_gevraagd", "betrokkenen_gereageerd", "extern_advies", "geheimhouding_getekend"}
 
 // WriteCSV writes one row per case received in the period, the
 // not-complaints included and marked, with the evaluation's own judgement
@@ -49,10 +51,26 @@ func (ev *Evaluation) WriteCSV(w io.Writer, loc *time.Location) error {
 		}
 		cw.Write([]string{c.ID, at(&c.ReceivedAt), at(&target), at(c.FirstResponseAt), at(c.ClosedAt),
 			complaint.StateNL(c.State), strings.ToLower(c.Director), cell(c.Category), within, yesNo[c.NotComplaint],
-			cell(strings.Join(measures, " | ")), c.ChannelOf()})
+			cell(strings.Join(measures, " | ")), c.ChannelOf(),
+			satisfiedCell(c), strconv.Itoa(len(c.Consultations)), strconv.Itoa(len(c.Consultations) - len(c.Outstanding())),
+			strconv.Itoa(len(c.External)), strconv.Itoa(len(c.External) - len(c.Unsigned()))})
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// satisfiedCell is the client's answer to the closing question: ja, nee,
+// "geen antwoord", or empty when it was not asked.
+func satisfiedCell(c *complaint.Case) string {
+	switch s := c.Satisfaction; {
+	case s == nil:
+		return ""
+	case s.Satisfied != nil && *s.Satisfied:
+		return "ja"
+	case s.Satisfied != nil:
+		return "nee"
+	}
+	return "geen antwoord"
 }
 
 // cell keeps a spreadsheet from reading what a director wrote as a formula.

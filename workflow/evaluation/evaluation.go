@@ -43,6 +43,20 @@ type Evaluation struct {
 	PerDirector   []Group           `json:"per_director"`
 	PerChannel    []Group           `json:"per_channel"` // mail, doorgestuurd, telefoon, gesprek, brief
 	Measures      []MeasureCategory `json:"measures"`
+	// Satisfaction is the answers to the closing question ("tevreden"),
+	// overall; per category in PerCategory.
+	Satisfaction Satisfaction `json:"satisfaction"`
+	// Consultations: staff members asked for their side (#betrokkene), and
+	// how many answered; Experts: documents shared with an expert (#extern),
+	// and how many signed for confidentiality.
+	Consultations Counted `json:"consultations"`
+	Experts       Counted `json:"experts"`
+	// MeasureEffects is, per measure, the category's complaints of the
+	// period received before and after it.
+	MeasureEffects []MeasureEffect `json:"measure_effects"`
+	// Recurrence ("herhaling") lists the categories with repeated
+	// complaints in the period and no measure against them.
+	Recurrence []Group `json:"recurrence"`
 
 	rows []caseRow // every case received in the period, for cases.csv
 }
@@ -52,6 +66,52 @@ type caseRow struct {
 	c      *complaint.Case
 	target time.Time
 	within *bool // closed within its target; nil when open or no complaint
+}
+
+// Satisfaction counts the answers to the question on closing whether the
+// client is satisfied with how the complaint was handled.
+type Satisfaction struct {
+	Asked        int     `json:"asked"`
+	Satisfied    int     `json:"satisfied"`
+	NotSatisfied int     `json:"not_satisfied"`
+	NoAnswer     int     `json:"no_answer"` // no answer in ten working days, or none yet
+	Share        float64 `json:"share"`     // percent satisfied of the answers, 1 decimal; 0 without answers
+}
+
+func (s *Satisfaction) add(c *complaint.Case) {
+	x := c.Satisfaction
+	if x == nil {
+		return
+	}
+	if !x.AskedAt.IsZero() {
+		s.Asked++
+	}
+	switch {
+	case x.Satisfied == nil:
+		s.NoAnswer++
+	case *x.Satisfied:
+		s.Satisfied++
+	default:
+		s.NotSatisfied++
+	}
+	s.Share = percent(s.Satisfied, s.Satisfied+s.NotSatisfied)
+}
+
+// Counted is how often something was done, and how often it was completed.
+type Counted struct {
+	Count int `json:"count"`
+	Done  int `json:"done"` // answered, signed
+}
+
+// MeasureEffect is one measure with the complaints of its category received
+// in the period before it and since.
+type MeasureEffect struct {
+	Category string    `json:"category"`
+	Case     string    `json:"case"`
+	Text     string    `json:"text"`
+	At       time.Time `json:"at"`
+	Before   int       `json:"before"`
+	After    int       `json:"after"`
 }
 
 // MonthCount is the number of complaints received in one month.
@@ -124,6 +184,8 @@ type Group struct {
 	Closed       int    `json:"closed"`
 	WithinTarget int    `json:"within_target"`
 	OpenAtEnd    int    `json:"open_at_end"`
+	// Satisfaction: the answers to the closing question in this group.
+	Satisfaction Satisfaction `json:"satisfaction"`
 }
 
 // MeasureCategory is the measures against recurrence taken in one category.
@@ -153,6 +215,7 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 	}
 	ev := &Evaluation{From: start.Format("2006-01-02"), To: to.Format("2006-01-02"), AsOf: asOf,
 		PerMonth: []MonthCount{}, PerCategory: []Group{}, PerDirector: []Group{}, PerChannel: []Group{}, Measures: []MeasureCategory{},
+		MeasureEffects: []MeasureEffect{}, Recurrence: []Group{},
 		OpenAtEnd: OpenAtEnd{Cases: []OpenCase{}}}
 	// The end of the period is the next midnight, which belongs to the next day.
 	lastDay := asOf.Add(-time.Nanosecond)
@@ -178,6 +241,18 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 		return g
 	}
 	measures := map[string][]Measure{}
+	var taken []MeasureEffect                       // every measure, of any time, by category
+	byCategory := map[string]map[string]time.Time{} // the period's complaints by category
+	for _, c := range cases {
+		if c.NotComplaint || c.State == complaint.StateTriage {
+			continue
+		}
+		for _, m := range c.MeasureList() {
+			if t := strings.TrimSpace(m.Text); t != "" {
+				taken = append(taken, MeasureEffect{Category: categoryOf(c), Case: c.ID, Text: t, At: m.At})
+			}
+		}
+	}
 	var handling []int
 	var responses []time.Duration
 	for _, c := range cases {
@@ -194,14 +269,29 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 		ev.Total++
 		received := c.ReceivedAt.In(loc)
 		ev.PerMonth[months[received.Format("2006-01")]].Count++
-		category := strings.TrimSpace(c.Category)
-		if category == "" {
-			category = NoCategory
+		category := categoryOf(c)
+		if byCategory[category] == nil {
+			byCategory[category] = map[string]time.Time{}
 		}
+		byCategory[category][c.ID] = c.ReceivedAt
 		cg, dg, kg := group(categories, category), group(directors, strings.ToLower(c.Director)), group(channels, c.ChannelOf())
 		groups := []*Group{cg, dg, kg}
 		for _, g := range groups {
 			g.Count++
+			g.Satisfaction.add(c)
+		}
+		ev.Satisfaction.add(c)
+		for _, con := range c.Consultations {
+			ev.Consultations.Count++
+			if con.AnsweredAt != nil {
+				ev.Consultations.Done++
+			}
+		}
+		for _, x := range c.External {
+			ev.Experts.Count++
+			if x.Confidentiality != nil {
+				ev.Experts.Done++
+			}
 		}
 
 		if c.ClosedAt != nil {
@@ -296,13 +386,42 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 	ev.PerCategory = sortedGroups(categories)
 	ev.PerDirector = sortedGroups(directors)
 	ev.PerChannel = sortedGroups(channels)
+	withMeasure := map[string]bool{}
+	sort.SliceStable(taken, func(i, j int) bool { return taken[i].At.Before(taken[j].At) })
+	for _, m := range taken {
+		withMeasure[m.Category] = true
+	}
 	for _, g := range ev.PerCategory { // same order as the figures
 		if ms := measures[g.Name]; len(ms) > 0 {
 			sort.SliceStable(ms, func(i, j int) bool { return ms[i].Case < ms[j].Case })
 			ev.Measures = append(ev.Measures, MeasureCategory{Category: g.Name, Measures: ms})
 		}
+		for _, m := range taken {
+			if m.Category != g.Name || g.Name == NoCategory {
+				continue
+			}
+			for id, r := range byCategory[g.Name] {
+				if complaint.ReceivedBefore(id, r, m.Case, m.At) {
+					m.Before++
+				} else {
+					m.After++
+				}
+			}
+			ev.MeasureEffects = append(ev.MeasureEffects, m)
+		}
+		if g.Name != NoCategory && g.Count > 1 && !withMeasure[g.Name] {
+			ev.Recurrence = append(ev.Recurrence, g)
+		}
 	}
 	return ev
+}
+
+// categoryOf is a case's category as the evaluation groups it.
+func categoryOf(c *complaint.Case) string {
+	if category := strings.TrimSpace(c.Category); category != "" {
+		return category
+	}
+	return NoCategory
 }
 
 // sortedGroups orders groups by count, then name, with NoCategory last.

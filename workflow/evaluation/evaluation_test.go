@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
@@ -237,4 +239,64 @@ var ams, _ = time.LoadLocation("Europe/Amsterdam")
 
 func testSettings() calendar.Settings {
 	return calendar.Settings{Location: ams, TargetDays: 14, FirstResponseDays: 3, WarnDaysBefore: 4}
+}
+
+// The procedure past the receipt in the figures: satisfaction overall and
+// per category, consultations and experts, complaints before and after a
+// measure, and a category that keeps coming back without one (herhaling).
+func TestEvaluateProcedure(t *testing.T) {
+	t.Parallel()
+	cal := calendar.New(testSettings())
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 10, 0, 0, 0, ams) }
+	yes, no := true, false
+	answered := day(3, 1)
+	mk := func(id, category string, received time.Time, satisfied *bool) *complaint.Case {
+		c := &complaint.Case{ID: id, State: complaint.StateClosed, Category: category, ReceivedAt: received,
+			TargetAt: received.AddDate(0, 0, 14), Director: "marco@mcoo.nl", ClosedAt: &received}
+		if satisfied != nil || category == "facturen" {
+			c.Satisfaction = &complaint.Satisfaction{AskedAt: received, Satisfied: satisfied}
+		}
+		return c
+	}
+	measured := mk("KL-2026-0001", "facturen", day(1, 5), &no)
+	measured.Measures, measured.MeasuresAt = []string{"Twee paar ogen op elke factuur"}, []time.Time{day(2, 1)}
+	measured.Consultations = []complaint.Consultation{{Name: "Anna", At: day(1, 6), AnsweredAt: &answered}, {Name: "Piet", At: day(1, 6)}}
+	measured.External = []complaint.External{{Party: "NBA", At: day(1, 7), Confidentiality: &complaint.Confidentiality{File: "v.pdf"}}, {Party: "X", At: day(1, 8)}}
+	cases := []*complaint.Case{
+		measured,
+		mk("KL-2026-0002", "facturen", day(1, 20), &yes),
+		mk("KL-2026-0003", "facturen", day(3, 2), nil), // asked, no answer
+		mk("KL-2026-0004", "bereikbaarheid", day(4, 1), &yes),
+		mk("KL-2026-0005", "bereikbaarheid", day(5, 1), nil),
+		mk("KL-2026-0006", "privacy", day(6, 1), nil),
+	}
+	ev := Evaluate(cal, cases, day(1, 1), time.Date(2026, 12, 31, 0, 0, 0, 0, ams), time.Date(2027, 2, 1, 0, 0, 0, 0, ams))
+	if want := (Satisfaction{Asked: 4, Satisfied: 2, NotSatisfied: 1, NoAnswer: 1, Share: 66.7}); ev.Satisfaction != want {
+		t.Errorf("satisfaction %+v, want %+v", ev.Satisfaction, want)
+	}
+	for _, g := range ev.PerCategory {
+		if g.Name == "facturen" && (g.Satisfaction.Satisfied != 1 || g.Satisfaction.NotSatisfied != 1 || g.Satisfaction.Share != 50) {
+			t.Errorf("facturen's satisfaction %+v", g.Satisfaction)
+		}
+	}
+	if ev.Consultations != (Counted{2, 1}) || ev.Experts != (Counted{2, 1}) {
+		t.Errorf("consultations %+v, experts %+v", ev.Consultations, ev.Experts)
+	}
+	if len(ev.MeasureEffects) != 1 || ev.MeasureEffects[0].Before != 2 || ev.MeasureEffects[0].After != 1 || ev.MeasureEffects[0].Case != "KL-2026-0001" {
+		t.Errorf("measure effects %+v", ev.MeasureEffects)
+	}
+	if len(ev.Recurrence) != 1 || ev.Recurrence[0].Name != "bereikbaarheid" || ev.Recurrence[0].Count != 2 {
+		t.Errorf("recurrence %+v", ev.Recurrence)
+	}
+	page := PageOf(ev, &calendar.Settings{Location: ams, TargetDays: 14}, nil, day(1, 1), time.Date(2026, 12, 31, 0, 0, 0, 0, ams), day(12, 1))
+	html, err := templates.Default().ReportHTML(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2 tevreden, 1 niet tevreden, 1 zonder antwoord", "1 van 2 (50,0%)", "herhaling: bereikbaarheid, 2 klachten",
+		"Klachten per categorie vóór en na elke maatregel", "(#extern): 2, waarvan 1 met een ondertekende geheimhoudingsverklaring"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
 }

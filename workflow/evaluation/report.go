@@ -27,13 +27,17 @@ type Page struct {
 	FirstResponseDays               int
 	Open                            []reportOpen
 	Categories, Directors, Channels []reportGroup
-	Charts                          struct{ Months, Handling, Share, Categories, Directors, Channels template.HTML }
+	Charts                          struct {
+		Months, Handling, Share, Categories, Directors, Channels template.HTML
+		Satisfied, Measures                                      template.HTML
+	}
 }
 
 type reportGroup struct {
 	Name, Detail                string
 	Count, Closed, Within, Open int
 	Share                       string
+	Satisfied                   string // "2 van 3 (66,7%)", or "" without answers
 }
 
 type reportOpen struct {
@@ -65,6 +69,7 @@ func PageOf(ev *Evaluation, cal *calendar.Settings, directors map[string]string,
 		if g.Closed > 0 {
 			r.Share = templates.Decimal(float64(g.WithinTarget) * 100 / float64(g.Closed))
 		}
+		r.Satisfied = satisfiedOf(g.Satisfaction)
 		return r
 	}
 	var catBars, dirBars []templates.Bar
@@ -108,7 +113,23 @@ func PageOf(ev *Evaluation, cal *calendar.Settings, directors map[string]string,
 	p.Charts.Categories = templates.HBarChart("Klachten per categorie", catBars, 660)
 	p.Charts.Directors = templates.HBarChart("Klachten per directeur", dirBars, 660)
 	p.Charts.Channels = templates.HBarChart("Klachten per kanaal", chanBars, 660)
+	s := ev.Satisfaction
+	p.Charts.Satisfied = templates.ShareDonut("Tevreden over de afhandeling", s.Satisfied, s.Satisfied+s.NotSatisfied, "tevreden")
+	var pairs []templates.Pair
+	for _, m := range ev.MeasureEffects {
+		pairs = append(pairs, templates.Pair{Label: m.Category + ", sinds " + templates.DateNL(m.At.In(cal.Location)) + "\n" + m.Text, Before: m.Before, After: m.After})
+	}
+	p.Charts.Measures = templates.BeforeAfterChart("Klachten per categorie vóór en na elke maatregel", pairs, 660)
 	return p
+}
+
+// satisfiedOf says how many of the answers to the closing question were "ja".
+func satisfiedOf(s Satisfaction) string {
+	answers := s.Satisfied + s.NotSatisfied
+	if answers == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d van %d (%s%%)", s.Satisfied, answers, templates.Decimal(s.Share))
 }
 
 // WriteFiles writes report.html (the page) and cases.csv into dir, each

@@ -336,8 +336,45 @@ func (c *Config) validate() error {
 	if needsDefaultSMTP(c) {
 		checkServer("smtp", &c.SMTP)
 	}
+	c.checkStaff(bad)
 	return errors.Join(errs...)
 }
+
+// checkStaff refuses a [[firm.staff]] entry without a name, or with an
+// address that is not one of the firm's own: a question about a client's
+// complaint must not leave the firm.
+func (c *Config) checkStaff(bad func(key, format string, args ...any)) {
+	seen := map[string]bool{}
+	for i := range c.Firm.Staff {
+		p := &c.Firm.Staff[i]
+		key := fmt.Sprintf("firm.staff[%d]", i)
+		p.Name, p.Address = strings.TrimSpace(p.Name), strings.ToLower(strings.TrimSpace(p.Address))
+		if p.Name == "" {
+			bad(key+".name", "missing")
+		}
+		a, err := mail.ParseAddress(p.Address)
+		if err != nil || a.Address != p.Address {
+			bad(key+".address", "%q is not a mail address", p.Address)
+			continue
+		}
+		_, domain, _ := strings.Cut(p.Address, "@")
+		own := false
+		for _, d := range c.OwnDomains {
+			own = own || strings.EqualFold(d, domain)
+		}
+		if !own {
+			bad(key+".address", "%s is not in the firm's own domains (%s): only the firm's own people can be asked about a complaint", p.Address, strings.Join(c.OwnDomains, ", "))
+		}
+		if seen[p.Address] {
+			bad(key+".address", "%s is listed twice", p.Address)
+		}
+		seen[p.Address] = true
+	}
+}
+
+// StaffNames are the names of the firm's people ([[firm.staff]]), full and
+// first, for recognition to know them as the firm's.
+func (c *Config) StaffNames() []string { return c.Firm.StaffNames() }
 
 // Workflow is the procedure's part of the configuration.
 func (c *Config) Workflow() workflow.Config {

@@ -62,6 +62,9 @@ func TestConfigErrors(t *testing.T) {
 		{"no directors", "[smtp]\nhost = \"x\"\n", "directors: at least one"},
 		{"no password", strings.Replace(minimal, "  password_env = \"KB_PW\"\n", "", 1), `directors[0].imap: username "marco@mcoo.nl" needs password_env or password_file`},
 		{"bad address", strings.Replace(minimal, `address = "Marco@MCOO.nl"`, `address = "marco"`, 1), "directors[0].address"},
+		{"staff outside the firm", minimal + "[[firm.staff]]\nname = \"Anna\"\naddress = \"anna@gmail.com\"\n", "firm.staff[0].address: anna@gmail.com is not in the firm's own domains (mcoo.nl)"},
+		{"staff without a name", minimal + "[[firm.staff]]\naddress = \"anna@mcoo.nl\"\n", "firm.staff[0].name: missing"},
+		{"staff twice", minimal + "[[firm.staff]]\nname = \"Anna\"\naddress = \"anna@mcoo.nl\"\n[[firm.staff]]\nname = \"Anna B\"\naddress = \"Anna@mcoo.nl\"\n", "firm.staff[1].address: anna@mcoo.nl is listed twice"},
 	}
 	for _, tt := range tests {
 		_, err := Load(writeConfig(t, tt.body))
@@ -167,5 +170,21 @@ func TestControlSocketDefault(t *testing.T) {
 	cfg, _ = Load(writeConfig(t, "control_socket = \"/srv/k.sock\"\n"+minimal))
 	if cfg.ControlSocket != "/srv/k.sock" {
 		t.Errorf("a configured socket was replaced: %s", cfg.ControlSocket)
+	}
+}
+
+// TestStaffNames: the firm's people in [[firm.staff]] reach the procedure
+// (#betrokkene) and, by name, recognition.
+func TestStaffNames(t *testing.T) {
+	t.Setenv("KLACHTBOT_SMTP_PASSWORD", "x")
+	cfg, err := Load("../../../config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.StaffNames(); !slices.Equal(got, []string{"Anna de Boer", "Anna"}) {
+		t.Errorf("staff names %q", got)
+	}
+	if staff := cfg.Workflow().Firm.Staff; len(staff) != 1 || staff[0].Address != "anna@mcoo.nl" {
+		t.Errorf("workflow's staff %+v", staff)
 	}
 }

@@ -1,8 +1,10 @@
 // Package demo is the scenario `klachtbot demo` plays: embedded IMAP and
 // SMTP servers, the real service started on them by the caller, a client's
 // complaint to both directors, an out-of-office and the client's follow-up,
-// then the case as `cases` and `show` print it and the acknowledgement as
-// the client receives it.
+// a doubtful mail and a complaint by phone, a staff member consulted and
+// the case closed with the question whether the client is satisfied, then
+// the cases as `cases` and `show` print them and the acknowledgement as the
+// client receives it.
 //
 // It drives the service only through Bot; it must not import storage or
 // build the service itself (that is cmd/klachtbot's wiring).
@@ -28,6 +30,7 @@ const (
 	demoClient     = "jan.jansen@example.nl"
 	doubtfulClient = "kees.bakker@example.nl"
 	phoneClient    = "piet.deboer@example.nl"
+	staff          = "anna@mcoo.nl"
 )
 
 // Bot is the running service as the demo sees it.
@@ -43,7 +46,7 @@ type Start func(path string) (Bot, *time.Location, func(), error)
 // Run plays the demo and writes what happens to out.
 func Run(out io.Writer, startBot Start) error {
 	users := map[string]string{"marco@mcoo.nl": "demo", "hans@mcoo.nl": "demo", "klachten@mcoo.nl": "demo", demoClient: "demo",
-		doubtfulClient: "demo", phoneClient: "demo"}
+		doubtfulClient: "demo", phoneClient: "demo", staff: "demo"}
 	mail, err := embedded.Start(embedded.Options{Users: users, Folders: []string{"Klachten"}})
 	if err != nil {
 		return fmt.Errorf("start embedded mail servers: %w", err)
@@ -67,6 +70,9 @@ idle_refresh = "30s"
 host = %q
 port = %s
 security = "none"
+[[firm.staff]]
+name = "Anna de Boer"
+address = "anna@mcoo.nl"
 [[directors]]
 name = "Marco"
 address = "marco@mcoo.nl"
@@ -236,12 +242,123 @@ Piet belde: hij heeft drie weken niemand kunnen bereiken over de loonstroken van
 	}
 	fmt.Fprintf(out, "%s gets a written confirmation from Hans:\n\n%s\n", phoneClient, firstParagraphs(message.Parse(confirmation).Text, 2))
 
-	bot.View(func(tx dossier.Reader) error { cases, _ = dossier.List(tx); return nil })
+	if err := consultAndClose(out, step, mail, bot, detail.ID, send); err != nil {
+		return err
+	}
+
+	bot.View(func(tx dossier.Reader) error {
+		cases, _ = dossier.List(tx)
+		detail, _ = dossier.Show(tx, detail.ID)
+		return nil
+	})
 	step("klachtbot cases")
 	dossier.WriteList(out, loc, cases)
 	step("klachtbot show %s", detail.ID)
 	detail.WriteText(out, loc)
 	return nil
+}
+
+// consultAndClose plays the procedure past the receipt on case id: Marco
+// asks Anna for her side (#betrokkene), her answer lands on the case, and
+// Marco closes it; the client gets the solution and the question whether
+// they are satisfied, and answers it.
+func consultAndClose(out io.Writer, step func(string, ...any), mail *embedded.Server, bot Bot, id string, send func(string, []string, string) error) error {
+	step("6. Marco asks Anna, whom the complaint is about, for her side: #betrokkene Anna ...")
+	if _, err := mail.Append("marco@mcoo.nl", "Sent", crlf(`From: Marco <marco@mcoo.nl>
+To: klachten@mcoo.nl
+Subject: [`+id+`]
+Message-ID: <consult-1@mcoo.nl>
+
+#betrokkene Anna Klopt het dat de aangifte pas na de termijn is ingediend?
+`), time.Time{}); err != nil {
+		return err
+	}
+	question, err := waitForMail(mail, staff, id)
+	if err != nil {
+		return errors.New("the question did not reach Anna")
+	}
+	q := message.Parse(question)
+	fmt.Fprintf(out, "Anna gets, from Marco:\n\nSubject: %s\n\n%s\n", q.Subject, firstParagraphs(q.Text, 5))
+	err = send(staff, []string{"marco@mcoo.nl"}, `From: Anna de Boer <anna@mcoo.nl>
+To: marco@mcoo.nl
+Subject: Re: `+q.Subject+`
+In-Reply-To: `+q.MessageID+`
+References: `+q.MessageID+`
+Message-ID: <anna-1@mcoo.nl>
+
+Dat klopt: de stukken van de bank kwamen pas na de termijn binnen, en ik heb de aangifte toen niet meer op tijd kunnen indienen.
+`)
+	if err != nil {
+		return err
+	}
+	if err := waitUntil(10*time.Second, func() bool { return role(bot, id, "<anna-1@mcoo.nl>") == "staff" }); err != nil {
+		return errors.New("Anna's answer did not reach the case")
+	}
+	if _, err := waitForMail(mail, "marco@mcoo.nl", "Reactie van Anna"); err != nil {
+		return errors.New("Anna's answer was not passed on to Marco")
+	}
+	fmt.Fprintln(out, "Anna answers the mail; her answer is on the case with role staff, and Marco gets it quoted in the case's thread")
+
+	step("7. Marco closes the case: #afgehandeld <oplossing>")
+	if _, err := mail.Append("marco@mcoo.nl", "Sent", crlf(`From: Marco <marco@mcoo.nl>
+To: klachten@mcoo.nl
+Subject: [`+id+`]
+Message-ID: <close-1@mcoo.nl>
+
+#afgehandeld Wij hebben de boete van 250 euro vergoed en zetten uw aangifte voortaan een week eerder klaar.
+`), time.Time{}); err != nil {
+		return err
+	}
+	closing, err := waitForMail(mail, demoClient, "afgehandeld")
+	if err != nil {
+		return errors.New("the closing mail did not reach the client")
+	}
+	c := message.Parse(closing)
+	fmt.Fprintf(out, "the client gets, from Marco, as a reply in the conversation of the complaint:\n\nSubject: %s\n\n%s\n", c.Subject, firstParagraphs(c.Text, 4))
+	err = send(demoClient, []string{"marco@mcoo.nl"}, `From: Jan Jansen <jan.jansen@example.nl>
+To: marco@mcoo.nl
+Subject: Re: `+c.Subject+`
+In-Reply-To: `+c.MessageID+`
+References: `+c.MessageID+`
+Message-ID: <satisfied-1@example.nl>
+
+Ja, ik ben tevreden. Fijn dat het zo is opgelost.
+`)
+	if err != nil {
+		return err
+	}
+	var satisfied *bool
+	if err := waitUntil(10*time.Second, func() bool {
+		bot.View(func(tx dossier.Reader) error {
+			if d, err := dossier.Show(tx, id); err == nil {
+				satisfied = d.Satisfied
+			}
+			return nil
+		})
+		return satisfied != nil
+	}); err != nil {
+		return errors.New("the client's answer was not recorded")
+	}
+	fmt.Fprintf(out, `the client answers "Ja, ik ben tevreden": recorded with the mail as evidence (satisfied: %v); the case stays closed`+"\n", *satisfied)
+	return nil
+}
+
+// role is the role of the message msgid on case id ("" while it is not there).
+func role(bot Bot, id, msgid string) string {
+	var r string
+	bot.View(func(tx dossier.Reader) error {
+		d, err := dossier.Show(tx, id)
+		if err != nil {
+			return err
+		}
+		for _, m := range d.Messages {
+			if m.MessageID == msgid {
+				r = m.Role
+			}
+		}
+		return nil
+	})
+	return r
 }
 
 // waitForMail waits for a mail whose subject contains s in user's INBOX.

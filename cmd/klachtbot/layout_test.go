@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// The import rules each package's doc comment states, checked against what the
+// packages really reach (transitively, from `go list -deps`), so a rule holds
+// by itself instead of by review. A new package must add its rule here.
+//
+// A pattern is a package path relative to the module ("workflow"), a path with
+// "/..." for the package and everything below it, or a full import path of a
+// library. "project/..." stands for every package of the module.
+var importRules = map[string][]string{
+	// The mail edge knows nothing of cases.
+	"mailbox":          {"workflow/...", "storage/..."},
+	"mailbox/embedded": {"project/..."},
+	"mailbox/message":  {"project/...", goIMAP, goMail, bbolt},
+	// The domain keeps the mail edge and the database out.
+	"workflow":            {"storage/...", "mailbox", "mailbox/embedded", goIMAP, goMail, bbolt},
+	"workflow/alert":      {"project/..."},
+	"workflow/complaint":  {"project/...", goIMAP, goMail, bbolt, goMessage},
+	"workflow/calendar":   {"storage/...", "mailbox/...", "workflow", "workflow/outbox", "workflow/dossier", "workflow/evaluation", "workflow/recognize", "workflow/alert", "templates/..."},
+	"workflow/dossier":    {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
+	"workflow/evaluation": {"storage/...", "mailbox/...", "workflow", goIMAP, goMail, bbolt},
+	"workflow/outbox":     {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
+	"workflow/recognize":  {"project/...", goIMAP, goMail, bbolt, goMessage},
+	// storage keeps the domain's types; it is not the domain nor the mail edge.
+	"storage": {"workflow", "mailbox", "mailbox/embedded", goIMAP, goMail},
+	// Wording and layout, no rules.
+	"templates":         {"workflow/...", "storage/...", "mailbox/...", goIMAP, goMail, bbolt},
+	"templates/browser": {"project/..."},
+	// Parts of the command line that describe or drive the service, never build it.
+	"cmd/internal/metrics": {"storage/...", "cmd/klachtbot"},
+	"cmd/internal/demo":    {"storage/...", "cmd/klachtbot"},
+	"cmd/internal/status":  {"storage/...", "cmd/klachtbot"},
+	"cmd/internal/control": {"storage/...", "mailbox/...", "workflow", "cmd/klachtbot"},
+	"cmd/internal/cli":     {"project/..."},
+	"cmd/internal/logs":    {"storage/...", "workflow", "cmd/klachtbot"},
+	"cmd/internal/config":  {"storage/...", "cmd/klachtbot"},
+	"cmd/internal/setup":   {"storage/...", "cmd/klachtbot"},
+	// The wiring may reach everything.
+	"cmd/klachtbot": nil,
+}
+
+const (
+	goIMAP    = "github.com/emersion/go-imap/..."
+	goMail    = "github.com/wneessen/go-mail/..."
+	bbolt     = "go.etcd.io/bbolt/..."
+	goMessage = "github.com/emersion/go-message/..."
+)
+
+func TestImportRules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list over the module")
+	}
+	cmd := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Deps,Module", "github.com/mcoo/klachtbot/...")
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("go list: %v\n%s", err, ee.Stderr)
+		}
+		t.Fatalf("go list: %v", err)
+	}
+	const module = "github.com/mcoo/klachtbot"
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	seen := map[string]bool{}
+	for {
+		var p struct {
+			ImportPath string
+			Deps       []string
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("decode go list output: %v", err)
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+		rules, ok := importRules[rel]
+		if !ok {
+			t.Errorf("package %s has no import rule: add one to importRules (and say it in its doc comment)", rel)
+			continue
+		}
+		seen[rel] = true
+		for _, dep := range p.Deps {
+			for _, pat := range rules {
+				if forbidden(pat, dep, module) {
+					t.Errorf("%s reaches %s, which its rule %q forbids", rel, dep, pat)
+				}
+			}
+		}
+	}
+	for rel := range importRules {
+		if !seen[rel] {
+			t.Errorf("importRules names %s, which go list does not know: remove or rename the rule", rel)
+		}
+	}
+}
+
+// forbidden reports whether dep (a full import path) matches pat.
+func forbidden(pat, dep, module string) bool {
+	full := pat
+	switch {
+	case pat == "project/...":
+		full = module + "/..."
+	case !strings.Contains(strings.SplitN(pat, "/", 2)[0], "."):
+		full = module + "/" + pat
+	}
+	if base, ok := strings.CutSuffix(full, "/..."); ok {
+		return dep == base || strings.HasPrefix(dep, base+"/")
+	}
+	return dep == full
+}
+
+func TestForbiddenPattern(t *testing.T) {
+	const m = "github.com/mcoo/klachtbot"
+	for _, c := range []struct {
+		pat, dep string
+		want     bool
+	}{
+		{"workflow", m + "/workflow", true},
+		{"workflow", m + "/workflow/outbox", false},
+		{"workflow/...", m + "/workflow/outbox", true},
+		{"mailbox", m + "/mailbox/message", false},
+		{"project/...", m + "/templates", true},
+		{"project/...", "github.com/mcoo/klachtbotx", false},
+		{goIMAP, "github.com/emersion/go-imap/v2/imapclient", true},
+		{bbolt, "go.etcd.io/bbolt", true},
+		{bbolt, "go.etcd.io/bboltx", false},
+	} {
+		if got := forbidden(c.pat, c.dep, m); got != c.want {
+			t.Errorf("forbidden(%q, %q) = %v, want %v", c.pat, c.dep, got, c.want)
+		}
+	}
+}
