@@ -5,7 +5,9 @@
 //
 //	go run ./workflow/recognize/internal/train
 //
-// Training is deterministic: the same mail gives the same bytes.
+// Training is deterministic: the same mail gives the same bytes. It reads
+// mail as the service does (mailbox/message, workflow's RecognitionInput)
+// and must not import storage, the mail edge or cmd.
 package main
 
 import (
