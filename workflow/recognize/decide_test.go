@@ -70,3 +70,14 @@ func TestDecisionExplained(t *testing.T) {
 		t.Errorf("Explain() = %q", e)
 	}
 }
+
+// TestStaffByName: a staff member's name in the configured firm list makes
+// a grievance about her one about the firm.
+func TestStaffByName(t *testing.T) {
+	lex := DefaultLexicon()
+	lex.Firm = append(lex.Firm, "Anna de Boer", "Anna")
+	in := Input{Subject: "Telefoongesprek", Text: "Anna was gisteren erg onbeleefd aan de telefoon en hing zomaar op. Ik ben hier echt ontevreden over."}
+	if r := lex.Classify(in); r.Target != TargetFirm || !strings.Contains(r.TargetEvidence, "Anna") {
+		t.Errorf("with Anna on the staff: target %q: %s", r.Target, r.Explain())
+	}
+}
