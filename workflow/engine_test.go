@@ -335,7 +335,7 @@ func TestRecognitionAndLanguage(t *testing.T) {
 		// Nobody named: at most a director decides.
 		{"Klacht", "Ik heb een klacht.", "", doubtful, "nl"},
 		{"Weer te laat", "Ik ben ontevreden: de aangifte is alweer te laat ingediend en ik heb een boete. Ik wil dat jullie die vergoeden.", "", isComplaint, "nl"},
-		{"Formal complaint", "Dear sir, I would like to complain about the service your firm has provided. This is unacceptable.", "", isComplaint, "en"},
+		{"Formal complaint", "Dear sir, I would like to complain about the service your firm has provided: you filed my tax return too late and I received a fine. This is unacceptable.", "", isComplaint, "en"},
 		{"Question", "Could you please send me the invoice for the last quarter? Thank you.", "", notComplaint, "en"},
 		{"Factuur", "Wilt u de factuur van oktober sturen?", "", notComplaint, "nl"},
 		{"Bedankt", "Geen klachten hoor, alles prima geregeld!", "", notComplaint, "nl"},

@@ -95,7 +95,8 @@ var firmWork = map[string]bool{
 
 // mailTarget decides who the mail's grievance is about:
 //  1. a grievance the rules resolved to the firm that no counter-cue of its
-//     own claim damped;
+//     own claim damped (a judgement, a demand or a failure: not a wish to
+//     switch, which may be towards the firm, nor a reminder);
 //  2. else a vote over the three sentences the model finds most complaining
 //     (weighed by how much their own features add to the score), unless
 //     the writer takes the most complaining one on themself: the firm named
@@ -108,7 +109,7 @@ var firmWork = map[string]bool{
 //  5. else the writer's own fault; else unknown.
 func (a *analysis) mailTarget(sigs []Signal, m *Model) (target, why string) {
 	for _, s := range sigs {
-		if s.Target == TargetFirm && s.Weight > 0 && !s.damped && positiveKinds[s.Name] {
+		if s.Target == TargetFirm && s.Weight > 0 && !s.damped && (strongKinds[s.Name] || s.Name == "failure" || s.Name == "annoyance") {
 			return TargetFirm, quoteWith(s.Evidence, a.mention(s.sent, TargetFirm))
 		}
 	}
@@ -171,7 +172,7 @@ func (a *analysis) mailTarget(sigs []Signal, m *Model) (target, why string) {
 		}
 	}
 	switch {
-	case vote[TargetFirm] > 0 && vote[TargetFirm] >= vote[TargetThird]:
+	case vote[TargetFirm] > vote[TargetThird]: // a tie is not enough to acknowledge
 		return TargetFirm, said[TargetFirm]
 	case vote[TargetThird] > 0:
 		return TargetThird, said[TargetThird]

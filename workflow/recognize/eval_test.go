@@ -54,7 +54,8 @@ func loadCorpora(t *testing.T) []Labelled {
 //     firm's limit is 0.10, which these sets, half of their ordinary mail
 //     written to look like complaints, do not reach at this recall:
 //     model/REPORT.md tabulates the trade-off);
-//   - no ordinary mail about a third party is acknowledged out of fold.
+//   - at most 2% of the ordinary mail about a third party (so its note
+//     says) is acknowledged out of fold.
 //
 // The figures per set are logged (-v), and so are the in-sample figures of
 // the embedded model, which say little: it was trained on these mails.
@@ -91,11 +92,19 @@ func TestCorpora(t *testing.T) {
 	if a := all.AckedAtOnce(); a < 0.5 {
 		t.Errorf("out of fold: %.3f of complaints acknowledged at once < 0.5", a)
 	}
+	third, thirdAcked := 0, 0
 	for _, line := range r.OutOfFold {
 		f := strings.Split(line, "\t")
-		if len(f) == 8 && f[1] == "not" && strings.Contains(strings.ToLower(f[4]), "third party") && f[7] == "complaint" {
-			t.Errorf("ordinary mail about a third party acknowledged out of fold: %s", line)
+		if len(f) == 8 && f[1] == "not" && strings.Contains(strings.ToLower(f[4]), "third party") {
+			third++
+			if f[7] == "complaint" {
+				thirdAcked++
+				t.Logf("ordinary mail about a third party acknowledged out of fold: %s", line)
+			}
 		}
+	}
+	if third == 0 || thirdAcked*50 > third {
+		t.Errorf("out of fold: %d of %d ordinary mails about a third party acknowledged (at most 2%%)", thirdAcked, third)
 	}
 	for _, m := range r.mistakes {
 		if strings.Contains(m, "| not | complaint |") {
