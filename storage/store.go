@@ -11,8 +11,8 @@
 // It holds no rules: workflow decides what is written and what retention
 // keeps; storage's Tx implements the transaction interfaces workflow and
 // outbox declare. It imports the domain types (workflow/complaint, the
-// outbox item, the message checkpoint) and must not import workflow itself
-// or the mail edge.
+// outbox item, the message checkpoint, recognition's learned example) and
+// must not import workflow itself or the mail edge.
 package storage
 
 import (
@@ -51,13 +51,14 @@ var (
 	bJobs        = []byte("jobs")          // slot -> when it ran
 	bOutboxIDs   = []byte("outbox-msgids") // Message-ID -> outbox item
 	bIncidents   = []byte("incidents")
+	bLearned     = []byte("recognition-learned") // seq -> a director's decision as hashed features (recognize.Learned)
 )
 
-var allBuckets = [][]byte{bMeta, bCases, bClosed, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bQueue, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs, bOutboxIDs, bIncidents}
+var allBuckets = [][]byte{bMeta, bCases, bClosed, bSeq, bMsgIDs, bMessages, bRaw, bEvents, bOutbox, bQueue, bCheckpoints, bAcks, bQuarantine, bQuarRaw, bJobs, bOutboxIDs, bIncidents, bLearned}
 
 // appendOnly are the buckets whose keys mostly grow at the end: their pages
 // are filled before they split, not half (bbolt's default).
-var appendOnly = map[string]bool{string(bCases): true, string(bClosed): true, string(bMessages): true, string(bRaw): true, string(bEvents): true, string(bOutbox): true, string(bOutboxIDs): true}
+var appendOnly = map[string]bool{string(bCases): true, string(bClosed): true, string(bMessages): true, string(bRaw): true, string(bEvents): true, string(bOutbox): true, string(bOutboxIDs): true, string(bLearned): true}
 
 // ErrLocked means another process (normally the running service) holds the database.
 var ErrLocked = errors.New("database is in use by another klachtbot process")

@@ -55,7 +55,7 @@ func TestFailedAlertRaisesNoIncident(t *testing.T) {
 	srv.SetSMTPHook(func(string, []string) error {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "refused"}
 	})
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik ben ontevreden: de aangifte is te laat en ik wil de boete vergoed."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	o := alertingOutbox(e, s, clock, sender)
 	for range 10 {
 		if _, err := o.Flush(context.Background()); err != nil {
@@ -108,7 +108,7 @@ func TestAccountFailureIsOneIncident(t *testing.T) {
 			good := *sender.Default
 			tt.breakIt(sender.Default)
 			for _, from := range []string{"jan@klant.test", "piet@klant.test", "kees@klant.test"} {
-				deliver(t, e, inbox, mail(from, "Klacht", "Ik ben ontevreden: de aangifte is te laat en ik wil de boete vergoed."), clock.Now())
+				deliver(t, e, inbox, mail(from, "Klacht", plainComplaint), clock.Now())
 			}
 			o := alertingOutbox(e, s, clock, sender)
 			// Three hours of retries, every minute.
@@ -176,9 +176,9 @@ func TestAlertWakesOutbox(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	e.cfg.MaxAcksPerHour = 1
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik ben ontevreden: de aangifte is te laat en ik wil de boete vergoed."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	<-e.Wake // the first acknowledgement's
-	deliver(t, e, inbox, mail("piet@klant.test", "Klacht", "Ik ben ontevreden: de aangifte is te laat en ik wil de boete vergoed."), clock.Now())
+	deliver(t, e, inbox, mail("piet@klant.test", "Klacht", plainComplaint), clock.Now())
 	select {
 	case <-e.Wake:
 	default:
@@ -210,7 +210,7 @@ func TestGivenUpBehindAccountIsOneIncident(t *testing.T) {
 	_, sender := smtpServer(t)
 	sender.Default.Port = deadPort(t)
 	for _, from := range []string{"jan@klant.test", "piet@klant.test", "kees@klant.test"} {
-		deliver(t, e, inbox, mail(from, "Klacht", "Ik ben ontevreden: de aangifte is te laat en ik wil de boete vergoed."), clock.Now())
+		deliver(t, e, inbox, mail(from, "Klacht", plainComplaint), clock.Now())
 	}
 	o := alertingOutbox(e, s, clock, sender)
 	for range 80 { // hours: past give_up_after (72h)

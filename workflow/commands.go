@@ -200,7 +200,7 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 		switch cmd.name {
 		case "klacht":
 			if c.State == complaint.StateTriage {
-				if queued, err = e.accept(tx, c, who, m.MessageID, e.log); err != nil {
+				if queued, err = e.accept(tx, c, who, m.MessageID, "#klacht", e.log); err != nil {
 					return false, err
 				}
 			}
@@ -217,6 +217,11 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 		case "afgehandeld", "afgehandeld-stil":
 			change = c.Close(now, cmd.arg)
 		case "heropend":
+			if c.NotComplaint { // closed as no complaint: the director now says it is one
+				if err := e.learn(tx, c, true, "#heropend", e.log); err != nil {
+					return false, err
+				}
+			}
 			var note string
 			change, note = e.reopen(c, now)
 			line = withNote(cmd.line, note)
@@ -273,6 +278,11 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 				applied = append(applied, cmd.line)
 				// Erased: nothing after it applies to this mail.
 				return e.confirm(tx, c, who, m, applied, queued)
+			}
+			if !c.NotComplaint {
+				if err := e.learn(tx, c, false, "#geen-klacht", e.log); err != nil {
+					return false, err
+				}
 			}
 			change = c.Dismiss(now)
 		case "nieuwe-termijn":

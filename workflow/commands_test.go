@@ -122,7 +122,7 @@ func TestCommandsFlow(t *testing.T) {
 	t.Parallel()
 	bothStores(t, func(t *testing.T, e *Engine, s Store, clock *testClock) {
 		e.cfg.ConfirmCommands = false // TestCommandConfirmed
-		first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+		first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 		const id = "KL-2026-0001"
 
 		// #extern without consent: refused, the director is told.
@@ -193,7 +193,7 @@ func TestCommandsFlow(t *testing.T) {
 func TestForgedDirectorCommand(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	const id = "KL-2026-0001"
 	// A client sends a mail claiming to be Marco: it reaches Marco's INBOX.
 	forged := commandMail(id, "#afgehandeld opgelost")
@@ -219,7 +219,7 @@ func TestForgedDirectorCommand(t *testing.T) {
 func TestCommandsNeedTokenAndBotAddress(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
-	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	// A reply to the client that happens to contain a "#" line is not a command mail.
 	deliver(t, e, sent, mail("marco@mcoo.nl", "Re: [KL-2026-0001] Klacht", "#afgehandeld zie hieronder", "To: jan@klant.test", "In-Reply-To: "+first.MessageID), clock.Now())
 	// Nor is a mail to the bot without the token.
@@ -377,7 +377,7 @@ func FuzzParseCommands(f *testing.F) {
 func TestClientAnswersDirector(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
-	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik ben ontevreden: de aangifte is te laat ingediend."), clock.Now())
+	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	const id = "KL-2026-0001"
 	question := deliver(t, e, sent, mail("Marco <marco@mcoo.nl>", "Re: Klacht", "Kunt u de brief sturen?", "To: jan@klant.test", "In-Reply-To: "+first.MessageID), clock.Now())
 	deliver(t, e, sent, commandMail(id, "#wacht-op-klant"), clock.Now())

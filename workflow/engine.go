@@ -70,13 +70,14 @@ type Engine struct {
 	health *folderHealth
 	// Observe, when set, is told what the rules did (metrics).
 	Observe Observer
+	learned *learnedLayer // the firm's layer over the recognition model (learn.go)
 }
 
 // NewEngine makes an engine and records the first start, which bounds what
 // old mail is acted on.
 func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
 	e := &Engine{clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1),
-		health: &folderHealth{down: map[string]time.Time{}, sending: map[string]time.Time{}}}
+		health: &folderHealth{down: map[string]time.Time{}, sending: map[string]time.Time{}}, learned: &learnedLayer{}}
 	e.store = wakingStore{store, e}
 	if e.cfg.Firm.ReplyTo == "" {
 		e.cfg.Firm.ReplyTo = e.cfg.BotAddress
@@ -256,7 +257,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 			if err != nil || c.State != complaint.StateTriage {
 				return false, err
 			}
-			queued, err := e.accept(tx, c, src.Director, m.MessageID, log)
+			queued, err := e.accept(tx, c, src.Director, m.MessageID, "complaints folder", log)
 			if err != nil {
 				return false, err
 			}
@@ -302,9 +303,13 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 		log.Debug("automatic mail outside any case", "auto", m.Auto)
 		return false, nil
 	case src.Kind == FolderComplaints:
-		return e.openCase(tx, src, m, msgRec, f.Raw, "in the complaints folder", log)
+		queued, err := e.openCase(tx, src, m, msgRec, f.Raw, recognised{why: "in the complaints folder"}, log)
+		if err == nil {
+			err = e.learnCase(tx, m.MessageID, "complaints folder", log)
+		}
+		return queued, err
 	}
-	switch v, why := e.cfg.judge(m); {
+	switch v, why := e.cfg.judge(m, e.firmLayer(tx)); {
 	case v == isComplaint:
 		return e.openCase(tx, src, m, msgRec, f.Raw, why, log)
 	case v == doubtful:
@@ -555,13 +560,14 @@ func (e *Engine) DirectorAddresses() []string {
 }
 
 // openCase opens a case for a new complaint and queues its acknowledgement.
-func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why string, log *slog.Logger) (bool, error) {
+func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why recognised, log *slog.Logger) (bool, error) {
 	restored, ackID, ackAt, isRestored := restoredCase(tx, m.MessageID)
 	c, err := e.newCase(tx, restored, m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
 	if err != nil {
 		return false, err
 	}
-	c.Language, c.Recognition = language(m), why
+	c.Language = language(m)
+	why.record(c)
 	c.Open()
 	log = log.With("case", c.ID)
 	if err := e.register(tx, c, rec, raw, c.Client, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {

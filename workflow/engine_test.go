@@ -113,6 +113,13 @@ func deliver(t *testing.T, e *Engine, src Source, raw string, at time.Time) *mes
 }
 
 // mail writes a mail to marco@, unless a "To:" header is given.
+// Complaints in plain words about the firm: what recognition acknowledges
+// at once (see workflow/recognize).
+const (
+	plainComplaint = "Ik wil een klacht indienen. Jullie hebben mijn aangifte te laat ingediend en ik heb een boete gekregen."
+	otherComplaint = "Ik ben ontevreden over jullie, dit is onacceptabel: de aangifte is alweer te laat."
+)
+
 func mail(from, subject, body string, headers ...string) string {
 	h, to := "", "To: marco@mcoo.nl\n"
 	for _, x := range headers {
@@ -139,7 +146,7 @@ func TestIngestNewComplaint(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	at := clock.Now().Add(-time.Minute)
-	m := deliver(t, e, inbox, mail("Jan Jansen <Jan@Klant.test>", "Klacht over mijn aangifte", "Ik ben ontevreden."), at)
+	m := deliver(t, e, inbox, mail("Jan Jansen <Jan@Klant.test>", "Klacht over mijn aangifte", plainComplaint), at)
 
 	cases, pending := snapshot(t, s)
 	if len(cases) != 1 {
@@ -149,6 +156,10 @@ func TestIngestNewComplaint(t *testing.T) {
 	if c.ID != "KL-2026-0001" || c.State != complaint.StateOpen || c.Client != "jan@klant.test" ||
 		c.Director != "marco@mcoo.nl" || !c.ReceivedAt.Equal(at) || c.Language != "nl" {
 		t.Errorf("case = %+v", c)
+	}
+	// the case records who the grievance is about and how likely a complaint
+	if c.RecognisedTarget != "firm" || c.RecognisedProb < 0.5 || !strings.Contains(c.Recognition, "over het kantoor") {
+		t.Errorf("recognised: target %q, probability %v, %q", c.RecognisedTarget, c.RecognisedProb, c.Recognition)
 	}
 	if want := time.Date(2026, 12, 8, 14, 2, 0, 0, ams); !c.TargetAt.Equal(want) {
 		t.Errorf("target %v, want %v", c.TargetAt.In(ams), want)
@@ -185,7 +196,7 @@ func TestIngestNewComplaint(t *testing.T) {
 func TestIngestThreading(t *testing.T) {
 	t.Parallel()
 	bothStores(t, func(t *testing.T, e *Engine, s Store, clock *testClock) {
-		m := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+		m := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 		_, pending := snapshot(t, s)
 		ackID := pending[0].Mail.MessageID
 
@@ -223,12 +234,12 @@ func TestIngestThreading(t *testing.T) {
 		}
 
 		// Same subject text without token or references: a new case, never threaded by subject.
-		deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb nog een klacht."), clock.Now())
+		deliver(t, e, inbox, mail("jan@klant.test", "Klacht", otherComplaint), clock.Now())
 		if cases, _ := snapshot(t, s); len(cases) != 2 {
 			t.Errorf("a new mail with the same subject joined the old case")
 		}
 		// A token of a case that does not exist does not thread.
-		deliver(t, e, inbox, mail("x@klant.test", "[KL-2026-0099] klacht", "Ik klaag."), clock.Now())
+		deliver(t, e, inbox, mail("x@klant.test", "[KL-2026-0099] klacht", plainComplaint), clock.Now())
 		if cases, _ := snapshot(t, s); len(cases) != 3 {
 			t.Errorf("an unknown case token was threaded")
 		}
@@ -277,7 +288,7 @@ func TestAckRateLimit(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	for i := range 5 {
-		deliver(t, e, inbox, mail("boos@klant.test", fmt.Sprintf("Klacht %d", i), "Weer een klacht."), clock.Now())
+		deliver(t, e, inbox, mail("boos@klant.test", fmt.Sprintf("Klacht %d", i), otherComplaint), clock.Now())
 		clock.Add(time.Hour)
 	}
 	cases, pending := snapshot(t, s)
@@ -297,7 +308,7 @@ func TestAckRateLimit(t *testing.T) {
 	})
 	// A day after the first, the sender may be acknowledged again.
 	clock.Add(20 * time.Hour)
-	deliver(t, e, inbox, mail("boos@klant.test", "Klacht 6", "Nog een."), clock.Now())
+	deliver(t, e, inbox, mail("boos@klant.test", "Klacht 6", otherComplaint), clock.Now())
 	if _, pending := snapshot(t, s); strings.Count(strings.Join(kinds(pending), " "), "ack") != 4 {
 		t.Errorf("after 24 hours: %v, want 4 acknowledgements", kinds(pending))
 	}
@@ -324,11 +335,13 @@ func TestRecognitionAndLanguage(t *testing.T) {
 		want                     verdict
 		lang                     string
 	}{
-		{"Klacht over de aangifte", "Ik ben erg ontevreden: de aangifte is te laat ingediend.", "", isComplaint, "nl"},
+		{"Klacht over de aangifte", "Ik ben erg ontevreden: jullie hebben mijn aangifte te laat ingediend en ik heb een boete gekregen.", "", isComplaint, "nl"},
 		// One strong word and nothing else: a director decides.
 		{"Vraag", "Ik ben erg ontevreden over de service van jullie kantoor.", "", doubtful, "nl"},
+		// Nobody named: at most a director decides.
+		{"Klacht", "Ik heb een klacht.", "", doubtful, "nl"},
 		{"Weer te laat", "Ik ben ontevreden: de aangifte is alweer te laat ingediend en ik heb een boete. Ik wil dat jullie die vergoeden.", "", isComplaint, "nl"},
-		{"Formal complaint", "Dear sir, I would like to complain about the service your firm has provided. This is unacceptable.", "", isComplaint, "en"},
+		{"Formal complaint", "Dear sir, I would like to complain about the service your firm has provided: you filed my tax return too late and I received a fine. This is unacceptable.", "", isComplaint, "en"},
 		{"Question", "Could you please send me the invoice for the last quarter? Thank you.", "", notComplaint, "en"},
 		{"Factuur", "Wilt u de factuur van oktober sturen?", "", notComplaint, "nl"},
 		{"Bedankt", "Geen klachten hoor, alles prima geregeld!", "", notComplaint, "nl"},
@@ -341,11 +354,11 @@ func TestRecognitionAndLanguage(t *testing.T) {
 		if tt.inReplyTo != "" {
 			m.InReplyTo = []string{tt.inReplyTo}
 		}
-		got, why := cfg.judge(m)
+		got, why := cfg.judge(m, nil)
 		if got != tt.want {
-			t.Errorf("judge(%q, %q) = %v (%s), want %v", tt.subject, tt.body, got, why, tt.want)
+			t.Errorf("judge(%q, %q) = %v (%s), want %v", tt.subject, tt.body, got, why.why, tt.want)
 		}
-		if got != notComplaint && why == "" {
+		if got != notComplaint && why.why == "" {
 			t.Errorf("judge(%q): no reason given", tt.subject)
 		}
 		if got := language(m); got != tt.lang {
@@ -435,10 +448,10 @@ func TestAckBackscatter(t *testing.T) {
 	e.cfg.MaxAcksPerHour = 4
 	long := "Klacht koop nu goedkope pillen op www.spam.test met korting en gratis verzending vandaag nog"
 	for i := range 3 {
-		deliver(t, e, inbox, mail(fmt.Sprintf("a%d@spam.test", i), long, "Ik ben ontevreden over jullie, ik wil excuses.",
+		deliver(t, e, inbox, mail(fmt.Sprintf("a%d@spam.test", i), long, otherComplaint,
 			"Reply-To: victim@victim.test"), clock.Now())
 	}
-	deliver(t, e, inbox, mail("Jan <jan@klant.test>", "Klacht", "Ik ben ontevreden: de aangifte is te laat en ik wil de boete vergoed.",
+	deliver(t, e, inbox, mail("Jan <jan@klant.test>", "Klacht", otherComplaint,
 		"Reply-To: jan.prive@klant.test"), clock.Now())
 	_, pending := snapshot(t, s)
 	var to []string
@@ -455,7 +468,7 @@ func TestAckBackscatter(t *testing.T) {
 	}
 	// The fifth acknowledgement in the hour is held, and the directors told once.
 	for i := range 2 {
-		deliver(t, e, inbox, mail(fmt.Sprintf("b%d@klant.test", i), "Klacht", "Ik ben ontevreden over jullie service, ik wil mijn geld terug."), clock.Now())
+		deliver(t, e, inbox, mail(fmt.Sprintf("b%d@klant.test", i), "Klacht", plainComplaint), clock.Now())
 	}
 	_, pending = snapshot(t, s)
 	if k := strings.Join(kinds(pending), " "); strings.Count(k, "ack") != 4 || strings.Count(k, "alert") != 1 {
@@ -468,7 +481,7 @@ func TestAckBackscatter(t *testing.T) {
 func TestReusedMessageID(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
-	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik ben ontevreden: de aangifte is te laat."), clock.Now())
+	first := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	reuse := strings.Replace(mail("kees@klant.test", "Klacht over de factuur", "Ik ben ontevreden: jullie hebben dubbel gefactureerd, ik wil mijn geld terug."),
 		"Message-ID: <", "X-Old: <", 1)
 	reuse = "Message-ID: " + first.MessageID + "\n" + reuse

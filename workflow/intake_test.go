@@ -143,7 +143,7 @@ func TestComplaintByPhoneWithoutAddress(t *testing.T) {
 func TestOverview(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht over de aangifte", "Ik heb een klacht over de te late aangifte."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht over de aangifte", plainComplaint), clock.Now())
 	deliver(t, e, sent, mail("Marco <marco@mcoo.nl>", "Overzicht", "#overzicht", "To: klachten@mcoo.nl"), clock.Now())
 	var answer *outbox.Item
 	_, pending := snapshot(t, s)

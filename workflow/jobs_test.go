@@ -44,7 +44,7 @@ func TestDeadlineJobs(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	clock.t = at("2026-11-23 10:00") // a Monday
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	const id = "KL-2026-0001"
 
 	steps := []struct {
@@ -116,7 +116,7 @@ func TestFirstResponseStopsReminder(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	clock.t = at("2026-11-27 17:30") // late on a Friday
-	m := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	m := deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	if got := runDue(t, e, "2026-12-02 23:00"); len(got["reminder"]) != 0 {
 		t.Errorf("reminder before Mon, Tue, Wed were over: %v", got)
 	}
@@ -130,7 +130,7 @@ func TestFirstResponseStopsReminder(t *testing.T) {
 func TestDigestOncePerDay(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngineAt(t, boltStore(t), at("2026-11-23 10:00"))
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 
 	// Before 08:00 the last slot was yesterday's: a missed digest is not sent a day late.
 	if got := runDue(t, e, "2026-11-24 07:59"); len(got["digest"]) != 0 {
@@ -302,7 +302,7 @@ func TestNoticesThreadUnderTheirCase(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	clock.t = at("2026-11-23 10:00")
-	m := deliver(t, e, inbox, mail("Jan Jansen <jan@klant.test>", "Klacht", "Ik heb een klacht."), clock.Now())
+	m := deliver(t, e, inbox, mail("Jan Jansen <jan@klant.test>", "Klacht", plainComplaint), clock.Now())
 	runDue(t, e, "2026-11-27 00:30")
 	runDue(t, e, "2026-12-07 10:00")
 	for _, kind := range []string{"reminder", "escalation"} {
@@ -337,7 +337,7 @@ func TestAckNamesAWorkingDay(t *testing.T) {
 	} {
 		e, s, clock := newTestEngine(t)
 		clock.t = at(tt.received)
-		deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht over de te late aangifte."), clock.Now())
+		deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 		acks := queued(t, s, "ack")
 		if len(acks) != 1 || !strings.Contains(acks[0].Mail.Text, tt.want) {
 			t.Errorf("received %s: acknowledgement lacks %q: %+v", tt.received, tt.want, acks)
@@ -350,7 +350,7 @@ func TestAckNamesAWorkingDay(t *testing.T) {
 func TestNewTermOnAWorkingDay(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngineAt(t, boltStore(t), at("2026-11-23 10:00"))
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	clock.t = at("2026-12-01 10:00")
 	deliver(t, e, sent, commandMail("KL-2026-0001", "#nieuwe-termijn 26-12-2026 Wachten op stukken"), clock.Now())
 	c, _, _ := loadCase(t, s, "KL-2026-0001")

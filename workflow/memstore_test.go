@@ -13,6 +13,7 @@ import (
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
+	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
 // memStore is an in-memory Store: the rules run against it as well as
@@ -39,6 +40,7 @@ type memState struct {
 	Quarantine  []json.RawMessage
 	Incidents   map[string]json.RawMessage
 	QuarRaw     [][]byte
+	Learned     []recognize.Learned
 }
 
 func newMemStore() *memStore {
@@ -89,6 +91,19 @@ func dec[T any](data json.RawMessage) *T {
 		panic(err)
 	}
 	return v
+}
+
+func (t *memTx) Learned() ([]recognize.Learned, error) {
+	return slices.Clone(t.s.Learned), nil
+}
+func (t *memTx) AddLearned(x recognize.Learned) error {
+	t.s.Learned = append(t.s.Learned, x)
+	return nil
+}
+func (t *memTx) ResetLearned() (int, error) {
+	n := len(t.s.Learned)
+	t.s.Learned = nil
+	return n, nil
 }
 
 func (t *memTx) Meta(key string) string { return t.s.Meta[key] }

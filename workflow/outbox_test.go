@@ -73,7 +73,7 @@ func TestOutboxRetriesTemporaryFailure(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 
 	var calls atomic.Int32
 	srv.SetSMTPHook(func(from string, to []string) error {
@@ -135,7 +135,7 @@ func TestOutboxPermanentFailure(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	srv.SetSMTPHook(func(string, []string) error {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
 	})
@@ -157,7 +157,7 @@ func TestOutboxServerDownIsTemporary(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 	srv.Close() // connection refused
 	o := newOutbox(s, clock, sender)
 	o.Flush(context.Background())
@@ -177,8 +177,8 @@ func TestOutboxInterruptedAttempt(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
-	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
-	deliver(t, e, inbox, mail("piet@klant.test", "Klacht", "Ik klaag ook."), clock.Now())
+	deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
+	deliver(t, e, inbox, mail("piet@klant.test", "Klacht", otherComplaint), clock.Now())
 	interrupt := func(id uint64) *outbox.Item {
 		var item *outbox.Item
 		s.Update(func(tx Tx) error {
@@ -236,7 +236,7 @@ func TestOutboxConcurrentFlush(t *testing.T) {
 	e, s, clock := newTestEngine(t)
 	srv, sender := smtpServer(t)
 	for i := range 10 {
-		deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik klaag."), clock.Now())
+		deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", plainComplaint), clock.Now())
 	}
 	o := newOutbox(s, clock, sender)
 	var wg sync.WaitGroup
@@ -299,7 +299,7 @@ func TestOutboxRunOverOneConnection(t *testing.T) {
 				if i > 0 && i%15 == 0 {
 					clock.Add(61 * time.Minute) // under max_acks_per_hour
 				}
-				deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik ben ontevreden over de aangifte."), clock.Now())
+				deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", plainComplaint), clock.Now())
 			}
 			if _, err := newOutbox(s, clock, sender).Flush(context.Background()); err != nil {
 				t.Fatal(err)
@@ -367,7 +367,7 @@ func TestOutboxRunFailures(t *testing.T) {
 			e, s, clock := newTestEngine(t)
 			srv, sender := smtpServer(t)
 			for i := range 4 {
-				deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", "Ik ben ontevreden over de aangifte."), clock.Now())
+				deliver(t, e, inbox, mail(fmt.Sprintf("klant%d@klant.test", i), "Klacht", plainComplaint), clock.Now())
 			}
 			srv.SetSMTPHook(func(_ string, to []string) error {
 				if slices.Contains(to, "klant1@klant.test") {
@@ -464,7 +464,7 @@ func TestServerSentCopy(t *testing.T) {
 				e.store.View(func(tx Tx) (err error) { item, err = tx.OutboxItem(id); return err })
 				return item.Mail.Bcc
 			}
-			deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik klaag."), clock.Now())
+			deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 			first := bcc(1)
 			if want := mode != "server"; (len(first) == 1 && first[0] == "marco@mcoo.nl") != want {
 				t.Fatalf("first acknowledgement Bcc %v, want a copy: %v", first, want)
@@ -475,7 +475,7 @@ func TestServerSentCopy(t *testing.T) {
 			copyRaw := fmt.Sprintf("From: marco@mcoo.nl\nTo: jan@klant.test\nSubject: %s\nMessage-ID: %s\nX-Klachtbot-Case: %s\n\n%s\n",
 				ack.Mail.Subject, ack.Mail.MessageID, ack.CaseID, ack.Mail.Text)
 			deliver(t, e, sent, copyRaw, clock.Now())
-			deliver(t, e, inbox, mail("piet@klant.test", "Klacht", "Ik klaag ook."), clock.Now())
+			deliver(t, e, inbox, mail("piet@klant.test", "Klacht", otherComplaint), clock.Now())
 			if got, want := len(bcc(2)), map[string]int{"auto": 0, "bcc": 1, "server": 0}[mode]; got != want {
 				t.Errorf("second acknowledgement Bcc %v, want %d", bcc(2), want)
 			}

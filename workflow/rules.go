@@ -18,6 +18,7 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/calendar"
+	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -134,17 +135,39 @@ const (
 	isComplaint                 // a case, acknowledged at once
 )
 
-// judge decides what a mail in a director's INBOX is, and says why in
-// words a director can read (it is recorded on the case).
-func (c *Config) judge(m *message.Message) (verdict, string) {
-	r := c.Recognition.Classify(recognize.Input{Subject: m.Subject, Text: m.Text, ReplyToFirm: c.repliesToFirm(m)})
+// recognised is why a case was opened or held: the reason in words a
+// director can read, and what recognition found.
+type recognised struct {
+	why    string
+	target string
+	prob   float64
+}
+
+// record puts it on the case.
+func (r recognised) record(c *complaint.Case) {
+	c.Recognition, c.RecognisedTarget, c.RecognisedProb = r.why, r.target, r.prob
+}
+
+// judge decides what a mail in a director's INBOX is, and says why; firm
+// is the layer learned from the directors' decisions (nil: none).
+func (c *Config) judge(m *message.Message, firm *recognize.Layer) (verdict, recognised) {
+	r := c.Recognition.ClassifyWith(c.RecognitionInput(m), firm)
+	why := recognised{why: r.Explain(), target: r.Target, prob: r.Prob}
+	if r.Target == recognize.TargetUnknown {
+		why.target = "unknown"
+	}
 	switch r.Outcome {
 	case recognize.Complaint:
-		return isComplaint, r.Explain()
+		return isComplaint, why
 	case recognize.Doubtful:
-		return doubtful, r.Explain()
+		return doubtful, why
 	}
-	return notComplaint, ""
+	return notComplaint, recognised{}
+}
+
+// RecognitionInput is what recognition reads of a mail.
+func (c *Config) RecognitionInput(m *message.Message) recognize.Input {
+	return recognize.Input{Subject: m.Subject, Text: m.Text, ReplyToFirm: c.repliesToFirm(m)}
 }
 
 // repliesToFirm: the mail answers a mail from the firm (its In-Reply-To or

@@ -7,6 +7,7 @@ import (
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
+	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
 // Tx is what the rules read and write in one store transaction. storage's
@@ -39,6 +40,12 @@ type Tx interface {
 	OutboxByMessageID(msgid string) (*outbox.Item, error)
 	AcksSince(addr string, since time.Time) (int, error)
 	RecordAck(addr string, at, keepAfter time.Time) error
+
+	// The directors' decisions recognition learns from (hashed features
+	// and a label, never text), in the order they were made.
+	Learned() ([]recognize.Learned, error)
+	AddLearned(recognize.Learned) error
+	ResetLearned() (int, error)
 
 	Incident(key string) (*alert.Incident, error)
 	PutIncident(*alert.Incident) error

@@ -46,7 +46,7 @@ func TestThreadingRealClients(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e, s, clock := newTestEngine(t)
-			deliver(t, e, inbox, mail("jan@klant.test", "Klacht", "Ik heb een klacht."), clock.Now())
+			deliver(t, e, inbox, mail("jan@klant.test", "Klacht", plainComplaint), clock.Now())
 			s.Update(func(tx Tx) error {
 				for _, id := range tt.known {
 					tx.IndexMessageID(id, "KL-2026-0001")

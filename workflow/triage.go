@@ -22,23 +22,24 @@ import (
 // complaint). Moving the mail into the complaints folder counts as #klacht.
 
 // hold keeps a doubtful mail for a director's decision.
-func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why string, log *slog.Logger) (bool, error) {
+func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why recognised, log *slog.Logger) (bool, error) {
 	c, err := e.newCase(tx, "", m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
 	if err != nil {
 		return false, err
 	}
-	c.Language, c.Recognition, c.TargetAt = language(m), why, time.Time{}
+	c.Language, c.TargetAt = language(m), time.Time{}
+	why.record(c)
 	c.Hold()
 	if err := e.register(tx, c, rec, raw, c.Client, rec.Source); err != nil {
 		return false, err
 	}
-	if err := e.eventFor(tx, c.ID, complaint.EvTriage, "klachtbot", rec, why); err != nil {
+	if err := e.eventFor(tx, c.ID, complaint.EvTriage, "klachtbot", rec, why.why); err != nil {
 		return false, err
 	}
-	log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why)
+	log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why.why)
 	lines := []string{
 		"Deze mail kan een klacht zijn. Het is niet duidelijk genoeg om hem zonder u als klacht te registreren.",
-		"Waarom twijfel: " + why + ".",
+		"Waarom twijfel: " + why.why + ".",
 		"",
 		"Van: " + person(c.ClientName, c.Client),
 		"Ontvangen: " + templates.DateNL(c.ReceivedAt.In(e.cfg.Location)) + " om " + c.ReceivedAt.In(e.cfg.Location).Format("15:04"),
@@ -62,10 +63,13 @@ func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Mess
 
 // accept makes a held mail a complaint and acknowledges it now, with the
 // target counted from the original receipt.
-func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid string, log *slog.Logger) (bool, error) {
+func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid, source string, log *slog.Logger) (bool, error) {
 	change := c.Accept()
 	if change == nil {
 		return false, nil
+	}
+	if err := e.learn(tx, c, true, source, log); err != nil {
+		return false, err
 	}
 	c.TargetAt = e.target(c.ReceivedAt)
 	if err := e.record(tx, c, change, who, msgid); err != nil {
@@ -81,6 +85,9 @@ func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid string, log *slog.L
 
 // dismiss closes a held mail as no complaint and erases it.
 func (e *Engine) dismiss(tx Tx, c *complaint.Case, who, msgid string, now time.Time) error {
+	if err := e.learn(tx, c, false, "#geen-klacht", e.log); err != nil { // before the mail is erased
+		return err
+	}
 	if err := e.record(tx, c, c.Dismiss(now), who, msgid); err != nil {
 		return err
 	}

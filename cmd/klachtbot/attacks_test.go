@@ -55,7 +55,7 @@ func TestE2EAttacks(t *testing.T) {
 		var spamIDs []string
 		for i := range 3 {
 			raw, mid := compose(fmt.Sprintf("a%d@spam.test", i), "marco@mcoo.nl", "Klacht koop nu goedkope pillen op www.spam.test met korting en gratis verzending",
-				"Ik ben ontevreden over jullie dienstverlening, ik wil mijn geld terug.", "Reply-To: victim@victim.test")
+				plainComplaint, "Reply-To: victim@victim.test")
 			st.send(t, fmt.Sprintf("a%d@spam.test", i), []string{"marco@mcoo.nl"}, raw)
 			spamIDs = append(spamIDs, mid)
 		}
@@ -106,7 +106,7 @@ func TestE2EAttacks(t *testing.T) {
 
 		// Control characters in a subject forge no row and no terminal escape.
 		raw, _ = compose("evil@klant.test", "marco@mcoo.nl", "=?utf-8?q?Klacht=0D=0AKL-2026-9999__open__=1B[2J_nep?=",
-			"Ik ben ontevreden over jullie, dit is onacceptabel.")
+			plainComplaint)
 		st.send(t, "evil@klant.test", []string{"marco@mcoo.nl"}, raw)
 		caseWith(t, b, "nep")
 		out := string(b.cli("cases"))

@@ -25,7 +25,7 @@ func TestE2EBackupDuringBurst(t *testing.T) {
 			defer close(done)
 			for i := range n {
 				from := fmt.Sprintf("burst%02d@klant.test", i)
-				raw, _ := compose(from, "marco@mcoo.nl", "Klacht", "Ik wil klagen.")
+				raw, _ := compose(from, "marco@mcoo.nl", "Klacht", plainComplaint)
 				st.send(t, from, []string{"marco@mcoo.nl"}, raw)
 				time.Sleep(20 * time.Millisecond)
 			}
@@ -123,7 +123,7 @@ func TestE2ERestoreReadsAgain(t *testing.T) {
 		var ids []string
 		for i := range n {
 			from := fmt.Sprintf("na%02d@klant.test", i)
-			raw, id := compose(from, "marco@mcoo.nl", fmt.Sprintf("Klacht %d", i), "Ik ben ontevreden: de aangifte is te laat ingediend en ik heb een boete.")
+			raw, id := compose(from, "marco@mcoo.nl", fmt.Sprintf("Klacht %d", i), plainComplaint)
 			st.send(t, from, []string{"marco@mcoo.nl"}, raw)
 			ids = append(ids, id)
 		}

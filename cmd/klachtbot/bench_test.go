@@ -35,7 +35,7 @@ func benchDeliveryToAck(b *testing.B, st *mailStack) {
 	for i := 0; i < b.N; i++ {
 		want := c.Mailbox().NumMessages + 1
 		from := fmt.Sprintf("bench%d-%d@klant.test", i, time.Now().UnixNano())
-		raw, _ := compose(from, "marco@mcoo.nl", "Klacht", "Ik heb een klacht.")
+		raw, _ := compose(from, "marco@mcoo.nl", "Klacht", plainComplaint)
 		start := time.Now()
 		st.send(b, from, []string{"marco@mcoo.nl"}, raw)
 		for c.Mailbox().NumMessages < want {

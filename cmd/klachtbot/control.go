@@ -9,6 +9,7 @@ import (
 	"github.com/mcoo/klachtbot/cmd/internal/control"
 	"github.com/mcoo/klachtbot/cmd/internal/status"
 	"github.com/mcoo/klachtbot/storage"
+	"github.com/mcoo/klachtbot/workflow"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
@@ -46,6 +47,12 @@ func (s *service) controlHandler() http.Handler {
 	read("GET /cases-full", func(tx *storage.Tx, _ string) (any, error) { return tx.Cases() })
 	read("GET /cases/{id}", func(tx *storage.Tx, id string) (any, error) { return dossier.Show(tx, id) })
 	read("GET /cases/{id}/dossier", func(tx *storage.Tx, id string) (any, error) { return dossier.Read(tx, id) })
+	read("GET /recognition", func(tx *storage.Tx, _ string) (any, error) { return workflow.Recognition(tx) })
+	read("GET /recognition/examples", func(tx *storage.Tx, _ string) (any, error) { return tx.Learned() })
+	mux.HandleFunc("POST /recognition/reset", func(w http.ResponseWriter, r *http.Request) {
+		n, err := s.resetLearned()
+		reply(w, n, err)
+	})
 	read("GET /verify", func(tx *storage.Tx, _ string) (any, error) { return dossier.VerifyAll(tx) })
 	read("GET /verify/{id}", func(tx *storage.Tx, line string) (any, error) {
 		seal, err := dossier.ParseSeal(line)

@@ -13,7 +13,7 @@ import (
 // the case number, the complaint's Message-ID and the acknowledgement.
 func openCase(t *testing.T, st *mailStack, b *bot, client, director string) (string, string, *parsedMail) {
 	t.Helper()
-	raw, id := compose(client, director, "Klacht over de aangifte", "Ik ben ontevreden over mijn aangifte.")
+	raw, id := compose(client, director, "Klacht over de aangifte", plainComplaint)
 	st.send(t, client, []string{director}, raw)
 	ack := acksFor(st.waitFor(t, catchall, "INBOX", hangGuard, "acknowledgement", hasAck(id)), id)[0]
 	for _, c := range b.cases() {

@@ -32,7 +32,7 @@ func TestE2EComplaintAcknowledged(t *testing.T) {
 		b := startBot(t, st.config(t, t.TempDir(), ""))
 		sent := time.Now()
 		raw, id := compose(`"Jan Jansen" <jan@klant.test>`, "marco@mcoo.nl", "Klacht over mijn aangifte",
-			"Geachte heer,\n\nIk ben zeer ontevreden over de afhandeling van mijn aangifte.\n\nJan")
+			"Geachte heer,\n\nIk ben zeer ontevreden: jullie hebben mijn aangifte te laat ingediend en nu heb ik een boete gekregen.\n\nJan")
 		st.send(t, "jan@klant.test", []string{"marco@mcoo.nl"}, raw)
 
 		got := st.waitFor(t, catchall, "INBOX", hangGuard, "acknowledgement", hasAck(id))
@@ -125,7 +125,7 @@ func TestE2EEnglishComplaint(t *testing.T) {
 	stacks(t, func(t *testing.T, st *mailStack) {
 		startBot(t, st.config(t, t.TempDir(), ""))
 		raw, id := compose("Ann Smith <ann@klant.test>", "hans@mcoo.nl", "Complaint about my tax return",
-			"Dear Hans,\n\nI am not happy with the way my tax return was handled. It was filed too late and I have received a fine.\n\nAnn")
+			"Dear Hans,\n\nI am not happy with your firm: you filed my tax return too late and I have received a fine. I expect you to pay it.\n\nAnn")
 		st.send(t, "ann@klant.test", []string{"hans@mcoo.nl"}, raw)
 		ack := acksFor(st.waitFor(t, catchall, "INBOX", hangGuard, "acknowledgement", hasAck(id)), id)[0]
 		if !strings.Contains(ack.get("From"), "hans@mcoo.nl") {
@@ -159,12 +159,15 @@ func TestE2ENoAcknowledgement(t *testing.T) {
 		}
 		for _, m := range mails {
 			raw, _ := compose(m.from, "marco@mcoo.nl", m.subject, "Dit bericht gaat over een klacht.", m.headers...)
+			if m.name == "no-reply" {
+				raw, _ = compose(m.from, "marco@mcoo.nl", m.subject, plainComplaint)
+			}
 			if m.name == "ordinary" {
 				raw, _ = compose(m.from, "marco@mcoo.nl", m.subject, "Kunt u mij de factuur van oktober nog eens sturen?")
 			}
 			st.send(t, m.envFrom, []string{"marco@mcoo.nl"}, raw)
 		}
-		raw, id := compose("sanne@klant.test", "marco@mcoo.nl", "Klacht", "Ik heb een klacht over de late aangifte.")
+		raw, id := compose("sanne@klant.test", "marco@mcoo.nl", "Klacht", plainComplaint)
 		st.send(t, "sanne@klant.test", []string{"marco@mcoo.nl"}, raw)
 		got := st.waitFor(t, catchall, "INBOX", hangGuard, "acknowledgement of the last complaint", hasAck(id))
 		if len(got) != 1 {
@@ -191,7 +194,7 @@ func TestE2EBothDirectorsOneCase(t *testing.T) {
 	stacks(t, func(t *testing.T, st *mailStack) {
 		b := startBot(t, st.config(t, t.TempDir(), ""))
 		raw, id := compose("joost@klant.test", "marco@mcoo.nl, hans@mcoo.nl", "Klacht over de jaarrekening",
-			"Ik ben ontevreden over de jaarrekening.")
+			plainComplaint)
 		st.send(t, "joost@klant.test", []string{"marco@mcoo.nl", "hans@mcoo.nl"}, raw)
 		st.waitFor(t, catchall, "INBOX", hangGuard, "acknowledgement", hasAck(id))
 		// Both mailboxes got their copy; give the second watcher time to read it.
@@ -220,7 +223,7 @@ func TestE2EBothDirectorsOneCase(t *testing.T) {
 func TestE2EDirectorReplyInSent(t *testing.T) {
 	stacks(t, func(t *testing.T, st *mailStack) {
 		b := startBot(t, st.config(t, t.TempDir(), ""))
-		raw, id := compose("eva@klant.test", "hans@mcoo.nl", "Klacht", "Ik heb een klacht over uw medewerker.")
+		raw, id := compose("eva@klant.test", "hans@mcoo.nl", "Klacht", plainComplaint)
 		st.send(t, "eva@klant.test", []string{"hans@mcoo.nl"}, raw)
 		st.waitFor(t, catchall, "INBOX", hangGuard, "acknowledgement", hasAck(id))
 		c := b.cases()[0]
@@ -294,7 +297,7 @@ func crashBurst(t *testing.T, st *mailStack, director, sentCopy string) {
 	ids := make([]string, n)
 	raws := make([][]byte, n)
 	for i := range n {
-		raws[i], ids[i] = compose(fmt.Sprintf("klant%02d@klant.test", i), director, fmt.Sprintf("Klacht nummer %d", i), "Ik wil een klacht indienen.")
+		raws[i], ids[i] = compose(fmt.Sprintf("klant%02d@klant.test", i), director, fmt.Sprintf("Klacht nummer %d", i), plainComplaint)
 	}
 	sent := make(chan struct{})
 	go func() {

@@ -36,6 +36,8 @@ var importRules = map[string][]string{
 	"workflow/evaluation": {"storage/...", "mailbox/...", "workflow", goIMAP, goMail, bbolt},
 	"workflow/outbox":     {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
 	"workflow/recognize":  {"project/...", goIMAP, goMail, bbolt, goMessage},
+	// Training reads labelled mail as the service does, and nothing else.
+	"workflow/recognize/internal/train": {"storage/...", "mailbox", "mailbox/embedded", "cmd/...", goIMAP, goMail, bbolt},
 	// storage keeps the domain's types; it is not the domain nor the mail edge.
 	"storage": {"workflow", "mailbox", "mailbox/embedded", goIMAP, goMail},
 	// Wording and layout, no rules.

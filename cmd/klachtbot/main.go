@@ -174,6 +174,13 @@ var commands = []cli.Command[*Config]{
 			return runReport(cfg, *from, *to, *outDir, *asJSON, out)
 		}
 	}},
+	{Name: "recognition", Args: "[reset | eval DIR]", Summary: "what recognition learned from the directors; reset forgets it; eval measures it on a folder of labelled mail", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
+		asJSON := jsonFlag(fs)
+		learned := fs.Bool("learned", false, "eval: with what was learned from the directors")
+		return func(cfg *Config, args []string, out io.Writer) error {
+			return recognitionCmd(cfg, args, out, *asJSON, *learned)
+		}
+	}},
 	{Name: "check", Summary: "validate the config and secrets, log in to every mail server; sends nothing unless --probe-sent", Flags: func(fs *flag.FlagSet) cli.Run[*Config] {
 		probeSent := fs.Bool("probe-sent", false, "also send each director a probe mail, to learn whether the server files sent mail in Sent (sent_copy)")
 		return func(cfg *Config, _ []string, out io.Writer) error { return runCheck(cfg, out, *probeSent) }

@@ -38,7 +38,7 @@ func TestE2EProcedure(t *testing.T) {
 		command(id, "#betrokkene Anna Klopt het dat de aangifte te laat is ingediend?")
 		l := st.waitFor(t, staffAddress, "INBOX", hangGuard, "question to Anna", func(l []*parsedMail) bool { return len(mailsWith(l, id)) > 0 })
 		q := mailsWith(l, id)[0]
-		if !strings.Contains(q.get("From"), "marco@mcoo.nl") || !strings.Contains(q.body, "> Ik ben ontevreden over mijn aangifte.") ||
+		if !strings.Contains(q.get("From"), "marco@mcoo.nl") || !strings.Contains(q.body, "> Ik ben ontevreden: jullie hebben mijn aangifte te laat ingediend") ||
 			!strings.Contains(q.body, "Klopt het dat de aangifte te laat is ingediend?") || strings.Contains(q.body, other) {
 			t.Errorf("question to Anna (from %s):\n%s", q.get("From"), q.body)
 		}

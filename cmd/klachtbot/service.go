@@ -114,6 +114,15 @@ type jobEntry struct {
 	id   cron.EntryID
 }
 
+// resetLearned forgets what recognition learned from the directors.
+func (s *service) resetLearned() (n int, err error) {
+	err = s.store.Update(func(tx *storage.Tx) (err error) { n, err = workflow.ResetLearned(tx); return err })
+	if err == nil {
+		s.log.Info("recognition forgot what it learned", "examples", n)
+	}
+	return n, err
+}
+
 func (s *service) purge(now time.Time, dryRun bool) (*workflow.PurgeReport, error) {
 	r, err := s.engine.Purge(now, dryRun)
 	if err != nil {

@@ -424,6 +424,10 @@ func acksFor(list []*parsedMail, msgid string) []*parsedMail {
 }
 
 // compose writes a plain mail with a fresh Message-ID, which it returns.
+// plainComplaint is a complaint in plain words about the firm: what
+// recognition acknowledges at once.
+const plainComplaint = "Ik ben ontevreden: jullie hebben mijn aangifte te laat ingediend en nu heb ik een boete gekregen. Ik wil dat jullie die vergoeden."
+
 func compose(from, to, subject, body string, headers ...string) ([]byte, string) {
 	var b [8]byte
 	rand.Read(b[:])

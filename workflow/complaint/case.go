@@ -44,20 +44,26 @@ const (
 
 // Case is one complaint and everything the procedure tracks about it.
 type Case struct {
-	ID              string     `json:"id"`
-	State           string     `json:"state"`
-	Client          string     `json:"client"`
-	ClientName      string     `json:"client_name,omitempty"`
-	Director        string     `json:"director"`
-	Subject         string     `json:"subject"`
-	Language        string     `json:"language"`
-	Channel         string     `json:"channel,omitempty"`     // "" is ChannelMail
-	Recognition     string     `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
-	ReceivedAt      time.Time  `json:"received_at"`
-	TargetAt        time.Time  `json:"target_at"`
-	AcknowledgedAt  *time.Time `json:"acknowledged_at"`
-	FirstResponseAt *time.Time `json:"first_response_at"`
-	ClosedAt        *time.Time `json:"closed_at"`
+	ID          string `json:"id"`
+	State       string `json:"state"`
+	Client      string `json:"client"`
+	ClientName  string `json:"client_name,omitempty"`
+	Director    string `json:"director"`
+	Subject     string `json:"subject"`
+	Language    string `json:"language"`
+	Channel     string `json:"channel,omitempty"`     // "" is ChannelMail
+	Recognition string `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
+	// RecognisedTarget is who recognition found the grievance to be about
+	// (firm, third-party, self, or "" for unknown); RecognisedProb the
+	// model's probability that the mail is a complaint. Both are set only
+	// for mail recognition judged.
+	RecognisedTarget string     `json:"recognised_target,omitempty"`
+	RecognisedProb   float64    `json:"recognised_prob,omitempty"`
+	ReceivedAt       time.Time  `json:"received_at"`
+	TargetAt         time.Time  `json:"target_at"`
+	AcknowledgedAt   *time.Time `json:"acknowledged_at"`
+	FirstResponseAt  *time.Time `json:"first_response_at"`
+	ClosedAt         *time.Time `json:"closed_at"`
 
 	Resolution   string   `json:"resolution,omitempty"` // #afgehandeld
 	NotComplaint bool     `json:"not_complaint,omitempty"`

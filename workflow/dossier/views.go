@@ -28,6 +28,9 @@ type Summary struct {
 	// Satisfied is the client's answer to the closing question: null when
 	// not asked or not answered.
 	Satisfied *bool `json:"satisfied"`
+	// who recognition found the grievance to be about, and the model's probability
+	RecognisedTarget string  `json:"recognised_target,omitempty"`
+	RecognisedProb   float64 `json:"recognised_prob,omitempty"`
 }
 
 // Detail is a case as `klachtbot show` shows it.
@@ -61,7 +64,8 @@ type EventView struct {
 
 func summaryOf(c *complaint.Case) Summary {
 	return Summary{c.ID, c.State, c.Client, c.Director, c.Subject, c.ReceivedAt, c.TargetAt,
-		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt, c.ChannelOf(), c.Recognition, c.Attention, c.Satisfied()}
+		c.AcknowledgedAt, c.FirstResponseAt, c.ClosedAt, c.ChannelOf(), c.Recognition, c.Attention, c.Satisfied(),
+		c.RecognisedTarget, c.RecognisedProb}
 }
 
 // List is every case, by case number.

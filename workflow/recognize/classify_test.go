@@ -12,9 +12,18 @@ import (
 	"unicode/utf8"
 )
 
+// classify is the rules' own verdict: what these tests check is how the
+// rules read a mail (signals, targets, negation, scope), which explains the
+// model's decision and may hold a mail; decide_test.go checks decisions.
 func classify(subject, text string) Result {
 	lex := DefaultLexicon()
-	return lex.Classify(Input{Subject: subject, Text: text})
+	return lex.ruleResult(Input{Subject: subject, Text: text})
+}
+
+// ruleResult is the rules' result alone.
+func (l *Lexicon) ruleResult(in Input) Result {
+	r, _ := l.rules(in)
+	return r
 }
 
 func hasSignal(r Result, name string) bool {
@@ -154,8 +163,8 @@ func TestFailureFacts(t *testing.T) {
 func TestReplyToFirmNeedsMore(t *testing.T) {
 	lex := DefaultLexicon()
 	text := "Ik ben teleurgesteld, jullie hebben de aangifte te laat ingediend."
-	fresh := lex.Classify(Input{Text: text})
-	reply := lex.Classify(Input{Text: text, ReplyToFirm: true})
+	fresh := lex.ruleResult(Input{Text: text})
+	reply := lex.ruleResult(Input{Text: text, ReplyToFirm: true})
 	if fresh.Score != reply.Score || !hasSignal(reply, "reply-to-firm") {
 		t.Fatalf("reply changes the score or lacks its signal: %s / %s", fresh.Explain(), reply.Explain())
 	}
@@ -163,7 +172,7 @@ func TestReplyToFirmNeedsMore(t *testing.T) {
 		t.Errorf("fresh %s, reply %s; want complaint and doubtful (score %.2f)", fresh.Outcome, reply.Outcome, fresh.Score)
 	}
 	// a reply that only quotes the firm's complaint letter
-	r := lex.Classify(Input{Subject: "Re: Uw klacht over de factuur", ReplyToFirm: true,
+	r := lex.ruleResult(Input{Subject: "Re: Uw klacht over de factuur", ReplyToFirm: true,
 		Text: "Prima zo, dank.\n\nOp di 3 jun 2025 om 10:00 schreef Hans <hans@mcoo.nl>:\n> Naar aanleiding van uw klacht ..."})
 	if r.Outcome != None {
 		t.Errorf("thanks in a reply: %s %s", r.Outcome, r.Explain())
@@ -217,16 +226,16 @@ func TestLanguage(t *testing.T) {
 func TestLexiconEditable(t *testing.T) {
 	lex := DefaultLexicon()
 	in := Input{Text: "Ik vind dit een wanprestatie."}
-	if r := lex.Classify(in); r.Outcome != None {
+	if r := lex.ruleResult(in); r.Outcome != None {
 		t.Fatalf("before: %s", r.Explain())
 	}
 	lex.Dissatisfied = append(lex.Dissatisfied, "wanprestatie*")
-	if r := lex.Classify(in); r.Outcome == None || !hasSignal(r, "dissatisfaction") {
+	if r := lex.ruleResult(in); r.Outcome == None || !hasSignal(r, "dissatisfaction") {
 		t.Fatalf("after adding: %s", r.Explain())
 	}
 	lex.Weights.DoubtfulAt = 10
 	lex.Weights.ComplaintAt = 20
-	if r := lex.Classify(in); r.Outcome != None {
+	if r := lex.ruleResult(in); r.Outcome != None {
 		t.Fatalf("after raising thresholds: %s", r.Outcome)
 	}
 }
@@ -313,7 +322,7 @@ func TestConcurrent(t *testing.T) {
 				lex.Dissatisfied = append(lex.Dissatisfied, "wanprestatie")
 			}
 			for i := 0; i < 50; i++ {
-				r := lex.Classify(Input{Subject: "Klacht", Text: "Ik ben ontevreden over de wanprestatie van jullie kantoor."})
+				r := lex.ruleResult(Input{Subject: "Klacht", Text: "Ik ben ontevreden over de wanprestatie van jullie kantoor."})
 				if r.Outcome != Complaint {
 					t.Errorf("goroutine %d: %s", g, r.Explain())
 				}

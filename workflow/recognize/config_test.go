@@ -37,7 +37,7 @@ unknown_target = 1.0
 	if lex.Weights.DoubtfulAt != 2.5 || lex.Weights.Unknown != 1 || lex.Weights.ComplaintAt != def.Weights.ComplaintAt {
 		t.Errorf("weights: %+v", lex.Weights)
 	}
-	if r := lex.Classify(Input{Subject: "Klacht over de aangifte", Text: "Graag een reactie."}); r.Outcome != Complaint {
+	if r := lex.ruleResult(Input{Subject: "Klacht over de aangifte", Text: "Graag een reactie."}); r.Outcome != Complaint {
 		t.Errorf("configured lexicon: %s", r.Explain())
 	}
 }

@@ -17,6 +17,11 @@ func loadEML(t testing.TB, path string) Input {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return inputOf(raw)
+}
+
+// inputOf parses a test mail.
+func inputOf(raw []byte) Input {
 	m := message.Parse(raw)
 	in := Input{Subject: m.Subject, Text: m.Text}
 	for _, id := range append(append([]string{}, m.InReplyTo...), m.References...) {

@@ -67,12 +67,12 @@ func TestProbes(t *testing.T) {
 	}
 	lex := DefaultLexicon()
 	for _, c := range complaints {
-		if r := lex.Classify(Input{Subject: c.subject, Text: c.text}); r.Outcome == None {
+		if r := lex.ruleResult(Input{Subject: c.subject, Text: c.text}); r.Outcome == None {
 			t.Errorf("complaint missed (%.2f): %s\n    %s", r.Score, c.text, r.Explain())
 		}
 	}
 	for _, c := range nots {
-		if r := lex.Classify(Input{Subject: c.subject, Text: c.text}); r.Outcome != None {
+		if r := lex.ruleResult(Input{Subject: c.subject, Text: c.text}); r.Outcome != None {
 			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c.text, r.Explain())
 		}
 	}
@@ -117,12 +117,12 @@ func TestProbes2(t *testing.T) {
 	}
 	lex := DefaultLexicon()
 	for _, c := range complaints {
-		if r := lex.Classify(Input{Text: c}); r.Outcome == None {
+		if r := lex.ruleResult(Input{Text: c}); r.Outcome == None {
 			t.Errorf("complaint missed (%.2f): %s\n    %s", r.Score, c, r.Explain())
 		}
 	}
 	for _, c := range nots {
-		if r := lex.Classify(Input{Text: c}); r.Outcome != None {
+		if r := lex.ruleResult(Input{Text: c}); r.Outcome != None {
 			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c, r.Explain())
 		}
 	}
@@ -167,12 +167,12 @@ func TestProbes3(t *testing.T) {
 	}
 	lex := DefaultLexicon()
 	for _, c := range complaints {
-		if r := lex.Classify(Input{Text: c}); r.Outcome == None {
+		if r := lex.ruleResult(Input{Text: c}); r.Outcome == None {
 			t.Errorf("complaint missed (%.2f): %s\n    %s", r.Score, c, r.Explain())
 		}
 	}
 	for _, c := range nots {
-		if r := lex.Classify(Input{Text: c}); r.Outcome != None {
+		if r := lex.ruleResult(Input{Text: c}); r.Outcome != None {
 			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c, r.Explain())
 		}
 	}
@@ -214,12 +214,12 @@ func TestProbes4(t *testing.T) {
 	}
 	lex := DefaultLexicon()
 	for _, c := range complaints {
-		if r := lex.Classify(Input{Text: c}); r.Outcome == None {
+		if r := lex.ruleResult(Input{Text: c}); r.Outcome == None {
 			t.Errorf("complaint missed (%.2f): %s\n    %s", r.Score, c, r.Explain())
 		}
 	}
 	for _, c := range nots {
-		if r := lex.Classify(Input{Text: c}); r.Outcome != None {
+		if r := lex.ruleResult(Input{Text: c}); r.Outcome != None {
 			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c, r.Explain())
 		}
 	}
@@ -248,12 +248,12 @@ func TestProbesBroadWords(t *testing.T) {
 	}
 	lex := DefaultLexicon()
 	for _, c := range nots {
-		if r := lex.Classify(Input{Text: c}); r.Outcome != None {
+		if r := lex.ruleResult(Input{Text: c}); r.Outcome != None {
 			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c, r.Explain())
 		}
 	}
 	for _, c := range complaints {
-		if r := lex.Classify(Input{Text: c}); r.Outcome == None || !hasSignal(r, "sarcasm") {
+		if r := lex.ruleResult(Input{Text: c}); r.Outcome == None || !hasSignal(r, "sarcasm") {
 			t.Errorf("ironic complaint missed (%.2f): %s\n    %s", r.Score, c, r.Explain())
 		}
 	}
@@ -380,12 +380,12 @@ func TestProbes5(t *testing.T) {
 	}
 	lex := DefaultLexicon()
 	for _, c := range complaints {
-		if r := lex.Classify(Input{Text: c}); r.Outcome == None {
+		if r := lex.ruleResult(Input{Text: c}); r.Outcome == None {
 			t.Errorf("complaint missed (%.2f): %s\n    %s", r.Score, c, r.Explain())
 		}
 	}
 	for _, c := range nots {
-		if r := lex.Classify(Input{Text: c}); r.Outcome != None {
+		if r := lex.ruleResult(Input{Text: c}); r.Outcome != None {
 			t.Errorf("not a complaint, got %s (%.2f): %s\n    %s", r.Outcome, r.Score, c, r.Explain())
 		}
 	}

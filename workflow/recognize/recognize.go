@@ -2,17 +2,20 @@
 // part of an existing case is a complaint under the firm's complaints
 // procedure, from what the sender wrote in their own words.
 //
-// The decision is a score built from explainable signals: complaint and
-// dissatisfaction words, demands for redress, repetition, failure facts
-// (fines caused by lateness, double charges, unanswered mail, rude staff,
-// documents sent to the wrong person), sarcasm and threats to leave; and
-// against them negation ("geen klachten"), idioms ("mag niet klagen"),
-// grievances about third parties (the Belastingdienst, a bank, the client's
-// own customers), questions about the procedure, resolved or withdrawn
-// complaints, health "klachten", job applications and jokes. Each signal is
-// weighed by its target: the firm, a third party, or unknown.
+// Three parts decide. The model (model.go, features.go; trained by
+// internal/train, embedded from model/) gives a calibrated probability from
+// hashed word and character n-grams. The target (decide.go) says who the
+// grievance is about: the firm, a third party, the writer, or unknown. The
+// rules (recognize.go, lexicon.go: complaint and dissatisfaction words,
+// demands, repetition, failures, sarcasm, threats to leave; negation,
+// idioms, procedure questions, resolved matters, own fault, thanks) explain
+// the decision, resolve targets and may hold a mail, never acknowledge it.
+// A firm's layer of weights learned from its directors' decisions
+// (layer.go) adjusts the probability within bounds. fit.go, train.go and
+// eval.go train and measure on labelled mail (labelled.go).
 //
-// The package uses only the standard library.
+// The package uses only the standard library: it must not import the mail
+// parser or anything of the mail edge or storage; callers hand it an Input.
 package recognize
 
 import (
@@ -79,14 +82,23 @@ type Signal struct {
 	Weight float64
 	// Target is "firm", "third-party" or "" (unknown) for signals about a grievance.
 	Target string
+	sent   int  // the sentence it was found in
+	damped bool // a counter-cue of its claim (resolved, waiver, joke) or a job application damped it
 }
 
 // Result is the decision with its evidence.
 type Result struct {
-	Outcome  Outcome
+	Outcome Outcome
+	// Prob is the model's calibrated probability that the mail is a complaint.
+	Prob float64
+	// Target is who the grievance is about (TargetFirm, TargetThird,
+	// TargetSelf or TargetUnknown), TargetEvidence the words that say so.
+	Target, TargetEvidence string
+	// Score is the rules' score: it explains, the model decides.
 	Score    float64
 	Signals  []Signal
 	Language string // "nl" or "en": the language the sender wrote in
+	model    bool   // the model decided (Prob and Target are set)
 }
 
 // compiled is a Lexicon ready for matching.
@@ -221,7 +233,7 @@ var strongKinds = map[string]bool{
 // adds up the weights. Dampers (resolved, waiver, job application, banter)
 // scale the evidence for a complaint; a reply to the firm needs
 // ReplyToFirm more points to become a Complaint.
-func (l *Lexicon) Classify(in Input) Result {
+func (l *Lexicon) rules(in Input) (Result, *analysis) {
 	c := l.compile()
 	w := c.w
 	own := firstRunesAtLine(OwnWords(in.Text), w.MaxChars)
@@ -338,12 +350,41 @@ func (l *Lexicon) Classify(in Input) Result {
 			}
 			sums[name] += weight
 		}
-		sigs = append(sigs, Signal{Name: name, Evidence: evidence(s, h.sp), Weight: weight, Target: h.target})
+		sigs = append(sigs, Signal{Name: name, Evidence: evidence(s, h.sp), Weight: weight, Target: h.target, sent: h.s})
 	}
-	// dampers: a resolved or withdrawn matter, a job application, a joke
-	damp := 1.0
-	if present["resolved"] && !present["reopened"] {
-		damp *= w.Resolved
+	// dampers: a resolved or withdrawn matter, a waiver damp the claim they
+	// belong to (their sentence and the one before it in the paragraph), a
+	// job application or a joke the whole mail
+	local := map[int]float64{}
+	mail := 1.0
+	ownClaim := map[int]bool{} // sentences whose claim the writer takes on themself
+	for _, h := range a.hits {
+		f := 1.0
+		switch h.kind {
+		case "own-fault":
+			for _, k := range a.claim(h.s) {
+				ownClaim[k] = true
+			}
+		case "resolved":
+			if !present["reopened"] {
+				f = w.Resolved
+			}
+		case "waiver":
+			f = w.Waiver
+		case "banter":
+			mail *= w.Banter // a joke frames the whole mail
+		case "job":
+			mail *= w.Job
+		}
+		if f == 1 {
+			continue
+		}
+		for _, k := range a.claim(h.s) {
+			if _, ok := local[k]; !ok {
+				local[k] = 1
+			}
+			local[k] = math.Min(local[k], f)
+		}
 	}
 	if present["sarcasm"] {
 		// praise next to sarcasm is ironic too
@@ -361,20 +402,40 @@ func (l *Lexicon) Classify(in Input) Result {
 			}
 		}
 	}
-	if present["waiver"] {
-		damp *= w.Waiver
-	}
-	if present["job"] {
-		damp *= w.Job
-	}
-	if present["banter"] {
-		damp *= w.Banter
-	}
 	score := 0.0
 	for i := range sigs {
 		if sigs[i].Weight > 0 {
+			damp := mail
+			if f, ok := local[sigs[i].sent]; ok {
+				damp *= f
+			}
 			sigs[i].Weight *= damp
+			sigs[i].damped = damp < 1 || ownClaim[sigs[i].sent]
 		}
+	}
+	// own fault, a neutral question and thanks take from the claim they
+	// belong to, at most what it had: not from another claim in the mail
+	pos := map[int]float64{}
+	for _, sg := range sigs {
+		if sg.Weight > 0 {
+			pos[sg.sent] += sg.Weight
+		}
+	}
+	for i := range sigs {
+		switch sigs[i].Name {
+		case "own-fault", "inquiry", "praise":
+			if sigs[i].Weight >= 0 {
+				continue
+			}
+			room := 0.0
+			for _, k := range a.claim(sigs[i].sent) {
+				room += pos[k]
+				pos[k] = 0
+			}
+			sigs[i].Weight = -math.Min(-sigs[i].Weight, room)
+		}
+	}
+	for i := range sigs {
 		sigs[i].Weight = round2(sigs[i].Weight)
 		score += sigs[i].Weight
 	}
@@ -397,7 +458,7 @@ func (l *Lexicon) Classify(in Input) Result {
 	case res.Score >= doubtfulAt:
 		res.Outcome = Doubtful
 	}
-	return res
+	return res, a
 }
 
 // run finds every list match in every sentence and resolves negation,
@@ -568,6 +629,34 @@ func (a *analysis) run() {
 		}
 		a.hits = append(a.hits, found...)
 	}
+}
+
+// claim returns the sentences a counter-cue in sentence si belongs to: si
+// and the sentence before it in the same paragraph; in the first paragraph
+// of the body also the subject ("Uw klacht" / "Prima opgelost, dank").
+func (a *analysis) claim(si int) []int {
+	out := []int{si}
+	if k := si - 1; k >= 0 && a.sents[k].para == a.sents[si].para && a.sents[k].subject == a.sents[si].subject {
+		out = append(out, k)
+	}
+	if !a.sents[si].subject && a.sents[si].para == a.firstPara() {
+		for k := range a.sents {
+			if a.sents[k].subject {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// firstPara is the number of the body's first paragraph with words.
+func (a *analysis) firstPara() int {
+	for _, s := range a.sents {
+		if !s.subject && len(s.toks) > 0 {
+			return s.para
+		}
+	}
+	return -1
 }
 
 // considering reports whether the clause of a switching match weighs it
@@ -1211,5 +1300,25 @@ func (r Result) Explain() string {
 		b.WriteString(strings.Join(rest, ", "))
 	}
 	fmt.Fprintf(&b, " (score %s)", strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", r.Score), "0"), "."))
+	if r.model {
+		return r.Decision() + " — " + b.String()
+	}
 	return b.String()
+}
+
+// targetLabels are the Dutch names of the targets.
+var targetLabels = map[string]string{
+	TargetFirm: "over het kantoor", TargetThird: "over een derde", TargetSelf: "over de schrijver zelf",
+	TargetUnknown: "niet duidelijk over wie",
+}
+
+// Decision is the model's probability and the target with its evidence,
+// as a director reads it: `kans 96%, over het kantoor: "te laat
+// ingediend" (jullie)`.
+func (r Result) Decision() string {
+	s := fmt.Sprintf("kans %d%%, %s", int(math.Round(r.Prob*100)), targetLabels[r.Target])
+	if r.TargetEvidence != "" {
+		s += ": " + r.TargetEvidence
+	}
+	return s
 }

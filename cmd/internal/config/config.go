@@ -12,6 +12,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -406,6 +407,13 @@ func (c *Config) Workflow() workflow.Config {
 	wc.Voice = c.Voice.In(c.Dir)
 	for _, d := range c.Directors {
 		wc.Directors = append(wc.Directors, workflow.Director{Name: d.Name, Address: d.Address})
+	}
+	// a grievance about a director or staff member by name is about the firm
+	wc.Recognition.Firm = slices.Concat(wc.Recognition.Firm, c.StaffNames())
+	for _, d := range c.Directors {
+		if first, _, _ := strings.Cut(strings.TrimSpace(d.Name), " "); first != "" {
+			wc.Recognition.Firm = append(wc.Recognition.Firm, strings.ToLower(first))
+		}
 	}
 	return wc
 }

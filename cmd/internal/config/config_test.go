@@ -137,9 +137,11 @@ func TestExampleConfig(t *testing.T) {
 	walk(reflect.TypeOf(Config{}))
 }
 
-// A [recognition] list replaces its default; the others stay.
+// A [recognition] list replaces its default; the others stay. The
+// directors' and staff's names count as the firm's.
 func TestConfigRecognition(t *testing.T) {
-	path := writeConfig(t, "confirm_commands = false\n[recognition]\nfirm = [\"jullie\", \"sandra\"]\n[recognition.weights]\ncomplaint_at = 5\n"+minimal)
+	path := writeConfig(t, "confirm_commands = false\n[recognition]\nfirm = [\"jullie\", \"sandra\"]\n[recognition.weights]\ncomplaint_at = 5\n"+minimal+
+		"[[firm.staff]]\nname = \"Anna de Boer\"\naddress = \"anna@mcoo.nl\"\n")
 	t.Setenv("KB_PW", "x")
 	cfg, err := Load(path)
 	if err != nil {
@@ -147,7 +149,7 @@ func TestConfigRecognition(t *testing.T) {
 	}
 	def := recognize.DefaultLexicon()
 	wc := cfg.Workflow()
-	if !slices.Equal(wc.Recognition.Firm, []string{"jullie", "sandra"}) || wc.Recognition.Weights.ComplaintAt != 5 ||
+	if !slices.Equal(wc.Recognition.Firm, []string{"jullie", "sandra", "Anna de Boer", "Anna", "marco"}) || wc.Recognition.Weights.ComplaintAt != 5 ||
 		!slices.Equal(wc.Recognition.ComplaintWords, def.ComplaintWords) || wc.Recognition.Weights.DoubtfulAt != def.Weights.DoubtfulAt {
 		t.Errorf("recognition: firm %v, weights %+v", wc.Recognition.Firm, wc.Recognition.Weights)
 	}
