@@ -81,7 +81,7 @@ func TestE2EUndeliverableAcknowledgement(t *testing.T) {
 		st.refuseUnknownClient()
 		b := startBot(t, st.config(t, t.TempDir(), ""))
 		raw, _ := compose("Onbekend <"+unknownClient+">", "marco@mcoo.nl", "Klacht over de loonstroken",
-			"Ik ben ontevreden: jullie hebben de loonstroken alweer te laat gemaakt en ze zitten vol fouten.")
+			plainComplaint)
 		st.send(t, unknownClient, []string{"marco@mcoo.nl"}, raw)
 		alerts := st.waitFor(t, "marco@mcoo.nl", "INBOX", hangGuard, "the alert", func(l []*parsedMail) bool {
 			return len(mailsWith(l, "Aandacht nodig: mail aan "+unknownClient+" niet bezorgd")) == 1

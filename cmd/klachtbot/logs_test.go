@@ -22,7 +22,7 @@ func TestE2ELogsNameNoClient(t *testing.T) {
 		waitCase(t, b, id, func(d dossier.Detail) bool { return d.AcknowledgedAt != nil })
 
 		raw, _ := compose("Onbekend <"+unknownClient+">", "marco@mcoo.nl", "Klacht over de loonstroken",
-			"Ik ben ontevreden: jullie hebben de loonstroken alweer te laat gemaakt en ze zitten vol fouten.")
+			plainComplaint)
 		st.send(t, unknownClient, []string{"marco@mcoo.nl"}, raw)
 		refused := caseWith(t, b, "Klacht over de loonstroken")
 		waitCase(t, b, refused.ID, func(d dossier.Detail) bool { return d.Attention != "" })
