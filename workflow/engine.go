@@ -55,6 +55,20 @@ func (s Source) FolderName() string {
 	return s.Folder
 }
 
+// incoming is one new mail while it is ingested, inside its transaction:
+// the intake steps (intake.go, triage.go, bounce.go, procedure.go) are its
+// methods, so each reads what it needs from here instead of a row of
+// parameters.
+type incoming struct {
+	e   *Engine
+	tx  Tx
+	src Source
+	m   *message.Message
+	rec *complaint.Message // its record, stored when it joins a case
+	raw []byte             // its bytes as fetched
+	log *slog.Logger       // with the folder, uid and Message-ID; a step adds the case
+}
+
 // Engine applies the rules to incoming mail.
 type Engine struct {
 	store Store
@@ -283,47 +297,55 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 	for _, a := range m.Attachments {
 		msgRec.Attachments = append(msgRec.Attachments, a.Filename)
 	}
+	return (&incoming{e: e, tx: tx, src: src, m: m, rec: msgRec, raw: f.Raw, log: log}).route()
+}
+
+// route takes a new mail to the step that handles its kind: a delivery
+// report, a mail of a known case, a director's own mail, a complaint, a
+// doubtful mail, an unreadable one.
+func (in *incoming) route() (queued bool, err error) {
+	e, tx, src, m := in.e, in.tx, in.src, in.m
 
 	if strings.HasPrefix(m.Auto, "bounce") {
-		if b, ok := dsn.ParseBounce(m, f.Raw); ok {
-			return e.bounced(tx, src, m, msgRec, f.Raw, b, log)
+		if b, ok := dsn.ParseBounce(m, in.raw); ok {
+			return in.bounced(b)
 		}
 	}
 	if id := e.thread(tx, m, src.Kind == FolderSent); id != "" {
-		return e.addToCase(tx, id, src, m, msgRec, f.Raw, log)
+		return in.addToCase(id)
 	}
 	switch {
 	case src.Kind == FolderSent:
-		return e.directorIntake(tx, src, m, msgRec, f.Raw, log)
+		return in.directorIntake()
 	case e.cfg.own(m.From.Addr):
-		log.Debug("mail from the firm itself")
+		in.log.Debug("mail from the firm itself")
 		return false, nil
 	case m.Auto != "":
 		// An automatic mail outside any case never opens one.
-		log.Debug("automatic mail outside any case", "auto", m.Auto)
+		in.log.Debug("automatic mail outside any case", "auto", m.Auto)
 		return false, nil
 	case src.Kind == FolderComplaints:
-		queued, err := e.openCase(tx, src, m, msgRec, f.Raw, recognised{why: "in the complaints folder"}, log)
+		queued, err := in.openCase(recognised{why: "in the complaints folder"})
 		if err == nil {
-			err = e.learnCase(tx, m.MessageID, "complaints folder", log)
+			err = e.learnCase(tx, m.MessageID, "complaints folder", in.log)
 		}
 		return queued, err
 	}
 	switch v, why := e.cfg.judge(m, e.firmLayer(tx)); {
 	case v == isComplaint:
-		return e.openCase(tx, src, m, msgRec, f.Raw, why, log)
+		return in.openCase(why)
 	case v == doubtful:
-		return e.hold(tx, src, m, msgRec, f.Raw, why, log)
+		return in.hold(why)
 	case m.Malformed() && strings.TrimSpace(m.Subject+m.Text) == "":
 		// Unreadable: we cannot tell whether it is a complaint, so keep it.
-		log.Warn("unreadable mail quarantined", "problems", m.Problems)
-		q := &complaint.Quarantined{Source: msgRec.Source, ReceivedAt: received.UTC(), Problems: m.Problems}
-		if err := tx.Quarantine(q, f.Raw); err != nil {
+		in.log.Warn("unreadable mail quarantined", "problems", m.Problems)
+		q := &complaint.Quarantined{Source: in.rec.Source, ReceivedAt: in.rec.ReceivedAt, Problems: m.Problems}
+		if err := tx.Quarantine(q, in.raw); err != nil {
 			return false, err
 		}
 		return true, e.quarantined(tx, q)
 	default:
-		log.Debug("not a complaint")
+		in.log.Debug("not a complaint")
 		return false, nil
 	}
 }
@@ -384,125 +406,128 @@ func (e *Engine) keep(tx Tx, caseID string, rec *complaint.Message, raw []byte) 
 }
 
 // addToCase records a later message of a case. A follow-up never gets a new acknowledgement.
-func (e *Engine) addToCase(tx Tx, id string, src Source, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
-	c, err := tx.Case(id)
+func (in *incoming) addToCase(id string) (queued bool, err error) {
+	e := in.e
+	c, err := in.tx.Case(id)
 	if err != nil {
 		return false, err
 	}
-	log = log.With("case", id)
-	if p := e.cfg.staffMember(m.From.Addr); p != nil && src.Kind != FolderSent && e.cfg.director(m.From.Addr) == nil {
-		queued, err = e.staffMail(tx, c, p, m, rec, raw, log)
-	} else if src.Kind == FolderSent || e.cfg.director(m.From.Addr) != nil {
-		queued, err = e.directorMail(tx, c, src, m, rec, raw, log)
+	in.log = in.log.With("case", id)
+	if p := e.cfg.staffMember(in.m.From.Addr); p != nil && in.src.Kind != FolderSent && e.cfg.director(in.m.From.Addr) == nil {
+		queued, err = in.staffMail(c, p)
+	} else if in.src.Kind == FolderSent || e.cfg.director(in.m.From.Addr) != nil {
+		queued, err = in.directorMail(c)
 	} else {
-		queued, err = e.clientMail(tx, c, m, rec, raw, log)
+		queued, err = in.clientMail(c)
 	}
 	if err != nil {
 		return false, err
 	}
-	if len(rec.Problems) > 0 {
-		if err := e.eventFor(tx, id, complaint.EvMalformed, "klachtbot", rec, strings.Join(rec.Problems, "; ")); err != nil {
+	if len(in.rec.Problems) > 0 {
+		if err := e.eventFor(in.tx, id, complaint.EvMalformed, "klachtbot", in.rec, strings.Join(in.rec.Problems, "; ")); err != nil {
 			return false, err
 		}
 	}
-	return queued, tx.PutCase(c)
+	return queued, in.tx.PutCase(c)
 }
 
 // directorMail handles a mail that is, or claims to be, a director's.
-func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (bool, error) {
-	who, why := e.cfg.authority(src, m)
+func (in *incoming) directorMail(c *complaint.Case) (bool, error) {
+	e := in.e
+	who, why := e.cfg.authority(in.src, in.m)
 	if who == "" {
-		cmds, bad := parseCommands(m.Text)
+		cmds, bad := parseCommands(in.m.Text)
 		if len(cmds)+len(bad) == 0 {
 			// The director's own copy in Sent is what counts; this one is not proof.
-			log.Debug("unverified mail in a director's name; waiting for the Sent copy", "why", why)
+			in.log.Debug("unverified mail in a director's name; waiting for the Sent copy", "why", why)
 			return false, nil
 		}
-		rec.Role, rec.Unverified = complaint.RoleOther, true
-		if err := e.keep(tx, c.ID, rec, raw); err != nil {
+		in.rec.Role, in.rec.Unverified = complaint.RoleOther, true
+		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
-		log.Warn("commands refused: no authority", "from", message.LogAddr(log, m.From.Addr), "why", why)
+		in.log.Warn("commands refused: no authority", "from", message.LogAddr(in.log, in.m.From.Addr), "why", why)
 		code := complaint.WhyNoAuthority
-		if e.cfg.director(m.From.Addr) == nil {
+		if e.cfg.director(in.m.From.Addr) == nil {
 			code = complaint.WhyNotFromDirector
 		}
-		return false, e.eventFor(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec, complaint.Detail(complaint.DetRefused, "why", code, "about", "afzender "+m.From.Addr))
+		return false, e.eventFor(in.tx, c.ID, complaint.EvCommandRefused, in.m.From.Addr, in.rec, complaint.Detail(complaint.DetRefused, "why", code, "about", "afzender "+in.m.From.Addr))
 	}
-	rec.Role = complaint.RoleDirector
-	if err := e.keep(tx, c.ID, rec, raw); err != nil {
+	in.rec.Role = complaint.RoleDirector
+	if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
-	if e.cfg.addressedOutside(m) {
-		if err := e.eventFor(tx, c.ID, complaint.EvDirectorMessage, who, rec, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
+	if e.cfg.addressedOutside(in.m) {
+		if err := e.eventFor(in.tx, c.ID, complaint.EvDirectorMessage, who, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source)); err != nil {
 			return false, err
 		}
 		if c.FirstResponseAt == nil {
-			t := rec.ReceivedAt
+			t := in.rec.ReceivedAt
 			c.FirstResponseAt = &t
 		}
-		if err := e.record(tx, c, c.Resume(complaint.WhyDirectorWrote), who, rec.MessageID); err != nil {
+		if err := e.record(in.tx, c, c.Resume(complaint.WhyDirectorWrote), who, in.rec.MessageID); err != nil {
 			return false, err
 		}
-	} else if err := e.eventFor(tx, c.ID, complaint.EvOtherMessage, who, rec, complaint.Detail(complaint.DetNote, "in", rec.Source)); err != nil {
+	} else if err := e.eventFor(in.tx, c.ID, complaint.EvOtherMessage, who, in.rec, complaint.Detail(complaint.DetNote, "in", in.rec.Source)); err != nil {
 		return false, err
 	}
-	log.Info("director mail recorded", "director", who)
-	if complaint.FindID(m.Subject) != c.ID || !addressedTo(m, e.cfg.BotAddress, who) {
+	in.log.Info("director mail recorded", "director", who)
+	if complaint.FindID(in.m.Subject) != c.ID || !addressedTo(in.m, e.cfg.BotAddress, who) {
 		return false, nil
 	}
-	return e.applyCommands(tx, c, who, m)
+	return e.applyCommands(in.tx, c, who, in.m)
 }
 
 // clientMail records a mail from the client or a third party in the thread.
-func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
-	if m.Auto != "" {
+func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
+	e := in.e
+	if in.m.Auto != "" {
 		// An out-of-office, a bounce the rules could not read, a list robot:
 		// kept with the case, and it changes nothing (no state, no consent,
 		// no notice).
-		rec.Role = complaint.RoleOther
-		if err := e.keep(tx, c.ID, rec, raw); err != nil {
+		in.rec.Role = complaint.RoleOther
+		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
-		log.Info("automatic mail added to case", "auto", m.Auto)
-		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, complaint.Detail(complaint.DetAuto, "why", m.Auto, "in", rec.Source))
+		in.log.Info("automatic mail added to case", "auto", in.m.Auto)
+		return false, e.eventFor(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec, complaint.Detail(complaint.DetAuto, "why", in.m.Auto, "in", in.rec.Source))
 	}
-	if !strings.EqualFold(rec.From, c.Client) {
-		rec.Role = complaint.RoleOther
-		if err := e.keep(tx, c.ID, rec, raw); err != nil {
+	if !strings.EqualFold(in.rec.From, c.Client) {
+		in.rec.Role = complaint.RoleOther
+		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
-		log.Info("message added to case", "role", rec.Role)
-		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, complaint.Detail(complaint.DetFound, "in", rec.Source))
+		in.log.Info("message added to case", "role", in.rec.Role)
+		return false, e.eventFor(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source))
 	}
-	rec.Role = complaint.RoleClient
-	if err := e.keep(tx, c.ID, rec, raw); err != nil {
+	in.rec.Role = complaint.RoleClient
+	if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
-	if err := e.eventFor(tx, c.ID, complaint.EvFollowUp, rec.From, rec, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
+	if err := e.eventFor(in.tx, c.ID, complaint.EvFollowUp, in.rec.From, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source)); err != nil {
 		return false, err
 	}
-	log.Info("client follow-up added to case")
+	in.log.Info("client follow-up added to case")
 	var unclear []string
 	if c.AwaitsSatisfaction() {
-		handled, queued, err := e.satisfactionAnswer(tx, c, m, rec, log)
+		handled, queued, err := in.satisfactionAnswer(c)
 		if handled || err != nil {
 			return queued, err
 		}
-		unclear = unclearSatisfaction(m)
+		unclear = unclearSatisfaction(in.m)
 	}
-	given, consent := clientConsent(m.Text)
+	given, consent := clientConsent(in.m.Text)
 	consent = consent && unclear == nil // "akkoord" after the closing question is about the solution
 	changes := consent || c.State == complaint.StateWaiting || c.State == complaint.StateClosed && !c.NotComplaint
-	if changes && !e.fromClient(tx, c, m) {
+	if changes && !e.fromClient(in.tx, c, in.m) {
 		// Anyone can write the client's From: with the case number. It is
 		// kept, changes nothing, and a director decides.
-		log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", message.LogAddr(log, rec.From))
-		if err := e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID,
-			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(m), "; "))); err != nil {
+		in.log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", message.LogAddr(in.log, in.rec.From))
+		if err := e.event(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec.MessageID,
+			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(in.m), "; "))); err != nil {
 			return false, err
 		}
-		return true, e.notify(tx, c, []string{c.Director}, "Mail van de cliënt niet bevestigd", []string{
+		return true, e.notify(in.tx, c, []string{c.Director}, "Mail van de cliënt niet bevestigd", []string{
 			"Er kwam een mail binnen die van de cliënt lijkt te komen, maar dat is niet aan te tonen: het is geen antwoord op onze",
 			"mail aan de cliënt, en de mailserver bevestigt de afzender niet. Iedereen kan een afzenderadres invullen.",
 			"Er is daarom niets gewijzigd" + map[bool]string{true: " (de mail zegt iets over toestemming voor extern advies)", false: ""}[consent] + ".",
@@ -510,14 +535,14 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		})
 	}
 	if consent {
-		c.Consent = &complaint.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: rec.MessageID}
+		c.Consent = &complaint.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: in.rec.MessageID}
 		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[given]
-		if err := e.eventFor(tx, c.ID, complaint.EvConsent, c.Client, rec, complaint.Detail(complaint.DetConsent, "given", map[bool]string{true: "yes", false: "no"}[given])); err != nil {
+		if err := e.eventFor(in.tx, c.ID, complaint.EvConsent, c.Client, in.rec, complaint.Detail(complaint.DetConsent, "given", map[bool]string{true: "yes", false: "no"}[given])); err != nil {
 			return false, err
 		}
-		err := e.notify(tx, c, []string{c.Director}, "Toestemming "+answer, []string{
+		err := e.notify(in.tx, c, []string{c.Director}, "Toestemming "+answer, []string{
 			"De cliënt heeft per mail toestemming " + answer + " om stukken met een externe deskundige te delen.",
-			"Dat staat in de mail van de cliënt van " + templates.DateNL(rec.ReceivedAt.In(e.cfg.Location)) + quoted(rec.Subject) + "; die is bij de klacht bewaard.",
+			"Dat staat in de mail van de cliënt van " + templates.DateNL(in.rec.ReceivedAt.In(e.cfg.Location)) + quoted(in.rec.Subject) + "; die is bij de klacht bewaard.",
 			"Klopt dit niet, leg het dan vast met #toestemming ja of #toestemming nee.",
 		})
 		if err != nil {
@@ -530,14 +555,14 @@ func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *c
 		if c.NotComplaint {
 			return queued, nil
 		}
-		if err := e.record(tx, c, c.Reopen(complaint.WhyClientWrote), c.Client, rec.MessageID); err != nil {
+		if err := e.record(in.tx, c, c.Reopen(complaint.WhyClientWrote), c.Client, in.rec.MessageID); err != nil {
 			return false, err
 		}
-		return true, e.notify(tx, c, e.DirectorAddresses(), "Klacht heropend", append([]string{
+		return true, e.notify(in.tx, c, e.DirectorAddresses(), "Klacht heropend", append([]string{
 			"De cliënt heeft gereageerd op een afgehandelde klacht. De klacht staat weer open.",
 		}, unclear...))
 	case complaint.StateWaiting:
-		return queued, e.record(tx, c, c.Resume(complaint.WhyClientAnswered), c.Client, rec.MessageID)
+		return queued, e.record(in.tx, c, c.Resume(complaint.WhyClientAnswered), c.Client, in.rec.MessageID)
 	}
 	return queued, nil
 }
@@ -560,24 +585,25 @@ func (e *Engine) DirectorAddresses() []string {
 }
 
 // openCase opens a case for a new complaint and queues its acknowledgement.
-func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why recognised, log *slog.Logger) (bool, error) {
-	restored, ackID, ackAt, isRestored := restoredCase(tx, m.MessageID)
-	c, err := e.newCase(tx, restored, m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
+func (in *incoming) openCase(why recognised) (bool, error) {
+	e := in.e
+	restored, ackID, ackAt, isRestored := restoredCase(in.tx, in.m.MessageID)
+	c, err := e.newCase(in.tx, restored, in.m.From, e.cfg.addressee(in.m, in.src.Director), in.m.Subject, in.rec.ReceivedAt)
 	if err != nil {
 		return false, err
 	}
-	c.Language = language(m)
+	c.Language = language(in.m)
 	why.record(c)
 	c.Open()
-	log = log.With("case", c.ID)
-	if err := e.register(tx, c, rec, raw, c.Client, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
+	in.log = in.log.With("case", c.ID)
+	if err := e.register(in.tx, c, in.rec, in.raw, c.Client, complaint.Detail(complaint.DetFound, "in", in.rec.Source)); err != nil {
 		return false, err
 	}
-	log.Info("case opened", "client", message.LogAddr(log, c.Client), "director", c.Director)
+	in.log.Info("case opened", "client", message.LogAddr(in.log, c.Client), "director", c.Director)
 	if isRestored {
-		return false, e.reopenRestored(tx, c, m, c.ID, ackID, ackAt, log)
+		return false, e.reopenRestored(in.tx, c, in.m, c.ID, ackID, ackAt, in.log)
 	}
-	return e.acknowledge(tx, c, m, log)
+	return e.acknowledge(in.tx, c, in.m, in.log)
 }
 
 // newCase is a case received at received, with its target; id "" gives it

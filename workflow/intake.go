@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"fmt"
-	"log/slog"
 	netmail "net/mail"
 	"slices"
 	"strings"
@@ -19,25 +18,26 @@ import (
 // complaint forwarded, or commands without a case number, which get an
 // answer rather than silence.
 
-func (e *Engine) directorIntake(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (bool, error) {
-	if !addressedTo(m, e.cfg.BotAddress, src.Director) {
-		log.Debug("director mail outside any case")
+func (in *incoming) directorIntake() (bool, error) {
+	e := in.e
+	if !addressedTo(in.m, e.cfg.BotAddress, in.src.Director) {
+		in.log.Debug("director mail outside any case")
 		return false, nil
 	}
-	cmds, bad := parseCommands(m.Text)
+	cmds, bad := parseCommands(in.m.Text)
 	for _, cmd := range cmds {
 		if cmd.name == "nieuwe-klacht" {
-			return e.newComplaintByDirector(tx, src, m, rec, raw, cmd, log)
+			return in.newComplaintByDirector(cmd)
 		}
 	}
 	if len(cmds)+len(bad) > 0 {
-		return e.noCaseNumber(tx, src.Director, m, log)
+		return in.noCaseNumber()
 	}
 	// A forward counts when it goes to the bot address; without one, to themselves.
-	if f, ok := forwarded.Find(m, raw); ok && (e.cfg.BotAddress == "" || addressedTo(m, e.cfg.BotAddress)) {
-		return e.forwardedComplaint(tx, src, m, rec, raw, f, log)
+	if f, ok := forwarded.Find(in.m, in.raw); ok && (e.cfg.BotAddress == "" || addressedTo(in.m, e.cfg.BotAddress)) {
+		return in.forwardedComplaint(f)
 	}
-	log.Debug("director mail to the bot without commands")
+	in.log.Debug("director mail to the bot without commands")
 	return false, nil
 }
 
@@ -68,29 +68,30 @@ func newComplaint(arg string) (channel string, client message.Address, ok bool) 
 // newComplaintByDirector registers a complaint a director took by phone, in a
 // conversation or by letter. The mail is their account of it; the client,
 // when an address is given, gets a written confirmation from that director.
-func (e *Engine) newComplaintByDirector(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, cmd command, log *slog.Logger) (bool, error) {
+func (in *incoming) newComplaintByDirector(cmd command) (bool, error) {
+	e := in.e
 	channel, client, _ := newComplaint(cmd.arg)
-	received := m.Date
+	received := in.m.Date
 	if received.IsZero() || received.After(e.clock.Now()) {
-		received = rec.ReceivedAt
+		received = in.rec.ReceivedAt
 	}
-	subject := strings.TrimSpace(m.Subject)
+	subject := strings.TrimSpace(in.m.Subject)
 	if subject == "" {
 		subject = "Klacht (" + channel + ")"
 	}
-	c, err := e.newCase(tx, "", client, src.Director, subject, received)
+	c, err := e.newCase(in.tx, "", client, in.src.Director, subject, received)
 	if err != nil {
 		return false, err
 	}
-	c.Channel, c.Recognition = channel, "registered by "+src.Director+" with #nieuwe-klacht"
+	c.Channel, c.Recognition = channel, "registered by "+in.src.Director+" with #nieuwe-klacht"
 	c.Open()
-	rec.Role = complaint.RoleDirector
-	if err := e.register(tx, c, rec, raw, src.Director, channel+", recorded by "+src.Director); err != nil {
+	in.rec.Role = complaint.RoleDirector
+	if err := e.register(in.tx, c, in.rec, in.raw, in.src.Director, channel+", recorded by "+in.src.Director); err != nil {
 		return false, err
 	}
-	log = log.With("case", c.ID)
-	log.Info("complaint registered by a director", "channel", channel, "director", src.Director)
-	queued, err := e.acknowledge(tx, c, nil, log)
+	in.log = in.log.With("case", c.ID)
+	in.log.Info("complaint registered by a director", "channel", channel, "director", in.src.Director)
+	queued, err := e.acknowledge(in.tx, c, nil, in.log)
 	if err != nil {
 		return false, err
 	}
@@ -100,85 +101,87 @@ func (e *Engine) newComplaintByDirector(tx Tx, src Source, m *message.Message, r
 	} else {
 		what += "; zonder adres krijgt de cliënt geen schriftelijke bevestiging"
 	}
-	return e.confirm(tx, c, src.Director, m, []string{what}, queued)
+	return e.confirm(in.tx, c, in.src.Director, in.m, []string{what}, queued)
 }
 
 // forwardedComplaint opens a case for the sender of a mail a director
 // forwarded: received when the client sent it, the original kept (byte for
 // byte when it was attached), the client acknowledged from that director.
-func (e *Engine) forwardedComplaint(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, f *forwarded.Original, log *slog.Logger) (bool, error) {
+func (in *incoming) forwardedComplaint(f *forwarded.Original) (bool, error) {
+	e := in.e
 	if f.From.Addr != "" && e.cfg.own(f.From.Addr) {
-		log.Debug("forwarded mail of the firm itself")
+		in.log.Debug("forwarded mail of the firm itself")
 		return false, nil
 	}
 	if f.MessageID != "" {
-		if id := tx.CaseByMessageID(f.MessageID); id != "" {
-			log.Info("forwarded mail already belongs to a case", "case", id)
+		if id := in.tx.CaseByMessageID(f.MessageID); id != "" {
+			in.log.Info("forwarded mail already belongs to a case", "case", id)
 			return false, nil
 		}
 	}
 	received := f.Date
 	if received.IsZero() || received.After(e.clock.Now()) {
-		received = rec.ReceivedAt
+		received = in.rec.ReceivedAt
 	}
 	orig := &message.Message{From: f.From, Subject: f.Subject, Text: f.Text, MessageID: f.MessageID, InReplyTo: f.InReplyTo, References: f.References}
-	c, err := e.newCase(tx, "", f.From, src.Director, f.Subject, received)
+	c, err := e.newCase(in.tx, "", f.From, in.src.Director, f.Subject, received)
 	if err != nil {
 		return false, err
 	}
-	c.Channel, c.Language, c.Recognition = complaint.ChannelForwarded, language(orig), "forwarded by "+src.Director
+	c.Channel, c.Language, c.Recognition = complaint.ChannelForwarded, language(orig), "forwarded by "+in.src.Director
 	c.Open()
-	log = log.With("case", c.ID)
-	first := rec
-	firstRaw := raw
+	in.log = in.log.With("case", c.ID)
+	first := in.rec
+	firstRaw := in.raw
 	if f.Raw != nil {
 		// The attached original first, byte for byte; then the director's forward.
 		first = &complaint.Message{MessageID: f.MessageID, From: f.From.Addr, FromName: f.From.Name, Role: complaint.RoleClient,
-			Subject: f.Subject, ReceivedAt: received.UTC(), Source: rec.Source + ", attached to a forward"}
+			Subject: f.Subject, ReceivedAt: received.UTC(), Source: in.rec.Source + ", attached to a forward"}
 		firstRaw = f.Raw
 	} else {
-		rec.Role = complaint.RoleDirector // the forward holds the client's text
+		in.rec.Role = complaint.RoleDirector // the forward holds the client's text
 	}
-	if err := e.register(tx, c, first, firstRaw, c.Client, "forwarded by "+src.Director+": "+rec.Source); err != nil {
+	if err := e.register(in.tx, c, first, firstRaw, c.Client, "forwarded by "+in.src.Director+": "+in.rec.Source); err != nil {
 		return false, err
 	}
 	if f.Raw != nil {
-		rec.Role = complaint.RoleDirector
-		if err := e.keep(tx, c.ID, rec, raw); err != nil {
+		in.rec.Role = complaint.RoleDirector
+		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 	}
-	log.Info("forwarded complaint registered", "client", message.LogAddr(log, c.Client), "director", src.Director)
+	in.log.Info("forwarded complaint registered", "client", message.LogAddr(in.log, c.Client), "director", in.src.Director)
 	if c.Client == "" {
-		return false, e.eventFor(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", rec, "the forward does not show the client's address")
+		return false, e.eventFor(in.tx, c.ID, complaint.EvAckSuppressed, "klachtbot", in.rec, "the forward does not show the client's address")
 	}
-	return e.acknowledge(tx, c, orig, log)
+	return e.acknowledge(in.tx, c, orig, in.log)
 }
 
 // noCaseNumber answers a director's commands that name no case the bot
 // knows: nothing changed, and these are their open cases.
-func (e *Engine) noCaseNumber(tx Tx, who string, m *message.Message, log *slog.Logger) (bool, error) {
-	cases, err := tx.Cases()
+func (in *incoming) noCaseNumber() (bool, error) {
+	e := in.e
+	cases, err := in.tx.Cases()
 	if err != nil {
 		return false, err
 	}
 	var open []string
 	for _, c := range cases {
-		if c.Director == who && c.State != complaint.StateClosed {
+		if c.Director == in.src.Director && c.State != complaint.StateClosed {
 			open = append(open, fmt.Sprintf("%s  %s  %s", c.ID, complaint.StateNL(c.State), oneLine(c.Subject)))
 		}
 	}
-	data := templates.NoCase{Subject: oneLine(m.Subject), Open: open, Overview: onlyOverview(m.Text)}
+	data := templates.NoCase{Subject: oneLine(in.m.Subject), Open: open, Overview: onlyOverview(in.m.Text)}
 	subject, text, err := e.tpl.Mail("nocase", "nl", data)
 	if err != nil {
 		return false, err
 	}
-	item := e.botMail("no-case", "", who, []string{who}, subject, text, "", e.clock.Now())
-	threadUnder(item, m.MessageID, m.References)
-	if err := e.queue(tx, item); err != nil {
+	item := e.botMail("no-case", "", in.src.Director, []string{in.src.Director}, subject, text, "", e.clock.Now())
+	threadUnder(item, in.m.MessageID, in.m.References)
+	if err := e.queue(in.tx, item); err != nil {
 		return false, fmt.Errorf("queue answer: %w", err)
 	}
-	log.Info("commands without a case number answered", "director", who)
+	in.log.Info("commands without a case number answered", "director", in.src.Director)
 	return true, nil
 }
 

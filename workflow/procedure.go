@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -263,8 +262,9 @@ func quote(lines []string) []string {
 // thread. It is her answer when it replies to the question she was sent (a
 // Message-ID only she had), or the firm's server authenticated it: a From:
 // header alone proves nothing.
-func (e *Engine) staffMail(tx Tx, c *complaint.Case, p *templates.Person, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (bool, error) {
-	refs := append(append([]string{}, m.InReplyTo...), m.References...)
+func (in *incoming) staffMail(c *complaint.Case, p *templates.Person) (bool, error) {
+	e := in.e
+	refs := append(append([]string{}, in.m.InReplyTo...), in.m.References...)
 	k := -1
 	for i, con := range c.Consultations {
 		if strings.EqualFold(con.Address, p.Address) && (k < 0 || slices.Contains(refs, con.MessageID)) {
@@ -272,31 +272,31 @@ func (e *Engine) staffMail(tx Tx, c *complaint.Case, p *templates.Person, m *mes
 		}
 	}
 	authentic := k >= 0 && slices.Contains(refs, c.Consultations[k].MessageID) ||
-		e.cfg.AuthServID != "" && e.cfg.authenticated(m, message.Domain(p.Address))
-	if k < 0 || !authentic || m.Auto != "" {
-		rec.Role = complaint.RoleOther
-		if err := e.keep(tx, c.ID, rec, raw); err != nil {
+		e.cfg.AuthServID != "" && e.cfg.authenticated(in.m, message.Domain(p.Address))
+	if k < 0 || !authentic || in.m.Auto != "" {
+		in.rec.Role = complaint.RoleOther
+		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
-		log.Info("mail of a staff member kept; not recorded as her answer", "consulted", k >= 0, "authentic", authentic, "auto", m.Auto)
-		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, complaint.Detail(complaint.DetFound, "in", rec.Source))
+		in.log.Info("mail of a staff member kept; not recorded as her answer", "consulted", k >= 0, "authentic", authentic, "auto", in.m.Auto)
+		return false, e.eventFor(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source))
 	}
-	rec.Role = complaint.RoleStaff
-	if err := e.keep(tx, c.ID, rec, raw); err != nil {
+	in.rec.Role = complaint.RoleStaff
+	if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	con := &c.Consultations[k]
 	if con.AnsweredAt == nil {
-		t := rec.ReceivedAt
-		con.AnsweredAt, con.Answer = &t, rec.MessageID
+		t := in.rec.ReceivedAt
+		con.AnsweredAt, con.Answer = &t, in.rec.MessageID
 	}
-	if err := e.eventFor(tx, c.ID, complaint.EvStaffResponse, rec.From, rec, complaint.Detail(complaint.DetStaff, "name", con.Name, "in", rec.Source)); err != nil {
+	if err := e.eventFor(in.tx, c.ID, complaint.EvStaffResponse, in.rec.From, in.rec, complaint.Detail(complaint.DetStaff, "name", con.Name, "in", in.rec.Source)); err != nil {
 		return false, err
 	}
-	log.Info("staff member's answer recorded", "staff", con.Name)
+	in.log.Info("staff member's answer recorded", "staff", con.Name)
 	lines := []string{con.Name + " heeft gereageerd op uw vraag over deze klacht:", ""}
-	lines = append(append(lines, quote(ownLines(m.Text))...), "", "De reactie is bij de klacht bewaard.")
-	return true, e.notify(tx, c, []string{con.By}, "Reactie van "+p.FirstName(), lines)
+	lines = append(append(lines, quote(ownLines(in.m.Text))...), "", "De reactie is bij de klacht bewaard.")
+	return true, e.notify(in.tx, c, []string{con.By}, "Reactie van "+p.FirstName(), lines)
 }
 
 var (
@@ -321,21 +321,22 @@ func clientSatisfied(text string) (satisfied, ok bool) {
 // director who closed it at once. A mail that says neither is not handled
 // here (handled false): the client wrote again, which re-opens the case as
 // before, and the director is asked for the answer (unclearSatisfaction).
-func (e *Engine) satisfactionAnswer(tx Tx, c *complaint.Case, m *message.Message, rec *complaint.Message, log *slog.Logger) (handled, queued bool, err error) {
+func (in *incoming) satisfactionAnswer(c *complaint.Case) (handled, queued bool, err error) {
+	e := in.e
 	s := c.Satisfaction
 	to := []string{s.AskedBy}
 	if s.AskedBy == "" {
 		to = []string{c.Director}
 	}
-	words := quote(ownLines(m.Text))
-	satisfied, ok := clientSatisfied(m.Text)
-	if !e.fromClient(tx, c, m) {
-		log.Warn("answer to the closing question not evidently the client's: nothing changed", "from", message.LogAddr(log, rec.From))
-		if err := e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID,
-			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(m), "; "))); err != nil {
+	words := quote(ownLines(in.m.Text))
+	satisfied, ok := clientSatisfied(in.m.Text)
+	if !e.fromClient(in.tx, c, in.m) {
+		in.log.Warn("answer to the closing question not evidently the client's: nothing changed", "from", message.LogAddr(in.log, in.rec.From))
+		if err := e.event(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec.MessageID,
+			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(in.m), "; "))); err != nil {
 			return true, false, err
 		}
-		return true, true, e.notify(tx, c, to, "Mail van de cliënt niet bevestigd", append([]string{
+		return true, true, e.notify(in.tx, c, to, "Mail van de cliënt niet bevestigd", append([]string{
 			"Er kwam een mail binnen die van de cliënt lijkt te komen, maar dat is niet aan te tonen: het is geen antwoord op onze",
 			"mail aan de cliënt, en de mailserver bevestigt de afzender niet. Er is daarom niets vastgelegd of gewijzigd. De mail:", ""},
 			append(words, "",
@@ -345,16 +346,16 @@ func (e *Engine) satisfactionAnswer(tx Tx, c *complaint.Case, m *message.Message
 	if !ok {
 		return false, false, nil
 	}
-	at := rec.ReceivedAt
-	s.Satisfied, s.AnsweredAt, s.By, s.Evidence = &satisfied, &at, c.Client, rec.MessageID
-	if err := e.eventFor(tx, c.ID, complaint.EvSatisfaction, c.Client, rec, complaint.Detail(complaint.DetSatisfied, "answer", yesNo(satisfied), "by", "client")); err != nil {
+	at := in.rec.ReceivedAt
+	s.Satisfied, s.AnsweredAt, s.By, s.Evidence = &satisfied, &at, c.Client, in.rec.MessageID
+	if err := e.eventFor(in.tx, c.ID, complaint.EvSatisfaction, c.Client, in.rec, complaint.Detail(complaint.DetSatisfied, "answer", yesNo(satisfied), "by", "client")); err != nil {
 		return true, false, err
 	}
-	log.Info("client's answer to the closing question recorded", "satisfied", satisfied)
+	in.log.Info("client's answer to the closing question recorded", "satisfied", satisfied)
 	if satisfied {
 		return true, false, nil
 	}
-	return true, true, e.notify(tx, c, to, "Cliënt niet tevreden", append([]string{
+	return true, true, e.notify(in.tx, c, to, "Cliënt niet tevreden", append([]string{
 		"De cliënt is niet tevreden over de afhandeling van deze klacht. Het antwoord:", ""},
 		append(words, "",
 			"De klacht staat onder \"Aandacht nodig\" in het dagelijks overzicht, totdat u haar heropent met #heropend",

@@ -22,21 +22,22 @@ import (
 // complaint). Moving the mail into the complaints folder counts as #klacht.
 
 // hold keeps a doubtful mail for a director's decision.
-func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why recognised, log *slog.Logger) (bool, error) {
-	c, err := e.newCase(tx, "", m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
+func (in *incoming) hold(why recognised) (bool, error) {
+	e := in.e
+	c, err := e.newCase(in.tx, "", in.m.From, e.cfg.addressee(in.m, in.src.Director), in.m.Subject, in.rec.ReceivedAt)
 	if err != nil {
 		return false, err
 	}
-	c.Language, c.TargetAt = language(m), time.Time{}
+	c.Language, c.TargetAt = language(in.m), time.Time{}
 	why.record(c)
 	c.Hold()
-	if err := e.register(tx, c, rec, raw, c.Client, rec.Source); err != nil {
+	if err := e.register(in.tx, c, in.rec, in.raw, c.Client, in.rec.Source); err != nil {
 		return false, err
 	}
-	if err := e.eventFor(tx, c.ID, complaint.EvTriage, "klachtbot", rec, why.why); err != nil {
+	if err := e.eventFor(in.tx, c.ID, complaint.EvTriage, "klachtbot", in.rec, why.why); err != nil {
 		return false, err
 	}
-	log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why.why)
+	in.log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why.why)
 	lines := []string{
 		"Deze mail kan een klacht zijn. Het is niet duidelijk genoeg om hem zonder u als klacht te registreren.",
 		"Waarom twijfel: " + why.why + ".",
@@ -45,7 +46,7 @@ func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Mess
 		"Ontvangen: " + templates.DateNL(c.ReceivedAt.In(e.cfg.Location)) + " om " + c.ReceivedAt.In(e.cfg.Location).Format("15:04"),
 		"",
 	}
-	for _, l := range firstLines(recognize.OwnWords(m.Text), 8, 700) {
+	for _, l := range firstLines(recognize.OwnWords(in.m.Text), 8, 700) {
 		lines = append(lines, "> "+l)
 	}
 	lines = append(lines, "",
@@ -57,8 +58,8 @@ func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Mess
 	if err != nil {
 		return false, err
 	}
-	threadUnder(item, m.MessageID, m.References)
-	return true, e.enqueue(tx, item, "Klacht of niet?")
+	threadUnder(item, in.m.MessageID, in.m.References)
+	return true, e.enqueue(in.tx, item, "Klacht of niet?")
 }
 
 // accept makes a held mail a complaint and acknowledges it now, with the
