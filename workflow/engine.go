@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mcoo/klachtbot/mailbox/dsn"
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
@@ -53,20 +52,6 @@ func (s Source) FolderName() string {
 		return "Verzonden"
 	}
 	return s.Folder
-}
-
-// incoming is one new mail while it is ingested, inside its transaction:
-// the intake steps (intake.go, triage.go, bounce.go, procedure.go) are its
-// methods, so each reads what it needs from here instead of a row of
-// parameters.
-type incoming struct {
-	e   *Engine
-	tx  Tx
-	src Source
-	m   *message.Message
-	rec *complaint.Message // its record, stored when it joins a case
-	raw []byte             // its bytes as fetched
-	log *slog.Logger       // with the folder, uid and Message-ID; a step adds the case
 }
 
 // Engine applies the rules to incoming mail.
@@ -300,56 +285,6 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 	return (&incoming{e: e, tx: tx, src: src, m: m, rec: msgRec, raw: f.Raw, log: log}).route()
 }
 
-// route takes a new mail to the step that handles its kind: a delivery
-// report, a mail of a known case, a director's own mail, a complaint, a
-// doubtful mail, an unreadable one.
-func (in *incoming) route() (queued bool, err error) {
-	e, tx, src, m := in.e, in.tx, in.src, in.m
-
-	if strings.HasPrefix(m.Auto, "bounce") {
-		if b, ok := dsn.ParseBounce(m, in.raw); ok {
-			return in.bounced(b)
-		}
-	}
-	if id := e.thread(tx, m, src.Kind == FolderSent); id != "" {
-		return in.addToCase(id)
-	}
-	switch {
-	case src.Kind == FolderSent:
-		return in.directorIntake()
-	case e.cfg.own(m.From.Addr):
-		in.log.Debug("mail from the firm itself")
-		return false, nil
-	case m.Auto != "":
-		// An automatic mail outside any case never opens one.
-		in.log.Debug("automatic mail outside any case", "auto", m.Auto)
-		return false, nil
-	case src.Kind == FolderComplaints:
-		queued, err := in.openCase(recognised{why: "in the complaints folder"})
-		if err == nil {
-			err = e.learnCase(tx, m.MessageID, "complaints folder", in.log)
-		}
-		return queued, err
-	}
-	switch v, why := e.cfg.judge(m, e.firmLayer(tx)); {
-	case v == isComplaint:
-		return in.openCase(why)
-	case v == doubtful:
-		return in.hold(why)
-	case m.Malformed() && strings.TrimSpace(m.Subject+m.Text) == "":
-		// Unreadable: we cannot tell whether it is a complaint, so keep it.
-		in.log.Warn("unreadable mail quarantined", "problems", m.Problems)
-		q := &complaint.Quarantined{Source: in.rec.Source, ReceivedAt: in.rec.ReceivedAt, Problems: m.Problems}
-		if err := tx.Quarantine(q, in.raw); err != nil {
-			return false, err
-		}
-		return true, e.quarantined(tx, q)
-	default:
-		in.log.Debug("not a complaint")
-		return false, nil
-	}
-}
-
 // thread finds the case a message belongs to: the case token in the subject
 // first, then In-Reply-To and References against every Message-ID the case
 // knows. Never by subject text alone.
@@ -405,168 +340,6 @@ func (e *Engine) keep(tx Tx, caseID string, rec *complaint.Message, raw []byte) 
 	return tx.AddMessage(caseID, rec, raw)
 }
 
-// addToCase records a later message of a case. A follow-up never gets a new acknowledgement.
-func (in *incoming) addToCase(id string) (queued bool, err error) {
-	e := in.e
-	c, err := in.tx.Case(id)
-	if err != nil {
-		return false, err
-	}
-	in.log = in.log.With("case", id)
-	if p := e.cfg.staffMember(in.m.From.Addr); p != nil && in.src.Kind != FolderSent && e.cfg.director(in.m.From.Addr) == nil {
-		queued, err = in.staffMail(c, p)
-	} else if in.src.Kind == FolderSent || e.cfg.director(in.m.From.Addr) != nil {
-		queued, err = in.directorMail(c)
-	} else {
-		queued, err = in.clientMail(c)
-	}
-	if err != nil {
-		return false, err
-	}
-	if len(in.rec.Problems) > 0 {
-		if err := e.eventFor(in.tx, id, complaint.EvMalformed, "klachtbot", in.rec, strings.Join(in.rec.Problems, "; ")); err != nil {
-			return false, err
-		}
-	}
-	return queued, in.tx.PutCase(c)
-}
-
-// directorMail handles a mail that is, or claims to be, a director's.
-func (in *incoming) directorMail(c *complaint.Case) (bool, error) {
-	e := in.e
-	who, why := e.cfg.authority(in.src, in.m)
-	if who == "" {
-		cmds, bad := parseCommands(in.m.Text)
-		if len(cmds)+len(bad) == 0 {
-			// The director's own copy in Sent is what counts; this one is not proof.
-			in.log.Debug("unverified mail in a director's name; waiting for the Sent copy", "why", why)
-			return false, nil
-		}
-		in.rec.Role, in.rec.Unverified = complaint.RoleOther, true
-		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
-			return false, fmt.Errorf("store message: %w", err)
-		}
-		in.log.Warn("commands refused: no authority", "from", message.LogAddr(in.log, in.m.From.Addr), "why", why)
-		code := complaint.WhyNoAuthority
-		if e.cfg.director(in.m.From.Addr) == nil {
-			code = complaint.WhyNotFromDirector
-		}
-		return false, e.eventFor(in.tx, c.ID, complaint.EvCommandRefused, in.m.From.Addr, in.rec, complaint.Detail(complaint.DetRefused, "why", code, "about", "afzender "+in.m.From.Addr))
-	}
-	in.rec.Role = complaint.RoleDirector
-	if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
-		return false, fmt.Errorf("store message: %w", err)
-	}
-	if e.cfg.addressedOutside(in.m) {
-		if err := e.eventFor(in.tx, c.ID, complaint.EvDirectorMessage, who, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source)); err != nil {
-			return false, err
-		}
-		if c.FirstResponseAt == nil {
-			t := in.rec.ReceivedAt
-			c.FirstResponseAt = &t
-		}
-		if err := e.record(in.tx, c, c.Resume(complaint.WhyDirectorWrote), who, in.rec.MessageID); err != nil {
-			return false, err
-		}
-	} else if err := e.eventFor(in.tx, c.ID, complaint.EvOtherMessage, who, in.rec, complaint.Detail(complaint.DetNote, "in", in.rec.Source)); err != nil {
-		return false, err
-	}
-	in.log.Info("director mail recorded", "director", who)
-	if complaint.FindID(in.m.Subject) != c.ID || !addressedTo(in.m, e.cfg.BotAddress, who) {
-		return false, nil
-	}
-	return e.applyCommands(in.tx, c, who, in.m)
-}
-
-// clientMail records a mail from the client or a third party in the thread.
-func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
-	e := in.e
-	if in.m.Auto != "" {
-		// An out-of-office, a bounce the rules could not read, a list robot:
-		// kept with the case, and it changes nothing (no state, no consent,
-		// no notice).
-		in.rec.Role = complaint.RoleOther
-		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
-			return false, fmt.Errorf("store message: %w", err)
-		}
-		in.log.Info("automatic mail added to case", "auto", in.m.Auto)
-		return false, e.eventFor(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec, complaint.Detail(complaint.DetAuto, "why", in.m.Auto, "in", in.rec.Source))
-	}
-	if !strings.EqualFold(in.rec.From, c.Client) {
-		in.rec.Role = complaint.RoleOther
-		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
-			return false, fmt.Errorf("store message: %w", err)
-		}
-		in.log.Info("message added to case", "role", in.rec.Role)
-		return false, e.eventFor(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source))
-	}
-	in.rec.Role = complaint.RoleClient
-	if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
-		return false, fmt.Errorf("store message: %w", err)
-	}
-	if err := e.eventFor(in.tx, c.ID, complaint.EvFollowUp, in.rec.From, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source)); err != nil {
-		return false, err
-	}
-	in.log.Info("client follow-up added to case")
-	var unclear []string
-	if c.AwaitsSatisfaction() {
-		handled, queued, err := in.satisfactionAnswer(c)
-		if handled || err != nil {
-			return queued, err
-		}
-		unclear = unclearSatisfaction(in.m)
-	}
-	given, consent := clientConsent(in.m.Text)
-	consent = consent && unclear == nil // "akkoord" after the closing question is about the solution
-	changes := consent || c.State == complaint.StateWaiting || c.State == complaint.StateClosed && !c.NotComplaint
-	if changes && !e.fromClient(in.tx, c, in.m) {
-		// Anyone can write the client's From: with the case number. It is
-		// kept, changes nothing, and a director decides.
-		in.log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", message.LogAddr(in.log, in.rec.From))
-		if err := e.event(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec.MessageID,
-			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(in.m), "; "))); err != nil {
-			return false, err
-		}
-		return true, e.notify(in.tx, c, []string{c.Director}, "Mail van de cliënt niet bevestigd", []string{
-			"Er kwam een mail binnen die van de cliënt lijkt te komen, maar dat is niet aan te tonen: het is geen antwoord op onze",
-			"mail aan de cliënt, en de mailserver bevestigt de afzender niet. Iedereen kan een afzenderadres invullen.",
-			"Er is daarom niets gewijzigd" + map[bool]string{true: " (de mail zegt iets over toestemming voor extern advies)", false: ""}[consent] + ".",
-			"Is de mail echt van de cliënt, leg het dan vast met #toestemming ja of #toestemming nee, of #heropend.",
-		})
-	}
-	if consent {
-		c.Consent = &complaint.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: in.rec.MessageID}
-		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[given]
-		if err := e.eventFor(in.tx, c.ID, complaint.EvConsent, c.Client, in.rec, complaint.Detail(complaint.DetConsent, "given", map[bool]string{true: "yes", false: "no"}[given])); err != nil {
-			return false, err
-		}
-		err := e.notify(in.tx, c, []string{c.Director}, "Toestemming "+answer, []string{
-			"De cliënt heeft per mail toestemming " + answer + " om stukken met een externe deskundige te delen.",
-			"Dat staat in de mail van de cliënt van " + templates.DateNL(in.rec.ReceivedAt.In(e.cfg.Location)) + quoted(in.rec.Subject) + "; die is bij de klacht bewaard.",
-			"Klopt dit niet, leg het dan vast met #toestemming ja of #toestemming nee.",
-		})
-		if err != nil {
-			return false, err
-		}
-		queued = true
-	}
-	switch c.State {
-	case complaint.StateClosed:
-		if c.NotComplaint {
-			return queued, nil
-		}
-		if err := e.record(in.tx, c, c.Reopen(complaint.WhyClientWrote), c.Client, in.rec.MessageID); err != nil {
-			return false, err
-		}
-		return true, e.notify(in.tx, c, e.DirectorAddresses(), "Klacht heropend", append([]string{
-			"De cliënt heeft gereageerd op een afgehandelde klacht. De klacht staat weer open.",
-		}, unclear...))
-	case complaint.StateWaiting:
-		return queued, e.record(in.tx, c, c.Resume(complaint.WhyClientAnswered), c.Client, in.rec.MessageID)
-	}
-	return queued, nil
-}
-
 // quoted is a subject as a sentence names it: ` met als onderwerp "…"`.
 func quoted(subject string) string {
 	if subject = oneLine(subject); subject == "" {
@@ -582,28 +355,6 @@ func (e *Engine) DirectorAddresses() []string {
 		to = append(to, d.Address)
 	}
 	return to
-}
-
-// openCase opens a case for a new complaint and queues its acknowledgement.
-func (in *incoming) openCase(why recognised) (bool, error) {
-	e := in.e
-	restored, ackID, ackAt, isRestored := restoredCase(in.tx, in.m.MessageID)
-	c, err := e.newCase(in.tx, restored, in.m.From, e.cfg.addressee(in.m, in.src.Director), in.m.Subject, in.rec.ReceivedAt)
-	if err != nil {
-		return false, err
-	}
-	c.Language = language(in.m)
-	why.record(c)
-	c.Open()
-	in.log = in.log.With("case", c.ID)
-	if err := e.register(in.tx, c, in.rec, in.raw, c.Client, complaint.Detail(complaint.DetFound, "in", in.rec.Source)); err != nil {
-		return false, err
-	}
-	in.log.Info("case opened", "client", message.LogAddr(in.log, c.Client), "director", c.Director)
-	if isRestored {
-		return false, e.reopenRestored(in.tx, c, in.m, c.ID, ackID, ackAt, in.log)
-	}
-	return e.acknowledge(in.tx, c, in.m, in.log)
 }
 
 // newCase is a case received at received, with its target; id "" gives it
