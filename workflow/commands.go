@@ -2,15 +2,11 @@ package workflow
 
 import (
 	"fmt"
-	"regexp"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
-	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
-	"github.com/mcoo/klachtbot/workflow/outbox"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -90,23 +86,6 @@ func parseCommands(text string) (cmds []command, bad []string) {
 		}
 	}
 	return cmds, bad
-}
-
-var (
-	consentNo  = regexp.MustCompile(`(?i)\b(geen toestemming|niet akkoord|geen akkoord|no consent|(do not|don't|not) (consent|agree))\b`)
-	consentYes = regexp.MustCompile(`(?i)\b(akkoord|ik geef toestemming|toestemming gegeven|i agree|i consent|agreed)\b`)
-)
-
-// clientConsent reads a client's answer to the consent question; ok is false
-// when it says neither or both, which is left for a director.
-func clientConsent(text string) (given, ok bool) {
-	own := recognize.OwnWords(text)
-	no := consentNo.MatchString(own)
-	yes := consentYes.MatchString(consentNo.ReplaceAllString(own, ""))
-	if yes == no {
-		return false, false
-	}
-	return yes, true
 }
 
 // authority says which director a mail speaks for. A mail found in a
@@ -369,95 +348,6 @@ func (e *Engine) consentEvidence(tx Tx, c *complaint.Case, m *message.Message) s
 	return m.MessageID
 }
 
-// notify queues a short notice about a case to directors.
-func (e *Engine) notify(tx Tx, c *complaint.Case, to []string, title string, lines []string) error {
-	return e.noticeAt(tx, c, "notice", to, title, lines, e.clock.Now())
-}
-
-// notice composes a notice about a case from the bot to directors.
-func (e *Engine) notice(c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) (*outbox.Item, error) {
-	data := templates.Notice{Title: title, CaseID: c.ID, Subject: c.Subject, Client: clientName(c), Lines: lines}
-	subject, text, err := e.tpl.Mail("notice", "nl", data)
-	if err != nil {
-		return nil, err
-	}
-	return e.botMail(kind, c.ID, c.Director, to, subject, text, "", now), nil
-}
-
-// threadCase makes a notice a reply in its case's conversation: In-Reply-To
-// the mail that opened the case, References that mail and the case's latest
-// ones, so a director's mail client shows one conversation per case.
-func threadCase(tx Tx, item *outbox.Item, c *complaint.Case) {
-	if item.Mail.InReplyTo != "" {
-		return // already a reply to a particular mail
-	}
-	msgs, err := tx.Messages(c.ID)
-	if err != nil || len(msgs) == 0 || msgs[0].MessageID == "" {
-		return
-	}
-	refs := []string{msgs[0].MessageID}
-	// At most ten: References grows with the case, a header must not.
-	for _, m := range msgs[max(1, len(msgs)-9):] {
-		if m.MessageID != "" && !slices.Contains(refs, m.MessageID) {
-			refs = append(refs, m.MessageID)
-		}
-	}
-	item.Mail.InReplyTo, item.Mail.References = msgs[0].MessageID, refs
-}
-
-// botMail is a mail from the bot to directors, sent with the SMTP account
-// of the director it concerns; caseID may be empty (the digest).
-func (e *Engine) botMail(kind, caseID, account string, to []string, subject, text, html string, now time.Time) *outbox.Item {
-	from := e.cfg.BotAddress
-	if from == "" {
-		from = account
-	}
-	headers := map[string]string{"Auto-Submitted": "auto-generated"}
-	if e.cfg.Firm.ReplyTo != "" && e.cfg.Firm.ReplyTo != from {
-		headers["Reply-To"] = e.cfg.Firm.ReplyTo
-	}
-	idPart := now.In(e.cfg.Location).Format("20060102")
-	if caseID != "" {
-		headers["X-Klachtbot-Case"] = caseID
-		idPart = caseID
-	}
-	return &outbox.Item{
-		CaseID: caseID, Kind: kind, Account: account,
-		Mail: message.Outgoing{
-			From: from, FromName: "klachtbot", To: to, Subject: subject,
-			MessageID: newMessageID(idPart, kind, from),
-			Date:      now, Headers: headers, Text: text, HTML: html,
-		},
-	}
-}
-
-// enqueue queues a mail of a case and records it on the audit trail: its
-// kind, the title of a notice, to whom, and params (name, value) more.
-func (e *Engine) enqueue(tx Tx, item *outbox.Item, title string, params ...string) error {
-	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", item.Kind, "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
-	if err := e.queue(tx, item); err != nil {
-		return fmt.Errorf("queue %s: %w", item.Kind, err)
-	}
-	return e.event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, detail)
-}
-
-// tellClientNewTerm informs the client of a new target date, as the
-// procedure asks, threaded into their complaint.
-func (e *Engine) tellClientNewTerm(tx Tx, c *complaint.Case, reason string) error {
-	dir := e.cfg.director(c.Director)
-	if dir == nil {
-		return fmt.Errorf("director %s is not configured", c.Director)
-	}
-	data := templates.NewTerm{CaseID: c.ID, Subject: c.Subject, ClientName: c.ClientName, DirectorName: dir.Name,
-		DirectorAddress: dir.Address, Reason: reason, Target: c.TargetAt.In(e.cfg.Location)}
-	subject, text, err := e.tpl.Mail("newterm", c.Language, data)
-	if err != nil {
-		return err
-	}
-	item := e.toClient(tx, c, dir, "new-term", "term", subject, text)
-	return e.enqueue(tx, item, "", "date", templates.DateNL(c.TargetAt.In(e.cfg.Location)))
-}
-
 // forgedResults notes, for the record, Authentication-Results that name the
 // firm's server but came with the message (below its Received headers).
 func (c *Config) forgedResults(m *message.Message) string {
@@ -467,4 +357,12 @@ func (c *Config) forgedResults(m *message.Message) string {
 		}
 	}
 	return ""
+}
+
+// refuse records a command that was not carried out and tells the director why.
+func (e *Engine) refuse(tx Tx, c *complaint.Case, who string, m *message.Message, cmd command, why, title string, lines ...string) error {
+	if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", why)); err != nil {
+		return err
+	}
+	return e.notify(tx, c, []string{who}, title, append([]string{"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: " + complaint.DetailNL(complaint.Detail(complaint.DetRefused, "why", why)) + "."}, lines...))
 }

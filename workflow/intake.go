@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	netmail "net/mail"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
 // The intake of one new mail: where it goes (route), a mail of a known
@@ -452,4 +454,21 @@ func oneLine(s string) string {
 		return l[0]
 	}
 	return ""
+}
+
+var (
+	consentNo  = regexp.MustCompile(`(?i)\b(geen toestemming|niet akkoord|geen akkoord|no consent|(do not|don't|not) (consent|agree))\b`)
+	consentYes = regexp.MustCompile(`(?i)\b(akkoord|ik geef toestemming|toestemming gegeven|i agree|i consent|agreed)\b`)
+)
+
+// clientConsent reads a client's answer to the consent question; ok is false
+// when it says neither or both, which is left for a director.
+func clientConsent(text string) (given, ok bool) {
+	own := recognize.OwnWords(text)
+	no := consentNo.MatchString(own)
+	yes := consentYes.MatchString(consentNo.ReplaceAllString(own, ""))
+	if yes == no {
+		return false, false
+	}
+	return yes, true
 }

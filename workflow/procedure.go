@@ -13,7 +13,6 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
-	"github.com/mcoo/klachtbot/workflow/outbox"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -72,33 +71,6 @@ func (c *Config) findStaff(arg string) (p *templates.Person, question string) {
 		return nil, ""
 	}
 	return p, strings.TrimLeft(arg[best:], " ,:;")
-}
-
-// refuse records a command that was not carried out and tells the director why.
-func (e *Engine) refuse(tx Tx, c *complaint.Case, who string, m *message.Message, cmd command, why, title string, lines ...string) error {
-	if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", why)); err != nil {
-		return err
-	}
-	return e.notify(tx, c, []string{who}, title, append([]string{"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: " + complaint.DetailNL(complaint.Detail(complaint.DetRefused, "why", why)) + "."}, lines...))
-}
-
-// toClient is a mail from a director to the client of c, threaded under the
-// mail that opened the case, with a Bcc to the director as its proof of sending.
-func (e *Engine) toClient(tx Tx, c *complaint.Case, dir *Director, kind, idKind, subject, text string) *outbox.Item {
-	var inReplyTo string
-	var refs []string
-	if msgs, err := tx.Messages(c.ID); err == nil && len(msgs) > 0 && msgs[0].MessageID != "" {
-		inReplyTo, refs = msgs[0].MessageID, []string{msgs[0].MessageID}
-	}
-	return &outbox.Item{
-		CaseID: c.ID, Kind: kind, Account: dir.Address,
-		Mail: message.Outgoing{
-			From: dir.Address, FromName: dir.Name + " - " + e.tpl.Firm().ShortName(), To: []string{c.Client}, Bcc: []string{dir.Address},
-			Subject: subject, MessageID: newMessageID(c.ID, idKind, dir.Address),
-			InReplyTo: inReplyTo, References: refs, Date: e.clock.Now(),
-			Headers: map[string]string{"X-Klachtbot-Case": c.ID}, Text: text,
-		},
-	}
 }
 
 // askSatisfaction sends the client of a case just closed (#afgehandeld)
@@ -178,31 +150,6 @@ func (e *Engine) consult(tx Tx, c *complaint.Case, who string, m *message.Messag
 		return false, err
 	}
 	return false, e.enqueue(tx, item, "")
-}
-
-// consultMail is the question to a staff member, or its reminder, from the
-// director who asked: the case number in the subject, nothing of other cases.
-func (e *Engine) consultMail(c *complaint.Case, dir *Director, con complaint.Consultation, words []string, reminder bool, now time.Time) (*outbox.Item, error) {
-	data := templates.Consult{CaseID: c.ID, Subject: c.Subject, StaffName: templates.Person{Name: con.Name, Address: con.Address}.FirstName(),
-		ClientName: clientName(c), DirectorName: dir.Name, DirectorAddress: dir.Address, Question: con.Question, Words: words,
-		Received: c.ReceivedAt.In(e.cfg.Location), Asked: con.At.In(e.cfg.Location),
-		Due: e.cal.AfterWorkdays(con.At, consultRemindStaff).In(e.cfg.Location), Reminder: reminder}
-	subject, text, err := e.tpl.Mail("consult", "nl", data)
-	if err != nil {
-		return nil, err
-	}
-	item := &outbox.Item{
-		CaseID: c.ID, Kind: kindConsult, Account: dir.Address,
-		Mail: message.Outgoing{
-			From: dir.Address, FromName: dir.Name + " - " + e.tpl.Firm().ShortName(), To: []string{con.Address}, Bcc: []string{dir.Address},
-			Subject: subject, MessageID: newMessageID(c.ID, "consult", dir.Address), Date: now,
-			Headers: map[string]string{"X-Klachtbot-Case": c.ID}, Text: text,
-		},
-	}
-	if reminder {
-		threadUnder(item, con.MessageID, nil)
-	}
-	return item, nil
 }
 
 // maxQuoted bounds how much of someone's mail a mail quotes.

@@ -10,7 +10,6 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
-	"github.com/mcoo/klachtbot/workflow/outbox"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -109,15 +108,6 @@ func (e *Engine) firstMail(tx Tx, c *complaint.Case) (*message.Message, error) {
 		return nil, fmt.Errorf("first mail of %s: %w", c.ID, err)
 	}
 	return message.Parse(raw), nil
-}
-
-// threadUnder makes a mail the bot sends a reply to msgid (refs: its References).
-func threadUnder(item *outbox.Item, msgid string, refs []string) {
-	if msgid == "" {
-		return
-	}
-	item.Mail.InReplyTo = msgid
-	item.Mail.References = append(append([]string{}, refs...), msgid)
 }
 
 // firstLines is the start of a text for quoting: at most n non-empty lines
