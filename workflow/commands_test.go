@@ -386,3 +386,19 @@ func TestClientAnswersDirector(t *testing.T) {
 		t.Errorf("the client's answer to the director did not end waiting: %s %v", c.State, evs)
 	}
 }
+
+// The help a director gets when a line is not understood names every
+// command the bot understands, each once, so a new command is never a
+// secret.
+func TestCommandHelpNamesEveryCommand(t *testing.T) {
+	t.Parallel()
+	help := strings.Join(commandHelp(), "\n")
+	for _, s := range commands {
+		if n := strings.Count(help, "#"+s.name+" "); n != 1 {
+			t.Errorf("#%s appears %d times in the help:\n%s", s.name, n, help)
+		}
+	}
+	if got, want := len(commandHelp()), len(commands); got != want {
+		t.Errorf("%d help lines for %d commands", got, want)
+	}
+}

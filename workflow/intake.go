@@ -282,8 +282,8 @@ func (in *incoming) directorIntake() (bool, error) {
 	}
 	cmds, bad := parseCommands(in.m.Text)
 	for _, cmd := range cmds {
-		if cmd.name == "nieuwe-klacht" {
-			return in.newComplaintByDirector(cmd)
+		if do := commandNamed(cmd.name).alone; do != nil {
+			return do(in, cmd)
 		}
 	}
 	if len(cmds)+len(bad) > 0 {
@@ -357,7 +357,7 @@ func (in *incoming) newComplaintByDirector(cmd command) (bool, error) {
 	} else {
 		what += "; zonder adres krijgt de cliënt geen schriftelijke bevestiging"
 	}
-	return e.confirm(in.tx, c, in.src.Director, in.m, []string{what}, queued)
+	return (&commandRun{e: e, tx: in.tx, c: c, who: in.src.Director, m: in.m, queued: queued}).confirm([]string{what})
 }
 
 // forwardedComplaint opens a case for the sender of a mail a director

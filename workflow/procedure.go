@@ -77,23 +77,24 @@ func (c *Config) findStaff(arg string) (p *templates.Person, question string) {
 // the solution in the director's words and asks, in a mail from that
 // director, whether they are satisfied with how it was handled. note says
 // what was done, for the director's confirmation.
-func (e *Engine) askSatisfaction(tx Tx, c *complaint.Case, who, resolution string, now time.Time) (note string, err error) {
-	if c.Client == "" {
+func (r *commandRun) askSatisfaction(resolution string) (note string, err error) {
+	e := r.e
+	if r.c.Client == "" {
 		return "geen afsluitende mail: er is geen adres van de cliënt", nil
 	}
-	dir := e.cfg.director(who)
+	dir := e.cfg.director(r.who)
 	if dir == nil {
-		return "", fmt.Errorf("director %s is not configured", who)
+		return "", fmt.Errorf("director %s is not configured", r.who)
 	}
-	data := templates.Closing{CaseID: c.ID, Subject: c.Subject, ClientName: c.ClientName, DirectorName: dir.Name,
+	data := templates.Closing{CaseID: r.c.ID, Subject: r.c.Subject, ClientName: r.c.ClientName, DirectorName: dir.Name,
 		DirectorAddress: dir.Address, Resolution: resolution}
-	subject, text, err := e.tpl.Mail("closing", c.Language, data)
+	subject, text, err := e.tpl.Mail("closing", r.c.Language, data)
 	if err != nil {
 		return "", err
 	}
-	item := e.toClient(tx, c, dir, kindClosing, "closing", subject, text)
-	c.Satisfaction = &complaint.Satisfaction{AskedAt: now, AskedBy: who, MessageID: item.Mail.MessageID}
-	return c.Client + " krijgt een afsluitende mail met de vraag of de klacht naar tevredenheid is afgehandeld", e.enqueue(tx, item, "")
+	item := e.toClient(r.tx, r.c, dir, kindClosing, "closing", subject, text)
+	r.c.Satisfaction = &complaint.Satisfaction{AskedAt: r.now, AskedBy: r.who, MessageID: item.Mail.MessageID}
+	return r.c.Client + " krijgt een afsluitende mail met de vraag of de klacht naar tevredenheid is afgehandeld", e.enqueue(r.tx, item, "")
 }
 
 // reopen takes c back into handling (#heropend). A closed case gets a new
@@ -117,7 +118,8 @@ func (e *Engine) reopen(c *complaint.Case, now time.Time) (change *complaint.Eve
 // consult mails a staff member the client's own words and the director's
 // question (#betrokkene), from the director, so her answer comes back to a
 // watched mailbox as a reply to a Message-ID only she was sent.
-func (e *Engine) consult(tx Tx, c *complaint.Case, who string, m *message.Message, cmd command) (refused bool, err error) {
+func (r *commandRun) consult(cmd command) (done, error) {
+	e := r.e
 	p, question := e.cfg.findStaff(cmd.arg)
 	if p == nil {
 		var known []string
@@ -128,28 +130,29 @@ func (e *Engine) consult(tx Tx, c *complaint.Case, who string, m *message.Messag
 		if len(known) > 0 {
 			list = "Bekende medewerkers: " + strings.Join(known, ", ") + "."
 		}
-		return true, e.refuse(tx, c, who, m, cmd, complaint.WhyUnknownStaff, "Medewerker niet gevonden", list)
+		return done{refusal: &refusal{why: complaint.WhyUnknownStaff, title: "Medewerker niet gevonden", lines: []string{list}}}, nil
 	}
-	dir := e.cfg.director(who)
+	dir := e.cfg.director(r.who)
 	if dir == nil {
-		return false, fmt.Errorf("director %s is not configured", who)
+		return done{}, fmt.Errorf("director %s is not configured", r.who)
 	}
 	now := e.clock.Now()
-	words, err := e.clientWords(tx, c)
+	words, err := e.clientWords(r.tx, r.c)
 	if err != nil {
-		return false, err
+		return done{}, err
 	}
-	con := complaint.Consultation{Name: p.Name, Address: strings.ToLower(p.Address), Question: question, At: now.UTC(), By: who}
-	item, err := e.consultMail(c, dir, con, words, false, now)
+	con := complaint.Consultation{Name: p.Name, Address: strings.ToLower(p.Address), Question: question, At: now.UTC(), By: r.who}
+	item, err := e.consultMail(r.c, dir, con, words, false, now)
 	if err != nil {
-		return false, err
+		return done{}, err
 	}
 	con.MessageID = item.Mail.MessageID
-	c.Consultations = append(c.Consultations, con)
-	if err := e.event(tx, c.ID, complaint.EvConsulted, who, item.Mail.MessageID, complaint.Detail(complaint.DetConsulted, "name", p.Name, "to", con.Address)); err != nil {
-		return false, err
+	r.c.Consultations = append(r.c.Consultations, con)
+	if err := e.event(r.tx, r.c.ID, complaint.EvConsulted, r.who, item.Mail.MessageID, complaint.Detail(complaint.DetConsulted, "name", p.Name, "to", con.Address)); err != nil {
+		return done{}, err
 	}
-	return false, e.enqueue(tx, item, "")
+	r.queued = true
+	return done{}, e.enqueue(r.tx, item, "")
 }
 
 // maxQuoted bounds how much of someone's mail a mail quotes.
@@ -321,24 +324,15 @@ func yesNo(b bool) string { return map[bool]string{true: "yes", false: "no"}[b] 
 
 // recordSatisfied records a director's #tevreden ja|nee: the evidence is the
 // client's mail the command answers, else the command mail.
-func (e *Engine) recordSatisfied(tx Tx, c *complaint.Case, who string, m *message.Message, satisfied bool, now time.Time) error {
-	if c.Satisfaction == nil {
-		c.Satisfaction = &complaint.Satisfaction{}
+func (r *commandRun) recordSatisfied(satisfied bool) error {
+	e := r.e
+	if r.c.Satisfaction == nil {
+		r.c.Satisfaction = &complaint.Satisfaction{}
 	}
-	s := c.Satisfaction
-	s.Satisfied, s.AnsweredAt, s.By, s.Evidence, s.NoAnswer = &satisfied, &now, who, e.consentEvidence(tx, c, m), false
-	return e.event(tx, c.ID, complaint.EvSatisfaction, who, s.Evidence, complaint.Detail(complaint.DetSatisfied, "answer", yesNo(satisfied), "by", who))
-}
-
-// uphold records that the firm stands by its solution after the client's
-// "nee" (#oplossing-handhaven): the case leaves "Aandacht nodig".
-func (e *Engine) uphold(tx Tx, c *complaint.Case, who string, m *message.Message, cmd command, now time.Time) (refused bool, err error) {
-	if !c.Dissatisfied() {
-		return true, e.refuse(tx, c, who, m, cmd, complaint.WhyNotClosed, "Oplossing handhaven niet vastgelegd",
-			"#oplossing-handhaven legt vast dat het kantoor bij de oplossing blijft nadat de cliënt nee antwoordde; dat is hier niet het geval.")
-	}
-	c.Satisfaction.Upheld, c.Satisfaction.UpheldBy, c.Satisfaction.Reason = &now, who, cmd.arg
-	return false, nil
+	s := r.c.Satisfaction
+	now := r.now
+	s.Satisfied, s.AnsweredAt, s.By, s.Evidence, s.NoAnswer = &satisfied, &now, r.who, r.consentEvidence(), false
+	return e.event(r.tx, r.c.ID, complaint.EvSatisfaction, r.who, s.Evidence, complaint.Detail(complaint.DetSatisfied, "answer", yesNo(satisfied), "by", r.who))
 }
 
 // external records documents shared with an expert: "#extern <instantie>:
@@ -351,45 +345,46 @@ func external(arg, who string, now time.Time) complaint.External {
 // confidentiality keeps the signed statement attached to a director's
 // #geheimhouding [instantie] on the expert's record: the mail is stored byte
 // for byte, and the record names the file and its SHA-256.
-func (e *Engine) confidentiality(tx Tx, c *complaint.Case, who string, m *message.Message, cmd command, now time.Time) (refused bool, err error) {
+func (r *commandRun) confidentiality(cmd command) (done, error) {
+	e := r.e
 	k := -1
-	for i, x := range c.External {
+	for i, x := range r.c.External {
 		named := cmd.arg != "" && strings.Contains(strings.ToLower(x.Party), strings.ToLower(cmd.arg))
 		if named || cmd.arg == "" && x.Confidentiality == nil {
 			k = i
 		}
 	}
 	if k < 0 {
-		return true, e.refuse(tx, c, who, m, cmd, complaint.WhyNoExternal, "Geheimhoudingsverklaring niet vastgelegd",
-			"Leg eerst met #extern <instantie> vast met wie stukken zijn gedeeld.")
+		return done{refusal: &refusal{why: complaint.WhyNoExternal, title: "Geheimhoudingsverklaring niet vastgelegd",
+			lines: []string{"Leg eerst met #extern <instantie> vast met wie stukken zijn gedeeld."}}}, nil
 	}
-	file, sum, err := e.statement(tx, c, m)
+	file, sum, err := r.statement()
 	if err != nil {
-		return false, err
+		return done{}, err
 	}
 	if file == "" {
-		return true, e.refuse(tx, c, who, m, cmd, complaint.WhyNoStatement, "Geheimhoudingsverklaring niet vastgelegd",
-			"Stuur de opdracht opnieuw, met de ondertekende verklaring van "+c.External[k].Party+" als bijlage.")
+		return done{refusal: &refusal{why: complaint.WhyNoStatement, title: "Geheimhoudingsverklaring niet vastgelegd",
+			lines: []string{"Stuur de opdracht opnieuw, met de ondertekende verklaring van " + r.c.External[k].Party + " als bijlage."}}}, nil
 	}
-	c.External[k].Confidentiality = &complaint.Confidentiality{At: now, By: who, Evidence: m.MessageID, File: file, SHA256: sum}
-	return false, e.event(tx, c.ID, complaint.EvConfidentiality, who, m.MessageID, complaint.Detail(complaint.DetSigned, "party", c.External[k].Party, "file", file))
+	r.c.External[k].Confidentiality = &complaint.Confidentiality{At: r.now, By: r.who, Evidence: r.m.MessageID, File: file, SHA256: sum}
+	return done{}, e.event(r.tx, r.c.ID, complaint.EvConfidentiality, r.who, r.m.MessageID, complaint.Detail(complaint.DetSigned, "party", r.c.External[k].Party, "file", file))
 }
 
 // statement is the first attachment of the stored command mail m: its name
 // and the SHA-256 of its bytes ("" when it has none).
-func (e *Engine) statement(tx Tx, c *complaint.Case, m *message.Message) (file, sum string, err error) {
-	if len(m.Attachments) == 0 {
+func (r *commandRun) statement() (file, sum string, err error) {
+	if len(r.m.Attachments) == 0 {
 		return "", "", nil
 	}
-	msgs, err := tx.Messages(c.ID)
+	msgs, err := r.tx.Messages(r.c.ID)
 	if err != nil {
 		return "", "", err
 	}
 	for _, x := range msgs {
-		if x.MessageID != m.MessageID {
+		if x.MessageID != r.m.MessageID {
 			continue
 		}
-		raw, err := tx.Raw(c.ID, x.Seq)
+		raw, err := r.tx.Raw(r.c.ID, x.Seq)
 		if err != nil {
 			return "", "", fmt.Errorf("read the statement's mail: %w", err)
 		}
