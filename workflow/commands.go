@@ -48,7 +48,7 @@ type commandSpec struct {
 type done struct {
 	change  *complaint.Event // the state change, recorded after the command
 	note    string           // what followed from it, for the confirmation
-	before  string           // the state the case had
+	before  complaint.State  // the state the case had
 	stop    bool             // recorded by the action, and nothing after it applies (a held mail erased)
 	refusal *refusal         // not carried out
 }

@@ -13,7 +13,7 @@ import (
 // manyCases is n cases in every state, with the longest subjects and names
 // the digest shows, full of what HTML escapes.
 func manyCases(n int, now time.Time, worst bool) []*complaint.Case {
-	states := []string{complaint.StateOpen, complaint.StateOpen, complaint.StateWaiting, complaint.StateClosed, complaint.StateTriage}
+	states := []complaint.State{complaint.StateOpen, complaint.StateOpen, complaint.StateWaiting, complaint.StateClosed, complaint.StateTriage}
 	cases := make([]*complaint.Case, 0, n)
 	for i := range n {
 		received := now.Add(-time.Duration(i%40) * 24 * time.Hour)

@@ -135,7 +135,7 @@ func inDays(days int) string {
 }
 
 // stateSentence is a case's state as the end of "de klacht staat ...".
-func stateSentence(state string) string {
+func stateSentence(state complaint.State) string {
 	switch state {
 	case complaint.StateWaiting:
 		return "op wacht tot de cliënt reageert"
@@ -146,7 +146,7 @@ func stateSentence(state string) string {
 }
 
 // stillSentence says where an overdue case stands, as a sentence.
-func stillSentence(state string) string {
+func stillSentence(state complaint.State) string {
 	if state == complaint.StateWaiting {
 		return "Er wordt nog gewacht op een reactie van de cliënt."
 	}

@@ -196,7 +196,7 @@ func TestDigestHTML(t *testing.T) {
 	t.Parallel()
 	e, _, clock := newTestEngine(t)
 	var cases []*complaint.Case
-	mk := func(id, state, received, subject string) *complaint.Case {
+	mk := func(id string, state complaint.State, received, subject string) *complaint.Case {
 		c := &complaint.Case{ID: id, State: state, Client: strings.ToLower(id) + "@klant.test", Director: "marco@mcoo.nl",
 			Subject: subject, ReceivedAt: at(received).UTC()}
 		cases = append(cases, c)

@@ -15,12 +15,16 @@ import (
 // ErrNotFound is wrapped by a store's error for a case or message that is not there.
 var ErrNotFound = errors.New("not found")
 
+// State is where a case is in the procedure. It changes only through the
+// methods of Case in state.go.
+type State string
+
 // Case states.
 const (
-	StateTriage  = "triage" // doubtful: kept for a director's decision, no acknowledgement, no deadline yet
-	StateOpen    = "open"
-	StateWaiting = "waiting"
-	StateClosed  = "closed"
+	StateTriage  State = "triage" // doubtful: kept for a director's decision, no acknowledgement, no deadline yet
+	StateOpen    State = "open"
+	StateWaiting State = "waiting"
+	StateClosed  State = "closed"
 )
 
 // How a complaint reached the firm. The klachtenregeling names mail, phone
@@ -45,7 +49,7 @@ const (
 // Case is one complaint and everything the procedure tracks about it.
 type Case struct {
 	ID          string `json:"id"`
-	State       string `json:"state"`
+	State       State  `json:"state"`
 	Client      string `json:"client"`
 	ClientName  string `json:"client_name,omitempty"`
 	Director    string `json:"director"`

@@ -9,7 +9,7 @@ func TestEveryCodeHasADutchLabel(t *testing.T) {
 			t.Errorf("event kind %q has no Dutch label", k)
 		}
 	}
-	for _, s := range []string{StateTriage, StateOpen, StateWaiting, StateClosed} {
+	for _, s := range []State{StateTriage, StateOpen, StateWaiting, StateClosed} {
 		if _, ok := stateNL[s]; !ok {
 			t.Errorf("state %q has no Dutch label", s)
 		}
