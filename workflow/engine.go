@@ -565,6 +565,17 @@ func newMessageID(caseID, kind, from string) string {
 	return fmt.Sprintf("<%s.%s.%s@%s>", strings.ToLower(caseID), kind, hex.EncodeToString(b[:]), domain)
 }
 
+// messageIDKind is the kind newMessageID wrote into a Message-ID ("ack"),
+// "" for a Message-ID the bot did not make.
+func messageIDKind(msgid string) string {
+	local, _, _ := strings.Cut(strings.Trim(msgid, "<>"), "@")
+	parts := strings.Split(local, ".")
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[len(parts)-2]
+}
+
 // fromClient reports whether a mail in the client's name is evidently
 // theirs: it answers a mail sent only to the client (the bot's
 // acknowledgement, new-term or closing mail, a director's reply found in Sent: their

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -38,13 +37,12 @@ func (h *FolderHandler) Copies(msgs []*message.Message) error {
 const restoredAck = "restored-ack/"
 
 func (e *Engine) copyFound(tx Tx, m *message.Message, src Source) error {
-	id, err := complaint.ParseID(m.Case)
+	num, err := complaint.ParseNumber(m.Case)
 	if err != nil || !e.cfg.own(m.From.Addr) {
 		return nil // not one of ours
 	}
-	year, _ := strconv.Atoi(id[3:7])
-	n, _ := strconv.ParseUint(id[8:], 10, 64)
-	if err := tx.RaiseCaseSeq(year, n); err != nil {
+	id := num.String()
+	if err := tx.RaiseCaseSeq(num.Year, num.Seq); err != nil {
 		return err
 	}
 	item, err := tx.OutboxByMessageID(m.MessageID)
@@ -59,7 +57,7 @@ func (e *Engine) copyFound(tx Tx, m *message.Message, src Source) error {
 		return nil
 	}
 	// An acknowledgement this store does not know: sent after the backup.
-	if strings.Contains(m.MessageID, ".ack.") && len(m.InReplyTo) > 0 {
+	if messageIDKind(m.MessageID) == "ack" && len(m.InReplyTo) > 0 {
 		sent := m.Date
 		if sent.IsZero() {
 			sent = e.clock.Now()
