@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/mailerr"
-	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -119,18 +119,14 @@ func (e *Engine) resolveOpen(how string, now time.Time, keys ...string) error {
 // alertMail queues the mail about an incident: the alert, or with how the
 // news that it ended.
 func (e *Engine) alertMail(tx Tx, inc *alert.Incident, repeat bool, how string, now time.Time) error {
-	loc := e.cfg.Location
-	data := templates.Alert{Title: inc.Title, What: inc.What, Meaning: inc.Meaning, Todo: inc.Todo, Case: inc.Case,
-		Since: templates.DateNL(inc.Since.In(loc)) + " om " + inc.Since.In(loc).Format("15:04"), How: how, Resolved: how != "", Repeat: repeat}
-	subject, text, err := e.tpl.Mail("alert", "nl", data)
-	if err != nil {
-		return err
-	}
 	to := e.cfg.AlertsTo
 	if len(to) == 0 {
 		to = e.DirectorAddresses()
 	}
-	item := e.botMail(outbox.KindAlert, inc.Case, e.cfg.Directors[0].Address, to, subject, text, "", now)
+	item, err := e.mail.Alert(inc, repeat, how, e.cfg.Directors[0].Address, to, now)
+	if err != nil {
+		return err
+	}
 	if inc.Open() { // an alert, not its end ("Opgelost" goes whatever is queued)
 		pending, err := tx.Pending()
 		if err != nil {
@@ -363,7 +359,7 @@ func (e *Engine) MailFailed(item *outbox.Item, reason string) {
 	err := e.store.Update(func(tx Tx) error {
 		inc := alert.Incident{Key: fmt.Sprintf("mail/%d", item.ID), Kind: alert.KindUndeliverable, Case: item.CaseID,
 			Title: "mail aan " + strings.Join(item.Mail.To, ", ") + " niet bezorgd",
-			What:  fmt.Sprintf("De mail \"%s\" aan %s is niet bezorgd: %s.", oneLine(item.Mail.Subject), strings.Join(item.Mail.To, ", "), reason),
+			What:  fmt.Sprintf("De mail \"%s\" aan %s is niet bezorgd: %s.", compose.OneLine(item.Mail.Subject), strings.Join(item.Mail.To, ", "), reason),
 			Todo:  "Controleer het adres en neem op een andere manier contact op."}
 		if item.Kind == outbox.KindAck && item.CaseID != "" {
 			inc.Meaning = "De cliënt heeft geen ontvangstbevestiging van de klacht gekregen."
@@ -383,7 +379,7 @@ func (e *Engine) MailFailed(item *outbox.Item, reason string) {
 			// for all the mail of that cause, not one per mail.
 			inc.Key, inc.Case = "given-up/"+item.Cause, ""
 			inc.Title = "mail opgegeven: het verzendaccount werkte langer dan give_up_after niet"
-			inc.What = fmt.Sprintf("klachtbot heeft mail opgegeven die het niet kon versturen (%s), de eerste aan %s (%q).", reason, strings.Join(item.Mail.To, ", "), oneLine(item.Mail.Subject))
+			inc.What = fmt.Sprintf("klachtbot heeft mail opgegeven die het niet kon versturen (%s), de eerste aan %s (%q).", reason, strings.Join(item.Mail.To, ", "), compose.OneLine(item.Mail.Subject))
 			inc.Meaning = "Wie deze mails had moeten krijgen, weet er niet van; een ontvangstbevestiging die niet ging, staat bij haar klacht (klachtbot show: ATTENTION)."
 			inc.Todo = "Herstel het verzendaccount (zie de melding daarover) en neem met de betrokkenen op een andere manier contact op."
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -354,11 +355,11 @@ func (r *commandRun) confirm(applied []string) (bool, error) {
 	if !r.e.cfg.ConfirmCommands || len(applied) == 0 {
 		return r.queued, nil
 	}
-	item, err := r.e.notice(r.c, "confirmation", []string{r.who}, "Uitgevoerd", []string{"Uitgevoerd: " + strings.Join(applied, "; ")}, r.e.clock.Now())
+	item, err := r.e.mail.Notice(r.c, "confirmation", []string{r.who}, "Uitgevoerd", []string{"Uitgevoerd: " + strings.Join(applied, "; ")}, r.e.clock.Now())
 	if err != nil {
 		return false, err
 	}
-	threadUnder(item, r.m.MessageID, r.m.References)
+	compose.ThreadUnder(item, r.m.MessageID, r.m.References)
 	return true, r.e.enqueue(r.tx, item, "")
 }
 

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"cmp"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -61,6 +61,7 @@ type Engine struct {
 	cfg   Config
 	cal   *calendar.Calendar
 	tpl   *templates.Set // the firm's templates
+	mail  *compose.Composer
 	log   *slog.Logger
 	// Wake is signalled (without blocking) when mail is queued in the
 	// outbox: after every transaction that queued any (queue sets queued).
@@ -89,6 +90,10 @@ func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine,
 		return nil, fmt.Errorf("configuration: %w", err) // at start, not when a mail is due
 	}
 	e.tpl = tpl
+	e.mail = &compose.Composer{Tpl: tpl, Loc: e.cfg.Location, Bot: e.cfg.BotAddress, ReplyTo: e.cfg.Firm.ReplyTo}
+	for _, d := range e.cfg.Directors {
+		e.mail.Directors = append(e.mail.Directors, compose.Director(d))
+	}
 	err = store.Update(func(tx Tx) error {
 		if tx.Meta("first_start") != "" {
 			return nil
@@ -342,7 +347,7 @@ func (e *Engine) keep(tx Tx, caseID string, rec *complaint.Message, raw []byte) 
 
 // quoted is a subject as a sentence names it: ` met als onderwerp "…"`.
 func quoted(subject string) string {
-	if subject = oneLine(subject); subject == "" {
+	if subject = compose.OneLine(subject); subject == "" {
 		return ""
 	}
 	return ` met als onderwerp "` + subject + `"`
@@ -426,7 +431,11 @@ func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *
 		log.Info("acknowledgement suppressed", "reason", reason)
 		return false, e.event(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", evidence, reason)
 	}
-	item, err := e.ack(c, m, to)
+	dir := e.cfg.director(c.Director)
+	if dir == nil {
+		return false, fmt.Errorf("case %s: director %s is not configured", c.ID, c.Director)
+	}
+	item, err := e.mail.Ack(c, compose.Director(*dir), m, to, now)
 	if err != nil {
 		return false, err
 	}
@@ -492,88 +501,6 @@ func (e *Engine) ackRecipient(c *complaint.Case, m *message.Message) string {
 		to = m.ReplyTo[0].Addr
 	}
 	return to
-}
-
-// ack composes the acknowledgement of a new case: from the director written
-// to, threaded as a reply, marked as an automatic reply.
-func (e *Engine) ack(c *complaint.Case, m *message.Message, to string) (*outbox.Item, error) {
-	dir := e.cfg.director(c.Director)
-	if dir == nil {
-		return nil, fmt.Errorf("case %s: director %s is not configured", c.ID, c.Director)
-	}
-	var names []string
-	for _, d := range e.cfg.Directors {
-		names = append(names, d.Name)
-	}
-	data := templates.Ack{CaseID: c.ID, Subject: quoteSubject(c.Subject), ClientName: c.ClientName, DirectorName: dir.Name,
-		DirectorAddress: dir.Address, Channel: c.ChannelOf(), Directors: names,
-		Received: c.ReceivedAt.In(e.cfg.Location), Target: c.TargetAt.In(e.cfg.Location)}
-	subject, text, err := e.tpl.Mail("ack", c.Language, data)
-	if err != nil {
-		return nil, err
-	}
-	// A reply to the client's mail; a complaint made by phone starts a conversation.
-	inReplyTo, refs, autoSubmitted := "", []string(nil), "auto-generated"
-	if m != nil {
-		autoSubmitted = "auto-replied"
-		if m.MessageID != "" { // a forwarded original may come without one
-			inReplyTo, refs = m.MessageID, append(append([]string{}, m.References...), m.MessageID)
-		}
-	}
-	return &outbox.Item{
-		CaseID:  c.ID,
-		Kind:    "ack",
-		Account: dir.Address,
-		Mail: message.Outgoing{
-			From:       dir.Address,
-			FromName:   dir.Name + " - " + e.tpl.Firm().ShortName(),
-			To:         []string{to},
-			Bcc:        []string{dir.Address},
-			Subject:    subject,
-			MessageID:  newMessageID(c.ID, "ack", dir.Address),
-			InReplyTo:  inReplyTo,
-			References: refs,
-			Date:       e.clock.Now(),
-			Headers: map[string]string{
-				"Auto-Submitted":           autoSubmitted,
-				"X-Auto-Response-Suppress": "All",
-				"X-Klachtbot-Case":         c.ID,
-			},
-			Text: text,
-		},
-		State:       outbox.Queued,
-		NextAttempt: e.clock.Now(),
-	}, nil
-}
-
-// quoteSubject is the client's subject as the acknowledgement quotes it: at
-// most 60 characters, so a spammer cannot use it to carry a message.
-func quoteSubject(s string) string {
-	if r := []rune(s); len(r) > 60 {
-		return strings.TrimSpace(string(r[:60])) + "…"
-	}
-	return s
-}
-
-// newMessageID makes a unique Message-ID in the sender's domain.
-func newMessageID(caseID, kind, from string) string {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	_, domain, _ := strings.Cut(from, "@")
-	return fmt.Sprintf("<%s.%s.%s@%s>", strings.ToLower(caseID), kind, hex.EncodeToString(b[:]), domain)
-}
-
-// messageIDKind is the kind newMessageID wrote into a Message-ID ("ack"),
-// "" for a Message-ID the bot did not make.
-func messageIDKind(msgid string) string {
-	local, _, _ := strings.Cut(strings.Trim(msgid, "<>"), "@")
-	parts := strings.Split(local, ".")
-	if len(parts) < 3 {
-		return ""
-	}
-	return parts[len(parts)-2]
 }
 
 // fromClient reports whether a mail in the client's name is evidently

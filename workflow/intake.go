@@ -13,6 +13,7 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -424,16 +425,14 @@ func (in *incoming) noCaseNumber() (bool, error) {
 	var open []string
 	for _, c := range cases {
 		if c.Director == in.src.Director && c.State != complaint.StateClosed {
-			open = append(open, fmt.Sprintf("%s  %s  %s", c.ID, complaint.StateNL(c.State), oneLine(c.Subject)))
+			open = append(open, fmt.Sprintf("%s  %s  %s", c.ID, complaint.StateNL(c.State), compose.OneLine(c.Subject)))
 		}
 	}
-	data := templates.NoCase{Subject: oneLine(in.m.Subject), Open: open, Overview: onlyOverview(in.m.Text)}
-	subject, text, err := e.tpl.Mail("nocase", "nl", data)
+	data := templates.NoCase{Subject: compose.OneLine(in.m.Subject), Open: open, Overview: onlyOverview(in.m.Text)}
+	item, err := e.mail.NoCase(in.src.Director, data, in.m, e.clock.Now())
 	if err != nil {
 		return false, err
 	}
-	item := e.botMail("no-case", "", in.src.Director, []string{in.src.Director}, subject, text, "", e.clock.Now())
-	threadUnder(item, in.m.MessageID, in.m.References)
 	if err := e.queue(in.tx, item); err != nil {
 		return false, fmt.Errorf("queue answer: %w", err)
 	}
@@ -446,14 +445,6 @@ func (in *incoming) noCaseNumber() (bool, error) {
 func onlyOverview(text string) bool {
 	cmds, bad := parseCommands(text)
 	return len(bad) == 0 && len(cmds) > 0 && !slices.ContainsFunc(cmds, func(c command) bool { return c.name != "overzicht" })
-}
-
-// oneLine keeps a subject on one line without control characters.
-func oneLine(s string) string {
-	if l := firstLines(s, 1, 200); len(l) > 0 {
-		return l[0]
-	}
-	return ""
 }
 
 var (

@@ -12,6 +12,7 @@ import (
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/dossier"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
@@ -175,7 +176,7 @@ func (e *Engine) triageJobs(tx Tx, c *complaint.Case, now time.Time) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	item, err := e.notice(c, "reminder", []string{c.Director}, "Herinnering: klacht of niet?", []string{
+	item, err := e.mail.Notice(c, "reminder", []string{c.Director}, "Herinnering: klacht of niet?", []string{
 		fmt.Sprintf("Deze mail van %s, ontvangen op %s, wacht op uw beslissing: is het een klacht?", person(c.ClientName, c.Client), templates.DateNL(c.ReceivedAt.In(e.cfg.Location))),
 		"Waarom twijfel: " + c.Recognition + ".",
 		"Antwoord met #klacht of #geen-klacht. Tot dan krijgt de cliënt geen ontvangstbevestiging.",
@@ -184,19 +185,9 @@ func (e *Engine) triageJobs(tx Tx, c *complaint.Case, now time.Time) ([]string, 
 		return nil, err
 	}
 	if len(msgs) > 0 {
-		threadUnder(item, msgs[0].MessageID, nil)
+		compose.ThreadUnder(item, msgs[0].MessageID, nil)
 	}
 	return []string{slot}, e.enqueue(tx, item, "Herinnering: klacht of niet?")
-}
-
-// noticeAt queues a notice as of now (which tick may set ahead of the clock).
-func (e *Engine) noticeAt(tx Tx, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error {
-	item, err := e.notice(c, kind, to, title, lines, now)
-	if err != nil {
-		return err
-	}
-	threadCase(tx, item, c)
-	return e.enqueue(tx, item, title)
 }
 
 // lastSlot is the latest time the schedule fired at or before now, within a
@@ -303,12 +294,12 @@ func (e *Engine) DigestFor(director string, cases []*complaint.Case, since, now 
 			continue
 		}
 		if c.State == complaint.StateTriage {
-			triage = append(triage, templates.DigestRow{ID: c.ID, Client: clientName(c), Director: e.directorName(c.Director),
+			triage = append(triage, templates.DigestRow{ID: c.ID, Client: compose.ClientName(c), Director: e.directorName(c.Director),
 				Subject: digestSubject(c.Subject), State: complaint.StateNL(c.State), Received: c.ReceivedAt.In(e.cfg.Location)})
 			continue
 		}
 		d := e.cal.Deadlines(c)
-		row := templates.DigestRow{ID: c.ID, Client: clientName(c), Director: e.directorName(c.Director), Subject: digestSubject(c.Subject),
+		row := templates.DigestRow{ID: c.ID, Client: compose.ClientName(c), Director: e.directorName(c.Director), Subject: digestSubject(c.Subject),
 			State: complaint.StateNL(c.State), Received: c.ReceivedAt.In(e.cfg.Location), Target: d.Target, DaysLeft: e.cal.DaysLeft(d.Target, now)}
 		row.Closed = c.State == complaint.StateClosed
 		row.Overdue = !row.Closed && !now.Before(d.Target)
@@ -367,25 +358,7 @@ func section(rows []templates.DigestRow, order func(a, b templates.DigestRow) in
 
 // digestSubject is a client's subject as the digest shows it: one line, at
 // most 100 characters (the digest's size must not depend on what clients write).
-func digestSubject(s string) string { return clip(s, 100) }
-
-// clientName is how a client is named to directors: their name (at most 60
-// characters), else their address.
-func clientName(c *complaint.Case) string {
-	if c.ClientName == "" {
-		return c.Client
-	}
-	return clip(c.ClientName, 60)
-}
-
-// clip keeps s on one line and at most n characters.
-func clip(s string, n int) string {
-	s = oneLine(s)
-	if r := []rune(s); len(r) > n {
-		return strings.TrimSpace(string(r[:n])) + "…"
-	}
-	return s
-}
+func digestSubject(s string) string { return compose.Clip(s, 100) }
 
 // directorName is a director's first name as configured, else the address.
 func (e *Engine) directorName(addr string) string {
@@ -409,13 +382,5 @@ func (e *Engine) digest(d Director, cases []*complaint.Case, incidents []*alert.
 		data.Attention = append(data.Attention, templates.Attention{Title: inc.Title, Meaning: inc.Meaning, Todo: inc.Todo, Case: inc.Case, Since: inc.Since.In(e.cfg.Location)})
 	}
 	data.Seal = seal
-	subject, text, err := e.tpl.Mail("digest", "nl", data)
-	if err != nil {
-		return nil, err
-	}
-	html, err := e.tpl.DigestHTML(data)
-	if err != nil {
-		return nil, err
-	}
-	return e.botMail("digest", "", d.Address, []string{d.Address}, subject, text, html, now), nil
+	return e.mail.Digest(compose.Director(d), data, now)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -26,8 +27,8 @@ import (
 // and the closing mail to the client. A client's answer to the closing mail
 // is evidently theirs (fromClient), as an answer to the acknowledgement is.
 const (
-	kindConsult = "consult"
-	kindClosing = "closing"
+	kindConsult = compose.KindConsult
+	kindClosing = compose.KindClosing
 )
 
 // Working days the procedure waits before it reminds or records.
@@ -86,13 +87,10 @@ func (r *commandRun) askSatisfaction(resolution string) (note string, err error)
 	if dir == nil {
 		return "", fmt.Errorf("director %s is not configured", r.who)
 	}
-	data := templates.Closing{CaseID: r.c.ID, Subject: r.c.Subject, ClientName: r.c.ClientName, DirectorName: dir.Name,
-		DirectorAddress: dir.Address, Resolution: resolution}
-	subject, text, err := e.tpl.Mail("closing", r.c.Language, data)
+	item, err := e.mail.Closing(r.c, compose.Director(*dir), resolution, firstID(r.tx, r.c), e.clock.Now())
 	if err != nil {
 		return "", err
 	}
-	item := e.toClient(r.tx, r.c, dir, kindClosing, "closing", subject, text)
 	r.c.Satisfaction = &complaint.Satisfaction{AskedAt: r.now, AskedBy: r.who, MessageID: item.Mail.MessageID}
 	return r.c.Client + " krijgt een afsluitende mail met de vraag of de klacht naar tevredenheid is afgehandeld", e.enqueue(r.tx, item, "")
 }
@@ -142,7 +140,7 @@ func (r *commandRun) consult(cmd command) (done, error) {
 		return done{}, err
 	}
 	con := complaint.Consultation{Name: p.Name, Address: strings.ToLower(p.Address), Question: question, At: now.UTC(), By: r.who}
-	item, err := e.consultMail(r.c, dir, con, words, false, now)
+	item, err := e.mail.Consult(r.c, compose.Director(*dir), con, words, e.cal.AfterWorkdays(con.At, consultRemindStaff), false, now)
 	if err != nil {
 		return done{}, err
 	}
@@ -184,7 +182,7 @@ func (e *Engine) clientWords(tx Tx, c *complaint.Case) ([]string, error) {
 func ownLines(text string) []string {
 	var out []string
 	for _, l := range strings.Split(recognize.OwnWords(text), "\n") {
-		l = strings.TrimRight(oneLine(l), " ")
+		l = strings.TrimRight(compose.OneLine(l), " ")
 		if strings.HasPrefix(strings.TrimSpace(l), "#") || l == "" && (len(out) == 0 || out[len(out)-1] == "") {
 			continue
 		}
@@ -441,7 +439,7 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 			}
 		}
 		lines = append(lines,
-			fmt.Sprintf("- \"%s\" (klacht %s, sinds %s)", clip(m.Text, 200), m.caseID, templates.DateNL(m.At.In(e.cfg.Location))),
+			fmt.Sprintf("- \"%s\" (klacht %s, sinds %s)", compose.Clip(m.Text, 200), m.caseID, templates.DateNL(m.At.In(e.cfg.Location))),
 			fmt.Sprintf("  Klachten in deze categorie: %d vóór de maatregel, %d sindsdien (deze meegeteld).", before, len(received)-before))
 	}
 	lines = append(lines, "", "Komt het probleem terug, kijk dan of de maatregel werkt of dat er meer nodig is (#maatregel).")
@@ -483,7 +481,7 @@ func (e *Engine) procedureJobs(tx Tx, c *complaint.Case, now time.Time) ([]strin
 			if err != nil {
 				return nil, err
 			}
-			item, err := e.consultMail(c, dir, con, words, true, now)
+			item, err := e.mail.Consult(c, compose.Director(*dir), con, words, e.cal.AfterWorkdays(con.At, consultRemindStaff), true, now)
 			if err != nil {
 				return nil, err
 			}
@@ -554,15 +552,15 @@ func (e *Engine) caseAttention(c *complaint.Case, now time.Time) []templates.Att
 			since = *c.Satisfaction.AnsweredAt
 		}
 		out = append(out, templates.Attention{Title: "cliënt niet tevreden over de afhandeling", Case: c.ID, Since: since.In(e.cfg.Location),
-			Meaning: clientName(c) + " antwoordde nee op de vraag of de klacht naar tevredenheid is afgehandeld.",
+			Meaning: compose.ClientName(c) + " antwoordde nee op de vraag of de klacht naar tevredenheid is afgehandeld.",
 			Todo:    "Heropen de klacht met #heropend, of leg met #oplossing-handhaven vast dat het kantoor bij de oplossing blijft."})
 	}
 	for _, x := range c.Unsigned() {
 		if now.Before(e.cal.AfterWorkdays(x.At, statementWait)) {
 			continue
 		}
-		out = append(out, templates.Attention{Title: "geen geheimhoudingsverklaring van " + clip(x.Party, 60), Case: c.ID, Since: x.At.In(e.cfg.Location),
-			Meaning: "Er zijn stukken met " + clip(x.Party, 60) + " gedeeld, maar een ondertekende geheimhoudingsverklaring staat niet bij de klacht.",
+		out = append(out, templates.Attention{Title: "geen geheimhoudingsverklaring van " + compose.Clip(x.Party, 60), Case: c.ID, Since: x.At.In(e.cfg.Location),
+			Meaning: "Er zijn stukken met " + compose.Clip(x.Party, 60) + " gedeeld, maar een ondertekende geheimhoudingsverklaring staat niet bij de klacht.",
 			Todo:    "Vraag de deskundige om te tekenen en stuur #geheimhouding met de verklaring als bijlage."})
 	}
 	return out

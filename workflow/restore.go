@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -57,7 +58,7 @@ func (e *Engine) copyFound(tx Tx, m *message.Message, src Source) error {
 		return nil
 	}
 	// An acknowledgement this store does not know: sent after the backup.
-	if messageIDKind(m.MessageID) == "ack" && len(m.InReplyTo) > 0 {
+	if compose.KindOf(m.MessageID) == "ack" && len(m.InReplyTo) > 0 {
 		sent := m.Date
 		if sent.IsZero() {
 			sent = e.clock.Now()

@@ -3,13 +3,12 @@ package workflow
 import (
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -45,7 +44,7 @@ func (in *incoming) hold(why recognised) (bool, error) {
 		"Ontvangen: " + templates.DateNL(c.ReceivedAt.In(e.cfg.Location)) + " om " + c.ReceivedAt.In(e.cfg.Location).Format("15:04"),
 		"",
 	}
-	for _, l := range firstLines(recognize.OwnWords(in.m.Text), 8, 700) {
+	for _, l := range compose.FirstLines(recognize.OwnWords(in.m.Text), 8, 700) {
 		lines = append(lines, "> "+l)
 	}
 	lines = append(lines, "",
@@ -53,11 +52,11 @@ func (in *incoming) hold(why recognised) (bool, error) {
 		"  #klacht       het is een klacht: de cliënt krijgt een ontvangstbevestiging en de termijn loopt vanaf de ontvangst",
 		"  #geen-klacht  het is geen klacht: de mail wordt niet bewaard",
 		"U kunt de mail ook naar de map met klachten verplaatsen; dat telt als #klacht.")
-	item, err := e.notice(c, "triage", []string{c.Director}, "Klacht of niet?", lines, e.clock.Now())
+	item, err := e.mail.Notice(c, "triage", []string{c.Director}, "Klacht of niet?", lines, e.clock.Now())
 	if err != nil {
 		return false, err
 	}
-	threadUnder(item, in.m.MessageID, in.m.References)
+	compose.ThreadUnder(item, in.m.MessageID, in.m.References)
 	return true, e.enqueue(in.tx, item, "Klacht of niet?")
 }
 
@@ -108,32 +107,6 @@ func (e *Engine) firstMail(tx Tx, c *complaint.Case) (*message.Message, error) {
 		return nil, fmt.Errorf("first mail of %s: %w", c.ID, err)
 	}
 	return message.Parse(raw), nil
-}
-
-// firstLines is the start of a text for quoting: at most n non-empty lines
-// and max runes, control characters dropped.
-func firstLines(text string, n, max int) []string {
-	var out []string
-	for _, l := range strings.Split(text, "\n") {
-		l = strings.TrimSpace(strings.Map(func(r rune) rune {
-			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-				return -1
-			}
-			return r
-		}, l))
-		if l == "" {
-			continue
-		}
-		if r := []rune(l); len(r) > max {
-			l = string(r[:max]) + " …"
-		}
-		max -= len([]rune(l))
-		out = append(out, l)
-		if len(out) == n || max <= 0 {
-			break
-		}
-	}
-	return out
 }
 
 func person(name, addr string) string {
