@@ -30,7 +30,7 @@ func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 		if err := in.tx.Quarantine(q, in.raw); err != nil {
 			return false, err
 		}
-		return true, e.quarantined(in.tx, q)
+		return true, e.Alerts.Quarantined(in.tx, q)
 	}
 	c, err := in.tx.Case(caseID)
 	if err != nil {
@@ -74,7 +74,7 @@ func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 	if err := in.tx.PutCase(c); err != nil {
 		return false, err
 	}
-	return true, e.raise(in.tx, inc, e.clock.Now())
+	return true, e.Alerts.Raise(in.tx, inc, e.clock.Now())
 }
 
 // bounceMatch finds the mail a report is about: the outbox item (when the

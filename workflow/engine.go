@@ -15,6 +15,7 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
+	"github.com/mcoo/klachtbot/workflow/alerts"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
@@ -67,7 +68,8 @@ type Engine struct {
 	// outbox: after every transaction that queued any (queue sets queued).
 	Wake   chan struct{}
 	queued atomic.Bool
-	health *folderHealth
+	// Alerts tells people of what went wrong: the outbox reports to it.
+	Alerts *alerts.Desk[Tx]
 	// Observe, when set, is told what the rules did (metrics).
 	Observe Observer
 	learned *learnedLayer // the firm's layer over the recognition model (learn.go)
@@ -76,8 +78,7 @@ type Engine struct {
 // NewEngine makes an engine and records the first start, which bounds what
 // old mail is acted on.
 func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
-	e := &Engine{clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1),
-		health: &folderHealth{down: map[string]time.Time{}, sending: map[string]time.Time{}}, learned: &learnedLayer{}}
+	e := &Engine{clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1), learned: &learnedLayer{}}
 	e.store = wakingStore{store, e}
 	if e.cfg.Firm.ReplyTo == "" {
 		e.cfg.Firm.ReplyTo = e.cfg.BotAddress
@@ -94,6 +95,7 @@ func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine,
 	for _, d := range e.cfg.Directors {
 		e.mail.Directors = append(e.mail.Directors, compose.Director(d))
 	}
+	e.Alerts = newDesk(e)
 	err = store.Update(func(tx Tx) error {
 		if tx.Meta("first_start") != "" {
 			return nil
@@ -171,7 +173,7 @@ func (h *FolderHandler) Deliver(f *message.Fetched) error {
 		if err := tx.Quarantine(q, f.Raw); err != nil {
 			return err
 		}
-		if err := h.e.quarantined(tx, q); err != nil {
+		if err := h.e.Alerts.Quarantined(tx, q); err != nil {
 			return err
 		}
 		return tx.SetCheckpoint(h.src.Key(), message.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID})
@@ -465,7 +467,7 @@ func (e *Engine) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (
 		return "", err
 	}
 	if n >= e.cfg.MaxAcksPerDay {
-		return fmt.Sprintf("%s already acknowledged %d times in 24 hours", to, n), e.raise(tx, alert.Incident{
+		return fmt.Sprintf("%s already acknowledged %d times in 24 hours", to, n), e.Alerts.Raise(tx, alert.Incident{
 			Key: "rate-limit/" + to + "/" + now.In(e.cfg.Location).Format("2006-01-02"), Kind: alert.KindRateLimit, Case: c.ID,
 			Title:   "geen ontvangstbevestiging meer aan " + to + " vandaag",
 			What:    fmt.Sprintf("%s kreeg vandaag al %d ontvangstbevestigingen; klacht %s kreeg er daarom geen.", to, n, c.ID),
@@ -478,7 +480,7 @@ func (e *Engine) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (
 			return "", err
 		}
 		if n >= e.cfg.MaxAcksPerHour {
-			return fmt.Sprintf("held: %d acknowledgements in the last hour reach max_acks_per_hour", n), e.raise(tx, alert.Incident{
+			return fmt.Sprintf("held: %d acknowledgements in the last hour reach max_acks_per_hour", n), e.Alerts.Raise(tx, alert.Incident{
 				Key: "ack-flood/" + now.In(e.cfg.Location).Format("2006-01-02T15"), Kind: alert.KindRateLimit, Case: c.ID,
 				Title:   "ongewoon veel klachten binnen een uur: ontvangstbevestigingen tegengehouden",
 				What:    fmt.Sprintf("In het afgelopen uur gingen %d ontvangstbevestigingen uit; klacht %s en volgende krijgen er daarom geen.", n, c.ID),

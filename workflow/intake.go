@@ -78,7 +78,7 @@ func (in *incoming) route() (queued bool, err error) {
 		if err := tx.Quarantine(q, in.raw); err != nil {
 			return false, err
 		}
-		return true, e.quarantined(tx, q)
+		return true, e.Alerts.Quarantined(tx, q)
 	default:
 		in.log.Debug("not a complaint")
 		return false, nil

@@ -56,7 +56,7 @@ func (e *Engine) RunDue(now time.Time) ([]string, error) {
 	if err != nil {
 		err = fmt.Errorf("run jobs as of %s: %w", now.Format(time.RFC3339), err)
 	}
-	e.jobHealth("jobs", err, now)
+	e.Alerts.Job("jobs", err, now)
 	if err != nil {
 		return nil, err
 	}

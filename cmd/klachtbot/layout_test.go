@@ -28,8 +28,10 @@ var importRules = map[string][]string{
 	// The kinds of a mail failure: a leaf the outbox and the rules decide by.
 	"mailbox/mailerr": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// The domain keeps the mail edge and the database out.
-	"workflow":           {"storage/...", "mailbox", "mailbox/embedded", goIMAP, goMail, bbolt},
-	"workflow/alert":     {"project/..."},
+	"workflow":       {"storage/...", "mailbox", "mailbox/embedded", goIMAP, goMail, bbolt},
+	"workflow/alert": {"project/..."},
+	// Raising, repeating and resolving incidents: through its own Tx and compose.
+	"workflow/alerts":    {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/dossier", "workflow/evaluation", "workflow/recognize/...", goIMAP, goMail, bbolt},
 	"workflow/complaint": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// The words and headers of every mail the bot writes; it decides nothing.
 	"workflow/compose":    {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/dossier", "workflow/evaluation", "workflow/recognize/...", goIMAP, goMail, bbolt},
