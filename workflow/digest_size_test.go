@@ -8,6 +8,7 @@ import (
 
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 )
 
 // manyCases is n cases in every state, with the longest subjects and names
@@ -49,7 +50,7 @@ func TestDigestSizeBounded(t *testing.T) {
 		worst bool
 	}{{10, true}, {10_000, false}, {10_000, true}} {
 		n := tt.n
-		item, err := e.digest(e.cfg.Directors[0], manyCases(n, now, tt.worst), incidents, "Zegel: sha256:…", time.Time{}, now)
+		item, err := e.jobs.Digest(compose.Director(e.cfg.Directors[0]), manyCases(n, now, tt.worst), incidents, "Zegel: sha256:…", time.Time{}, now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
+	"github.com/mcoo/klachtbot/workflow/jobs"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -70,6 +71,7 @@ type Engine struct {
 	queued atomic.Bool
 	// Alerts tells people of what went wrong: the outbox reports to it.
 	Alerts *alerts.Desk[Tx]
+	jobs   *jobs.Jobs[Tx]
 	// Observe, when set, is told what the rules did (metrics).
 	Observe Observer
 	learned *learnedLayer // the firm's layer over the recognition model (learn.go)
@@ -96,6 +98,7 @@ func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine,
 		e.mail.Directors = append(e.mail.Directors, compose.Director(d))
 	}
 	e.Alerts = newDesk(e)
+	e.jobs = newJobs(e)
 	err = store.Update(func(tx Tx) error {
 		if tx.Meta("first_start") != "" {
 			return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
+	"github.com/mcoo/klachtbot/workflow/jobs"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -29,14 +30,6 @@ import (
 const (
 	kindConsult = compose.KindConsult
 	kindClosing = compose.KindClosing
-)
-
-// Working days the procedure waits before it reminds or records.
-const (
-	consultRemindStaff    = 2  // a reminder to the staff member
-	consultRemindDirector = 4  // then the director is told
-	satisfactionWait      = 10 // no answer to the closing question: recorded as none
-	statementWait         = 5  // an #extern without a signed statement needs attention
 )
 
 // staffMember finds one of the firm's people by address.
@@ -140,7 +133,7 @@ func (r *commandRun) consult(cmd command) (done, error) {
 		return done{}, err
 	}
 	con := complaint.Consultation{Name: p.Name, Address: strings.ToLower(p.Address), Question: question, At: now.UTC(), By: r.who}
-	item, err := e.mail.Consult(r.c, compose.Director(*dir), con, words, e.cal.AfterWorkdays(con.At, consultRemindStaff), false, now)
+	item, err := e.mail.Consult(r.c, compose.Director(*dir), con, words, e.cal.AfterWorkdays(con.At, jobs.ConsultRemindStaff), false, now)
 	if err != nil {
 		return done{}, err
 	}
@@ -448,120 +441,4 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 		to = append(to, who)
 	}
 	return e.notify(tx, c, to, "Maatregel bekend voor deze categorie", lines)
-}
-
-// procedureJobs are the jobs of the procedure past the receipt: reminders
-// about an unanswered consultation (to the staff member after two working
-// days, to the director after four) and, on a closed case, the end of the
-// wait for an answer to the closing question.
-func (e *Engine) procedureJobs(tx Tx, c *complaint.Case, now time.Time) ([]string, error) {
-	var done []string
-	if c.State == complaint.StateClosed {
-		s := c.Satisfaction
-		if !c.AwaitsSatisfaction() || now.Before(e.cal.AfterWorkdays(s.AskedAt, satisfactionWait)) {
-			return nil, nil
-		}
-		s.NoAnswer = true
-		if err := e.event(tx, c.ID, complaint.EvSatisfaction, "klachtbot", s.MessageID, complaint.Detail(complaint.DetSatisfied, "answer", "none")); err != nil {
-			return nil, err
-		}
-		return []string{"satisfaction/" + c.ID}, tx.PutCase(c)
-	}
-	for i, con := range c.Consultations {
-		if con.AnsweredAt != nil {
-			continue
-		}
-		slot := fmt.Sprintf("consult-reminder/%s/%d", c.ID, i)
-		if !now.Before(e.cal.AfterWorkdays(con.At, consultRemindStaff)) && tx.JobRun(slot) == nil {
-			dir := e.cfg.director(con.By)
-			if dir == nil {
-				continue // a director who left: the digest still shows it
-			}
-			words, err := e.clientWords(tx, c)
-			if err != nil {
-				return nil, err
-			}
-			item, err := e.mail.Consult(c, compose.Director(*dir), con, words, e.cal.AfterWorkdays(con.At, consultRemindStaff), true, now)
-			if err != nil {
-				return nil, err
-			}
-			if err := tx.SetJobRun(slot, now); err != nil {
-				return nil, err
-			}
-			if err := e.enqueue(tx, item, ""); err != nil {
-				return nil, err
-			}
-			done = append(done, slot)
-		}
-		slot = fmt.Sprintf("consult-late/%s/%d", c.ID, i)
-		if !now.Before(e.cal.AfterWorkdays(con.At, consultRemindDirector)) {
-			ok, err := claim(tx, slot, now)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
-			done = append(done, slot)
-			first := templates.Person{Name: con.Name}.FirstName()
-			err = e.noticeAt(tx, c, "reminder", []string{con.By}, "Nog geen reactie van "+first, []string{
-				fmt.Sprintf("Op %s vroeg u %s om een reactie op deze klacht. %s heeft nog niet geantwoord, ook niet na een herinnering.",
-					templates.DateNL(con.At.In(e.cfg.Location)), con.Name, first),
-				"Neemt u contact op met " + first + "? Het antwoord wordt vastgelegd zodra het als antwoord op uw vraag binnenkomt.",
-			}, now)
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-	return done, nil
-}
-
-// caseNotes say what a case waits for, under its row in the digest.
-func (e *Engine) caseNotes(c *complaint.Case) []string {
-	var notes []string
-	for _, con := range c.Outstanding() {
-		notes = append(notes, "wacht op reactie van "+templates.Person{Name: con.Name}.FirstName()+" (gevraagd op "+templates.DateNL(con.At.In(e.cfg.Location))+")")
-	}
-	if s := c.Satisfaction; c.State == complaint.StateClosed && s != nil {
-		switch {
-		case s.Satisfied != nil && *s.Satisfied:
-			notes = append(notes, "cliënt tevreden over de afhandeling")
-		case s.Satisfied != nil:
-			notes = append(notes, "cliënt niet tevreden over de afhandeling")
-		case s.NoAnswer:
-			notes = append(notes, "geen antwoord op de vraag of de cliënt tevreden is")
-		default:
-			notes = append(notes, "wacht op antwoord van de cliënt: tevreden of niet?")
-		}
-	}
-	return notes
-}
-
-// caseAttention is what a case needs a director for, under "Aandacht nodig"
-// in the digest: a client who is not satisfied, an expert who has not
-// signed for confidentiality after five working days.
-func (e *Engine) caseAttention(c *complaint.Case, now time.Time) []templates.Attention {
-	if c.NotComplaint {
-		return nil
-	}
-	var out []templates.Attention
-	if c.Dissatisfied() {
-		since := c.Satisfaction.AskedAt
-		if c.Satisfaction.AnsweredAt != nil {
-			since = *c.Satisfaction.AnsweredAt
-		}
-		out = append(out, templates.Attention{Title: "cliënt niet tevreden over de afhandeling", Case: c.ID, Since: since.In(e.cfg.Location),
-			Meaning: compose.ClientName(c) + " antwoordde nee op de vraag of de klacht naar tevredenheid is afgehandeld.",
-			Todo:    "Heropen de klacht met #heropend, of leg met #oplossing-handhaven vast dat het kantoor bij de oplossing blijft."})
-	}
-	for _, x := range c.Unsigned() {
-		if now.Before(e.cal.AfterWorkdays(x.At, statementWait)) {
-			continue
-		}
-		out = append(out, templates.Attention{Title: "geen geheimhoudingsverklaring van " + compose.Clip(x.Party, 60), Case: c.ID, Since: x.At.In(e.cfg.Location),
-			Meaning: "Er zijn stukken met " + compose.Clip(x.Party, 60) + " gedeeld, maar een ondertekende geheimhoudingsverklaring staat niet bij de klacht.",
-			Todo:    "Vraag de deskundige om te tekenen en stuur #geheimhouding met de verklaring als bijlage."})
-	}
-	return out
 }

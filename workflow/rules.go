@@ -19,6 +19,7 @@ import (
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/jobs"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -101,7 +102,7 @@ func Defaults() Config {
 		AlertsAfter:     15 * time.Minute,
 		AlertsRepeat:    24 * time.Hour,
 		SentCopy:        "auto",
-		Voice:           Voice{DigestLimit: 15},
+		Voice:           Voice{DigestLimit: jobs.DefaultDigestLimit},
 	}
 }
 

@@ -40,7 +40,7 @@ func (in *incoming) hold(why recognised) (bool, error) {
 		"Deze mail kan een klacht zijn. Het is niet duidelijk genoeg om hem zonder u als klacht te registreren.",
 		"Waarom twijfel: " + why.why + ".",
 		"",
-		"Van: " + person(c.ClientName, c.Client),
+		"Van: " + compose.Person(c.ClientName, c.Client),
 		"Ontvangen: " + templates.DateNL(c.ReceivedAt.In(e.cfg.Location)) + " om " + c.ReceivedAt.In(e.cfg.Location).Format("15:04"),
 		"",
 	}
@@ -107,14 +107,4 @@ func (e *Engine) firstMail(tx Tx, c *complaint.Case) (*message.Message, error) {
 		return nil, fmt.Errorf("first mail of %s: %w", c.ID, err)
 	}
 	return message.Parse(raw), nil
-}
-
-func person(name, addr string) string {
-	switch {
-	case name == "":
-		return addr
-	case addr == "":
-		return name
-	}
-	return name + " <" + addr + ">"
 }

@@ -38,8 +38,10 @@ var importRules = map[string][]string{
 	"workflow/calendar":   {"storage/...", "mailbox/...", "workflow", "workflow/outbox", "workflow/dossier", "workflow/evaluation", "workflow/recognize", "workflow/alert", "templates/..."},
 	"workflow/dossier":    {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
 	"workflow/evaluation": {"storage/...", "mailbox/...", "workflow", goIMAP, goMail, bbolt},
-	"workflow/outbox":     {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
-	"workflow/recognize":  {"project/...", goIMAP, goMail, bbolt, goMessage},
+	// The procedure's timed promises: through its own Tx, compose and the rules' queue.
+	"workflow/jobs":      {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/alerts", "workflow/recognize/...", goIMAP, goMail, bbolt},
+	"workflow/outbox":    {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
+	"workflow/recognize": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// Training reads labelled mail as the service does, and nothing else.
 	"workflow/recognize/internal/train": {"storage/...", "mailbox", "mailbox/embedded", "cmd/...", goIMAP, goMail, bbolt},
 	// storage keeps the domain's types; it is not the domain nor the mail edge.

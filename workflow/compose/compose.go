@@ -326,3 +326,15 @@ func FirstLines(text string, n, max int) []string {
 	}
 	return out
 }
+
+// Person is someone as a mail names them: "Jan Jansen <jan@example.nl>",
+// or whichever of name and address is known.
+func Person(name, addr string) string {
+	switch {
+	case name == "":
+		return addr
+	case addr == "":
+		return name
+	}
+	return name + " <" + addr + ">"
+}
