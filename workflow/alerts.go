@@ -15,7 +15,7 @@ import (
 // newDesk is the alert desk of e.
 func newDesk(e *Engine) *alerts.Desk[Tx] {
 	d := &alerts.Desk[Tx]{Store: e.store, Clock: e.clock, Mail: e.mail, Log: e.log, Loc: e.cfg.Location,
-		Wake: e.wake, Name: e.directorName, Directors: e.DirectorAddresses(),
+		Wake: e.wake, Name: e.cfg.directorName, Directors: e.DirectorAddresses(),
 		To: e.cfg.AlertsTo, After: e.cfg.AlertsAfter, Repeat: e.cfg.AlertsRepeat,
 		Queue: func(tx Tx, item *outbox.Item, title string) error {
 			if item.CaseID == "" {

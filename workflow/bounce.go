@@ -19,7 +19,7 @@ import (
 
 func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 	e := in.e
-	item, caseID, err := e.bounceMatch(in.tx, b)
+	item, caseID, err := in.bounceMatch(b)
 	if err != nil {
 		return false, err
 	}
@@ -37,7 +37,7 @@ func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 		return false, err
 	}
 	in.rec.Role = complaint.RoleOther
-	if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
+	if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 		return false, fmt.Errorf("store delivery report: %w", err)
 	}
 	reason, sentID := bounceReason(b), b.MessageID
@@ -79,9 +79,9 @@ func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 
 // bounceMatch finds the mail a report is about: the outbox item (when the
 // store still has it) and its case.
-func (e *Engine) bounceMatch(tx Tx, b *dsn.Bounce) (*outbox.Item, string, error) {
+func (in *incoming) bounceMatch(b *dsn.Bounce) (*outbox.Item, string, error) {
 	if b.MessageID != "" {
-		item, err := tx.OutboxByMessageID(b.MessageID)
+		item, err := in.tx.OutboxByMessageID(b.MessageID)
 		if err != nil {
 			return nil, "", err
 		}
@@ -90,14 +90,14 @@ func (e *Engine) bounceMatch(tx Tx, b *dsn.Bounce) (*outbox.Item, string, error)
 		}
 	}
 	if id, err := complaint.ParseID(b.Case); err == nil {
-		if _, err := tx.Case(id); err == nil {
+		if _, err := in.tx.Case(id); err == nil {
 			return nil, id, nil
 		}
 	}
 	for _, refs := range [][]string{b.InReplyTo, b.References, b.ReportInReplyTo, b.ReportReferences} {
 		for _, ref := range refs {
-			if id := tx.CaseByMessageID(ref); id != "" {
-				item, err := tx.OutboxByMessageID(ref)
+			if id := in.tx.CaseByMessageID(ref); id != "" {
+				item, err := in.tx.OutboxByMessageID(ref)
 				if err != nil || item == nil || item.CaseID != id {
 					item = nil
 				}

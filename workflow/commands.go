@@ -91,11 +91,11 @@ var commands = []commandSpec{
 	{name: "heropend", help: "klacht opnieuw in behandeling, met een nieuwe streefdatum", arg: anyArg,
 		do: func(r *commandRun, cmd command) (done, error) {
 			if r.c.NotComplaint { // closed as no complaint: the director now says it is one
-				if err := r.e.learn(r.tx, r.c, true, "#heropend", r.e.log); err != nil {
+				if err := r.e.learner.learn(r.tx, r.c, true, "#heropend", r.e.log); err != nil {
 					return done{}, err
 				}
 			}
-			change, note := r.e.reopen(r.c, r.now)
+			change, note := r.reopen()
 			return done{change: change, note: note}, nil
 		}},
 	{name: "betrokkene", usage: "<naam|adres> [vraag]", help: "een medewerker om een reactie op de klacht vragen", arg: someArg,
@@ -147,7 +147,7 @@ var commands = []commandSpec{
 				return done{}, nil
 			}
 			r.c.Category, r.queued = category, true
-			return done{}, r.e.pointToMeasures(r.tx, r.c, r.who)
+			return done{}, r.pointToMeasures()
 		}},
 	{name: "maatregel", usage: "<tekst>", help: "maatregel tegen herhaling", arg: someArg,
 		do: func(r *commandRun, cmd command) (done, error) { r.c.AddMeasure(cmd.arg, r.now); return done{}, nil }},
@@ -158,10 +158,10 @@ var commands = []commandSpec{
 					return done{}, err
 				}
 				// Erased: nothing after it applies to this mail.
-				return done{stop: true}, r.e.dismiss(r.tx, r.c, r.who, r.m.MessageID, r.now)
+				return done{stop: true}, r.dismiss()
 			}
 			if !r.c.NotComplaint {
-				if err := r.e.learn(r.tx, r.c, false, "#geen-klacht", r.e.log); err != nil {
+				if err := r.e.learner.learn(r.tx, r.c, false, "#geen-klacht", r.e.log); err != nil {
 					return done{}, err
 				}
 			}
@@ -179,7 +179,7 @@ var commands = []commandSpec{
 			target, reason, _ := newTerm(cmd.arg, r.e.cfg.Location)
 			r.c.TargetAt = r.e.cal.Promise(target).UTC() // a Saturday becomes the Friday before
 			r.queued = true
-			return done{}, r.e.tellClientNewTerm(r.tx, r.c, reason)
+			return done{}, r.tellClientNewTerm(reason)
 		}},
 	{name: "nieuwe-klacht", usage: "telefoon|gesprek|brief [naam] [<adres>]", help: "een klacht die niet per mail kwam (mail zonder klachtnummer)",
 		arg: func(arg string) (string, bool) { _, _, ok := newComplaint(arg); return arg, ok },

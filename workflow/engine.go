@@ -74,13 +74,14 @@ type Engine struct {
 	jobs   *jobs.Jobs[Tx]
 	// Observe, when set, is told what the rules did (metrics).
 	Observe Observer
-	learned *learnedLayer // the firm's layer over the recognition model (learn.go)
+	learner *learner // the directors' decisions and the firm's layer over the recognition model (learn.go)
 }
 
 // NewEngine makes an engine and records the first start, which bounds what
 // old mail is acted on.
 func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
-	e := &Engine{clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1), learned: &learnedLayer{}}
+	e := &Engine{clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1)}
+	e.learner = &learner{clock: clock, cfg: &e.cfg, log: log}
 	e.store = wakingStore{store, e}
 	if e.cfg.Firm.ReplyTo == "" {
 		e.cfg.Firm.ReplyTo = e.cfg.BotAddress
@@ -344,7 +345,7 @@ func (e *Engine) eventFor(tx Tx, caseID, kind, actor string, rec *complaint.Mess
 }
 
 // keep stores a mail of a case with the digest of its original bytes.
-func (e *Engine) keep(tx Tx, caseID string, rec *complaint.Message, raw []byte) error {
+func keep(tx Tx, caseID string, rec *complaint.Message, raw []byte) error {
 	sum := sha256.Sum256(raw)
 	rec.SHA256 = hex.EncodeToString(sum[:])
 	return tx.AddMessage(caseID, rec, raw)
@@ -401,7 +402,7 @@ func (e *Engine) register(tx Tx, c *complaint.Case, rec *complaint.Message, raw 
 	if err := tx.PutCase(c); err != nil {
 		return err
 	}
-	if err := e.keep(tx, c.ID, rec, raw); err != nil {
+	if err := keep(tx, c.ID, rec, raw); err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
 	if err := e.eventFor(tx, c.ID, complaint.EvReceived, actor, rec, detail); err != nil {
@@ -419,7 +420,7 @@ func (e *Engine) register(tx Tx, c *complaint.Case, rec *complaint.Message, raw 
 // is confirmed as a new conversation.
 func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *slog.Logger) (bool, error) {
 	var reason, evidence string
-	to := e.ackRecipient(c, m)
+	to := e.cfg.ackRecipient(c, m)
 	if m != nil {
 		reason, evidence = e.cfg.suppressAck(m), m.MessageID
 	} else if to == "" {
@@ -497,12 +498,12 @@ func (e *Engine) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (
 // ackRecipient is where the acknowledgement of c goes: the client's address,
 // or their Reply-To when it is in the same domain (a Reply-To elsewhere
 // would let anyone send the firm's acknowledgements to a victim).
-func (e *Engine) ackRecipient(c *complaint.Case, m *message.Message) string {
+func (cfg *Config) ackRecipient(c *complaint.Case, m *message.Message) string {
 	if m == nil {
 		return c.Client
 	}
 	to := m.From.Addr
-	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !e.cfg.own(m.ReplyTo[0].Addr) && message.Domain(m.ReplyTo[0].Addr) == message.Domain(to) {
+	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !cfg.own(m.ReplyTo[0].Addr) && message.Domain(m.ReplyTo[0].Addr) == message.Domain(to) {
 		to = m.ReplyTo[0].Addr
 	}
 	return to
@@ -513,23 +514,24 @@ func (e *Engine) ackRecipient(c *complaint.Case, m *message.Message) string {
 // acknowledgement, new-term or closing mail, a director's reply found in Sent: their
 // Message-IDs nobody else has seen), or the firm's own server authenticated
 // it for the client's domain.
-func (e *Engine) fromClient(tx Tx, c *complaint.Case, m *message.Message) bool {
-	refs := append(append([]string{}, m.InReplyTo...), m.References...)
+func (in *incoming) fromClient(c *complaint.Case) bool {
+	e := in.e
+	refs := append(append([]string{}, in.m.InReplyTo...), in.m.References...)
 	for _, ref := range refs {
-		item, err := tx.OutboxByMessageID(ref)
+		item, err := in.tx.OutboxByMessageID(ref)
 		if err == nil && item != nil && item.CaseID == c.ID && (item.Kind == outbox.KindAck || item.Kind == "new-term" || item.Kind == kindClosing) {
 			return true
 		}
 	}
 	// A director's own mail to the client (found in Sent) is as private.
-	if msgs, err := tx.Messages(c.ID); err == nil {
+	if msgs, err := in.tx.Messages(c.ID); err == nil {
 		for _, x := range msgs {
 			if x.Role == complaint.RoleDirector && x.MessageID != "" && slices.Contains(refs, x.MessageID) {
 				return true
 			}
 		}
 	}
-	return e.cfg.AuthServID != "" && e.cfg.authenticated(m, message.Domain(c.Client))
+	return e.cfg.AuthServID != "" && e.cfg.authenticated(in.m, message.Domain(c.Client))
 }
 
 // sameMail reports whether m is the mail the case knows under its

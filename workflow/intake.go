@@ -62,11 +62,11 @@ func (in *incoming) route() (queued bool, err error) {
 	case src.Kind == FolderComplaints:
 		queued, err := in.openCase(recognised{why: "in the complaints folder"})
 		if err == nil {
-			err = e.learnCase(tx, m.MessageID, "complaints folder", in.log)
+			err = e.learner.learnCase(tx, m.MessageID, "complaints folder", in.log)
 		}
 		return queued, err
 	}
-	switch v, why := e.cfg.judge(m, e.firmLayer(tx)); {
+	switch v, why := e.cfg.judge(m, e.learner.firmLayer(tx)); {
 	case v == isComplaint:
 		return in.openCase(why)
 	case v == doubtful:
@@ -123,7 +123,7 @@ func (in *incoming) directorMail(c *complaint.Case) (bool, error) {
 			return false, nil
 		}
 		in.rec.Role, in.rec.Unverified = complaint.RoleOther, true
-		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
+		if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		in.log.Warn("commands refused: no authority", "from", message.LogAddr(in.log, in.m.From.Addr), "why", why)
@@ -134,7 +134,7 @@ func (in *incoming) directorMail(c *complaint.Case) (bool, error) {
 		return false, e.eventFor(in.tx, c.ID, complaint.EvCommandRefused, in.m.From.Addr, in.rec, complaint.Detail(complaint.DetRefused, "why", code, "about", "afzender "+in.m.From.Addr))
 	}
 	in.rec.Role = complaint.RoleDirector
-	if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
+	if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	if e.cfg.addressedOutside(in.m) {
@@ -166,7 +166,7 @@ func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
 		// kept with the case, and it changes nothing (no state, no consent,
 		// no notice).
 		in.rec.Role = complaint.RoleOther
-		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
+		if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		in.log.Info("automatic mail added to case", "auto", in.m.Auto)
@@ -174,14 +174,14 @@ func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
 	}
 	if !strings.EqualFold(in.rec.From, c.Client) {
 		in.rec.Role = complaint.RoleOther
-		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
+		if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		in.log.Info("message added to case", "role", in.rec.Role)
 		return false, e.eventFor(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source))
 	}
 	in.rec.Role = complaint.RoleClient
-	if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
+	if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	if err := e.eventFor(in.tx, c.ID, complaint.EvFollowUp, in.rec.From, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source)); err != nil {
@@ -199,7 +199,7 @@ func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
 	given, consent := clientConsent(in.m.Text)
 	consent = consent && unclear == nil // "akkoord" after the closing question is about the solution
 	changes := consent || c.State == complaint.StateWaiting || c.State == complaint.StateClosed && !c.NotComplaint
-	if changes && !e.fromClient(in.tx, c, in.m) {
+	if changes && !in.fromClient(c) {
 		// Anyone can write the client's From: with the case number. It is
 		// kept, changes nothing, and a director decides.
 		in.log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", message.LogAddr(in.log, in.rec.From))
@@ -403,7 +403,7 @@ func (in *incoming) forwardedComplaint(f *forwarded.Original) (bool, error) {
 	}
 	if f.Raw != nil {
 		in.rec.Role = complaint.RoleDirector
-		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
+		if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 	}

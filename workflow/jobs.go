@@ -53,13 +53,5 @@ func (r jobRules) Event(tx Tx, caseID, kind, actor, msgid, detail string) error 
 	return r.e.event(tx, caseID, kind, actor, msgid, detail)
 }
 func (r jobRules) ClientWords(tx Tx, c *complaint.Case) ([]string, error) {
-	return r.e.clientWords(tx, c)
-}
-
-// directorName is a director's first name as configured, else the address.
-func (e *Engine) directorName(addr string) string {
-	if d := e.cfg.director(addr); d != nil && d.Name != "" {
-		return d.Name
-	}
-	return addr
+	return clientWords(tx, c)
 }

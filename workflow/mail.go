@@ -55,14 +55,15 @@ func firstID(tx Tx, c *complaint.Case) string {
 
 // tellClientNewTerm informs the client of a new target date, as the
 // procedure asks, threaded into their complaint.
-func (e *Engine) tellClientNewTerm(tx Tx, c *complaint.Case, reason string) error {
-	dir := e.cfg.director(c.Director)
+func (r *commandRun) tellClientNewTerm(reason string) error {
+	e := r.e
+	dir := e.cfg.director(r.c.Director)
 	if dir == nil {
-		return fmt.Errorf("director %s is not configured", c.Director)
+		return fmt.Errorf("director %s is not configured", r.c.Director)
 	}
-	item, err := e.mail.NewTerm(c, compose.Director(*dir), reason, firstID(tx, c), e.clock.Now())
+	item, err := e.mail.NewTerm(r.c, compose.Director(*dir), reason, firstID(r.tx, r.c), e.clock.Now())
 	if err != nil {
 		return err
 	}
-	return e.enqueue(tx, item, "", "date", templates.DateNL(c.TargetAt.In(e.cfg.Location)))
+	return e.enqueue(r.tx, item, "", "date", templates.DateNL(r.c.TargetAt.In(e.cfg.Location)))
 }

@@ -91,19 +91,20 @@ func (r *commandRun) askSatisfaction(resolution string) (note string, err error)
 // reopen takes c back into handling (#heropend). A closed case gets a new
 // target, counted from now as for a new complaint, when that is later than
 // the one it had; a client's "nee" is answered by it.
-func (e *Engine) reopen(c *complaint.Case, now time.Time) (change *complaint.Event, note string) {
-	wasClosed := c.State == complaint.StateClosed
-	if c.Dissatisfied() {
-		t := now
-		c.Satisfaction.ReopenedAt = &t
+func (r *commandRun) reopen() (change *complaint.Event, note string) {
+	e := r.e
+	wasClosed := r.c.State == complaint.StateClosed
+	if r.c.Dissatisfied() {
+		t := r.now
+		r.c.Satisfaction.ReopenedAt = &t
 	}
-	if change = c.Reopen(""); change == nil || !wasClosed {
+	if change = r.c.Reopen(""); change == nil || !wasClosed {
 		return change, ""
 	}
-	if t := e.target(now); t.After(c.TargetAt) {
-		c.TargetAt = t
+	if t := e.target(r.now); t.After(r.c.TargetAt) {
+		r.c.TargetAt = t
 	}
-	return change, "nieuwe streefdatum " + templates.DayNL(c.TargetAt.In(e.cfg.Location))
+	return change, "nieuwe streefdatum " + templates.DayNL(r.c.TargetAt.In(e.cfg.Location))
 }
 
 // consult mails a staff member the client's own words and the director's
@@ -128,7 +129,7 @@ func (r *commandRun) consult(cmd command) (done, error) {
 		return done{}, fmt.Errorf("director %s is not configured", r.who)
 	}
 	now := e.clock.Now()
-	words, err := e.clientWords(r.tx, r.c)
+	words, err := clientWords(r.tx, r.c)
 	if err != nil {
 		return done{}, err
 	}
@@ -151,7 +152,7 @@ const maxQuoted = 40
 
 // clientWords is what the client wrote in the mail that opened the case,
 // without quoted mail, signature or command lines, line by line.
-func (e *Engine) clientWords(tx Tx, c *complaint.Case) ([]string, error) {
+func clientWords(tx Tx, c *complaint.Case) ([]string, error) {
 	msgs, err := tx.Messages(c.ID)
 	if err != nil || len(msgs) == 0 {
 		return nil, err
@@ -216,14 +217,14 @@ func (in *incoming) staffMail(c *complaint.Case, p *templates.Person) (bool, err
 		e.cfg.AuthServID != "" && e.cfg.authenticated(in.m, message.Domain(p.Address))
 	if k < 0 || !authentic || in.m.Auto != "" {
 		in.rec.Role = complaint.RoleOther
-		if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
+		if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		in.log.Info("mail of a staff member kept; not recorded as her answer", "consulted", k >= 0, "authentic", authentic, "auto", in.m.Auto)
 		return false, e.eventFor(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source))
 	}
 	in.rec.Role = complaint.RoleStaff
-	if err := e.keep(in.tx, c.ID, in.rec, in.raw); err != nil {
+	if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	con := &c.Consultations[k]
@@ -271,7 +272,7 @@ func (in *incoming) satisfactionAnswer(c *complaint.Case) (handled, queued bool,
 	}
 	words := quote(ownLines(in.m.Text))
 	satisfied, ok := clientSatisfied(in.m.Text)
-	if !e.fromClient(in.tx, c, in.m) {
+	if !in.fromClient(c) {
 		in.log.Warn("answer to the closing question not evidently the client's: nothing changed", "from", message.LogAddr(in.log, in.rec.From))
 		if err := e.event(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec.MessageID,
 			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(in.m), "; "))); err != nil {
@@ -392,8 +393,9 @@ func (r *commandRun) statement() (file, sum string, err error) {
 // pointToMeasures tells the director, in the case's thread, which measures
 // the case's category already has, since when, and how many complaints that
 // category had before and since: whether the measure stops the problem.
-func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
-	cases, err := tx.Cases()
+func (r *commandRun) pointToMeasures() error {
+	e := r.e
+	cases, err := r.tx.Cases()
 	if err != nil {
 		return err
 	}
@@ -404,14 +406,14 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 	var measures []taken
 	received := map[string]time.Time{}
 	for _, x := range cases {
-		if x.ID == c.ID {
-			x = c // as changed by this command
+		if x.ID == r.c.ID {
+			x = r.c // as changed by this command
 		}
-		if x.Category != c.Category || x.NotComplaint || x.State == complaint.StateTriage {
+		if x.Category != r.c.Category || x.NotComplaint || x.State == complaint.StateTriage {
 			continue
 		}
 		received[x.ID] = x.ReceivedAt
-		if x.ID == c.ID {
+		if x.ID == r.c.ID {
 			continue // a measure of this case is not news to its director
 		}
 		for _, m := range x.MeasureList() {
@@ -422,7 +424,7 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 		return nil
 	}
 	slices.SortFunc(measures, func(a, b taken) int { return a.At.Compare(b.At) })
-	lines := []string{fmt.Sprintf("Deze klacht valt in de categorie \"%s\". Voor deze categorie %s genomen:", c.Category,
+	lines := []string{fmt.Sprintf("Deze klacht valt in de categorie \"%s\". Voor deze categorie %s genomen:", r.c.Category,
 		map[bool]string{true: "is eerder een maatregel", false: "zijn eerder " + templates.NumberNL(len(measures)) + " maatregelen"}[len(measures) == 1]), ""}
 	for _, m := range measures {
 		before := 0
@@ -436,9 +438,9 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 			fmt.Sprintf("  Klachten in deze categorie: %d vóór de maatregel, %d sindsdien (deze meegeteld).", before, len(received)-before))
 	}
 	lines = append(lines, "", "Komt het probleem terug, kijk dan of de maatregel werkt of dat er meer nodig is (#maatregel).")
-	to := []string{c.Director}
-	if who != c.Director {
-		to = append(to, who)
+	to := []string{r.c.Director}
+	if r.who != r.c.Director {
+		to = append(to, r.who)
 	}
-	return e.notify(tx, c, to, "Maatregel bekend voor deze categorie", lines)
+	return e.notify(r.tx, r.c, to, "Maatregel bekend voor deze categorie", lines)
 }

@@ -246,3 +246,11 @@ func (c *Config) addressee(m *message.Message, owner string) string {
 	}
 	return owner
 }
+
+// directorName is a director's first name as configured, else the address.
+func (c *Config) directorName(addr string) string {
+	if d := c.director(addr); d != nil && d.Name != "" {
+		return d.Name
+	}
+	return addr
+}

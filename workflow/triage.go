@@ -67,14 +67,14 @@ func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid, source string, log
 	if change == nil {
 		return false, nil
 	}
-	if err := e.learn(tx, c, true, source, log); err != nil {
+	if err := e.learner.learn(tx, c, true, source, log); err != nil {
 		return false, err
 	}
 	c.TargetAt = e.target(c.ReceivedAt)
 	if err := e.record(tx, c, change, who, msgid); err != nil {
 		return false, err
 	}
-	first, err := e.firstMail(tx, c)
+	first, err := firstMail(tx, c)
 	if err != nil {
 		return false, err
 	}
@@ -83,21 +83,22 @@ func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid, source string, log
 }
 
 // dismiss closes a held mail as no complaint and erases it.
-func (e *Engine) dismiss(tx Tx, c *complaint.Case, who, msgid string, now time.Time) error {
-	if err := e.learn(tx, c, false, "#geen-klacht", e.log); err != nil { // before the mail is erased
+func (r *commandRun) dismiss() error {
+	e := r.e
+	if err := e.learner.learn(r.tx, r.c, false, "#geen-klacht", e.log); err != nil { // before the mail is erased
 		return err
 	}
-	if err := e.record(tx, c, c.Dismiss(now), who, msgid); err != nil {
+	if err := e.record(r.tx, r.c, r.c.Dismiss(r.now), r.who, r.m.MessageID); err != nil {
 		return err
 	}
-	if err := e.anonymise(tx, c, now, "not a complaint: the held mail is erased"); err != nil {
+	if err := e.anonymise(r.tx, r.c, r.now, "not a complaint: the held mail is erased"); err != nil {
 		return err
 	}
-	return tx.MarkCompact() // the next start rewrites the file without it
+	return r.tx.MarkCompact() // the next start rewrites the file without it
 }
 
 // firstMail is the client's mail that opened the case, parsed again from its original.
-func (e *Engine) firstMail(tx Tx, c *complaint.Case) (*message.Message, error) {
+func firstMail(tx Tx, c *complaint.Case) (*message.Message, error) {
 	msgs, err := tx.Messages(c.ID)
 	if err != nil || len(msgs) == 0 {
 		return nil, fmt.Errorf("first mail of %s: %w", c.ID, err)
