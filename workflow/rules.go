@@ -1,6 +1,9 @@
 // Package workflow holds klachtbot's rules: what is a complaint, which case a
-// message belongs to, when to acknowledge, directors' commands, the jobs
-// (reminder, warning, escalation, digest) and retention.
+// message belongs to, when to acknowledge, directors' commands and
+// retention. Its Engine is a thin front over rooms of their own: one
+// incoming mail (intake.go), the command table (commands.go), and the
+// subpackages compose (every mail the bot writes), alerts (incidents) and
+// jobs (the timed promises, the digest).
 //
 // It reads and writes through the Store it declares (store.go), which
 // storage implements and cmd wires in. It must not import storage, mailbox
