@@ -203,7 +203,7 @@ func TestIngestThreading(t *testing.T) {
 		tests := []struct {
 			name, raw string
 			src       Source
-			role      string
+			role      complaint.Role
 		}{
 			{"token in a fresh mail", mail("jan@klant.test", "AW: [KL-2026-0001] nog iets", "Nog een vraag."), inbox, complaint.RoleClient},
 			{"reply to the acknowledgement", mail("jan@klant.test", "Re: iets anders", "Dank.", "In-Reply-To: "+ackID), inbox, complaint.RoleClient},

@@ -300,9 +300,9 @@ func (in *incoming) directorIntake() (bool, error) {
 
 // newComplaint reads the argument of #nieuwe-klacht: a channel, then a name
 // and/or an address ("telefoon Jan Jansen <jan@example.nl>").
-func newComplaint(arg string) (channel string, client message.Address, ok bool) {
-	channel, rest, _ := strings.Cut(strings.TrimSpace(arg), " ")
-	channel = strings.ToLower(channel)
+func newComplaint(arg string) (channel complaint.Channel, client message.Address, ok bool) {
+	word, rest, _ := strings.Cut(strings.TrimSpace(arg), " ")
+	channel = complaint.Channel(strings.ToLower(word))
 	switch channel {
 	case complaint.ChannelPhone, complaint.ChannelMeeting, complaint.ChannelLetter:
 	default:
@@ -334,7 +334,7 @@ func (in *incoming) newComplaintByDirector(cmd command) (bool, error) {
 	}
 	subject := strings.TrimSpace(in.m.Subject)
 	if subject == "" {
-		subject = "Klacht (" + channel + ")"
+		subject = "Klacht (" + string(channel) + ")"
 	}
 	c, err := e.newCase(in.tx, "", client, in.src.Director, subject, received)
 	if err != nil {
@@ -343,7 +343,7 @@ func (in *incoming) newComplaintByDirector(cmd command) (bool, error) {
 	c.Channel, c.Recognition = channel, "registered by "+in.src.Director+" with #nieuwe-klacht"
 	c.Open()
 	in.rec.Role = complaint.RoleDirector
-	if err := e.register(in.tx, c, in.rec, in.raw, in.src.Director, channel+", recorded by "+in.src.Director); err != nil {
+	if err := e.register(in.tx, c, in.rec, in.raw, in.src.Director, string(channel)+", recorded by "+in.src.Director); err != nil {
 		return false, err
 	}
 	in.log = in.log.With("case", c.ID)

@@ -176,7 +176,7 @@ func TestConsultation(t *testing.T) {
 		if c.Consultations[0].AnsweredAt == nil || kinds[len(kinds)-2] != complaint.EvStaffResponse {
 			t.Fatalf("Anna's answer not recorded: %+v %v", c.Consultations, kinds)
 		}
-		var roles []string
+		var roles []complaint.Role
 		s.View(func(tx Tx) error {
 			msgs, _ := tx.Messages(id)
 			for _, m := range msgs {

@@ -10,7 +10,7 @@ var stateNL = map[State]string{
 	StateClosed:  "afgehandeld",
 }
 
-var roleNL = map[string]string{
+var roleNL = map[Role]string{
 	RoleClient:   "cliënt",
 	RoleDirector: "directeur",
 	RoleBot:      "klachtbot",
@@ -50,7 +50,7 @@ var eventNL = map[string]string{
 func StateNL(s State) string { return orCode(stateNL, s) }
 
 // RoleNL is a message role in Dutch.
-func RoleNL(r string) string { return orCode(roleNL, r) }
+func RoleNL(r Role) string { return orCode(roleNL, r) }
 
 // EventNL is an event kind in Dutch.
 func EventNL(k string) string { return orCode(eventNL, k) }

@@ -14,8 +14,8 @@ func TestEveryCodeHasADutchLabel(t *testing.T) {
 			t.Errorf("state %q has no Dutch label", s)
 		}
 	}
-	for _, r := range []string{RoleClient, RoleDirector, RoleBot, RoleOther} {
-		if RoleNL(r) == r {
+	for _, r := range []Role{RoleClient, RoleDirector, RoleBot, RoleOther} {
+		if RoleNL(r) == string(r) {
 			t.Errorf("role %q has no Dutch label", r)
 		}
 	}

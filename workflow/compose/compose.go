@@ -118,7 +118,7 @@ func (k *Composer) Ack(c *complaint.Case, dir Director, m *message.Message, to s
 		names = append(names, d.Name)
 	}
 	data := templates.Ack{CaseID: c.ID, Subject: QuoteSubject(c.Subject), ClientName: c.ClientName, DirectorName: dir.Name,
-		DirectorAddress: dir.Address, Channel: c.ChannelOf(), Directors: names,
+		DirectorAddress: dir.Address, Channel: string(c.ChannelOf()), Directors: names,
 		Received: c.ReceivedAt.In(k.Loc), Target: c.TargetAt.In(k.Loc)}
 	subject, text, err := k.Tpl.Mail("ack", c.Language, data)
 	if err != nil {
