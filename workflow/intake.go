@@ -463,3 +463,32 @@ func clientConsent(text string) (given, ok bool) {
 	}
 	return yes, true
 }
+
+// thread finds the case a message belongs to: the case token in the subject
+// first, then In-Reply-To and References against every Message-ID the case
+// knows. Never by subject text alone.
+//
+// A director's own mail (bare) may give the number as typed, without brackets.
+func (e *Engine) thread(tx Tx, m *message.Message, bare bool) string {
+	find := complaint.IDInSubject
+	if bare {
+		find = complaint.FindID
+	}
+	if id := find(m.Subject); id != "" {
+		if _, err := tx.Case(id); err == nil {
+			return id
+		}
+	}
+	for _, ref := range m.InReplyTo {
+		if id := tx.CaseByMessageID(ref); id != "" {
+			return id
+		}
+	}
+	// Newest reference first: the message it most directly answers.
+	for i := len(m.References) - 1; i >= 0; i-- {
+		if id := tx.CaseByMessageID(m.References[i]); id != "" {
+			return id
+		}
+	}
+	return ""
+}

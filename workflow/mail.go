@@ -2,6 +2,8 @@ package workflow
 
 import (
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,4 +68,32 @@ func (r *commandRun) tellClientNewTerm(reason string) error {
 		return err
 	}
 	return e.enqueue(r.tx, item, "", "date", templates.DateNL(r.c.TargetAt.In(e.cfg.Location)))
+}
+
+// metaServerCopy marks an account whose mail server files a copy of what
+// the bot sends through it in the account's Sent folder.
+const metaServerCopy = "server-copy/"
+
+// queue puts a mail in the outbox. The director it is sent for gets a Bcc
+// copy, the proof that an interrupted send went out, unless the server's own
+// copy in their Sent folder proves it (sent_copy): then the Bcc would only
+// be an unread mail in their INBOX.
+func (e *Engine) queue(tx Tx, item *outbox.Item) error {
+	server := e.cfg.SentCopy == "server" || e.cfg.SentCopy == "auto" && tx.Meta(metaServerCopy+item.Account) != ""
+	if server {
+		item.Mail.Bcc = slices.DeleteFunc(item.Mail.Bcc, func(a string) bool { return a == item.Account })
+	}
+	e.queued.Store(true)
+	return tx.Enqueue(item)
+}
+
+// serverCopySeen learns, with sent_copy = "auto", that the account's server
+// files sent mail in Sent: a copy of the bot's mail was found there (Bcc
+// copies go to the INBOX).
+func (e *Engine) serverCopySeen(tx Tx, account string, log *slog.Logger) error {
+	if e.cfg.SentCopy != "auto" || tx.Meta(metaServerCopy+account) != "" {
+		return nil
+	}
+	log.Info("the mail server files sent mail in Sent: no more Bcc copies to the director", "account", account)
+	return tx.SetMeta(metaServerCopy+account, e.clock.Now().UTC().Format(time.RFC3339))
 }
