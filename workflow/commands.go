@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/recognize"
@@ -40,6 +41,10 @@ type commandSpec struct {
 	do func(r *commandRun, cmd command) (done, error)
 	// then follows once the command and its state change are recorded.
 	then func(r *commandRun, cmd command, d done) (note string, err error)
+	// rows, with label, offers it as a one-click link in the digest: on
+	// the rows of "triage", "open" or "closed" cases, or "overview" (all
+	// one's open cases, without a case number).
+	rows, label string
 	// alone is the action in a director's mail without a case number
 	// (directorIntake); nil: such a mail is answered with their open cases.
 	alone func(in *incoming, cmd command) (queued bool, err error)
@@ -68,7 +73,7 @@ func yesOrNo(arg string) (string, bool) { a := strings.ToLower(arg); return a, a
 
 // commands in the order the help lists them.
 var commands = []commandSpec{
-	{name: "klacht", help: "een voorgelegde mail is een klacht: de cliënt krijgt een ontvangstbevestiging", arg: anyArg,
+	{name: "klacht", rows: "triage", label: "Wel een klacht", help: "een voorgelegde mail is een klacht: de cliënt krijgt een ontvangstbevestiging", arg: anyArg,
 		do: func(r *commandRun, cmd command) (done, error) {
 			if r.c.State != complaint.StateTriage {
 				return done{}, nil
@@ -77,7 +82,7 @@ var commands = []commandSpec{
 			r.queued = r.queued || q
 			return done{}, err
 		}},
-	{name: "afgehandeld", usage: "<oplossing>", help: "klacht afgehandeld; de cliënt krijgt de oplossing en de vraag of hij tevreden is", arg: someArg,
+	{name: "afgehandeld", rows: "open", label: "Afgehandeld", usage: "<oplossing>", help: "klacht afgehandeld; de cliënt krijgt de oplossing en de vraag of hij tevreden is", arg: someArg,
 		do: func(r *commandRun, cmd command) (done, error) { return done{change: r.c.Close(r.now, cmd.arg)}, nil },
 		then: func(r *commandRun, cmd command, d done) (string, error) {
 			// A held mail closed at once was never acknowledged: no closing mail either.
@@ -88,7 +93,7 @@ var commands = []commandSpec{
 		}},
 	{name: "afgehandeld-stil", usage: "<oplossing>", help: "afgehandeld zonder mail aan de cliënt", arg: someArg,
 		do: func(r *commandRun, cmd command) (done, error) { return done{change: r.c.Close(r.now, cmd.arg)}, nil }},
-	{name: "heropend", help: "klacht opnieuw in behandeling, met een nieuwe streefdatum", arg: anyArg,
+	{name: "heropend", rows: "closed", label: "Heropenen", help: "klacht opnieuw in behandeling, met een nieuwe streefdatum", arg: anyArg,
 		do: func(r *commandRun, cmd command) (done, error) {
 			if r.c.NotComplaint { // closed as no complaint: the director now says it is one
 				if err := r.e.learner.learn(r.tx, r.c, true, "#heropend", r.e.log); err != nil {
@@ -116,7 +121,7 @@ var commands = []commandSpec{
 			s.Upheld, s.UpheldBy, s.Reason = &now, r.who, cmd.arg
 			return done{}, nil
 		}},
-	{name: "wacht-op-klant", help: "wachten op informatie van de cliënt", arg: anyArg,
+	{name: "wacht-op-klant", rows: "open", label: "Wacht op cliënt", help: "wachten op informatie van de cliënt", arg: anyArg,
 		do: func(r *commandRun, cmd command) (done, error) { return done{change: r.c.Wait()}, nil }},
 	{name: "toestemming", usage: "ja|nee", help: "toestemming van de cliënt voor extern advies", arg: yesOrNo,
 		do: func(r *commandRun, cmd command) (done, error) {
@@ -151,7 +156,7 @@ var commands = []commandSpec{
 		}},
 	{name: "maatregel", usage: "<tekst>", help: "maatregel tegen herhaling", arg: someArg,
 		do: func(r *commandRun, cmd command) (done, error) { r.c.AddMeasure(cmd.arg, r.now); return done{}, nil }},
-	{name: "geen-klacht", help: "geen klacht: afsluiten, buiten de statistiek", arg: anyArg,
+	{name: "geen-klacht", rows: "triage", label: "Geen klacht", help: "geen klacht: afsluiten, buiten de statistiek", arg: anyArg,
 		do: func(r *commandRun, cmd command) (done, error) {
 			if r.c.State == complaint.StateTriage {
 				if err := r.e.event(r.tx, r.c.ID, complaint.EvCommand, r.who, r.m.MessageID, cmd.line); err != nil {
@@ -167,7 +172,7 @@ var commands = []commandSpec{
 			}
 			return done{change: r.c.Dismiss(r.now)}, nil
 		}},
-	{name: "nieuwe-termijn", usage: "<datum> <reden>", help: "nieuwe streefdatum (2026-12-20 of 20-12-2026); de cliënt krijgt bericht",
+	{name: "nieuwe-termijn", rows: "open", label: "Nieuwe termijn", usage: "<datum> <reden>", help: "nieuwe streefdatum (2026-12-20 of 20-12-2026); de cliënt krijgt bericht",
 		arg: func(arg string) (string, bool) { _, _, ok := newTerm(arg, time.UTC); return arg, ok },
 		refuses: func(r *commandRun, cmd command) *refusal {
 			if target, _, _ := newTerm(cmd.arg, r.e.cfg.Location); r.e.cal.Promise(target).After(r.now) {
@@ -190,7 +195,7 @@ var commands = []commandSpec{
 			return &refusal{why: complaint.WhyNoCaseNumber, title: "Nieuwe klacht niet geregistreerd",
 				because: "een nieuwe klacht meldt u in een mail zonder klachtnummer in het onderwerp."}
 		}},
-	{name: "overzicht", help: "uw open klachten op een rij (mail zonder klachtnummer)", arg: anyArg},
+	{name: "overzicht", rows: "overview", label: "Overzicht", help: "uw open klachten op een rij (mail zonder klachtnummer)", arg: anyArg},
 }
 
 // commandNamed is the entry of a command; nil for a word that is none.
@@ -201,6 +206,30 @@ func commandNamed(name string) *commandSpec {
 		}
 	}
 	return nil
+}
+
+// digestActions are the one-click commands the digest offers, in the
+// table's order: the line as typed, with a space where an argument follows.
+func digestActions() templates.DigestActions {
+	var a templates.DigestActions
+	for _, s := range commands {
+		line := "#" + s.name
+		if strings.HasPrefix(s.usage, "<") {
+			line += " "
+		}
+		act := templates.Action{Label: s.label, Line: line}
+		switch s.rows {
+		case "triage":
+			a.Triage = append(a.Triage, act)
+		case "open":
+			a.Open = append(a.Open, act)
+		case "closed":
+			a.Closed = append(a.Closed, act)
+		case "overview":
+			a.Overview = act
+		}
+	}
+	return a
 }
 
 // commandHelp is what a director is told when a command is not understood.

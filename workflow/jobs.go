@@ -36,7 +36,7 @@ func (e *Engine) RunDue(now time.Time) ([]string, error) {
 // newJobs is the jobs of e.
 func newJobs(e *Engine) *jobs.Jobs[Tx] {
 	return &jobs.Jobs[Tx]{Cal: e.cal, Mail: e.mail, Rules: jobRules{e}, Loc: e.cfg.Location,
-		Directors: e.mail.Directors, Schedule: e.cfg.Digest, DigestLimit: e.cfg.DigestLimit}
+		Directors: e.mail.Directors, Schedule: e.cfg.Digest, DigestLimit: e.cfg.DigestLimit, Actions: digestActions()}
 }
 
 // jobRules is what the jobs ask of the rules.

@@ -74,8 +74,9 @@ type Jobs[T Tx] struct {
 	Rules       Rules[T]
 	Loc         *time.Location
 	Directors   []compose.Director
-	Schedule    string // cron spec of the daily digest, in Loc
-	DigestLimit int    // cases a digest section lists in full (0: DefaultDigestLimit)
+	Schedule    string                  // cron spec of the daily digest, in Loc
+	DigestLimit int                     // cases a digest section lists in full (0: DefaultDigestLimit)
+	Actions     templates.DigestActions // the digest's one-click commands
 }
 
 // Due runs in tx every job due at now whose slot has not run yet, and
@@ -346,7 +347,7 @@ func sameDay(a, b time.Time) bool {
 // Each section lists its most urgent cases up to DigestLimit and counts the
 // rest, so the digest has a bounded size whatever the number of cases.
 func (j *Jobs[T]) DigestFor(director string, cases []*complaint.Case, since, now time.Time) templates.Digest {
-	data := templates.Digest{Director: director, Date: now.In(j.Loc), BotAddress: j.Mail.ReplyTo}
+	data := templates.Digest{Director: director, Date: now.In(j.Loc), BotAddress: j.Mail.ReplyTo, Actions: j.Actions}
 	var triage, fresh, open, waiting, consent, closed []templates.DigestRow
 	closedAt := map[string]time.Time{}
 	for _, c := range cases {
