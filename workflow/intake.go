@@ -67,9 +67,9 @@ func (in *incoming) route() (queued bool, err error) {
 		return queued, err
 	}
 	switch v, why := e.cfg.judge(m, e.learner.firmLayer(tx)); {
-	case v == isComplaint:
+	case v == recognize.Complaint:
 		return in.openCase(why)
-	case v == doubtful:
+	case v == recognize.Doubtful:
 		return in.hold(why)
 	case m.Malformed() && strings.TrimSpace(m.Subject+m.Text) == "":
 		// Unreadable: we cannot tell whether it is a complaint, so keep it.

@@ -130,15 +130,6 @@ func (k FolderKind) String() string {
 	return [...]string{"inbox", "sent", "complaints"}[k]
 }
 
-// What recognition makes of a mail in a director's INBOX outside any case.
-type verdict int
-
-const (
-	notComplaint verdict = iota // left alone, not stored
-	doubtful                    // held for a director's decision
-	isComplaint                 // a case, acknowledged at once
-)
-
 // recognised is why a case was opened or held: the reason in words a
 // director can read, and what recognition found.
 type recognised struct {
@@ -152,21 +143,19 @@ func (r recognised) record(c *complaint.Case) {
 	c.Recognition, c.RecognisedTarget, c.RecognisedProb = r.why, r.target, r.prob
 }
 
-// judge decides what a mail in a director's INBOX is, and says why; firm
-// is the layer learned from the directors' decisions (nil: none).
-func (c *Config) judge(m *message.Message, firm *recognize.Layer) (verdict, recognised) {
+// judge decides what a mail in a director's INBOX outside any case is
+// (recognize.Complaint, Doubtful or None), and says why; firm is the layer
+// learned from the directors' decisions (nil: none).
+func (c *Config) judge(m *message.Message, firm *recognize.Layer) (recognize.Outcome, recognised) {
 	r := c.Recognition.ClassifyWith(c.RecognitionInput(m), firm)
 	why := recognised{why: r.Explain(), target: r.Target, prob: r.Prob}
 	if r.Target == recognize.TargetUnknown {
 		why.target = "unknown"
 	}
-	switch r.Outcome {
-	case recognize.Complaint:
-		return isComplaint, why
-	case recognize.Doubtful:
-		return doubtful, why
+	if r.Outcome == recognize.None {
+		return recognize.None, recognised{}
 	}
-	return notComplaint, recognised{}
+	return r.Outcome, why
 }
 
 // RecognitionInput is what recognition reads of a mail.
