@@ -66,6 +66,18 @@ type Digest struct {
 	AttentionMore                                       int
 	Triage, New, Open, Waiting, AwaitingConsent, Closed Section
 	Seal                                                string // the record's fingerprint, for `verify --against`
+	Actions                                             DigestActions
+}
+
+// Action is a one-click command of the digest: a mailto link to the bot
+// address with the command line in its body.
+type Action struct{ Label, Line string }
+
+// DigestActions are the one-click commands the digest offers, by the rows
+// they go with; workflow makes them from its command table.
+type DigestActions struct {
+	Triage, Open, Closed []Action
+	Overview             Action // all one's open cases, in a mail without a case number
 }
 
 // Section is one list of the digest: Rows in full, More counted.
@@ -155,5 +167,11 @@ func SampleDigest() Digest {
 		AwaitingConsent: Section{Rows: []DigestRow{soon, fresh}},
 		Closed:          Section{Rows: []DigestRow{closed}},
 		Seal:            "Zegel: sha256:3f2a…e1 klachten:6 gebeurtenissen:41 tot:2026-12-04T08:30:00Z laatste:KL-2026-0006",
+		Actions: DigestActions{
+			Triage:   []Action{{"Wel een klacht", "#klacht"}, {"Geen klacht", "#geen-klacht"}},
+			Open:     []Action{{"Afgehandeld", "#afgehandeld "}, {"Wacht op cliënt", "#wacht-op-klant"}, {"Nieuwe termijn", "#nieuwe-termijn "}},
+			Closed:   []Action{{"Heropenen", "#heropend"}},
+			Overview: Action{"Overzicht", "#overzicht"},
+		},
 	}
 }

@@ -1,9 +1,16 @@
 package templates
 
+// actions are one-click commands about one case (Subject: its token).
+type actions struct {
+	List         []Action
+	Bot, Subject string
+}
+
 type section struct {
 	Title, ID string
 	Section
-	Bot string // where the one-click commands go
+	Bot     string // where the one-click commands go
+	Actions DigestActions
 }
 
 // DigestHTML renders the HTML part of the daily digest; html/template

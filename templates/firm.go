@@ -168,7 +168,16 @@ func (s *Set) funcs() map[string]any {
 		"mailto":    Mailto,
 		"thousands": Thousands,
 		"decimal":   Decimal,
-		"sec":       func(title, id string, rows Section, bot string) section { return section{title, id, rows, bot} },
+		"acts":      func(list []Action, bot, subject string) actions { return actions{list, bot, subject} },
+		// sec is one section of the digest; the one-click commands are
+		// optional, so an override written before them still renders.
+		"sec": func(title, id string, rows Section, bot string, actions ...DigestActions) section {
+			sec := section{Title: title, ID: id, Section: rows, Bot: bot}
+			if len(actions) > 0 {
+				sec.Actions = actions[0]
+			}
+			return sec
+		},
 		"shortDate": func(t time.Time) string { return strconv.Itoa(t.Day()) + " " + monthsNL[t.Month()-1][:3] },
 	}
 }

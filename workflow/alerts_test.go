@@ -17,7 +17,7 @@ import (
 // alertingOutbox is the outbox wired to the engine as the service wires it.
 func alertingOutbox(e *Engine, s Store, clock *testClock, sender outbox.Sender) *outbox.Worker {
 	o := newOutbox(s, clock, sender)
-	o.Failed, o.Sending, o.Fallback = e.MailFailed, e.SendingHealth, e.DirectorAddresses()
+	o.Failed, o.Sending, o.Fallback = e.Alerts.MailFailed, e.Alerts.SendingHealth, e.DirectorAddresses()
 	return o
 }
 
@@ -103,7 +103,7 @@ func TestAccountFailureIsOneIncident(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e, s, clock := newTestEngine(t)
-			e.cfg.AlertsAfter, e.cfg.AlertsRepeat = 20*time.Second, time.Hour
+			e.Alerts.After, e.Alerts.Repeat = 20*time.Second, time.Hour
 			srv, sender := smtpServer(t)
 			good := *sender.Default
 			tt.breakIt(sender.Default)

@@ -2,11 +2,9 @@ package workflow
 
 import (
 	"fmt"
-	"log/slog"
 	"strings"
 
 	"github.com/mcoo/klachtbot/mailbox/dsn"
-	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
@@ -19,40 +17,41 @@ import (
 // A delay changes nothing. A report that matches nothing is kept in the
 // quarantine as evidence.
 
-func (e *Engine) bounced(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, b *dsn.Bounce, log *slog.Logger) (bool, error) {
-	item, caseID, err := e.bounceMatch(tx, b)
+func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
+	e := in.e
+	item, caseID, err := in.bounceMatch(b)
 	if err != nil {
 		return false, err
 	}
 	if caseID == "" {
-		log.Warn("delivery report matches no mail the bot sent: quarantined", "reporter", b.Reporter)
-		q := &complaint.Quarantined{Source: rec.Source, ReceivedAt: rec.ReceivedAt,
+		in.log.Warn("delivery report matches no mail the bot sent: quarantined", "reporter", b.Reporter)
+		q := &complaint.Quarantined{Source: in.rec.Source, ReceivedAt: in.rec.ReceivedAt,
 			Problems: []string{"delivery report that matches no mail the bot sent (" + bounceReason(b) + ")"}}
-		if err := tx.Quarantine(q, raw); err != nil {
+		if err := in.tx.Quarantine(q, in.raw); err != nil {
 			return false, err
 		}
-		return true, e.quarantined(tx, q)
+		return true, e.Alerts.Quarantined(in.tx, q)
 	}
-	c, err := tx.Case(caseID)
+	c, err := in.tx.Case(caseID)
 	if err != nil {
 		return false, err
 	}
-	rec.Role = complaint.RoleOther
-	if err := e.keep(tx, c.ID, rec, raw); err != nil {
+	in.rec.Role = complaint.RoleOther
+	if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 		return false, fmt.Errorf("store delivery report: %w", err)
 	}
 	reason, sentID := bounceReason(b), b.MessageID
 	if item != nil {
 		sentID = item.Mail.MessageID
 	}
-	log = log.With("case", c.ID, "bounced", sentID)
+	in.log = in.log.With("case", c.ID, "bounced", sentID)
 	failed := b.Action == "failed" // also a 4.x.x the server gave up on (4.4.7)
 	if e.Observe != nil {
 		e.Observe.Bounced(failed)
 	}
 	if !failed {
-		log.Info("delay report recorded")
-		return false, e.eventFor(tx, c.ID, complaint.EvMailDelayed, "klachtbot", rec, reason)
+		in.log.Info("delay report recorded")
+		return false, e.eventFor(in.tx, c.ID, complaint.EvMailDelayed, "klachtbot", in.rec, reason)
 	}
 	kind, inc := complaint.EvMailBounced, alert.Incident{Key: "bounce/" + sentID, Kind: alert.KindBounce, Case: c.ID}
 	if item != nil && item.Kind == outbox.KindAck {
@@ -68,21 +67,21 @@ func (e *Engine) bounced(tx Tx, src Source, m *message.Message, rec *complaint.M
 		inc.Meaning = "Wie deze mail had moeten krijgen, weet er niet van."
 		inc.Todo = "Controleer het adres en neem op een andere manier contact op."
 	}
-	log.Warn("mail bounced", "reason", reason)
-	if err := e.eventFor(tx, c.ID, kind, "klachtbot", rec, reason); err != nil {
+	in.log.Warn("mail bounced", "reason", reason)
+	if err := e.eventFor(in.tx, c.ID, kind, "klachtbot", in.rec, reason); err != nil {
 		return false, err
 	}
-	if err := tx.PutCase(c); err != nil {
+	if err := in.tx.PutCase(c); err != nil {
 		return false, err
 	}
-	return true, e.raise(tx, inc, e.clock.Now())
+	return true, e.Alerts.Raise(in.tx, inc, e.clock.Now())
 }
 
 // bounceMatch finds the mail a report is about: the outbox item (when the
 // store still has it) and its case.
-func (e *Engine) bounceMatch(tx Tx, b *dsn.Bounce) (*outbox.Item, string, error) {
+func (in *incoming) bounceMatch(b *dsn.Bounce) (*outbox.Item, string, error) {
 	if b.MessageID != "" {
-		item, err := tx.OutboxByMessageID(b.MessageID)
+		item, err := in.tx.OutboxByMessageID(b.MessageID)
 		if err != nil {
 			return nil, "", err
 		}
@@ -91,14 +90,14 @@ func (e *Engine) bounceMatch(tx Tx, b *dsn.Bounce) (*outbox.Item, string, error)
 		}
 	}
 	if id, err := complaint.ParseID(b.Case); err == nil {
-		if _, err := tx.Case(id); err == nil {
+		if _, err := in.tx.Case(id); err == nil {
 			return nil, id, nil
 		}
 	}
 	for _, refs := range [][]string{b.InReplyTo, b.References, b.ReportInReplyTo, b.ReportReferences} {
 		for _, ref := range refs {
-			if id := tx.CaseByMessageID(ref); id != "" {
-				item, err := tx.OutboxByMessageID(ref)
+			if id := in.tx.CaseByMessageID(ref); id != "" {
+				item, err := in.tx.OutboxByMessageID(ref)
 				if err != nil || item == nil || item.CaseID != id {
 					item = nil
 				}

@@ -1,45 +1,244 @@
 package workflow
 
 import (
+	"cmp"
 	"fmt"
-	"regexp"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
-	"github.com/mcoo/klachtbot/workflow/outbox"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
 // Directors run the procedure by mail: lines starting with "#" in a mail to
 // the bot address or to themselves, with the case token in the subject.
+// Every command is one entry of commands: its name, how its argument is
+// read, its help line, the rule that may refuse it, and its action. Adding
+// a command is adding an entry (and its test); the help a director gets,
+// the reading of a mail's command lines and the refusals follow from it.
+// Whose mail may command at all is decided before (authority.go): a
+// director's, by their Sent folder or the firm's server.
 
+// command is one command line of a mail, as read.
 type command struct {
 	name, arg, line string
 }
 
+// commandSpec is everything about one command.
+type commandSpec struct {
+	name  string
+	usage string // the arguments, as the help shows them
+	help  string
+	// arg reads the argument: the argument as kept, and whether the line is
+	// understood at all (a line that is not changes nothing of the mail).
+	arg func(arg string) (string, bool)
+	// refuses is the rule that stops the command on this case: nil to go on.
+	refuses func(r *commandRun, cmd command) *refusal
+	// do is the action on the case. nil: the command is only recorded.
+	do func(r *commandRun, cmd command) (done, error)
+	// then follows once the command and its state change are recorded.
+	then func(r *commandRun, cmd command, d done) (note string, err error)
+	// rows, with label, offers it as a one-click link in the digest: on
+	// the rows of "triage", "open" or "closed" cases, or "overview" (all
+	// one's open cases, without a case number).
+	rows, label string
+	// alone is the action in a director's mail without a case number
+	// (directorIntake); nil: such a mail is answered with their open cases.
+	alone func(in *incoming, cmd command) (queued bool, err error)
+}
+
+// done is what one command did.
+type done struct {
+	change  *complaint.Event // the state change, recorded after the command
+	note    string           // what followed from it, for the confirmation
+	before  complaint.State  // the state the case had
+	stop    bool             // recorded by the action, and nothing after it applies (a held mail erased)
+	refusal *refusal         // not carried out
+}
+
+// refusal is a command not carried out: its reason code on the audit
+// trail, the title of the notice to the director, and what it says after
+// "is niet uitgevoerd: " (the reason in Dutch when empty), then lines.
+type refusal struct {
+	why, title, because string
+	lines               []string
+}
+
+func anyArg(arg string) (string, bool)  { return arg, true }
+func someArg(arg string) (string, bool) { return arg, arg != "" }
+func yesOrNo(arg string) (string, bool) { a := strings.ToLower(arg); return a, a == "ja" || a == "nee" }
+
+// commands in the order the help lists them.
+var commands = []commandSpec{
+	{name: "klacht", rows: "triage", label: "Wel een klacht", help: "een voorgelegde mail is een klacht: de cliënt krijgt een ontvangstbevestiging", arg: anyArg,
+		do: func(r *commandRun, cmd command) (done, error) {
+			if r.c.State != complaint.StateTriage {
+				return done{}, nil
+			}
+			q, err := r.e.accept(r.tx, r.c, r.who, r.m.MessageID, "#klacht", r.e.log)
+			r.queued = r.queued || q
+			return done{}, err
+		}},
+	{name: "afgehandeld", rows: "open", label: "Afgehandeld", usage: "<oplossing>", help: "klacht afgehandeld; de cliënt krijgt de oplossing en de vraag of hij tevreden is", arg: someArg,
+		do: func(r *commandRun, cmd command) (done, error) { return done{change: r.c.Close(r.now, cmd.arg)}, nil },
+		then: func(r *commandRun, cmd command, d done) (string, error) {
+			// A held mail closed at once was never acknowledged: no closing mail either.
+			if d.change == nil || d.before == complaint.StateTriage {
+				return "", nil
+			}
+			return r.askSatisfaction(cmd.arg)
+		}},
+	{name: "afgehandeld-stil", usage: "<oplossing>", help: "afgehandeld zonder mail aan de cliënt", arg: someArg,
+		do: func(r *commandRun, cmd command) (done, error) { return done{change: r.c.Close(r.now, cmd.arg)}, nil }},
+	{name: "heropend", rows: "closed", label: "Heropenen", help: "klacht opnieuw in behandeling, met een nieuwe streefdatum", arg: anyArg,
+		do: func(r *commandRun, cmd command) (done, error) {
+			if r.c.NotComplaint { // closed as no complaint: the director now says it is one
+				if err := r.e.learner.learn(r.tx, r.c, true, "#heropend", r.e.log); err != nil {
+					return done{}, err
+				}
+			}
+			change, note := r.reopen()
+			return done{change: change, note: note}, nil
+		}},
+	{name: "betrokkene", usage: "<naam|adres> [vraag]", help: "een medewerker om een reactie op de klacht vragen", arg: someArg,
+		do: (*commandRun).consult},
+	{name: "tevreden", usage: "ja|nee", help: "het antwoord van de cliënt op de vraag of hij tevreden is", arg: yesOrNo,
+		do: func(r *commandRun, cmd command) (done, error) { return done{}, r.recordSatisfied(cmd.arg == "ja") }},
+	{name: "oplossing-handhaven", usage: "[toelichting]", help: "de cliënt is niet tevreden, het kantoor blijft bij de oplossing", arg: anyArg,
+		refuses: func(r *commandRun, cmd command) *refusal {
+			if r.c.Dissatisfied() {
+				return nil
+			}
+			return &refusal{why: complaint.WhyNotClosed, title: "Oplossing handhaven niet vastgelegd", lines: []string{
+				"#oplossing-handhaven legt vast dat het kantoor bij de oplossing blijft nadat de cliënt nee antwoordde; dat is hier niet het geval."}}
+		},
+		do: func(r *commandRun, cmd command) (done, error) {
+			s := r.c.Satisfaction
+			now := r.now
+			s.Upheld, s.UpheldBy, s.Reason = &now, r.who, cmd.arg
+			return done{}, nil
+		}},
+	{name: "wacht-op-klant", rows: "open", label: "Wacht op cliënt", help: "wachten op informatie van de cliënt", arg: anyArg,
+		do: func(r *commandRun, cmd command) (done, error) { return done{change: r.c.Wait()}, nil }},
+	{name: "toestemming", usage: "ja|nee", help: "toestemming van de cliënt voor extern advies", arg: yesOrNo,
+		do: func(r *commandRun, cmd command) (done, error) {
+			r.c.Consent = &complaint.Consent{Given: cmd.arg == "ja", At: r.now, By: r.who, Evidence: r.consentEvidence()}
+			return done{}, nil
+		}},
+	{name: "extern", usage: "<instantie>[: <stukken>]", help: "stukken gedeeld met een externe deskundige", arg: someArg,
+		refuses: func(r *commandRun, cmd command) *refusal {
+			if r.c.Consent != nil && r.c.Consent.Given {
+				return nil
+			}
+			return &refusal{why: complaint.WhyNoConsent, title: "Extern delen geweigerd", because: "er is geen toestemming van de cliënt vastgelegd", lines: []string{
+				"om stukken met een externe deskundige te delen (klachtenregeling).",
+				"",
+				"Heeft de cliënt toestemming gegeven, leg dat dan eerst vast met: #toestemming ja",
+			}}
+		},
+		do: func(r *commandRun, cmd command) (done, error) {
+			r.c.External = append(r.c.External, external(cmd.arg, r.who, r.now))
+			return done{}, nil
+		}},
+	{name: "geheimhouding", usage: "[instantie]", help: "met de ondertekende geheimhoudingsverklaring als bijlage", arg: anyArg,
+		do: (*commandRun).confidentiality},
+	{name: "categorie", usage: "<naam>", help: "categorie voor de evaluatie", arg: someArg,
+		do: func(r *commandRun, cmd command) (done, error) {
+			category := strings.ToLower(cmd.arg) // one category however it is typed
+			if category == r.c.Category {
+				return done{}, nil
+			}
+			r.c.Category, r.queued = category, true
+			return done{}, r.pointToMeasures()
+		}},
+	{name: "maatregel", usage: "<tekst>", help: "maatregel tegen herhaling", arg: someArg,
+		do: func(r *commandRun, cmd command) (done, error) { r.c.AddMeasure(cmd.arg, r.now); return done{}, nil }},
+	{name: "geen-klacht", rows: "triage", label: "Geen klacht", help: "geen klacht: afsluiten, buiten de statistiek", arg: anyArg,
+		do: func(r *commandRun, cmd command) (done, error) {
+			if r.c.State == complaint.StateTriage {
+				if err := r.e.event(r.tx, r.c.ID, complaint.EvCommand, r.who, r.m.MessageID, cmd.line); err != nil {
+					return done{}, err
+				}
+				// Erased: nothing after it applies to this mail.
+				return done{stop: true}, r.dismiss()
+			}
+			if !r.c.NotComplaint {
+				if err := r.e.learner.learn(r.tx, r.c, false, "#geen-klacht", r.e.log); err != nil {
+					return done{}, err
+				}
+			}
+			return done{change: r.c.Dismiss(r.now)}, nil
+		}},
+	{name: "nieuwe-termijn", rows: "open", label: "Nieuwe termijn", usage: "<datum> <reden>", help: "nieuwe streefdatum (2026-12-20 of 20-12-2026); de cliënt krijgt bericht",
+		arg: func(arg string) (string, bool) { _, _, ok := newTerm(arg, time.UTC); return arg, ok },
+		refuses: func(r *commandRun, cmd command) *refusal {
+			if target, _, _ := newTerm(cmd.arg, r.e.cfg.Location); r.e.cal.Promise(target).After(r.now) {
+				return nil
+			}
+			return &refusal{why: complaint.WhyDatePassed, title: "Nieuwe termijn geweigerd"}
+		},
+		do: func(r *commandRun, cmd command) (done, error) {
+			target, reason, _ := newTerm(cmd.arg, r.e.cfg.Location)
+			r.c.TargetAt = r.e.cal.Promise(target).UTC() // a Saturday becomes the Friday before
+			r.queued = true
+			return done{}, r.tellClientNewTerm(reason)
+		}},
+	{name: "nieuwe-klacht", usage: "telefoon|gesprek|brief [naam] [<adres>]", help: "een klacht die niet per mail kwam (mail zonder klachtnummer)",
+		arg: func(arg string) (string, bool) { _, _, ok := newComplaint(arg); return arg, ok },
+		// It registers a new case, so it belongs in a mail without a case
+		// number; in a case's mail it is refused.
+		alone: (*incoming).newComplaintByDirector,
+		refuses: func(r *commandRun, cmd command) *refusal {
+			return &refusal{why: complaint.WhyNoCaseNumber, title: "Nieuwe klacht niet geregistreerd",
+				because: "een nieuwe klacht meldt u in een mail zonder klachtnummer in het onderwerp."}
+		}},
+	{name: "overzicht", rows: "overview", label: "Overzicht", help: "uw open klachten op een rij (mail zonder klachtnummer)", arg: anyArg},
+}
+
+// commandNamed is the entry of a command; nil for a word that is none.
+func commandNamed(name string) *commandSpec {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+// digestActions are the one-click commands the digest offers, in the
+// table's order: the line as typed, with a space where an argument follows.
+func digestActions() templates.DigestActions {
+	var a templates.DigestActions
+	for _, s := range commands {
+		line := "#" + s.name
+		if strings.HasPrefix(s.usage, "<") {
+			line += " "
+		}
+		act := templates.Action{Label: s.label, Line: line}
+		switch s.rows {
+		case "triage":
+			a.Triage = append(a.Triage, act)
+		case "open":
+			a.Open = append(a.Open, act)
+		case "closed":
+			a.Closed = append(a.Closed, act)
+		case "overview":
+			a.Overview = act
+		}
+	}
+	return a
+}
+
 // commandHelp is what a director is told when a command is not understood.
-var commandHelp = []string{
-	"#klacht                     een voorgelegde mail is een klacht: de cliënt krijgt een ontvangstbevestiging",
-	"#afgehandeld <oplossing>    klacht afgehandeld; de cliënt krijgt de oplossing en de vraag of hij tevreden is",
-	"#afgehandeld-stil <oplossing>  afgehandeld zonder mail aan de cliënt",
-	"#heropend                   klacht opnieuw in behandeling, met een nieuwe streefdatum",
-	"#betrokkene <naam|adres> [vraag]  een medewerker om een reactie op de klacht vragen",
-	"#tevreden ja|nee            het antwoord van de cliënt op de vraag of hij tevreden is",
-	"#oplossing-handhaven [toelichting]  de cliënt is niet tevreden, het kantoor blijft bij de oplossing",
-	"#wacht-op-klant             wachten op informatie van de cliënt",
-	"#toestemming ja|nee         toestemming van de cliënt voor extern advies",
-	"#extern <instantie>[: <stukken>]  stukken gedeeld met een externe deskundige",
-	"#geheimhouding [instantie]  met de ondertekende geheimhoudingsverklaring als bijlage",
-	"#categorie <naam>           categorie voor de evaluatie",
-	"#maatregel <tekst>          maatregel tegen herhaling",
-	"#geen-klacht                geen klacht: afsluiten, buiten de statistiek",
-	"#nieuwe-termijn <datum> <reden>  nieuwe streefdatum (2026-12-20 of 20-12-2026); de cliënt krijgt bericht",
-	"#nieuwe-klacht telefoon|gesprek|brief [naam] [<adres>]  een klacht die niet per mail kwam (mail zonder klachtnummer)",
-	"#overzicht                  uw open klachten op een rij (mail zonder klachtnummer)",
+func commandHelp() []string {
+	var lines []string
+	for _, s := range commands {
+		lines = append(lines, fmt.Sprintf("%-26s  %s", strings.TrimSpace("#"+s.name+" "+s.usage), s.help))
+	}
+	return lines
 }
 
 // newTerm reads "<date> <reason>" of #nieuwe-termijn.
@@ -65,114 +264,26 @@ func parseCommands(text string) (cmds []command, bad []string) {
 		}
 		word, arg, _ := strings.Cut(t[1:], " ")
 		word = strings.ToLower(strings.TrimSuffix(word, ":"))
-		arg = strings.TrimSpace(arg)
-		ok := false
-		switch word {
-		case "afgehandeld", "extern", "categorie", "maatregel", "afgehandeld-stil", "betrokkene":
-			ok = arg != ""
-		case "heropend", "wacht-op-klant", "geen-klacht", "klacht", "overzicht", "oplossing-handhaven", "geheimhouding":
-			ok = true
-		case "tevreden":
-			arg = strings.ToLower(arg)
-			ok = arg == "ja" || arg == "nee"
-		case "nieuwe-klacht":
-			_, _, ok = newComplaint(arg)
-		case "toestemming":
-			arg = strings.ToLower(arg)
-			ok = arg == "ja" || arg == "nee"
-		case "nieuwe-termijn":
-			_, _, ok = newTerm(arg, time.UTC)
+		if spec := commandNamed(word); spec != nil {
+			if arg, ok := spec.arg(strings.TrimSpace(arg)); ok {
+				cmds = append(cmds, command{word, arg, t})
+				continue
+			}
 		}
-		if ok {
-			cmds = append(cmds, command{word, arg, t})
-		} else {
-			bad = append(bad, t)
-		}
+		bad = append(bad, t)
 	}
 	return cmds, bad
 }
 
-var (
-	consentNo  = regexp.MustCompile(`(?i)\b(geen toestemming|niet akkoord|geen akkoord|no consent|(do not|don't|not) (consent|agree))\b`)
-	consentYes = regexp.MustCompile(`(?i)\b(akkoord|ik geef toestemming|toestemming gegeven|i agree|i consent|agreed)\b`)
-)
-
-// clientConsent reads a client's answer to the consent question; ok is false
-// when it says neither or both, which is left for a director.
-func clientConsent(text string) (given, ok bool) {
-	own := recognize.OwnWords(text)
-	no := consentNo.MatchString(own)
-	yes := consentYes.MatchString(consentNo.ReplaceAllString(own, ""))
-	if yes == no {
-		return false, false
-	}
-	return yes, true
-}
-
-// authority says which director a mail speaks for. A mail found in a
-// director's Sent folder is theirs; a mail in an INBOX that claims a
-// director's From: counts only when the trusted server's
-// Authentication-Results show DKIM or SPF passing for the director's domain.
-// A bare From: header proves nothing.
-func (c *Config) authority(src Source, m *message.Message) (director, why string) {
-	if src.Kind == FolderSent {
-		return src.Director, ""
-	}
-	d := c.director(m.From.Addr)
-	if d == nil {
-		return "", "not a director"
-	}
-	if c.AuthServID != "" && c.authenticated(m, message.Domain(d.Address)) {
-		return d.Address, ""
-	}
-	return "", fmt.Sprintf("From: claims %s, but the mail was not found in their Sent folder and %s did not authenticate it", d.Address, orNone(c.AuthServID)) + c.forgedResults(m)
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "no trusted authserv_id is configured that could have"
-	}
-	return s
-}
-
-// authenticated reports whether the firm's own server (its authserv-id, in
-// an Authentication-Results header it added itself: above the Received
-// headers of its last TrustedHops hops, RFC 8601 section 5) saw DKIM or SPF
-// pass for domain. A look-alike further down came with the message.
-func (c *Config) authenticated(m *message.Message, domain string) bool {
-	for _, r := range m.AuthResults {
-		if r.Pass && strings.EqualFold(r.ServID, c.AuthServID) && r.Domain == domain && r.ReceivedAbove < max(c.TrustedHops, 1) {
-			return true
-		}
-	}
-	return false
-}
-
-// addressedTo reports whether any of To, Cc or Bcc is one of addrs.
-func addressedTo(m *message.Message, addrs ...string) bool {
-	for _, list := range [][]message.Address{m.To, m.Cc, m.Bcc} {
-		for _, a := range list {
-			for _, x := range addrs {
-				if x != "" && strings.EqualFold(a.Addr, x) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// addressedOutside reports whether a mail goes to anyone outside the firm:
-// then a director's mail is a response, not a note to the bot.
-func (c *Config) addressedOutside(m *message.Message) bool {
-	for _, list := range [][]message.Address{m.To, m.Cc} {
-		for _, a := range list {
-			if !c.own(a.Addr) {
-				return true
-			}
-		}
-	}
-	return false
+// commandRun is one director's command mail being carried out on a case.
+type commandRun struct {
+	e      *Engine
+	tx     Tx
+	c      *complaint.Case
+	who    string // the director it speaks for
+	m      *message.Message
+	now    time.Time
+	queued bool // mail was queued
 }
 
 // applyCommands carries out a director's commands on a case. A mail with any
@@ -188,147 +299,75 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 		}
 		what := map[bool]string{true: "deze regel", false: "deze regels"}[len(bad) == 1]
 		lines := append([]string{"Uw opdracht is niet uitgevoerd: klachtbot begrijpt " + what + " niet.", "Er is niets gewijzigd.", ""}, bad...)
-		lines = append(append(lines, "", "Geldige opdrachten, één per regel, in een mail aan het klachtenadres of aan uzelf, met het klachtnummer in het onderwerp:", ""), commandHelp...)
+		lines = append(append(lines, "", "Geldige opdrachten, één per regel, in een mail aan het klachtenadres of aan uzelf, met het klachtnummer in het onderwerp:", ""), commandHelp()...)
 		return true, e.notify(tx, c, []string{who}, "Opdracht niet begrepen", lines)
 	}
-	now := e.clock.Now().UTC()
+	r := &commandRun{e: e, tx: tx, c: c, who: who, m: m, now: e.clock.Now().UTC()}
 	var applied []string
 	for _, cmd := range cmds {
-		var change *complaint.Event
-		var refused bool
-		line, before := cmd.line, c.State // the line as confirmed, with what followed from it
-		switch cmd.name {
-		case "klacht":
-			if c.State == complaint.StateTriage {
-				if queued, err = e.accept(tx, c, who, m.MessageID, "#klacht", e.log); err != nil {
-					return false, err
-				}
-			}
-		case "nieuwe-klacht":
-			if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", complaint.WhyNoCaseNumber)); err != nil {
-				return false, err
-			}
-			queued = true
-			if err := e.notify(tx, c, []string{who}, "Nieuwe klacht niet geregistreerd", []string{
-				"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: een nieuwe klacht meldt u in een mail zonder klachtnummer in het onderwerp."}); err != nil {
-				return false, err
-			}
-			continue
-		case "afgehandeld", "afgehandeld-stil":
-			change = c.Close(now, cmd.arg)
-		case "heropend":
-			if c.NotComplaint { // closed as no complaint: the director now says it is one
-				if err := e.learn(tx, c, true, "#heropend", e.log); err != nil {
-					return false, err
-				}
-			}
-			var note string
-			change, note = e.reopen(c, now)
-			line = withNote(cmd.line, note)
-		case "betrokkene":
-			refused, err = e.consult(tx, c, who, m, cmd)
-			queued = true
-		case "geheimhouding":
-			refused, err = e.confidentiality(tx, c, who, m, cmd, now)
-			queued = queued || refused
-		case "oplossing-handhaven":
-			refused, err = e.uphold(tx, c, who, m, cmd, now)
-			queued = queued || refused
-		case "tevreden":
-			err = e.recordSatisfied(tx, c, who, m, cmd.arg == "ja", now)
-		case "wacht-op-klant":
-			change = c.Wait()
-		case "toestemming":
-			c.Consent = &complaint.Consent{Given: cmd.arg == "ja", At: now, By: who, Evidence: e.consentEvidence(tx, c, m)}
-		case "extern":
-			if c.Consent == nil || !c.Consent.Given {
-				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", complaint.WhyNoConsent)); err != nil {
-					return false, err
-				}
-				queued = true
-				err := e.notify(tx, c, []string{who}, "Extern delen geweigerd", []string{
-					"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: er is geen toestemming van de cliënt vastgelegd",
-					"om stukken met een externe deskundige te delen (klachtenregeling).",
-					"",
-					"Heeft de cliënt toestemming gegeven, leg dat dan eerst vast met: #toestemming ja",
-				})
-				if err != nil {
-					return false, err
-				}
-				continue
-			}
-			c.External = append(c.External, external(cmd.arg, who, now))
-		case "categorie":
-			category := strings.ToLower(cmd.arg) // one category however it is typed
-			if category != c.Category {
-				c.Category = category
-				err = e.pointToMeasures(tx, c, who)
-				queued = true
-			}
-		case "maatregel":
-			c.AddMeasure(cmd.arg, now)
-		case "geen-klacht":
-			if c.State == complaint.StateTriage {
-				if err := e.event(tx, c.ID, complaint.EvCommand, who, m.MessageID, cmd.line); err != nil {
-					return false, err
-				}
-				if err := e.dismiss(tx, c, who, m.MessageID, now); err != nil {
-					return false, err
-				}
-				applied = append(applied, cmd.line)
-				// Erased: nothing after it applies to this mail.
-				return e.confirm(tx, c, who, m, applied, queued)
-			}
-			if !c.NotComplaint {
-				if err := e.learn(tx, c, false, "#geen-klacht", e.log); err != nil {
-					return false, err
-				}
-			}
-			change = c.Dismiss(now)
-		case "nieuwe-termijn":
-			target, reason, _ := newTerm(cmd.arg, e.cfg.Location)
-			target = e.cal.Promise(target) // a Saturday becomes the Friday before
-			if !target.After(now) {
-				if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", complaint.WhyDatePassed)); err != nil {
-					return false, err
-				}
-				queued = true
-				if err := e.notify(tx, c, []string{who}, "Nieuwe termijn geweigerd", []string{
-					"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: de datum ligt niet in de toekomst."}); err != nil {
-					return false, err
-				}
-				continue
-			}
-			c.TargetAt = target.UTC()
-			if err := e.tellClientNewTerm(tx, c, reason); err != nil {
-				return false, err
-			}
-			queued = true
-		}
+		line, stop, err := r.apply(cmd)
 		if err != nil {
 			return false, err
 		}
-		if refused {
-			continue
+		if line != "" {
+			applied = append(applied, line)
 		}
-		if err := e.event(tx, c.ID, complaint.EvCommand, who, m.MessageID, cmd.line); err != nil {
-			return false, err
+		if stop {
+			break
 		}
-		if err := e.record(tx, c, change, who, m.MessageID); err != nil {
-			return false, err
-		}
-		// A held mail closed at once was never acknowledged: no closing mail either.
-		if cmd.name == "afgehandeld" && change != nil && before != complaint.StateTriage {
-			note, err := e.askSatisfaction(tx, c, who, cmd.arg, now)
-			if err != nil {
-				return false, err
-			}
-			queued = queued || note != ""
-			line = withNote(line, note)
-		}
-		applied = append(applied, line)
 	}
-	return e.confirm(tx, c, who, m, applied, queued)
+	return r.confirm(applied)
+}
+
+// apply carries out one command: the line as confirmed ("" when refused),
+// and whether nothing after it applies.
+func (r *commandRun) apply(cmd command) (line string, stop bool, err error) {
+	spec := commandNamed(cmd.name)
+	if spec.refuses != nil {
+		if ref := spec.refuses(r, cmd); ref != nil {
+			return "", false, r.refuse(cmd, ref)
+		}
+	}
+	var d done
+	before := r.c.State
+	if spec.do != nil {
+		if d, err = spec.do(r, cmd); err != nil {
+			return "", false, err
+		}
+	}
+	d.before = before
+	switch {
+	case d.refusal != nil:
+		return "", false, r.refuse(cmd, d.refusal)
+	case d.stop:
+		return cmd.line, true, nil
+	}
+	if err := r.e.event(r.tx, r.c.ID, complaint.EvCommand, r.who, r.m.MessageID, cmd.line); err != nil {
+		return "", false, err
+	}
+	if err := r.e.record(r.tx, r.c, d.change, r.who, r.m.MessageID); err != nil {
+		return "", false, err
+	}
+	line = withNote(cmd.line, d.note)
+	if spec.then != nil {
+		note, err := spec.then(r, cmd, d)
+		if err != nil {
+			return "", false, err
+		}
+		r.queued = r.queued || note != ""
+		line = withNote(line, note)
+	}
+	return line, false, nil
+}
+
+// refuse records a command that was not carried out and tells the director why.
+func (r *commandRun) refuse(cmd command, ref *refusal) error {
+	r.queued = true
+	if err := r.e.event(r.tx, r.c.ID, complaint.EvCommandRefused, r.who, r.m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", ref.why)); err != nil {
+		return err
+	}
+	because := cmp.Or(ref.because, complaint.DetailNL(complaint.Detail(complaint.DetRefused, "why", ref.why))+".")
+	return r.e.notify(r.tx, r.c, []string{r.who}, ref.title, append([]string{"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: " + because}, ref.lines...))
 }
 
 // withNote is a command line as confirmed, with what followed from it.
@@ -340,25 +379,25 @@ func withNote(line, note string) string {
 }
 
 // confirm tells the director in one line what was done, threaded to their
-// command mail (confirm_commands).
-func (e *Engine) confirm(tx Tx, c *complaint.Case, who string, m *message.Message, applied []string, queued bool) (bool, error) {
-	if !e.cfg.ConfirmCommands || len(applied) == 0 {
-		return queued, nil
+// command mail (confirm_commands). It says whether mail was queued.
+func (r *commandRun) confirm(applied []string) (bool, error) {
+	if !r.e.cfg.ConfirmCommands || len(applied) == 0 {
+		return r.queued, nil
 	}
-	item, err := e.notice(c, "confirmation", []string{who}, "Uitgevoerd", []string{"Uitgevoerd: " + strings.Join(applied, "; ")}, e.clock.Now())
+	item, err := r.e.mail.Notice(r.c, "confirmation", []string{r.who}, "Uitgevoerd", []string{"Uitgevoerd: " + strings.Join(applied, "; ")}, r.e.clock.Now())
 	if err != nil {
 		return false, err
 	}
-	threadUnder(item, m.MessageID, m.References)
-	return true, e.enqueue(tx, item, "")
+	compose.ThreadUnder(item, r.m.MessageID, r.m.References)
+	return true, r.e.enqueue(r.tx, item, "")
 }
 
 // consentEvidence is the client's mail the director answers, when the
 // command mail replies to one; else the command mail itself.
-func (e *Engine) consentEvidence(tx Tx, c *complaint.Case, m *message.Message) string {
-	msgs, err := tx.Messages(c.ID)
+func (r *commandRun) consentEvidence() string {
+	msgs, err := r.tx.Messages(r.c.ID)
 	if err == nil {
-		for _, ref := range m.InReplyTo {
+		for _, ref := range r.m.InReplyTo {
 			for _, x := range msgs {
 				if x.MessageID == ref && x.Role == complaint.RoleClient {
 					return ref
@@ -366,105 +405,5 @@ func (e *Engine) consentEvidence(tx Tx, c *complaint.Case, m *message.Message) s
 			}
 		}
 	}
-	return m.MessageID
-}
-
-// notify queues a short notice about a case to directors.
-func (e *Engine) notify(tx Tx, c *complaint.Case, to []string, title string, lines []string) error {
-	return e.noticeAt(tx, c, "notice", to, title, lines, e.clock.Now())
-}
-
-// notice composes a notice about a case from the bot to directors.
-func (e *Engine) notice(c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) (*outbox.Item, error) {
-	data := templates.Notice{Title: title, CaseID: c.ID, Subject: c.Subject, Client: clientName(c), Lines: lines}
-	subject, text, err := e.tpl.Mail("notice", "nl", data)
-	if err != nil {
-		return nil, err
-	}
-	return e.botMail(kind, c.ID, c.Director, to, subject, text, "", now), nil
-}
-
-// threadCase makes a notice a reply in its case's conversation: In-Reply-To
-// the mail that opened the case, References that mail and the case's latest
-// ones, so a director's mail client shows one conversation per case.
-func threadCase(tx Tx, item *outbox.Item, c *complaint.Case) {
-	if item.Mail.InReplyTo != "" {
-		return // already a reply to a particular mail
-	}
-	msgs, err := tx.Messages(c.ID)
-	if err != nil || len(msgs) == 0 || msgs[0].MessageID == "" {
-		return
-	}
-	refs := []string{msgs[0].MessageID}
-	// At most ten: References grows with the case, a header must not.
-	for _, m := range msgs[max(1, len(msgs)-9):] {
-		if m.MessageID != "" && !slices.Contains(refs, m.MessageID) {
-			refs = append(refs, m.MessageID)
-		}
-	}
-	item.Mail.InReplyTo, item.Mail.References = msgs[0].MessageID, refs
-}
-
-// botMail is a mail from the bot to directors, sent with the SMTP account
-// of the director it concerns; caseID may be empty (the digest).
-func (e *Engine) botMail(kind, caseID, account string, to []string, subject, text, html string, now time.Time) *outbox.Item {
-	from := e.cfg.BotAddress
-	if from == "" {
-		from = account
-	}
-	headers := map[string]string{"Auto-Submitted": "auto-generated"}
-	if e.cfg.Firm.ReplyTo != "" && e.cfg.Firm.ReplyTo != from {
-		headers["Reply-To"] = e.cfg.Firm.ReplyTo
-	}
-	idPart := now.In(e.cfg.Location).Format("20060102")
-	if caseID != "" {
-		headers["X-Klachtbot-Case"] = caseID
-		idPart = caseID
-	}
-	return &outbox.Item{
-		CaseID: caseID, Kind: kind, Account: account,
-		Mail: message.Outgoing{
-			From: from, FromName: "klachtbot", To: to, Subject: subject,
-			MessageID: newMessageID(idPart, kind, from),
-			Date:      now, Headers: headers, Text: text, HTML: html,
-		},
-	}
-}
-
-// enqueue queues a mail of a case and records it on the audit trail: its
-// kind, the title of a notice, to whom, and params (name, value) more.
-func (e *Engine) enqueue(tx Tx, item *outbox.Item, title string, params ...string) error {
-	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", item.Kind, "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
-	if err := e.queue(tx, item); err != nil {
-		return fmt.Errorf("queue %s: %w", item.Kind, err)
-	}
-	return e.event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, detail)
-}
-
-// tellClientNewTerm informs the client of a new target date, as the
-// procedure asks, threaded into their complaint.
-func (e *Engine) tellClientNewTerm(tx Tx, c *complaint.Case, reason string) error {
-	dir := e.cfg.director(c.Director)
-	if dir == nil {
-		return fmt.Errorf("director %s is not configured", c.Director)
-	}
-	data := templates.NewTerm{CaseID: c.ID, Subject: c.Subject, ClientName: c.ClientName, DirectorName: dir.Name,
-		DirectorAddress: dir.Address, Reason: reason, Target: c.TargetAt.In(e.cfg.Location)}
-	subject, text, err := e.tpl.Mail("newterm", c.Language, data)
-	if err != nil {
-		return err
-	}
-	item := e.toClient(tx, c, dir, "new-term", "term", subject, text)
-	return e.enqueue(tx, item, "", "date", templates.DateNL(c.TargetAt.In(e.cfg.Location)))
-}
-
-// forgedResults notes, for the record, Authentication-Results that name the
-// firm's server but came with the message (below its Received headers).
-func (c *Config) forgedResults(m *message.Message) string {
-	for _, r := range m.AuthResults {
-		if c.AuthServID != "" && strings.EqualFold(r.ServID, c.AuthServID) && r.ReceivedAbove >= max(c.TrustedHops, 1) {
-			return "; an Authentication-Results header naming " + c.AuthServID + " came with the message (below the firm's Received headers) and was ignored"
-		}
-	}
-	return ""
+	return r.m.MessageID
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
@@ -384,5 +385,41 @@ func TestClientAnswersDirector(t *testing.T) {
 	deliver(t, e, inbox, mail("jan@klant.test", "Re: Klacht", "Hierbij de brief.", "In-Reply-To: "+question.MessageID), clock.Now())
 	if c, evs, _ := loadCase(t, s, id); c.State != complaint.StateOpen {
 		t.Errorf("the client's answer to the director did not end waiting: %s %v", c.State, evs)
+	}
+}
+
+// The help a director gets when a line is not understood names every
+// command the bot understands, each once, so a new command is never a
+// secret.
+func TestCommandHelpNamesEveryCommand(t *testing.T) {
+	t.Parallel()
+	help := strings.Join(commandHelp(), "\n")
+	for _, s := range commands {
+		if n := strings.Count(help, "#"+s.name+" "); n != 1 {
+			t.Errorf("#%s appears %d times in the help:\n%s", s.name, n, help)
+		}
+	}
+	if got, want := len(commandHelp()), len(commands); got != want {
+		t.Errorf("%d help lines for %d commands", got, want)
+	}
+}
+
+// Every one-click command of the digest is a command the bot understands,
+// once the director has typed the argument its line asks for.
+func TestDigestActionsAreCommands(t *testing.T) {
+	t.Parallel()
+	a := digestActions()
+	all := append(append(append([]templates.Action{a.Overview}, a.Triage...), a.Open...), a.Closed...)
+	if len(a.Triage) == 0 || len(a.Open) == 0 || len(a.Closed) == 0 || a.Overview.Line == "" {
+		t.Fatalf("the digest offers too little: %+v", a)
+	}
+	for _, act := range all {
+		line := act.Line
+		if strings.HasSuffix(line, " ") {
+			line += "20-12-2099 de boekhouding is nog niet compleet"
+		}
+		if cmds, bad := parseCommands(line); len(cmds) != 1 || len(bad) != 0 || act.Label == "" {
+			t.Errorf("digest action %q (%s) is not understood: %v %v", act.Line, act.Label, cmds, bad)
+		}
 	}
 }

@@ -8,12 +8,13 @@ import (
 
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 )
 
 // manyCases is n cases in every state, with the longest subjects and names
 // the digest shows, full of what HTML escapes.
 func manyCases(n int, now time.Time, worst bool) []*complaint.Case {
-	states := []string{complaint.StateOpen, complaint.StateOpen, complaint.StateWaiting, complaint.StateClosed, complaint.StateTriage}
+	states := []complaint.State{complaint.StateOpen, complaint.StateOpen, complaint.StateWaiting, complaint.StateClosed, complaint.StateTriage}
 	cases := make([]*complaint.Case, 0, n)
 	for i := range n {
 		received := now.Add(-time.Duration(i%40) * 24 * time.Hour)
@@ -49,7 +50,7 @@ func TestDigestSizeBounded(t *testing.T) {
 		worst bool
 	}{{10, true}, {10_000, false}, {10_000, true}} {
 		n := tt.n
-		item, err := e.digest(e.cfg.Directors[0], manyCases(n, now, tt.worst), incidents, "Zegel: sha256:…", time.Time{}, now)
+		item, err := e.jobs.Digest(compose.Director(e.cfg.Directors[0]), manyCases(n, now, tt.worst), incidents, "Zegel: sha256:…", time.Time{}, now)
 		if err != nil {
 			t.Fatal(err)
 		}

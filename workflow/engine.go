@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"cmp"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,12 +12,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mcoo/klachtbot/mailbox/dsn"
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
-	"github.com/mcoo/klachtbot/workflow/alert"
+	"github.com/mcoo/klachtbot/workflow/alerts"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
+	"github.com/mcoo/klachtbot/workflow/jobs"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -62,22 +62,25 @@ type Engine struct {
 	cfg   Config
 	cal   *calendar.Calendar
 	tpl   *templates.Set // the firm's templates
+	mail  *compose.Composer
 	log   *slog.Logger
 	// Wake is signalled (without blocking) when mail is queued in the
 	// outbox: after every transaction that queued any (queue sets queued).
 	Wake   chan struct{}
 	queued atomic.Bool
-	health *folderHealth
+	// Alerts tells people of what went wrong: the outbox reports to it.
+	Alerts *alerts.Desk[Tx]
+	jobs   *jobs.Jobs[Tx]
 	// Observe, when set, is told what the rules did (metrics).
 	Observe Observer
-	learned *learnedLayer // the firm's layer over the recognition model (learn.go)
+	learner *learner // the directors' decisions and the firm's layer over the recognition model (learn.go)
 }
 
 // NewEngine makes an engine and records the first start, which bounds what
 // old mail is acted on.
 func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine, error) {
-	e := &Engine{clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1),
-		health: &folderHealth{down: map[string]time.Time{}, sending: map[string]time.Time{}}, learned: &learnedLayer{}}
+	e := &Engine{clock: clock, cfg: cfg, cal: calendar.New(cfg.Settings), log: log, Wake: make(chan struct{}, 1)}
+	e.learner = &learner{clock: clock, cfg: &e.cfg, log: log}
 	e.store = wakingStore{store, e}
 	if e.cfg.Firm.ReplyTo == "" {
 		e.cfg.Firm.ReplyTo = e.cfg.BotAddress
@@ -90,6 +93,12 @@ func NewEngine(store Store, clock Clock, cfg Config, log *slog.Logger) (*Engine,
 		return nil, fmt.Errorf("configuration: %w", err) // at start, not when a mail is due
 	}
 	e.tpl = tpl
+	e.mail = &compose.Composer{Tpl: tpl, Loc: e.cfg.Location, Bot: e.cfg.BotAddress, ReplyTo: e.cfg.Firm.ReplyTo}
+	for _, d := range e.cfg.Directors {
+		e.mail.Directors = append(e.mail.Directors, compose.Director(d))
+	}
+	e.Alerts = newDesk(e)
+	e.jobs = newJobs(e)
 	err = store.Update(func(tx Tx) error {
 		if tx.Meta("first_start") != "" {
 			return nil
@@ -167,7 +176,7 @@ func (h *FolderHandler) Deliver(f *message.Fetched) error {
 		if err := tx.Quarantine(q, f.Raw); err != nil {
 			return err
 		}
-		if err := h.e.quarantined(tx, q); err != nil {
+		if err := h.e.Alerts.Quarantined(tx, q); err != nil {
 			return err
 		}
 		return tx.SetCheckpoint(h.src.Key(), message.Checkpoint{UIDValidity: f.UIDValidity, LastUID: f.UID})
@@ -283,78 +292,7 @@ func (e *Engine) ingest(tx Tx, src Source, f *message.Fetched) (queued bool, err
 	for _, a := range m.Attachments {
 		msgRec.Attachments = append(msgRec.Attachments, a.Filename)
 	}
-
-	if strings.HasPrefix(m.Auto, "bounce") {
-		if b, ok := dsn.ParseBounce(m, f.Raw); ok {
-			return e.bounced(tx, src, m, msgRec, f.Raw, b, log)
-		}
-	}
-	if id := e.thread(tx, m, src.Kind == FolderSent); id != "" {
-		return e.addToCase(tx, id, src, m, msgRec, f.Raw, log)
-	}
-	switch {
-	case src.Kind == FolderSent:
-		return e.directorIntake(tx, src, m, msgRec, f.Raw, log)
-	case e.cfg.own(m.From.Addr):
-		log.Debug("mail from the firm itself")
-		return false, nil
-	case m.Auto != "":
-		// An automatic mail outside any case never opens one.
-		log.Debug("automatic mail outside any case", "auto", m.Auto)
-		return false, nil
-	case src.Kind == FolderComplaints:
-		queued, err := e.openCase(tx, src, m, msgRec, f.Raw, recognised{why: "in the complaints folder"}, log)
-		if err == nil {
-			err = e.learnCase(tx, m.MessageID, "complaints folder", log)
-		}
-		return queued, err
-	}
-	switch v, why := e.cfg.judge(m, e.firmLayer(tx)); {
-	case v == isComplaint:
-		return e.openCase(tx, src, m, msgRec, f.Raw, why, log)
-	case v == doubtful:
-		return e.hold(tx, src, m, msgRec, f.Raw, why, log)
-	case m.Malformed() && strings.TrimSpace(m.Subject+m.Text) == "":
-		// Unreadable: we cannot tell whether it is a complaint, so keep it.
-		log.Warn("unreadable mail quarantined", "problems", m.Problems)
-		q := &complaint.Quarantined{Source: msgRec.Source, ReceivedAt: received.UTC(), Problems: m.Problems}
-		if err := tx.Quarantine(q, f.Raw); err != nil {
-			return false, err
-		}
-		return true, e.quarantined(tx, q)
-	default:
-		log.Debug("not a complaint")
-		return false, nil
-	}
-}
-
-// thread finds the case a message belongs to: the case token in the subject
-// first, then In-Reply-To and References against every Message-ID the case
-// knows. Never by subject text alone.
-//
-// A director's own mail (bare) may give the number as typed, without brackets.
-func (e *Engine) thread(tx Tx, m *message.Message, bare bool) string {
-	find := complaint.IDInSubject
-	if bare {
-		find = complaint.FindID
-	}
-	if id := find(m.Subject); id != "" {
-		if _, err := tx.Case(id); err == nil {
-			return id
-		}
-	}
-	for _, ref := range m.InReplyTo {
-		if id := tx.CaseByMessageID(ref); id != "" {
-			return id
-		}
-	}
-	// Newest reference first: the message it most directly answers.
-	for i := len(m.References) - 1; i >= 0; i-- {
-		if id := tx.CaseByMessageID(m.References[i]); id != "" {
-			return id
-		}
-	}
-	return ""
+	return (&incoming{e: e, tx: tx, src: src, m: m, rec: msgRec, raw: f.Raw, log: log}).route()
 }
 
 // record appends the event of a state change, if there was one.
@@ -377,174 +315,15 @@ func (e *Engine) eventFor(tx Tx, caseID, kind, actor string, rec *complaint.Mess
 }
 
 // keep stores a mail of a case with the digest of its original bytes.
-func (e *Engine) keep(tx Tx, caseID string, rec *complaint.Message, raw []byte) error {
+func keep(tx Tx, caseID string, rec *complaint.Message, raw []byte) error {
 	sum := sha256.Sum256(raw)
 	rec.SHA256 = hex.EncodeToString(sum[:])
 	return tx.AddMessage(caseID, rec, raw)
 }
 
-// addToCase records a later message of a case. A follow-up never gets a new acknowledgement.
-func (e *Engine) addToCase(tx Tx, id string, src Source, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
-	c, err := tx.Case(id)
-	if err != nil {
-		return false, err
-	}
-	log = log.With("case", id)
-	if p := e.cfg.staffMember(m.From.Addr); p != nil && src.Kind != FolderSent && e.cfg.director(m.From.Addr) == nil {
-		queued, err = e.staffMail(tx, c, p, m, rec, raw, log)
-	} else if src.Kind == FolderSent || e.cfg.director(m.From.Addr) != nil {
-		queued, err = e.directorMail(tx, c, src, m, rec, raw, log)
-	} else {
-		queued, err = e.clientMail(tx, c, m, rec, raw, log)
-	}
-	if err != nil {
-		return false, err
-	}
-	if len(rec.Problems) > 0 {
-		if err := e.eventFor(tx, id, complaint.EvMalformed, "klachtbot", rec, strings.Join(rec.Problems, "; ")); err != nil {
-			return false, err
-		}
-	}
-	return queued, tx.PutCase(c)
-}
-
-// directorMail handles a mail that is, or claims to be, a director's.
-func (e *Engine) directorMail(tx Tx, c *complaint.Case, src Source, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (bool, error) {
-	who, why := e.cfg.authority(src, m)
-	if who == "" {
-		cmds, bad := parseCommands(m.Text)
-		if len(cmds)+len(bad) == 0 {
-			// The director's own copy in Sent is what counts; this one is not proof.
-			log.Debug("unverified mail in a director's name; waiting for the Sent copy", "why", why)
-			return false, nil
-		}
-		rec.Role, rec.Unverified = complaint.RoleOther, true
-		if err := e.keep(tx, c.ID, rec, raw); err != nil {
-			return false, fmt.Errorf("store message: %w", err)
-		}
-		log.Warn("commands refused: no authority", "from", message.LogAddr(log, m.From.Addr), "why", why)
-		code := complaint.WhyNoAuthority
-		if e.cfg.director(m.From.Addr) == nil {
-			code = complaint.WhyNotFromDirector
-		}
-		return false, e.eventFor(tx, c.ID, complaint.EvCommandRefused, m.From.Addr, rec, complaint.Detail(complaint.DetRefused, "why", code, "about", "afzender "+m.From.Addr))
-	}
-	rec.Role = complaint.RoleDirector
-	if err := e.keep(tx, c.ID, rec, raw); err != nil {
-		return false, fmt.Errorf("store message: %w", err)
-	}
-	if e.cfg.addressedOutside(m) {
-		if err := e.eventFor(tx, c.ID, complaint.EvDirectorMessage, who, rec, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
-			return false, err
-		}
-		if c.FirstResponseAt == nil {
-			t := rec.ReceivedAt
-			c.FirstResponseAt = &t
-		}
-		if err := e.record(tx, c, c.Resume(complaint.WhyDirectorWrote), who, rec.MessageID); err != nil {
-			return false, err
-		}
-	} else if err := e.eventFor(tx, c.ID, complaint.EvOtherMessage, who, rec, complaint.Detail(complaint.DetNote, "in", rec.Source)); err != nil {
-		return false, err
-	}
-	log.Info("director mail recorded", "director", who)
-	if complaint.FindID(m.Subject) != c.ID || !addressedTo(m, e.cfg.BotAddress, who) {
-		return false, nil
-	}
-	return e.applyCommands(tx, c, who, m)
-}
-
-// clientMail records a mail from the client or a third party in the thread.
-func (e *Engine) clientMail(tx Tx, c *complaint.Case, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (queued bool, err error) {
-	if m.Auto != "" {
-		// An out-of-office, a bounce the rules could not read, a list robot:
-		// kept with the case, and it changes nothing (no state, no consent,
-		// no notice).
-		rec.Role = complaint.RoleOther
-		if err := e.keep(tx, c.ID, rec, raw); err != nil {
-			return false, fmt.Errorf("store message: %w", err)
-		}
-		log.Info("automatic mail added to case", "auto", m.Auto)
-		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, complaint.Detail(complaint.DetAuto, "why", m.Auto, "in", rec.Source))
-	}
-	if !strings.EqualFold(rec.From, c.Client) {
-		rec.Role = complaint.RoleOther
-		if err := e.keep(tx, c.ID, rec, raw); err != nil {
-			return false, fmt.Errorf("store message: %w", err)
-		}
-		log.Info("message added to case", "role", rec.Role)
-		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, complaint.Detail(complaint.DetFound, "in", rec.Source))
-	}
-	rec.Role = complaint.RoleClient
-	if err := e.keep(tx, c.ID, rec, raw); err != nil {
-		return false, fmt.Errorf("store message: %w", err)
-	}
-	if err := e.eventFor(tx, c.ID, complaint.EvFollowUp, rec.From, rec, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
-		return false, err
-	}
-	log.Info("client follow-up added to case")
-	var unclear []string
-	if c.AwaitsSatisfaction() {
-		handled, queued, err := e.satisfactionAnswer(tx, c, m, rec, log)
-		if handled || err != nil {
-			return queued, err
-		}
-		unclear = unclearSatisfaction(m)
-	}
-	given, consent := clientConsent(m.Text)
-	consent = consent && unclear == nil // "akkoord" after the closing question is about the solution
-	changes := consent || c.State == complaint.StateWaiting || c.State == complaint.StateClosed && !c.NotComplaint
-	if changes && !e.fromClient(tx, c, m) {
-		// Anyone can write the client's From: with the case number. It is
-		// kept, changes nothing, and a director decides.
-		log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", message.LogAddr(log, rec.From))
-		if err := e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID,
-			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(m), "; "))); err != nil {
-			return false, err
-		}
-		return true, e.notify(tx, c, []string{c.Director}, "Mail van de cliënt niet bevestigd", []string{
-			"Er kwam een mail binnen die van de cliënt lijkt te komen, maar dat is niet aan te tonen: het is geen antwoord op onze",
-			"mail aan de cliënt, en de mailserver bevestigt de afzender niet. Iedereen kan een afzenderadres invullen.",
-			"Er is daarom niets gewijzigd" + map[bool]string{true: " (de mail zegt iets over toestemming voor extern advies)", false: ""}[consent] + ".",
-			"Is de mail echt van de cliënt, leg het dan vast met #toestemming ja of #toestemming nee, of #heropend.",
-		})
-	}
-	if consent {
-		c.Consent = &complaint.Consent{Given: given, At: e.clock.Now().UTC(), By: c.Client, Evidence: rec.MessageID}
-		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[given]
-		if err := e.eventFor(tx, c.ID, complaint.EvConsent, c.Client, rec, complaint.Detail(complaint.DetConsent, "given", map[bool]string{true: "yes", false: "no"}[given])); err != nil {
-			return false, err
-		}
-		err := e.notify(tx, c, []string{c.Director}, "Toestemming "+answer, []string{
-			"De cliënt heeft per mail toestemming " + answer + " om stukken met een externe deskundige te delen.",
-			"Dat staat in de mail van de cliënt van " + templates.DateNL(rec.ReceivedAt.In(e.cfg.Location)) + quoted(rec.Subject) + "; die is bij de klacht bewaard.",
-			"Klopt dit niet, leg het dan vast met #toestemming ja of #toestemming nee.",
-		})
-		if err != nil {
-			return false, err
-		}
-		queued = true
-	}
-	switch c.State {
-	case complaint.StateClosed:
-		if c.NotComplaint {
-			return queued, nil
-		}
-		if err := e.record(tx, c, c.Reopen(complaint.WhyClientWrote), c.Client, rec.MessageID); err != nil {
-			return false, err
-		}
-		return true, e.notify(tx, c, e.DirectorAddresses(), "Klacht heropend", append([]string{
-			"De cliënt heeft gereageerd op een afgehandelde klacht. De klacht staat weer open.",
-		}, unclear...))
-	case complaint.StateWaiting:
-		return queued, e.record(tx, c, c.Resume(complaint.WhyClientAnswered), c.Client, rec.MessageID)
-	}
-	return queued, nil
-}
-
 // quoted is a subject as a sentence names it: ` met als onderwerp "…"`.
 func quoted(subject string) string {
-	if subject = oneLine(subject); subject == "" {
+	if subject = compose.OneLine(subject); subject == "" {
 		return ""
 	}
 	return ` met als onderwerp "` + subject + `"`
@@ -559,257 +338,32 @@ func (e *Engine) DirectorAddresses() []string {
 	return to
 }
 
-// openCase opens a case for a new complaint and queues its acknowledgement.
-func (e *Engine) openCase(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why recognised, log *slog.Logger) (bool, error) {
-	restored, ackID, ackAt, isRestored := restoredCase(tx, m.MessageID)
-	c, err := e.newCase(tx, restored, m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
-	if err != nil {
-		return false, err
-	}
-	c.Language = language(m)
-	why.record(c)
-	c.Open()
-	log = log.With("case", c.ID)
-	if err := e.register(tx, c, rec, raw, c.Client, complaint.Detail(complaint.DetFound, "in", rec.Source)); err != nil {
-		return false, err
-	}
-	log.Info("case opened", "client", message.LogAddr(log, c.Client), "director", c.Director)
-	if isRestored {
-		return false, e.reopenRestored(tx, c, m, c.ID, ackID, ackAt, log)
-	}
-	return e.acknowledge(tx, c, m, log)
-}
-
-// newCase is a case received at received, with its target; id "" gives it
-// the next number of its year.
-func (e *Engine) newCase(tx Tx, id string, client message.Address, director, subject string, received time.Time) (*complaint.Case, error) {
-	if id == "" {
-		var err error
-		if id, err = tx.NextCaseID(received.In(e.cfg.Location).Year()); err != nil {
-			return nil, fmt.Errorf("allocate case number: %w", err)
-		}
-	}
-	return &complaint.Case{
-		ID:         id,
-		Client:     client.Addr,
-		ClientName: client.Name,
-		Director:   director,
-		Subject:    subject,
-		Language:   "nl",
-		ReceivedAt: received.UTC(),
-		TargetAt:   e.target(received),
-	}, nil
-}
-
-// target is the date the procedure promises for a complaint received at received.
-func (e *Engine) target(received time.Time) time.Time {
-	return e.cal.Target(received).UTC()
-}
-
-// register stores a new case with its first message and records its receipt.
-func (e *Engine) register(tx Tx, c *complaint.Case, rec *complaint.Message, raw []byte, actor, detail string) error {
-	if rec.Role == "" {
-		rec.Role = complaint.RoleClient
-	}
-	if err := tx.PutCase(c); err != nil {
-		return err
-	}
-	if err := e.keep(tx, c.ID, rec, raw); err != nil {
-		return fmt.Errorf("store message: %w", err)
-	}
-	if err := e.eventFor(tx, c.ID, complaint.EvReceived, actor, rec, detail); err != nil {
-		return err
-	}
-	if len(rec.Problems) > 0 {
-		return e.eventFor(tx, c.ID, complaint.EvMalformed, "klachtbot", rec, strings.Join(rec.Problems, "; "))
-	}
-	return nil
-}
-
-// acknowledge queues the acknowledgement of a case to its client, unless
-// the mail must get no automatic answer or the client had enough today. m
-// is the client's mail it answers; nil for a complaint made by phone, which
-// is confirmed as a new conversation.
-func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *slog.Logger) (bool, error) {
-	var reason, evidence string
-	to := e.ackRecipient(c, m)
-	if m != nil {
-		reason, evidence = e.cfg.suppressAck(m), m.MessageID
-	} else if to == "" {
-		reason = "no address to confirm the complaint to"
-	}
-	now := e.clock.Now()
-	if reason == "" {
-		var err error
-		if reason, err = e.ackLimits(tx, c, to, now); err != nil {
-			return false, err
-		}
-	}
-	if reason != "" {
-		log.Info("acknowledgement suppressed", "reason", reason)
-		return false, e.event(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", evidence, reason)
-	}
-	item, err := e.ack(c, m, to)
-	if err != nil {
-		return false, err
-	}
-	if err := e.queue(tx, item); err != nil {
-		return false, fmt.Errorf("queue acknowledgement: %w", err)
-	}
-	// The limits count the address the acknowledgement goes to, and all of them.
-	if err := tx.RecordAck(to, now, now.Add(-24*time.Hour)); err != nil {
-		return false, err
-	}
-	if err := tx.RecordAck(allAcks, now, now.Add(-time.Hour)); err != nil {
-		return false, err
-	}
-	return true, e.event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, complaint.Detail(complaint.DetAckTo, "to", strings.Join(item.Mail.To, ", ")))
-}
-
 // allAcks is the key under which every acknowledgement is counted.
 const allAcks = "*"
-
-// ackLimits says why no acknowledgement may go to to now ("" when it may),
-// and alerts when a limit holds one back: at most MaxAcksPerDay to one
-// address in 24 hours, at most MaxAcksPerHour from the firm in an hour (a
-// flood of forged complaints must not make the firm a spammer).
-func (e *Engine) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (string, error) {
-	n, err := tx.AcksSince(to, now.Add(-24*time.Hour))
-	if err != nil {
-		return "", err
-	}
-	if n >= e.cfg.MaxAcksPerDay {
-		return fmt.Sprintf("%s already acknowledged %d times in 24 hours", to, n), e.raise(tx, alert.Incident{
-			Key: "rate-limit/" + to + "/" + now.In(e.cfg.Location).Format("2006-01-02"), Kind: alert.KindRateLimit, Case: c.ID,
-			Title:   "geen ontvangstbevestiging meer aan " + to + " vandaag",
-			What:    fmt.Sprintf("%s kreeg vandaag al %d ontvangstbevestigingen; klacht %s kreeg er daarom geen.", to, n, c.ID),
-			Meaning: "Deze cliënt weet niet dat deze klacht is geregistreerd.",
-			Todo:    "Kijk of het om echte klachten gaat; bevestig de ontvangst zo nodig zelf."}, now)
-	}
-	if e.cfg.MaxAcksPerHour > 0 {
-		n, err := tx.AcksSince(allAcks, now.Add(-time.Hour))
-		if err != nil {
-			return "", err
-		}
-		if n >= e.cfg.MaxAcksPerHour {
-			return fmt.Sprintf("held: %d acknowledgements in the last hour reach max_acks_per_hour", n), e.raise(tx, alert.Incident{
-				Key: "ack-flood/" + now.In(e.cfg.Location).Format("2006-01-02T15"), Kind: alert.KindRateLimit, Case: c.ID,
-				Title:   "ongewoon veel klachten binnen een uur: ontvangstbevestigingen tegengehouden",
-				What:    fmt.Sprintf("In het afgelopen uur gingen %d ontvangstbevestigingen uit; klacht %s en volgende krijgen er daarom geen.", n, c.ID),
-				Meaning: "Is dit een golf van nepklachten, dan beschermt dit de naam van het kantoor; zijn het echte klachten, dan weten die cliënten nog niet dat hun klacht is geregistreerd.",
-				Todo:    "Bekijk de nieuwe klachten in het dagelijks overzicht en bevestig de ontvangst van de echte zelf."}, now)
-		}
-	}
-	return "", nil
-}
-
-// ackRecipient is where the acknowledgement of c goes: the client's address,
-// or their Reply-To when it is in the same domain (a Reply-To elsewhere
-// would let anyone send the firm's acknowledgements to a victim).
-func (e *Engine) ackRecipient(c *complaint.Case, m *message.Message) string {
-	if m == nil {
-		return c.Client
-	}
-	to := m.From.Addr
-	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !e.cfg.own(m.ReplyTo[0].Addr) && message.Domain(m.ReplyTo[0].Addr) == message.Domain(to) {
-		to = m.ReplyTo[0].Addr
-	}
-	return to
-}
-
-// ack composes the acknowledgement of a new case: from the director written
-// to, threaded as a reply, marked as an automatic reply.
-func (e *Engine) ack(c *complaint.Case, m *message.Message, to string) (*outbox.Item, error) {
-	dir := e.cfg.director(c.Director)
-	if dir == nil {
-		return nil, fmt.Errorf("case %s: director %s is not configured", c.ID, c.Director)
-	}
-	var names []string
-	for _, d := range e.cfg.Directors {
-		names = append(names, d.Name)
-	}
-	data := templates.Ack{CaseID: c.ID, Subject: quoteSubject(c.Subject), ClientName: c.ClientName, DirectorName: dir.Name,
-		DirectorAddress: dir.Address, Channel: c.ChannelOf(), Directors: names,
-		Received: c.ReceivedAt.In(e.cfg.Location), Target: c.TargetAt.In(e.cfg.Location)}
-	subject, text, err := e.tpl.Mail("ack", c.Language, data)
-	if err != nil {
-		return nil, err
-	}
-	// A reply to the client's mail; a complaint made by phone starts a conversation.
-	inReplyTo, refs, autoSubmitted := "", []string(nil), "auto-generated"
-	if m != nil {
-		autoSubmitted = "auto-replied"
-		if m.MessageID != "" { // a forwarded original may come without one
-			inReplyTo, refs = m.MessageID, append(append([]string{}, m.References...), m.MessageID)
-		}
-	}
-	return &outbox.Item{
-		CaseID:  c.ID,
-		Kind:    "ack",
-		Account: dir.Address,
-		Mail: message.Outgoing{
-			From:       dir.Address,
-			FromName:   dir.Name + " - " + e.tpl.Firm().ShortName(),
-			To:         []string{to},
-			Bcc:        []string{dir.Address},
-			Subject:    subject,
-			MessageID:  newMessageID(c.ID, "ack", dir.Address),
-			InReplyTo:  inReplyTo,
-			References: refs,
-			Date:       e.clock.Now(),
-			Headers: map[string]string{
-				"Auto-Submitted":           autoSubmitted,
-				"X-Auto-Response-Suppress": "All",
-				"X-Klachtbot-Case":         c.ID,
-			},
-			Text: text,
-		},
-		State:       outbox.Queued,
-		NextAttempt: e.clock.Now(),
-	}, nil
-}
-
-// quoteSubject is the client's subject as the acknowledgement quotes it: at
-// most 60 characters, so a spammer cannot use it to carry a message.
-func quoteSubject(s string) string {
-	if r := []rune(s); len(r) > 60 {
-		return strings.TrimSpace(string(r[:60])) + "…"
-	}
-	return s
-}
-
-// newMessageID makes a unique Message-ID in the sender's domain.
-func newMessageID(caseID, kind, from string) string {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	_, domain, _ := strings.Cut(from, "@")
-	return fmt.Sprintf("<%s.%s.%s@%s>", strings.ToLower(caseID), kind, hex.EncodeToString(b[:]), domain)
-}
 
 // fromClient reports whether a mail in the client's name is evidently
 // theirs: it answers a mail sent only to the client (the bot's
 // acknowledgement, new-term or closing mail, a director's reply found in Sent: their
 // Message-IDs nobody else has seen), or the firm's own server authenticated
 // it for the client's domain.
-func (e *Engine) fromClient(tx Tx, c *complaint.Case, m *message.Message) bool {
-	refs := append(append([]string{}, m.InReplyTo...), m.References...)
+func (in *incoming) fromClient(c *complaint.Case) bool {
+	e := in.e
+	refs := append(append([]string{}, in.m.InReplyTo...), in.m.References...)
 	for _, ref := range refs {
-		item, err := tx.OutboxByMessageID(ref)
+		item, err := in.tx.OutboxByMessageID(ref)
 		if err == nil && item != nil && item.CaseID == c.ID && (item.Kind == outbox.KindAck || item.Kind == "new-term" || item.Kind == kindClosing) {
 			return true
 		}
 	}
 	// A director's own mail to the client (found in Sent) is as private.
-	if msgs, err := tx.Messages(c.ID); err == nil {
+	if msgs, err := in.tx.Messages(c.ID); err == nil {
 		for _, x := range msgs {
 			if x.Role == complaint.RoleDirector && x.MessageID != "" && slices.Contains(refs, x.MessageID) {
 				return true
 			}
 		}
 	}
-	return e.cfg.AuthServID != "" && e.cfg.authenticated(m, message.Domain(c.Client))
+	return e.cfg.AuthServID != "" && e.cfg.authenticated(in.m, message.Domain(c.Client))
 }
 
 // sameMail reports whether m is the mail the case knows under its

@@ -15,6 +15,7 @@ import (
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
+	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
 var ams = func() *time.Location {
@@ -203,7 +204,7 @@ func TestIngestThreading(t *testing.T) {
 		tests := []struct {
 			name, raw string
 			src       Source
-			role      string
+			role      complaint.Role
 		}{
 			{"token in a fresh mail", mail("jan@klant.test", "AW: [KL-2026-0001] nog iets", "Nog een vraag."), inbox, complaint.RoleClient},
 			{"reply to the acknowledgement", mail("jan@klant.test", "Re: iets anders", "Dank.", "In-Reply-To: "+ackID), inbox, complaint.RoleClient},
@@ -332,22 +333,22 @@ func TestRecognitionAndLanguage(t *testing.T) {
 	cfg := testConfig()
 	tests := []struct {
 		subject, body, inReplyTo string
-		want                     verdict
+		want                     recognize.Outcome
 		lang                     string
 	}{
-		{"Klacht over de aangifte", "Ik ben erg ontevreden: jullie hebben mijn aangifte te laat ingediend en ik heb een boete gekregen.", "", isComplaint, "nl"},
+		{"Klacht over de aangifte", "Ik ben erg ontevreden: jullie hebben mijn aangifte te laat ingediend en ik heb een boete gekregen.", "", recognize.Complaint, "nl"},
 		// One strong word and nothing else: a director decides.
-		{"Vraag", "Ik ben erg ontevreden over de service van jullie kantoor.", "", doubtful, "nl"},
+		{"Vraag", "Ik ben erg ontevreden over de service van jullie kantoor.", "", recognize.Doubtful, "nl"},
 		// Nobody named: at most a director decides.
-		{"Klacht", "Ik heb een klacht.", "", doubtful, "nl"},
-		{"Weer te laat", "Ik ben ontevreden: de aangifte is alweer te laat ingediend en ik heb een boete. Ik wil dat jullie die vergoeden.", "", isComplaint, "nl"},
-		{"Formal complaint", "Dear sir, I would like to complain about the service your firm has provided: you filed my tax return too late and I received a fine. This is unacceptable.", "", isComplaint, "en"},
-		{"Question", "Could you please send me the invoice for the last quarter? Thank you.", "", notComplaint, "en"},
-		{"Factuur", "Wilt u de factuur van oktober sturen?", "", notComplaint, "nl"},
-		{"Bedankt", "Geen klachten hoor, alles prima geregeld!", "", notComplaint, "nl"},
-		{"Belastingdienst", "Ik ben zo ontevreden over de Belastingdienst, die raken alles kwijt. Met jullie ben ik heel blij.", "", notComplaint, "nl"},
+		{"Klacht", "Ik heb een klacht.", "", recognize.Doubtful, "nl"},
+		{"Weer te laat", "Ik ben ontevreden: de aangifte is alweer te laat ingediend en ik heb een boete. Ik wil dat jullie die vergoeden.", "", recognize.Complaint, "nl"},
+		{"Formal complaint", "Dear sir, I would like to complain about the service your firm has provided: you filed my tax return too late and I received a fine. This is unacceptable.", "", recognize.Complaint, "en"},
+		{"Question", "Could you please send me the invoice for the last quarter? Thank you.", "", recognize.None, "en"},
+		{"Factuur", "Wilt u de factuur van oktober sturen?", "", recognize.None, "nl"},
+		{"Bedankt", "Geen klachten hoor, alles prima geregeld!", "", recognize.None, "nl"},
+		{"Belastingdienst", "Ik ben zo ontevreden over de Belastingdienst, die raken alles kwijt. Met jullie ben ik heel blij.", "", recognize.None, "nl"},
 		// Only the quote complains; the client's own words do not.
-		{"Re: your question", "Thanks, that is clear now.\n> Wij hebben uw klacht ontvangen en de aangifte is verstuurd", "<1@mcoo.nl>", notComplaint, "en"},
+		{"Re: your question", "Thanks, that is clear now.\n> Wij hebben uw klacht ontvangen en de aangifte is verstuurd", "<1@mcoo.nl>", recognize.None, "en"},
 	}
 	for _, tt := range tests {
 		m := &message.Message{Subject: tt.subject, Text: tt.body}
@@ -358,7 +359,7 @@ func TestRecognitionAndLanguage(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("judge(%q, %q) = %v (%s), want %v", tt.subject, tt.body, got, why.why, tt.want)
 		}
-		if got != notComplaint && why.why == "" {
+		if got != recognize.None && why.why == "" {
 			t.Errorf("judge(%q): no reason given", tt.subject)
 		}
 		if got := language(m); got != tt.lang {

@@ -84,7 +84,7 @@ func buildHistory(path string, cases, digestDays int) error {
 				if err := tx.PutCase(c); err != nil {
 					return err
 				}
-				for j, role := range []string{complaint.RoleClient, complaint.RoleDirector} {
+				for j, role := range []complaint.Role{complaint.RoleClient, complaint.RoleDirector} {
 					msgid := fmt.Sprintf("<h%d.%d@klant.test>", i, j)
 					raw := []byte(fmt.Sprintf("From: %s\r\nTo: marco@mcoo.nl\r\nSubject: Klacht over de aangifte\r\nMessage-ID: %s\r\n\r\n%s\r\n", client, msgid, body))
 					sum := sha256.Sum256(raw)

@@ -112,7 +112,7 @@ func TestTriageReminderAndDigest(t *testing.T) {
 	}
 	var cases []*complaint.Case
 	s.View(func(tx Tx) (err error) { cases, err = tx.Cases(); return err })
-	d := e.DigestFor("Marco", cases, time.Time{}, at("2026-11-27 08:00"))
+	d := e.jobs.DigestFor("Marco", cases, time.Time{}, at("2026-11-27 08:00"))
 	if d.Triage.Total() != 1 || d.Open.Total()+d.New.Total()+d.AwaitingConsent.Total() != 0 {
 		t.Errorf("digest: triage %d, open %d, new %d, consent %d", d.Triage.Total(), d.Open.Total(), d.New.Total(), d.AwaitingConsent.Total())
 	}

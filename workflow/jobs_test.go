@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
@@ -196,7 +194,7 @@ func TestDigestHTML(t *testing.T) {
 	t.Parallel()
 	e, _, clock := newTestEngine(t)
 	var cases []*complaint.Case
-	mk := func(id, state, received, subject string) *complaint.Case {
+	mk := func(id string, state complaint.State, received, subject string) *complaint.Case {
 		c := &complaint.Case{ID: id, State: state, Client: strings.ToLower(id) + "@klant.test", Director: "marco@mcoo.nl",
 			Subject: subject, ReceivedAt: at(received).UTC()}
 		cases = append(cases, c)
@@ -210,7 +208,7 @@ func TestDigestHTML(t *testing.T) {
 	closed.ClosedAt = &closedAt
 	mk("KL-2026-0005", complaint.StateOpen, "2026-11-23 16:00", "Nieuwe klacht").Consent = &complaint.Consent{Given: true}
 	clock.t = at("2026-11-24 08:00")
-	data := e.DigestFor("Marco", cases, at("2026-11-23 08:00"), clock.Now())
+	data := e.jobs.DigestFor("Marco", cases, at("2026-11-23 08:00"), clock.Now())
 	html, err := templates.DigestHTML(data)
 	if err != nil {
 		t.Fatal(err)
@@ -271,26 +269,6 @@ func TestDigestHTML(t *testing.T) {
 	for _, cmd := range []string{"%23afgehandeld%20", "%23wacht-op-klant", "%23nieuwe-termijn%20"} {
 		if want := "mailto:klachten@mcoo.nl?subject=%5BKL-2026-0002%5D&amp;body=" + cmd; !strings.Contains(section("open"), want) {
 			t.Errorf("no one-click command %s in the open section (want %s)", cmd, want)
-		}
-	}
-}
-
-func TestLastSlot(t *testing.T) {
-	t.Parallel()
-	for spec, want := range map[string]string{
-		"0 8 * * 1-5": "2026-11-24 08:00", // Tuesday
-		"0 8 * * 6":   "2026-11-21 08:00", // last Saturday
-		"30 23 * * *": "2026-11-23 23:30",
-		"0 8 30 2 *":  "", // never
-		"0 8 1 1 *":   "", // more than a week ago
-	} {
-		s, err := cron.ParseStandard(spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := lastSlot(s, at("2026-11-24 09:00"))
-		if (want == "" && !got.IsZero()) || (want != "" && !got.Equal(at(want))) {
-			t.Errorf("lastSlot(%s) = %v, want %s", spec, got, want)
 		}
 	}
 }

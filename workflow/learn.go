@@ -23,48 +23,53 @@ import (
 // changed them.
 const metaLearned = "recognition-learned-generation"
 
-// learnedLayer is the firm's fitted layer, cached by generation.
-type learnedLayer struct {
+// learner keeps the directors' decisions as examples and fits the firm's
+// layer over the recognition model on them, cached by generation.
+type learner struct {
+	clock Clock
+	cfg   *Config
+	log   *slog.Logger
+
 	mu    sync.Mutex
 	gen   string
 	layer *recognize.Layer
 }
 
 // firmLayer is the layer fitted on the examples in the store.
-func (e *Engine) firmLayer(tx Tx) *recognize.Layer {
+func (l *learner) firmLayer(tx Tx) *recognize.Layer {
 	gen := tx.Meta(metaLearned)
-	e.learned.mu.Lock()
-	defer e.learned.mu.Unlock()
-	if e.learned.layer != nil && e.learned.gen == gen {
-		return e.learned.layer
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.layer != nil && l.gen == gen {
+		return l.layer
 	}
 	ex, err := tx.Learned()
 	if err != nil {
-		e.log.Error("reading what recognition learned; judging without it", "err", err)
+		l.log.Error("reading what recognition learned; judging without it", "err", err)
 		return nil
 	}
 	m, err := recognize.BaseModel()
 	if err != nil {
 		return nil
 	}
-	e.learned.gen, e.learned.layer = gen, recognize.FitLayer(m, ex)
-	return e.learned.layer
+	l.gen, l.layer = gen, recognize.FitLayer(m, ex)
+	return l.layer
 }
 
 // learn keeps a director's decision on a case's first mail as an example.
 // Only mail recognition judged or could have judged (channel mail) counts;
 // the mail's text is not kept.
-func (e *Engine) learn(tx Tx, c *complaint.Case, isComplaint bool, source string, log *slog.Logger) error {
+func (l *learner) learn(tx Tx, c *complaint.Case, isComplaint bool, source string, log *slog.Logger) error {
 	if c.Channel != "" {
 		return nil // a phone call or a forward: no mail of the client's own to learn from
 	}
-	m, err := e.firstMail(tx, c)
+	m, err := firstMail(tx, c)
 	if err != nil {
 		log.Warn("not learned from: the first mail cannot be read", "case", c.ID, "err", err)
 		return nil
 	}
-	x := recognize.Learned{At: e.clock.Now().UTC(), Complaint: isComplaint, Source: source, Case: c.ID,
-		F: recognize.FeaturesOf(e.cfg.RecognitionInput(m))}
+	x := recognize.Learned{At: l.clock.Now().UTC(), Complaint: isComplaint, Source: source, Case: c.ID,
+		F: recognize.FeaturesOf(l.cfg.RecognitionInput(m))}
 	if err := tx.AddLearned(x); err != nil {
 		return err
 	}
@@ -73,7 +78,7 @@ func (e *Engine) learn(tx Tx, c *complaint.Case, isComplaint bool, source string
 }
 
 // learnCase learns that the case a mail opened is a complaint.
-func (e *Engine) learnCase(tx Tx, msgid, source string, log *slog.Logger) error {
+func (l *learner) learnCase(tx Tx, msgid, source string, log *slog.Logger) error {
 	id := tx.CaseByMessageID(msgid)
 	if id == "" {
 		return nil
@@ -82,7 +87,7 @@ func (e *Engine) learnCase(tx Tx, msgid, source string, log *slog.Logger) error 
 	if err != nil {
 		return err
 	}
-	return e.learn(tx, c, true, source, log)
+	return l.learn(tx, c, true, source, log)
 }
 
 func bumpLearned(tx Tx) error {

@@ -274,7 +274,7 @@ func TestAlertThroughAnotherAccount(t *testing.T) {
 	t.Parallel()
 	e, s, clock := newTestEngine(t)
 	s.Update(func(tx Tx) error {
-		return e.raise(tx, alert.Incident{Key: "test", Kind: alert.KindJob, Title: "iets", What: "x", Meaning: "y", Todo: "z"}, clock.Now())
+		return e.Alerts.Raise(tx, alert.Incident{Key: "test", Kind: alert.KindJob, Title: "iets", What: "x", Meaning: "y", Todo: "z"}, clock.Now())
 	})
 	sender := &accountSender{broken: map[string]bool{"marco@mcoo.nl": true}}
 	o := newOutbox(s, clock, sender)

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,7 +13,8 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
-	"github.com/mcoo/klachtbot/workflow/outbox"
+	"github.com/mcoo/klachtbot/workflow/compose"
+	"github.com/mcoo/klachtbot/workflow/jobs"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -28,16 +28,8 @@ import (
 // and the closing mail to the client. A client's answer to the closing mail
 // is evidently theirs (fromClient), as an answer to the acknowledgement is.
 const (
-	kindConsult = "consult"
-	kindClosing = "closing"
-)
-
-// Working days the procedure waits before it reminds or records.
-const (
-	consultRemindStaff    = 2  // a reminder to the staff member
-	consultRemindDirector = 4  // then the director is told
-	satisfactionWait      = 10 // no answer to the closing question: recorded as none
-	statementWait         = 5  // an #extern without a signed statement needs attention
+	kindConsult = compose.KindConsult
+	kindClosing = compose.KindClosing
 )
 
 // staffMember finds one of the firm's people by address.
@@ -75,78 +67,51 @@ func (c *Config) findStaff(arg string) (p *templates.Person, question string) {
 	return p, strings.TrimLeft(arg[best:], " ,:;")
 }
 
-// refuse records a command that was not carried out and tells the director why.
-func (e *Engine) refuse(tx Tx, c *complaint.Case, who string, m *message.Message, cmd command, why, title string, lines ...string) error {
-	if err := e.event(tx, c.ID, complaint.EvCommandRefused, who, m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", why)); err != nil {
-		return err
-	}
-	return e.notify(tx, c, []string{who}, title, append([]string{"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: " + complaint.DetailNL(complaint.Detail(complaint.DetRefused, "why", why)) + "."}, lines...))
-}
-
-// toClient is a mail from a director to the client of c, threaded under the
-// mail that opened the case, with a Bcc to the director as its proof of sending.
-func (e *Engine) toClient(tx Tx, c *complaint.Case, dir *Director, kind, idKind, subject, text string) *outbox.Item {
-	var inReplyTo string
-	var refs []string
-	if msgs, err := tx.Messages(c.ID); err == nil && len(msgs) > 0 && msgs[0].MessageID != "" {
-		inReplyTo, refs = msgs[0].MessageID, []string{msgs[0].MessageID}
-	}
-	return &outbox.Item{
-		CaseID: c.ID, Kind: kind, Account: dir.Address,
-		Mail: message.Outgoing{
-			From: dir.Address, FromName: dir.Name + " - " + e.tpl.Firm().ShortName(), To: []string{c.Client}, Bcc: []string{dir.Address},
-			Subject: subject, MessageID: newMessageID(c.ID, idKind, dir.Address),
-			InReplyTo: inReplyTo, References: refs, Date: e.clock.Now(),
-			Headers: map[string]string{"X-Klachtbot-Case": c.ID}, Text: text,
-		},
-	}
-}
-
 // askSatisfaction sends the client of a case just closed (#afgehandeld)
 // the solution in the director's words and asks, in a mail from that
 // director, whether they are satisfied with how it was handled. note says
 // what was done, for the director's confirmation.
-func (e *Engine) askSatisfaction(tx Tx, c *complaint.Case, who, resolution string, now time.Time) (note string, err error) {
-	if c.Client == "" {
+func (r *commandRun) askSatisfaction(resolution string) (note string, err error) {
+	e := r.e
+	if r.c.Client == "" {
 		return "geen afsluitende mail: er is geen adres van de cliënt", nil
 	}
-	dir := e.cfg.director(who)
+	dir := e.cfg.director(r.who)
 	if dir == nil {
-		return "", fmt.Errorf("director %s is not configured", who)
+		return "", fmt.Errorf("director %s is not configured", r.who)
 	}
-	data := templates.Closing{CaseID: c.ID, Subject: c.Subject, ClientName: c.ClientName, DirectorName: dir.Name,
-		DirectorAddress: dir.Address, Resolution: resolution}
-	subject, text, err := e.tpl.Mail("closing", c.Language, data)
+	item, err := e.mail.Closing(r.c, compose.Director(*dir), resolution, firstID(r.tx, r.c), e.clock.Now())
 	if err != nil {
 		return "", err
 	}
-	item := e.toClient(tx, c, dir, kindClosing, "closing", subject, text)
-	c.Satisfaction = &complaint.Satisfaction{AskedAt: now, AskedBy: who, MessageID: item.Mail.MessageID}
-	return c.Client + " krijgt een afsluitende mail met de vraag of de klacht naar tevredenheid is afgehandeld", e.enqueue(tx, item, "")
+	r.c.Satisfaction = &complaint.Satisfaction{AskedAt: r.now, AskedBy: r.who, MessageID: item.Mail.MessageID}
+	return r.c.Client + " krijgt een afsluitende mail met de vraag of de klacht naar tevredenheid is afgehandeld", e.enqueue(r.tx, item, "")
 }
 
 // reopen takes c back into handling (#heropend). A closed case gets a new
 // target, counted from now as for a new complaint, when that is later than
 // the one it had; a client's "nee" is answered by it.
-func (e *Engine) reopen(c *complaint.Case, now time.Time) (change *complaint.Event, note string) {
-	wasClosed := c.State == complaint.StateClosed
-	if c.Dissatisfied() {
-		t := now
-		c.Satisfaction.ReopenedAt = &t
+func (r *commandRun) reopen() (change *complaint.Event, note string) {
+	e := r.e
+	wasClosed := r.c.State == complaint.StateClosed
+	if r.c.Dissatisfied() {
+		t := r.now
+		r.c.Satisfaction.ReopenedAt = &t
 	}
-	if change = c.Reopen(""); change == nil || !wasClosed {
+	if change = r.c.Reopen(""); change == nil || !wasClosed {
 		return change, ""
 	}
-	if t := e.target(now); t.After(c.TargetAt) {
-		c.TargetAt = t
+	if t := e.target(r.now); t.After(r.c.TargetAt) {
+		r.c.TargetAt = t
 	}
-	return change, "nieuwe streefdatum " + templates.DayNL(c.TargetAt.In(e.cfg.Location))
+	return change, "nieuwe streefdatum " + templates.DayNL(r.c.TargetAt.In(e.cfg.Location))
 }
 
 // consult mails a staff member the client's own words and the director's
 // question (#betrokkene), from the director, so her answer comes back to a
 // watched mailbox as a reply to a Message-ID only she was sent.
-func (e *Engine) consult(tx Tx, c *complaint.Case, who string, m *message.Message, cmd command) (refused bool, err error) {
+func (r *commandRun) consult(cmd command) (done, error) {
+	e := r.e
 	p, question := e.cfg.findStaff(cmd.arg)
 	if p == nil {
 		var known []string
@@ -157,53 +122,29 @@ func (e *Engine) consult(tx Tx, c *complaint.Case, who string, m *message.Messag
 		if len(known) > 0 {
 			list = "Bekende medewerkers: " + strings.Join(known, ", ") + "."
 		}
-		return true, e.refuse(tx, c, who, m, cmd, complaint.WhyUnknownStaff, "Medewerker niet gevonden", list)
+		return done{refusal: &refusal{why: complaint.WhyUnknownStaff, title: "Medewerker niet gevonden", lines: []string{list}}}, nil
 	}
-	dir := e.cfg.director(who)
+	dir := e.cfg.director(r.who)
 	if dir == nil {
-		return false, fmt.Errorf("director %s is not configured", who)
+		return done{}, fmt.Errorf("director %s is not configured", r.who)
 	}
 	now := e.clock.Now()
-	words, err := e.clientWords(tx, c)
+	words, err := clientWords(r.tx, r.c)
 	if err != nil {
-		return false, err
+		return done{}, err
 	}
-	con := complaint.Consultation{Name: p.Name, Address: strings.ToLower(p.Address), Question: question, At: now.UTC(), By: who}
-	item, err := e.consultMail(c, dir, con, words, false, now)
+	con := complaint.Consultation{Name: p.Name, Address: strings.ToLower(p.Address), Question: question, At: now.UTC(), By: r.who}
+	item, err := e.mail.Consult(r.c, compose.Director(*dir), con, words, e.cal.AfterWorkdays(con.At, jobs.ConsultRemindStaff), false, now)
 	if err != nil {
-		return false, err
+		return done{}, err
 	}
 	con.MessageID = item.Mail.MessageID
-	c.Consultations = append(c.Consultations, con)
-	if err := e.event(tx, c.ID, complaint.EvConsulted, who, item.Mail.MessageID, complaint.Detail(complaint.DetConsulted, "name", p.Name, "to", con.Address)); err != nil {
-		return false, err
+	r.c.Consultations = append(r.c.Consultations, con)
+	if err := e.event(r.tx, r.c.ID, complaint.EvConsulted, r.who, item.Mail.MessageID, complaint.Detail(complaint.DetConsulted, "name", p.Name, "to", con.Address)); err != nil {
+		return done{}, err
 	}
-	return false, e.enqueue(tx, item, "")
-}
-
-// consultMail is the question to a staff member, or its reminder, from the
-// director who asked: the case number in the subject, nothing of other cases.
-func (e *Engine) consultMail(c *complaint.Case, dir *Director, con complaint.Consultation, words []string, reminder bool, now time.Time) (*outbox.Item, error) {
-	data := templates.Consult{CaseID: c.ID, Subject: c.Subject, StaffName: templates.Person{Name: con.Name, Address: con.Address}.FirstName(),
-		ClientName: clientName(c), DirectorName: dir.Name, DirectorAddress: dir.Address, Question: con.Question, Words: words,
-		Received: c.ReceivedAt.In(e.cfg.Location), Asked: con.At.In(e.cfg.Location),
-		Due: e.cal.AfterWorkdays(con.At, consultRemindStaff).In(e.cfg.Location), Reminder: reminder}
-	subject, text, err := e.tpl.Mail("consult", "nl", data)
-	if err != nil {
-		return nil, err
-	}
-	item := &outbox.Item{
-		CaseID: c.ID, Kind: kindConsult, Account: dir.Address,
-		Mail: message.Outgoing{
-			From: dir.Address, FromName: dir.Name + " - " + e.tpl.Firm().ShortName(), To: []string{con.Address}, Bcc: []string{dir.Address},
-			Subject: subject, MessageID: newMessageID(c.ID, "consult", dir.Address), Date: now,
-			Headers: map[string]string{"X-Klachtbot-Case": c.ID}, Text: text,
-		},
-	}
-	if reminder {
-		threadUnder(item, con.MessageID, nil)
-	}
-	return item, nil
+	r.queued = true
+	return done{}, e.enqueue(r.tx, item, "")
 }
 
 // maxQuoted bounds how much of someone's mail a mail quotes.
@@ -211,7 +152,7 @@ const maxQuoted = 40
 
 // clientWords is what the client wrote in the mail that opened the case,
 // without quoted mail, signature or command lines, line by line.
-func (e *Engine) clientWords(tx Tx, c *complaint.Case) ([]string, error) {
+func clientWords(tx Tx, c *complaint.Case) ([]string, error) {
 	msgs, err := tx.Messages(c.ID)
 	if err != nil || len(msgs) == 0 {
 		return nil, err
@@ -235,7 +176,7 @@ func (e *Engine) clientWords(tx Tx, c *complaint.Case) ([]string, error) {
 func ownLines(text string) []string {
 	var out []string
 	for _, l := range strings.Split(recognize.OwnWords(text), "\n") {
-		l = strings.TrimRight(oneLine(l), " ")
+		l = strings.TrimRight(compose.OneLine(l), " ")
 		if strings.HasPrefix(strings.TrimSpace(l), "#") || l == "" && (len(out) == 0 || out[len(out)-1] == "") {
 			continue
 		}
@@ -263,8 +204,9 @@ func quote(lines []string) []string {
 // thread. It is her answer when it replies to the question she was sent (a
 // Message-ID only she had), or the firm's server authenticated it: a From:
 // header alone proves nothing.
-func (e *Engine) staffMail(tx Tx, c *complaint.Case, p *templates.Person, m *message.Message, rec *complaint.Message, raw []byte, log *slog.Logger) (bool, error) {
-	refs := append(append([]string{}, m.InReplyTo...), m.References...)
+func (in *incoming) staffMail(c *complaint.Case, p *templates.Person) (bool, error) {
+	e := in.e
+	refs := append(append([]string{}, in.m.InReplyTo...), in.m.References...)
 	k := -1
 	for i, con := range c.Consultations {
 		if strings.EqualFold(con.Address, p.Address) && (k < 0 || slices.Contains(refs, con.MessageID)) {
@@ -272,31 +214,31 @@ func (e *Engine) staffMail(tx Tx, c *complaint.Case, p *templates.Person, m *mes
 		}
 	}
 	authentic := k >= 0 && slices.Contains(refs, c.Consultations[k].MessageID) ||
-		e.cfg.AuthServID != "" && e.cfg.authenticated(m, message.Domain(p.Address))
-	if k < 0 || !authentic || m.Auto != "" {
-		rec.Role = complaint.RoleOther
-		if err := e.keep(tx, c.ID, rec, raw); err != nil {
+		e.cfg.AuthServID != "" && e.cfg.authenticated(in.m, message.Domain(p.Address))
+	if k < 0 || !authentic || in.m.Auto != "" {
+		in.rec.Role = complaint.RoleOther
+		if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 			return false, fmt.Errorf("store message: %w", err)
 		}
-		log.Info("mail of a staff member kept; not recorded as her answer", "consulted", k >= 0, "authentic", authentic, "auto", m.Auto)
-		return false, e.eventFor(tx, c.ID, complaint.EvOtherMessage, rec.From, rec, complaint.Detail(complaint.DetFound, "in", rec.Source))
+		in.log.Info("mail of a staff member kept; not recorded as her answer", "consulted", k >= 0, "authentic", authentic, "auto", in.m.Auto)
+		return false, e.eventFor(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec, complaint.Detail(complaint.DetFound, "in", in.rec.Source))
 	}
-	rec.Role = complaint.RoleStaff
-	if err := e.keep(tx, c.ID, rec, raw); err != nil {
+	in.rec.Role = complaint.RoleStaff
+	if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	con := &c.Consultations[k]
 	if con.AnsweredAt == nil {
-		t := rec.ReceivedAt
-		con.AnsweredAt, con.Answer = &t, rec.MessageID
+		t := in.rec.ReceivedAt
+		con.AnsweredAt, con.Answer = &t, in.rec.MessageID
 	}
-	if err := e.eventFor(tx, c.ID, complaint.EvStaffResponse, rec.From, rec, complaint.Detail(complaint.DetStaff, "name", con.Name, "in", rec.Source)); err != nil {
+	if err := e.eventFor(in.tx, c.ID, complaint.EvStaffResponse, in.rec.From, in.rec, complaint.Detail(complaint.DetStaff, "name", con.Name, "in", in.rec.Source)); err != nil {
 		return false, err
 	}
-	log.Info("staff member's answer recorded", "staff", con.Name)
+	in.log.Info("staff member's answer recorded", "staff", con.Name)
 	lines := []string{con.Name + " heeft gereageerd op uw vraag over deze klacht:", ""}
-	lines = append(append(lines, quote(ownLines(m.Text))...), "", "De reactie is bij de klacht bewaard.")
-	return true, e.notify(tx, c, []string{con.By}, "Reactie van "+p.FirstName(), lines)
+	lines = append(append(lines, quote(ownLines(in.m.Text))...), "", "De reactie is bij de klacht bewaard.")
+	return true, e.notify(in.tx, c, []string{con.By}, "Reactie van "+p.FirstName(), lines)
 }
 
 var (
@@ -321,21 +263,22 @@ func clientSatisfied(text string) (satisfied, ok bool) {
 // director who closed it at once. A mail that says neither is not handled
 // here (handled false): the client wrote again, which re-opens the case as
 // before, and the director is asked for the answer (unclearSatisfaction).
-func (e *Engine) satisfactionAnswer(tx Tx, c *complaint.Case, m *message.Message, rec *complaint.Message, log *slog.Logger) (handled, queued bool, err error) {
+func (in *incoming) satisfactionAnswer(c *complaint.Case) (handled, queued bool, err error) {
+	e := in.e
 	s := c.Satisfaction
 	to := []string{s.AskedBy}
 	if s.AskedBy == "" {
 		to = []string{c.Director}
 	}
-	words := quote(ownLines(m.Text))
-	satisfied, ok := clientSatisfied(m.Text)
-	if !e.fromClient(tx, c, m) {
-		log.Warn("answer to the closing question not evidently the client's: nothing changed", "from", message.LogAddr(log, rec.From))
-		if err := e.event(tx, c.ID, complaint.EvOtherMessage, rec.From, rec.MessageID,
-			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(m), "; "))); err != nil {
+	words := quote(ownLines(in.m.Text))
+	satisfied, ok := clientSatisfied(in.m.Text)
+	if !in.fromClient(c) {
+		in.log.Warn("answer to the closing question not evidently the client's: nothing changed", "from", message.LogAddr(in.log, in.rec.From))
+		if err := e.event(in.tx, c.ID, complaint.EvOtherMessage, in.rec.From, in.rec.MessageID,
+			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(e.cfg.forgedResults(in.m), "; "))); err != nil {
 			return true, false, err
 		}
-		return true, true, e.notify(tx, c, to, "Mail van de cliënt niet bevestigd", append([]string{
+		return true, true, e.notify(in.tx, c, to, "Mail van de cliënt niet bevestigd", append([]string{
 			"Er kwam een mail binnen die van de cliënt lijkt te komen, maar dat is niet aan te tonen: het is geen antwoord op onze",
 			"mail aan de cliënt, en de mailserver bevestigt de afzender niet. Er is daarom niets vastgelegd of gewijzigd. De mail:", ""},
 			append(words, "",
@@ -345,16 +288,16 @@ func (e *Engine) satisfactionAnswer(tx Tx, c *complaint.Case, m *message.Message
 	if !ok {
 		return false, false, nil
 	}
-	at := rec.ReceivedAt
-	s.Satisfied, s.AnsweredAt, s.By, s.Evidence = &satisfied, &at, c.Client, rec.MessageID
-	if err := e.eventFor(tx, c.ID, complaint.EvSatisfaction, c.Client, rec, complaint.Detail(complaint.DetSatisfied, "answer", yesNo(satisfied), "by", "client")); err != nil {
+	at := in.rec.ReceivedAt
+	s.Satisfied, s.AnsweredAt, s.By, s.Evidence = &satisfied, &at, c.Client, in.rec.MessageID
+	if err := e.eventFor(in.tx, c.ID, complaint.EvSatisfaction, c.Client, in.rec, complaint.Detail(complaint.DetSatisfied, "answer", yesNo(satisfied), "by", "client")); err != nil {
 		return true, false, err
 	}
-	log.Info("client's answer to the closing question recorded", "satisfied", satisfied)
+	in.log.Info("client's answer to the closing question recorded", "satisfied", satisfied)
 	if satisfied {
 		return true, false, nil
 	}
-	return true, true, e.notify(tx, c, to, "Cliënt niet tevreden", append([]string{
+	return true, true, e.notify(in.tx, c, to, "Cliënt niet tevreden", append([]string{
 		"De cliënt is niet tevreden over de afhandeling van deze klacht. Het antwoord:", ""},
 		append(words, "",
 			"De klacht staat onder \"Aandacht nodig\" in het dagelijks overzicht, totdat u haar heropent met #heropend",
@@ -373,24 +316,15 @@ func yesNo(b bool) string { return map[bool]string{true: "yes", false: "no"}[b] 
 
 // recordSatisfied records a director's #tevreden ja|nee: the evidence is the
 // client's mail the command answers, else the command mail.
-func (e *Engine) recordSatisfied(tx Tx, c *complaint.Case, who string, m *message.Message, satisfied bool, now time.Time) error {
-	if c.Satisfaction == nil {
-		c.Satisfaction = &complaint.Satisfaction{}
+func (r *commandRun) recordSatisfied(satisfied bool) error {
+	e := r.e
+	if r.c.Satisfaction == nil {
+		r.c.Satisfaction = &complaint.Satisfaction{}
 	}
-	s := c.Satisfaction
-	s.Satisfied, s.AnsweredAt, s.By, s.Evidence, s.NoAnswer = &satisfied, &now, who, e.consentEvidence(tx, c, m), false
-	return e.event(tx, c.ID, complaint.EvSatisfaction, who, s.Evidence, complaint.Detail(complaint.DetSatisfied, "answer", yesNo(satisfied), "by", who))
-}
-
-// uphold records that the firm stands by its solution after the client's
-// "nee" (#oplossing-handhaven): the case leaves "Aandacht nodig".
-func (e *Engine) uphold(tx Tx, c *complaint.Case, who string, m *message.Message, cmd command, now time.Time) (refused bool, err error) {
-	if !c.Dissatisfied() {
-		return true, e.refuse(tx, c, who, m, cmd, complaint.WhyNotClosed, "Oplossing handhaven niet vastgelegd",
-			"#oplossing-handhaven legt vast dat het kantoor bij de oplossing blijft nadat de cliënt nee antwoordde; dat is hier niet het geval.")
-	}
-	c.Satisfaction.Upheld, c.Satisfaction.UpheldBy, c.Satisfaction.Reason = &now, who, cmd.arg
-	return false, nil
+	s := r.c.Satisfaction
+	now := r.now
+	s.Satisfied, s.AnsweredAt, s.By, s.Evidence, s.NoAnswer = &satisfied, &now, r.who, r.consentEvidence(), false
+	return e.event(r.tx, r.c.ID, complaint.EvSatisfaction, r.who, s.Evidence, complaint.Detail(complaint.DetSatisfied, "answer", yesNo(satisfied), "by", r.who))
 }
 
 // external records documents shared with an expert: "#extern <instantie>:
@@ -403,45 +337,46 @@ func external(arg, who string, now time.Time) complaint.External {
 // confidentiality keeps the signed statement attached to a director's
 // #geheimhouding [instantie] on the expert's record: the mail is stored byte
 // for byte, and the record names the file and its SHA-256.
-func (e *Engine) confidentiality(tx Tx, c *complaint.Case, who string, m *message.Message, cmd command, now time.Time) (refused bool, err error) {
+func (r *commandRun) confidentiality(cmd command) (done, error) {
+	e := r.e
 	k := -1
-	for i, x := range c.External {
+	for i, x := range r.c.External {
 		named := cmd.arg != "" && strings.Contains(strings.ToLower(x.Party), strings.ToLower(cmd.arg))
 		if named || cmd.arg == "" && x.Confidentiality == nil {
 			k = i
 		}
 	}
 	if k < 0 {
-		return true, e.refuse(tx, c, who, m, cmd, complaint.WhyNoExternal, "Geheimhoudingsverklaring niet vastgelegd",
-			"Leg eerst met #extern <instantie> vast met wie stukken zijn gedeeld.")
+		return done{refusal: &refusal{why: complaint.WhyNoExternal, title: "Geheimhoudingsverklaring niet vastgelegd",
+			lines: []string{"Leg eerst met #extern <instantie> vast met wie stukken zijn gedeeld."}}}, nil
 	}
-	file, sum, err := e.statement(tx, c, m)
+	file, sum, err := r.statement()
 	if err != nil {
-		return false, err
+		return done{}, err
 	}
 	if file == "" {
-		return true, e.refuse(tx, c, who, m, cmd, complaint.WhyNoStatement, "Geheimhoudingsverklaring niet vastgelegd",
-			"Stuur de opdracht opnieuw, met de ondertekende verklaring van "+c.External[k].Party+" als bijlage.")
+		return done{refusal: &refusal{why: complaint.WhyNoStatement, title: "Geheimhoudingsverklaring niet vastgelegd",
+			lines: []string{"Stuur de opdracht opnieuw, met de ondertekende verklaring van " + r.c.External[k].Party + " als bijlage."}}}, nil
 	}
-	c.External[k].Confidentiality = &complaint.Confidentiality{At: now, By: who, Evidence: m.MessageID, File: file, SHA256: sum}
-	return false, e.event(tx, c.ID, complaint.EvConfidentiality, who, m.MessageID, complaint.Detail(complaint.DetSigned, "party", c.External[k].Party, "file", file))
+	r.c.External[k].Confidentiality = &complaint.Confidentiality{At: r.now, By: r.who, Evidence: r.m.MessageID, File: file, SHA256: sum}
+	return done{}, e.event(r.tx, r.c.ID, complaint.EvConfidentiality, r.who, r.m.MessageID, complaint.Detail(complaint.DetSigned, "party", r.c.External[k].Party, "file", file))
 }
 
 // statement is the first attachment of the stored command mail m: its name
 // and the SHA-256 of its bytes ("" when it has none).
-func (e *Engine) statement(tx Tx, c *complaint.Case, m *message.Message) (file, sum string, err error) {
-	if len(m.Attachments) == 0 {
+func (r *commandRun) statement() (file, sum string, err error) {
+	if len(r.m.Attachments) == 0 {
 		return "", "", nil
 	}
-	msgs, err := tx.Messages(c.ID)
+	msgs, err := r.tx.Messages(r.c.ID)
 	if err != nil {
 		return "", "", err
 	}
 	for _, x := range msgs {
-		if x.MessageID != m.MessageID {
+		if x.MessageID != r.m.MessageID {
 			continue
 		}
-		raw, err := tx.Raw(c.ID, x.Seq)
+		raw, err := r.tx.Raw(r.c.ID, x.Seq)
 		if err != nil {
 			return "", "", fmt.Errorf("read the statement's mail: %w", err)
 		}
@@ -458,8 +393,9 @@ func (e *Engine) statement(tx Tx, c *complaint.Case, m *message.Message) (file, 
 // pointToMeasures tells the director, in the case's thread, which measures
 // the case's category already has, since when, and how many complaints that
 // category had before and since: whether the measure stops the problem.
-func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
-	cases, err := tx.Cases()
+func (r *commandRun) pointToMeasures() error {
+	e := r.e
+	cases, err := r.tx.Cases()
 	if err != nil {
 		return err
 	}
@@ -470,14 +406,14 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 	var measures []taken
 	received := map[string]time.Time{}
 	for _, x := range cases {
-		if x.ID == c.ID {
-			x = c // as changed by this command
+		if x.ID == r.c.ID {
+			x = r.c // as changed by this command
 		}
-		if x.Category != c.Category || x.NotComplaint || x.State == complaint.StateTriage {
+		if x.Category != r.c.Category || x.NotComplaint || x.State == complaint.StateTriage {
 			continue
 		}
 		received[x.ID] = x.ReceivedAt
-		if x.ID == c.ID {
+		if x.ID == r.c.ID {
 			continue // a measure of this case is not news to its director
 		}
 		for _, m := range x.MeasureList() {
@@ -488,7 +424,7 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 		return nil
 	}
 	slices.SortFunc(measures, func(a, b taken) int { return a.At.Compare(b.At) })
-	lines := []string{fmt.Sprintf("Deze klacht valt in de categorie \"%s\". Voor deze categorie %s genomen:", c.Category,
+	lines := []string{fmt.Sprintf("Deze klacht valt in de categorie \"%s\". Voor deze categorie %s genomen:", r.c.Category,
 		map[bool]string{true: "is eerder een maatregel", false: "zijn eerder " + templates.NumberNL(len(measures)) + " maatregelen"}[len(measures) == 1]), ""}
 	for _, m := range measures {
 		before := 0
@@ -498,129 +434,13 @@ func (e *Engine) pointToMeasures(tx Tx, c *complaint.Case, who string) error {
 			}
 		}
 		lines = append(lines,
-			fmt.Sprintf("- \"%s\" (klacht %s, sinds %s)", clip(m.Text, 200), m.caseID, templates.DateNL(m.At.In(e.cfg.Location))),
+			fmt.Sprintf("- \"%s\" (klacht %s, sinds %s)", compose.Clip(m.Text, 200), m.caseID, templates.DateNL(m.At.In(e.cfg.Location))),
 			fmt.Sprintf("  Klachten in deze categorie: %d vóór de maatregel, %d sindsdien (deze meegeteld).", before, len(received)-before))
 	}
 	lines = append(lines, "", "Komt het probleem terug, kijk dan of de maatregel werkt of dat er meer nodig is (#maatregel).")
-	to := []string{c.Director}
-	if who != c.Director {
-		to = append(to, who)
+	to := []string{r.c.Director}
+	if r.who != r.c.Director {
+		to = append(to, r.who)
 	}
-	return e.notify(tx, c, to, "Maatregel bekend voor deze categorie", lines)
-}
-
-// procedureJobs are the jobs of the procedure past the receipt: reminders
-// about an unanswered consultation (to the staff member after two working
-// days, to the director after four) and, on a closed case, the end of the
-// wait for an answer to the closing question.
-func (e *Engine) procedureJobs(tx Tx, c *complaint.Case, now time.Time) ([]string, error) {
-	var done []string
-	if c.State == complaint.StateClosed {
-		s := c.Satisfaction
-		if !c.AwaitsSatisfaction() || now.Before(e.cal.AfterWorkdays(s.AskedAt, satisfactionWait)) {
-			return nil, nil
-		}
-		s.NoAnswer = true
-		if err := e.event(tx, c.ID, complaint.EvSatisfaction, "klachtbot", s.MessageID, complaint.Detail(complaint.DetSatisfied, "answer", "none")); err != nil {
-			return nil, err
-		}
-		return []string{"satisfaction/" + c.ID}, tx.PutCase(c)
-	}
-	for i, con := range c.Consultations {
-		if con.AnsweredAt != nil {
-			continue
-		}
-		slot := fmt.Sprintf("consult-reminder/%s/%d", c.ID, i)
-		if !now.Before(e.cal.AfterWorkdays(con.At, consultRemindStaff)) && tx.JobRun(slot) == nil {
-			dir := e.cfg.director(con.By)
-			if dir == nil {
-				continue // a director who left: the digest still shows it
-			}
-			words, err := e.clientWords(tx, c)
-			if err != nil {
-				return nil, err
-			}
-			item, err := e.consultMail(c, dir, con, words, true, now)
-			if err != nil {
-				return nil, err
-			}
-			if err := tx.SetJobRun(slot, now); err != nil {
-				return nil, err
-			}
-			if err := e.enqueue(tx, item, ""); err != nil {
-				return nil, err
-			}
-			done = append(done, slot)
-		}
-		slot = fmt.Sprintf("consult-late/%s/%d", c.ID, i)
-		if !now.Before(e.cal.AfterWorkdays(con.At, consultRemindDirector)) {
-			ok, err := claim(tx, slot, now)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
-			done = append(done, slot)
-			first := templates.Person{Name: con.Name}.FirstName()
-			err = e.noticeAt(tx, c, "reminder", []string{con.By}, "Nog geen reactie van "+first, []string{
-				fmt.Sprintf("Op %s vroeg u %s om een reactie op deze klacht. %s heeft nog niet geantwoord, ook niet na een herinnering.",
-					templates.DateNL(con.At.In(e.cfg.Location)), con.Name, first),
-				"Neemt u contact op met " + first + "? Het antwoord wordt vastgelegd zodra het als antwoord op uw vraag binnenkomt.",
-			}, now)
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-	return done, nil
-}
-
-// caseNotes say what a case waits for, under its row in the digest.
-func (e *Engine) caseNotes(c *complaint.Case) []string {
-	var notes []string
-	for _, con := range c.Outstanding() {
-		notes = append(notes, "wacht op reactie van "+templates.Person{Name: con.Name}.FirstName()+" (gevraagd op "+templates.DateNL(con.At.In(e.cfg.Location))+")")
-	}
-	if s := c.Satisfaction; c.State == complaint.StateClosed && s != nil {
-		switch {
-		case s.Satisfied != nil && *s.Satisfied:
-			notes = append(notes, "cliënt tevreden over de afhandeling")
-		case s.Satisfied != nil:
-			notes = append(notes, "cliënt niet tevreden over de afhandeling")
-		case s.NoAnswer:
-			notes = append(notes, "geen antwoord op de vraag of de cliënt tevreden is")
-		default:
-			notes = append(notes, "wacht op antwoord van de cliënt: tevreden of niet?")
-		}
-	}
-	return notes
-}
-
-// caseAttention is what a case needs a director for, under "Aandacht nodig"
-// in the digest: a client who is not satisfied, an expert who has not
-// signed for confidentiality after five working days.
-func (e *Engine) caseAttention(c *complaint.Case, now time.Time) []templates.Attention {
-	if c.NotComplaint {
-		return nil
-	}
-	var out []templates.Attention
-	if c.Dissatisfied() {
-		since := c.Satisfaction.AskedAt
-		if c.Satisfaction.AnsweredAt != nil {
-			since = *c.Satisfaction.AnsweredAt
-		}
-		out = append(out, templates.Attention{Title: "cliënt niet tevreden over de afhandeling", Case: c.ID, Since: since.In(e.cfg.Location),
-			Meaning: clientName(c) + " antwoordde nee op de vraag of de klacht naar tevredenheid is afgehandeld.",
-			Todo:    "Heropen de klacht met #heropend, of leg met #oplossing-handhaven vast dat het kantoor bij de oplossing blijft."})
-	}
-	for _, x := range c.Unsigned() {
-		if now.Before(e.cal.AfterWorkdays(x.At, statementWait)) {
-			continue
-		}
-		out = append(out, templates.Attention{Title: "geen geheimhoudingsverklaring van " + clip(x.Party, 60), Case: c.ID, Since: x.At.In(e.cfg.Location),
-			Meaning: "Er zijn stukken met " + clip(x.Party, 60) + " gedeeld, maar een ondertekende geheimhoudingsverklaring staat niet bij de klacht.",
-			Todo:    "Vraag de deskundige om te tekenen en stuur #geheimhouding met de verklaring als bijlage."})
-	}
-	return out
+	return e.notify(r.tx, r.c, to, "Maatregel bekend voor deze categorie", lines)
 }

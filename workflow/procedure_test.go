@@ -156,7 +156,7 @@ func TestConsultation(t *testing.T) {
 			var out []string
 			s.View(func(tx Tx) error {
 				cases, _ := tx.CasesSince(at("2026-12-01 08:00"))
-				for _, r := range e.DigestFor("Marco", cases, at("2026-12-01 08:00"), at("2026-12-01 08:00")).Open.Rows {
+				for _, r := range e.jobs.DigestFor("Marco", cases, at("2026-12-01 08:00"), at("2026-12-01 08:00")).Open.Rows {
 					if r.ID == id {
 						out = r.Notes
 					}
@@ -176,7 +176,7 @@ func TestConsultation(t *testing.T) {
 		if c.Consultations[0].AnsweredAt == nil || kinds[len(kinds)-2] != complaint.EvStaffResponse {
 			t.Fatalf("Anna's answer not recorded: %+v %v", c.Consultations, kinds)
 		}
-		var roles []string
+		var roles []complaint.Role
 		s.View(func(tx Tx) error {
 			msgs, _ := tx.Messages(id)
 			for _, m := range msgs {
@@ -248,7 +248,7 @@ func TestClosingQuestion(t *testing.T) {
 			var titles []string
 			s.View(func(tx Tx) error {
 				cases, _ := tx.CasesSince(at(when).AddDate(0, 0, -7))
-				for _, a := range e.DigestFor("Marco", cases, at(when), at(when)).Attention {
+				for _, a := range e.jobs.DigestFor("Marco", cases, at(when), at(when)).Attention {
 					titles = append(titles, a.Case+" "+a.Title)
 				}
 				return nil
@@ -348,7 +348,7 @@ func TestConfidentialityStatement(t *testing.T) {
 			n := 0
 			s.View(func(tx Tx) error {
 				cases, _ := tx.CasesSince(at(when))
-				n = len(e.DigestFor("Marco", cases, at(when), at(when)).Attention)
+				n = len(e.jobs.DigestFor("Marco", cases, at(when), at(when)).Attention)
 				return nil
 			})
 			return n

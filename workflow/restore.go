@@ -3,13 +3,12 @@ package workflow
 import (
 	"fmt"
 	"log/slog"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -38,13 +37,12 @@ func (h *FolderHandler) Copies(msgs []*message.Message) error {
 const restoredAck = "restored-ack/"
 
 func (e *Engine) copyFound(tx Tx, m *message.Message, src Source) error {
-	id, err := complaint.ParseID(m.Case)
+	num, err := complaint.ParseNumber(m.Case)
 	if err != nil || !e.cfg.own(m.From.Addr) {
 		return nil // not one of ours
 	}
-	year, _ := strconv.Atoi(id[3:7])
-	n, _ := strconv.ParseUint(id[8:], 10, 64)
-	if err := tx.RaiseCaseSeq(year, n); err != nil {
+	id := num.String()
+	if err := tx.RaiseCaseSeq(num.Year, num.Seq); err != nil {
 		return err
 	}
 	item, err := tx.OutboxByMessageID(m.MessageID)
@@ -59,7 +57,7 @@ func (e *Engine) copyFound(tx Tx, m *message.Message, src Source) error {
 		return nil
 	}
 	// An acknowledgement this store does not know: sent after the backup.
-	if strings.Contains(m.MessageID, ".ack.") && len(m.InReplyTo) > 0 {
+	if compose.KindOf(m.MessageID) == "ack" && len(m.InReplyTo) > 0 {
 		sent := m.Date
 		if sent.IsZero() {
 			sent = e.clock.Now()
@@ -97,32 +95,4 @@ func (e *Engine) reopenRestored(tx Tx, c *complaint.Case, m *message.Message, id
 	}
 	log.Info("complaint read again after a restore: its number and acknowledgement kept", "case", id, "ack", ackID)
 	return e.event(tx, id, complaint.EvAckSuppressed, "klachtbot", ackID, "acknowledged before a restore from a backup (its copy was found); not sent again")
-}
-
-// metaServerCopy marks an account whose mail server files a copy of what
-// the bot sends through it in the account's Sent folder.
-const metaServerCopy = "server-copy/"
-
-// queue puts a mail in the outbox. The director it is sent for gets a Bcc
-// copy, the proof that an interrupted send went out, unless the server's own
-// copy in their Sent folder proves it (sent_copy): then the Bcc would only
-// be an unread mail in their INBOX.
-func (e *Engine) queue(tx Tx, item *outbox.Item) error {
-	server := e.cfg.SentCopy == "server" || e.cfg.SentCopy == "auto" && tx.Meta(metaServerCopy+item.Account) != ""
-	if server {
-		item.Mail.Bcc = slices.DeleteFunc(item.Mail.Bcc, func(a string) bool { return a == item.Account })
-	}
-	e.queued.Store(true)
-	return tx.Enqueue(item)
-}
-
-// serverCopySeen learns, with sent_copy = "auto", that the account's server
-// files sent mail in Sent: a copy of the bot's mail was found there (Bcc
-// copies go to the INBOX).
-func (e *Engine) serverCopySeen(tx Tx, account string, log *slog.Logger) error {
-	if e.cfg.SentCopy != "auto" || tx.Meta(metaServerCopy+account) != "" {
-		return nil
-	}
-	log.Info("the mail server files sent mail in Sent: no more Bcc copies to the director", "account", account)
-	return tx.SetMeta(metaServerCopy+account, e.clock.Now().UTC().Format(time.RFC3339))
 }

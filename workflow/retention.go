@@ -62,7 +62,7 @@ func (e *Engine) Purge(now time.Time, dryRun bool) (*PurgeReport, error) {
 		err = fmt.Errorf("retention: %w", err)
 	}
 	if !dryRun {
-		e.jobHealth("retention", err, now)
+		e.Alerts.Job("retention", err, now)
 	}
 	if err != nil {
 		return nil, err

@@ -1,6 +1,9 @@
 // Package workflow holds klachtbot's rules: what is a complaint, which case a
-// message belongs to, when to acknowledge, directors' commands, the jobs
-// (reminder, warning, escalation, digest) and retention.
+// message belongs to, when to acknowledge, directors' commands and
+// retention. Its Engine is a thin front over rooms of their own: one
+// incoming mail (intake.go), the command table (commands.go), and the
+// subpackages compose (every mail the bot writes), alerts (incidents) and
+// jobs (the timed promises, the digest).
 //
 // It reads and writes through the Store it declares (store.go), which
 // storage implements and cmd wires in. It must not import storage, mailbox
@@ -19,6 +22,7 @@ import (
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/jobs"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -101,7 +105,7 @@ func Defaults() Config {
 		AlertsAfter:     15 * time.Minute,
 		AlertsRepeat:    24 * time.Hour,
 		SentCopy:        "auto",
-		Voice:           Voice{DigestLimit: 15},
+		Voice:           Voice{DigestLimit: jobs.DefaultDigestLimit},
 	}
 }
 
@@ -126,15 +130,6 @@ func (k FolderKind) String() string {
 	return [...]string{"inbox", "sent", "complaints"}[k]
 }
 
-// What recognition makes of a mail in a director's INBOX outside any case.
-type verdict int
-
-const (
-	notComplaint verdict = iota // left alone, not stored
-	doubtful                    // held for a director's decision
-	isComplaint                 // a case, acknowledged at once
-)
-
 // recognised is why a case was opened or held: the reason in words a
 // director can read, and what recognition found.
 type recognised struct {
@@ -148,21 +143,19 @@ func (r recognised) record(c *complaint.Case) {
 	c.Recognition, c.RecognisedTarget, c.RecognisedProb = r.why, r.target, r.prob
 }
 
-// judge decides what a mail in a director's INBOX is, and says why; firm
-// is the layer learned from the directors' decisions (nil: none).
-func (c *Config) judge(m *message.Message, firm *recognize.Layer) (verdict, recognised) {
+// judge decides what a mail in a director's INBOX outside any case is
+// (recognize.Complaint, Doubtful or None), and says why; firm is the layer
+// learned from the directors' decisions (nil: none).
+func (c *Config) judge(m *message.Message, firm *recognize.Layer) (recognize.Outcome, recognised) {
 	r := c.Recognition.ClassifyWith(c.RecognitionInput(m), firm)
 	why := recognised{why: r.Explain(), target: r.Target, prob: r.Prob}
 	if r.Target == recognize.TargetUnknown {
 		why.target = "unknown"
 	}
-	switch r.Outcome {
-	case recognize.Complaint:
-		return isComplaint, why
-	case recognize.Doubtful:
-		return doubtful, why
+	if r.Outcome == recognize.None {
+		return recognize.None, recognised{}
 	}
-	return notComplaint, recognised{}
+	return r.Outcome, why
 }
 
 // RecognitionInput is what recognition reads of a mail.
@@ -244,4 +237,12 @@ func (c *Config) addressee(m *message.Message, owner string) string {
 		}
 	}
 	return owner
+}
+
+// directorName is a director's first name as configured, else the address.
+func (c *Config) directorName(addr string) string {
+	if d := c.director(addr); d != nil && d.Name != "" {
+		return d.Name
+	}
+	return addr
 }

@@ -3,14 +3,12 @@ package workflow
 import (
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
-	"github.com/mcoo/klachtbot/workflow/outbox"
+	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -22,30 +20,31 @@ import (
 // complaint). Moving the mail into the complaints folder counts as #klacht.
 
 // hold keeps a doubtful mail for a director's decision.
-func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Message, raw []byte, why recognised, log *slog.Logger) (bool, error) {
-	c, err := e.newCase(tx, "", m.From, e.cfg.addressee(m, src.Director), m.Subject, rec.ReceivedAt)
+func (in *incoming) hold(why recognised) (bool, error) {
+	e := in.e
+	c, err := e.newCase(in.tx, "", in.m.From, e.cfg.addressee(in.m, in.src.Director), in.m.Subject, in.rec.ReceivedAt)
 	if err != nil {
 		return false, err
 	}
-	c.Language, c.TargetAt = language(m), time.Time{}
+	c.Language, c.TargetAt = language(in.m), time.Time{}
 	why.record(c)
 	c.Hold()
-	if err := e.register(tx, c, rec, raw, c.Client, rec.Source); err != nil {
+	if err := e.register(in.tx, c, in.rec, in.raw, c.Client, in.rec.Source); err != nil {
 		return false, err
 	}
-	if err := e.eventFor(tx, c.ID, complaint.EvTriage, "klachtbot", rec, why.why); err != nil {
+	if err := e.eventFor(in.tx, c.ID, complaint.EvTriage, "klachtbot", in.rec, why.why); err != nil {
 		return false, err
 	}
-	log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why.why)
+	in.log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why.why)
 	lines := []string{
 		"Deze mail kan een klacht zijn. Het is niet duidelijk genoeg om hem zonder u als klacht te registreren.",
 		"Waarom twijfel: " + why.why + ".",
 		"",
-		"Van: " + person(c.ClientName, c.Client),
+		"Van: " + compose.Person(c.ClientName, c.Client),
 		"Ontvangen: " + templates.DateNL(c.ReceivedAt.In(e.cfg.Location)) + " om " + c.ReceivedAt.In(e.cfg.Location).Format("15:04"),
 		"",
 	}
-	for _, l := range firstLines(recognize.OwnWords(m.Text), 8, 700) {
+	for _, l := range compose.FirstLines(recognize.OwnWords(in.m.Text), 8, 700) {
 		lines = append(lines, "> "+l)
 	}
 	lines = append(lines, "",
@@ -53,12 +52,12 @@ func (e *Engine) hold(tx Tx, src Source, m *message.Message, rec *complaint.Mess
 		"  #klacht       het is een klacht: de cliënt krijgt een ontvangstbevestiging en de termijn loopt vanaf de ontvangst",
 		"  #geen-klacht  het is geen klacht: de mail wordt niet bewaard",
 		"U kunt de mail ook naar de map met klachten verplaatsen; dat telt als #klacht.")
-	item, err := e.notice(c, "triage", []string{c.Director}, "Klacht of niet?", lines, e.clock.Now())
+	item, err := e.mail.Notice(c, "triage", []string{c.Director}, "Klacht of niet?", lines, e.clock.Now())
 	if err != nil {
 		return false, err
 	}
-	threadUnder(item, m.MessageID, m.References)
-	return true, e.enqueue(tx, item, "Klacht of niet?")
+	compose.ThreadUnder(item, in.m.MessageID, in.m.References)
+	return true, e.enqueue(in.tx, item, "Klacht of niet?")
 }
 
 // accept makes a held mail a complaint and acknowledges it now, with the
@@ -68,14 +67,14 @@ func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid, source string, log
 	if change == nil {
 		return false, nil
 	}
-	if err := e.learn(tx, c, true, source, log); err != nil {
+	if err := e.learner.learn(tx, c, true, source, log); err != nil {
 		return false, err
 	}
 	c.TargetAt = e.target(c.ReceivedAt)
 	if err := e.record(tx, c, change, who, msgid); err != nil {
 		return false, err
 	}
-	first, err := e.firstMail(tx, c)
+	first, err := firstMail(tx, c)
 	if err != nil {
 		return false, err
 	}
@@ -84,21 +83,22 @@ func (e *Engine) accept(tx Tx, c *complaint.Case, who, msgid, source string, log
 }
 
 // dismiss closes a held mail as no complaint and erases it.
-func (e *Engine) dismiss(tx Tx, c *complaint.Case, who, msgid string, now time.Time) error {
-	if err := e.learn(tx, c, false, "#geen-klacht", e.log); err != nil { // before the mail is erased
+func (r *commandRun) dismiss() error {
+	e := r.e
+	if err := e.learner.learn(r.tx, r.c, false, "#geen-klacht", e.log); err != nil { // before the mail is erased
 		return err
 	}
-	if err := e.record(tx, c, c.Dismiss(now), who, msgid); err != nil {
+	if err := e.record(r.tx, r.c, r.c.Dismiss(r.now), r.who, r.m.MessageID); err != nil {
 		return err
 	}
-	if err := e.anonymise(tx, c, now, "not a complaint: the held mail is erased"); err != nil {
+	if err := e.anonymise(r.tx, r.c, r.now, "not a complaint: the held mail is erased"); err != nil {
 		return err
 	}
-	return tx.MarkCompact() // the next start rewrites the file without it
+	return r.tx.MarkCompact() // the next start rewrites the file without it
 }
 
 // firstMail is the client's mail that opened the case, parsed again from its original.
-func (e *Engine) firstMail(tx Tx, c *complaint.Case) (*message.Message, error) {
+func firstMail(tx Tx, c *complaint.Case) (*message.Message, error) {
 	msgs, err := tx.Messages(c.ID)
 	if err != nil || len(msgs) == 0 {
 		return nil, fmt.Errorf("first mail of %s: %w", c.ID, err)
@@ -108,49 +108,4 @@ func (e *Engine) firstMail(tx Tx, c *complaint.Case) (*message.Message, error) {
 		return nil, fmt.Errorf("first mail of %s: %w", c.ID, err)
 	}
 	return message.Parse(raw), nil
-}
-
-// threadUnder makes a mail the bot sends a reply to msgid (refs: its References).
-func threadUnder(item *outbox.Item, msgid string, refs []string) {
-	if msgid == "" {
-		return
-	}
-	item.Mail.InReplyTo = msgid
-	item.Mail.References = append(append([]string{}, refs...), msgid)
-}
-
-// firstLines is the start of a text for quoting: at most n non-empty lines
-// and max runes, control characters dropped.
-func firstLines(text string, n, max int) []string {
-	var out []string
-	for _, l := range strings.Split(text, "\n") {
-		l = strings.TrimSpace(strings.Map(func(r rune) rune {
-			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-				return -1
-			}
-			return r
-		}, l))
-		if l == "" {
-			continue
-		}
-		if r := []rune(l); len(r) > max {
-			l = string(r[:max]) + " …"
-		}
-		max -= len([]rune(l))
-		out = append(out, l)
-		if len(out) == n || max <= 0 {
-			break
-		}
-	}
-	return out
-}
-
-func person(name, addr string) string {
-	switch {
-	case name == "":
-		return addr
-	case addr == "":
-		return name
-	}
-	return name + " <" + addr + ">"
 }

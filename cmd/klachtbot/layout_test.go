@@ -28,14 +28,20 @@ var importRules = map[string][]string{
 	// The kinds of a mail failure: a leaf the outbox and the rules decide by.
 	"mailbox/mailerr": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// The domain keeps the mail edge and the database out.
-	"workflow":            {"storage/...", "mailbox", "mailbox/embedded", goIMAP, goMail, bbolt},
-	"workflow/alert":      {"project/..."},
-	"workflow/complaint":  {"project/...", goIMAP, goMail, bbolt, goMessage},
+	"workflow":       {"storage/...", "mailbox", "mailbox/embedded", goIMAP, goMail, bbolt},
+	"workflow/alert": {"project/..."},
+	// Raising, repeating and resolving incidents: through its own Tx and compose.
+	"workflow/alerts":    {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/dossier", "workflow/evaluation", "workflow/recognize/...", goIMAP, goMail, bbolt},
+	"workflow/complaint": {"project/...", goIMAP, goMail, bbolt, goMessage},
+	// The words and headers of every mail the bot writes; it decides nothing.
+	"workflow/compose":    {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/dossier", "workflow/evaluation", "workflow/recognize/...", goIMAP, goMail, bbolt},
 	"workflow/calendar":   {"storage/...", "mailbox/...", "workflow", "workflow/outbox", "workflow/dossier", "workflow/evaluation", "workflow/recognize", "workflow/alert", "templates/..."},
 	"workflow/dossier":    {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
 	"workflow/evaluation": {"storage/...", "mailbox/...", "workflow", goIMAP, goMail, bbolt},
-	"workflow/outbox":     {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
-	"workflow/recognize":  {"project/...", goIMAP, goMail, bbolt, goMessage},
+	// The procedure's timed promises: through its own Tx, compose and the rules' queue.
+	"workflow/jobs":      {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/alerts", "workflow/recognize/...", goIMAP, goMail, bbolt},
+	"workflow/outbox":    {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
+	"workflow/recognize": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// Training reads labelled mail as the service does, and nothing else.
 	"workflow/recognize/internal/train": {"storage/...", "mailbox", "mailbox/embedded", "cmd/...", goIMAP, goMail, bbolt},
 	// storage keeps the domain's types; it is not the domain nor the mail edge.

@@ -90,7 +90,7 @@ func newService(cfg *Config, log *slog.Logger) (*service, error) {
 	}
 	s.outbox = &outbox.Worker{
 		Store: outbox.Bind(store.Update, store.View), Sender: sender, Clock: clock, Log: log,
-		Wake: s.engine.Wake, Settings: cfg.OutboxSettings(), Failed: s.engine.MailFailed, Sending: s.engine.SendingHealth, Fallback: s.engine.DirectorAddresses(),
+		Wake: s.engine.Wake, Settings: cfg.OutboxSettings(), Failed: s.engine.Alerts.MailFailed, Sending: s.engine.Alerts.SendingHealth, Fallback: s.engine.DirectorAddresses(),
 	}
 	return s, nil
 }

@@ -15,44 +15,55 @@ import (
 // ErrNotFound is wrapped by a store's error for a case or message that is not there.
 var ErrNotFound = errors.New("not found")
 
+// State is where a case is in the procedure. It changes only through the
+// methods of Case in state.go.
+type State string
+
 // Case states.
 const (
-	StateTriage  = "triage" // doubtful: kept for a director's decision, no acknowledgement, no deadline yet
-	StateOpen    = "open"
-	StateWaiting = "waiting"
-	StateClosed  = "closed"
+	StateTriage  State = "triage" // doubtful: kept for a director's decision, no acknowledgement, no deadline yet
+	StateOpen    State = "open"
+	StateWaiting State = "waiting"
+	StateClosed  State = "closed"
 )
 
-// How a complaint reached the firm. The klachtenregeling names mail, phone
-// and a conversation; a letter is typed in by a director like a call.
+// Channel is how a complaint reached the firm. The klachtenregeling names
+// mail, phone and a conversation; a letter is typed in by a director like a
+// call.
+type Channel string
+
+// Channels.
 const (
-	ChannelMail      = "mail"
-	ChannelForwarded = "doorgestuurd" // a director forwarded the client's mail
-	ChannelPhone     = "telefoon"
-	ChannelMeeting   = "gesprek"
-	ChannelLetter    = "brief"
+	ChannelMail      Channel = "mail"
+	ChannelForwarded Channel = "doorgestuurd" // a director forwarded the client's mail
+	ChannelPhone     Channel = "telefoon"
+	ChannelMeeting   Channel = "gesprek"
+	ChannelLetter    Channel = "brief"
 )
+
+// Role is who wrote a message of a case.
+type Role string
 
 // Message roles.
 const (
-	RoleClient   = "client"
-	RoleDirector = "director"
-	RoleBot      = "bot"
-	RoleStaff    = "staff" // one of the firm's people, answering a director's question (#betrokkene)
-	RoleOther    = "other"
+	RoleClient   Role = "client"
+	RoleDirector Role = "director"
+	RoleBot      Role = "bot"
+	RoleStaff    Role = "staff" // one of the firm's people, answering a director's question (#betrokkene)
+	RoleOther    Role = "other"
 )
 
 // Case is one complaint and everything the procedure tracks about it.
 type Case struct {
-	ID          string `json:"id"`
-	State       string `json:"state"`
-	Client      string `json:"client"`
-	ClientName  string `json:"client_name,omitempty"`
-	Director    string `json:"director"`
-	Subject     string `json:"subject"`
-	Language    string `json:"language"`
-	Channel     string `json:"channel,omitempty"`     // "" is ChannelMail
-	Recognition string `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
+	ID          string  `json:"id"`
+	State       State   `json:"state"`
+	Client      string  `json:"client"`
+	ClientName  string  `json:"client_name,omitempty"`
+	Director    string  `json:"director"`
+	Subject     string  `json:"subject"`
+	Language    string  `json:"language"`
+	Channel     Channel `json:"channel,omitempty"`     // "" is ChannelMail
+	Recognition string  `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
 	// RecognisedTarget is who recognition found the grievance to be about
 	// (firm, third-party, self, or "" for unknown); RecognisedProb the
 	// model's probability that the mail is a complaint. Both are set only
@@ -154,7 +165,7 @@ type Message struct {
 	MessageID   string    `json:"message_id"`
 	From        string    `json:"from"`
 	FromName    string    `json:"from_name,omitempty"`
-	Role        string    `json:"role"`
+	Role        Role      `json:"role"`
 	Subject     string    `json:"subject"`
 	ReceivedAt  time.Time `json:"received_at"`
 	Source      string    `json:"source,omitempty"` // mailbox, folder and UID it was found at
@@ -177,7 +188,7 @@ type Quarantined struct {
 }
 
 // ChannelOf is the case's channel, ChannelMail for records that have none.
-func (c *Case) ChannelOf() string {
+func (c *Case) ChannelOf() Channel {
 	if c.Channel == "" {
 		return ChannelMail
 	}

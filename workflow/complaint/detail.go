@@ -106,7 +106,7 @@ func DetailNL(d string) string {
 	why := func() string { return orCode(whyNL, get("why")) }
 	switch code {
 	case DetState:
-		s := "van " + StateNL(get("from")) + " naar " + StateNL(get("to"))
+		s := "van " + StateNL(State(get("from"))) + " naar " + StateNL(State(get("to")))
 		if get("why") != "" {
 			s += ": " + why()
 		}
@@ -235,7 +235,7 @@ func legacyNL(d string) string {
 		}
 		switch {
 		case strings.Contains(l.re.String(), " -> "):
-			s := "van " + StateNL(m[1]) + " naar " + StateNL(m[2])
+			s := "van " + StateNL(State(m[1])) + " naar " + StateNL(State(m[2]))
 			if m[3] != "" {
 				s += ": " + orCode(legacyWhy, m[3])
 			}

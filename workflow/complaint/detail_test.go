@@ -10,8 +10,8 @@ import (
 func TestDetailNL(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct{ detail, want string }{
-		{Detail(DetState, "from", StateOpen, "to", StateClosed), "van open naar afgehandeld"},
-		{Detail(DetState, "from", StateWaiting, "to", StateOpen, "why", WhyClientAnswered), "van wacht op cliënt naar open: de cliënt antwoordde"},
+		{Detail(DetState, "from", string(StateOpen), "to", string(StateClosed)), "van open naar afgehandeld"},
+		{Detail(DetState, "from", string(StateWaiting), "to", string(StateOpen), "why", WhyClientAnswered), "van wacht op cliënt naar open: de cliënt antwoordde"},
 		{Detail(DetNote, "in", "marco@mcoo.nl/Sent uid 4/9"), "interne notitie van de directeur, gevonden in marco@mcoo.nl/Sent uid 4/9"},
 		{Detail(DetConsent, "given", "yes"), "toestemming gegeven in het antwoord van de cliënt"},
 		{Detail(DetAckTo, "to", "jan@klant.test"), "aan jan@klant.test"},

@@ -3,14 +3,14 @@ package complaint
 // Dutch names of states, roles and event kinds, as directors and reviewers
 // read them. Every event kind has one (labels_test.go checks).
 
-var stateNL = map[string]string{
+var stateNL = map[State]string{
 	StateTriage:  "te beoordelen",
 	StateOpen:    "open",
 	StateWaiting: "wacht op cliënt",
 	StateClosed:  "afgehandeld",
 }
 
-var roleNL = map[string]string{
+var roleNL = map[Role]string{
 	RoleClient:   "cliënt",
 	RoleDirector: "directeur",
 	RoleBot:      "klachtbot",
@@ -47,18 +47,18 @@ var eventNL = map[string]string{
 }
 
 // StateNL is a case state in Dutch.
-func StateNL(s string) string { return orCode(stateNL, s) }
+func StateNL(s State) string { return orCode(stateNL, s) }
 
 // RoleNL is a message role in Dutch.
-func RoleNL(r string) string { return orCode(roleNL, r) }
+func RoleNL(r Role) string { return orCode(roleNL, r) }
 
 // EventNL is an event kind in Dutch.
 func EventNL(k string) string { return orCode(eventNL, k) }
 
 // orCode falls back to the code itself, for a record written by a newer version.
-func orCode(m map[string]string, k string) string {
+func orCode[K ~string](m map[K]string, k K) string {
 	if v, ok := m[k]; ok {
 		return v
 	}
-	return k
+	return string(k)
 }

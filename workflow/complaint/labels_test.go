@@ -9,13 +9,13 @@ func TestEveryCodeHasADutchLabel(t *testing.T) {
 			t.Errorf("event kind %q has no Dutch label", k)
 		}
 	}
-	for _, s := range []string{StateTriage, StateOpen, StateWaiting, StateClosed} {
+	for _, s := range []State{StateTriage, StateOpen, StateWaiting, StateClosed} {
 		if _, ok := stateNL[s]; !ok {
 			t.Errorf("state %q has no Dutch label", s)
 		}
 	}
-	for _, r := range []string{RoleClient, RoleDirector, RoleBot, RoleOther} {
-		if RoleNL(r) == r {
+	for _, r := range []Role{RoleClient, RoleDirector, RoleBot, RoleOther} {
+		if RoleNL(r) == string(r) {
 			t.Errorf("role %q has no Dutch label", r)
 		}
 	}

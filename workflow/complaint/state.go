@@ -66,11 +66,11 @@ func (c *Case) Reopen(why string) *Event {
 	return c.set(StateOpen, why)
 }
 
-func (c *Case) set(state, why string) *Event {
+func (c *Case) set(state State, why string) *Event {
 	if c.State == state {
 		return nil
 	}
-	detail := Detail(DetState, "from", c.State, "to", state, "why", why)
+	detail := Detail(DetState, "from", string(c.State), "to", string(state), "why", why)
 	c.State = state
 	return &Event{Kind: EvStateChanged, Detail: detail}
 }

@@ -12,20 +12,20 @@ func TestStateChanges(t *testing.T) {
 		name   string
 		from   Case
 		change func(c *Case) *Event
-		state  string
+		state  State
 		detail string // "" when nothing changes
 	}{
-		{"open waits", Case{State: StateOpen}, func(c *Case) *Event { return c.Wait() }, StateWaiting, Detail(DetState, "from", StateOpen, "to", StateWaiting)},
+		{"open waits", Case{State: StateOpen}, func(c *Case) *Event { return c.Wait() }, StateWaiting, Detail(DetState, "from", string(StateOpen), "to", string(StateWaiting))},
 		{"closed does not wait", Case{State: StateClosed}, func(c *Case) *Event { return c.Wait() }, StateClosed, ""},
-		{"waiting resumes", Case{State: StateWaiting}, func(c *Case) *Event { return c.Resume(WhyClientAnswered) }, StateOpen, Detail(DetState, "from", StateWaiting, "to", StateOpen, "why", WhyClientAnswered)},
+		{"waiting resumes", Case{State: StateWaiting}, func(c *Case) *Event { return c.Resume(WhyClientAnswered) }, StateOpen, Detail(DetState, "from", string(StateWaiting), "to", string(StateOpen), "why", WhyClientAnswered)},
 		{"closed does not resume", Case{State: StateClosed}, func(c *Case) *Event { return c.Resume("x") }, StateClosed, ""},
-		{"open closes", Case{State: StateOpen}, func(c *Case) *Event { return c.Close(at, "vergoed") }, StateClosed, Detail(DetState, "from", StateOpen, "to", StateClosed)},
+		{"open closes", Case{State: StateOpen}, func(c *Case) *Event { return c.Close(at, "vergoed") }, StateClosed, Detail(DetState, "from", string(StateOpen), "to", string(StateClosed))},
 		{"closed closes again", Case{State: StateClosed}, func(c *Case) *Event { return c.Close(at, "vergoed") }, StateClosed, ""},
-		{"waiting dismissed", Case{State: StateWaiting}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, Detail(DetState, "from", StateWaiting, "to", StateClosed)},
-		{"held accepted", Case{State: StateTriage}, func(c *Case) *Event { return c.Accept() }, StateOpen, Detail(DetState, "from", StateTriage, "to", StateOpen, "why", WhyJudged)},
+		{"waiting dismissed", Case{State: StateWaiting}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, Detail(DetState, "from", string(StateWaiting), "to", string(StateClosed))},
+		{"held accepted", Case{State: StateTriage}, func(c *Case) *Event { return c.Accept() }, StateOpen, Detail(DetState, "from", string(StateTriage), "to", string(StateOpen), "why", WhyJudged)},
 		{"open not accepted again", Case{State: StateOpen}, func(c *Case) *Event { return c.Accept() }, StateOpen, ""},
-		{"held dismissed", Case{State: StateTriage}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, Detail(DetState, "from", StateTriage, "to", StateClosed)},
-		{"closed reopens", Case{State: StateClosed, ClosedAt: &at, NotComplaint: true}, func(c *Case) *Event { return c.Reopen(WhyClientWrote) }, StateOpen, Detail(DetState, "from", StateClosed, "to", StateOpen, "why", WhyClientWrote)},
+		{"held dismissed", Case{State: StateTriage}, func(c *Case) *Event { return c.Dismiss(at) }, StateClosed, Detail(DetState, "from", string(StateTriage), "to", string(StateClosed))},
+		{"closed reopens", Case{State: StateClosed, ClosedAt: &at, NotComplaint: true}, func(c *Case) *Event { return c.Reopen(WhyClientWrote) }, StateOpen, Detail(DetState, "from", string(StateClosed), "to", string(StateOpen), "why", WhyClientWrote)},
 	}
 	for _, tt := range tests {
 		c := tt.from

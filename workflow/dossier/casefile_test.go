@@ -39,10 +39,10 @@ func caseFile() *Dossier {
 		{Kind: complaint.EvOtherMessage, Actor: "marco@mcoo.nl", Detail: "director's note: marco@mcoo.nl/Sent uid 2/9"},
 		{Kind: complaint.EvConsent, Actor: c.Client, Detail: "consent given by the client's reply"},
 		{Kind: complaint.EvStateChanged, Actor: "marco@mcoo.nl", Detail: "open -> waiting"},
-		{Kind: complaint.EvStateChanged, Actor: c.Client, Detail: complaint.Detail(complaint.DetState, "from", complaint.StateWaiting, "to", complaint.StateOpen, "why", complaint.WhyClientAnswered)},
+		{Kind: complaint.EvStateChanged, Actor: c.Client, Detail: complaint.Detail(complaint.DetState, "from", string(complaint.StateWaiting), "to", string(complaint.StateOpen), "why", complaint.WhyClientAnswered)},
 		{Kind: complaint.EvMailQueued, Actor: "klachtbot", Detail: complaint.Detail(complaint.DetQueued, "kind", "reminder", "title", "Herinnering: nog geen reactie aan de cliënt", "to", "marco@mcoo.nl")},
 		{Kind: complaint.EvCommand, Actor: "marco@mcoo.nl", Detail: "#afgehandeld Boete vergoed en excuses aangeboden"},
-		{Kind: complaint.EvStateChanged, Actor: "marco@mcoo.nl", Detail: complaint.Detail(complaint.DetState, "from", complaint.StateOpen, "to", complaint.StateClosed)},
+		{Kind: complaint.EvStateChanged, Actor: "marco@mcoo.nl", Detail: complaint.Detail(complaint.DetState, "from", string(complaint.StateOpen), "to", string(complaint.StateClosed))},
 	}
 	prev := ""
 	for i, ev := range evs {

@@ -286,10 +286,10 @@ func (w *exportWriter) summary(out io.Writer, d *Dossier) error {
 	return err
 }
 
-func fileRole(role string) string {
+func fileRole(role complaint.Role) string {
 	switch role {
 	case complaint.RoleClient, complaint.RoleDirector, complaint.RoleBot, complaint.RoleOther, complaint.RoleStaff:
-		return role
+		return string(role)
 	}
 	return "message"
 }
@@ -429,7 +429,7 @@ func timelinePage(tl *timeline, loc *time.Location) *pageData {
 			{"Eerste reactie", at(c.FirstResponseAt)},
 			{"Afgehandeld", at(c.ClosedAt)},
 			{"Status", complaint.StateNL(c.State)},
-			{"Kanaal", c.ChannelOf()},
+			{"Kanaal", string(c.ChannelOf())},
 		},
 		ChainOK:    tl.AuditTrail.Intact,
 		ExportedAt: at(&tl.ExportedAt),

@@ -69,12 +69,8 @@ func SealAt(tx Reader, at time.Time) (Seal, error) {
 }
 
 func idParts(id string) (year int, seq uint64, ok bool) {
-	if _, err := complaint.ParseID(id); err != nil {
-		return 0, 0, false
-	}
-	year, _ = strconv.Atoi(id[3:7])
-	seq, _ = strconv.ParseUint(id[8:], 10, 64)
-	return year, seq, true
+	n, err := complaint.ParseNumber(id)
+	return n.Year, n.Seq, err == nil
 }
 
 // Line is the seal as the digest prints it, one line.

@@ -12,19 +12,19 @@ import (
 // Summary is a case as `klachtbot cases` lists it; the JSON fields are the
 // interface tools rely on (README, "JSON fields of a case").
 type Summary struct {
-	ID              string     `json:"id"`
-	State           string     `json:"state"`
-	Client          string     `json:"client"`
-	Director        string     `json:"director"`
-	Subject         string     `json:"subject"`
-	ReceivedAt      time.Time  `json:"received_at"`
-	TargetAt        time.Time  `json:"target_at"`
-	AcknowledgedAt  *time.Time `json:"acknowledged_at"`
-	FirstResponseAt *time.Time `json:"first_response_at"`
-	ClosedAt        *time.Time `json:"closed_at"`
-	Channel         string     `json:"channel"`               // mail, doorgestuurd, telefoon, gesprek, brief
-	Recognition     string     `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
-	Attention       string     `json:"attention,omitempty"`   // what went wrong that someone must act on
+	ID              string            `json:"id"`
+	State           complaint.State   `json:"state"`
+	Client          string            `json:"client"`
+	Director        string            `json:"director"`
+	Subject         string            `json:"subject"`
+	ReceivedAt      time.Time         `json:"received_at"`
+	TargetAt        time.Time         `json:"target_at"`
+	AcknowledgedAt  *time.Time        `json:"acknowledged_at"`
+	FirstResponseAt *time.Time        `json:"first_response_at"`
+	ClosedAt        *time.Time        `json:"closed_at"`
+	Channel         complaint.Channel `json:"channel"`               // mail, doorgestuurd, telefoon, gesprek, brief
+	Recognition     string            `json:"recognition,omitempty"` // why it was judged a complaint, or doubtful
+	Attention       string            `json:"attention,omitempty"`   // what went wrong that someone must act on
 	// Satisfied is the client's answer to the closing question: null when
 	// not asked or not answered.
 	Satisfied *bool `json:"satisfied"`
@@ -45,12 +45,12 @@ type Detail struct {
 
 // MessageView is one message of a case, without its body.
 type MessageView struct {
-	MessageID  string    `json:"message_id"`
-	From       string    `json:"from"`
-	Role       string    `json:"role"`
-	Subject    string    `json:"subject"`
-	ReceivedAt time.Time `json:"received_at"`
-	Problems   []string  `json:"problems,omitempty"`
+	MessageID  string         `json:"message_id"`
+	From       string         `json:"from"`
+	Role       complaint.Role `json:"role"`
+	Subject    string         `json:"subject"`
+	ReceivedAt time.Time      `json:"received_at"`
+	Problems   []string       `json:"problems,omitempty"`
 }
 
 // EventView is one event of a case's audit trail.
@@ -208,7 +208,7 @@ func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	fact("Status", complaint.StateNL(d.State))
 	fact("Cliënt", d.Client)
 	fact("Directeur", d.Director)
-	fact("Kanaal", d.Channel)
+	fact("Kanaal", string(d.Channel))
 	if d.Attention != "" {
 		fact("LET OP", d.Attention)
 	}

@@ -51,7 +51,7 @@ func (ev *Evaluation) WriteCSV(w io.Writer, loc *time.Location) error {
 		}
 		cw.Write([]string{c.ID, at(&c.ReceivedAt), at(&target), at(c.FirstResponseAt), at(c.ClosedAt),
 			complaint.StateNL(c.State), strings.ToLower(c.Director), cell(c.Category), within, yesNo[c.NotComplaint],
-			cell(strings.Join(measures, " | ")), c.ChannelOf(),
+			cell(strings.Join(measures, " | ")), string(c.ChannelOf()),
 			satisfiedCell(c), strconv.Itoa(len(c.Consultations)), strconv.Itoa(len(c.Consultations) - len(c.Outstanding())),
 			strconv.Itoa(len(c.External)), strconv.Itoa(len(c.External) - len(c.Unsigned()))})
 	}

@@ -274,7 +274,7 @@ func Evaluate(cal *calendar.Calendar, cases []*complaint.Case, from, to, now tim
 			byCategory[category] = map[string]time.Time{}
 		}
 		byCategory[category][c.ID] = c.ReceivedAt
-		cg, dg, kg := group(categories, category), group(directors, strings.ToLower(c.Director)), group(channels, c.ChannelOf())
+		cg, dg, kg := group(categories, category), group(directors, strings.ToLower(c.Director)), group(channels, string(c.ChannelOf()))
 		groups := []*Group{cg, dg, kg}
 		for _, g := range groups {
 			g.Count++

@@ -353,7 +353,7 @@ func role(bot Bot, id, msgid string) string {
 		}
 		for _, m := range d.Messages {
 			if m.MessageID == msgid {
-				r = m.Role
+				r = string(m.Role)
 			}
 		}
 		return nil

@@ -1,0 +1,99 @@
+package workflow
+
+import (
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
+	"github.com/mcoo/klachtbot/workflow/outbox"
+)
+
+// Sending the bot's mail about cases: composed by workflow/compose (its
+// words in templates), queued here in the case's transaction with its
+// record on the audit trail (enqueue), threaded into the case's
+// conversation.
+
+// notify queues a short notice about a case to directors.
+func (e *Engine) notify(tx Tx, c *complaint.Case, to []string, title string, lines []string) error {
+	return e.noticeAt(tx, c, "notice", to, title, lines, e.clock.Now())
+}
+
+// noticeAt queues a notice as of now (which tick may set ahead of the
+// clock), a reply in the case's conversation.
+func (e *Engine) noticeAt(tx Tx, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error {
+	item, err := e.mail.Notice(c, kind, to, title, lines, now)
+	if err != nil {
+		return err
+	}
+	if msgs, err := tx.Messages(c.ID); err == nil {
+		compose.ThreadCase(item, msgs)
+	}
+	return e.enqueue(tx, item, title)
+}
+
+// enqueue queues a mail of a case and records it on the audit trail: its
+// kind, the title of a notice, to whom, and params (name, value) more.
+func (e *Engine) enqueue(tx Tx, item *outbox.Item, title string, params ...string) error {
+	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", item.Kind, "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
+	if err := e.queue(tx, item); err != nil {
+		return fmt.Errorf("queue %s: %w", item.Kind, err)
+	}
+	return e.event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, detail)
+}
+
+// firstID is the Message-ID of the mail that opened c, which a mail to the
+// client answers; "" when there is none.
+func firstID(tx Tx, c *complaint.Case) string {
+	if msgs, err := tx.Messages(c.ID); err == nil && len(msgs) > 0 {
+		return msgs[0].MessageID
+	}
+	return ""
+}
+
+// tellClientNewTerm informs the client of a new target date, as the
+// procedure asks, threaded into their complaint.
+func (r *commandRun) tellClientNewTerm(reason string) error {
+	e := r.e
+	dir := e.cfg.director(r.c.Director)
+	if dir == nil {
+		return fmt.Errorf("director %s is not configured", r.c.Director)
+	}
+	item, err := e.mail.NewTerm(r.c, compose.Director(*dir), reason, firstID(r.tx, r.c), e.clock.Now())
+	if err != nil {
+		return err
+	}
+	return e.enqueue(r.tx, item, "", "date", templates.DateNL(r.c.TargetAt.In(e.cfg.Location)))
+}
+
+// metaServerCopy marks an account whose mail server files a copy of what
+// the bot sends through it in the account's Sent folder.
+const metaServerCopy = "server-copy/"
+
+// queue puts a mail in the outbox. The director it is sent for gets a Bcc
+// copy, the proof that an interrupted send went out, unless the server's own
+// copy in their Sent folder proves it (sent_copy): then the Bcc would only
+// be an unread mail in their INBOX.
+func (e *Engine) queue(tx Tx, item *outbox.Item) error {
+	server := e.cfg.SentCopy == "server" || e.cfg.SentCopy == "auto" && tx.Meta(metaServerCopy+item.Account) != ""
+	if server {
+		item.Mail.Bcc = slices.DeleteFunc(item.Mail.Bcc, func(a string) bool { return a == item.Account })
+	}
+	e.queued.Store(true)
+	return tx.Enqueue(item)
+}
+
+// serverCopySeen learns, with sent_copy = "auto", that the account's server
+// files sent mail in Sent: a copy of the bot's mail was found there (Bcc
+// copies go to the INBOX).
+func (e *Engine) serverCopySeen(tx Tx, account string, log *slog.Logger) error {
+	if e.cfg.SentCopy != "auto" || tx.Meta(metaServerCopy+account) != "" {
+		return nil
+	}
+	log.Info("the mail server files sent mail in Sent: no more Bcc copies to the director", "account", account)
+	return tx.SetMeta(metaServerCopy+account, e.clock.Now().UTC().Format(time.RFC3339))
+}

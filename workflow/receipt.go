@@ -1,0 +1,155 @@
+package workflow
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/alert"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
+)
+
+// A new case: its number and target (newCase), its registration with the
+// first mail (register), and the acknowledgement to the client within the
+// limits (acknowledge).
+
+// newCase is a case received at received, with its target; id "" gives it
+// the next number of its year.
+func (e *Engine) newCase(tx Tx, id string, client message.Address, director, subject string, received time.Time) (*complaint.Case, error) {
+	if id == "" {
+		var err error
+		if id, err = tx.NextCaseID(received.In(e.cfg.Location).Year()); err != nil {
+			return nil, fmt.Errorf("allocate case number: %w", err)
+		}
+	}
+	return &complaint.Case{
+		ID:         id,
+		Client:     client.Addr,
+		ClientName: client.Name,
+		Director:   director,
+		Subject:    subject,
+		Language:   "nl",
+		ReceivedAt: received.UTC(),
+		TargetAt:   e.target(received),
+	}, nil
+}
+
+// target is the date the procedure promises for a complaint received at received.
+func (e *Engine) target(received time.Time) time.Time {
+	return e.cal.Target(received).UTC()
+}
+
+// register stores a new case with its first message and records its receipt.
+func (e *Engine) register(tx Tx, c *complaint.Case, rec *complaint.Message, raw []byte, actor, detail string) error {
+	if rec.Role == "" {
+		rec.Role = complaint.RoleClient
+	}
+	if err := tx.PutCase(c); err != nil {
+		return err
+	}
+	if err := keep(tx, c.ID, rec, raw); err != nil {
+		return fmt.Errorf("store message: %w", err)
+	}
+	if err := e.eventFor(tx, c.ID, complaint.EvReceived, actor, rec, detail); err != nil {
+		return err
+	}
+	if len(rec.Problems) > 0 {
+		return e.eventFor(tx, c.ID, complaint.EvMalformed, "klachtbot", rec, strings.Join(rec.Problems, "; "))
+	}
+	return nil
+}
+
+// acknowledge queues the acknowledgement of a case to its client, unless
+// the mail must get no automatic answer or the client had enough today. m
+// is the client's mail it answers; nil for a complaint made by phone, which
+// is confirmed as a new conversation.
+func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *slog.Logger) (bool, error) {
+	var reason, evidence string
+	to := e.cfg.ackRecipient(c, m)
+	if m != nil {
+		reason, evidence = e.cfg.suppressAck(m), m.MessageID
+	} else if to == "" {
+		reason = "no address to confirm the complaint to"
+	}
+	now := e.clock.Now()
+	if reason == "" {
+		var err error
+		if reason, err = e.ackLimits(tx, c, to, now); err != nil {
+			return false, err
+		}
+	}
+	if reason != "" {
+		log.Info("acknowledgement suppressed", "reason", reason)
+		return false, e.event(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", evidence, reason)
+	}
+	dir := e.cfg.director(c.Director)
+	if dir == nil {
+		return false, fmt.Errorf("case %s: director %s is not configured", c.ID, c.Director)
+	}
+	item, err := e.mail.Ack(c, compose.Director(*dir), m, to, now)
+	if err != nil {
+		return false, err
+	}
+	if err := e.queue(tx, item); err != nil {
+		return false, fmt.Errorf("queue acknowledgement: %w", err)
+	}
+	// The limits count the address the acknowledgement goes to, and all of them.
+	if err := tx.RecordAck(to, now, now.Add(-24*time.Hour)); err != nil {
+		return false, err
+	}
+	if err := tx.RecordAck(allAcks, now, now.Add(-time.Hour)); err != nil {
+		return false, err
+	}
+	return true, e.event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, complaint.Detail(complaint.DetAckTo, "to", strings.Join(item.Mail.To, ", ")))
+}
+
+// ackLimits says why no acknowledgement may go to to now ("" when it may),
+// and alerts when a limit holds one back: at most MaxAcksPerDay to one
+// address in 24 hours, at most MaxAcksPerHour from the firm in an hour (a
+// flood of forged complaints must not make the firm a spammer).
+func (e *Engine) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (string, error) {
+	n, err := tx.AcksSince(to, now.Add(-24*time.Hour))
+	if err != nil {
+		return "", err
+	}
+	if n >= e.cfg.MaxAcksPerDay {
+		return fmt.Sprintf("%s already acknowledged %d times in 24 hours", to, n), e.Alerts.Raise(tx, alert.Incident{
+			Key: "rate-limit/" + to + "/" + now.In(e.cfg.Location).Format("2006-01-02"), Kind: alert.KindRateLimit, Case: c.ID,
+			Title:   "geen ontvangstbevestiging meer aan " + to + " vandaag",
+			What:    fmt.Sprintf("%s kreeg vandaag al %d ontvangstbevestigingen; klacht %s kreeg er daarom geen.", to, n, c.ID),
+			Meaning: "Deze cliënt weet niet dat deze klacht is geregistreerd.",
+			Todo:    "Kijk of het om echte klachten gaat; bevestig de ontvangst zo nodig zelf."}, now)
+	}
+	if e.cfg.MaxAcksPerHour > 0 {
+		n, err := tx.AcksSince(allAcks, now.Add(-time.Hour))
+		if err != nil {
+			return "", err
+		}
+		if n >= e.cfg.MaxAcksPerHour {
+			return fmt.Sprintf("held: %d acknowledgements in the last hour reach max_acks_per_hour", n), e.Alerts.Raise(tx, alert.Incident{
+				Key: "ack-flood/" + now.In(e.cfg.Location).Format("2006-01-02T15"), Kind: alert.KindRateLimit, Case: c.ID,
+				Title:   "ongewoon veel klachten binnen een uur: ontvangstbevestigingen tegengehouden",
+				What:    fmt.Sprintf("In het afgelopen uur gingen %d ontvangstbevestigingen uit; klacht %s en volgende krijgen er daarom geen.", n, c.ID),
+				Meaning: "Is dit een golf van nepklachten, dan beschermt dit de naam van het kantoor; zijn het echte klachten, dan weten die cliënten nog niet dat hun klacht is geregistreerd.",
+				Todo:    "Bekijk de nieuwe klachten in het dagelijks overzicht en bevestig de ontvangst van de echte zelf."}, now)
+		}
+	}
+	return "", nil
+}
+
+// ackRecipient is where the acknowledgement of c goes: the client's address,
+// or their Reply-To when it is in the same domain (a Reply-To elsewhere
+// would let anyone send the firm's acknowledgements to a victim).
+func (cfg *Config) ackRecipient(c *complaint.Case, m *message.Message) string {
+	if m == nil {
+		return c.Client
+	}
+	to := m.From.Addr
+	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !cfg.own(m.ReplyTo[0].Addr) && message.Domain(m.ReplyTo[0].Addr) == message.Domain(to) {
+		to = m.ReplyTo[0].Addr
+	}
+	return to
+}
