@@ -298,10 +298,12 @@ func (in *incoming) satisfactionAnswer(c *complaint.Case) (handled, queued bool,
 		return true, false, nil
 	}
 	return true, true, e.notify(in.tx, c, to, "Cliënt niet tevreden", append([]string{
-		"De cliënt is niet tevreden over de afhandeling van deze klacht. Het antwoord:", ""},
+		"De cliënt is niet tevreden over de afhandeling van deze klacht. Het antwoord van de cliënt:", ""},
 		append(words, "",
-			"De klacht staat onder \"Aandacht nodig\" in het dagelijks overzicht, totdat u haar heropent met #heropend",
-			"(met een nieuwe streefdatum) of vastlegt dat het kantoor bij de oplossing blijft met #oplossing-handhaven <toelichting>.")...))
+			"Neem zo nodig contact op met de cliënt. Daarna kunt u op deze e-mail antwoorden met:",
+			"- #heropend: de klacht wordt heropend, met een nieuwe streefdatum;",
+			"- #oplossing-handhaven gevolgd door uw toelichting: het kantoor blijft bij de oplossing.",
+			"Tot dan staat de klacht onder \"Aandacht nodig\" in het dagelijks overzicht.")...))
 }
 
 // unclearSatisfaction is what the re-open notice adds when the client's
@@ -435,12 +437,12 @@ func (r *commandRun) pointToMeasures() error {
 		}
 		lines = append(lines,
 			fmt.Sprintf("- \"%s\" (klacht %s, sinds %s)", compose.Clip(m.Text, 200), m.caseID, templates.DateNL(m.At.In(e.cfg.Location))),
-			fmt.Sprintf("  Klachten in deze categorie: %d vóór de maatregel, %d sindsdien (deze meegeteld).", before, len(received)-before))
+			fmt.Sprintf("  Klachten in deze categorie: %d vóór de maatregel, %d sindsdien (inclusief deze klacht).", before, len(received)-before))
 	}
-	lines = append(lines, "", "Komt het probleem terug, kijk dan of de maatregel werkt of dat er meer nodig is (#maatregel).")
+	lines = append(lines, "", "Het probleem komt dus opnieuw voor. Kijk of de maatregel werkt of dat er meer nodig is. Een nieuwe maatregel legt u vast door te antwoorden met #maatregel en een omschrijving.")
 	to := []string{r.c.Director}
 	if r.who != r.c.Director {
 		to = append(to, r.who)
 	}
-	return e.notify(r.tx, r.c, to, "Maatregel bekend voor deze categorie", lines)
+	return e.notify(r.tx, r.c, to, "Eerdere maatregel in de categorie "+r.c.Category, lines)
 }

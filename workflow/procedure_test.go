@@ -387,13 +387,13 @@ func TestMeasurePointedOut(t *testing.T) {
 	bothStores(t, func(t *testing.T, e *Engine, s Store, clock *testClock) {
 		deliver(t, e, inbox, mail("jan@klant.test", "Factuur", "Ik ben zeer ontevreden: de factuur is dubbel gefactureerd, ik wil dat terugbetaald."), clock.Now())
 		deliver(t, e, sent, commandMail("KL-2026-0001", "#categorie Facturen\n#maatregel Facturen worden voortaan door twee mensen gecontroleerd."), clock.Now())
-		if n := lastOf(t, s, "notice", "Maatregel"); n != nil {
+		if n := lastOf(t, s, "notice", "Eerdere maatregel"); n != nil {
 			t.Errorf("a measure pointed out before there was one: %s", n.Mail.Text)
 		}
 		clock.t = at("2026-12-10 10:00")
 		deliver(t, e, inbox, mail("piet@klant.test", "Factuur", "Ik ben zeer ontevreden: alweer dubbel gefactureerd, ik wil dat terugbetaald."), clock.Now())
 		deliver(t, e, sent, commandMail("KL-2026-0002", "#categorie facturen"), clock.Now())
-		n := lastOf(t, s, "notice", "Maatregel")
+		n := lastOf(t, s, "notice", "Eerdere maatregel")
 		if n == nil || n.CaseID != "KL-2026-0002" || n.Mail.InReplyTo == "" ||
 			!strings.Contains(n.Mail.Text, "Facturen worden voortaan door twee mensen gecontroleerd.") || !strings.Contains(n.Mail.Text, "24 november 2026") ||
 			!strings.Contains(n.Mail.Text, "1 vóór de maatregel, 1 sindsdien") {

@@ -100,7 +100,7 @@ func TestE2EProcedure(t *testing.T) {
 		// A new complaint in the same category: Marco is pointed to the measure.
 		second, _, _ := openCase(t, st, b, "sanne@klant.test", "marco@mcoo.nl")
 		command(second, "#categorie Termijnen")
-		if n := inMarco("Maatregel bekend"); !strings.Contains(n.body, "Aangiftes een week eerder klaarzetten") || !strings.Contains(n.body, "1 vóór de maatregel, 1 sindsdien") {
+		if n := inMarco("Eerdere maatregel in de categorie"); !strings.Contains(n.body, "Aangiftes een week eerder klaarzetten") || !strings.Contains(n.body, "1 vóór de maatregel, 1 sindsdien") {
 			t.Errorf("measure notice (%d):\n%q", len(n.body), n.body)
 		}
 

@@ -503,7 +503,7 @@ func (j *Jobs[T]) procedureJobs(tx T, c *complaint.Case, now time.Time) ([]strin
 			err = j.Rules.Notice(tx, c, "reminder", []string{con.By}, "Nog geen reactie van "+first, []string{
 				fmt.Sprintf("Op %s vroeg u %s om een reactie op deze klacht. %s heeft nog niet geantwoord, ook niet na een herinnering.",
 					templates.DateNL(con.At.In(j.Loc)), con.Name, first),
-				"Neemt u contact op met " + first + "? Het antwoord wordt vastgelegd zodra het als antwoord op uw vraag binnenkomt.",
+				"Neemt u contact op met " + first + "? Antwoordt " + first + " alsnog op uw e-mail, dan wordt de reactie bij de klacht vastgelegd.",
 			}, now)
 			if err != nil {
 				return nil, err
