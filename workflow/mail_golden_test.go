@@ -3,8 +3,6 @@ package workflow
 import (
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -51,20 +49,7 @@ func TestMailsGolden(t *testing.T) {
 			name += fmt.Sprint("-", seen[name])
 		}
 		kinds = append(kinds, name)
-		got := render(it)
-		path := filepath.Join("testdata", "mail", name+".golden")
-		if *update {
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != string(want) {
-			t.Errorf("%s differs from %s:\n%s", name, path, got)
-		}
+		goldenMail(t, name, it)
 	}
 	t.Logf("mails: %s", strings.Join(kinds, " "))
 	for _, want := range []string{"ack", "reminder", "warning", "notice-consent", "notice-not-understood", "confirmation", "escalation", "new-term", "notice-reopened"} {
