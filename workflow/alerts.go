@@ -14,14 +14,14 @@ import (
 
 // newDesk is the alert desk of e.
 func newDesk(e *Engine) *alerts.Desk[Tx] {
-	d := &alerts.Desk[Tx]{Store: e.store, Clock: e.clock, Mail: e.mail, Log: e.log, Loc: e.cfg.Location,
-		Wake: e.wake, Name: e.cfg.directorName, Directors: e.DirectorAddresses(),
+	d := &alerts.Desk[Tx]{Store: e.store, Clock: e.k.Clock, Mail: e.k.Mail, Log: e.log, Loc: e.cfg.Location,
+		Wake: e.wake, Name: e.cfg.DirectorName, Directors: e.k.DirectorAddresses(),
 		To: e.cfg.AlertsTo, After: e.cfg.AlertsAfter, Repeat: e.cfg.AlertsRepeat,
 		Queue: func(tx Tx, item *outbox.Item, title string) error {
 			if item.CaseID == "" {
-				return e.queue(tx, item)
+				return e.k.Queue(tx, item)
 			}
-			return e.enqueue(tx, item, title)
+			return e.k.Enqueue(tx, item, title)
 		}}
 	return d
 }
@@ -70,7 +70,7 @@ func (e *Engine) Health(now time.Time) (h Health, err error) {
 				continue
 			}
 			h.Open++
-			if !now.Before(e.cal.Deadlines(c).Target) {
+			if !now.Before(e.k.Cal.Deadlines(c).Target) {
 				h.Overdue++
 			}
 		}

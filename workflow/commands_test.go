@@ -6,66 +6,9 @@ import (
 	"testing"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
-	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
-
-func TestParseCommands(t *testing.T) {
-	t.Parallel()
-	text := `Zie onderstaande.
-#afgehandeld Boete vergoed en excuses aangeboden
-  #Categorie: termijnen
-#toestemming JA
-#maatregel Aangiftes een week eerder klaarzetten
-#heropend
-#wacht-op-klant
-#geen-klacht
-#extern NBA klachtencommissie
-
-Op 24 nov. 2026 om 14:03 schreef Jan <jan@klant.test>:
-#afgehandeld dit is geciteerd
-> #heropend ook geciteerd`
-	cmds, bad := parseCommands(text)
-	var got []string
-	for _, c := range cmds {
-		got = append(got, c.name+"="+c.arg)
-	}
-	want := "afgehandeld=Boete vergoed en excuses aangeboden|categorie=termijnen|toestemming=ja|maatregel=Aangiftes een week eerder klaarzetten|heropend=|wacht-op-klant=|geen-klacht=|extern=NBA klachtencommissie"
-	if strings.Join(got, "|") != want || len(bad) != 0 {
-		t.Errorf("commands %v, bad %v", got, bad)
-	}
-	_, bad = parseCommands("#afgehandeld\n#toestemming misschien\n#sluiten nu\n#\n#categorie")
-	if len(bad) != 5 {
-		t.Errorf("bad = %q, want all five lines", bad)
-	}
-}
-
-func TestClientConsent(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		text      string
-		given, ok bool
-	}{
-		{"Akkoord.", true, true},
-		{"Ik geef toestemming.", true, true},
-		{"I agree, thank you.", true, true},
-		{"Ik ga niet akkoord.", false, true},
-		{"Geen toestemming, dank u.", false, true},
-		{"I do not consent.", false, true},
-		{"Akkoord met het gesprek, maar geen toestemming voor delen.", false, false},
-		{"Wanneer belt u mij?", false, false},
-		// The acknowledgement's own question, quoted, is not an answer.
-		{"Wanneer belt u?\n\n> Antwoord dan op deze e-mail met \"akkoord\".", false, false},
-		{"Wanneer belt u?\n\nVan: Marco\nVerzonden: dinsdag 24 november 2026 14:03\nAntwoord met \"akkoord\".", false, false},
-	}
-	for _, tt := range tests {
-		given, ok := clientConsent(tt.text)
-		if given != tt.given || ok != tt.ok {
-			t.Errorf("clientConsent(%q) = %v, %v; want %v, %v", tt.text, given, ok, tt.given, tt.ok)
-		}
-	}
-}
 
 func TestAuthority(t *testing.T) {
 	t.Parallel()
@@ -89,7 +32,7 @@ func TestAuthority(t *testing.T) {
 	}
 	for _, tt := range tests {
 		m := message.Parse([]byte(tt.raw))
-		if got, _ := cfg.authority(tt.src, m); got != tt.want {
+		if got, _ := cfg.Authority(tt.src, m); got != tt.want {
 			t.Errorf("%s: authority %q, want %q", tt.name, got, tt.want)
 		}
 	}
@@ -301,7 +244,7 @@ func TestAuthenticationResultsPosition(t *testing.T) {
 	ar := "Authentication-Results: mx.mcoo.nl; dkim=pass header.d=mcoo.nl\r\n"
 	rcv := func(by string) string { return "Received: from x by " + by + "; Tue, 24 Nov 2026 14:03:00 +0100\r\n" }
 	forged := message.Parse([]byte(rcv("dovecot") + rcv("postfix") + ar + "From: hans@mcoo.nl\r\n\r\nx"))
-	if _, why := cfg.authority(inbox, forged); !strings.Contains(why, "came with the message") {
+	if _, why := cfg.Authority(inbox, forged); !strings.Contains(why, "came with the message") {
 		t.Errorf("the forged header is not on record: %q", why)
 	}
 	for _, tt := range []struct {
@@ -313,7 +256,7 @@ func TestAuthenticationResultsPosition(t *testing.T) {
 		{"forged below the firm's hops", rcv("dovecot") + rcv("postfix") + ar + rcv("sender"), false},
 	} {
 		m := message.Parse([]byte(tt.head + "From: hans@mcoo.nl\r\n\r\n#afgehandeld"))
-		if got := cfg.authenticated(m, "mcoo.nl"); got != tt.want {
+		if got := cfg.Authenticated(m, "mcoo.nl"); got != tt.want {
 			t.Errorf("%s: authenticated %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -333,45 +276,10 @@ func TestTrustedHopsPostfixLMTP(t *testing.T) {
 	for hops, want := range map[int]bool{1: false, 2: true} {
 		cfg := testConfig()
 		cfg.AuthServID, cfg.TrustedHops = "mx.mcoo.nl", hops
-		if got := cfg.authenticated(m, "mcoo.nl"); got != want {
+		if got := cfg.Authenticated(m, "mcoo.nl"); got != want {
 			t.Errorf("trusted_hops = %d: authenticated %v, want %v", hops, got, want)
 		}
 	}
-}
-
-// Lines below a quote are someone else's: an Outlook rule of underscores
-// without a "Van:" line starts a quote too.
-func TestCommandsBelowUnderscoresIgnored(t *testing.T) {
-	t.Parallel()
-	cmds, bad := parseCommands("Dank je.\n\n________________________________\n#afgehandeld opgelost\n#geen-klacht\n")
-	if len(cmds)+len(bad) != 0 {
-		t.Errorf("quoted commands read: %v %v", cmds, bad)
-	}
-}
-
-func FuzzParseCommands(f *testing.F) {
-	for _, s := range []string{"#afgehandeld Boete vergoed\n#categorie termijnen", "#nieuwe-termijn 20-12-2026 drukte",
-		"#nieuwe-klacht telefoon Jan <jan@example.nl>", "tekst\n> #heropend", "#toestemming JA\r\n#extern NBA"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		cmds, bad := parseCommands(text)
-		for _, c := range cmds {
-			if !strings.HasPrefix(c.line, "#") || strings.ContainsAny(c.arg, "\n") {
-				t.Errorf("command %+v from %q", c, text)
-			}
-			if c.name == "nieuwe-klacht" {
-				if _, _, ok := newComplaint(c.arg); !ok {
-					t.Errorf("accepted #nieuwe-klacht %q that newComplaint refuses", c.arg)
-				}
-			}
-		}
-		for _, b := range bad {
-			if !strings.HasPrefix(b, "#") {
-				t.Errorf("bad line %q does not start with #", b)
-			}
-		}
-	})
 }
 
 // The client's answer to a director's own mail (found in Sent) is theirs too.
@@ -385,41 +293,5 @@ func TestClientAnswersDirector(t *testing.T) {
 	deliver(t, e, inbox, mail("jan@klant.test", "Re: Klacht", "Hierbij de brief.", "In-Reply-To: "+question.MessageID), clock.Now())
 	if c, evs, _ := loadCase(t, s, id); c.State != complaint.StateOpen {
 		t.Errorf("the client's answer to the director did not end waiting: %s %v", c.State, evs)
-	}
-}
-
-// The help a director gets when a line is not understood names every
-// command the bot understands, each once, so a new command is never a
-// secret.
-func TestCommandHelpNamesEveryCommand(t *testing.T) {
-	t.Parallel()
-	help := strings.Join(commandHelp(), "\n")
-	for _, s := range commands {
-		if n := strings.Count(help, "#"+s.name+" "); n != 1 {
-			t.Errorf("#%s appears %d times in the help:\n%s", s.name, n, help)
-		}
-	}
-	if got, want := len(commandHelp()), len(commands); got != want {
-		t.Errorf("%d help lines for %d commands", got, want)
-	}
-}
-
-// Every one-click command of the digest is a command the bot understands,
-// once the director has typed the argument its line asks for.
-func TestDigestActionsAreCommands(t *testing.T) {
-	t.Parallel()
-	a := digestActions()
-	all := append(append(append([]templates.Action{a.Overview}, a.Triage...), a.Open...), a.Closed...)
-	if len(a.Triage) == 0 || len(a.Open) == 0 || len(a.Closed) == 0 || a.Overview.Line == "" {
-		t.Fatalf("the digest offers too little: %+v", a)
-	}
-	for _, act := range all {
-		line := act.Line
-		if strings.HasSuffix(line, " ") {
-			line += "20-12-2099 de boekhouding is nog niet compleet"
-		}
-		if cmds, bad := parseCommands(line); len(cmds) != 1 || len(bad) != 0 || act.Label == "" {
-			t.Errorf("digest action %q (%s) is not understood: %v %v", act.Line, act.Label, cmds, bad)
-		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
+	"github.com/mcoo/klachtbot/workflow/policy"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -47,7 +48,7 @@ func (c *testClock) Add(d time.Duration) {
 func testConfig() Config {
 	cfg := Defaults()
 	cfg.Location = ams
-	cfg.Directors = []Director{{"Marco", "marco@mcoo.nl"}, {"Hans", "hans@mcoo.nl"}}
+	cfg.Directors = []Director{{Name: "Marco", Address: "marco@mcoo.nl"}, {Name: "Hans", Address: "hans@mcoo.nl"}}
 	cfg.BotAddress, cfg.OwnDomains = "klachten@mcoo.nl", []string{"mcoo.nl"}
 	return cfg
 }
@@ -355,19 +356,19 @@ func TestRecognitionAndLanguage(t *testing.T) {
 		if tt.inReplyTo != "" {
 			m.InReplyTo = []string{tt.inReplyTo}
 		}
-		got, why := cfg.judge(m, nil)
+		got, why := cfg.Judge(m, nil)
 		if got != tt.want {
-			t.Errorf("judge(%q, %q) = %v (%s), want %v", tt.subject, tt.body, got, why.why, tt.want)
+			t.Errorf("judge(%q, %q) = %v (%s), want %v", tt.subject, tt.body, got, why.Why, tt.want)
 		}
-		if got != recognize.None && why.why == "" {
+		if got != recognize.None && why.Why == "" {
 			t.Errorf("judge(%q): no reason given", tt.subject)
 		}
-		if got := language(m); got != tt.lang {
-			t.Errorf("language(%q, %q) = %s, want %s", tt.subject, tt.body, got, tt.lang)
+		if got := policy.Language(m); got != tt.lang {
+			t.Errorf("policy.Language(%q, %q) = %s, want %s", tt.subject, tt.body, got, tt.lang)
 		}
 	}
-	if !cfg.repliesToFirm(&message.Message{References: []string{"<a@klant.test>", "<x.ack.1@mcoo.nl>"}}) ||
-		cfg.repliesToFirm(&message.Message{InReplyTo: []string{"<a@klant.test>"}}) {
+	if !cfg.RepliesToFirm(&message.Message{References: []string{"<a@klant.test>", "<x.ack.1@mcoo.nl>"}}) ||
+		cfg.RepliesToFirm(&message.Message{InReplyTo: []string{"<a@klant.test>"}}) {
 		t.Error("repliesToFirm does not tell the firm's Message-IDs from others")
 	}
 }
@@ -391,7 +392,7 @@ func TestSuppressAck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		m := &message.Message{From: message.Address{Addr: strings.ToLower(tt.from)}, Auto: tt.auto}
-		if got := cfg.suppressAck(m); got != tt.want {
+		if got := cfg.SuppressAck(m); got != tt.want {
 			t.Errorf("suppressAck(%s, %q) = %q, want %q", tt.from, tt.auto, got, tt.want)
 		}
 	}

@@ -46,7 +46,7 @@ func TestTriageAcceptedByMove(t *testing.T) {
 		clock.Add(2 * time.Hour)
 		deliver(t, e, complaintsFolder, raw, received)
 		c, _, pending = loadCase(t, s, "KL-2026-0001")
-		if c.State != complaint.StateOpen || !c.TargetAt.Equal(e.target(received)) {
+		if c.State != complaint.StateOpen || !c.TargetAt.Equal(e.k.Target(received)) {
 			t.Errorf("moved into the complaints folder: %+v", c)
 		}
 		if k := kinds(pending); strings.Join(k, " ") != "triage ack" || pending[1].Mail.InReplyTo != m.MessageID {
@@ -130,11 +130,6 @@ func TestComplaintByPhoneWithoutAddress(t *testing.T) {
 	}
 	if strings.Join(evs, " ") != "received ack-suppressed mail-queued" || strings.Join(kinds(pending), " ") != "confirmation" {
 		t.Errorf("events %v, outbox %v", evs, kinds(pending))
-	}
-	for _, bad := range []string{"#nieuwe-klacht fax Piet", "#nieuwe-klacht telefoon", "#nieuwe-klacht brief <geen adres"} {
-		if _, _, ok := newComplaint(strings.TrimPrefix(bad, "#nieuwe-klacht ")); ok {
-			t.Errorf("%q accepted", bad)
-		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/intake"
 )
 
 // TestThreadingRealClients runs the threading rules over mails as real
@@ -55,7 +56,7 @@ func TestThreadingRealClients(t *testing.T) {
 			})
 			m := message.Parse(tt.raw)
 			var got string
-			s.View(func(tx Tx) error { got = e.thread(tx, m, false); return nil })
+			s.View(func(tx Tx) error { got = intake.Thread(tx, m, false); return nil })
 			if (got == "KL-2026-0001") != tt.want {
 				t.Errorf("thread(%q, in-reply-to %v, references %v) = %q, want threaded %v", m.Subject, m.InReplyTo, m.References, got, tt.want)
 			}

@@ -39,8 +39,18 @@ var importRules = map[string][]string{
 	"workflow/dossier":    {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
 	"workflow/evaluation": {"storage/...", "mailbox/...", "workflow", goIMAP, goMail, bbolt},
 	// The procedure's timed promises: through its own Tx, compose and the rules' queue.
-	"workflow/jobs":      {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/alerts", "workflow/recognize/...", goIMAP, goMail, bbolt},
-	"workflow/outbox":    {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
+	"workflow/jobs":   {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/alerts", "workflow/recognize/...", goIMAP, goMail, bbolt},
+	"workflow/outbox": {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
+	// The firm's configuration and what it says of a mail: decides, changes nothing.
+	"workflow/policy": {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/casework", "workflow/intake", "workflow/commands", "workflow/learning", "workflow/evaluation", goIMAP, goMail, bbolt},
+	// What the directors' decisions teach recognition: through its own Tx.
+	"workflow/learning": {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/casework", "workflow/intake", "workflow/commands", "workflow/evaluation", goIMAP, goMail, bbolt},
+	// What every step does to a case, shared by intake, commands, jobs and alerts: never above them.
+	"workflow/casework": {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/intake", "workflow/commands", "workflow/evaluation", goIMAP, goMail, bbolt},
+	// The command table: it never reaches back into intake.
+	"workflow/commands": {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "workflow", "workflow/intake", "workflow/evaluation", goIMAP, goMail, bbolt},
+	// One incoming mail's route: below the engine, beside the edge, never in it.
+	"workflow/intake":    {"storage/...", "mailbox", "mailbox/embedded", "workflow", "workflow/evaluation", goIMAP, goMail, bbolt},
 	"workflow/recognize": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// Training reads labelled mail as the service does, and nothing else.
 	"workflow/recognize/internal/train": {"storage/...", "mailbox", "mailbox/embedded", "cmd/...", goIMAP, goMail, bbolt},

@@ -1,4 +1,4 @@
-package workflow
+package policy
 
 import (
 	"fmt"
@@ -16,18 +16,18 @@ import (
 // director's From: counts only when the trusted server's
 // Authentication-Results show DKIM or SPF passing for the director's domain.
 // A bare From: header proves nothing.
-func (c *Config) authority(src Source, m *message.Message) (director, why string) {
+func (c *Config) Authority(src Source, m *message.Message) (director, why string) {
 	if src.Kind == FolderSent {
 		return src.Director, ""
 	}
-	d := c.director(m.From.Addr)
+	d := c.Director(m.From.Addr)
 	if d == nil {
 		return "", "not a director"
 	}
-	if c.AuthServID != "" && c.authenticated(m, message.Domain(d.Address)) {
+	if c.AuthServID != "" && c.Authenticated(m, message.Domain(d.Address)) {
 		return d.Address, ""
 	}
-	return "", fmt.Sprintf("From: claims %s, but the mail was not found in their Sent folder and %s did not authenticate it", d.Address, orNone(c.AuthServID)) + c.forgedResults(m)
+	return "", fmt.Sprintf("From: claims %s, but the mail was not found in their Sent folder and %s did not authenticate it", d.Address, orNone(c.AuthServID)) + c.ForgedResults(m)
 }
 
 func orNone(s string) string {
@@ -41,7 +41,7 @@ func orNone(s string) string {
 // an Authentication-Results header it added itself: above the Received
 // headers of its last TrustedHops hops, RFC 8601 section 5) saw DKIM or SPF
 // pass for domain. A look-alike further down came with the message.
-func (c *Config) authenticated(m *message.Message, domain string) bool {
+func (c *Config) Authenticated(m *message.Message, domain string) bool {
 	for _, r := range m.AuthResults {
 		if r.Pass && strings.EqualFold(r.ServID, c.AuthServID) && r.Domain == domain && r.ReceivedAbove < max(c.TrustedHops, 1) {
 			return true
@@ -50,8 +50,8 @@ func (c *Config) authenticated(m *message.Message, domain string) bool {
 	return false
 }
 
-// addressedTo reports whether any of To, Cc or Bcc is one of addrs.
-func addressedTo(m *message.Message, addrs ...string) bool {
+// AddressedTo reports whether any of To, Cc or Bcc is one of addrs.
+func AddressedTo(m *message.Message, addrs ...string) bool {
 	for _, list := range [][]message.Address{m.To, m.Cc, m.Bcc} {
 		for _, a := range list {
 			for _, x := range addrs {
@@ -66,10 +66,10 @@ func addressedTo(m *message.Message, addrs ...string) bool {
 
 // addressedOutside reports whether a mail goes to anyone outside the firm:
 // then a director's mail is a response, not a note to the bot.
-func (c *Config) addressedOutside(m *message.Message) bool {
+func (c *Config) AddressedOutside(m *message.Message) bool {
 	for _, list := range [][]message.Address{m.To, m.Cc} {
 		for _, a := range list {
-			if !c.own(a.Addr) {
+			if !c.Own(a.Addr) {
 				return true
 			}
 		}
@@ -79,7 +79,7 @@ func (c *Config) addressedOutside(m *message.Message) bool {
 
 // forgedResults notes, for the record, Authentication-Results that name the
 // firm's server but came with the message (below its Received headers).
-func (c *Config) forgedResults(m *message.Message) string {
+func (c *Config) ForgedResults(m *message.Message) string {
 	for _, r := range m.AuthResults {
 		if c.AuthServID != "" && strings.EqualFold(r.ServID, c.AuthServID) && r.ReceivedAbove >= max(c.TrustedHops, 1) {
 			return "; an Authentication-Results header naming " + c.AuthServID + " came with the message (below the firm's Received headers) and was ignored"

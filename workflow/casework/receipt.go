@@ -1,4 +1,4 @@
-package workflow
+package casework
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
+	"github.com/mcoo/klachtbot/workflow/learning"
 )
 
 // A new case: its number and target (newCase), its registration with the
@@ -18,10 +19,10 @@ import (
 
 // newCase is a case received at received, with its target; id "" gives it
 // the next number of its year.
-func (e *Engine) newCase(tx Tx, id string, client message.Address, director, subject string, received time.Time) (*complaint.Case, error) {
+func (k *Clerk) NewCase(tx Tx, id string, client message.Address, director, subject string, received time.Time) (*complaint.Case, error) {
 	if id == "" {
 		var err error
-		if id, err = tx.NextCaseID(received.In(e.cfg.Location).Year()); err != nil {
+		if id, err = tx.NextCaseID(received.In(k.Cfg.Location).Year()); err != nil {
 			return nil, fmt.Errorf("allocate case number: %w", err)
 		}
 	}
@@ -33,31 +34,31 @@ func (e *Engine) newCase(tx Tx, id string, client message.Address, director, sub
 		Subject:    subject,
 		Language:   "nl",
 		ReceivedAt: received.UTC(),
-		TargetAt:   e.target(received),
+		TargetAt:   k.Target(received),
 	}, nil
 }
 
 // target is the date the procedure promises for a complaint received at received.
-func (e *Engine) target(received time.Time) time.Time {
-	return e.cal.Target(received).UTC()
+func (k *Clerk) Target(received time.Time) time.Time {
+	return k.Cal.Target(received).UTC()
 }
 
 // register stores a new case with its first message and records its receipt.
-func (e *Engine) register(tx Tx, c *complaint.Case, rec *complaint.Message, raw []byte, actor, detail string) error {
+func (k *Clerk) Register(tx Tx, c *complaint.Case, rec *complaint.Message, raw []byte, actor, detail string) error {
 	if rec.Role == "" {
 		rec.Role = complaint.RoleClient
 	}
 	if err := tx.PutCase(c); err != nil {
 		return err
 	}
-	if err := keep(tx, c.ID, rec, raw); err != nil {
+	if err := Keep(tx, c.ID, rec, raw); err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
-	if err := e.eventFor(tx, c.ID, complaint.EvReceived, actor, rec, detail); err != nil {
+	if err := k.EventFor(tx, c.ID, complaint.EvReceived, actor, rec, detail); err != nil {
 		return err
 	}
 	if len(rec.Problems) > 0 {
-		return e.eventFor(tx, c.ID, complaint.EvMalformed, "klachtbot", rec, strings.Join(rec.Problems, "; "))
+		return k.EventFor(tx, c.ID, complaint.EvMalformed, "klachtbot", rec, strings.Join(rec.Problems, "; "))
 	}
 	return nil
 }
@@ -66,34 +67,34 @@ func (e *Engine) register(tx Tx, c *complaint.Case, rec *complaint.Message, raw 
 // the mail must get no automatic answer or the client had enough today. m
 // is the client's mail it answers; nil for a complaint made by phone, which
 // is confirmed as a new conversation.
-func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *slog.Logger) (bool, error) {
+func (k *Clerk) Acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *slog.Logger) (bool, error) {
 	var reason, evidence string
-	to := e.cfg.ackRecipient(c, m)
+	to := k.Cfg.AckRecipient(c, m)
 	if m != nil {
-		reason, evidence = e.cfg.suppressAck(m), m.MessageID
+		reason, evidence = k.Cfg.SuppressAck(m), m.MessageID
 	} else if to == "" {
 		reason = "no address to confirm the complaint to"
 	}
-	now := e.clock.Now()
+	now := k.Clock.Now()
 	if reason == "" {
 		var err error
-		if reason, err = e.ackLimits(tx, c, to, now); err != nil {
+		if reason, err = k.ackLimits(tx, c, to, now); err != nil {
 			return false, err
 		}
 	}
 	if reason != "" {
 		log.Info("acknowledgement suppressed", "reason", reason)
-		return false, e.event(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", evidence, reason)
+		return false, k.Event(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", evidence, reason)
 	}
-	dir := e.cfg.director(c.Director)
+	dir := k.Cfg.Director(c.Director)
 	if dir == nil {
 		return false, fmt.Errorf("case %s: director %s is not configured", c.ID, c.Director)
 	}
-	item, err := e.mail.Ack(c, compose.Director(*dir), m, to, now)
+	item, err := k.Mail.Ack(c, compose.Director(*dir), m, to, now)
 	if err != nil {
 		return false, err
 	}
-	if err := e.queue(tx, item); err != nil {
+	if err := k.Queue(tx, item); err != nil {
 		return false, fmt.Errorf("queue acknowledgement: %w", err)
 	}
 	// The limits count the address the acknowledgement goes to, and all of them.
@@ -103,34 +104,34 @@ func (e *Engine) acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *
 	if err := tx.RecordAck(allAcks, now, now.Add(-time.Hour)); err != nil {
 		return false, err
 	}
-	return true, e.event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, complaint.Detail(complaint.DetAckTo, "to", strings.Join(item.Mail.To, ", ")))
+	return true, k.Event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, complaint.Detail(complaint.DetAckTo, "to", strings.Join(item.Mail.To, ", ")))
 }
 
 // ackLimits says why no acknowledgement may go to to now ("" when it may),
 // and alerts when a limit holds one back: at most MaxAcksPerDay to one
 // address in 24 hours, at most MaxAcksPerHour from the firm in an hour (a
 // flood of forged complaints must not make the firm a spammer).
-func (e *Engine) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (string, error) {
+func (k *Clerk) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (string, error) {
 	n, err := tx.AcksSince(to, now.Add(-24*time.Hour))
 	if err != nil {
 		return "", err
 	}
-	if n >= e.cfg.MaxAcksPerDay {
-		return fmt.Sprintf("%s already acknowledged %d times in 24 hours", to, n), e.Alerts.Raise(tx, alert.Incident{
-			Key: "rate-limit/" + to + "/" + now.In(e.cfg.Location).Format("2006-01-02"), Kind: alert.KindRateLimit, Case: c.ID,
+	if n >= k.Cfg.MaxAcksPerDay {
+		return fmt.Sprintf("%s already acknowledged %d times in 24 hours", to, n), k.Alerts.Raise(tx, alert.Incident{
+			Key: "rate-limit/" + to + "/" + now.In(k.Cfg.Location).Format("2006-01-02"), Kind: alert.KindRateLimit, Case: c.ID,
 			Title:   "geen ontvangstbevestiging meer aan " + to + " vandaag",
 			What:    fmt.Sprintf("%s kreeg vandaag al %d ontvangstbevestigingen; klacht %s kreeg er daarom geen.", to, n, c.ID),
 			Meaning: "Deze cliënt weet niet dat deze klacht is geregistreerd.",
 			Todo:    "Kijk of het om echte klachten gaat; bevestig de ontvangst zo nodig zelf."}, now)
 	}
-	if e.cfg.MaxAcksPerHour > 0 {
+	if k.Cfg.MaxAcksPerHour > 0 {
 		n, err := tx.AcksSince(allAcks, now.Add(-time.Hour))
 		if err != nil {
 			return "", err
 		}
-		if n >= e.cfg.MaxAcksPerHour {
-			return fmt.Sprintf("held: %d acknowledgements in the last hour reach max_acks_per_hour", n), e.Alerts.Raise(tx, alert.Incident{
-				Key: "ack-flood/" + now.In(e.cfg.Location).Format("2006-01-02T15"), Kind: alert.KindRateLimit, Case: c.ID,
+		if n >= k.Cfg.MaxAcksPerHour {
+			return fmt.Sprintf("held: %d acknowledgements in the last hour reach max_acks_per_hour", n), k.Alerts.Raise(tx, alert.Incident{
+				Key: "ack-flood/" + now.In(k.Cfg.Location).Format("2006-01-02T15"), Kind: alert.KindRateLimit, Case: c.ID,
 				Title:   "ongewoon veel klachten binnen een uur: ontvangstbevestigingen tegengehouden",
 				What:    fmt.Sprintf("In het afgelopen uur gingen %d ontvangstbevestigingen uit; klacht %s en volgende krijgen er daarom geen.", n, c.ID),
 				Meaning: "Is dit een golf van nepklachten, dan beschermt dit de naam van het kantoor; zijn het echte klachten, dan weten die cliënten nog niet dat hun klacht is geregistreerd.",
@@ -140,16 +141,24 @@ func (e *Engine) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (
 	return "", nil
 }
 
-// ackRecipient is where the acknowledgement of c goes: the client's address,
-// or their Reply-To when it is in the same domain (a Reply-To elsewhere
-// would let anyone send the firm's acknowledgements to a victim).
-func (cfg *Config) ackRecipient(c *complaint.Case, m *message.Message) string {
-	if m == nil {
-		return c.Client
+// accept makes a held mail a complaint and acknowledges it now, with the
+// target counted from the original receipt.
+func (k *Clerk) Accept(tx Tx, c *complaint.Case, who, msgid, source string, log *slog.Logger) (bool, error) {
+	change := c.Accept()
+	if change == nil {
+		return false, nil
 	}
-	to := m.From.Addr
-	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !cfg.own(m.ReplyTo[0].Addr) && message.Domain(m.ReplyTo[0].Addr) == message.Domain(to) {
-		to = m.ReplyTo[0].Addr
+	if err := k.Learner.Learn(tx, c, true, source, log); err != nil {
+		return false, err
 	}
-	return to
+	c.TargetAt = k.Target(c.ReceivedAt)
+	if err := k.Record(tx, c, change, who, msgid); err != nil {
+		return false, err
+	}
+	first, err := learning.FirstMail(tx, c)
+	if err != nil {
+		return false, err
+	}
+	log.Info("held mail accepted as a complaint", "case", c.ID, "by", who)
+	return k.Acknowledge(tx, c, first, log)
 }

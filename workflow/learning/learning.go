@@ -1,13 +1,23 @@
-package workflow
+// Package learning is what recognition learns from the directors: every
+// decision on a mail recognition could read is kept as an example (hashed
+// features and a label, no text), and the firm's layer over the embedded
+// model is fitted on them before the next mail is judged.
+//
+// It reads and writes through its own narrow Tx; it must not import
+// storage, the mail edge, or the parts of workflow above it.
+package learning
 
 import (
+	"fmt"
 	"log/slog"
 	"sort"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/policy"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -23,20 +33,33 @@ import (
 // changed them.
 const metaLearned = "recognition-learned-generation"
 
-// learner keeps the directors' decisions as examples and fits the firm's
+// Tx is what learning reads and writes in the store's transaction.
+type Tx interface {
+	Meta(key string) string
+	SetMeta(key, value string) error
+	Case(id string) (*complaint.Case, error)
+	CaseByMessageID(msgid string) string
+	Messages(caseID string) ([]*complaint.Message, error)
+	Raw(caseID string, seq uint64) ([]byte, error)
+	Learned() ([]recognize.Learned, error)
+	AddLearned(recognize.Learned) error
+	ResetLearned() (int, error)
+}
+
+// Learner keeps the directors' decisions as examples and fits the firm's
 // layer over the recognition model on them, cached by generation.
-type learner struct {
-	clock Clock
-	cfg   *Config
-	log   *slog.Logger
+type Learner struct {
+	Clock interface{ Now() time.Time }
+	Cfg   *policy.Config
+	Log   *slog.Logger
 
 	mu    sync.Mutex
 	gen   string
 	layer *recognize.Layer
 }
 
-// firmLayer is the layer fitted on the examples in the store.
-func (l *learner) firmLayer(tx Tx) *recognize.Layer {
+// FirmLayer is the layer fitted on the examples in the store.
+func (l *Learner) FirmLayer(tx Tx) *recognize.Layer {
 	gen := tx.Meta(metaLearned)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -45,7 +68,7 @@ func (l *learner) firmLayer(tx Tx) *recognize.Layer {
 	}
 	ex, err := tx.Learned()
 	if err != nil {
-		l.log.Error("reading what recognition learned; judging without it", "err", err)
+		l.Log.Error("reading what recognition learned; judging without it", "err", err)
 		return nil
 	}
 	m, err := recognize.BaseModel()
@@ -56,20 +79,20 @@ func (l *learner) firmLayer(tx Tx) *recognize.Layer {
 	return l.layer
 }
 
-// learn keeps a director's decision on a case's first mail as an example.
+// Learn keeps a director's decision on a case's first mail as an example.
 // Only mail recognition judged or could have judged (channel mail) counts;
 // the mail's text is not kept.
-func (l *learner) learn(tx Tx, c *complaint.Case, isComplaint bool, source string, log *slog.Logger) error {
+func (l *Learner) Learn(tx Tx, c *complaint.Case, isComplaint bool, source string, log *slog.Logger) error {
 	if c.Channel != "" {
 		return nil // a phone call or a forward: no mail of the client's own to learn from
 	}
-	m, err := firstMail(tx, c)
+	m, err := FirstMail(tx, c)
 	if err != nil {
 		log.Warn("not learned from: the first mail cannot be read", "case", c.ID, "err", err)
 		return nil
 	}
-	x := recognize.Learned{At: l.clock.Now().UTC(), Complaint: isComplaint, Source: source, Case: c.ID,
-		F: recognize.FeaturesOf(l.cfg.RecognitionInput(m))}
+	x := recognize.Learned{At: l.Clock.Now().UTC(), Complaint: isComplaint, Source: source, Case: c.ID,
+		F: recognize.FeaturesOf(l.Cfg.RecognitionInput(m))}
 	if err := tx.AddLearned(x); err != nil {
 		return err
 	}
@@ -77,8 +100,8 @@ func (l *learner) learn(tx Tx, c *complaint.Case, isComplaint bool, source strin
 	return bumpLearned(tx)
 }
 
-// learnCase learns that the case a mail opened is a complaint.
-func (l *learner) learnCase(tx Tx, msgid, source string, log *slog.Logger) error {
+// LearnCase learns that the case a mail opened is a complaint.
+func (l *Learner) LearnCase(tx Tx, msgid, source string, log *slog.Logger) error {
 	id := tx.CaseByMessageID(msgid)
 	if id == "" {
 		return nil
@@ -87,7 +110,7 @@ func (l *learner) learnCase(tx Tx, msgid, source string, log *slog.Logger) error
 	if err != nil {
 		return err
 	}
-	return l.learn(tx, c, true, source, log)
+	return l.Learn(tx, c, true, source, log)
 }
 
 func bumpLearned(tx Tx) error {
@@ -177,3 +200,16 @@ func RecognitionOf(ex []recognize.Learned) (*RecognitionView, error) {
 }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+// FirstMail is the mail that opened the case, parsed again from its original.
+func FirstMail(tx Tx, c *complaint.Case) (*message.Message, error) {
+	msgs, err := tx.Messages(c.ID)
+	if err != nil || len(msgs) == 0 {
+		return nil, fmt.Errorf("first mail of %s: %w", c.ID, err)
+	}
+	raw, err := tx.Raw(c.ID, msgs[0].Seq)
+	if err != nil {
+		return nil, fmt.Errorf("first mail of %s: %w", c.ID, err)
+	}
+	return message.Parse(raw), nil
+}

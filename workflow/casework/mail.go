@@ -1,4 +1,4 @@
-package workflow
+package casework
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/outbox"
@@ -19,55 +18,40 @@ import (
 // conversation.
 
 // notify queues a short notice about a case to directors.
-func (e *Engine) notify(tx Tx, c *complaint.Case, to []string, title string, lines []string) error {
-	return e.noticeAt(tx, c, "notice", to, title, lines, e.clock.Now())
+func (k *Clerk) Notify(tx Tx, c *complaint.Case, to []string, title string, lines []string) error {
+	return k.Notice(tx, c, "notice", to, title, lines, k.Clock.Now())
 }
 
 // noticeAt queues a notice as of now (which tick may set ahead of the
 // clock), a reply in the case's conversation.
-func (e *Engine) noticeAt(tx Tx, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error {
-	item, err := e.mail.Notice(c, kind, to, title, lines, now)
+func (k *Clerk) Notice(tx Tx, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error {
+	item, err := k.Mail.Notice(c, kind, to, title, lines, now)
 	if err != nil {
 		return err
 	}
 	if msgs, err := tx.Messages(c.ID); err == nil {
 		compose.ThreadCase(item, msgs)
 	}
-	return e.enqueue(tx, item, title)
+	return k.Enqueue(tx, item, title)
 }
 
 // enqueue queues a mail of a case and records it on the audit trail: its
 // kind, the title of a notice, to whom, and params (name, value) more.
-func (e *Engine) enqueue(tx Tx, item *outbox.Item, title string, params ...string) error {
+func (k *Clerk) Enqueue(tx Tx, item *outbox.Item, title string, params ...string) error {
 	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", item.Kind, "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
-	if err := e.queue(tx, item); err != nil {
+	if err := k.Queue(tx, item); err != nil {
 		return fmt.Errorf("queue %s: %w", item.Kind, err)
 	}
-	return e.event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, detail)
+	return k.Event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, detail)
 }
 
 // firstID is the Message-ID of the mail that opened c, which a mail to the
 // client answers; "" when there is none.
-func firstID(tx Tx, c *complaint.Case) string {
+func FirstID(tx Tx, c *complaint.Case) string {
 	if msgs, err := tx.Messages(c.ID); err == nil && len(msgs) > 0 {
 		return msgs[0].MessageID
 	}
 	return ""
-}
-
-// tellClientNewTerm informs the client of a new target date, as the
-// procedure asks, threaded into their complaint.
-func (r *commandRun) tellClientNewTerm(reason string) error {
-	e := r.e
-	dir := e.cfg.director(r.c.Director)
-	if dir == nil {
-		return fmt.Errorf("director %s is not configured", r.c.Director)
-	}
-	item, err := e.mail.NewTerm(r.c, compose.Director(*dir), reason, firstID(r.tx, r.c), e.clock.Now())
-	if err != nil {
-		return err
-	}
-	return e.enqueue(r.tx, item, "", "date", templates.DateNL(r.c.TargetAt.In(e.cfg.Location)))
 }
 
 // metaServerCopy marks an account whose mail server files a copy of what
@@ -78,22 +62,22 @@ const metaServerCopy = "server-copy/"
 // copy, the proof that an interrupted send went out, unless the server's own
 // copy in their Sent folder proves it (sent_copy): then the Bcc would only
 // be an unread mail in their INBOX.
-func (e *Engine) queue(tx Tx, item *outbox.Item) error {
-	server := e.cfg.SentCopy == "server" || e.cfg.SentCopy == "auto" && tx.Meta(metaServerCopy+item.Account) != ""
+func (k *Clerk) Queue(tx Tx, item *outbox.Item) error {
+	server := k.Cfg.SentCopy == "server" || k.Cfg.SentCopy == "auto" && tx.Meta(metaServerCopy+item.Account) != ""
 	if server {
 		item.Mail.Bcc = slices.DeleteFunc(item.Mail.Bcc, func(a string) bool { return a == item.Account })
 	}
-	e.queued.Store(true)
+	k.queued.Store(true)
 	return tx.Enqueue(item)
 }
 
 // serverCopySeen learns, with sent_copy = "auto", that the account's server
 // files sent mail in Sent: a copy of the bot's mail was found there (Bcc
 // copies go to the INBOX).
-func (e *Engine) serverCopySeen(tx Tx, account string, log *slog.Logger) error {
-	if e.cfg.SentCopy != "auto" || tx.Meta(metaServerCopy+account) != "" {
+func (k *Clerk) ServerCopySeen(tx Tx, account string, log *slog.Logger) error {
+	if k.Cfg.SentCopy != "auto" || tx.Meta(metaServerCopy+account) != "" {
 		return nil
 	}
 	log.Info("the mail server files sent mail in Sent: no more Bcc copies to the director", "account", account)
-	return tx.SetMeta(metaServerCopy+account, e.clock.Now().UTC().Format(time.RFC3339))
+	return tx.SetMeta(metaServerCopy+account, k.Clock.Now().UTC().Format(time.RFC3339))
 }

@@ -1,4 +1,4 @@
-package workflow
+package intake
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox/dsn"
 	"github.com/mcoo/klachtbot/workflow/alert"
+	"github.com/mcoo/klachtbot/workflow/casework"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
@@ -18,40 +19,40 @@ import (
 // quarantine as evidence.
 
 func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
-	e := in.e
+	k := in.k
 	item, caseID, err := in.bounceMatch(b)
 	if err != nil {
 		return false, err
 	}
 	if caseID == "" {
-		in.log.Warn("delivery report matches no mail the bot sent: quarantined", "reporter", b.Reporter)
-		q := &complaint.Quarantined{Source: in.rec.Source, ReceivedAt: in.rec.ReceivedAt,
+		in.Log.Warn("delivery report matches no mail the bot sent: quarantined", "reporter", b.Reporter)
+		q := &complaint.Quarantined{Source: in.Rec.Source, ReceivedAt: in.Rec.ReceivedAt,
 			Problems: []string{"delivery report that matches no mail the bot sent (" + bounceReason(b) + ")"}}
-		if err := in.tx.Quarantine(q, in.raw); err != nil {
+		if err := in.Tx.Quarantine(q, in.Raw); err != nil {
 			return false, err
 		}
-		return true, e.Alerts.Quarantined(in.tx, q)
+		return true, k.Alerts.Quarantined(in.Tx, q)
 	}
-	c, err := in.tx.Case(caseID)
+	c, err := in.Tx.Case(caseID)
 	if err != nil {
 		return false, err
 	}
-	in.rec.Role = complaint.RoleOther
-	if err := keep(in.tx, c.ID, in.rec, in.raw); err != nil {
+	in.Rec.Role = complaint.RoleOther
+	if err := casework.Keep(in.Tx, c.ID, in.Rec, in.Raw); err != nil {
 		return false, fmt.Errorf("store delivery report: %w", err)
 	}
 	reason, sentID := bounceReason(b), b.MessageID
 	if item != nil {
 		sentID = item.Mail.MessageID
 	}
-	in.log = in.log.With("case", c.ID, "bounced", sentID)
+	in.Log = in.Log.With("case", c.ID, "bounced", sentID)
 	failed := b.Action == "failed" // also a 4.x.x the server gave up on (4.4.7)
-	if e.Observe != nil {
-		e.Observe.Bounced(failed)
+	if in.observe != nil {
+		in.observe.Bounced(failed)
 	}
 	if !failed {
-		in.log.Info("delay report recorded")
-		return false, e.eventFor(in.tx, c.ID, complaint.EvMailDelayed, "klachtbot", in.rec, reason)
+		in.Log.Info("delay report recorded")
+		return false, k.EventFor(in.Tx, c.ID, complaint.EvMailDelayed, "klachtbot", in.Rec, reason)
 	}
 	kind, inc := complaint.EvMailBounced, alert.Incident{Key: "bounce/" + sentID, Kind: alert.KindBounce, Case: c.ID}
 	if item != nil && item.Kind == outbox.KindAck {
@@ -67,21 +68,21 @@ func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 		inc.Meaning = "Wie deze mail had moeten krijgen, weet er niet van."
 		inc.Todo = "Controleer het adres en neem op een andere manier contact op."
 	}
-	in.log.Warn("mail bounced", "reason", reason)
-	if err := e.eventFor(in.tx, c.ID, kind, "klachtbot", in.rec, reason); err != nil {
+	in.Log.Warn("mail bounced", "reason", reason)
+	if err := k.EventFor(in.Tx, c.ID, kind, "klachtbot", in.Rec, reason); err != nil {
 		return false, err
 	}
-	if err := in.tx.PutCase(c); err != nil {
+	if err := in.Tx.PutCase(c); err != nil {
 		return false, err
 	}
-	return true, e.Alerts.Raise(in.tx, inc, e.clock.Now())
+	return true, k.Alerts.Raise(in.Tx, inc, k.Clock.Now())
 }
 
 // bounceMatch finds the mail a report is about: the outbox item (when the
 // store still has it) and its case.
 func (in *incoming) bounceMatch(b *dsn.Bounce) (*outbox.Item, string, error) {
 	if b.MessageID != "" {
-		item, err := in.tx.OutboxByMessageID(b.MessageID)
+		item, err := in.Tx.OutboxByMessageID(b.MessageID)
 		if err != nil {
 			return nil, "", err
 		}
@@ -90,14 +91,14 @@ func (in *incoming) bounceMatch(b *dsn.Bounce) (*outbox.Item, string, error) {
 		}
 	}
 	if id, err := complaint.ParseID(b.Case); err == nil {
-		if _, err := in.tx.Case(id); err == nil {
+		if _, err := in.Tx.Case(id); err == nil {
 			return nil, id, nil
 		}
 	}
 	for _, refs := range [][]string{b.InReplyTo, b.References, b.ReportInReplyTo, b.ReportReferences} {
 		for _, ref := range refs {
-			if id := in.tx.CaseByMessageID(ref); id != "" {
-				item, err := in.tx.OutboxByMessageID(ref)
+			if id := in.Tx.CaseByMessageID(ref); id != "" {
+				item, err := in.Tx.OutboxByMessageID(ref)
 				if err != nil || item == nil || item.CaseID != id {
 					item = nil
 				}

@@ -1,4 +1,13 @@
-package workflow
+// Package commands is the directors' commands: lines starting with "#" in
+// a director's mail. Every command is one entry of its table (name, how its
+// argument is read, its help line, the rule that may refuse it, its
+// action); the help a director gets, the digest's one-click links and the
+// refusals follow from the table. What a command does to a case goes
+// through casework.
+//
+// Whose mail may command at all is decided before, by intake with
+// policy.Authority. It must not import intake, storage or the mail edge.
+package commands
 
 import (
 	"cmp"
@@ -8,6 +17,7 @@ import (
 
 	"github.com/mcoo/klachtbot/mailbox/message"
 	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/casework"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/recognize"
@@ -22,9 +32,9 @@ import (
 // Whose mail may command at all is decided before (authority.go): a
 // director's, by their Sent folder or the firm's server.
 
-// command is one command line of a mail, as read.
-type command struct {
-	name, arg, line string
+// Command is one command line of a mail, as read.
+type Command struct {
+	Name, Arg, Line string
 }
 
 // commandSpec is everything about one command.
@@ -36,18 +46,18 @@ type commandSpec struct {
 	// understood at all (a line that is not changes nothing of the mail).
 	arg func(arg string) (string, bool)
 	// refuses is the rule that stops the command on this case: nil to go on.
-	refuses func(r *commandRun, cmd command) *refusal
+	refuses func(r *commandRun, cmd Command) *refusal
 	// do is the action on the case. nil: the command is only recorded.
-	do func(r *commandRun, cmd command) (done, error)
+	do func(r *commandRun, cmd Command) (done, error)
 	// then follows once the command and its state change are recorded.
-	then func(r *commandRun, cmd command, d done) (note string, err error)
+	then func(r *commandRun, cmd Command, d done) (note string, err error)
 	// rows, with label, offers it as a one-click link in the digest: on
 	// the rows of "triage", "open" or "closed" cases, or "overview" (all
 	// one's open cases, without a case number).
 	rows, label string
 	// alone is the action in a director's mail without a case number
 	// (directorIntake); nil: such a mail is answered with their open cases.
-	alone func(in *incoming, cmd command) (queued bool, err error)
+	alone func(k *casework.Clerk, in *casework.Mail, cmd Command) (queued bool, err error)
 }
 
 // done is what one command did.
@@ -74,29 +84,29 @@ func yesOrNo(arg string) (string, bool) { a := strings.ToLower(arg); return a, a
 // commands in the order the help lists them.
 var commands = []commandSpec{
 	{name: "klacht", rows: "triage", label: "Wel een klacht", help: "een voorgelegde mail is een klacht: de cliënt krijgt een ontvangstbevestiging", arg: anyArg,
-		do: func(r *commandRun, cmd command) (done, error) {
+		do: func(r *commandRun, cmd Command) (done, error) {
 			if r.c.State != complaint.StateTriage {
 				return done{}, nil
 			}
-			q, err := r.e.accept(r.tx, r.c, r.who, r.m.MessageID, "#klacht", r.e.log)
+			q, err := r.k.Accept(r.tx, r.c, r.who, r.m.MessageID, "#klacht", r.k.Log)
 			r.queued = r.queued || q
 			return done{}, err
 		}},
 	{name: "afgehandeld", rows: "open", label: "Afgehandeld", usage: "<oplossing>", help: "klacht afgehandeld; de cliënt krijgt de oplossing en de vraag of hij tevreden is", arg: someArg,
-		do: func(r *commandRun, cmd command) (done, error) { return done{change: r.c.Close(r.now, cmd.arg)}, nil },
-		then: func(r *commandRun, cmd command, d done) (string, error) {
+		do: func(r *commandRun, cmd Command) (done, error) { return done{change: r.c.Close(r.now, cmd.Arg)}, nil },
+		then: func(r *commandRun, cmd Command, d done) (string, error) {
 			// A held mail closed at once was never acknowledged: no closing mail either.
 			if d.change == nil || d.before == complaint.StateTriage {
 				return "", nil
 			}
-			return r.askSatisfaction(cmd.arg)
+			return r.askSatisfaction(cmd.Arg)
 		}},
 	{name: "afgehandeld-stil", usage: "<oplossing>", help: "afgehandeld zonder mail aan de cliënt", arg: someArg,
-		do: func(r *commandRun, cmd command) (done, error) { return done{change: r.c.Close(r.now, cmd.arg)}, nil }},
+		do: func(r *commandRun, cmd Command) (done, error) { return done{change: r.c.Close(r.now, cmd.Arg)}, nil }},
 	{name: "heropend", rows: "closed", label: "Heropenen", help: "klacht opnieuw in behandeling, met een nieuwe streefdatum", arg: anyArg,
-		do: func(r *commandRun, cmd command) (done, error) {
+		do: func(r *commandRun, cmd Command) (done, error) {
 			if r.c.NotComplaint { // closed as no complaint: the director now says it is one
-				if err := r.e.learner.learn(r.tx, r.c, true, "#heropend", r.e.log); err != nil {
+				if err := r.k.Learner.Learn(r.tx, r.c, true, "#heropend", r.k.Log); err != nil {
 					return done{}, err
 				}
 			}
@@ -106,30 +116,30 @@ var commands = []commandSpec{
 	{name: "betrokkene", usage: "<naam|adres> [vraag]", help: "een medewerker om een reactie op de klacht vragen", arg: someArg,
 		do: (*commandRun).consult},
 	{name: "tevreden", usage: "ja|nee", help: "het antwoord van de cliënt op de vraag of hij tevreden is", arg: yesOrNo,
-		do: func(r *commandRun, cmd command) (done, error) { return done{}, r.recordSatisfied(cmd.arg == "ja") }},
+		do: func(r *commandRun, cmd Command) (done, error) { return done{}, r.recordSatisfied(cmd.Arg == "ja") }},
 	{name: "oplossing-handhaven", usage: "[toelichting]", help: "de cliënt is niet tevreden, het kantoor blijft bij de oplossing", arg: anyArg,
-		refuses: func(r *commandRun, cmd command) *refusal {
+		refuses: func(r *commandRun, cmd Command) *refusal {
 			if r.c.Dissatisfied() {
 				return nil
 			}
 			return &refusal{why: complaint.WhyNotClosed, title: "Oplossing handhaven niet vastgelegd", lines: []string{
 				"#oplossing-handhaven legt vast dat het kantoor bij de oplossing blijft nadat de cliënt nee antwoordde; dat is hier niet het geval."}}
 		},
-		do: func(r *commandRun, cmd command) (done, error) {
+		do: func(r *commandRun, cmd Command) (done, error) {
 			s := r.c.Satisfaction
 			now := r.now
-			s.Upheld, s.UpheldBy, s.Reason = &now, r.who, cmd.arg
+			s.Upheld, s.UpheldBy, s.Reason = &now, r.who, cmd.Arg
 			return done{}, nil
 		}},
 	{name: "wacht-op-klant", rows: "open", label: "Wacht op cliënt", help: "wachten op informatie van de cliënt", arg: anyArg,
-		do: func(r *commandRun, cmd command) (done, error) { return done{change: r.c.Wait()}, nil }},
+		do: func(r *commandRun, cmd Command) (done, error) { return done{change: r.c.Wait()}, nil }},
 	{name: "toestemming", usage: "ja|nee", help: "toestemming van de cliënt voor extern advies", arg: yesOrNo,
-		do: func(r *commandRun, cmd command) (done, error) {
-			r.c.Consent = &complaint.Consent{Given: cmd.arg == "ja", At: r.now, By: r.who, Evidence: r.consentEvidence()}
+		do: func(r *commandRun, cmd Command) (done, error) {
+			r.c.Consent = &complaint.Consent{Given: cmd.Arg == "ja", At: r.now, By: r.who, Evidence: r.consentEvidence()}
 			return done{}, nil
 		}},
 	{name: "extern", usage: "<instantie>[: <stukken>]", help: "stukken gedeeld met een externe deskundige", arg: someArg,
-		refuses: func(r *commandRun, cmd command) *refusal {
+		refuses: func(r *commandRun, cmd Command) *refusal {
 			if r.c.Consent != nil && r.c.Consent.Given {
 				return nil
 			}
@@ -139,15 +149,15 @@ var commands = []commandSpec{
 				"Heeft de cliënt toestemming gegeven, leg dat dan eerst vast met: #toestemming ja",
 			}}
 		},
-		do: func(r *commandRun, cmd command) (done, error) {
-			r.c.External = append(r.c.External, external(cmd.arg, r.who, r.now))
+		do: func(r *commandRun, cmd Command) (done, error) {
+			r.c.External = append(r.c.External, external(cmd.Arg, r.who, r.now))
 			return done{}, nil
 		}},
 	{name: "geheimhouding", usage: "[instantie]", help: "met de ondertekende geheimhoudingsverklaring als bijlage", arg: anyArg,
 		do: (*commandRun).confidentiality},
 	{name: "categorie", usage: "<naam>", help: "categorie voor de evaluatie", arg: someArg,
-		do: func(r *commandRun, cmd command) (done, error) {
-			category := strings.ToLower(cmd.arg) // one category however it is typed
+		do: func(r *commandRun, cmd Command) (done, error) {
+			category := strings.ToLower(cmd.Arg) // one category however it is typed
 			if category == r.c.Category {
 				return done{}, nil
 			}
@@ -155,18 +165,18 @@ var commands = []commandSpec{
 			return done{}, r.pointToMeasures()
 		}},
 	{name: "maatregel", usage: "<tekst>", help: "maatregel tegen herhaling", arg: someArg,
-		do: func(r *commandRun, cmd command) (done, error) { r.c.AddMeasure(cmd.arg, r.now); return done{}, nil }},
+		do: func(r *commandRun, cmd Command) (done, error) { r.c.AddMeasure(cmd.Arg, r.now); return done{}, nil }},
 	{name: "geen-klacht", rows: "triage", label: "Geen klacht", help: "geen klacht: afsluiten, buiten de statistiek", arg: anyArg,
-		do: func(r *commandRun, cmd command) (done, error) {
+		do: func(r *commandRun, cmd Command) (done, error) {
 			if r.c.State == complaint.StateTriage {
-				if err := r.e.event(r.tx, r.c.ID, complaint.EvCommand, r.who, r.m.MessageID, cmd.line); err != nil {
+				if err := r.k.Event(r.tx, r.c.ID, complaint.EvCommand, r.who, r.m.MessageID, cmd.Line); err != nil {
 					return done{}, err
 				}
 				// Erased: nothing after it applies to this mail.
 				return done{stop: true}, r.dismiss()
 			}
 			if !r.c.NotComplaint {
-				if err := r.e.learner.learn(r.tx, r.c, false, "#geen-klacht", r.e.log); err != nil {
+				if err := r.k.Learner.Learn(r.tx, r.c, false, "#geen-klacht", r.k.Log); err != nil {
 					return done{}, err
 				}
 			}
@@ -174,15 +184,15 @@ var commands = []commandSpec{
 		}},
 	{name: "nieuwe-termijn", rows: "open", label: "Nieuwe termijn", usage: "<datum> <reden>", help: "nieuwe streefdatum (2026-12-20 of 20-12-2026); de cliënt krijgt bericht",
 		arg: func(arg string) (string, bool) { _, _, ok := newTerm(arg, time.UTC); return arg, ok },
-		refuses: func(r *commandRun, cmd command) *refusal {
-			if target, _, _ := newTerm(cmd.arg, r.e.cfg.Location); r.e.cal.Promise(target).After(r.now) {
+		refuses: func(r *commandRun, cmd Command) *refusal {
+			if target, _, _ := newTerm(cmd.Arg, r.k.Cfg.Location); r.k.Cal.Promise(target).After(r.now) {
 				return nil
 			}
 			return &refusal{why: complaint.WhyDatePassed, title: "Nieuwe termijn geweigerd"}
 		},
-		do: func(r *commandRun, cmd command) (done, error) {
-			target, reason, _ := newTerm(cmd.arg, r.e.cfg.Location)
-			r.c.TargetAt = r.e.cal.Promise(target).UTC() // a Saturday becomes the Friday before
+		do: func(r *commandRun, cmd Command) (done, error) {
+			target, reason, _ := newTerm(cmd.Arg, r.k.Cfg.Location)
+			r.c.TargetAt = r.k.Cal.Promise(target).UTC() // a Saturday becomes the Friday before
 			r.queued = true
 			return done{}, r.tellClientNewTerm(reason)
 		}},
@@ -190,8 +200,8 @@ var commands = []commandSpec{
 		arg: func(arg string) (string, bool) { _, _, ok := newComplaint(arg); return arg, ok },
 		// It registers a new case, so it belongs in a mail without a case
 		// number; in a case's mail it is refused.
-		alone: (*incoming).newComplaintByDirector,
-		refuses: func(r *commandRun, cmd command) *refusal {
+		alone: newComplaintByDirector,
+		refuses: func(r *commandRun, cmd Command) *refusal {
 			return &refusal{why: complaint.WhyNoCaseNumber, title: "Nieuwe klacht niet geregistreerd",
 				because: "een nieuwe klacht meldt u in een mail zonder klachtnummer in het onderwerp."}
 		}},
@@ -210,7 +220,7 @@ func commandNamed(name string) *commandSpec {
 
 // digestActions are the one-click commands the digest offers, in the
 // table's order: the line as typed, with a space where an argument follows.
-func digestActions() templates.DigestActions {
+func DigestActions() templates.DigestActions {
 	var a templates.DigestActions
 	for _, s := range commands {
 		line := "#" + s.name
@@ -233,7 +243,7 @@ func digestActions() templates.DigestActions {
 }
 
 // commandHelp is what a director is told when a command is not understood.
-func commandHelp() []string {
+func Help() []string {
 	var lines []string
 	for _, s := range commands {
 		lines = append(lines, fmt.Sprintf("%-26s  %s", strings.TrimSpace("#"+s.name+" "+s.usage), s.help))
@@ -256,7 +266,7 @@ func newTerm(arg string, loc *time.Location) (time.Time, string, bool) {
 
 // parseCommands reads the command lines of a mail. A line that starts with
 // "#" but is not a valid command is returned in bad.
-func parseCommands(text string) (cmds []command, bad []string) {
+func Parse(text string) (cmds []Command, bad []string) {
 	for _, line := range strings.Split(recognize.OwnWords(text), "\n") {
 		t := strings.TrimSpace(line)
 		if !strings.HasPrefix(t, "#") {
@@ -266,7 +276,7 @@ func parseCommands(text string) (cmds []command, bad []string) {
 		word = strings.ToLower(strings.TrimSuffix(word, ":"))
 		if spec := commandNamed(word); spec != nil {
 			if arg, ok := spec.arg(strings.TrimSpace(arg)); ok {
-				cmds = append(cmds, command{word, arg, t})
+				cmds = append(cmds, Command{Name: word, Arg: arg, Line: t})
 				continue
 			}
 		}
@@ -277,8 +287,8 @@ func parseCommands(text string) (cmds []command, bad []string) {
 
 // commandRun is one director's command mail being carried out on a case.
 type commandRun struct {
-	e      *Engine
-	tx     Tx
+	k      *casework.Clerk
+	tx     casework.Tx
 	c      *complaint.Case
 	who    string // the director it speaks for
 	m      *message.Message
@@ -288,21 +298,21 @@ type commandRun struct {
 
 // applyCommands carries out a director's commands on a case. A mail with any
 // line that is not understood changes nothing, and the director is told.
-func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.Message) (queued bool, err error) {
-	cmds, bad := parseCommands(m.Text)
+func Apply(k *casework.Clerk, tx casework.Tx, c *complaint.Case, who string, m *message.Message) (queued bool, err error) {
+	cmds, bad := Parse(m.Text)
 	if len(cmds)+len(bad) == 0 {
 		return false, nil
 	}
 	if len(bad) > 0 {
-		if err := e.event(tx, c.ID, complaint.EvCommandRejected, who, m.MessageID, strings.Join(bad, " | ")); err != nil {
+		if err := k.Event(tx, c.ID, complaint.EvCommandRejected, who, m.MessageID, strings.Join(bad, " | ")); err != nil {
 			return false, err
 		}
 		what := map[bool]string{true: "deze regel", false: "deze regels"}[len(bad) == 1]
 		lines := append([]string{"Uw opdracht is niet uitgevoerd: klachtbot begrijpt " + what + " niet.", "Er is niets gewijzigd.", ""}, bad...)
-		lines = append(append(lines, "", "Geldige opdrachten, één per regel, in een mail aan het klachtenadres of aan uzelf, met het klachtnummer in het onderwerp:", ""), commandHelp()...)
-		return true, e.notify(tx, c, []string{who}, "Opdracht niet begrepen", lines)
+		lines = append(append(lines, "", "Geldige opdrachten, één per regel, in een mail aan het klachtenadres of aan uzelf, met het klachtnummer in het onderwerp:", ""), Help()...)
+		return true, k.Notify(tx, c, []string{who}, "Opdracht niet begrepen", lines)
 	}
-	r := &commandRun{e: e, tx: tx, c: c, who: who, m: m, now: e.clock.Now().UTC()}
+	r := &commandRun{k: k, tx: tx, c: c, who: who, m: m, now: k.Clock.Now().UTC()}
 	var applied []string
 	for _, cmd := range cmds {
 		line, stop, err := r.apply(cmd)
@@ -321,8 +331,8 @@ func (e *Engine) applyCommands(tx Tx, c *complaint.Case, who string, m *message.
 
 // apply carries out one command: the line as confirmed ("" when refused),
 // and whether nothing after it applies.
-func (r *commandRun) apply(cmd command) (line string, stop bool, err error) {
-	spec := commandNamed(cmd.name)
+func (r *commandRun) apply(cmd Command) (line string, stop bool, err error) {
+	spec := commandNamed(cmd.Name)
 	if spec.refuses != nil {
 		if ref := spec.refuses(r, cmd); ref != nil {
 			return "", false, r.refuse(cmd, ref)
@@ -340,15 +350,15 @@ func (r *commandRun) apply(cmd command) (line string, stop bool, err error) {
 	case d.refusal != nil:
 		return "", false, r.refuse(cmd, d.refusal)
 	case d.stop:
-		return cmd.line, true, nil
+		return cmd.Line, true, nil
 	}
-	if err := r.e.event(r.tx, r.c.ID, complaint.EvCommand, r.who, r.m.MessageID, cmd.line); err != nil {
+	if err := r.k.Event(r.tx, r.c.ID, complaint.EvCommand, r.who, r.m.MessageID, cmd.Line); err != nil {
 		return "", false, err
 	}
-	if err := r.e.record(r.tx, r.c, d.change, r.who, r.m.MessageID); err != nil {
+	if err := r.k.Record(r.tx, r.c, d.change, r.who, r.m.MessageID); err != nil {
 		return "", false, err
 	}
-	line = withNote(cmd.line, d.note)
+	line = withNote(cmd.Line, d.note)
 	if spec.then != nil {
 		note, err := spec.then(r, cmd, d)
 		if err != nil {
@@ -361,13 +371,13 @@ func (r *commandRun) apply(cmd command) (line string, stop bool, err error) {
 }
 
 // refuse records a command that was not carried out and tells the director why.
-func (r *commandRun) refuse(cmd command, ref *refusal) error {
+func (r *commandRun) refuse(cmd Command, ref *refusal) error {
 	r.queued = true
-	if err := r.e.event(r.tx, r.c.ID, complaint.EvCommandRefused, r.who, r.m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.line, "why", ref.why)); err != nil {
+	if err := r.k.Event(r.tx, r.c.ID, complaint.EvCommandRefused, r.who, r.m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.Line, "why", ref.why)); err != nil {
 		return err
 	}
 	because := cmp.Or(ref.because, complaint.DetailNL(complaint.Detail(complaint.DetRefused, "why", ref.why))+".")
-	return r.e.notify(r.tx, r.c, []string{r.who}, ref.title, append([]string{"Uw opdracht \"" + cmd.line + "\" is niet uitgevoerd: " + because}, ref.lines...))
+	return r.k.Notify(r.tx, r.c, []string{r.who}, ref.title, append([]string{"Uw opdracht \"" + cmd.Line + "\" is niet uitgevoerd: " + because}, ref.lines...))
 }
 
 // withNote is a command line as confirmed, with what followed from it.
@@ -381,15 +391,15 @@ func withNote(line, note string) string {
 // confirm tells the director in one line what was done, threaded to their
 // command mail (confirm_commands). It says whether mail was queued.
 func (r *commandRun) confirm(applied []string) (bool, error) {
-	if !r.e.cfg.ConfirmCommands || len(applied) == 0 {
+	if !r.k.Cfg.ConfirmCommands || len(applied) == 0 {
 		return r.queued, nil
 	}
-	item, err := r.e.mail.Notice(r.c, "confirmation", []string{r.who}, "Uitgevoerd", []string{"Uitgevoerd: " + strings.Join(applied, "; ")}, r.e.clock.Now())
+	item, err := r.k.Mail.Notice(r.c, "confirmation", []string{r.who}, "Uitgevoerd", []string{"Uitgevoerd: " + strings.Join(applied, "; ")}, r.k.Clock.Now())
 	if err != nil {
 		return false, err
 	}
 	compose.ThreadUnder(item, r.m.MessageID, r.m.References)
-	return true, r.e.enqueue(r.tx, item, "")
+	return true, r.k.Enqueue(r.tx, item, "")
 }
 
 // consentEvidence is the client's mail the director answers, when the
@@ -406,4 +416,17 @@ func (r *commandRun) consentEvidence() string {
 		}
 	}
 	return r.m.MessageID
+}
+
+// Alone carries out the first of cmds that acts in a director's mail
+// without a case number (#nieuwe-klacht); handled is false when none does,
+// and the mail is answered with the director's open cases.
+func Alone(k *casework.Clerk, in *casework.Mail, cmds []Command) (handled, queued bool, err error) {
+	for _, cmd := range cmds {
+		if do := commandNamed(cmd.Name).alone; do != nil {
+			queued, err = do(k, in, cmd)
+			return true, queued, err
+		}
+	}
+	return false, false, nil
 }

@@ -1,17 +1,16 @@
-// Package workflow holds klachtbot's rules: what is a complaint, which case a
-// message belongs to, when to acknowledge, directors' commands and
-// retention. Its Engine is a thin front over rooms of their own: one
-// incoming mail (intake.go), the command table (commands.go), and the
-// subpackages compose (every mail the bot writes), alerts (incidents) and
-// jobs (the timed promises, the digest).
+// Package policy is the firm's configuration and what it says of one mail:
+// who is a director or one of the staff, whose mail speaks with a
+// director's authority (never a bare From: header), whether a mail is a
+// complaint (recognition with the firm's lexicon), where its
+// acknowledgement may go and who wrote to whom. It decides; it changes
+// nothing.
 //
-// It reads and writes through the Store it declares (store.go), which
-// storage implements and cmd wires in. It must not import storage, mailbox
-// (the IMAP and SMTP edge) or their libraries: mail comes in as a
-// mailbox/message.Message and goes out as an outbox.Item.
-package workflow
+// It must not import storage, mailbox's IMAP and SMTP edge, or the rest of
+// workflow above it (casework, intake, commands, the engine).
+package policy
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -117,6 +116,33 @@ func amsterdam() *time.Location {
 	return loc
 }
 
+// Source says where a message was found.
+type Source struct {
+	Director string // address of the mailbox owner
+	Folder   string
+	Kind     FolderKind
+	Secret   string // where its password comes from, for the alert when it stops working
+}
+
+// Key is the checkpoint key of the folder.
+func (s Source) Key() string { return s.Director + "/" + s.Folder }
+
+// Where is the folder f was read from as the server names it (the Sent
+// folder as found, not `\Sent`), as `status` writes it: in records and logs.
+// Key stays the checkpoint's: a renamed Sent folder is followed.
+func (s Source) Where(f *message.Fetched) string {
+	return s.Director + "/" + cmp.Or(f.Folder, s.Folder)
+}
+
+// FolderName is the folder as people call it: a Sent folder found by its
+// attribute (Folder `\Sent`) is "Verzonden".
+func (s Source) FolderName() string {
+	if s.Folder == `\Sent` {
+		return "Verzonden"
+	}
+	return s.Folder
+}
+
 // FolderKind says what a watched folder means.
 type FolderKind int
 
@@ -130,59 +156,59 @@ func (k FolderKind) String() string {
 	return [...]string{"inbox", "sent", "complaints"}[k]
 }
 
-// recognised is why a case was opened or held: the reason in words a
+// Recognised is why a case was opened or held: the reason in words a
 // director can read, and what recognition found.
-type recognised struct {
-	why    string
-	target string
-	prob   float64
+type Recognised struct {
+	Why    string
+	Target string
+	Prob   float64
 }
 
 // record puts it on the case.
-func (r recognised) record(c *complaint.Case) {
-	c.Recognition, c.RecognisedTarget, c.RecognisedProb = r.why, r.target, r.prob
+func (r Recognised) Record(c *complaint.Case) {
+	c.Recognition, c.RecognisedTarget, c.RecognisedProb = r.Why, r.Target, r.Prob
 }
 
 // judge decides what a mail in a director's INBOX outside any case is
 // (recognize.Complaint, Doubtful or None), and says why; firm is the layer
 // learned from the directors' decisions (nil: none).
-func (c *Config) judge(m *message.Message, firm *recognize.Layer) (recognize.Outcome, recognised) {
+func (c *Config) Judge(m *message.Message, firm *recognize.Layer) (recognize.Outcome, Recognised) {
 	r := c.Recognition.ClassifyWith(c.RecognitionInput(m), firm)
-	why := recognised{why: r.Explain(), target: r.Target, prob: r.Prob}
+	why := Recognised{Why: r.Explain(), Target: r.Target, Prob: r.Prob}
 	if r.Target == recognize.TargetUnknown {
-		why.target = "unknown"
+		why.Target = "unknown"
 	}
 	if r.Outcome == recognize.None {
-		return recognize.None, recognised{}
+		return recognize.None, Recognised{}
 	}
 	return r.Outcome, why
 }
 
 // RecognitionInput is what recognition reads of a mail.
 func (c *Config) RecognitionInput(m *message.Message) recognize.Input {
-	return recognize.Input{Subject: m.Subject, Text: m.Text, ReplyToFirm: c.repliesToFirm(m)}
+	return recognize.Input{Subject: m.Subject, Text: m.Text, ReplyToFirm: c.RepliesToFirm(m)}
 }
 
 // repliesToFirm: the mail answers a mail from the firm (its In-Reply-To or
 // References name a Message-ID in one of the firm's domains), a thread the
 // firm started.
-func (c *Config) repliesToFirm(m *message.Message) bool {
+func (c *Config) RepliesToFirm(m *message.Message) bool {
 	for _, id := range append(append([]string{}, m.InReplyTo...), m.References...) {
-		if i := strings.LastIndexByte(id, '@'); i >= 0 && c.own("x"+strings.TrimSuffix(id[i:], ">")) {
+		if i := strings.LastIndexByte(id, '@'); i >= 0 && c.Own("x"+strings.TrimSuffix(id[i:], ">")) {
 			return true
 		}
 	}
 	return false
 }
 
-// language is the language the client wrote in: "en" or "nl".
-func language(m *message.Message) string { return recognize.Language(m.Subject, m.Text) }
+// Language is the language the client wrote in: "en" or "nl".
+func Language(m *message.Message) string { return recognize.Language(m.Subject, m.Text) }
 
 var noReply = regexp.MustCompile(`^(no-?reply|do-?not-?reply|noreply-.*|bounces?|notifications?)([+.-].*)?$`)
 
 // suppressAck says why an automatic acknowledgement must not go to this
 // sender ("" when it may): RFC 3834 and the practice of the big helpdesks.
-func (c *Config) suppressAck(m *message.Message) string {
+func (c *Config) SuppressAck(m *message.Message) string {
 	if m.Auto != "" {
 		return m.Auto
 	}
@@ -193,18 +219,18 @@ func (c *Config) suppressAck(m *message.Message) string {
 		return "no usable sender address"
 	case noReply.MatchString(local):
 		return "no-reply sender"
-	case c.own(addr):
+	case c.Own(addr):
 		return "sender is the firm's own address"
 	}
 	return ""
 }
 
 // own reports whether an address is the firm's: a director, the bot, or the firm's domain.
-func (c *Config) own(addr string) bool {
+func (c *Config) Own(addr string) bool {
 	if addr == "" {
 		return false
 	}
-	if strings.EqualFold(addr, c.BotAddress) || c.director(addr) != nil {
+	if strings.EqualFold(addr, c.BotAddress) || c.Director(addr) != nil {
 		return true
 	}
 	_, domain, _ := strings.Cut(addr, "@")
@@ -216,7 +242,7 @@ func (c *Config) own(addr string) bool {
 	return false
 }
 
-func (c *Config) director(addr string) *Director {
+func (c *Config) Director(addr string) *Director {
 	for i := range c.Directors {
 		if strings.EqualFold(c.Directors[i].Address, addr) {
 			return &c.Directors[i]
@@ -228,10 +254,10 @@ func (c *Config) director(addr string) *Director {
 // addressee is the director the client wrote to: the first one in To, then
 // Cc, else the owner of the mailbox it was found in. The same mail reaching
 // both directors is answered by the same one whichever copy is read first.
-func (c *Config) addressee(m *message.Message, owner string) string {
+func (c *Config) Addressee(m *message.Message, owner string) string {
 	for _, list := range [][]message.Address{m.To, m.Cc} {
 		for _, a := range list {
-			if d := c.director(a.Addr); d != nil {
+			if d := c.Director(a.Addr); d != nil {
 				return d.Address
 			}
 		}
@@ -240,9 +266,58 @@ func (c *Config) addressee(m *message.Message, owner string) string {
 }
 
 // directorName is a director's first name as configured, else the address.
-func (c *Config) directorName(addr string) string {
-	if d := c.director(addr); d != nil && d.Name != "" {
+func (c *Config) DirectorName(addr string) string {
+	if d := c.Director(addr); d != nil && d.Name != "" {
 		return d.Name
 	}
 	return addr
+}
+
+// staffMember finds one of the firm's people by address.
+func (c *Config) StaffMember(addr string) *templates.Person {
+	for i, p := range c.Firm.Staff {
+		if addr != "" && strings.EqualFold(p.Address, addr) {
+			return &c.Firm.Staff[i]
+		}
+	}
+	return nil
+}
+
+// findStaff reads "<naam|adres> [vraag]" of #betrokkene: an address, or the
+// longest full or first name of a staff member the argument starts with.
+func (c *Config) FindStaff(arg string) (p *templates.Person, question string) {
+	word, rest, _ := strings.Cut(arg, " ")
+	if strings.Contains(word, "@") {
+		if p = c.StaffMember(strings.Trim(word, "<>")); p == nil {
+			return nil, ""
+		}
+		return p, strings.TrimSpace(rest)
+	}
+	best := 0
+	for i, s := range c.Firm.Staff {
+		for _, name := range []string{s.Name, s.FirstName()} {
+			n := len(name)
+			if n > best && len(arg) >= n && strings.EqualFold(arg[:n], name) && (len(arg) == n || strings.ContainsRune(" ,:;", rune(arg[n]))) {
+				p, best = &c.Firm.Staff[i], n
+			}
+		}
+	}
+	if p == nil {
+		return nil, ""
+	}
+	return p, strings.TrimLeft(arg[best:], " ,:;")
+}
+
+// ackRecipient is where the acknowledgement of c goes: the client's address,
+// or their Reply-To when it is in the same domain (a Reply-To elsewhere
+// would let anyone send the firm's acknowledgements to a victim).
+func (cfg *Config) AckRecipient(c *complaint.Case, m *message.Message) string {
+	if m == nil {
+		return c.Client
+	}
+	to := m.From.Addr
+	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Addr != "" && !cfg.Own(m.ReplyTo[0].Addr) && message.Domain(m.ReplyTo[0].Addr) == message.Domain(to) {
+		to = m.ReplyTo[0].Addr
+	}
+	return to
 }

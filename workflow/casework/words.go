@@ -1,0 +1,66 @@
+package casework
+
+import (
+	"strings"
+
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
+	"github.com/mcoo/klachtbot/workflow/recognize"
+)
+
+// maxQuoted bounds how much of someone's mail a mail quotes.
+const maxQuoted = 40
+
+// clientWords is what the client wrote in the mail that opened the case,
+// without quoted mail, signature or command lines, line by line.
+func ClientWords(tx Tx, c *complaint.Case) ([]string, error) {
+	msgs, err := tx.Messages(c.ID)
+	if err != nil || len(msgs) == 0 {
+		return nil, err
+	}
+	first := msgs[0]
+	for _, x := range msgs {
+		if x.Role == complaint.RoleClient {
+			first = x
+			break
+		}
+	}
+	raw, err := tx.Raw(c.ID, first.Seq)
+	if err != nil {
+		return []string{"(de oorspronkelijke mail is niet meer bewaard)"}, nil
+	}
+	return OwnLines(message.Parse(raw).Text), nil
+}
+
+// ownLines is what the writer of a mail wrote themselves, line by line, at
+// most maxQuoted lines, without command lines.
+func OwnLines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(recognize.OwnWords(text), "\n") {
+		l = strings.TrimRight(compose.OneLine(l), " ")
+		if strings.HasPrefix(strings.TrimSpace(l), "#") || l == "" && (len(out) == 0 || out[len(out)-1] == "") {
+			continue
+		}
+		out = append(out, l)
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	if len(out) > maxQuoted {
+		out = append(out[:maxQuoted], "[…]")
+	}
+	return out
+}
+
+// quote prefixes lines as a quotation in a notice.
+func Quote(lines []string) []string {
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, strings.TrimRight("> "+l, " "))
+	}
+	return out
+}
+
+// YesNo is an answer as the audit trail records it.
+func YesNo(b bool) string { return map[bool]string{true: "yes", false: "no"}[b] }

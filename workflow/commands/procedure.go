@@ -1,0 +1,234 @@
+package commands
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/templates"
+	"github.com/mcoo/klachtbot/workflow/casework"
+	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/compose"
+	"github.com/mcoo/klachtbot/workflow/jobs"
+)
+
+// The procedure past the receipt, as the klachtenregeling promises it: the
+// people concerned are consulted (#betrokkene), the client is asked on
+// closing whether the complaint was handled to their satisfaction, an
+// expert's signed confidentiality statement is kept (#geheimhouding), and a
+// director learns whether a measure stops a problem from coming back.
+
+// askSatisfaction sends the client of a case just closed (#afgehandeld)
+// the solution in the director's words and asks, in a mail from that
+// director, whether they are satisfied with how it was handled. note says
+// what was done, for the director's confirmation.
+func (r *commandRun) askSatisfaction(resolution string) (note string, err error) {
+	k := r.k
+	if r.c.Client == "" {
+		return "geen afsluitende mail: er is geen adres van de cliënt", nil
+	}
+	dir := k.Cfg.Director(r.who)
+	if dir == nil {
+		return "", fmt.Errorf("director %s is not configured", r.who)
+	}
+	item, err := k.Mail.Closing(r.c, compose.Director(*dir), resolution, casework.FirstID(r.tx, r.c), k.Clock.Now())
+	if err != nil {
+		return "", err
+	}
+	r.c.Satisfaction = &complaint.Satisfaction{AskedAt: r.now, AskedBy: r.who, MessageID: item.Mail.MessageID}
+	return r.c.Client + " krijgt een afsluitende mail met de vraag of de klacht naar tevredenheid is afgehandeld", k.Enqueue(r.tx, item, "")
+}
+
+// reopen takes c back into handling (#heropend). A closed case gets a new
+// target, counted from now as for a new complaint, when that is later than
+// the one it had; a client's "nee" is answered by it.
+func (r *commandRun) reopen() (change *complaint.Event, note string) {
+	k := r.k
+	wasClosed := r.c.State == complaint.StateClosed
+	if r.c.Dissatisfied() {
+		t := r.now
+		r.c.Satisfaction.ReopenedAt = &t
+	}
+	if change = r.c.Reopen(""); change == nil || !wasClosed {
+		return change, ""
+	}
+	if t := k.Target(r.now); t.After(r.c.TargetAt) {
+		r.c.TargetAt = t
+	}
+	return change, "nieuwe streefdatum " + templates.DayNL(r.c.TargetAt.In(k.Cfg.Location))
+}
+
+// consult mails a staff member the client's own words and the director's
+// question (#betrokkene), from the director, so her answer comes back to a
+// watched mailbox as a reply to a Message-ID only she was sent.
+func (r *commandRun) consult(cmd Command) (done, error) {
+	k := r.k
+	p, question := k.Cfg.FindStaff(cmd.Arg)
+	if p == nil {
+		var known []string
+		for _, s := range k.Cfg.Firm.Staff {
+			known = append(known, s.Name+" <"+s.Address+">")
+		}
+		list := "Er staan geen medewerkers in de configuratie ([[firm.staff]])."
+		if len(known) > 0 {
+			list = "Bekende medewerkers: " + strings.Join(known, ", ") + "."
+		}
+		return done{refusal: &refusal{why: complaint.WhyUnknownStaff, title: "Medewerker niet gevonden", lines: []string{list}}}, nil
+	}
+	dir := k.Cfg.Director(r.who)
+	if dir == nil {
+		return done{}, fmt.Errorf("director %s is not configured", r.who)
+	}
+	now := k.Clock.Now()
+	words, err := casework.ClientWords(r.tx, r.c)
+	if err != nil {
+		return done{}, err
+	}
+	con := complaint.Consultation{Name: p.Name, Address: strings.ToLower(p.Address), Question: question, At: now.UTC(), By: r.who}
+	item, err := k.Mail.Consult(r.c, compose.Director(*dir), con, words, k.Cal.AfterWorkdays(con.At, jobs.ConsultRemindStaff), false, now)
+	if err != nil {
+		return done{}, err
+	}
+	con.MessageID = item.Mail.MessageID
+	r.c.Consultations = append(r.c.Consultations, con)
+	if err := k.Event(r.tx, r.c.ID, complaint.EvConsulted, r.who, item.Mail.MessageID, complaint.Detail(complaint.DetConsulted, "name", p.Name, "to", con.Address)); err != nil {
+		return done{}, err
+	}
+	r.queued = true
+	return done{}, k.Enqueue(r.tx, item, "")
+}
+
+// recordSatisfied records a director's #tevreden ja|nee: the evidence is the
+// client's mail the command answers, else the command mail.
+func (r *commandRun) recordSatisfied(satisfied bool) error {
+	k := r.k
+	if r.c.Satisfaction == nil {
+		r.c.Satisfaction = &complaint.Satisfaction{}
+	}
+	s := r.c.Satisfaction
+	now := r.now
+	s.Satisfied, s.AnsweredAt, s.By, s.Evidence, s.NoAnswer = &satisfied, &now, r.who, r.consentEvidence(), false
+	return k.Event(r.tx, r.c.ID, complaint.EvSatisfaction, r.who, s.Evidence, complaint.Detail(complaint.DetSatisfied, "answer", casework.YesNo(satisfied), "by", r.who))
+}
+
+// external records documents shared with an expert: "#extern <instantie>:
+// <wat is gedeeld>" (the part after the colon is optional).
+func external(arg, who string, now time.Time) complaint.External {
+	party, shared, _ := strings.Cut(arg, ":")
+	return complaint.External{Party: strings.TrimSpace(party), Shared: strings.TrimSpace(shared), At: now, By: who}
+}
+
+// confidentiality keeps the signed statement attached to a director's
+// #geheimhouding [instantie] on the expert's record: the mail is stored byte
+// for byte, and the record names the file and its SHA-256.
+func (r *commandRun) confidentiality(cmd Command) (done, error) {
+	x := -1
+	for i, ext := range r.c.External {
+		named := cmd.Arg != "" && strings.Contains(strings.ToLower(ext.Party), strings.ToLower(cmd.Arg))
+		if named || cmd.Arg == "" && ext.Confidentiality == nil {
+			x = i
+		}
+	}
+	if x < 0 {
+		return done{refusal: &refusal{why: complaint.WhyNoExternal, title: "Geheimhoudingsverklaring niet vastgelegd",
+			lines: []string{"Leg eerst met #extern <instantie> vast met wie stukken zijn gedeeld."}}}, nil
+	}
+	file, sum, err := r.statement()
+	if err != nil {
+		return done{}, err
+	}
+	if file == "" {
+		return done{refusal: &refusal{why: complaint.WhyNoStatement, title: "Geheimhoudingsverklaring niet vastgelegd",
+			lines: []string{"Stuur de opdracht opnieuw, met de ondertekende verklaring van " + r.c.External[x].Party + " als bijlage."}}}, nil
+	}
+	r.c.External[x].Confidentiality = &complaint.Confidentiality{At: r.now, By: r.who, Evidence: r.m.MessageID, File: file, SHA256: sum}
+	return done{}, r.k.Event(r.tx, r.c.ID, complaint.EvConfidentiality, r.who, r.m.MessageID, complaint.Detail(complaint.DetSigned, "party", r.c.External[x].Party, "file", file))
+}
+
+// statement is the first attachment of the stored command mail m: its name
+// and the SHA-256 of its bytes ("" when it has none).
+func (r *commandRun) statement() (file, sum string, err error) {
+	if len(r.m.Attachments) == 0 {
+		return "", "", nil
+	}
+	msgs, err := r.tx.Messages(r.c.ID)
+	if err != nil {
+		return "", "", err
+	}
+	for _, x := range msgs {
+		if x.MessageID != r.m.MessageID {
+			continue
+		}
+		raw, err := r.tx.Raw(r.c.ID, x.Seq)
+		if err != nil {
+			return "", "", fmt.Errorf("read the statement's mail: %w", err)
+		}
+		atts, _ := message.ExtractAttachments(raw)
+		if len(atts) == 0 {
+			return "", "", nil
+		}
+		s := sha256.Sum256(atts[0].Data)
+		return cmp.Or(atts[0].Filename, "verklaring"), hex.EncodeToString(s[:]), nil
+	}
+	return "", "", nil
+}
+
+// pointToMeasures tells the director, in the case's thread, which measures
+// the case's category already has, since when, and how many complaints that
+// category had before and since: whether the measure stops the problem.
+func (r *commandRun) pointToMeasures() error {
+	k := r.k
+	cases, err := r.tx.Cases()
+	if err != nil {
+		return err
+	}
+	type taken struct {
+		complaint.MeasureTaken
+		caseID string
+	}
+	var measures []taken
+	received := map[string]time.Time{}
+	for _, x := range cases {
+		if x.ID == r.c.ID {
+			x = r.c // as changed by this command
+		}
+		if x.Category != r.c.Category || x.NotComplaint || x.State == complaint.StateTriage {
+			continue
+		}
+		received[x.ID] = x.ReceivedAt
+		if x.ID == r.c.ID {
+			continue // a measure of this case is not news to its director
+		}
+		for _, m := range x.MeasureList() {
+			measures = append(measures, taken{m, x.ID})
+		}
+	}
+	if len(measures) == 0 {
+		return nil
+	}
+	slices.SortFunc(measures, func(a, b taken) int { return a.At.Compare(b.At) })
+	lines := []string{fmt.Sprintf("Deze klacht valt in de categorie \"%s\". Voor deze categorie %s genomen:", r.c.Category,
+		map[bool]string{true: "is eerder een maatregel", false: "zijn eerder " + templates.NumberNL(len(measures)) + " maatregelen"}[len(measures) == 1]), ""}
+	for _, m := range measures {
+		before := 0
+		for id, r := range received {
+			if complaint.ReceivedBefore(id, r, m.caseID, m.At) {
+				before++
+			}
+		}
+		lines = append(lines,
+			fmt.Sprintf("- \"%s\" (klacht %s, sinds %s)", compose.Clip(m.Text, 200), m.caseID, templates.DateNL(m.At.In(k.Cfg.Location))),
+			fmt.Sprintf("  Klachten in deze categorie: %d vóór de maatregel, %d sindsdien (inclusief deze klacht).", before, len(received)-before))
+	}
+	lines = append(lines, "", "Het probleem komt dus opnieuw voor. Kijk of de maatregel werkt of dat er meer nodig is. Een nieuwe maatregel legt u vast door te antwoorden met #maatregel en een omschrijving.")
+	to := []string{r.c.Director}
+	if r.who != r.c.Director {
+		to = append(to, r.who)
+	}
+	return k.Notify(r.tx, r.c, to, "Eerdere maatregel in de categorie "+r.c.Category, lines)
+}
