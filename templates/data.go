@@ -49,10 +49,13 @@ type NoCase struct {
 	Overview bool
 }
 
-// Alert is an incident told to people (alert.nl.tmpl).
+// Alert is an incident told to people (alert.nl.tmpl): its text
+// (IncidentText, from incidents.nl.tmpl), or with Resolved how it ended.
+// Repeat when it is told again, as it is Every so long while it lasts.
 type Alert struct {
 	Title, What, Meaning, Todo, Case, Since, How string
 	Resolved, Repeat                             bool
+	Every                                        time.Duration
 }
 
 // Digest is the daily overview (digest.nl.tmpl, digest.html). Every
@@ -120,7 +123,8 @@ func samples() map[string]any {
 		Client: "Jan Jansen", Lines: []string{"Op deze klacht is nog niet gereageerd."}}
 	nocase := NoCase{Subject: "afgehandeld", Open: []string{"KL-2026-0007  open  Klacht over mijn aangifte"}}
 	al := Alert{Title: "de mailserver van marco@mcoo.nl is niet bereikbaar", What: "klachtbot kan de map INBOX niet lezen.",
-		Meaning: "Klachten worden niet geregistreerd.", Todo: "Controleer de mailserver.", Case: "KL-2026-0007", Since: "24 november 2026 om 14:03"}
+		Meaning: "Klachten worden niet geregistreerd.", Todo: "Controleer de mailserver.", Case: "KL-2026-0007", Since: "24 november 2026 om 14:03",
+		Repeat: true, Every: 4 * time.Hour}
 	consult := Consult{CaseID: "KL-2026-0007", Subject: "Klacht over mijn aangifte", StaffName: "Anna", ClientName: "Jan Jansen",
 		DirectorName: "Marco", DirectorAddress: "marco@mcoo.nl", Question: "Klopt het dat de aangifte pas op 3 mei is ingediend?",
 		Words: []string{"Mijn aangifte is te laat ingediend en ik heb een boete gekregen."}, Received: at(2026, 11, 24, 14),

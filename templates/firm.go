@@ -134,6 +134,43 @@ func DaysLeftNL(days int) string {
 	return CountNL(-days, "dag", "dagen") + " te laat"
 }
 
+// InDaysNL says when a date falls, counted from today: "over vier dagen",
+// "morgen", "vandaag".
+func InDaysNL(days int) string {
+	switch days {
+	case 0:
+		return "vandaag"
+	case 1:
+		return "morgen"
+	}
+	return "over " + CountNL(days, "dag", "dagen")
+}
+
+// EveryNL says how often something recurs: "elk uur", "elke vier uur",
+// "elke dag", "elke twee dagen", "elke week", "elke 90 minuten".
+func EveryNL(d time.Duration) string {
+	every := func(n int64, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return "elke " + NumberNL(int(n)) + " " + many
+	}
+	const day, week = 24 * time.Hour, 7 * 24 * time.Hour
+	switch {
+	case d <= 0:
+		return "steeds"
+	case d%week == 0:
+		return every(int64(d/week), "elke week", "weken")
+	case d%day == 0:
+		return every(int64(d/day), "elke dag", "dagen")
+	case d%time.Hour == 0:
+		return every(int64(d/time.Hour), "elk uur", "uur")
+	case d%time.Minute == 0:
+		return every(int64(d/time.Minute), "elke minuut", "minuten")
+	}
+	return every(int64(max(d.Round(time.Second)/time.Second, 1)), "elke seconde", "seconden")
+}
+
 // AgoNL says how long ago a date was: "gisteren", "drie dagen geleden".
 func AgoNL(days int) string {
 	switch days {
@@ -163,6 +200,7 @@ func (s *Set) funcs() map[string]any {
 		"dateNL": DateNL, "dayNL": DayNL, "dateEN": DateEN, "dayEN": DayEN,
 		"listNL": list("en"), "listEN": list("and"),
 		"countNL": CountNL, "numberNL": NumberNL, "daysLeftNL": DaysLeftNL, "agoNL": AgoNL,
+		"inDaysNL": InDaysNL, "everyNL": EveryNL, "join": strings.Join,
 		"firm":      func() Firm { return s.firm },
 		"signature": func(address, name string) []string { return s.firm.Signature(address, name) },
 		"mailto":    Mailto,

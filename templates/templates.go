@@ -1,6 +1,11 @@
 // Package templates holds the embedded text of every mail the bot writes,
 // in Dutch and English, and the HTML of the digest, the case file's timeline
 // and the evaluation report, and renders them from the data it is given.
+// That includes the words of every notice to directors (reminders,
+// warnings, escalations, questions, refusals, confirmations:
+// notices.nl.tmpl, Set.Notice) and of every incident the alerts tell and
+// the digest lists (incidents.nl.tmpl, Set.Incident, Set.Resolved,
+// Set.Attention): callers pass data, never sentences.
 //
 // The firm's own voice (its name, the directors' signatures, phone number,
 // the klachtenregeling's address) comes from Firm; a templates directory may
@@ -174,7 +179,7 @@ func (s *Set) check() error {
 			return fmt.Errorf("template %s does not render: %w", name, err)
 		}
 	}
-	return nil
+	return s.checkFamilies()
 }
 
 // Source gives the firm's templates; workflow.Voice, the configuration's

@@ -4,7 +4,8 @@
 // short mail when it ends. The Desk is told by the watchers (FolderHealth),
 // the outbox (SendingHealth, MailFailed), the jobs (Job) and the rules
 // (Raise, Quarantined) and says in Dutch what happened, what it means for
-// clients and what to do.
+// clients and what to do, in the words of templates/mail/incidents.nl.tmpl:
+// it passes data, the templates write the sentences.
 //
 // It reads and writes through the transaction it declares (Tx), which the
 // workflow's transaction implements, and writes its mail with
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/mailerr"
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
@@ -104,6 +106,17 @@ func (d *Desk[T]) Raise(tx T, inc alert.Incident, now time.Time) error {
 	return d.alertMail(tx, &inc, repeat, "", now)
 }
 
+// RaiseNamed raises inc with the words of the incident named name
+// (templates/mail/incidents.nl.tmpl), rendered from data, the name's own
+// type (templates.IncidentAckLimit for "ack-limit").
+func (d *Desk[T]) RaiseNamed(tx T, inc alert.Incident, name string, data any, now time.Time) error {
+	inc, err := d.incident(inc, name, data)
+	if err != nil {
+		return err
+	}
+	return d.Raise(tx, inc, now)
+}
+
 // resolve ends a lasting incident and says so.
 func (d *Desk[T]) resolve(tx T, key, how string, now time.Time) error {
 	cur, err := tx.Incident(key)
@@ -141,10 +154,11 @@ func mergeAccounts(have, add []string) []string {
 	return out
 }
 
-// resolveOpen ends those of the incidents keys that are open. Health is
+// resolveOpen ends those of the incidents keys that are open, saying how
+// with the resolution named name (incidents.nl.tmpl, "resolved-..."). Health is
 // reported after every job run and every reconnect: the usual answer,
 // nothing open, costs a read, not a write.
-func (d *Desk[T]) resolveOpen(how string, now time.Time, keys ...string) error {
+func (d *Desk[T]) resolveOpen(name string, data any, now time.Time, keys ...string) error {
 	var open []string
 	err := d.Store.View(func(tx T) error {
 		for _, k := range keys {
@@ -159,6 +173,10 @@ func (d *Desk[T]) resolveOpen(how string, now time.Time, keys ...string) error {
 		return nil
 	})
 	if err != nil || len(open) == 0 {
+		return err
+	}
+	how, err := d.Mail.Tpl.Resolved(name, data)
+	if err != nil {
 		return err
 	}
 	return d.Store.Update(func(tx T) error {
@@ -178,7 +196,7 @@ func (d *Desk[T]) alertMail(tx T, inc *alert.Incident, repeat bool, how string, 
 	if len(to) == 0 {
 		to = d.Directors
 	}
-	item, err := d.Mail.Alert(inc, repeat, how, d.Directors[0], to, now)
+	item, err := d.Mail.Alert(inc, repeat, d.Repeat, how, d.Directors[0], to, now)
 	if err != nil {
 		return err
 	}
@@ -233,16 +251,18 @@ func (d *Desk[T]) FolderHealth(src Folder) func(error) {
 		var err error
 		switch {
 		case failure == nil:
-			err = d.resolveOpen(fmt.Sprintf("De mail van %s wordt weer gelezen (%s, map %s).", d.Name(src.Director), src.Director, src.Name), now, keys...)
+			err = d.resolveOpen("resolved-mailbox", templates.ResolvedMailbox{Director: d.Name(src.Director), Account: src.Director, Folder: src.Name}, now, keys...)
 		case now.Sub(since) >= d.After:
-			inc := mailboxIncident(src, d.Name(src.Director), failure)
+			k := key
 			if kind := mailerr.KindOf(failure); kind.Account() {
-				inc.Key = "mailbox/" + src.Director + "/" + kind.String()
-			} else {
-				inc.Key = key
+				k = "mailbox/" + src.Director + "/" + kind.String()
 			}
-			if d.due(inc.Key, nil, now) {
-				err = d.Store.Update(func(tx T) error { return d.Raise(tx, inc, now) })
+			if d.due(k, nil, now) {
+				var inc alert.Incident
+				if inc, err = d.mailboxIncident(src, failure); err == nil {
+					inc.Key = k
+					err = d.Store.Update(func(tx T) error { return d.Raise(tx, inc, now) })
+				}
 			}
 		}
 		if err != nil {
@@ -256,51 +276,38 @@ func (d *Desk[T]) FolderHealth(src Folder) func(error) {
 var accountKinds = []mailerr.Kind{mailerr.Auth, mailerr.OAuth, mailerr.TLS, mailerr.Unreachable}
 
 // mailboxIncident says in Dutch what a watcher's failure means, by its
-// kind. name is the director's name, for what directors read; the
-// technical parts name the account.
-func mailboxIncident(src Folder, name string, failure error) alert.Incident {
-	inc := alert.Incident{Kind: alert.KindMailbox, Lasting: true,
-		Meaning: fmt.Sprintf("Mail in de map %s van %s wordt niet gelezen: klachten daarin worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht.", src.Name, name)}
-	whole := "Geen enkele map van " + name + " wordt gelezen: klachten aan " + name + " worden niet geregistreerd en niet bevestigd, en antwoorden komen niet bij hun klacht."
-	secret := "het wachtwoord"
-	if src.Secret != "" {
-		secret = src.Secret
-	}
-	server := "de mailserver"
+// kind (incidents.nl.tmpl, "mailbox-..."): for directors the director by
+// name; the technical parts name the account.
+func (d *Desk[T]) mailboxIncident(src Folder, failure error) (alert.Incident, error) {
+	data := templates.IncidentMailbox{Director: d.Name(src.Director), Account: src.Director, Folder: src.Name,
+		Secret: src.Secret, Failure: failure.Error()}
 	if me := mailerr.As(failure); me != nil {
-		server = fmt.Sprintf("de mailserver %s (poort %d)", me.Host, me.Port)
+		data.Host, data.Port = me.Host, me.Port
 	}
+	name := "mailbox-unreadable"
 	switch mailerr.KindOf(failure) {
 	case mailerr.OAuth:
-		inc.Title = "de aanmelding van " + name + " bij de mailserver werkt niet meer"
-		inc.What = "De aanmelding van " + src.Director + " met een OAuth2-token wordt geweigerd (" + failure.Error() + ")."
-		inc.Todo = "Controleer de app-registratie of het serviceaccount (" + secret + "): is het geheim verlopen, de toegang ingetrokken of een machtiging vervallen? Pas het zo nodig aan en herstart klachtbot."
-		inc.Meaning = whole
+		name = "mailbox-oauth"
 	case mailerr.Auth:
-		inc.Title = "het wachtwoord van " + name + " werkt niet meer"
-		inc.What = "De mailserver weigert de aanmelding van " + src.Director + " (" + failure.Error() + ")."
-		inc.Todo = "Pas " + secret + " aan (bijvoorbeeld een verlopen app-wachtwoord) en herstart klachtbot."
-		inc.Meaning = whole
+		name = "mailbox-auth"
 	case mailerr.NoFolder:
-		inc.Title = "de map " + src.Name + " van " + name + " bestaat niet"
-		inc.What = "De map " + src.Name + " is niet te openen (" + failure.Error() + ")."
-		inc.Todo = "Maak de map " + src.Name + " aan in de mailbox van " + src.Director + ", of pas de naam in de configuratie aan en herstart klachtbot."
+		name = "mailbox-no-folder"
 	case mailerr.TLS:
-		inc.Title = "de beveiligde verbinding met de mailserver van " + name + " mislukt"
-		inc.What = "De TLS-verbinding met " + server + " wordt geweigerd of het certificaat wordt niet vertrouwd (" + failure.Error() + ")."
-		inc.Todo = "Controleer host, port en security van het IMAP-account van " + src.Director + "; gebruikt de server een eigen of nieuw certificaat, zet dan het CA-certificaat in ca_file. Herstart klachtbot daarna; vraag zo nodig uw IT-beheerder om hulp."
-		inc.Meaning = whole
+		name = "mailbox-tls"
 	case mailerr.Unreachable:
-		inc.Title = "de mailserver van " + name + " is niet bereikbaar"
-		inc.What = "klachtbot kan " + server + " niet bereiken (" + failure.Error() + ")."
-		inc.Todo = "Controleer of de mailserver werkt en bereikbaar is, en host en port in de configuratie. klachtbot probeert het zelf steeds opnieuw."
-		inc.Meaning = whole
-	default:
-		inc.Title = "de map " + src.Name + " van " + name + " kan niet worden gelezen"
-		inc.What = "klachtbot kan de map " + src.Name + " niet lezen (" + failure.Error() + ")."
-		inc.Todo = "Kijk in het log van klachtbot; klachtbot probeert het zelf steeds opnieuw."
+		name = "mailbox-unreachable"
 	}
-	return inc
+	return d.incident(alert.Incident{Kind: alert.KindMailbox, Lasting: true}, name, data)
+}
+
+// incident is inc with the words of the incident named name, rendered from data.
+func (d *Desk[T]) incident(inc alert.Incident, name string, data any) (alert.Incident, error) {
+	text, err := d.Mail.Tpl.Incident(name, data)
+	if err != nil {
+		return inc, err
+	}
+	inc.Title, inc.What, inc.Meaning, inc.Todo = text.Title, text.What, text.Meaning, text.Todo
+	return inc, nil
 }
 
 // SendingHealth is told by the outbox, after each attempt with a
@@ -325,8 +332,8 @@ func (d *Desk[T]) SendingHealth(account string, failure error) {
 			// Once per cause and start; the incident says the rest, once per repeat.
 			d.Log.Warn("mail cannot be sent through this account: it waits", "account", me.Account, "cause", me.Kind.String(), "err", failure)
 		}
-		inc := sendingIncident(account, me, cause)
-		if now.Sub(since) >= d.After && d.due(inc.Key, inc.Accounts, now) {
+		key := "sending/" + me.Account + "/" + me.Kind.String()
+		if now.Sub(since) >= d.After && d.due(key, []string{account}, now) {
 			err = d.Store.Update(func(tx T) error {
 				pending, err := tx.Pending()
 				if err != nil {
@@ -338,7 +345,10 @@ func (d *Desk[T]) SendingHealth(account string, failure error) {
 						n++
 					}
 				}
-				inc.What += fmt.Sprintf(" Er wachten nu %d mails.", n)
+				inc, err := d.sendingIncident(key, account, me, cause, n)
+				if err != nil {
+					return err
+				}
 				return d.Raise(tx, inc, now)
 			})
 		}
@@ -370,39 +380,24 @@ func (d *Desk[T]) resolveSending(account string, now time.Time) error {
 	if err != nil || len(keys) == 0 {
 		return err
 	}
-	return d.resolveOpen("Mail van klachtbot wordt weer verstuurd (via het account van "+d.Name(account)+"); wat wachtte, is nu verzonden of gaat zo.", now, keys...)
+	return d.resolveOpen("resolved-sending", templates.ResolvedSending{Director: d.Name(account)}, now, keys...)
 }
 
 // sendingIncident says in Dutch what an account that cannot send means,
-// and what to fix: for a certificate, which host and port, and ca_file.
-func sendingIncident(account string, me *mailerr.Error, cause string) alert.Incident {
-	server := fmt.Sprintf("%s (poort %d)", me.Host, me.Port)
-	who := "het SMTP-account op " + me.Host + ":" + fmt.Sprint(me.Port)
-	if me.User != "" {
-		who = "het SMTP-account " + me.User + " op " + me.Host + ":" + fmt.Sprint(me.Port)
-	}
-	inc := alert.Incident{Key: "sending/" + me.Account + "/" + me.Kind.String(), Kind: alert.KindSending, Lasting: true,
-		Cause: cause, Accounts: []string{account},
-		Meaning: "Mail van klachtbot (ontvangstbevestigingen aan cliënten, meldingen, het dagelijks overzicht) blijft in de wachtrij. Zodra verzenden weer werkt, gaat elke mail één keer weg; pas na give_up_after wordt een mail opgegeven."}
+// and what to fix: for a certificate, which host and port, and ca_file
+// (incidents.nl.tmpl, "sending-..."). waiting mails wait behind it.
+func (d *Desk[T]) sendingIncident(key, account string, me *mailerr.Error, cause string, waiting int) (alert.Incident, error) {
+	name := "sending-unreachable"
 	switch me.Kind {
 	case mailerr.TLS:
-		inc.Title = "klachtbot kan geen mail versturen: de beveiligde verbinding met " + me.Host + ":" + fmt.Sprint(me.Port) + " mislukt"
-		inc.What = "De verzendserver " + server + " wordt niet vertrouwd: het certificaat is niet te controleren, verlopen of voor een andere naam, of de server spreekt een andere beveiliging (" + me.Error() + ")."
-		inc.Todo = "Controleer in de configuratie " + who + ": host, port en security. Gebruikt de server een eigen certificaat of een nieuwe keten, zet dan het CA-certificaat dat het ondertekende in ca_file. Herstart klachtbot daarna."
+		name = "sending-tls"
 	case mailerr.Auth:
-		inc.Title = "klachtbot kan geen mail versturen: de verzendserver " + me.Host + ":" + fmt.Sprint(me.Port) + " weigert de aanmelding"
-		inc.What = "De verzendserver " + server + " weigert de aanmelding van " + who + " (" + me.Error() + ")."
-		inc.Todo = "Zet het juiste wachtwoord (password_env of password_file van dat account, bijvoorbeeld een nieuw app-wachtwoord) en herstart klachtbot."
+		name = "sending-auth"
 	case mailerr.OAuth:
-		inc.Title = "klachtbot kan geen mail versturen: de OAuth2-aanmelding bij " + me.Host + ":" + fmt.Sprint(me.Port) + " wordt geweigerd"
-		inc.What = "Het OAuth2-token voor " + who + " is niet te krijgen of wordt geweigerd (" + me.Error() + ")."
-		inc.Todo = "Controleer de app-registratie of het serviceaccount van dat SMTP-account: is het geheim verlopen, de toegang ingetrokken of een machtiging vervallen? Pas het aan en herstart klachtbot."
-	default:
-		inc.Title = "klachtbot kan geen mail versturen: de verzendserver " + me.Host + ":" + fmt.Sprint(me.Port) + " is niet bereikbaar"
-		inc.What = "De verzendserver " + server + " is niet te bereiken (" + me.Error() + ")."
-		inc.Todo = "Controleer of de server werkt en of host en port in de configuratie kloppen. klachtbot probeert het zelf steeds opnieuw."
+		name = "sending-oauth"
 	}
-	return inc
+	return d.incident(alert.Incident{Key: key, Kind: alert.KindSending, Lasting: true, Cause: cause, Accounts: []string{account}},
+		name, templates.IncidentSending{Host: me.Host, Port: me.Port, User: me.User, Failure: me.Error(), Waiting: waiting})
 }
 
 // MailFailed is told when the outbox gives up on a mail: refused for good,
@@ -410,12 +405,9 @@ func sendingIncident(account string, me *mailerr.Error, cause string) alert.Inci
 func (d *Desk[T]) MailFailed(item *outbox.Item, reason string) {
 	now := d.Clock.Now()
 	err := d.Store.Update(func(tx T) error {
-		inc := alert.Incident{Key: fmt.Sprintf("mail/%d", item.ID), Kind: alert.KindUndeliverable, Case: item.CaseID,
-			Title: "mail aan " + strings.Join(item.Mail.To, ", ") + " niet bezorgd",
-			What:  fmt.Sprintf("De mail \"%s\" aan %s is niet bezorgd: %s.", compose.OneLine(item.Mail.Subject), strings.Join(item.Mail.To, ", "), reason),
-			Todo:  "Controleer het adres en neem op een andere manier contact op."}
-		if item.Kind == outbox.KindAck && item.CaseID != "" {
-			inc.Meaning = "De cliënt heeft geen ontvangstbevestiging van de klacht gekregen."
+		data := templates.IncidentUndeliverable{To: strings.Join(item.Mail.To, ", "), Subject: compose.OneLine(item.Mail.Subject),
+			Reason: reason, Ack: item.Kind == outbox.KindAck && item.CaseID != ""}
+		if data.Ack {
 			c, err := tx.Case(item.CaseID)
 			if err != nil {
 				return err
@@ -424,17 +416,16 @@ func (d *Desk[T]) MailFailed(item *outbox.Item, reason string) {
 			if err := tx.PutCase(c); err != nil {
 				return err
 			}
-		} else {
-			inc.Meaning = "Wie deze mail had moeten krijgen, weet er niet van."
 		}
+		name, inc := "undeliverable", alert.Incident{Key: fmt.Sprintf("mail/%d", item.ID), Kind: alert.KindUndeliverable, Case: item.CaseID}
 		if item.Cause != "" {
 			// Given up behind an account that could not send: one incident
 			// for all the mail of that cause, not one per mail.
-			inc.Key, inc.Case = "given-up/"+item.Cause, ""
-			inc.Title = "mail opgegeven: het verzendaccount werkte langer dan give_up_after niet"
-			inc.What = fmt.Sprintf("klachtbot heeft mail opgegeven die het niet kon versturen (%s), de eerste aan %s (%q).", reason, strings.Join(item.Mail.To, ", "), compose.OneLine(item.Mail.Subject))
-			inc.Meaning = "Wie deze mails had moeten krijgen, weet er niet van; een ontvangstbevestiging die niet ging, staat bij haar klacht (klachtbot show: ATTENTION)."
-			inc.Todo = "Herstel het verzendaccount (zie de melding daarover) en neem met de betrokkenen op een andere manier contact op."
+			name, inc.Key, inc.Case = "given-up", "given-up/"+item.Cause, ""
+		}
+		inc, err := d.incident(inc, name, data)
+		if err != nil {
+			return err
 		}
 		return d.Raise(tx, inc, now)
 	})
@@ -447,11 +438,12 @@ func (d *Desk[T]) MailFailed(item *outbox.Item, reason string) {
 // many mails.
 func (d *Desk[T]) Quarantined(tx T, q *complaint.Quarantined) error {
 	now := d.Clock.Now()
-	return d.Raise(tx, alert.Incident{Key: "quarantine/" + now.In(d.Loc).Format("2006-01-02"), Kind: alert.KindQuarantine,
-		Title:   "mail die klachtbot niet kon lezen is apart gezet",
-		What:    "Een mail (" + q.Source + ") kon niet worden gelezen of verwerkt en is ongewijzigd bewaard in de quarantaine: " + strings.Join(q.Problems, "; ") + ".",
-		Meaning: "Als het een klacht is, is die niet geregistreerd en niet bevestigd.",
-		Todo:    "Bekijk de mail in de map waarin hij binnenkwam en registreer hem zo nodig met #nieuwe-klacht of door hem door te sturen; `klachtbot status` toont hoeveel mails in de quarantaine staan."}, now)
+	inc, err := d.incident(alert.Incident{Key: "quarantine/" + now.In(d.Loc).Format("2006-01-02"), Kind: alert.KindQuarantine},
+		"quarantine", templates.IncidentQuarantine{Source: q.Source, Problems: q.Problems})
+	if err != nil {
+		return err
+	}
+	return d.Raise(tx, inc, now)
 }
 
 // Job tells of a scheduled job that failed, and of its recovery.
@@ -459,14 +451,15 @@ func (d *Desk[T]) Job(job string, failure error, now time.Time) {
 	key := "job/" + job
 	var err error
 	if failure == nil {
-		err = d.resolveOpen("De taak "+job+" loopt weer.", now, key)
+		err = d.resolveOpen("resolved-job", templates.ResolvedJob{Job: job}, now, key)
 	} else {
 		err = d.Store.Update(func(tx T) error {
-			return d.Raise(tx, alert.Incident{Key: key, Kind: alert.KindJob, Lasting: true,
-				Title:   "de geplande taak " + job + " mislukt",
-				What:    "De taak " + job + " is mislukt: " + failure.Error() + ".",
-				Meaning: "Herinneringen, waarschuwingen, escalaties of het dagelijks overzicht kunnen uitblijven.",
-				Todo:    "Kijk in het log van klachtbot en los de oorzaak op; de taak wordt steeds opnieuw geprobeerd."}, now)
+			inc, err := d.incident(alert.Incident{Key: key, Kind: alert.KindJob, Lasting: true},
+				"job", templates.IncidentJob{Job: job, Failure: failure.Error()})
+			if err != nil {
+				return err
+			}
+			return d.Raise(tx, inc, now)
 		})
 	}
 	if err != nil {

@@ -3,8 +3,9 @@
 // escalations, triage questions, confirmations), the mails from a director
 // to a client (new term, closing question) or a staff member, the alerts
 // and the digest. Each is composed here from its template in templates
-// (the words; overridable with templates_dir), with its sender, headers,
-// Message-ID and threading, as an outbox.Item for the rules to queue.
+// (the words, a notice's too: NoticeNamed; overridable with templates_dir),
+// with its sender, headers, Message-ID and threading, as an outbox.Item for
+// the rules to queue.
 //
 // It decides nothing: which mail goes, to whom and when is workflow's. It
 // must not import workflow itself, storage, mailbox (but mailbox/message's
@@ -84,6 +85,19 @@ func (k *Composer) Notice(c *complaint.Case, kind string, to []string, title str
 		return nil, err
 	}
 	return k.BotMail(kind, c.ID, c.Director, to, subject, text, "", now), nil
+}
+
+// NoticeNamed is the notice named name (templates/mail/notices.nl.tmpl)
+// about c, its words rendered from data (the name's own type, e.g.
+// templates.NoticeWarning for "warning"); title is the notice's title, as
+// the audit trail records it.
+func (k *Composer) NoticeNamed(c *complaint.Case, kind string, to []string, name string, data any, now time.Time) (item *outbox.Item, title string, err error) {
+	title, lines, err := k.Tpl.Notice(name, data)
+	if err != nil {
+		return nil, "", err
+	}
+	item, err = k.Notice(c, kind, to, title, lines, now)
+	return item, title, err
 }
 
 // fromDirector is a mail from a director about c, with a Bcc to the
@@ -191,11 +205,12 @@ func (k *Composer) NoCase(who string, data templates.NoCase, m *message.Message,
 	return item, nil
 }
 
-// Alert is the mail about an incident: the alert, its repeat, or (how not
-// empty) the news that it ended.
-func (k *Composer) Alert(inc *alert.Incident, repeat bool, how string, account string, to []string, now time.Time) (*outbox.Item, error) {
+// Alert is the mail about an incident: the alert, its repeat (told again
+// every so long while it lasts), or (how not empty) the news that it ended.
+func (k *Composer) Alert(inc *alert.Incident, repeat bool, every time.Duration, how string, account string, to []string, now time.Time) (*outbox.Item, error) {
 	data := templates.Alert{Title: inc.Title, What: inc.What, Meaning: inc.Meaning, Todo: inc.Todo, Case: inc.Case,
-		Since: templates.DateNL(inc.Since.In(k.Loc)) + " om " + inc.Since.In(k.Loc).Format("15:04"), How: how, Resolved: how != "", Repeat: repeat}
+		Since: templates.DateNL(inc.Since.In(k.Loc)) + " om " + inc.Since.In(k.Loc).Format("15:04"), How: how, Resolved: how != "",
+		Repeat: repeat, Every: every}
 	subject, text, err := k.Tpl.Mail("alert", "nl", data)
 	if err != nil {
 		return nil, err

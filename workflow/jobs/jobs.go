@@ -7,7 +7,10 @@
 // running it twice, or late, sends nothing twice.
 //
 // It reads and writes through the transaction it declares (Tx), writes its
-// mail with workflow/compose and queues it through the rules (Rules). It
+// mail with workflow/compose and queues it through the rules (Rules). The
+// words of its notices and of what a case needs a director for are
+// templates' (notices.nl.tmpl, incidents.nl.tmpl): it passes data, dates as
+// time.Time in the firm's zone. It
 // must not import workflow itself, storage, mailbox (but its message types)
 // or their libraries.
 package jobs
@@ -145,39 +148,38 @@ func (j *Jobs[T]) deadlineJobs(tx T, c *complaint.Case, now time.Time) ([]string
 	}
 	d := j.Cal.Deadlines(c)
 	days := j.Cal.DaysLeft(d.Target, now)
-	run := func(slot, kind, title string, to []string, lines ...string) error {
+	// run sends the notice named name (templates/mail/notices.nl.tmpl) once per slot.
+	run := func(slot, kind, name string, to []string, data any) error {
 		ok, err := claim(tx, slot, now)
 		if !ok || err != nil {
 			return err
 		}
 		done = append(done, slot)
-		return j.Rules.Notice(tx, c, kind, to, title, lines, now)
+		return j.notice(tx, c, kind, to, name, data, now)
 	}
+	waiting, state := c.State == complaint.StateWaiting, complaint.StateNL(c.State)
 
 	if c.FirstResponseAt == nil && !now.Before(d.FirstResponseDue) {
-		err := run("reminder/"+c.ID, "reminder", "Herinnering: nog geen reactie aan de cliënt", []string{c.Director},
-			fmt.Sprintf("De eerste reactie aan de cliënt had uiterlijk op %s moeten uitgaan; de cliënt heeft nog niets van ons gehoord.", templates.DayNL(d.FirstResponseDue.Add(-time.Minute))),
-			"Neemt u contact op met de cliënt? Uw antwoord wordt vastgelegd zodra het in uw map Verzonden staat.")
+		err := run("reminder/"+c.ID, "reminder", "reminder", []string{c.Director},
+			templates.NoticeReminder{Due: d.FirstResponseDue.Add(-time.Minute)})
 		if err != nil {
 			return nil, err
 		}
 	}
 	// One warning per target: a new target set by a director warns again.
 	if !now.Before(d.Warn) && now.Before(d.Target) {
-		err := run("warning/"+c.ID+"/"+d.Target.Format("2006-01-02"), "warning", "Streefdatum "+inDays(days), []string{c.Director},
-			fmt.Sprintf("Deze klacht moet uiterlijk op %s zijn afgehandeld, %s.", templates.DayNL(d.Target), inDays(days)),
-			fmt.Sprintf("De klacht kwam binnen op %s en staat %s; %s.", templates.DateNL(c.ReceivedAt.In(j.Loc)), stateSentence(c.State), j.firstResponse(c)),
-			"Afgehandeld? Stuur #afgehandeld met de oplossing. Meer tijd nodig? Stuur #nieuwe-termijn met de datum en de reden; de cliënt krijgt dan bericht.")
-		if err != nil {
+		data := templates.NoticeWarning{Target: d.Target, Received: c.ReceivedAt.In(j.Loc), DaysLeft: days, Waiting: waiting, State: state}
+		if c.FirstResponseAt != nil {
+			data.FirstResponse = c.FirstResponseAt.In(j.Loc)
+		}
+		if err := run("warning/"+c.ID+"/"+d.Target.Format("2006-01-02"), "warning", "warning", []string{c.Director}, data); err != nil {
 			return nil, err
 		}
 	}
 	// Escalation to both directors, once per working day, until closed.
 	if !now.Before(d.Target) && j.Cal.IsWorkday(now) {
-		err := run("escalation/"+c.ID+"/"+now.In(j.Loc).Format("2006-01-02"), "escalation", "Streefdatum verstreken", j.directorAddresses(),
-			fmt.Sprintf("De streefdatum van deze klacht was %s (%s); de klacht is nog niet afgehandeld.", templates.DayNL(d.Target), templates.AgoNL(-days)),
-			j.directorName(c.Director)+" behandelt deze klacht. "+stillSentence(c.State),
-			"U krijgt dit bericht elke werkdag, totdat de klacht is afgehandeld (#afgehandeld) of er een nieuwe termijn is afgesproken (#nieuwe-termijn met de datum en de reden).")
+		err := run("escalation/"+c.ID+"/"+now.In(j.Loc).Format("2006-01-02"), "escalation", "escalation", j.directorAddresses(),
+			templates.NoticeEscalation{Target: d.Target, DaysOver: -days, Director: j.directorName(c.Director), Waiting: waiting, State: state})
 		if err != nil {
 			return nil, err
 		}
@@ -185,42 +187,14 @@ func (j *Jobs[T]) deadlineJobs(tx T, c *complaint.Case, now time.Time) ([]string
 	return done, nil
 }
 
-// inDays says when a target falls: "over vier dagen", "morgen", "vandaag".
-func inDays(days int) string {
-	switch days {
-	case 0:
-		return "vandaag"
-	case 1:
-		return "morgen"
+// notice queues the notice named name (templates/mail/notices.nl.tmpl),
+// its words rendered from data, through the rules.
+func (j *Jobs[T]) notice(tx T, c *complaint.Case, kind string, to []string, name string, data any, now time.Time) error {
+	title, lines, err := j.Mail.Tpl.Notice(name, data)
+	if err != nil {
+		return err
 	}
-	return "over " + templates.CountNL(days, "dag", "dagen")
-}
-
-// stateSentence is a case's state as the end of "de klacht staat ...".
-func stateSentence(state complaint.State) string {
-	switch state {
-	case complaint.StateWaiting:
-		return "op wacht tot de cliënt reageert"
-	case complaint.StateClosed:
-		return "als afgehandeld"
-	}
-	return complaint.StateNL(state)
-}
-
-// stillSentence says where an overdue case stands, as a sentence.
-func stillSentence(state complaint.State) string {
-	if state == complaint.StateWaiting {
-		return "Er wordt nog gewacht op een reactie van de cliënt."
-	}
-	return "De klacht staat nog " + stateSentence(state) + "."
-}
-
-// firstResponse says whether the client has heard from the firm.
-func (j *Jobs[T]) firstResponse(c *complaint.Case) string {
-	if c.FirstResponseAt == nil {
-		return "de cliënt heeft nog geen reactie gehad"
-	}
-	return "de eerste reactie aan de cliënt ging uit op " + templates.DateNL(c.FirstResponseAt.In(j.Loc))
+	return j.Rules.Notice(tx, c, kind, to, title, lines, now)
 }
 
 // triageJobs reminds the director of a mail held for their decision, once,
@@ -237,18 +211,15 @@ func (j *Jobs[T]) triageJobs(tx T, c *complaint.Case, now time.Time) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	item, err := j.Mail.Notice(c, "reminder", []string{c.Director}, "Herinnering: klacht of niet?", []string{
-		fmt.Sprintf("Deze mail van %s, ontvangen op %s, wacht op uw beslissing: is het een klacht?", compose.Person(c.ClientName, c.Client), templates.DateNL(c.ReceivedAt.In(j.Loc))),
-		"Waarom twijfel: " + c.Recognition + ".",
-		"Antwoord met #klacht of #geen-klacht. Tot dan krijgt de cliënt geen ontvangstbevestiging.",
-	}, now)
+	item, title, err := j.Mail.NoticeNamed(c, "reminder", []string{c.Director}, "triage-reminder", templates.NoticeTriageReminder{
+		Why: c.Recognition, From: compose.Person(c.ClientName, c.Client), Received: c.ReceivedAt.In(j.Loc)}, now)
 	if err != nil {
 		return nil, err
 	}
 	if len(msgs) > 0 {
 		compose.ThreadUnder(item, msgs[0].MessageID, nil)
 	}
-	return []string{slot}, j.Rules.Enqueue(tx, item, "Herinnering: klacht of niet?")
+	return []string{slot}, j.Rules.Enqueue(tx, item, title)
 }
 
 // lastSlot is the latest time the schedule fired at or before now, within a
@@ -499,12 +470,8 @@ func (j *Jobs[T]) procedureJobs(tx T, c *complaint.Case, now time.Time) ([]strin
 				continue
 			}
 			done = append(done, slot)
-			first := templates.Person{Name: con.Name}.FirstName()
-			err = j.Rules.Notice(tx, c, "reminder", []string{con.By}, "Nog geen reactie van "+first, []string{
-				fmt.Sprintf("Op %s vroeg u %s om een reactie op deze klacht. %s heeft nog niet geantwoord, ook niet na een herinnering.",
-					templates.DateNL(con.At.In(j.Loc)), con.Name, first),
-				"Neemt u contact op met " + first + "? Antwoordt " + first + " alsnog op uw e-mail, dan wordt de reactie bij de klacht vastgelegd.",
-			}, now)
+			err = j.notice(tx, c, "reminder", []string{con.By}, "consult-late", templates.NoticeConsultLate{
+				Staff: templates.Person{Name: con.Name, Address: con.Address}, Asked: con.At.In(j.Loc)}, now)
 			if err != nil {
 				return nil, err
 			}
@@ -535,8 +502,9 @@ func (j *Jobs[T]) caseNotes(c *complaint.Case) []string {
 }
 
 // caseAttention is what a case needs a director for, under "Aandacht nodig"
-// in the digest: a client who is not satisfied, an expert who has not
-// signed for confidentiality after five working days.
+// in the digest (templates/mail/incidents.nl.tmpl, "case-..."): a client
+// who is not satisfied, an expert who has not signed for confidentiality
+// after five working days.
 func (j *Jobs[T]) caseAttention(c *complaint.Case, now time.Time) []templates.Attention {
 	if c.NotComplaint {
 		return nil
@@ -547,17 +515,29 @@ func (j *Jobs[T]) caseAttention(c *complaint.Case, now time.Time) []templates.At
 		if c.Satisfaction.AnsweredAt != nil {
 			since = *c.Satisfaction.AnsweredAt
 		}
-		out = append(out, templates.Attention{Title: "cliënt niet tevreden over de afhandeling", Case: c.ID, Since: since.In(j.Loc),
-			Meaning: compose.ClientName(c) + " antwoordde nee op de vraag of de klacht naar tevredenheid is afgehandeld.",
-			Todo:    "Heropen de klacht met #heropend, of leg met #oplossing-handhaven vast dat het kantoor bij de oplossing blijft."})
+		a := j.attention("case-dissatisfied", templates.AttentionDissatisfied{Client: compose.ClientName(c)})
+		a.Case, a.Since = c.ID, since.In(j.Loc)
+		out = append(out, a)
 	}
 	for _, x := range c.Unsigned() {
 		if now.Before(j.Cal.AfterWorkdays(x.At, StatementWait)) {
 			continue
 		}
-		out = append(out, templates.Attention{Title: "geen geheimhoudingsverklaring van " + compose.Clip(x.Party, 60), Case: c.ID, Since: x.At.In(j.Loc),
-			Meaning: "Er zijn stukken met " + compose.Clip(x.Party, 60) + " gedeeld, maar een ondertekende geheimhoudingsverklaring staat niet bij de klacht.",
-			Todo:    "Vraag de deskundige om te tekenen en stuur #geheimhouding met de verklaring als bijlage."})
+		a := j.attention("case-unsigned", templates.AttentionUnsigned{Party: compose.Clip(x.Party, 60)})
+		a.Case, a.Since = c.ID, x.At.In(j.Loc)
+		out = append(out, a)
 	}
 	return out
+}
+
+// attention renders an attention item with the firm's templates. They were
+// rendered at start with data of the same type; should an override still
+// fail on these data, the embedded words say it: the digest goes all the
+// same.
+func (j *Jobs[T]) attention(name string, data any) templates.Attention {
+	a, err := j.Mail.Tpl.Attention(name, data)
+	if err != nil {
+		a, _ = templates.Default().Attention(name, data) // golden-tested: it renders
+	}
+	return a
 }
