@@ -17,12 +17,17 @@ import (
 // record on the audit trail (enqueue), threaded into the case's
 // conversation.
 
-// notify queues a short notice about a case to directors.
-func (k *Clerk) Notify(tx Tx, c *complaint.Case, to []string, title string, lines []string) error {
+// Notify queues the notice name of templates/mail/notices.nl.tmpl about a
+// case to directors, rendered with data (its templates.Notice… type).
+func (k *Clerk) Notify(tx Tx, c *complaint.Case, to []string, name string, data any) error {
+	title, lines, err := k.Mail.Tpl.Notice(name, data)
+	if err != nil {
+		return fmt.Errorf("notice %s: %w", name, err)
+	}
 	return k.Notice(tx, c, "notice", to, title, lines, k.Clock.Now())
 }
 
-// noticeAt queues a notice as of now (which tick may set ahead of the
+// Notice queues a notice as of now (which tick may set ahead of the
 // clock), a reply in the case's conversation.
 func (k *Clerk) Notice(tx Tx, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error {
 	item, err := k.Mail.Notice(c, kind, to, title, lines, now)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
@@ -117,12 +118,9 @@ func (k *Clerk) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (s
 		return "", err
 	}
 	if n >= k.Cfg.MaxAcksPerDay {
-		return fmt.Sprintf("%s already acknowledged %d times in 24 hours", to, n), k.Alerts.Raise(tx, alert.Incident{
-			Key: "rate-limit/" + to + "/" + now.In(k.Cfg.Location).Format("2006-01-02"), Kind: alert.KindRateLimit, Case: c.ID,
-			Title:   "geen ontvangstbevestiging meer aan " + to + " vandaag",
-			What:    fmt.Sprintf("%s kreeg vandaag al %d ontvangstbevestigingen; klacht %s kreeg er daarom geen.", to, n, c.ID),
-			Meaning: "Deze cliënt weet niet dat deze klacht is geregistreerd.",
-			Todo:    "Kijk of het om echte klachten gaat; bevestig de ontvangst zo nodig zelf."}, now)
+		return fmt.Sprintf("%s already acknowledged %d times in 24 hours", to, n), k.Alerts.RaiseNamed(tx, alert.Incident{
+			Key: "rate-limit/" + to + "/" + now.In(k.Cfg.Location).Format("2006-01-02"), Kind: alert.KindRateLimit, Case: c.ID},
+			"ack-limit", templates.IncidentAckLimit{To: to, Case: c.ID, Count: n}, now)
 	}
 	if k.Cfg.MaxAcksPerHour > 0 {
 		n, err := tx.AcksSince(allAcks, now.Add(-time.Hour))
@@ -130,12 +128,9 @@ func (k *Clerk) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (s
 			return "", err
 		}
 		if n >= k.Cfg.MaxAcksPerHour {
-			return fmt.Sprintf("held: %d acknowledgements in the last hour reach max_acks_per_hour", n), k.Alerts.Raise(tx, alert.Incident{
-				Key: "ack-flood/" + now.In(k.Cfg.Location).Format("2006-01-02T15"), Kind: alert.KindRateLimit, Case: c.ID,
-				Title:   "ongewoon veel klachten binnen een uur: ontvangstbevestigingen tegengehouden",
-				What:    fmt.Sprintf("In het afgelopen uur gingen %d ontvangstbevestigingen uit; klacht %s en volgende krijgen er daarom geen.", n, c.ID),
-				Meaning: "Is dit een golf van nepklachten, dan beschermt dit de naam van het kantoor; zijn het echte klachten, dan weten die cliënten nog niet dat hun klacht is geregistreerd.",
-				Todo:    "Bekijk de nieuwe klachten in het dagelijks overzicht en bevestig de ontvangst van de echte zelf."}, now)
+			return fmt.Sprintf("held: %d acknowledgements in the last hour reach max_acks_per_hour", n), k.Alerts.RaiseNamed(tx, alert.Incident{
+				Key: "ack-flood/" + now.In(k.Cfg.Location).Format("2006-01-02T15"), Kind: alert.KindRateLimit, Case: c.ID},
+				"ack-flood", templates.IncidentAckFlood{Case: c.ID, Count: n}, now)
 		}
 	}
 	return "", nil

@@ -10,8 +10,6 @@
 package commands
 
 import (
-	"cmp"
-	"fmt"
 	"strings"
 	"time"
 
@@ -70,11 +68,11 @@ type done struct {
 }
 
 // refusal is a command not carried out: its reason code on the audit
-// trail, the title of the notice to the director, and what it says after
-// "is niet uitgevoerd: " (the reason in Dutch when empty), then lines.
+// trail, and the notice that tells the director (templates/mail/notices.nl.tmpl)
+// with its data.
 type refusal struct {
-	why, title, because string
-	lines               []string
+	why, notice string
+	data        any
 }
 
 func anyArg(arg string) (string, bool)  { return arg, true }
@@ -122,8 +120,7 @@ var commands = []commandSpec{
 			if r.c.Dissatisfied() {
 				return nil
 			}
-			return &refusal{why: complaint.WhyNotClosed, title: "Oplossing handhaven niet vastgelegd", lines: []string{
-				"#oplossing-handhaven legt vast dat het kantoor bij de oplossing blijft nadat de cliënt nee antwoordde; dat is hier niet het geval."}}
+			return &refusal{why: complaint.WhyNotClosed, notice: "refused-uphold", data: templates.NoticeRefused{Line: cmd.Line}}
 		},
 		do: func(r *commandRun, cmd Command) (done, error) {
 			s := r.c.Satisfaction
@@ -143,11 +140,7 @@ var commands = []commandSpec{
 			if r.c.Consent != nil && r.c.Consent.Given {
 				return nil
 			}
-			return &refusal{why: complaint.WhyNoConsent, title: "Extern delen geweigerd", because: "er is geen toestemming van de cliënt vastgelegd", lines: []string{
-				"om stukken met een externe deskundige te delen (klachtenregeling).",
-				"",
-				"Heeft de cliënt toestemming gegeven, leg dat dan eerst vast met: #toestemming ja",
-			}}
+			return &refusal{why: complaint.WhyNoConsent, notice: "refused-extern", data: templates.NoticeRefused{Line: cmd.Line}}
 		},
 		do: func(r *commandRun, cmd Command) (done, error) {
 			r.c.External = append(r.c.External, external(cmd.Arg, r.who, r.now))
@@ -188,7 +181,7 @@ var commands = []commandSpec{
 			if target, _, _ := newTerm(cmd.Arg, r.k.Cfg.Location); r.k.Cal.Promise(target).After(r.now) {
 				return nil
 			}
-			return &refusal{why: complaint.WhyDatePassed, title: "Nieuwe termijn geweigerd"}
+			return &refusal{why: complaint.WhyDatePassed, notice: "refused-term", data: templates.NoticeRefused{Line: cmd.Line}}
 		},
 		do: func(r *commandRun, cmd Command) (done, error) {
 			target, reason, _ := newTerm(cmd.Arg, r.k.Cfg.Location)
@@ -202,8 +195,7 @@ var commands = []commandSpec{
 		// number; in a case's mail it is refused.
 		alone: newComplaintByDirector,
 		refuses: func(r *commandRun, cmd Command) *refusal {
-			return &refusal{why: complaint.WhyNoCaseNumber, title: "Nieuwe klacht niet geregistreerd",
-				because: "een nieuwe klacht meldt u in een mail zonder klachtnummer in het onderwerp."}
+			return &refusal{why: complaint.WhyNoCaseNumber, notice: "refused-new-complaint", data: templates.NoticeRefused{Line: cmd.Line}}
 		}},
 	{name: "overzicht", rows: "overview", label: "Overzicht", help: "uw open klachten op een rij (mail zonder klachtnummer)", arg: anyArg},
 }
@@ -242,13 +234,14 @@ func DigestActions() templates.DigestActions {
 	return a
 }
 
-// commandHelp is what a director is told when a command is not understood.
-func Help() []string {
-	var lines []string
+// Help is every command as the help a director gets lists it, in the
+// table's order.
+func Help() []templates.CommandHelp {
+	var help []templates.CommandHelp
 	for _, s := range commands {
-		lines = append(lines, fmt.Sprintf("%-26s  %s", strings.TrimSpace("#"+s.name+" "+s.usage), s.help))
+		help = append(help, templates.CommandHelp{Line: strings.TrimSpace("#" + s.name + " " + s.usage), Help: s.help})
 	}
-	return lines
+	return help
 }
 
 // newTerm reads "<date> <reason>" of #nieuwe-termijn.
@@ -307,10 +300,7 @@ func Apply(k *casework.Clerk, tx casework.Tx, c *complaint.Case, who string, m *
 		if err := k.Event(tx, c.ID, complaint.EvCommandRejected, who, m.MessageID, strings.Join(bad, " | ")); err != nil {
 			return false, err
 		}
-		what := map[bool]string{true: "deze regel", false: "deze regels"}[len(bad) == 1]
-		lines := append([]string{"Uw opdracht is niet uitgevoerd: klachtbot begrijpt " + what + " niet.", "Er is niets gewijzigd.", ""}, bad...)
-		lines = append(append(lines, "", "Geldige opdrachten, één per regel, in een mail aan het klachtenadres of aan uzelf, met het klachtnummer in het onderwerp:", ""), Help()...)
-		return true, k.Notify(tx, c, []string{who}, "Opdracht niet begrepen", lines)
+		return true, k.Notify(tx, c, []string{who}, "not-understood", templates.NoticeNotUnderstood{Bad: bad, Commands: Help()})
 	}
 	r := &commandRun{k: k, tx: tx, c: c, who: who, m: m, now: k.Clock.Now().UTC()}
 	var applied []string
@@ -376,8 +366,7 @@ func (r *commandRun) refuse(cmd Command, ref *refusal) error {
 	if err := r.k.Event(r.tx, r.c.ID, complaint.EvCommandRefused, r.who, r.m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.Line, "why", ref.why)); err != nil {
 		return err
 	}
-	because := cmp.Or(ref.because, complaint.DetailNL(complaint.Detail(complaint.DetRefused, "why", ref.why))+".")
-	return r.k.Notify(r.tx, r.c, []string{r.who}, ref.title, append([]string{"Uw opdracht \"" + cmd.Line + "\" is niet uitgevoerd: " + because}, ref.lines...))
+	return r.k.Notify(r.tx, r.c, []string{r.who}, ref.notice, ref.data)
 }
 
 // withNote is a command line as confirmed, with what followed from it.
@@ -394,7 +383,7 @@ func (r *commandRun) confirm(applied []string) (bool, error) {
 	if !r.k.Cfg.ConfirmCommands || len(applied) == 0 {
 		return r.queued, nil
 	}
-	item, err := r.k.Mail.Notice(r.c, "confirmation", []string{r.who}, "Uitgevoerd", []string{"Uitgevoerd: " + strings.Join(applied, "; ")}, r.k.Clock.Now())
+	item, _, err := r.k.Mail.NoticeNamed(r.c, "confirmation", []string{r.who}, "confirmation", templates.NoticeConfirmation{Applied: applied}, r.k.Clock.Now())
 	if err != nil {
 		return false, err
 	}

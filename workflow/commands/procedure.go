@@ -70,15 +70,7 @@ func (r *commandRun) consult(cmd Command) (done, error) {
 	k := r.k
 	p, question := k.Cfg.FindStaff(cmd.Arg)
 	if p == nil {
-		var known []string
-		for _, s := range k.Cfg.Firm.Staff {
-			known = append(known, s.Name+" <"+s.Address+">")
-		}
-		list := "Er staan geen medewerkers in de configuratie ([[firm.staff]])."
-		if len(known) > 0 {
-			list = "Bekende medewerkers: " + strings.Join(known, ", ") + "."
-		}
-		return done{refusal: &refusal{why: complaint.WhyUnknownStaff, title: "Medewerker niet gevonden", lines: []string{list}}}, nil
+		return done{refusal: &refusal{why: complaint.WhyUnknownStaff, notice: "refused-staff", data: templates.NoticeRefusedStaff{Line: cmd.Line, Staff: k.Cfg.Firm.Staff}}}, nil
 	}
 	dir := k.Cfg.Director(r.who)
 	if dir == nil {
@@ -135,16 +127,15 @@ func (r *commandRun) confidentiality(cmd Command) (done, error) {
 		}
 	}
 	if x < 0 {
-		return done{refusal: &refusal{why: complaint.WhyNoExternal, title: "Geheimhoudingsverklaring niet vastgelegd",
-			lines: []string{"Leg eerst met #extern <instantie> vast met wie stukken zijn gedeeld."}}}, nil
+		return done{refusal: &refusal{why: complaint.WhyNoExternal, notice: "refused-statement-external", data: templates.NoticeRefused{Line: cmd.Line}}}, nil
 	}
 	file, sum, err := r.statement()
 	if err != nil {
 		return done{}, err
 	}
 	if file == "" {
-		return done{refusal: &refusal{why: complaint.WhyNoStatement, title: "Geheimhoudingsverklaring niet vastgelegd",
-			lines: []string{"Stuur de opdracht opnieuw, met de ondertekende verklaring van " + r.c.External[x].Party + " als bijlage."}}}, nil
+		return done{refusal: &refusal{why: complaint.WhyNoStatement, notice: "refused-statement-missing",
+			data: templates.NoticeRefusedStatement{Line: cmd.Line, Party: r.c.External[x].Party}}}, nil
 	}
 	r.c.External[x].Confidentiality = &complaint.Confidentiality{At: r.now, By: r.who, Evidence: r.m.MessageID, File: file, SHA256: sum}
 	return done{}, r.k.Event(r.tx, r.c.ID, complaint.EvConfidentiality, r.who, r.m.MessageID, complaint.Detail(complaint.DetSigned, "party", r.c.External[x].Party, "file", file))
@@ -212,8 +203,7 @@ func (r *commandRun) pointToMeasures() error {
 		return nil
 	}
 	slices.SortFunc(measures, func(a, b taken) int { return a.At.Compare(b.At) })
-	lines := []string{fmt.Sprintf("Deze klacht valt in de categorie \"%s\". Voor deze categorie %s genomen:", r.c.Category,
-		map[bool]string{true: "is eerder een maatregel", false: "zijn eerder " + templates.NumberNL(len(measures)) + " maatregelen"}[len(measures) == 1]), ""}
+	data := templates.NoticeMeasures{Category: r.c.Category}
 	for _, m := range measures {
 		before := 0
 		for id, r := range received {
@@ -221,14 +211,12 @@ func (r *commandRun) pointToMeasures() error {
 				before++
 			}
 		}
-		lines = append(lines,
-			fmt.Sprintf("- \"%s\" (klacht %s, sinds %s)", compose.Clip(m.Text, 200), m.caseID, templates.DateNL(m.At.In(k.Cfg.Location))),
-			fmt.Sprintf("  Klachten in deze categorie: %d vóór de maatregel, %d sindsdien (inclusief deze klacht).", before, len(received)-before))
+		data.Measures = append(data.Measures, templates.Measure{Text: compose.Clip(m.Text, 200), Case: m.caseID,
+			At: m.At.In(k.Cfg.Location), Before: before, After: len(received) - before})
 	}
-	lines = append(lines, "", "Het probleem komt dus opnieuw voor. Kijk of de maatregel werkt of dat er meer nodig is. Een nieuwe maatregel legt u vast door te antwoorden met #maatregel en een omschrijving.")
 	to := []string{r.c.Director}
 	if r.who != r.c.Director {
 		to = append(to, r.who)
 	}
-	return k.Notify(r.tx, r.c, to, "Eerdere maatregel in de categorie "+r.c.Category, lines)
+	return k.Notify(r.tx, r.c, to, "measures", data)
 }

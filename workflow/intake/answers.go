@@ -52,9 +52,8 @@ func (in *incoming) staffMail(c *complaint.Case, p *templates.Person) (bool, err
 		return false, err
 	}
 	in.Log.Info("staff member's answer recorded", "staff", con.Name)
-	lines := []string{con.Name + " heeft gereageerd op uw vraag over deze klacht:", ""}
-	lines = append(append(lines, casework.Quote(casework.OwnLines(in.M.Text))...), "", "De reactie is bij de klacht bewaard.")
-	return true, in.k.Notify(in.Tx, c, []string{con.By}, "Reactie van "+p.FirstName(), lines)
+	return true, in.k.Notify(in.Tx, c, []string{con.By}, "staff-answer", templates.NoticeStaffAnswer{
+		Staff: templates.Person{Name: con.Name, Address: con.Address}, Words: casework.OwnLines(in.M.Text)})
 }
 
 var (
@@ -86,7 +85,7 @@ func (in *incoming) satisfactionAnswer(c *complaint.Case) (handled, queued bool,
 	if s.AskedBy == "" {
 		to = []string{c.Director}
 	}
-	words := casework.Quote(casework.OwnLines(in.M.Text))
+	words := casework.OwnLines(in.M.Text)
 	satisfied, ok := clientSatisfied(in.M.Text)
 	if !in.fromClient(c) {
 		in.Log.Warn("answer to the closing question not evidently the client's: nothing changed", "from", message.LogAddr(in.Log, in.Rec.From))
@@ -94,12 +93,7 @@ func (in *incoming) satisfactionAnswer(c *complaint.Case) (handled, queued bool,
 			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(k.Cfg.ForgedResults(in.M), "; "))); err != nil {
 			return true, false, err
 		}
-		return true, true, k.Notify(in.Tx, c, to, "Mail van de cliënt niet bevestigd", append([]string{
-			"Er kwam een mail binnen die van de cliënt lijkt te komen, maar dat is niet aan te tonen: het is geen antwoord op onze",
-			"mail aan de cliënt, en de mailserver bevestigt de afzender niet. Er is daarom niets vastgelegd of gewijzigd. De mail:", ""},
-			append(words, "",
-				"Is de mail echt van de cliënt, leg het antwoord op de vraag of de cliënt tevreden is dan vast met #tevreden ja of",
-				"#tevreden nee, of heropen de klacht met #heropend.")...))
+		return true, true, k.Notify(in.Tx, c, to, "unverified-answer", templates.NoticeClientWords{Words: words})
 	}
 	if !ok {
 		return false, false, nil
@@ -113,19 +107,5 @@ func (in *incoming) satisfactionAnswer(c *complaint.Case) (handled, queued bool,
 	if satisfied {
 		return true, false, nil
 	}
-	return true, true, k.Notify(in.Tx, c, to, "Cliënt niet tevreden", append([]string{
-		"De cliënt is niet tevreden over de afhandeling van deze klacht. Het antwoord van de cliënt:", ""},
-		append(words, "",
-			"Neem zo nodig contact op met de cliënt. Daarna kunt u op deze e-mail antwoorden met:",
-			"- #heropend: de klacht wordt heropend, met een nieuwe streefdatum;",
-			"- #oplossing-handhaven gevolgd door uw toelichting: het kantoor blijft bij de oplossing.",
-			"Tot dan staat de klacht onder \"Aandacht nodig\" in het dagelijks overzicht.")...))
-}
-
-// unclearSatisfaction is what the re-open notice adds when the client's
-// mail answered the closing question with neither ja nor nee.
-func unclearSatisfaction(m *message.Message) []string {
-	return append(append([]string{"", "De cliënt schreef, na onze vraag of de klacht naar tevredenheid is afgehandeld:", ""}, casework.Quote(casework.OwnLines(m.Text))...), "",
-		"Dat is geen duidelijk ja of nee. Weet u het antwoord, leg het dan vast met #tevreden ja of #tevreden nee;",
-		"is de klacht toch afgehandeld, sluit haar dan met #afgehandeld-stil <oplossing>.")
+	return true, true, k.Notify(in.Tx, c, to, "dissatisfied", templates.NoticeClientWords{Words: words})
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mcoo/klachtbot/mailbox/dsn"
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/alert"
 	"github.com/mcoo/klachtbot/workflow/casework"
 	"github.com/mcoo/klachtbot/workflow/complaint"
@@ -55,18 +56,11 @@ func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 		return false, k.EventFor(in.Tx, c.ID, complaint.EvMailDelayed, "klachtbot", in.Rec, reason)
 	}
 	kind, inc := complaint.EvMailBounced, alert.Incident{Key: "bounce/" + sentID, Kind: alert.KindBounce, Case: c.ID}
+	name, data := "bounce", templates.IncidentBounce{Case: c.ID, Reason: reason}
 	if item != nil && item.Kind == outbox.KindAck {
-		kind = complaint.EvAckBounced
+		kind, name = complaint.EvAckBounced, "bounce-ack"
+		data.To = strings.Join(item.Mail.To, ", ")
 		c.AcknowledgedAt, c.Attention = nil, "ontvangstbevestiging onbestelbaar: "+reason
-		inc.Title = "ontvangstbevestiging van " + c.ID + " kwam terug"
-		inc.What = "De ontvangstbevestiging aan " + strings.Join(item.Mail.To, ", ") + " is niet bezorgd: " + reason + "."
-		inc.Meaning = "De cliënt weet niet dat de klacht is ontvangen en geregistreerd."
-		inc.Todo = "Neem op een andere manier contact op met de cliënt (telefoon, een ander adres) en bevestig de ontvangst."
-	} else {
-		inc.Title = "mail over " + c.ID + " kwam terug"
-		inc.What = "Een mail die klachtbot over " + c.ID + " stuurde, is niet bezorgd: " + reason + "."
-		inc.Meaning = "Wie deze mail had moeten krijgen, weet er niet van."
-		inc.Todo = "Controleer het adres en neem op een andere manier contact op."
 	}
 	in.Log.Warn("mail bounced", "reason", reason)
 	if err := k.EventFor(in.Tx, c.ID, kind, "klachtbot", in.Rec, reason); err != nil {
@@ -75,7 +69,7 @@ func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 	if err := in.Tx.PutCase(c); err != nil {
 		return false, err
 	}
-	return true, k.Alerts.Raise(in.Tx, inc, k.Clock.Now())
+	return true, k.Alerts.RaiseNamed(in.Tx, inc, name, data, k.Clock.Now())
 }
 
 // bounceMatch finds the mail a report is about: the outbox item (when the

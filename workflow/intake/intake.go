@@ -267,7 +267,7 @@ func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
 		if handled || err != nil {
 			return queued, err
 		}
-		unclear = unclearSatisfaction(in.M)
+		unclear = append([]string{}, casework.OwnLines(in.M.Text)...) // non-nil: the mail answered the question unclearly
 	}
 	given, consent := clientConsent(in.M.Text)
 	consent = consent && unclear == nil // "akkoord" after the closing question is about the solution
@@ -280,24 +280,15 @@ func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
 			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(k.Cfg.ForgedResults(in.M), "; "))); err != nil {
 			return false, err
 		}
-		return true, k.Notify(in.Tx, c, []string{c.Director}, "Mail van de cliënt niet bevestigd", []string{
-			"Er kwam een mail binnen die van de cliënt lijkt te komen, maar dat is niet aan te tonen: het is geen antwoord op onze",
-			"mail aan de cliënt, en de mailserver bevestigt de afzender niet. Iedereen kan een afzenderadres invullen.",
-			"Er is daarom niets gewijzigd" + map[bool]string{true: " (de mail zegt iets over toestemming voor extern advies)", false: ""}[consent] + ".",
-			"Is de mail echt van de cliënt, leg het dan vast met #toestemming ja of #toestemming nee, of #heropend.",
-		})
+		return true, k.Notify(in.Tx, c, []string{c.Director}, "unverified", templates.NoticeUnverified{Consent: consent})
 	}
 	if consent {
 		c.Consent = &complaint.Consent{Given: given, At: k.Clock.Now().UTC(), By: c.Client, Evidence: in.Rec.MessageID}
-		answer := map[bool]string{true: "gegeven", false: "geweigerd"}[given]
 		if err := k.EventFor(in.Tx, c.ID, complaint.EvConsent, c.Client, in.Rec, complaint.Detail(complaint.DetConsent, "given", map[bool]string{true: "yes", false: "no"}[given])); err != nil {
 			return false, err
 		}
-		err := k.Notify(in.Tx, c, []string{c.Director}, "Toestemming "+answer, []string{
-			"De cliënt heeft per mail toestemming " + answer + " om stukken met een externe deskundige te delen.",
-			"Dat staat in de mail van de cliënt van " + templates.DateNL(in.Rec.ReceivedAt.In(k.Cfg.Location)) + casework.Quoted(in.Rec.Subject) + "; die is bij de klacht bewaard.",
-			"Klopt dit niet, leg het dan vast met #toestemming ja of #toestemming nee.",
-		})
+		err := k.Notify(in.Tx, c, []string{c.Director}, "consent", templates.NoticeConsent{Given: given,
+			Received: in.Rec.ReceivedAt.In(k.Cfg.Location), Subject: compose.OneLine(in.Rec.Subject)})
 		if err != nil {
 			return false, err
 		}
@@ -311,9 +302,7 @@ func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
 		if err := k.Record(in.Tx, c, c.Reopen(complaint.WhyClientWrote), c.Client, in.Rec.MessageID); err != nil {
 			return false, err
 		}
-		return true, k.Notify(in.Tx, c, k.DirectorAddresses(), "Klacht heropend", append([]string{
-			"De cliënt heeft gereageerd op een afgehandelde klacht. De klacht staat weer open.",
-		}, unclear...))
+		return true, k.Notify(in.Tx, c, k.DirectorAddresses(), "reopened", templates.NoticeReopened{Unclear: unclear != nil, Words: unclear})
 	case complaint.StateWaiting:
 		return queued, k.Record(in.Tx, c, c.Resume(complaint.WhyClientAnswered), c.Client, in.Rec.MessageID)
 	}

@@ -34,26 +34,13 @@ func (in *incoming) hold(why policy.Recognised) (bool, error) {
 		return false, err
 	}
 	in.Log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why.Why)
-	lines := []string{
-		"Deze mail kan een klacht zijn. Het is niet duidelijk genoeg om hem zonder u als klacht te registreren.",
-		"Waarom twijfel: " + why.Why + ".",
-		"",
-		"Van: " + compose.Person(c.ClientName, c.Client),
-		"Ontvangen: " + templates.DateNL(c.ReceivedAt.In(k.Cfg.Location)) + " om " + c.ReceivedAt.In(k.Cfg.Location).Format("15:04"),
-		"",
-	}
-	for _, l := range compose.FirstLines(recognize.OwnWords(in.M.Text), 8, 700) {
-		lines = append(lines, "> "+l)
-	}
-	lines = append(lines, "",
-		"Beantwoord deze mail met één regel:",
-		"  #klacht       het is een klacht: de cliënt krijgt een ontvangstbevestiging en de termijn loopt vanaf de ontvangst",
-		"  #geen-klacht  het is geen klacht: de mail wordt niet bewaard",
-		"U kunt de mail ook naar de map met klachten verplaatsen; dat telt als #klacht.")
-	item, err := k.Mail.Notice(c, "triage", []string{c.Director}, "Klacht of niet?", lines, k.Clock.Now())
+	loc := k.Cfg.Location
+	item, title, err := k.Mail.NoticeNamed(c, "triage", []string{c.Director}, "triage", templates.NoticeTriage{
+		Why: why.Why, From: compose.Person(c.ClientName, c.Client), Received: c.ReceivedAt.In(loc),
+		Words: compose.FirstLines(recognize.OwnWords(in.M.Text), 8, 700)}, k.Clock.Now())
 	if err != nil {
 		return false, err
 	}
 	compose.ThreadUnder(item, in.M.MessageID, in.M.References)
-	return true, k.Enqueue(in.Tx, item, "Klacht of niet?")
+	return true, k.Enqueue(in.Tx, item, title)
 }
