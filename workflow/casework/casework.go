@@ -138,14 +138,6 @@ func Keep(tx Tx, caseID string, rec *complaint.Message, raw []byte) error {
 	return tx.AddMessage(caseID, rec, raw)
 }
 
-// quoted is a subject as a sentence names it: ` met als onderwerp "…"`.
-func Quoted(subject string) string {
-	if subject = compose.OneLine(subject); subject == "" {
-		return ""
-	}
-	return ` met als onderwerp "` + subject + `"`
-}
-
 // DirectorAddresses are the directors' addresses, in configured order.
 func (k *Clerk) DirectorAddresses() []string {
 	var to []string

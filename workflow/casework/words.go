@@ -53,14 +53,5 @@ func OwnLines(text string) []string {
 	return out
 }
 
-// quote prefixes lines as a quotation in a notice.
-func Quote(lines []string) []string {
-	out := make([]string, 0, len(lines))
-	for _, l := range lines {
-		out = append(out, strings.TrimRight("> "+l, " "))
-	}
-	return out
-}
-
 // YesNo is an answer as the audit trail records it.
 func YesNo(b bool) string { return map[bool]string{true: "yes", false: "no"}[b] }
