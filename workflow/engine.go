@@ -303,13 +303,13 @@ func (e *Engine) record(tx Tx, c *complaint.Case, change *complaint.Event, actor
 	return e.event(tx, c.ID, change.Kind, actor, msgid, change.Detail)
 }
 
-func (e *Engine) event(tx Tx, caseID, kind, actor, msgid, detail string) error {
+func (e *Engine) event(tx Tx, caseID string, kind complaint.EventKind, actor, msgid, detail string) error {
 	return tx.AppendEvent(caseID, &complaint.Event{At: e.clock.Now().UTC(), Kind: kind, Actor: actor, MessageID: msgid, Detail: detail})
 }
 
 // eventFor records an event about a stored mail: the chain vouches for its
 // original bytes (rec.SHA256, set by keep).
-func (e *Engine) eventFor(tx Tx, caseID, kind, actor string, rec *complaint.Message, detail string) error {
+func (e *Engine) eventFor(tx Tx, caseID string, kind complaint.EventKind, actor string, rec *complaint.Message, detail string) error {
 	return tx.AppendEvent(caseID, &complaint.Event{At: e.clock.Now().UTC(), Kind: kind, Actor: actor,
 		MessageID: rec.MessageID, Detail: detail, RawSum: rec.SHA256})
 }

@@ -49,7 +49,7 @@ func (r jobRules) Enqueue(tx Tx, item *outbox.Item, title string) error {
 	return r.e.enqueue(tx, item, title)
 }
 func (r jobRules) Queue(tx Tx, item *outbox.Item) error { return r.e.queue(tx, item) }
-func (r jobRules) Event(tx Tx, caseID, kind, actor, msgid, detail string) error {
+func (r jobRules) Event(tx Tx, caseID string, kind complaint.EventKind, actor, msgid, detail string) error {
 	return r.e.event(tx, caseID, kind, actor, msgid, detail)
 }
 func (r jobRules) ClientWords(tx Tx, c *complaint.Case) ([]string, error) {

@@ -81,7 +81,7 @@ func TestDeadlineJobs(t *testing.T) {
 	}
 	// Every mail a job sent is on the case's audit trail.
 	_, kinds, _ := loadCase(t, s, id)
-	if n := strings.Count(strings.Join(kinds, " "), complaint.EvMailQueued); n != 5 {
+	if n := strings.Count(strings.Join(kinds, " "), string(complaint.EvMailQueued)); n != 5 {
 		t.Errorf("%d mail-queued events, want 5: %v", n, kinds)
 	}
 

@@ -62,7 +62,7 @@ func caseEvents(t *testing.T, s Store, id string) []string {
 	s.View(func(tx Tx) error {
 		evs, _ := tx.Events(id)
 		for _, e := range evs {
-			kinds = append(kinds, e.Kind)
+			kinds = append(kinds, string(e.Kind))
 		}
 		return nil
 	})
@@ -148,7 +148,7 @@ func TestOutboxPermanentFailure(t *testing.T) {
 	if c := caseOf(t, s); c.AcknowledgedAt != nil {
 		t.Error("a failed acknowledgement counts as sent")
 	}
-	if kinds := caseEvents(t, s, caseOf(t, s).ID); kinds[len(kinds)-1] != complaint.EvMailFailed {
+	if kinds := caseEvents(t, s, caseOf(t, s).ID); kinds[len(kinds)-1] != string(complaint.EvMailFailed) {
 		t.Errorf("events %v", kinds)
 	}
 }
@@ -216,7 +216,7 @@ func TestOutboxInterruptedAttempt(t *testing.T) {
 		}
 	}
 	c, kinds, _ := loadCase(t, s, first.CaseID)
-	if c.AcknowledgedAt == nil || kinds[len(kinds)-1] != complaint.EvMailSent {
+	if c.AcknowledgedAt == nil || kinds[len(kinds)-1] != string(complaint.EvMailSent) {
 		t.Errorf("confirmed acknowledgement not recorded: %v %v", c.AcknowledgedAt, kinds)
 	}
 	// The copy is no correspondence of the case: it is kept as the bot's

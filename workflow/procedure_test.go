@@ -201,7 +201,7 @@ func TestConsultation(t *testing.T) {
 
 		// Someone not on the staff.
 		deliver(t, e, sent, commandMail(id, "#betrokkene Piet wat is er gebeurd?"), clock.Now())
-		if c, kinds, _ := loadCase(t, s, id); len(c.Consultations) != 1 || !strings.Contains(strings.Join(kinds, " "), complaint.EvCommandRefused) {
+		if c, kinds, _ := loadCase(t, s, id); len(c.Consultations) != 1 || !strings.Contains(strings.Join(kinds, " "), string(complaint.EvCommandRefused)) {
 			t.Errorf("unknown staff member consulted: %+v", c.Consultations)
 		}
 		if n := lastOf(t, s, "notice", "Medewerker niet gevonden"); n == nil || !strings.Contains(n.Mail.Text, "Anna de Boer <anna@mcoo.nl>") {

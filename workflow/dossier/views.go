@@ -55,11 +55,13 @@ type MessageView struct {
 
 // EventView is one event of a case's audit trail.
 type EventView struct {
-	At        time.Time `json:"at"`
-	Kind      string    `json:"kind"`
-	Actor     string    `json:"actor"`
-	MessageID string    `json:"message_id,omitempty"`
-	Detail    string    `json:"detail,omitempty"`
+	At        time.Time           `json:"at"`
+	Kind      complaint.EventKind `json:"kind"`
+	Actor     string              `json:"actor"`
+	MessageID string              `json:"message_id,omitempty"`
+	// Detail reads as {"text": Dutch, "code": …, "fields": {…}}, never in
+	// its stored form (complaint.Details).
+	Detail complaint.Details `json:"detail,omitzero"`
 }
 
 func summaryOf(c *complaint.Case) Summary {
@@ -104,7 +106,7 @@ func Show(tx Reader, id string) (*Detail, error) {
 		return nil, err
 	}
 	for _, e := range evs {
-		d.Events = append(d.Events, EventView{e.At, e.Kind, e.Actor, e.MessageID, e.Detail})
+		d.Events = append(d.Events, EventView{e.At, e.Kind, e.Actor, e.MessageID, complaint.ParseDetails(e.Detail)})
 	}
 	return d, nil
 }
@@ -237,7 +239,7 @@ func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	tw.Flush()
 	fmt.Fprintln(out, "\nGebeurtenissen:")
 	for _, e := range d.Events {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &e.At), complaint.EventNL(e.Kind), e.Actor, complaint.DetailNL(e.Detail))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &e.At), complaint.EventNL(e.Kind), e.Actor, e.Detail.NL())
 	}
 	return tw.Flush()
 }

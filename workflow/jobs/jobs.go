@@ -63,7 +63,7 @@ type Rules[T Tx] interface {
 	Notice(tx T, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error
 	Enqueue(tx T, item *outbox.Item, title string) error
 	Queue(tx T, item *outbox.Item) error
-	Event(tx T, caseID, kind, actor, msgid, detail string) error
+	Event(tx T, caseID string, kind complaint.EventKind, actor, msgid, detail string) error
 	ClientWords(tx T, c *complaint.Case) ([]string, error)
 }
 
