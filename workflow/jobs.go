@@ -42,7 +42,7 @@ func newJobs(e *Engine) *jobs.Jobs[Tx] {
 // jobRules is what the jobs ask of the rules.
 type jobRules struct{ e *Engine }
 
-func (r jobRules) Notice(tx Tx, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error {
+func (r jobRules) Notice(tx Tx, c *complaint.Case, kind outbox.Kind, to []string, title string, lines []string, now time.Time) error {
 	return r.e.noticeAt(tx, c, kind, to, title, lines, now)
 }
 func (r jobRules) Enqueue(tx Tx, item *outbox.Item, title string) error {

@@ -31,7 +31,7 @@ func queued(t *testing.T, s Store, kind string) []*outbox.Item {
 	var out []*outbox.Item
 	_, pending := snapshot(t, s)
 	for _, p := range pending {
-		if p.Kind == kind {
+		if string(p.Kind) == kind {
 			out = append(out, p)
 		}
 	}

@@ -25,7 +25,7 @@ func (e *Engine) notify(tx Tx, c *complaint.Case, to []string, title string, lin
 
 // noticeAt queues a notice as of now (which tick may set ahead of the
 // clock), a reply in the case's conversation.
-func (e *Engine) noticeAt(tx Tx, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error {
+func (e *Engine) noticeAt(tx Tx, c *complaint.Case, kind outbox.Kind, to []string, title string, lines []string, now time.Time) error {
 	item, err := e.mail.Notice(c, kind, to, title, lines, now)
 	if err != nil {
 		return err
@@ -39,7 +39,7 @@ func (e *Engine) noticeAt(tx Tx, c *complaint.Case, kind string, to []string, ti
 // enqueue queues a mail of a case and records it on the audit trail: its
 // kind, the title of a notice, to whom, and params (name, value) more.
 func (e *Engine) enqueue(tx Tx, item *outbox.Item, title string, params ...string) error {
-	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", item.Kind, "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
+	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", string(item.Kind), "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
 	if err := e.queue(tx, item); err != nil {
 		return fmt.Errorf("queue %s: %w", item.Kind, err)
 	}

@@ -357,10 +357,10 @@ func TestOutboxRunFailures(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
 		code  int
-		state []string // of the acknowledgements to klant0..3
+		state []outbox.State // of the acknowledgements to klant0..3
 	}{
-		{"refused for good", 550, []string{outbox.Sent, outbox.Failed, outbox.Sent, outbox.Sent}},
-		{"try later", 451, []string{outbox.Sent, outbox.Queued, outbox.Sent, outbox.Sent}},
+		{"refused for good", 550, []outbox.State{outbox.Sent, outbox.Failed, outbox.Sent, outbox.Sent}},
+		{"try later", 451, []outbox.State{outbox.Sent, outbox.Queued, outbox.Sent, outbox.Sent}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

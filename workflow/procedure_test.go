@@ -22,7 +22,7 @@ func staffEngine(t *testing.T, s Store) (*Engine, *testClock) {
 }
 
 // lastOf is the last queued mail of a kind, nil when none.
-func lastOf(t *testing.T, s Store, kind, subject string) *outbox.Item {
+func lastOf(t *testing.T, s Store, kind outbox.Kind, subject string) *outbox.Item {
 	t.Helper()
 	var found *outbox.Item
 	_, pending := snapshot(t, s)

@@ -60,7 +60,7 @@ type Tx interface {
 // record on the audit trail (Enqueue) or without (Queue), to record an
 // event, and what the client wrote.
 type Rules[T Tx] interface {
-	Notice(tx T, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error
+	Notice(tx T, c *complaint.Case, kind outbox.Kind, to []string, title string, lines []string, now time.Time) error
 	Enqueue(tx T, item *outbox.Item, title string) error
 	Queue(tx T, item *outbox.Item) error
 	Event(tx T, caseID string, kind complaint.EventKind, actor, msgid, detail string) error
@@ -145,7 +145,7 @@ func (j *Jobs[T]) deadlineJobs(tx T, c *complaint.Case, now time.Time) ([]string
 	}
 	d := j.Cal.Deadlines(c)
 	days := j.Cal.DaysLeft(d.Target, now)
-	run := func(slot, kind, title string, to []string, lines ...string) error {
+	run := func(slot string, kind outbox.Kind, title string, to []string, lines ...string) error {
 		ok, err := claim(tx, slot, now)
 		if !ok || err != nil {
 			return err
@@ -155,7 +155,7 @@ func (j *Jobs[T]) deadlineJobs(tx T, c *complaint.Case, now time.Time) ([]string
 	}
 
 	if c.FirstResponseAt == nil && !now.Before(d.FirstResponseDue) {
-		err := run("reminder/"+c.ID, "reminder", "Herinnering: nog geen reactie aan de cliënt", []string{c.Director},
+		err := run("reminder/"+c.ID, outbox.KindReminder, "Herinnering: nog geen reactie aan de cliënt", []string{c.Director},
 			fmt.Sprintf("De eerste reactie aan de cliënt had uiterlijk op %s moeten uitgaan; de cliënt heeft nog niets van ons gehoord.", templates.DayNL(d.FirstResponseDue.Add(-time.Minute))),
 			"Neemt u contact op met de cliënt? Uw antwoord wordt vastgelegd zodra het in uw map Verzonden staat.")
 		if err != nil {
@@ -164,7 +164,7 @@ func (j *Jobs[T]) deadlineJobs(tx T, c *complaint.Case, now time.Time) ([]string
 	}
 	// One warning per target: a new target set by a director warns again.
 	if !now.Before(d.Warn) && now.Before(d.Target) {
-		err := run("warning/"+c.ID+"/"+d.Target.Format("2006-01-02"), "warning", "Streefdatum "+inDays(days), []string{c.Director},
+		err := run("warning/"+c.ID+"/"+d.Target.Format("2006-01-02"), outbox.KindWarning, "Streefdatum "+inDays(days), []string{c.Director},
 			fmt.Sprintf("Deze klacht moet uiterlijk op %s zijn afgehandeld, %s.", templates.DayNL(d.Target), inDays(days)),
 			fmt.Sprintf("De klacht kwam binnen op %s en staat %s; %s.", templates.DateNL(c.ReceivedAt.In(j.Loc)), stateSentence(c.State), j.firstResponse(c)),
 			"Afgehandeld? Stuur #afgehandeld met de oplossing. Meer tijd nodig? Stuur #nieuwe-termijn met de datum en de reden; de cliënt krijgt dan bericht.")
@@ -174,7 +174,7 @@ func (j *Jobs[T]) deadlineJobs(tx T, c *complaint.Case, now time.Time) ([]string
 	}
 	// Escalation to both directors, once per working day, until closed.
 	if !now.Before(d.Target) && j.Cal.IsWorkday(now) {
-		err := run("escalation/"+c.ID+"/"+now.In(j.Loc).Format("2006-01-02"), "escalation", "Streefdatum verstreken", j.directorAddresses(),
+		err := run("escalation/"+c.ID+"/"+now.In(j.Loc).Format("2006-01-02"), outbox.KindEscalation, "Streefdatum verstreken", j.directorAddresses(),
 			fmt.Sprintf("De streefdatum van deze klacht was %s (%s); de klacht is nog niet afgehandeld.", templates.DayNL(d.Target), templates.AgoNL(-days)),
 			j.directorName(c.Director)+" behandelt deze klacht. "+stillSentence(c.State),
 			"U krijgt dit bericht elke werkdag, totdat de klacht is afgehandeld (#afgehandeld) of er een nieuwe termijn is afgesproken (#nieuwe-termijn met de datum en de reden).")
@@ -237,7 +237,7 @@ func (j *Jobs[T]) triageJobs(tx T, c *complaint.Case, now time.Time) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	item, err := j.Mail.Notice(c, "reminder", []string{c.Director}, "Herinnering: klacht of niet?", []string{
+	item, err := j.Mail.Notice(c, outbox.KindReminder, []string{c.Director}, "Herinnering: klacht of niet?", []string{
 		fmt.Sprintf("Deze mail van %s, ontvangen op %s, wacht op uw beslissing: is het een klacht?", compose.Person(c.ClientName, c.Client), templates.DateNL(c.ReceivedAt.In(j.Loc))),
 		"Waarom twijfel: " + c.Recognition + ".",
 		"Antwoord met #klacht of #geen-klacht. Tot dan krijgt de cliënt geen ontvangstbevestiging.",
@@ -500,7 +500,7 @@ func (j *Jobs[T]) procedureJobs(tx T, c *complaint.Case, now time.Time) ([]strin
 			}
 			done = append(done, slot)
 			first := templates.Person{Name: con.Name}.FirstName()
-			err = j.Rules.Notice(tx, c, "reminder", []string{con.By}, "Nog geen reactie van "+first, []string{
+			err = j.Rules.Notice(tx, c, outbox.KindReminder, []string{con.By}, "Nog geen reactie van "+first, []string{
 				fmt.Sprintf("Op %s vroeg u %s om een reactie op deze klacht. %s heeft nog niet geantwoord, ook niet na een herinnering.",
 					templates.DateNL(con.At.In(j.Loc)), con.Name, first),
 				"Neemt u contact op met " + first + "? Antwoordt " + first + " alsnog op uw e-mail, dan wordt de reactie bij de klacht vastgelegd.",
