@@ -192,18 +192,18 @@ func (c *Config) setDefaults() error {
 	defDur(&c.Outbox.ConfirmWait, od.ConfirmWait)
 	defDur(&c.Alerts.After, wd.AlertsAfter)
 	defDur(&c.Alerts.Repeat, wd.AlertsRepeat)
-	c.SMTP.SetDefaults(587, "starttls")
+	c.SMTP.SetDefaults(587, mailbox.SecurityStartTLS)
 	for i := range c.Directors {
 		d := &c.Directors[i]
 		d.Address = strings.ToLower(strings.TrimSpace(d.Address))
-		d.IMAP.SetDefaults(993, "tls")
+		d.IMAP.SetDefaults(993, mailbox.SecurityTLS)
 		def(&d.IMAP.Inbox, "INBOX")
 		def(&d.IMAP.Sent, "auto")
 		if d.IMAP.CreateComplaints == nil {
 			d.IMAP.CreateComplaints = new(true)
 		}
 		if d.SMTP != nil {
-			d.SMTP.SetDefaults(587, "starttls")
+			d.SMTP.SetDefaults(587, mailbox.SecurityStartTLS)
 		}
 	}
 	if len(c.OwnDomains) == 0 {
