@@ -155,6 +155,15 @@ func (d *Detail) In(loc *time.Location) *Detail {
 	return &out
 }
 
+// ListIn returns cases with every time in loc, for `cases --json` (Detail.In).
+func ListIn(cases []Summary, loc *time.Location) []Summary {
+	out := make([]Summary, len(cases))
+	for i, c := range cases {
+		out[i] = c.In(loc)
+	}
+	return out
+}
+
 // In returns s with every time in loc (Detail.In).
 func (s Summary) In(loc *time.Location) Summary {
 	s.ReceivedAt, s.TargetAt = timeAt(s.ReceivedAt, loc), timeAt(s.TargetAt, loc)
