@@ -39,8 +39,15 @@ type Detail struct {
 	Consultations []complaint.Consultation `json:"consultations"`
 	Satisfaction  *complaint.Satisfaction  `json:"satisfaction,omitempty"`
 	External      []complaint.External     `json:"external"`
+	Measures      []MeasureView            `json:"measures"` // against recurrence
 	Messages      []MessageView            `json:"messages"`
 	Events        []EventView              `json:"events"`
+}
+
+// MeasureView is a measure against recurrence and when it was recorded.
+type MeasureView struct {
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
 }
 
 // MessageView is one message of a case, without its body.
@@ -87,7 +94,10 @@ func Show(tx Reader, id string) (*Detail, error) {
 		return nil, err
 	}
 	d := &Detail{Summary: summaryOf(c), Consultations: c.Consultations, Satisfaction: c.Satisfaction, External: c.External,
-		Messages: []MessageView{}, Events: []EventView{}}
+		Measures: []MeasureView{}, Messages: []MessageView{}, Events: []EventView{}}
+	for _, m := range c.MeasureList() {
+		d.Measures = append(d.Measures, MeasureView{m.Text, m.At})
+	}
 	if d.Consultations == nil {
 		d.Consultations = []complaint.Consultation{}
 	}
@@ -141,6 +151,11 @@ func (d *Detail) In(loc *time.Location) *Detail {
 			e.Confidentiality = &c
 		}
 		out.External[i] = e
+	}
+	out.Measures = make([]MeasureView, len(d.Measures))
+	for i, m := range d.Measures {
+		m.At = timeAt(m.At, loc)
+		out.Measures[i] = m
 	}
 	out.Messages = make([]MessageView, len(d.Messages))
 	for i, m := range d.Messages {
@@ -239,6 +254,9 @@ func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	}
 	for _, x := range d.External {
 		fact("Gedeeld met", ExternalNL(x, loc))
+	}
+	for _, m := range d.Measures {
+		fact("Maatregel", m.Text+" ("+LocalTime(loc, &m.At)+")")
 	}
 	tw.Flush()
 	fmt.Fprintln(out, "\nBerichten:")
