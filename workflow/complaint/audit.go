@@ -37,9 +37,9 @@ const (
 	EvMailBounced     EventKind = "mail-bounced"    // another mail the bot sent came back
 	EvMailDelayed     EventKind = "mail-delayed"    // a delay report: nothing changes
 	EvConsulted       EventKind = "consulted"       // a staff member was asked for their side (#betrokkene)
-	EvStaffResponse             = "staff-response"  // the staff member answered
-	EvSatisfaction              = "satisfaction"    // the client's answer to the closing question, or none
-	EvConfidentiality           = "confidentiality" // an expert's signed statement is on the case
+	EvStaffResponse   EventKind = "staff-response"  // the staff member answered
+	EvSatisfaction    EventKind = "satisfaction"    // the client's answer to the closing question, or none
+	EvConfidentiality EventKind = "confidentiality" // an expert's signed statement is on the case
 )
 
 // EventKinds lists every kind, for the labels and their test.
