@@ -13,15 +13,15 @@ import (
 // Account is one mail server account as configured. Passwords never stand
 // in the configuration: they come from an environment variable or a file.
 type Account struct {
-	Host         string `toml:"host"`
-	Port         int    `toml:"port"`
-	Security     string `toml:"security"` // "tls", "starttls" or "none" (loopback only)
-	Username     string `toml:"username"`
-	PasswordEnv  string `toml:"password_env"`
-	PasswordFile string `toml:"password_file"`
-	CAFile       string `toml:"ca_file"` // a private CA, added to the system's
-	Auth         string `toml:"auth"`    // "password" (default) or "oauth2"
-	OAuth2       string `toml:"oauth2"`  // with auth = "oauth2": the name of an [oauth2.NAME] table
+	Host         string   `toml:"host"`
+	Port         int      `toml:"port"`
+	Security     Security `toml:"security"` // "tls", "starttls" or "none" (loopback only)
+	Username     string   `toml:"username"`
+	PasswordEnv  string   `toml:"password_env"`
+	PasswordFile string   `toml:"password_file"`
+	CAFile       string   `toml:"ca_file"` // a private CA, added to the system's
+	Auth         string   `toml:"auth"`    // "password" (default) or "oauth2"
+	OAuth2       string   `toml:"oauth2"`  // with auth = "oauth2": the name of an [oauth2.NAME] table
 }
 
 // UsesOAuth2 reports whether the account logs in with tokens.
@@ -29,15 +29,15 @@ func (a *Account) UsesOAuth2() bool { return a.Auth == "oauth2" }
 
 // SetDefaults fills in the security and port of an IMAP (993, tls) or SMTP
 // (587, starttls) account; the port follows the security chosen.
-func (a *Account) SetDefaults(port int, security string) {
+func (a *Account) SetDefaults(port int, security Security) {
 	if a.Security == "" {
 		a.Security = security
 	}
 	if a.Port == 0 {
 		switch {
-		case a.Security == "tls" && port == 587:
+		case a.Security == SecurityTLS && port == 587:
 			a.Port = 465
-		case a.Security == "none" && port == 993:
+		case a.Security == SecurityNone && port == 993:
 			a.Port = 143
 		default:
 			a.Port = port

@@ -176,7 +176,7 @@ func CheckSMTP(ctx context.Context, srv Server) []CheckResult {
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		nd := &net.Dialer{}
 		var err error
-		if srv.Security == "tls" {
+		if srv.Security == SecurityTLS {
 			td := &tls.Dialer{NetDialer: nd, Config: srv.tlsConfig()}
 			conn, err = td.DialContext(ctx, network, addr)
 		} else {
@@ -223,11 +223,11 @@ func smtpOptions(srv *Server, timeout time.Duration) []gomail.Option {
 		gomail.WithTLSConfig(srv.tlsConfig()),
 	}
 	switch srv.Security {
-	case "tls":
+	case SecurityTLS:
 		opts = append(opts, gomail.WithSSL())
-	case "starttls":
+	case SecurityStartTLS:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
-	case "none":
+	case SecurityNone:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 	}
 	switch {
@@ -322,11 +322,11 @@ func timeoutError(ctx context.Context, limit time.Duration, err error) error {
 	return err
 }
 
-func securityName(s string) string {
-	if s == "none" {
+func securityName(s Security) string {
+	if s == SecurityNone {
 		return "plaintext"
 	}
-	return s
+	return string(s)
 }
 
 func hasAttr(attrs []imap.MailboxAttr, a imap.MailboxAttr) bool {

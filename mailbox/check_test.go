@@ -156,7 +156,7 @@ func TestCheckIMAPSilentServer(t *testing.T) {
 			defer c.Close()
 		}
 	}()
-	for _, security := range []string{"none", "starttls", "tls"} {
+	for _, security := range []mailbox.Security{mailbox.SecurityNone, mailbox.SecurityStartTLS, mailbox.SecurityTLS} {
 		srv := checkAccount(t, ln.Addr().String(), "marco@mcoo.nl", "geheim")
 		srv.Security = security
 		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)

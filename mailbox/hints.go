@@ -21,13 +21,13 @@ func hint(err error, srv *Server) error {
 	var rh tls.RecordHeaderError
 	var op *net.OpError
 	switch {
-	case srv.Security == "tls" && errors.As(err, &rh):
+	case srv.Security == SecurityTLS && errors.As(err, &rh):
 		try := `try security = "starttls"`
 		if IsLoopback(srv.Host) {
 			try += ` (or "none" on loopback)`
 		}
 		return fmt.Errorf("%w (the server at %s answers in plaintext, not TLS: %s)", err, srv.Addr(), try)
-	case srv.Security != "starttls", errors.As(err, &op) && op.Op == "dial":
+	case srv.Security != SecurityStartTLS, errors.As(err, &op) && op.Op == "dial":
 		return err // nothing reached the server's protocol
 	case srv.Port == 465 || srv.Port == 993:
 		return fmt.Errorf("%w (port %d expects TLS from the first byte: try security = \"tls\")", err, srv.Port)

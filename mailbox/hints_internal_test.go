@@ -31,7 +31,7 @@ func TestHint(t *testing.T) {
 	tests := []struct {
 		host     string
 		port     int
-		security string
+		security Security
 		err      error
 		hint     string
 	}{

@@ -75,7 +75,7 @@ func TestConnectHints(t *testing.T) {
 	const toStartTLSTail = ` answers in plaintext, not TLS: try security = "starttls" (or "none" on loopback))`
 	const toTLS = `(no plaintext greeting came: if the port expects TLS from the first byte, try security = "tls")`
 
-	account := func(addr, security string) mailbox.Server {
+	account := func(addr string, security mailbox.Security) mailbox.Server {
 		srv := checkAccount(t, addr, "marco@mcoo.nl", "geheim")
 		srv.Security, srv.TLS = security, tlsConf
 		return srv

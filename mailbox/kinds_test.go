@@ -17,7 +17,7 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
-func serverAt(t *testing.T, addr, security, user, password string) *mailbox.Server {
+func serverAt(t *testing.T, addr string, security mailbox.Security, user, password string) *mailbox.Server {
 	t.Helper()
 	host, port, _ := net.SplitHostPort(addr)
 	p, _ := strconv.Atoi(port)

@@ -13,11 +13,22 @@ import (
 	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
+// Security is how a connection to a mail server is protected, as
+// configured (security = "tls").
+type Security string
+
+// Securities.
+const (
+	SecurityTLS      Security = "tls"      // TLS from the start (IMAP 993, SMTP 465)
+	SecurityStartTLS Security = "starttls" // plain, then STARTTLS, which must succeed (IMAP 143, SMTP 587)
+	SecurityNone     Security = "none"     // plaintext: only to a loopback host
+)
+
 // Server is how to reach a mail server.
 type Server struct {
 	Host     string
 	Port     int
-	Security string // "tls", "starttls" or "none" (loopback only)
+	Security Security // "tls", "starttls" or "none" (loopback only)
 	Username string
 	Password string
 	OAuth    *Tokens     // set: log in with an OAuth2 token instead of the password
@@ -30,9 +41,9 @@ func (s *Server) Addr() string { return net.JoinHostPort(s.Host, fmt.Sprint(s.Po
 // CheckSecurity refuses plaintext to anything but loopback.
 func (s *Server) CheckSecurity() error {
 	switch s.Security {
-	case "tls", "starttls":
+	case SecurityTLS, SecurityStartTLS:
 		return nil
-	case "none":
+	case SecurityNone:
 		if IsLoopback(s.Host) {
 			return nil
 		}

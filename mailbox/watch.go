@@ -320,9 +320,9 @@ func (s *Server) imapDial(opts *imapclient.Options) (*imapclient.Client, error) 
 	var c *imapclient.Client
 	var err error
 	switch s.Security {
-	case "tls":
+	case SecurityTLS:
 		c, err = imapclient.DialTLS(s.Addr(), opts)
-	case "starttls":
+	case SecurityStartTLS:
 		c, err = imapclient.DialStartTLS(s.Addr(), opts)
 	default:
 		c, err = imapclient.DialInsecure(s.Addr(), opts)

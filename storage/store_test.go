@@ -117,7 +117,7 @@ func TestEventChain(t *testing.T) {
 	s, _ := openTemp(t)
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	s.Update(func(tx *Tx) error {
-		for i, kind := range []string{"received", "ack-queued", "mail-sent"} {
+		for i, kind := range []complaint.EventKind{complaint.EvReceived, complaint.EvAckQueued, complaint.EvMailSent} {
 			if err := tx.AppendEvent("KL-2026-0001", &complaint.Event{At: at.Add(time.Duration(i) * time.Second), Kind: kind, Actor: "x"}); err != nil {
 				t.Fatal(err)
 			}

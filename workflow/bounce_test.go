@@ -60,7 +60,7 @@ func TestBounceOfAcknowledgement(t *testing.T) {
 		// A delay changes nothing.
 		deliver(t, e, inbox, postfixDSN(ack.Mail.MessageID, "jan@klant.test", "4.4.1", "delayed"), clock.Now())
 		c, evs, pending := loadCase(t, s, "KL-2026-0001")
-		if evs[len(evs)-1] != complaint.EvMailDelayed || c.Attention != "" || len(pending) != 0 {
+		if evs[len(evs)-1] != string(complaint.EvMailDelayed) || c.Attention != "" || len(pending) != 0 {
 			t.Errorf("after a delay: %v %+v", evs, c)
 		}
 		// The acknowledgement came back for good.
@@ -68,7 +68,7 @@ func TestBounceOfAcknowledgement(t *testing.T) {
 		s.Update(func(tx Tx) error { c, _ := tx.Case("KL-2026-0001"); c.AcknowledgedAt = &now; return tx.PutCase(c) })
 		deliver(t, e, inbox, postfixDSN(ack.Mail.MessageID, "jan@klant.test", "5.1.1", "failed"), clock.Now())
 		c, evs, pending = loadCase(t, s, "KL-2026-0001")
-		if c.AcknowledgedAt != nil || !strings.Contains(c.Attention, "5.1.1") || !strings.Contains(strings.Join(evs, " "), complaint.EvAckBounced) {
+		if c.AcknowledgedAt != nil || !strings.Contains(c.Attention, "5.1.1") || !strings.Contains(strings.Join(evs, " "), string(complaint.EvAckBounced)) {
 			t.Errorf("after the bounce: %v %+v", evs, c)
 		}
 		if k := kinds(pending); strings.Join(k, " ") != "alert" || !strings.Contains(pending[0].Mail.Subject, "ontvangstbevestiging van KL-2026-0001 kwam terug") {

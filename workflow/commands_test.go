@@ -54,7 +54,7 @@ func loadCase(t *testing.T, s Store, id string) (*complaint.Case, []string, []*o
 		c, _ = tx.Case(id)
 		evs, _ := tx.Events(id)
 		for _, e := range evs {
-			kinds = append(kinds, e.Kind)
+			kinds = append(kinds, string(e.Kind))
 		}
 		pending, _ = tx.Pending()
 		return nil
@@ -95,7 +95,7 @@ func TestCommandsFlow(t *testing.T) {
 		_, before, _ := loadCase(t, s, id)
 		deliver(t, e, sent, commandMail(id, "#afgehandeld Opgelost\n#sluit"), clock.Now())
 		c, kinds, pending = loadCase(t, s, id)
-		if c.State != complaint.StateOpen || kinds[len(before)+1] != complaint.EvCommandRejected {
+		if c.State != complaint.StateOpen || kinds[len(before)+1] != string(complaint.EvCommandRejected) {
 			t.Errorf("bad command changed the case: %s %v", c.State, kinds[len(before):])
 		}
 		if last := pending[len(pending)-1]; !strings.Contains(last.Mail.Text, "#sluit") || !strings.Contains(last.Mail.Text, "#afgehandeld <oplossing>") {
@@ -143,7 +143,7 @@ func TestForgedDirectorCommand(t *testing.T) {
 	forged := commandMail(id, "#afgehandeld opgelost")
 	m := deliver(t, e, inbox, forged, clock.Now())
 	c, kinds, _ := loadCase(t, s, id)
-	if c.State != complaint.StateOpen || kinds[len(kinds)-1] != complaint.EvCommandRefused {
+	if c.State != complaint.StateOpen || kinds[len(kinds)-1] != string(complaint.EvCommandRefused) {
 		t.Fatalf("forged command: state %s, events %v", c.State, kinds)
 	}
 	s.View(func(tx Tx) error {

@@ -493,7 +493,7 @@ func TestReusedMessageID(t *testing.T) {
 		t.Fatalf("cases: %d", len(cases))
 	}
 	_, evs, _ := loadCase(t, s, cases[1].ID)
-	if !slices.Contains(evs, complaint.EvMalformed) {
+	if !slices.Contains(evs, string(complaint.EvMalformed)) {
 		t.Errorf("the reused Message-ID is not flagged: %v", evs)
 	}
 }

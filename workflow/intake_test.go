@@ -21,7 +21,7 @@ var complaintsFolder = Source{Director: "marco@mcoo.nl", Folder: "Klachten", Kin
 func kinds(items []*outbox.Item) []string {
 	var k []string
 	for _, it := range items {
-		k = append(k, it.Kind)
+		k = append(k, string(it.Kind))
 	}
 	return k
 }

@@ -4,11 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mcoo/klachtbot/workflow/casework"
 	"github.com/mcoo/klachtbot/workflow/commands"
-	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/jobs"
-	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
 // The jobs (workflow/jobs) run in one transaction per tick; what they
@@ -37,23 +34,6 @@ func (e *Engine) RunDue(now time.Time) ([]string, error) {
 
 // newJobs is the jobs of e.
 func newJobs(e *Engine) *jobs.Jobs[Tx] {
-	return &jobs.Jobs[Tx]{Cal: e.k.Cal, Mail: e.k.Mail, Rules: jobRules{e}, Loc: e.cfg.Location,
+	return &jobs.Jobs[Tx]{Cal: e.k.Cal, Mail: e.k.Mail, Rules: e.k, Loc: e.cfg.Location,
 		Directors: e.k.Mail.Directors, Schedule: e.cfg.Digest, DigestLimit: e.cfg.DigestLimit, Actions: commands.DigestActions()}
-}
-
-// jobRules is what the jobs ask of the rules.
-type jobRules struct{ e *Engine }
-
-func (r jobRules) Notice(tx Tx, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error {
-	return r.e.k.Notice(tx, c, kind, to, title, lines, now)
-}
-func (r jobRules) Enqueue(tx Tx, item *outbox.Item, title string) error {
-	return r.e.k.Enqueue(tx, item, title)
-}
-func (r jobRules) Queue(tx Tx, item *outbox.Item) error { return r.e.k.Queue(tx, item) }
-func (r jobRules) Event(tx Tx, caseID, kind, actor, msgid, detail string) error {
-	return r.e.k.Event(tx, caseID, kind, actor, msgid, detail)
-}
-func (r jobRules) ClientWords(tx Tx, c *complaint.Case) ([]string, error) {
-	return casework.ClientWords(tx, c)
 }

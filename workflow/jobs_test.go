@@ -31,7 +31,7 @@ func queued(t *testing.T, s Store, kind string) []*outbox.Item {
 	var out []*outbox.Item
 	_, pending := snapshot(t, s)
 	for _, p := range pending {
-		if p.Kind == kind {
+		if string(p.Kind) == kind {
 			out = append(out, p)
 		}
 	}
@@ -81,7 +81,7 @@ func TestDeadlineJobs(t *testing.T) {
 	}
 	// Every mail a job sent is on the case's audit trail.
 	_, kinds, _ := loadCase(t, s, id)
-	if n := strings.Count(strings.Join(kinds, " "), complaint.EvMailQueued); n != 5 {
+	if n := strings.Count(strings.Join(kinds, " "), string(complaint.EvMailQueued)); n != 5 {
 		t.Errorf("%d mail-queued events, want 5: %v", n, kinds)
 	}
 

@@ -41,7 +41,7 @@ func TestMailsGolden(t *testing.T) {
 		if it.Kind == "digest" {
 			continue // its seal differs every run; templates has the digest's golden files
 		}
-		name := it.Kind
+		name := string(it.Kind)
 		if it.Kind == "notice" {
 			name = "notice-" + noticeName(it)
 		}

@@ -62,7 +62,7 @@ func caseEvents(t *testing.T, s Store, id string) []string {
 	s.View(func(tx Tx) error {
 		evs, _ := tx.Events(id)
 		for _, e := range evs {
-			kinds = append(kinds, e.Kind)
+			kinds = append(kinds, string(e.Kind))
 		}
 		return nil
 	})
@@ -148,7 +148,7 @@ func TestOutboxPermanentFailure(t *testing.T) {
 	if c := caseOf(t, s); c.AcknowledgedAt != nil {
 		t.Error("a failed acknowledgement counts as sent")
 	}
-	if kinds := caseEvents(t, s, caseOf(t, s).ID); kinds[len(kinds)-1] != complaint.EvMailFailed {
+	if kinds := caseEvents(t, s, caseOf(t, s).ID); kinds[len(kinds)-1] != string(complaint.EvMailFailed) {
 		t.Errorf("events %v", kinds)
 	}
 }
@@ -216,7 +216,7 @@ func TestOutboxInterruptedAttempt(t *testing.T) {
 		}
 	}
 	c, kinds, _ := loadCase(t, s, first.CaseID)
-	if c.AcknowledgedAt == nil || kinds[len(kinds)-1] != complaint.EvMailSent {
+	if c.AcknowledgedAt == nil || kinds[len(kinds)-1] != string(complaint.EvMailSent) {
 		t.Errorf("confirmed acknowledgement not recorded: %v %v", c.AcknowledgedAt, kinds)
 	}
 	// The copy is no correspondence of the case: it is kept as the bot's
@@ -357,10 +357,10 @@ func TestOutboxRunFailures(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
 		code  int
-		state []string // of the acknowledgements to klant0..3
+		state []outbox.State // of the acknowledgements to klant0..3
 	}{
-		{"refused for good", 550, []string{outbox.Sent, outbox.Failed, outbox.Sent, outbox.Sent}},
-		{"try later", 451, []string{outbox.Sent, outbox.Queued, outbox.Sent, outbox.Sent}},
+		{"refused for good", 550, []outbox.State{outbox.Sent, outbox.Failed, outbox.Sent, outbox.Sent}},
+		{"try later", 451, []outbox.State{outbox.Sent, outbox.Queued, outbox.Sent, outbox.Sent}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -449,8 +449,8 @@ func TestOutboxRunCommits(t *testing.T) {
 // "bcc" the Bcc stays; with "server" there is none from the start.
 func TestServerSentCopy(t *testing.T) {
 	t.Parallel()
-	for _, mode := range []string{"auto", "bcc", "server"} {
-		t.Run(mode, func(t *testing.T) {
+	for _, mode := range outbox.SentCopies {
+		t.Run(string(mode), func(t *testing.T) {
 			t.Parallel()
 			cfg := testConfig()
 			cfg.SentCopy = mode
@@ -476,7 +476,7 @@ func TestServerSentCopy(t *testing.T) {
 				ack.Mail.Subject, ack.Mail.MessageID, ack.CaseID, ack.Mail.Text)
 			deliver(t, e, sent, copyRaw, clock.Now())
 			deliver(t, e, inbox, mail("piet@klant.test", "Klacht", otherComplaint), clock.Now())
-			if got, want := len(bcc(2)), map[string]int{"auto": 0, "bcc": 1, "server": 0}[mode]; got != want {
+			if got, want := len(bcc(2)), map[outbox.SentCopy]int{outbox.SentCopyAuto: 0, outbox.SentCopyBcc: 1, outbox.SentCopyServer: 0}[mode]; got != want {
 				t.Errorf("second acknowledgement Bcc %v, want %d", bcc(2), want)
 			}
 		})

@@ -23,7 +23,7 @@ func staffEngine(t *testing.T, s Store) (*Engine, *testClock) {
 }
 
 // lastOf is the last queued mail of a kind, nil when none.
-func lastOf(t *testing.T, s Store, kind, subject string) *outbox.Item {
+func lastOf(t *testing.T, s Store, kind outbox.Kind, subject string) *outbox.Item {
 	t.Helper()
 	var found *outbox.Item
 	_, pending := snapshot(t, s)
@@ -149,7 +149,7 @@ func TestConsultation(t *testing.T) {
 		deliver(t, e, inbox, mail("Anna de Boer <anna@mcoo.nl>", "Re: "+q.Mail.Subject,
 			"Ja, dat klopt: de stukken kwamen pas op 2 mei binnen.\n\nAnna\n\nOp 24 november schreef Marco:\n> Klopt het dat", "In-Reply-To: "+q.Mail.MessageID), clock.Now())
 		c, kinds, _ := loadCase(t, s, id)
-		if c.Consultations[0].AnsweredAt == nil || kinds[len(kinds)-2] != complaint.EvStaffResponse {
+		if c.Consultations[0].AnsweredAt == nil || kinds[len(kinds)-2] != string(complaint.EvStaffResponse) {
 			t.Fatalf("Anna's answer not recorded: %+v %v", c.Consultations, kinds)
 		}
 		var roles []complaint.Role
@@ -177,7 +177,7 @@ func TestConsultation(t *testing.T) {
 
 		// Someone not on the staff.
 		deliver(t, e, sent, commandMail(id, "#betrokkene Piet wat is er gebeurd?"), clock.Now())
-		if c, kinds, _ := loadCase(t, s, id); len(c.Consultations) != 1 || !strings.Contains(strings.Join(kinds, " "), complaint.EvCommandRefused) {
+		if c, kinds, _ := loadCase(t, s, id); len(c.Consultations) != 1 || !strings.Contains(strings.Join(kinds, " "), string(complaint.EvCommandRefused)) {
 			t.Errorf("unknown staff member consulted: %+v", c.Consultations)
 		}
 		if n := lastOf(t, s, "notice", "Medewerker niet gevonden"); n == nil || !strings.Contains(n.Mail.Text, "Anna de Boer <anna@mcoo.nl>") {
@@ -273,7 +273,7 @@ func TestClosingAnswers(t *testing.T) {
 		}
 		runDue(t, e, "2026-12-09 00:30")
 		c, kinds, _ := loadCase(t, s, "KL-2026-0002")
-		if !c.Satisfaction.NoAnswer || c.Satisfied() != nil || kinds[len(kinds)-1] != complaint.EvSatisfaction {
+		if !c.Satisfaction.NoAnswer || c.Satisfied() != nil || kinds[len(kinds)-1] != string(complaint.EvSatisfaction) {
 			t.Errorf("no answer not recorded: %+v %v", c.Satisfaction, kinds)
 		}
 		// #tevreden nee by a director, then #heropend: a new target.

@@ -65,7 +65,7 @@ func TestRetention(t *testing.T) {
 			c.Category != "termijnen" || len(c.Measures) != 1 || !c.Consent.Given {
 			t.Errorf("evaluation fields changed:\nbefore %+v\nafter  %+v", before, c)
 		}
-		if kinds[len(kinds)-1] != complaint.EvPurged {
+		if kinds[len(kinds)-1] != string(complaint.EvPurged) {
 			t.Errorf("purge not on the audit trail: %v", kinds)
 		}
 		for _, p := range pending {

@@ -28,7 +28,7 @@ func openCase(t *testing.T, st *mailStack, b *bot, client, director string) (str
 func eventKinds(d dossier.Detail) []string {
 	var k []string
 	for _, e := range d.Events {
-		k = append(k, e.Kind)
+		k = append(k, string(e.Kind))
 	}
 	return k
 }

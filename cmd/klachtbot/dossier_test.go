@@ -135,7 +135,7 @@ func fixtureStore(t *testing.T) (string, []fixtureMsg) {
 		if err := tx.PutCase(c2); err != nil {
 			return err
 		}
-		for _, k := range []string{"received", "ack-queued"} {
+		for _, k := range []complaint.EventKind{complaint.EvReceived, complaint.EvAckQueued} {
 			if err := tx.AppendEvent(caseB, &complaint.Event{At: received, Kind: k, Actor: "klachtbot"}); err != nil {
 				return err
 			}

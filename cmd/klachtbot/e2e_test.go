@@ -84,7 +84,7 @@ func TestE2EComplaintAcknowledged(t *testing.T) {
 		}
 		var kinds []string
 		for _, e := range d.Events {
-			kinds = append(kinds, e.Kind)
+			kinds = append(kinds, string(e.Kind))
 		}
 		if want := []string{"received", "ack-queued", "mail-sent"}; !slices.Equal(kinds, want) {
 			t.Errorf("events = %v, want %v", kinds, want)
@@ -182,7 +182,7 @@ func TestE2ENoAcknowledgement(t *testing.T) {
 		for _, c := range cases {
 			if c.Client == "noreply@bank.test" {
 				d := b.show(c.ID)
-				if e := d.Events[len(d.Events)-1]; e.Kind != "ack-suppressed" || !strings.Contains(e.Detail, "no-reply") {
+				if e := d.Events[len(d.Events)-1]; e.Kind != "ack-suppressed" || !strings.Contains(e.Detail.String(), "no-reply") {
 					t.Errorf("no-reply case events: %+v", d.Events)
 				}
 			}

@@ -66,7 +66,7 @@ var commands = []cli.Command[*Config]{
 		return func(cfg *Config, _ []string, out io.Writer) error {
 			cases, err := query(cfg, "/cases", func(tx *storage.Tx) ([]dossier.Summary, error) { return dossier.List(tx) })
 			if err != nil || *asJSON {
-				return cli.PrintJSON(out, cases, err)
+				return cli.PrintJSON(out, dossier.ListIn(cases, cfg.Loc), err)
 			}
 			return dossier.WriteList(out, cfg.Loc, cases)
 		}

@@ -138,7 +138,7 @@ func TestE2EProcedure(t *testing.T) {
 func eventDetails(d dossier.Detail) string {
 	var s []string
 	for _, e := range d.Events {
-		s = append(s, e.Detail)
+		s = append(s, e.Detail.String())
 	}
 	return strings.Join(s, "\n")
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/mcoo/klachtbot/workflow/dossier"
 )
 
-// TestShowJSONTimesInOneZone: `show --json` writes every time of a case in
+// TestShowJSONTimesInOneZone: `show --json` and `cases --json` write every time of a case in
 // Europe/Amsterdam with its offset (+01:00 in winter, +02:00 in summer),
 // whatever zone it was stored in: UTC from a mail's Date, a fixed offset
 // from another sender, the firm's zone from the clock. The case sets every
@@ -40,6 +40,7 @@ func TestShowJSONTimesInOneZone(t *testing.T) {
 			Director: "hans@mcoo.nl", Subject: "Klacht", Language: "nl",
 			ReceivedAt: summer, TargetAt: winter.In(ams), AcknowledgedAt: ptr(winter.In(ny)),
 			FirstResponseAt: ptr(winter), ClosedAt: ptr(summer.UTC()),
+			Measures: []string{"Vier ogen bij elke aangifte"}, MeasuresAt: []time.Time{winter.In(ny)},
 			Consultations: []complaint.Consultation{{Name: "Petra", Address: "petra@mcoo.nl", At: winter, By: "hans@mcoo.nl",
 				MessageID: "<c1@mcoo.nl>", AnsweredAt: ptr(summer)}},
 			Satisfaction: &complaint.Satisfaction{AskedAt: winter, AskedBy: "hans@mcoo.nl", MessageID: "<s1@mcoo.nl>", Satisfied: &yes,
@@ -61,37 +62,45 @@ func TestShowJSONTimesInOneZone(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	stdout, stderr, err := klachtbot(t, "show", "--config", cliConfig(t, db), caseA, "--json")
-	if err != nil {
-		t.Fatalf("show --json: %v\n%s%s", err, stdout, stderr)
-	}
-	var doc any
-	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
-		t.Fatalf("show --json is no JSON: %v\n%s", err, stdout)
-	}
-	found := map[string]bool{}
-	for path, v := range jsonStrings(doc, "") {
-		at, err := time.Parse(time.RFC3339Nano, v)
+	for _, cmd := range []struct {
+		args []string
+		typ  reflect.Type
+	}{
+		{[]string{"show", "--config", cliConfig(t, db), caseA, "--json"}, reflect.TypeFor[dossier.Detail]()},
+		{[]string{"cases", "--config", cliConfig(t, db), "--json"}, reflect.TypeFor[dossier.Summary]()},
+	} {
+		stdout, stderr, err := klachtbot(t, cmd.args...)
 		if err != nil {
-			continue
+			t.Fatalf("%s --json: %v\n%s%s", cmd.args[0], err, stdout, stderr)
 		}
-		found[path] = true
-		if !at.Equal(winter) && !at.Equal(summer) {
-			t.Errorf("%s = %s: neither fixture time", path, v)
+		var doc any
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+			t.Fatalf("%s --json is no JSON: %v\n%s", cmd.args[0], err, stdout)
 		}
-		want := at.In(ams).Format(time.RFC3339)
-		if v != want {
-			t.Errorf("%s = %s, want %s (Europe/Amsterdam)", path, v, want)
+		found := map[string]bool{}
+		for path, v := range jsonStrings(doc, "") {
+			at, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				continue
+			}
+			found[path] = true
+			if !at.Equal(winter) && !at.Equal(summer) {
+				t.Errorf("%s: %s = %s: neither fixture time", cmd.args[0], path, v)
+			}
+			want := at.In(ams).Format(time.RFC3339)
+			if v != want {
+				t.Errorf("%s: %s = %s, want %s (Europe/Amsterdam)", cmd.args[0], path, v, want)
+			}
 		}
-	}
-	var missing []string
-	for _, path := range timeFields(reflect.TypeFor[dossier.Detail](), "") {
-		if !found[path] {
-			missing = append(missing, path)
+		var missing []string
+		for _, path := range timeFields(cmd.typ, "") {
+			if !found[path] {
+				missing = append(missing, path)
+			}
 		}
-	}
-	if len(missing) > 0 {
-		t.Errorf("show --json has no time at %v: set it in this test's case", missing)
+		if len(missing) > 0 {
+			t.Errorf("%s --json has no time at %v: set it in this test's case", cmd.args[0], missing)
+		}
 	}
 }
 

@@ -9,22 +9,25 @@ package alert
 
 import "time"
 
+// Kind is what an incident is about, stored as its name ("mailbox").
+type Kind string
+
 // Kinds of incident.
 const (
-	KindMailbox       = "mailbox"       // a watched folder cannot be read
-	KindSending       = "sending"       // an account cannot send: its mail waits
-	KindUndeliverable = "undeliverable" // a mail the bot sent was refused, or kept failing
-	KindBounce        = "bounce"        // a mail the bot sent came back
-	KindQuarantine    = "quarantine"    // mail kept raw because it could not be read or ingested
-	KindRateLimit     = "rate-limit"    // acknowledgements held back by a limit
-	KindJob           = "job"           // a scheduled job failed
+	KindMailbox       Kind = "mailbox"       // a watched folder cannot be read
+	KindSending       Kind = "sending"       // an account cannot send: its mail waits
+	KindUndeliverable Kind = "undeliverable" // a mail the bot sent was refused, or kept failing
+	KindBounce        Kind = "bounce"        // a mail the bot sent came back
+	KindQuarantine    Kind = "quarantine"    // mail kept raw because it could not be read or ingested
+	KindRateLimit     Kind = "rate-limit"    // acknowledgements held back by a limit
+	KindJob           Kind = "job"           // a scheduled job failed
 )
 
 // Incident is one thing that went wrong, from its start to its end. Its Key
 // makes it one incident however often it is reported.
 type Incident struct {
 	Key     string `json:"key"` // "mailbox/marco@mcoo.nl/INBOX", "mail/17", ...
-	Kind    string `json:"kind"`
+	Kind    Kind   `json:"kind"`
 	Case    string `json:"case,omitempty"`
 	Title   string `json:"title"`   // one line, Dutch
 	What    string `json:"what"`    // what happened

@@ -120,13 +120,14 @@ func (k *Clerk) Record(tx Tx, c *complaint.Case, change *complaint.Event, actor,
 	return k.Event(tx, c.ID, change.Kind, actor, msgid, change.Detail)
 }
 
-func (k *Clerk) Event(tx Tx, caseID, kind, actor, msgid, detail string) error {
+// Event records one event on the case's audit trail.
+func (k *Clerk) Event(tx Tx, caseID string, kind complaint.EventKind, actor, msgid, detail string) error {
 	return tx.AppendEvent(caseID, &complaint.Event{At: k.Clock.Now().UTC(), Kind: kind, Actor: actor, MessageID: msgid, Detail: detail})
 }
 
 // eventFor records an event about a stored mail: the chain vouches for its
 // original bytes (rec.SHA256, set by keep).
-func (k *Clerk) EventFor(tx Tx, caseID, kind, actor string, rec *complaint.Message, detail string) error {
+func (k *Clerk) EventFor(tx Tx, caseID string, kind complaint.EventKind, actor string, rec *complaint.Message, detail string) error {
 	return tx.AppendEvent(caseID, &complaint.Event{At: k.Clock.Now().UTC(), Kind: kind, Actor: actor,
 		MessageID: rec.MessageID, Detail: detail, RawSum: rec.SHA256})
 }

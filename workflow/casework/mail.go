@@ -24,12 +24,12 @@ func (k *Clerk) Notify(tx Tx, c *complaint.Case, to []string, name string, data 
 	if err != nil {
 		return fmt.Errorf("notice %s: %w", name, err)
 	}
-	return k.Notice(tx, c, "notice", to, title, lines, k.Clock.Now())
+	return k.Notice(tx, c, outbox.KindNotice, to, title, lines, k.Clock.Now())
 }
 
 // Notice queues a notice as of now (which tick may set ahead of the
 // clock), a reply in the case's conversation.
-func (k *Clerk) Notice(tx Tx, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error {
+func (k *Clerk) Notice(tx Tx, c *complaint.Case, kind outbox.Kind, to []string, title string, lines []string, now time.Time) error {
 	item, err := k.Mail.Notice(c, kind, to, title, lines, now)
 	if err != nil {
 		return err
@@ -43,7 +43,7 @@ func (k *Clerk) Notice(tx Tx, c *complaint.Case, kind string, to []string, title
 // enqueue queues a mail of a case and records it on the audit trail: its
 // kind, the title of a notice, to whom, and params (name, value) more.
 func (k *Clerk) Enqueue(tx Tx, item *outbox.Item, title string, params ...string) error {
-	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", item.Kind, "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
+	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", string(item.Kind), "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
 	if err := k.Queue(tx, item); err != nil {
 		return fmt.Errorf("queue %s: %w", item.Kind, err)
 	}
@@ -68,7 +68,7 @@ const metaServerCopy = "server-copy/"
 // copy in their Sent folder proves it (sent_copy): then the Bcc would only
 // be an unread mail in their INBOX.
 func (k *Clerk) Queue(tx Tx, item *outbox.Item) error {
-	server := k.Cfg.SentCopy == "server" || k.Cfg.SentCopy == "auto" && tx.Meta(metaServerCopy+item.Account) != ""
+	server := k.Cfg.SentCopy.ServerProves(tx.Meta(metaServerCopy+item.Account) != "")
 	if server {
 		item.Mail.Bcc = slices.DeleteFunc(item.Mail.Bcc, func(a string) bool { return a == item.Account })
 	}
@@ -80,7 +80,7 @@ func (k *Clerk) Queue(tx Tx, item *outbox.Item) error {
 // files sent mail in Sent: a copy of the bot's mail was found there (Bcc
 // copies go to the INBOX).
 func (k *Clerk) ServerCopySeen(tx Tx, account string, log *slog.Logger) error {
-	if k.Cfg.SentCopy != "auto" || tx.Meta(metaServerCopy+account) != "" {
+	if !k.Cfg.SentCopy.Learns() || tx.Meta(metaServerCopy+account) != "" {
 		return nil
 	}
 	log.Info("the mail server files sent mail in Sent: no more Bcc copies to the director", "account", account)

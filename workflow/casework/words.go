@@ -12,9 +12,9 @@ import (
 // maxQuoted bounds how much of someone's mail a mail quotes.
 const maxQuoted = 40
 
-// clientWords is what the client wrote in the mail that opened the case,
+// ClientWords is what the client wrote in the mail that opened the case,
 // without quoted mail, signature or command lines, line by line.
-func ClientWords(tx Tx, c *complaint.Case) ([]string, error) {
+func (k *Clerk) ClientWords(tx Tx, c *complaint.Case) ([]string, error) {
 	msgs, err := tx.Messages(c.ID)
 	if err != nil || len(msgs) == 0 {
 		return nil, err

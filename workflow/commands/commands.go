@@ -18,6 +18,7 @@ import (
 	"github.com/mcoo/klachtbot/workflow/casework"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -383,7 +384,7 @@ func (r *commandRun) confirm(applied []string) (bool, error) {
 	if !r.k.Cfg.ConfirmCommands || len(applied) == 0 {
 		return r.queued, nil
 	}
-	item, _, err := r.k.Mail.NoticeNamed(r.c, "confirmation", []string{r.who}, "confirmation", templates.NoticeConfirmation{Applied: applied}, r.k.Clock.Now())
+	item, _, err := r.k.Mail.NoticeNamed(r.c, outbox.KindConfirmation, []string{r.who}, "confirmation", templates.NoticeConfirmation{Applied: applied}, r.k.Clock.Now())
 	if err != nil {
 		return false, err
 	}

@@ -77,7 +77,7 @@ func (r *commandRun) consult(cmd Command) (done, error) {
 		return done{}, fmt.Errorf("director %s is not configured", r.who)
 	}
 	now := k.Clock.Now()
-	words, err := casework.ClientWords(r.tx, r.c)
+	words, err := k.ClientWords(r.tx, r.c)
 	if err != nil {
 		return done{}, err
 	}

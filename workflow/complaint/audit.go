@@ -9,37 +9,41 @@ import (
 	"time"
 )
 
-// Event kinds on a case's audit trail. labels.go has the Dutch name of each.
+// EventKind is what an event records, stored as its code ("mail-sent").
+// labels.go has the Dutch name of each.
+type EventKind string
+
+// Event kinds on a case's audit trail.
 const (
-	EvReceived        = "received"
-	EvFollowUp        = "follow-up"
-	EvDirectorMessage = "director-response"
-	EvOtherMessage    = "message"
-	EvAckQueued       = "ack-queued"
-	EvAckSuppressed   = "ack-suppressed"
-	EvMailSent        = "mail-sent"
-	EvMailFailed      = "mail-failed"
-	EvMailRetry       = "mail-retry"
-	EvMalformed       = "malformed"
-	EvStateChanged    = "state-changed"
-	EvCommand         = "command"
-	EvCommandRejected = "command-rejected" // not understood: nothing changed
-	EvCommandRefused  = "command-refused"  // no authority, or not allowed
-	EvConsent         = "consent"
-	EvMailQueued      = "mail-queued"
-	EvPurged          = "anonymised"      // retention, or a held mail that was no complaint
-	EvTriage          = "triage"          // held for a director's decision
-	EvAckBounced      = "ack-bounced"     // the acknowledgement came back: the client has no receipt
-	EvMailBounced     = "mail-bounced"    // another mail the bot sent came back
-	EvMailDelayed     = "mail-delayed"    // a delay report: nothing changes
-	EvConsulted       = "consulted"       // a staff member was asked for their side (#betrokkene)
-	EvStaffResponse   = "staff-response"  // the staff member answered
-	EvSatisfaction    = "satisfaction"    // the client's answer to the closing question, or none
-	EvConfidentiality = "confidentiality" // an expert's signed statement is on the case
+	EvReceived        EventKind = "received"
+	EvFollowUp        EventKind = "follow-up"
+	EvDirectorMessage EventKind = "director-response"
+	EvOtherMessage    EventKind = "message"
+	EvAckQueued       EventKind = "ack-queued"
+	EvAckSuppressed   EventKind = "ack-suppressed"
+	EvMailSent        EventKind = "mail-sent"
+	EvMailFailed      EventKind = "mail-failed"
+	EvMailRetry       EventKind = "mail-retry"
+	EvMalformed       EventKind = "malformed"
+	EvStateChanged    EventKind = "state-changed"
+	EvCommand         EventKind = "command"
+	EvCommandRejected EventKind = "command-rejected" // not understood: nothing changed
+	EvCommandRefused  EventKind = "command-refused"  // no authority, or not allowed
+	EvConsent         EventKind = "consent"
+	EvMailQueued      EventKind = "mail-queued"
+	EvPurged          EventKind = "anonymised"      // retention, or a held mail that was no complaint
+	EvTriage          EventKind = "triage"          // held for a director's decision
+	EvAckBounced      EventKind = "ack-bounced"     // the acknowledgement came back: the client has no receipt
+	EvMailBounced     EventKind = "mail-bounced"    // another mail the bot sent came back
+	EvMailDelayed     EventKind = "mail-delayed"    // a delay report: nothing changes
+	EvConsulted       EventKind = "consulted"       // a staff member was asked for their side (#betrokkene)
+	EvStaffResponse   EventKind = "staff-response"  // the staff member answered
+	EvSatisfaction    EventKind = "satisfaction"    // the client's answer to the closing question, or none
+	EvConfidentiality EventKind = "confidentiality" // an expert's signed statement is on the case
 )
 
 // EventKinds lists every kind, for the labels and their test.
-var EventKinds = []string{EvReceived, EvFollowUp, EvDirectorMessage, EvOtherMessage, EvAckQueued, EvAckSuppressed,
+var EventKinds = []EventKind{EvReceived, EvFollowUp, EvDirectorMessage, EvOtherMessage, EvAckQueued, EvAckSuppressed,
 	EvMailSent, EvMailFailed, EvMailRetry, EvMalformed, EvStateChanged, EvCommand, EvCommandRejected, EvCommandRefused,
 	EvConsent, EvMailQueued, EvPurged, EvTriage, EvAckBounced, EvMailBounced, EvMailDelayed,
 	EvConsulted, EvStaffResponse, EvSatisfaction, EvConfidentiality}
@@ -53,7 +57,7 @@ var EventKinds = []string{EvReceived, EvFollowUp, EvDirectorMessage, EvOtherMess
 type Event struct {
 	Seq       uint64    `json:"seq"`
 	At        time.Time `json:"at"`
-	Kind      string    `json:"kind"`
+	Kind      EventKind `json:"kind"`
 	Actor     string    `json:"actor"`
 	MessageID string    `json:"message_id,omitempty"`
 	Detail    string    `json:"detail,omitempty"`
@@ -101,7 +105,7 @@ func (ev *Event) ChainHash() string {
 	data, _ := json.Marshal(struct {
 		Seq    uint64    `json:"seq"`
 		At     time.Time `json:"at"`
-		Kind   string    `json:"kind"`
+		Kind   EventKind `json:"kind"`
 		Sums   [3]string `json:"sums"`
 		RawSum string    `json:"raw_sum,omitempty"`
 	}{ev.Seq, ev.At.UTC(), ev.Kind, ev.Sums, ev.RawSum}) // plain fields: cannot fail

@@ -1,8 +1,12 @@
 package complaint
 
 import (
+	"cmp"
+	"encoding/json"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -62,15 +66,140 @@ func Detail(code string, params ...string) string {
 
 // ParseDetail reads a coded detail; ok is false for free text.
 func ParseDetail(d string) (code string, params url.Values, ok bool) {
-	if !strings.HasPrefix(d, "@") {
+	p := ParseDetails(d)
+	if p.Code == "" {
 		return "", nil, false
 	}
-	code, query, _ := strings.Cut(d[1:], "?")
-	params, err := url.ParseQuery(query)
-	if err != nil || code == "" || strings.ContainsAny(code, " /") {
-		return "", nil, false
+	params = url.Values{}
+	for _, f := range p.Fields {
+		params.Add(f.Name, f.Value)
 	}
-	return code, params, true
+	return p.Code, params, true
+}
+
+// Field is one parameter of a coded detail.
+type Field struct {
+	Name  string
+	Value string
+}
+
+// Details is an event's detail as read: a code with its fields
+// ("@state?from=open&to=closed": Code "state", Fields from, to), or the
+// free text of an event written before the codes (Code "", Text). String
+// gives the stored form back byte for byte, NL the Dutch sentence.
+//
+// In JSON (`show --json`) it is an object: "text", the Dutch sentence;
+// "code" and "fields" (an object) of a coded detail; "original", the
+// stored free text where the Dutch says it otherwise.
+type Details struct {
+	Code   string  // "" for free text
+	Fields []Field // in stored order: by name, as Detail writes them
+	Text   string  // the free text, when Code is ""
+	// raw is the stored form when encoding Code and Fields would not give
+	// it back byte for byte (a detail not written by Detail).
+	raw string
+}
+
+// ParseDetails reads an event's stored detail. Anything that is not a
+// well-formed code is free text.
+func ParseDetails(s string) Details {
+	if !strings.HasPrefix(s, "@") {
+		return Details{Text: s}
+	}
+	code, query, _ := strings.Cut(s[1:], "?")
+	if _, err := url.ParseQuery(query); err != nil || code == "" || strings.ContainsAny(code, " /") {
+		return Details{Text: s}
+	}
+	d := Details{Code: code}
+	for part := range strings.SplitSeq(query, "&") {
+		if part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		name, _ = url.QueryUnescape(name) // ParseQuery above: cannot fail
+		value, _ = url.QueryUnescape(value)
+		d.Fields = append(d.Fields, Field{name, value})
+	}
+	if d.String() != s {
+		d.raw = s
+	}
+	return d
+}
+
+// Get is the value of the first field called name; "" when there is none.
+func (d Details) Get(name string) string {
+	for _, f := range d.Fields {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// IsZero reports whether there is no detail (none recorded, or erased).
+func (d Details) IsZero() bool { return d.Code == "" && d.Text == "" && d.raw == "" }
+
+// String is the detail as it is stored.
+func (d Details) String() string {
+	switch {
+	case d.raw != "":
+		return d.raw
+	case d.Code == "":
+		return d.Text
+	case len(d.Fields) == 0:
+		return "@" + d.Code
+	}
+	var b strings.Builder
+	b.WriteString("@" + d.Code + "?")
+	for i, f := range d.Fields {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(f.Name) + "=" + url.QueryEscape(f.Value))
+	}
+	return b.String()
+}
+
+// detailsJSON is Details in JSON.
+type detailsJSON struct {
+	Text     string            `json:"text"`
+	Code     string            `json:"code,omitempty"`
+	Fields   map[string]string `json:"fields,omitzero"`
+	Original string            `json:"original,omitempty"`
+}
+
+// MarshalJSON writes the detail as people and tools read it, never in its
+// stored form: {"text": Dutch, "code": …, "fields": {…}}, or of free text
+// {"text": Dutch, "original": as stored}.
+func (d Details) MarshalJSON() ([]byte, error) {
+	j := detailsJSON{Text: d.NL(), Code: d.Code}
+	if d.Code != "" {
+		j.Fields = make(map[string]string, len(d.Fields))
+		for _, f := range slices.Backward(d.Fields) {
+			j.Fields[f.Name] = f.Value // the first of a name, as Get
+		}
+	} else if d.Text != j.Text {
+		j.Original = d.Text
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (the service answers `show`
+// over its control socket in JSON).
+func (d *Details) UnmarshalJSON(data []byte) error {
+	var j detailsJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	if j.Code == "" {
+		*d = Details{Text: cmp.Or(j.Original, j.Text)}
+		return nil
+	}
+	*d = Details{Code: j.Code}
+	for _, name := range slices.Sorted(maps.Keys(j.Fields)) {
+		d.Fields = append(d.Fields, Field{name, j.Fields[name]})
+	}
+	return nil
 }
 
 var whyNL = map[string]string{
@@ -96,15 +225,19 @@ var kindNL = map[string]string{
 	"consult": "vraag aan medewerker", "closing": "afsluitende mail met de vraag of de cliënt tevreden is",
 }
 
-// DetailNL renders an event's detail in Dutch.
-func DetailNL(d string) string {
-	code, p, ok := ParseDetail(d)
-	if !ok {
-		return legacyNL(d)
+// DetailNL renders an event's stored detail in Dutch.
+func DetailNL(d string) string { return ParseDetails(d).NL() }
+
+// NL is the detail in Dutch, as directors and reviewers read it. Free text
+// written before the codes reads in Dutch where its phrasing is known, and
+// as it is otherwise.
+func (d Details) NL() string {
+	if d.Code == "" {
+		return legacyNL(d.Text)
 	}
-	get := p.Get
+	get := d.Get
 	why := func() string { return orCode(whyNL, get("why")) }
-	switch code {
+	switch d.Code {
 	case DetState:
 		s := "van " + StateNL(State(get("from"))) + " naar " + StateNL(State(get("to")))
 		if get("why") != "" {
@@ -168,7 +301,15 @@ func DetailNL(d string) string {
 		}
 		return s
 	}
-	return d // a code of a newer version: shown as it is
+	// A code of a newer version: its name and fields, not the stored form.
+	fields := make([]string, len(d.Fields))
+	for i, f := range d.Fields {
+		fields[i] = f.Name + ": " + f.Value
+	}
+	if len(fields) == 0 {
+		return d.Code
+	}
+	return d.Code + " (" + strings.Join(fields, ", ") + ")"
 }
 
 // The English of events written before the codes, in Dutch.

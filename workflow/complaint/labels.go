@@ -18,7 +18,7 @@ var roleNL = map[Role]string{
 	RoleOther:    "overig",
 }
 
-var eventNL = map[string]string{
+var eventNL = map[EventKind]string{
 	EvReceived:        "klacht ontvangen",
 	EvFollowUp:        "vervolgbericht cliënt",
 	EvDirectorMessage: "reactie directeur",
@@ -53,7 +53,7 @@ func StateNL(s State) string { return orCode(stateNL, s) }
 func RoleNL(r Role) string { return orCode(roleNL, r) }
 
 // EventNL is an event kind in Dutch.
-func EventNL(k string) string { return orCode(eventNL, k) }
+func EventNL(k EventKind) string { return orCode(eventNL, k) }
 
 // orCode falls back to the code itself, for a record written by a newer version.
 func orCode[K ~string](m map[K]string, k K) string {

@@ -5,7 +5,7 @@ import "testing"
 func TestEveryCodeHasADutchLabel(t *testing.T) {
 	t.Parallel()
 	for _, k := range EventKinds {
-		if EventNL(k) == k {
+		if EventNL(k) == string(k) {
 			t.Errorf("event kind %q has no Dutch label", k)
 		}
 	}

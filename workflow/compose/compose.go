@@ -45,14 +45,14 @@ type Composer struct {
 
 // Kinds of outgoing mail the procedure past the receipt sends.
 const (
-	KindConsult = "consult"
-	KindClosing = "closing"
-	KindNewTerm = "new-term"
+	KindConsult = outbox.KindConsult
+	KindClosing = outbox.KindClosing
+	KindNewTerm = outbox.KindNewTerm
 )
 
 // BotMail is a mail from the bot to directors, sent with the SMTP account
 // of the director it concerns; caseID may be empty (the digest).
-func (k *Composer) BotMail(kind, caseID, account string, to []string, subject, text, html string, now time.Time) *outbox.Item {
+func (k *Composer) BotMail(kind outbox.Kind, caseID, account string, to []string, subject, text, html string, now time.Time) *outbox.Item {
 	from := k.Bot
 	if from == "" {
 		from = account
@@ -70,7 +70,7 @@ func (k *Composer) BotMail(kind, caseID, account string, to []string, subject, t
 		CaseID: caseID, Kind: kind, Account: account,
 		Mail: message.Outgoing{
 			From: from, FromName: "klachtbot", To: to, Subject: subject,
-			MessageID: MessageID(idPart, kind, from),
+			MessageID: MessageID(idPart, string(kind), from),
 			Date:      now, Headers: headers, Text: text, HTML: html,
 		},
 	}
@@ -78,7 +78,7 @@ func (k *Composer) BotMail(kind, caseID, account string, to []string, subject, t
 
 // Notice is a notice about a case from the bot to directors: a title and
 // lines in the case's frame (templates/mail/notice.nl.tmpl).
-func (k *Composer) Notice(c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) (*outbox.Item, error) {
+func (k *Composer) Notice(c *complaint.Case, kind outbox.Kind, to []string, title string, lines []string, now time.Time) (*outbox.Item, error) {
 	data := templates.Notice{Title: title, CaseID: c.ID, Subject: c.Subject, Client: ClientName(c), Lines: lines}
 	subject, text, err := k.Tpl.Mail("notice", "nl", data)
 	if err != nil {
@@ -91,7 +91,7 @@ func (k *Composer) Notice(c *complaint.Case, kind string, to []string, title str
 // about c, its words rendered from data (the name's own type, e.g.
 // templates.NoticeWarning for "warning"); title is the notice's title, as
 // the audit trail records it.
-func (k *Composer) NoticeNamed(c *complaint.Case, kind string, to []string, name string, data any, now time.Time) (item *outbox.Item, title string, err error) {
+func (k *Composer) NoticeNamed(c *complaint.Case, kind outbox.Kind, to []string, name string, data any, now time.Time) (item *outbox.Item, title string, err error) {
 	title, lines, err := k.Tpl.Notice(name, data)
 	if err != nil {
 		return nil, "", err
@@ -102,7 +102,7 @@ func (k *Composer) NoticeNamed(c *complaint.Case, kind string, to []string, name
 
 // fromDirector is a mail from a director about c, with a Bcc to the
 // director as its proof of sending.
-func (k *Composer) fromDirector(c *complaint.Case, dir Director, kind, idKind string, to []string, subject, text string, now time.Time) *outbox.Item {
+func (k *Composer) fromDirector(c *complaint.Case, dir Director, kind outbox.Kind, idKind string, to []string, subject, text string, now time.Time) *outbox.Item {
 	return &outbox.Item{
 		CaseID: c.ID, Kind: kind, Account: dir.Address,
 		Mail: message.Outgoing{
@@ -115,7 +115,7 @@ func (k *Composer) fromDirector(c *complaint.Case, dir Director, kind, idKind st
 
 // toClient is a mail from a director to the client of c, threaded under
 // first, the mail that opened the case ("" when it has none).
-func (k *Composer) toClient(c *complaint.Case, dir Director, kind, idKind, first, subject, text string, now time.Time) *outbox.Item {
+func (k *Composer) toClient(c *complaint.Case, dir Director, kind outbox.Kind, idKind, first, subject, text string, now time.Time) *outbox.Item {
 	item := k.fromDirector(c, dir, kind, idKind, []string{c.Client}, subject, text, now)
 	if first != "" {
 		item.Mail.InReplyTo, item.Mail.References = first, []string{first}
@@ -200,7 +200,7 @@ func (k *Composer) NoCase(who string, data templates.NoCase, m *message.Message,
 	if err != nil {
 		return nil, err
 	}
-	item := k.BotMail("no-case", "", who, []string{who}, subject, text, "", now)
+	item := k.BotMail(outbox.KindNoCase, "", who, []string{who}, subject, text, "", now)
 	ThreadUnder(item, m.MessageID, m.References)
 	return item, nil
 }
@@ -228,7 +228,7 @@ func (k *Composer) Digest(d Director, data templates.Digest, now time.Time) (*ou
 	if err != nil {
 		return nil, err
 	}
-	return k.BotMail("digest", "", d.Address, []string{d.Address}, subject, text, html, now), nil
+	return k.BotMail(outbox.KindDigest, "", d.Address, []string{d.Address}, subject, text, html, now), nil
 }
 
 // ThreadUnder makes a mail the bot sends a reply to msgid (refs: its References).

@@ -153,7 +153,7 @@ func TestShowReadsInDutch(t *testing.T) {
 		d.Messages = append(d.Messages, MessageView{m.MessageID, m.From, m.Role, m.Subject, m.ReceivedAt, m.Problems})
 	}
 	for _, e := range f.Events {
-		d.Events = append(d.Events, EventView{e.At, e.Kind, e.Actor, e.MessageID, e.Detail})
+		d.Events = append(d.Events, EventView{e.At, e.Kind, e.Actor, e.MessageID, complaint.ParseDetails(e.Detail)})
 	}
 	var out bytes.Buffer
 	if err := d.WriteText(&out, ams); err != nil {

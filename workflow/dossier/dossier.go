@@ -479,7 +479,7 @@ func timelinePage(tl *timeline, loc *time.Location) *pageData {
 	}
 	for _, e := range tl.Events {
 		p.Events = append(p.Events, pageEvent{
-			Seq: e.Seq, Time: at(&e.At), Kind: complaint.EventNL(e.Kind), RawKind: e.Kind, Actor: e.Actor,
+			Seq: e.Seq, Time: at(&e.At), Kind: complaint.EventNL(e.Kind), RawKind: string(e.Kind), Actor: e.Actor,
 			Detail: complaint.DetailNL(e.Detail), Message: e.MessageID, Hash: shortHash(e.Hash),
 		})
 	}

@@ -39,8 +39,15 @@ type Detail struct {
 	Consultations []complaint.Consultation `json:"consultations"`
 	Satisfaction  *complaint.Satisfaction  `json:"satisfaction,omitempty"`
 	External      []complaint.External     `json:"external"`
+	Measures      []MeasureView            `json:"measures"` // against recurrence
 	Messages      []MessageView            `json:"messages"`
 	Events        []EventView              `json:"events"`
+}
+
+// MeasureView is a measure against recurrence and when it was recorded.
+type MeasureView struct {
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
 }
 
 // MessageView is one message of a case, without its body.
@@ -55,11 +62,13 @@ type MessageView struct {
 
 // EventView is one event of a case's audit trail.
 type EventView struct {
-	At        time.Time `json:"at"`
-	Kind      string    `json:"kind"`
-	Actor     string    `json:"actor"`
-	MessageID string    `json:"message_id,omitempty"`
-	Detail    string    `json:"detail,omitempty"`
+	At        time.Time           `json:"at"`
+	Kind      complaint.EventKind `json:"kind"`
+	Actor     string              `json:"actor"`
+	MessageID string              `json:"message_id,omitempty"`
+	// Detail reads as {"text": Dutch, "code": …, "fields": {…}}, never in
+	// its stored form (complaint.Details).
+	Detail complaint.Details `json:"detail,omitzero"`
 }
 
 func summaryOf(c *complaint.Case) Summary {
@@ -85,7 +94,10 @@ func Show(tx Reader, id string) (*Detail, error) {
 		return nil, err
 	}
 	d := &Detail{Summary: summaryOf(c), Consultations: c.Consultations, Satisfaction: c.Satisfaction, External: c.External,
-		Messages: []MessageView{}, Events: []EventView{}}
+		Measures: []MeasureView{}, Messages: []MessageView{}, Events: []EventView{}}
+	for _, m := range c.MeasureList() {
+		d.Measures = append(d.Measures, MeasureView{m.Text, m.At})
+	}
 	if d.Consultations == nil {
 		d.Consultations = []complaint.Consultation{}
 	}
@@ -104,7 +116,7 @@ func Show(tx Reader, id string) (*Detail, error) {
 		return nil, err
 	}
 	for _, e := range evs {
-		d.Events = append(d.Events, EventView{e.At, e.Kind, e.Actor, e.MessageID, e.Detail})
+		d.Events = append(d.Events, EventView{e.At, e.Kind, e.Actor, e.MessageID, complaint.ParseDetails(e.Detail)})
 	}
 	return d, nil
 }
@@ -140,6 +152,11 @@ func (d *Detail) In(loc *time.Location) *Detail {
 		}
 		out.External[i] = e
 	}
+	out.Measures = make([]MeasureView, len(d.Measures))
+	for i, m := range d.Measures {
+		m.At = timeAt(m.At, loc)
+		out.Measures[i] = m
+	}
 	out.Messages = make([]MessageView, len(d.Messages))
 	for i, m := range d.Messages {
 		m.ReceivedAt = timeAt(m.ReceivedAt, loc)
@@ -151,6 +168,15 @@ func (d *Detail) In(loc *time.Location) *Detail {
 		out.Events[i] = e
 	}
 	return &out
+}
+
+// ListIn returns cases with every time in loc, for `cases --json` (Detail.In).
+func ListIn(cases []Summary, loc *time.Location) []Summary {
+	out := make([]Summary, len(cases))
+	for i, c := range cases {
+		out[i] = c.In(loc)
+	}
+	return out
 }
 
 // In returns s with every time in loc (Detail.In).
@@ -229,6 +255,9 @@ func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	for _, x := range d.External {
 		fact("Gedeeld met", ExternalNL(x, loc))
 	}
+	for _, m := range d.Measures {
+		fact("Maatregel", m.Text+" ("+LocalTime(loc, &m.At)+")")
+	}
 	tw.Flush()
 	fmt.Fprintln(out, "\nBerichten:")
 	for _, m := range d.Messages {
@@ -237,7 +266,7 @@ func (d *Detail) WriteText(out io.Writer, loc *time.Location) error {
 	tw.Flush()
 	fmt.Fprintln(out, "\nGebeurtenissen:")
 	for _, e := range d.Events {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &e.At), complaint.EventNL(e.Kind), e.Actor, complaint.DetailNL(e.Detail))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", LocalTime(loc, &e.At), complaint.EventNL(e.Kind), e.Actor, e.Detail.NL())
 	}
 	return tw.Flush()
 }

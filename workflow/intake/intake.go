@@ -500,7 +500,7 @@ func (in *incoming) fromClient(c *complaint.Case) bool {
 	refs := append(append([]string{}, in.M.InReplyTo...), in.M.References...)
 	for _, ref := range refs {
 		item, err := in.Tx.OutboxByMessageID(ref)
-		if err == nil && item != nil && item.CaseID == c.ID && (item.Kind == outbox.KindAck || item.Kind == "new-term" || item.Kind == compose.KindClosing) {
+		if err == nil && item != nil && item.CaseID == c.ID && (item.Kind == outbox.KindAck || item.Kind == outbox.KindNewTerm || item.Kind == outbox.KindClosing) {
 			return true
 		}
 	}

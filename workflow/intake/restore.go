@@ -38,7 +38,7 @@ func CopyFound(k *casework.Clerk, tx casework.Tx, m *message.Message, src policy
 		return nil
 	}
 	// An acknowledgement this store does not know: sent after the backup.
-	if compose.KindOf(m.MessageID) == "ack" && len(m.InReplyTo) > 0 {
+	if compose.KindOf(m.MessageID) == string(outbox.KindAck) && len(m.InReplyTo) > 0 {
 		sent := m.Date
 		if sent.IsZero() {
 			sent = k.Clock.Now()

@@ -6,6 +6,7 @@ import (
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 	"github.com/mcoo/klachtbot/workflow/policy"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
@@ -35,7 +36,7 @@ func (in *incoming) hold(why policy.Recognised) (bool, error) {
 	}
 	in.Log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why.Why)
 	loc := k.Cfg.Location
-	item, title, err := k.Mail.NoticeNamed(c, "triage", []string{c.Director}, "triage", templates.NoticeTriage{
+	item, title, err := k.Mail.NoticeNamed(c, outbox.KindTriage, []string{c.Director}, "triage", templates.NoticeTriage{
 		Why: why.Why, From: compose.Person(c.ClientName, c.Client), Received: c.ReceivedAt.In(loc),
 		Words: compose.FirstLines(recognize.OwnWords(in.M.Text), 8, 700)}, k.Clock.Now())
 	if err != nil {

@@ -63,10 +63,10 @@ type Tx interface {
 // record on the audit trail (Enqueue) or without (Queue), to record an
 // event, and what the client wrote.
 type Rules[T Tx] interface {
-	Notice(tx T, c *complaint.Case, kind string, to []string, title string, lines []string, now time.Time) error
-	Enqueue(tx T, item *outbox.Item, title string) error
+	Notice(tx T, c *complaint.Case, kind outbox.Kind, to []string, title string, lines []string, now time.Time) error
+	Enqueue(tx T, item *outbox.Item, title string, params ...string) error
 	Queue(tx T, item *outbox.Item) error
-	Event(tx T, caseID, kind, actor, msgid, detail string) error
+	Event(tx T, caseID string, kind complaint.EventKind, actor, msgid, detail string) error
 	ClientWords(tx T, c *complaint.Case) ([]string, error)
 }
 
@@ -149,7 +149,7 @@ func (j *Jobs[T]) deadlineJobs(tx T, c *complaint.Case, now time.Time) ([]string
 	d := j.Cal.Deadlines(c)
 	days := j.Cal.DaysLeft(d.Target, now)
 	// run sends the notice named name (templates/mail/notices.nl.tmpl) once per slot.
-	run := func(slot, kind, name string, to []string, data any) error {
+	run := func(slot string, kind outbox.Kind, name string, to []string, data any) error {
 		ok, err := claim(tx, slot, now)
 		if !ok || err != nil {
 			return err
@@ -160,7 +160,7 @@ func (j *Jobs[T]) deadlineJobs(tx T, c *complaint.Case, now time.Time) ([]string
 	waiting, state := c.State == complaint.StateWaiting, complaint.StateNL(c.State)
 
 	if c.FirstResponseAt == nil && !now.Before(d.FirstResponseDue) {
-		err := run("reminder/"+c.ID, "reminder", "reminder", []string{c.Director},
+		err := run("reminder/"+c.ID, outbox.KindReminder, "reminder", []string{c.Director},
 			templates.NoticeReminder{Due: d.FirstResponseDue.Add(-time.Minute)})
 		if err != nil {
 			return nil, err
@@ -189,7 +189,7 @@ func (j *Jobs[T]) deadlineJobs(tx T, c *complaint.Case, now time.Time) ([]string
 
 // notice queues the notice named name (templates/mail/notices.nl.tmpl),
 // its words rendered from data, through the rules.
-func (j *Jobs[T]) notice(tx T, c *complaint.Case, kind string, to []string, name string, data any, now time.Time) error {
+func (j *Jobs[T]) notice(tx T, c *complaint.Case, kind outbox.Kind, to []string, name string, data any, now time.Time) error {
 	title, lines, err := j.Mail.Tpl.Notice(name, data)
 	if err != nil {
 		return err
@@ -211,7 +211,7 @@ func (j *Jobs[T]) triageJobs(tx T, c *complaint.Case, now time.Time) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	item, title, err := j.Mail.NoticeNamed(c, "reminder", []string{c.Director}, "triage-reminder", templates.NoticeTriageReminder{
+	item, title, err := j.Mail.NoticeNamed(c, outbox.KindReminder, []string{c.Director}, "triage-reminder", templates.NoticeTriageReminder{
 		Why: c.Recognition, From: compose.Person(c.ClientName, c.Client), Received: c.ReceivedAt.In(j.Loc)}, now)
 	if err != nil {
 		return nil, err
@@ -470,7 +470,7 @@ func (j *Jobs[T]) procedureJobs(tx T, c *complaint.Case, now time.Time) ([]strin
 				continue
 			}
 			done = append(done, slot)
-			err = j.notice(tx, c, "reminder", []string{con.By}, "consult-late", templates.NoticeConsultLate{
+			err = j.notice(tx, c, outbox.KindReminder, []string{con.By}, "consult-late", templates.NoticeConsultLate{
 				Staff: templates.Person{Name: con.Name, Address: con.Address}, Asked: con.At.In(j.Loc)}, now)
 			if err != nil {
 				return nil, err

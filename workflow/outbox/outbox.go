@@ -25,22 +25,56 @@ import (
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
+// State is where an item is on its way out, stored as its name ("queued").
+type State string
+
 // Item states.
 const (
-	Queued  = "queued"
-	Sending = "sending" // an attempt began; after a crash, its copy in a watched folder tells whether it went
-	Sent    = "sent"
-	Failed  = "failed"
+	Queued  State = "queued"
+	Sending State = "sending" // an attempt began; after a crash, its copy in a watched folder tells whether it went
+	Sent    State = "sent"
+	Failed  State = "failed"
 )
+
+// Kind is what a mail is, stored as its name ("ack"); an event's detail
+// names it too ("ack to jan@klant.test").
+type Kind string
+
+// Kinds of mail.
+const (
+	// KindAck is the acknowledgement of a new case: sending it sets the case's acknowledged_at.
+	KindAck Kind = "ack"
+	// KindAlert is a mail about an incident (workflow/alert).
+	KindAlert Kind = "alert"
+
+	// From a director to the client, or to a staff member.
+	KindNewTerm Kind = "new-term" // a new target date, to the client
+	KindClosing Kind = "closing"  // the closing mail with the question whether the client is satisfied
+	KindConsult Kind = "consult"  // a staff member is asked for their side
+
+	// From the bot to directors.
+	KindNotice       Kind = "notice"       // something a director should know about a case
+	KindReminder     Kind = "reminder"     // no answer yet (to the client, to the triage question, from a staff member)
+	KindWarning      Kind = "warning"      // the target date is near
+	KindEscalation   Kind = "escalation"   // the target date has passed
+	KindConfirmation Kind = "confirmation" // a director's command was carried out
+	KindTriage       Kind = "triage"       // a held mail: complaint or not?
+	KindDigest       Kind = "digest"       // the daily overview
+	KindNoCase       Kind = "no-case"      // an answer to a director's mail without a case number
+)
+
+// Kinds lists every kind of mail.
+var Kinds = []Kind{KindAck, KindAlert, KindNewTerm, KindClosing, KindConsult, KindNotice, KindReminder,
+	KindWarning, KindEscalation, KindConfirmation, KindTriage, KindDigest, KindNoCase}
 
 // Item is a mail waiting to be sent, or the record of its sending.
 type Item struct {
 	ID          uint64           `json:"id"`
 	CaseID      string           `json:"case_id"`
-	Kind        string           `json:"kind"`
+	Kind        Kind             `json:"kind"`
 	Account     string           `json:"account"` // director address whose SMTP settings send it
 	Mail        message.Outgoing `json:"mail"`
-	State       string           `json:"state"`
+	State       State            `json:"state"`
 	Attempts    int              `json:"attempts"`
 	NextAttempt time.Time        `json:"next_attempt"`
 	AttemptAt   time.Time        `json:"attempt_at,omitzero"` // when the last attempt began
@@ -74,12 +108,6 @@ func (it *Item) Slim() {
 	}
 	it.Mail.Text, it.Mail.HTML = "", ""
 }
-
-// KindAck is the acknowledgement of a new case: sending it sets the case's acknowledged_at.
-const KindAck = "ack"
-
-// KindAlert is a mail about an incident (workflow/alert).
-const KindAlert = "alert"
 
 // Sender sends one mail with the SMTP settings of an account. Its errors
 // carry their kind (mailbox/mailerr): only Refused gives a mail up before
@@ -478,7 +506,7 @@ func (o *Worker) finish(items []*Item, errs []error, raws [][]byte) (time.Time, 
 			}
 			log.Error("mail failed", "err", sendErr, "kind_of_failure", kind.String())
 		}
-		ev.Detail = item.Kind + ": " + item.LastError
+		ev.Detail = string(item.Kind) + ": " + item.LastError
 		if ev.Kind != "" {
 			events[i] = ev
 		}
@@ -542,7 +570,7 @@ func MarkSent(tx Tx, item *Item, now time.Time, how string, raw []byte) error {
 		}
 	}
 	ev := &complaint.Event{At: now.UTC(), Kind: complaint.EvMailSent, Actor: "klachtbot",
-		MessageID: item.Mail.MessageID, Detail: item.Kind + " to " + strings.Join(item.Mail.To, ", ") + how}
+		MessageID: item.Mail.MessageID, Detail: string(item.Kind) + " to " + strings.Join(item.Mail.To, ", ") + how}
 	// A mail found no complaint (#geen-klacht) or anonymised keeps nothing.
 	if raw != nil && !c.NotComplaint && c.AnonymisedAt == nil {
 		sum := sha256.Sum256(raw)

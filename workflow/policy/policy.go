@@ -22,6 +22,7 @@ import (
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/jobs"
+	"github.com/mcoo/klachtbot/workflow/outbox"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
 
@@ -53,7 +54,7 @@ type Config struct {
 	// director it is sent for), "server" (the copy the mail server files in
 	// the sender's Sent folder), "auto" (Bcc until such a server copy has
 	// been seen for the account, then the server's).
-	SentCopy string
+	SentCopy outbox.SentCopy
 	Voice
 }
 
@@ -103,7 +104,7 @@ func Defaults() Config {
 		ConfirmCommands: true,
 		AlertsAfter:     15 * time.Minute,
 		AlertsRepeat:    24 * time.Hour,
-		SentCopy:        "auto",
+		SentCopy:        outbox.SentCopyAuto,
 		Voice:           Voice{DigestLimit: jobs.DefaultDigestLimit},
 	}
 }

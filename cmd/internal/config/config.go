@@ -65,11 +65,11 @@ type Config struct {
 		CommandTimeout duration `toml:"command_timeout"`
 	} `toml:"imap"`
 	Outbox struct {
-		RetryBase   duration `toml:"retry_base"`
-		RetryMax    duration `toml:"retry_max"`
-		GiveUpAfter duration `toml:"give_up_after"`
-		ConfirmWait duration `toml:"confirm_wait"`
-		SentCopy    string   `toml:"sent_copy"` // "auto", "server" or "bcc"
+		RetryBase   duration        `toml:"retry_base"`
+		RetryMax    duration        `toml:"retry_max"`
+		GiveUpAfter duration        `toml:"give_up_after"`
+		ConfirmWait duration        `toml:"confirm_wait"`
+		SentCopy    outbox.SentCopy `toml:"sent_copy"` // "auto", "server" or "bcc"
 	} `toml:"outbox"`
 	Retention struct {
 		Years int `toml:"years"`
@@ -168,7 +168,9 @@ func (c *Config) setDefaults() error {
 	// The procedure's defaults are workflow's, the outbox's the outbox's.
 	wd, od := workflow.Defaults(), outbox.Defaults
 	def(&c.Schedule.Digest, wd.Digest)
-	def(&c.Outbox.SentCopy, wd.SentCopy)
+	if c.Outbox.SentCopy == "" {
+		c.Outbox.SentCopy = wd.SentCopy
+	}
 	def(&c.Schedule.Deadlines, "*/10 * * * *")
 	def(&c.Procedure.LiberationDay, wd.LiberationDay)
 	defInt(&c.Procedure.TargetDays, wd.TargetDays)
@@ -192,18 +194,18 @@ func (c *Config) setDefaults() error {
 	defDur(&c.Outbox.ConfirmWait, od.ConfirmWait)
 	defDur(&c.Alerts.After, wd.AlertsAfter)
 	defDur(&c.Alerts.Repeat, wd.AlertsRepeat)
-	c.SMTP.SetDefaults(587, "starttls")
+	c.SMTP.SetDefaults(587, mailbox.SecurityStartTLS)
 	for i := range c.Directors {
 		d := &c.Directors[i]
 		d.Address = strings.ToLower(strings.TrimSpace(d.Address))
-		d.IMAP.SetDefaults(993, "tls")
+		d.IMAP.SetDefaults(993, mailbox.SecurityTLS)
 		def(&d.IMAP.Inbox, "INBOX")
 		def(&d.IMAP.Sent, "auto")
 		if d.IMAP.CreateComplaints == nil {
 			d.IMAP.CreateComplaints = new(true)
 		}
 		if d.SMTP != nil {
-			d.SMTP.SetDefaults(587, "starttls")
+			d.SMTP.SetDefaults(587, mailbox.SecurityStartTLS)
 		}
 	}
 	if len(c.OwnDomains) == 0 {
@@ -288,9 +290,7 @@ func (c *Config) validate() error {
 	default:
 		bad("log_format", "must be text or json")
 	}
-	switch c.Outbox.SentCopy {
-	case "auto", "server", "bcc":
-	default:
+	if !c.Outbox.SentCopy.Valid() {
 		bad("outbox.sent_copy", "must be auto, server or bcc")
 	}
 	if len(c.Directors) == 0 {

@@ -60,14 +60,14 @@ func (m *Metrics) Bounced(permanent bool) {
 func (m *Metrics) Mail(item *outbox.Item, err error) {
 	switch {
 	case err == nil:
-		m.mails.WithLabelValues(item.Kind, "sent").Inc()
+		m.mails.WithLabelValues(string(item.Kind), "sent").Inc()
 		if item.Kind == outbox.KindAck {
 			m.ackDelay.Observe(time.Since(item.Mail.Date).Seconds())
 		}
 	case mailerr.KindOf(err) != mailerr.Refused:
-		m.mails.WithLabelValues(item.Kind, "temporary").Inc()
+		m.mails.WithLabelValues(string(item.Kind), "temporary").Inc()
 	default:
-		m.mails.WithLabelValues(item.Kind, "failed").Inc()
+		m.mails.WithLabelValues(string(item.Kind), "failed").Inc()
 	}
 }
 
