@@ -7,7 +7,7 @@ import (
 	"github.com/mcoo/klachtbot/workflow/complaint"
 )
 
-// anonymise removes what a case holds about people: the raw messages and
+// Anonymise removes what a case holds about people: the raw messages and
 // the personal fields of their records, their Message-IDs in the threading
 // index, the case's outgoing mail (addresses and texts), the personal fields
 // of its events (the chain stays intact, see complaint.Event.Erase) and of

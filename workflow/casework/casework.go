@@ -112,27 +112,28 @@ type Clerk struct {
 // that the outbox is woken after the transaction.
 func (k *Clerk) TakeQueued() bool { return k.queued.Swap(false) }
 
-// record appends the event of a state change, if there was one.
+// Record appends the event of a state change, if there was one.
 func (k *Clerk) Record(tx Tx, c *complaint.Case, change *complaint.Event, actor, msgid string) error {
 	if change == nil {
 		return nil
 	}
-	return k.Event(tx, c.ID, change.Kind, actor, msgid, change.Detail)
+	return k.Event(tx, c.ID, complaint.Event{Kind: change.Kind, Actor: actor, MessageID: msgid, Detail: change.Detail})
 }
 
-// Event records one event on the case's audit trail.
-func (k *Clerk) Event(tx Tx, caseID string, kind complaint.EventKind, actor, msgid, detail string) error {
-	return tx.AppendEvent(caseID, &complaint.Event{At: k.Clock.Now().UTC(), Kind: kind, Actor: actor, MessageID: msgid, Detail: detail})
+// Event appends ev to the case's audit trail, as of now.
+func (k *Clerk) Event(tx Tx, caseID string, ev complaint.Event) error {
+	ev.At = k.Clock.Now().UTC()
+	return tx.AppendEvent(caseID, &ev)
 }
 
-// eventFor records an event about a stored mail: the chain vouches for its
-// original bytes (rec.SHA256, set by keep).
-func (k *Clerk) EventFor(tx Tx, caseID string, kind complaint.EventKind, actor string, rec *complaint.Message, detail string) error {
-	return tx.AppendEvent(caseID, &complaint.Event{At: k.Clock.Now().UTC(), Kind: kind, Actor: actor,
-		MessageID: rec.MessageID, Detail: detail, RawSum: rec.SHA256})
+// EventFor appends ev about a stored mail: the chain vouches for its
+// original bytes (rec.SHA256, set by Keep).
+func (k *Clerk) EventFor(tx Tx, caseID string, rec *complaint.Message, ev complaint.Event) error {
+	ev.MessageID, ev.RawSum = rec.MessageID, rec.SHA256
+	return k.Event(tx, caseID, ev)
 }
 
-// keep stores a mail of a case with the digest of its original bytes.
+// Keep stores a mail of a case with the digest of its original bytes.
 func Keep(tx Tx, caseID string, rec *complaint.Message, raw []byte) error {
 	sum := sha256.Sum256(raw)
 	rec.SHA256 = hex.EncodeToString(sum[:])

@@ -40,17 +40,17 @@ func (k *Clerk) Notice(tx Tx, c *complaint.Case, kind outbox.Kind, to []string, 
 	return k.Enqueue(tx, item, title)
 }
 
-// enqueue queues a mail of a case and records it on the audit trail: its
+// Enqueue queues a mail of a case and records it on the audit trail: its
 // kind, the title of a notice, to whom, and params (name, value) more.
 func (k *Clerk) Enqueue(tx Tx, item *outbox.Item, title string, params ...string) error {
 	detail := complaint.Detail(complaint.DetQueued, append([]string{"kind", string(item.Kind), "title", title, "to", strings.Join(item.Mail.To, ", ")}, params...)...)
 	if err := k.Queue(tx, item); err != nil {
 		return fmt.Errorf("queue %s: %w", item.Kind, err)
 	}
-	return k.Event(tx, item.CaseID, complaint.EvMailQueued, "klachtbot", item.Mail.MessageID, detail)
+	return k.Event(tx, item.CaseID, complaint.Event{Kind: complaint.EvMailQueued, Actor: "klachtbot", MessageID: item.Mail.MessageID, Detail: detail})
 }
 
-// firstID is the Message-ID of the mail that opened c, which a mail to the
+// FirstID is the Message-ID of the mail that opened c, which a mail to the
 // client answers; "" when there is none.
 func FirstID(tx Tx, c *complaint.Case) string {
 	if msgs, err := tx.Messages(c.ID); err == nil && len(msgs) > 0 {
@@ -63,7 +63,7 @@ func FirstID(tx Tx, c *complaint.Case) string {
 // the bot sends through it in the account's Sent folder.
 const metaServerCopy = "server-copy/"
 
-// queue puts a mail in the outbox. The director it is sent for gets a Bcc
+// Queue puts a mail in the outbox. The director it is sent for gets a Bcc
 // copy, the proof that an interrupted send went out, unless the server's own
 // copy in their Sent folder proves it (sent_copy): then the Bcc would only
 // be an unread mail in their INBOX.
@@ -76,7 +76,7 @@ func (k *Clerk) Queue(tx Tx, item *outbox.Item) error {
 	return tx.Enqueue(item)
 }
 
-// serverCopySeen learns, with sent_copy = "auto", that the account's server
+// ServerCopySeen learns, with sent_copy = "auto", that the account's server
 // files sent mail in Sent: a copy of the bot's mail was found there (Bcc
 // copies go to the INBOX).
 func (k *Clerk) ServerCopySeen(tx Tx, account string, log *slog.Logger) error {

@@ -18,7 +18,7 @@ import (
 // first mail (register), and the acknowledgement to the client within the
 // limits (acknowledge).
 
-// newCase is a case received at received, with its target; id "" gives it
+// NewCase is a case received at received, with its target; id "" gives it
 // the next number of its year.
 func (k *Clerk) NewCase(tx Tx, id string, client message.Address, director, subject string, received time.Time) (*complaint.Case, error) {
 	if id == "" {
@@ -39,12 +39,12 @@ func (k *Clerk) NewCase(tx Tx, id string, client message.Address, director, subj
 	}, nil
 }
 
-// target is the date the procedure promises for a complaint received at received.
+// Target is the date the procedure promises for a complaint received at received.
 func (k *Clerk) Target(received time.Time) time.Time {
 	return k.Cal.Target(received).UTC()
 }
 
-// register stores a new case with its first message and records its receipt.
+// Register stores a new case with its first message and records its receipt.
 func (k *Clerk) Register(tx Tx, c *complaint.Case, rec *complaint.Message, raw []byte, actor, detail string) error {
 	if rec.Role == "" {
 		rec.Role = complaint.RoleClient
@@ -55,16 +55,16 @@ func (k *Clerk) Register(tx Tx, c *complaint.Case, rec *complaint.Message, raw [
 	if err := Keep(tx, c.ID, rec, raw); err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
-	if err := k.EventFor(tx, c.ID, complaint.EvReceived, actor, rec, detail); err != nil {
+	if err := k.EventFor(tx, c.ID, rec, complaint.Event{Kind: complaint.EvReceived, Actor: actor, Detail: detail}); err != nil {
 		return err
 	}
 	if len(rec.Problems) > 0 {
-		return k.EventFor(tx, c.ID, complaint.EvMalformed, "klachtbot", rec, strings.Join(rec.Problems, "; "))
+		return k.EventFor(tx, c.ID, rec, complaint.Event{Kind: complaint.EvMalformed, Actor: "klachtbot", Detail: strings.Join(rec.Problems, "; ")})
 	}
 	return nil
 }
 
-// acknowledge queues the acknowledgement of a case to its client, unless
+// Acknowledge queues the acknowledgement of a case to its client, unless
 // the mail must get no automatic answer or the client had enough today. m
 // is the client's mail it answers; nil for a complaint made by phone, which
 // is confirmed as a new conversation.
@@ -85,7 +85,7 @@ func (k *Clerk) Acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *s
 	}
 	if reason != "" {
 		log.Info("acknowledgement suppressed", "reason", reason)
-		return false, k.Event(tx, c.ID, complaint.EvAckSuppressed, "klachtbot", evidence, reason)
+		return false, k.Event(tx, c.ID, complaint.Event{Kind: complaint.EvAckSuppressed, Actor: "klachtbot", MessageID: evidence, Detail: reason})
 	}
 	dir := k.Cfg.Director(c.Director)
 	if dir == nil {
@@ -105,7 +105,7 @@ func (k *Clerk) Acknowledge(tx Tx, c *complaint.Case, m *message.Message, log *s
 	if err := tx.RecordAck(allAcks, now, now.Add(-time.Hour)); err != nil {
 		return false, err
 	}
-	return true, k.Event(tx, c.ID, complaint.EvAckQueued, "klachtbot", item.Mail.MessageID, complaint.Detail(complaint.DetAckTo, "to", strings.Join(item.Mail.To, ", ")))
+	return true, k.Event(tx, c.ID, complaint.Event{Kind: complaint.EvAckQueued, Actor: "klachtbot", MessageID: item.Mail.MessageID, Detail: complaint.Detail(complaint.DetAckTo, "to", strings.Join(item.Mail.To, ", "))})
 }
 
 // ackLimits says why no acknowledgement may go to to now ("" when it may),
@@ -136,7 +136,7 @@ func (k *Clerk) ackLimits(tx Tx, c *complaint.Case, to string, now time.Time) (s
 	return "", nil
 }
 
-// accept makes a held mail a complaint and acknowledges it now, with the
+// Accept makes a held mail a complaint and acknowledges it now, with the
 // target counted from the original receipt.
 func (k *Clerk) Accept(tx Tx, c *complaint.Case, who, msgid, source string, log *slog.Logger) (bool, error) {
 	change := c.Accept()

@@ -33,7 +33,7 @@ func (k *Clerk) ClientWords(tx Tx, c *complaint.Case) ([]string, error) {
 	return OwnLines(message.Parse(raw).Text), nil
 }
 
-// ownLines is what the writer of a mail wrote themselves, line by line, at
+// OwnLines is what the writer of a mail wrote themselves, line by line, at
 // most maxQuoted lines, without command lines.
 func OwnLines(text string) []string {
 	var out []string

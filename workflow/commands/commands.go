@@ -28,7 +28,7 @@ import (
 // read, its help line, the rule that may refuse it, and its action. Adding
 // a command is adding an entry (and its test); the help a director gets,
 // the reading of a mail's command lines and the refusals follow from it.
-// Whose mail may command at all is decided before (authority.go): a
+// Whose mail may command at all is decided before (policy.Config.Authority): a
 // director's, by their Sent folder or the firm's server.
 
 // Command is one command line of a mail, as read.
@@ -163,7 +163,7 @@ var commands = []commandSpec{
 	{name: "geen-klacht", rows: "triage", label: "Geen klacht", help: "geen klacht: afsluiten, buiten de statistiek", arg: anyArg,
 		do: func(r *commandRun, cmd Command) (done, error) {
 			if r.c.State == complaint.StateTriage {
-				if err := r.k.Event(r.tx, r.c.ID, complaint.EvCommand, r.who, r.m.MessageID, cmd.Line); err != nil {
+				if err := r.k.Event(r.tx, r.c.ID, complaint.Event{Kind: complaint.EvCommand, Actor: r.who, MessageID: r.m.MessageID, Detail: cmd.Line}); err != nil {
 					return done{}, err
 				}
 				// Erased: nothing after it applies to this mail.
@@ -211,7 +211,7 @@ func commandNamed(name string) *commandSpec {
 	return nil
 }
 
-// digestActions are the one-click commands the digest offers, in the
+// DigestActions are the one-click commands the digest offers, in the
 // table's order: the line as typed, with a space where an argument follows.
 func DigestActions() templates.DigestActions {
 	var a templates.DigestActions
@@ -258,7 +258,7 @@ func newTerm(arg string, loc *time.Location) (time.Time, string, bool) {
 	return time.Time{}, "", false
 }
 
-// parseCommands reads the command lines of a mail. A line that starts with
+// Parse reads the command lines of a mail. A line that starts with
 // "#" but is not a valid command is returned in bad.
 func Parse(text string) (cmds []Command, bad []string) {
 	for _, line := range strings.Split(recognize.OwnWords(text), "\n") {
@@ -290,7 +290,7 @@ type commandRun struct {
 	queued bool // mail was queued
 }
 
-// applyCommands carries out a director's commands on a case. A mail with any
+// Apply carries out a director's commands on a case. A mail with any
 // line that is not understood changes nothing, and the director is told.
 func Apply(k *casework.Clerk, tx casework.Tx, c *complaint.Case, who string, m *message.Message) (queued bool, err error) {
 	cmds, bad := Parse(m.Text)
@@ -298,7 +298,7 @@ func Apply(k *casework.Clerk, tx casework.Tx, c *complaint.Case, who string, m *
 		return false, nil
 	}
 	if len(bad) > 0 {
-		if err := k.Event(tx, c.ID, complaint.EvCommandRejected, who, m.MessageID, strings.Join(bad, " | ")); err != nil {
+		if err := k.Event(tx, c.ID, complaint.Event{Kind: complaint.EvCommandRejected, Actor: who, MessageID: m.MessageID, Detail: strings.Join(bad, " | ")}); err != nil {
 			return false, err
 		}
 		return true, k.Notify(tx, c, []string{who}, "not-understood", templates.NoticeNotUnderstood{Bad: bad, Commands: Help()})
@@ -343,7 +343,7 @@ func (r *commandRun) apply(cmd Command) (line string, stop bool, err error) {
 	case d.stop:
 		return cmd.Line, true, nil
 	}
-	if err := r.k.Event(r.tx, r.c.ID, complaint.EvCommand, r.who, r.m.MessageID, cmd.Line); err != nil {
+	if err := r.k.Event(r.tx, r.c.ID, complaint.Event{Kind: complaint.EvCommand, Actor: r.who, MessageID: r.m.MessageID, Detail: cmd.Line}); err != nil {
 		return "", false, err
 	}
 	if err := r.k.Record(r.tx, r.c, d.change, r.who, r.m.MessageID); err != nil {
@@ -364,7 +364,7 @@ func (r *commandRun) apply(cmd Command) (line string, stop bool, err error) {
 // refuse records a command that was not carried out and tells the director why.
 func (r *commandRun) refuse(cmd Command, ref *refusal) error {
 	r.queued = true
-	if err := r.k.Event(r.tx, r.c.ID, complaint.EvCommandRefused, r.who, r.m.MessageID, complaint.Detail(complaint.DetRefused, "line", cmd.Line, "why", ref.why)); err != nil {
+	if err := r.k.Event(r.tx, r.c.ID, complaint.Event{Kind: complaint.EvCommandRefused, Actor: r.who, MessageID: r.m.MessageID, Detail: complaint.Detail(complaint.DetRefused, "line", cmd.Line, "why", ref.why)}); err != nil {
 		return err
 	}
 	return r.k.Notify(r.tx, r.c, []string{r.who}, ref.notice, ref.data)

@@ -88,7 +88,7 @@ func (r *commandRun) consult(cmd Command) (done, error) {
 	}
 	con.MessageID = item.Mail.MessageID
 	r.c.Consultations = append(r.c.Consultations, con)
-	if err := k.Event(r.tx, r.c.ID, complaint.EvConsulted, r.who, item.Mail.MessageID, complaint.Detail(complaint.DetConsulted, "name", p.Name, "to", con.Address)); err != nil {
+	if err := k.Event(r.tx, r.c.ID, complaint.Event{Kind: complaint.EvConsulted, Actor: r.who, MessageID: item.Mail.MessageID, Detail: complaint.Detail(complaint.DetConsulted, "name", p.Name, "to", con.Address)}); err != nil {
 		return done{}, err
 	}
 	r.queued = true
@@ -105,7 +105,7 @@ func (r *commandRun) recordSatisfied(satisfied bool) error {
 	s := r.c.Satisfaction
 	now := r.now
 	s.Satisfied, s.AnsweredAt, s.By, s.Evidence, s.NoAnswer = &satisfied, &now, r.who, r.consentEvidence(), false
-	return k.Event(r.tx, r.c.ID, complaint.EvSatisfaction, r.who, s.Evidence, complaint.Detail(complaint.DetSatisfied, "answer", casework.YesNo(satisfied), "by", r.who))
+	return k.Event(r.tx, r.c.ID, complaint.Event{Kind: complaint.EvSatisfaction, Actor: r.who, MessageID: s.Evidence, Detail: complaint.Detail(complaint.DetSatisfied, "answer", casework.YesNo(satisfied), "by", r.who)})
 }
 
 // external records documents shared with an expert: "#extern <instantie>:
@@ -138,7 +138,7 @@ func (r *commandRun) confidentiality(cmd Command) (done, error) {
 			data: templates.NoticeRefusedStatement{Line: cmd.Line, Party: r.c.External[x].Party}}}, nil
 	}
 	r.c.External[x].Confidentiality = &complaint.Confidentiality{At: r.now, By: r.who, Evidence: r.m.MessageID, File: file, SHA256: sum}
-	return done{}, r.k.Event(r.tx, r.c.ID, complaint.EvConfidentiality, r.who, r.m.MessageID, complaint.Detail(complaint.DetSigned, "party", r.c.External[x].Party, "file", file))
+	return done{}, r.k.Event(r.tx, r.c.ID, complaint.Event{Kind: complaint.EvConfidentiality, Actor: r.who, MessageID: r.m.MessageID, Detail: complaint.Detail(complaint.DetSigned, "party", r.c.External[x].Party, "file", file)})
 }
 
 // statement is the first attachment of the stored command mail m: its name

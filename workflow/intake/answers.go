@@ -37,7 +37,7 @@ func (in *incoming) staffMail(c *complaint.Case, p *templates.Person) (bool, err
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		in.Log.Info("mail of a staff member kept; not recorded as her answer", "consulted", asked >= 0, "authentic", authentic, "auto", in.M.Auto)
-		return false, in.k.EventFor(in.Tx, c.ID, complaint.EvOtherMessage, in.Rec.From, in.Rec, complaint.Detail(complaint.DetFound, "in", in.Rec.Source))
+		return false, in.k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvOtherMessage, Actor: in.Rec.From, Detail: complaint.Detail(complaint.DetFound, "in", in.Rec.Source)})
 	}
 	in.Rec.Role = complaint.RoleStaff
 	if err := casework.Keep(in.Tx, c.ID, in.Rec, in.Raw); err != nil {
@@ -48,7 +48,7 @@ func (in *incoming) staffMail(c *complaint.Case, p *templates.Person) (bool, err
 		t := in.Rec.ReceivedAt
 		con.AnsweredAt, con.Answer = &t, in.Rec.MessageID
 	}
-	if err := in.k.EventFor(in.Tx, c.ID, complaint.EvStaffResponse, in.Rec.From, in.Rec, complaint.Detail(complaint.DetStaff, "name", con.Name, "in", in.Rec.Source)); err != nil {
+	if err := in.k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvStaffResponse, Actor: in.Rec.From, Detail: complaint.Detail(complaint.DetStaff, "name", con.Name, "in", in.Rec.Source)}); err != nil {
 		return false, err
 	}
 	in.Log.Info("staff member's answer recorded", "staff", con.Name)
@@ -89,8 +89,7 @@ func (in *incoming) satisfactionAnswer(c *complaint.Case) (handled, queued bool,
 	satisfied, ok := clientSatisfied(in.M.Text)
 	if !in.fromClient(c) {
 		in.Log.Warn("answer to the closing question not evidently the client's: nothing changed", "from", message.LogAddr(in.Log, in.Rec.From))
-		if err := k.Event(in.Tx, c.ID, complaint.EvOtherMessage, in.Rec.From, in.Rec.MessageID,
-			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(k.Cfg.ForgedResults(in.M), "; "))); err != nil {
+		if err := k.Event(in.Tx, c.ID, complaint.Event{Kind: complaint.EvOtherMessage, Actor: in.Rec.From, MessageID: in.Rec.MessageID, Detail: complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(k.Cfg.ForgedResults(in.M), "; "))}); err != nil {
 			return true, false, err
 		}
 		return true, true, k.Notify(in.Tx, c, to, "unverified-answer", templates.NoticeClientWords{Words: words})
@@ -100,7 +99,7 @@ func (in *incoming) satisfactionAnswer(c *complaint.Case) (handled, queued bool,
 	}
 	at := in.Rec.ReceivedAt
 	s.Satisfied, s.AnsweredAt, s.By, s.Evidence = &satisfied, &at, c.Client, in.Rec.MessageID
-	if err := k.EventFor(in.Tx, c.ID, complaint.EvSatisfaction, c.Client, in.Rec, complaint.Detail(complaint.DetSatisfied, "answer", casework.YesNo(satisfied), "by", "client")); err != nil {
+	if err := k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvSatisfaction, Actor: c.Client, Detail: complaint.Detail(complaint.DetSatisfied, "answer", casework.YesNo(satisfied), "by", "client")}); err != nil {
 		return true, false, err
 	}
 	in.Log.Info("client's answer to the closing question recorded", "satisfied", satisfied)

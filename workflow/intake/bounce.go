@@ -53,7 +53,7 @@ func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 	}
 	if !failed {
 		in.Log.Info("delay report recorded")
-		return false, k.EventFor(in.Tx, c.ID, complaint.EvMailDelayed, "klachtbot", in.Rec, reason)
+		return false, k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvMailDelayed, Actor: "klachtbot", Detail: reason})
 	}
 	kind, inc := complaint.EvMailBounced, alert.Incident{Key: "bounce/" + sentID, Kind: alert.KindBounce, Case: c.ID}
 	name, data := "bounce", templates.IncidentBounce{Case: c.ID, Reason: reason}
@@ -63,7 +63,7 @@ func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 		c.AcknowledgedAt, c.Attention = nil, "ontvangstbevestiging onbestelbaar: "+reason
 	}
 	in.Log.Warn("mail bounced", "reason", reason)
-	if err := k.EventFor(in.Tx, c.ID, kind, "klachtbot", in.Rec, reason); err != nil {
+	if err := k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: kind, Actor: "klachtbot", Detail: reason}); err != nil {
 		return false, err
 	}
 	if err := in.Tx.PutCase(c); err != nil {

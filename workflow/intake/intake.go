@@ -36,7 +36,7 @@ import (
 // (openCase), and a director's own mail outside any case (below).
 
 // incoming is one new mail while it is ingested, inside its transaction:
-// the intake steps (intake.go, triage.go, bounce.go, procedure.go) are its
+// the intake steps (intake.go, answers.go, triage.go, bounce.go, restore.go) are its
 // methods, so each reads what it needs from here instead of a row of
 // parameters.
 type incoming struct {
@@ -177,7 +177,7 @@ func (in *incoming) addToCase(id string) (queued bool, err error) {
 		return false, err
 	}
 	if len(in.Rec.Problems) > 0 {
-		if err := k.EventFor(in.Tx, id, complaint.EvMalformed, "klachtbot", in.Rec, strings.Join(in.Rec.Problems, "; ")); err != nil {
+		if err := k.EventFor(in.Tx, id, in.Rec, complaint.Event{Kind: complaint.EvMalformed, Actor: "klachtbot", Detail: strings.Join(in.Rec.Problems, "; ")}); err != nil {
 			return false, err
 		}
 	}
@@ -204,14 +204,14 @@ func (in *incoming) directorMail(c *complaint.Case) (bool, error) {
 		if k.Cfg.Director(in.M.From.Addr) == nil {
 			code = complaint.WhyNotFromDirector
 		}
-		return false, k.EventFor(in.Tx, c.ID, complaint.EvCommandRefused, in.M.From.Addr, in.Rec, complaint.Detail(complaint.DetRefused, "why", code, "about", "afzender "+in.M.From.Addr))
+		return false, k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvCommandRefused, Actor: in.M.From.Addr, Detail: complaint.Detail(complaint.DetRefused, "why", code, "about", "afzender "+in.M.From.Addr)})
 	}
 	in.Rec.Role = complaint.RoleDirector
 	if err := casework.Keep(in.Tx, c.ID, in.Rec, in.Raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
 	if k.Cfg.AddressedOutside(in.M) {
-		if err := k.EventFor(in.Tx, c.ID, complaint.EvDirectorMessage, who, in.Rec, complaint.Detail(complaint.DetFound, "in", in.Rec.Source)); err != nil {
+		if err := k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvDirectorMessage, Actor: who, Detail: complaint.Detail(complaint.DetFound, "in", in.Rec.Source)}); err != nil {
 			return false, err
 		}
 		if c.FirstResponseAt == nil {
@@ -221,7 +221,7 @@ func (in *incoming) directorMail(c *complaint.Case) (bool, error) {
 		if err := k.Record(in.Tx, c, c.Resume(complaint.WhyDirectorWrote), who, in.Rec.MessageID); err != nil {
 			return false, err
 		}
-	} else if err := k.EventFor(in.Tx, c.ID, complaint.EvOtherMessage, who, in.Rec, complaint.Detail(complaint.DetNote, "in", in.Rec.Source)); err != nil {
+	} else if err := k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvOtherMessage, Actor: who, Detail: complaint.Detail(complaint.DetNote, "in", in.Rec.Source)}); err != nil {
 		return false, err
 	}
 	in.Log.Info("director mail recorded", "director", who)
@@ -243,7 +243,7 @@ func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		in.Log.Info("automatic mail added to case", "auto", in.M.Auto)
-		return false, k.EventFor(in.Tx, c.ID, complaint.EvOtherMessage, in.Rec.From, in.Rec, complaint.Detail(complaint.DetAuto, "why", in.M.Auto, "in", in.Rec.Source))
+		return false, k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvOtherMessage, Actor: in.Rec.From, Detail: complaint.Detail(complaint.DetAuto, "why", in.M.Auto, "in", in.Rec.Source)})
 	}
 	if !strings.EqualFold(in.Rec.From, c.Client) {
 		in.Rec.Role = complaint.RoleOther
@@ -251,13 +251,13 @@ func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
 			return false, fmt.Errorf("store message: %w", err)
 		}
 		in.Log.Info("message added to case", "role", in.Rec.Role)
-		return false, k.EventFor(in.Tx, c.ID, complaint.EvOtherMessage, in.Rec.From, in.Rec, complaint.Detail(complaint.DetFound, "in", in.Rec.Source))
+		return false, k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvOtherMessage, Actor: in.Rec.From, Detail: complaint.Detail(complaint.DetFound, "in", in.Rec.Source)})
 	}
 	in.Rec.Role = complaint.RoleClient
 	if err := casework.Keep(in.Tx, c.ID, in.Rec, in.Raw); err != nil {
 		return false, fmt.Errorf("store message: %w", err)
 	}
-	if err := k.EventFor(in.Tx, c.ID, complaint.EvFollowUp, in.Rec.From, in.Rec, complaint.Detail(complaint.DetFound, "in", in.Rec.Source)); err != nil {
+	if err := k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvFollowUp, Actor: in.Rec.From, Detail: complaint.Detail(complaint.DetFound, "in", in.Rec.Source)}); err != nil {
 		return false, err
 	}
 	in.Log.Info("client follow-up added to case")
@@ -276,15 +276,14 @@ func (in *incoming) clientMail(c *complaint.Case) (queued bool, err error) {
 		// Anyone can write the client's From: with the case number. It is
 		// kept, changes nothing, and a director decides.
 		in.Log.Warn("mail in the client's name not evidently theirs: nothing changed", "from", message.LogAddr(in.Log, in.Rec.From))
-		if err := k.Event(in.Tx, c.ID, complaint.EvOtherMessage, in.Rec.From, in.Rec.MessageID,
-			complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(k.Cfg.ForgedResults(in.M), "; "))); err != nil {
+		if err := k.Event(in.Tx, c.ID, complaint.Event{Kind: complaint.EvOtherMessage, Actor: in.Rec.From, MessageID: in.Rec.MessageID, Detail: complaint.Detail(complaint.DetUnverified, "forged", strings.TrimPrefix(k.Cfg.ForgedResults(in.M), "; "))}); err != nil {
 			return false, err
 		}
 		return true, k.Notify(in.Tx, c, []string{c.Director}, "unverified", templates.NoticeUnverified{Consent: consent})
 	}
 	if consent {
 		c.Consent = &complaint.Consent{Given: given, At: k.Clock.Now().UTC(), By: c.Client, Evidence: in.Rec.MessageID}
-		if err := k.EventFor(in.Tx, c.ID, complaint.EvConsent, c.Client, in.Rec, complaint.Detail(complaint.DetConsent, "given", map[bool]string{true: "yes", false: "no"}[given])); err != nil {
+		if err := k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvConsent, Actor: c.Client, Detail: complaint.Detail(complaint.DetConsent, "given", map[bool]string{true: "yes", false: "no"}[given])}); err != nil {
 			return false, err
 		}
 		err := k.Notify(in.Tx, c, []string{c.Director}, "consent", templates.NoticeConsent{Given: given,
@@ -406,7 +405,7 @@ func (in *incoming) forwardedComplaint(f *forwarded.Original) (bool, error) {
 	}
 	in.Log.Info("forwarded complaint registered", "client", message.LogAddr(in.Log, c.Client), "director", in.Src.Director)
 	if c.Client == "" {
-		return false, k.EventFor(in.Tx, c.ID, complaint.EvAckSuppressed, "klachtbot", in.Rec, "the forward does not show the client's address")
+		return false, k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvAckSuppressed, Actor: "klachtbot", Detail: "the forward does not show the client's address"})
 	}
 	return k.Acknowledge(in.Tx, c, orig, in.Log)
 }

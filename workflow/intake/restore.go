@@ -75,5 +75,5 @@ func reopenRestored(k *casework.Clerk, tx casework.Tx, c *complaint.Case, m *mes
 		return err
 	}
 	log.Info("complaint read again after a restore: its number and acknowledgement kept", "case", id, "ack", ackID)
-	return k.Event(tx, id, complaint.EvAckSuppressed, "klachtbot", ackID, "acknowledged before a restore from a backup (its copy was found); not sent again")
+	return k.Event(tx, id, complaint.Event{Kind: complaint.EvAckSuppressed, Actor: "klachtbot", MessageID: ackID, Detail: "acknowledged before a restore from a backup (its copy was found); not sent again"})
 }

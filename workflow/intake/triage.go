@@ -31,7 +31,7 @@ func (in *incoming) hold(why policy.Recognised) (bool, error) {
 	if err := k.Register(in.Tx, c, in.Rec, in.Raw, c.Client, in.Rec.Source); err != nil {
 		return false, err
 	}
-	if err := k.EventFor(in.Tx, c.ID, complaint.EvTriage, "klachtbot", in.Rec, why.Why); err != nil {
+	if err := k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: complaint.EvTriage, Actor: "klachtbot", Detail: why.Why}); err != nil {
 		return false, err
 	}
 	in.Log.Info("doubtful mail held for a director", "case", c.ID, "director", c.Director, "why", why.Why)

@@ -66,7 +66,7 @@ type Rules[T Tx] interface {
 	Notice(tx T, c *complaint.Case, kind outbox.Kind, to []string, title string, lines []string, now time.Time) error
 	Enqueue(tx T, item *outbox.Item, title string, params ...string) error
 	Queue(tx T, item *outbox.Item) error
-	Event(tx T, caseID string, kind complaint.EventKind, actor, msgid, detail string) error
+	Event(tx T, caseID string, ev complaint.Event) error
 	ClientWords(tx T, c *complaint.Case) ([]string, error)
 }
 
@@ -429,7 +429,7 @@ func (j *Jobs[T]) procedureJobs(tx T, c *complaint.Case, now time.Time) ([]strin
 			return nil, nil
 		}
 		s.NoAnswer = true
-		if err := j.Rules.Event(tx, c.ID, complaint.EvSatisfaction, "klachtbot", s.MessageID, complaint.Detail(complaint.DetSatisfied, "answer", "none")); err != nil {
+		if err := j.Rules.Event(tx, c.ID, complaint.Event{Kind: complaint.EvSatisfaction, Actor: "klachtbot", MessageID: s.MessageID, Detail: complaint.Detail(complaint.DetSatisfied, "answer", "none")}); err != nil {
 			return nil, err
 		}
 		return []string{"satisfaction/" + c.ID}, tx.PutCase(c)

@@ -11,7 +11,7 @@ import (
 // own server's Authentication-Results, never by a bare From: header; and
 // whether it goes outside the firm.
 
-// authority says which director a mail speaks for. A mail found in a
+// Authority says which director a mail speaks for. A mail found in a
 // director's Sent folder is theirs; a mail in an INBOX that claims a
 // director's From: counts only when the trusted server's
 // Authentication-Results show DKIM or SPF passing for the director's domain.
@@ -37,7 +37,7 @@ func orNone(s string) string {
 	return s
 }
 
-// authenticated reports whether the firm's own server (its authserv-id, in
+// Authenticated reports whether the firm's own server (its authserv-id, in
 // an Authentication-Results header it added itself: above the Received
 // headers of its last TrustedHops hops, RFC 8601 section 5) saw DKIM or SPF
 // pass for domain. A look-alike further down came with the message.
@@ -64,7 +64,7 @@ func AddressedTo(m *message.Message, addrs ...string) bool {
 	return false
 }
 
-// addressedOutside reports whether a mail goes to anyone outside the firm:
+// AddressedOutside reports whether a mail goes to anyone outside the firm:
 // then a director's mail is a response, not a note to the bot.
 func (c *Config) AddressedOutside(m *message.Message) bool {
 	for _, list := range [][]message.Address{m.To, m.Cc} {
@@ -77,7 +77,7 @@ func (c *Config) AddressedOutside(m *message.Message) bool {
 	return false
 }
 
-// forgedResults notes, for the record, Authentication-Results that name the
+// ForgedResults notes, for the record, Authentication-Results that name the
 // firm's server but came with the message (below its Received headers).
 func (c *Config) ForgedResults(m *message.Message) string {
 	for _, r := range m.AuthResults {

@@ -165,12 +165,12 @@ type Recognised struct {
 	Prob   float64
 }
 
-// record puts it on the case.
+// Record puts it on the case.
 func (r Recognised) Record(c *complaint.Case) {
 	c.Recognition, c.RecognisedTarget, c.RecognisedProb = r.Why, r.Target, r.Prob
 }
 
-// judge decides what a mail in a director's INBOX outside any case is
+// Judge decides what a mail in a director's INBOX outside any case is
 // (recognize.Complaint, Doubtful or None), and says why; firm is the layer
 // learned from the directors' decisions (nil: none).
 func (c *Config) Judge(m *message.Message, firm *recognize.Layer) (recognize.Outcome, Recognised) {
@@ -190,7 +190,7 @@ func (c *Config) RecognitionInput(m *message.Message) recognize.Input {
 	return recognize.Input{Subject: m.Subject, Text: m.Text, ReplyToFirm: c.RepliesToFirm(m)}
 }
 
-// repliesToFirm: the mail answers a mail from the firm (its In-Reply-To or
+// RepliesToFirm: the mail answers a mail from the firm (its In-Reply-To or
 // References name a Message-ID in one of the firm's domains), a thread the
 // firm started.
 func (c *Config) RepliesToFirm(m *message.Message) bool {
@@ -207,7 +207,7 @@ func Language(m *message.Message) string { return recognize.Language(m.Subject, 
 
 var noReply = regexp.MustCompile(`^(no-?reply|do-?not-?reply|noreply-.*|bounces?|notifications?)([+.-].*)?$`)
 
-// suppressAck says why an automatic acknowledgement must not go to this
+// SuppressAck says why an automatic acknowledgement must not go to this
 // sender ("" when it may): RFC 3834 and the practice of the big helpdesks.
 func (c *Config) SuppressAck(m *message.Message) string {
 	if m.Auto != "" {
@@ -226,7 +226,7 @@ func (c *Config) SuppressAck(m *message.Message) string {
 	return ""
 }
 
-// own reports whether an address is the firm's: a director, the bot, or the firm's domain.
+// Own reports whether an address is the firm's: a director, the bot, or the firm's domain.
 func (c *Config) Own(addr string) bool {
 	if addr == "" {
 		return false
@@ -252,7 +252,7 @@ func (c *Config) Director(addr string) *Director {
 	return nil
 }
 
-// addressee is the director the client wrote to: the first one in To, then
+// Addressee is the director the client wrote to: the first one in To, then
 // Cc, else the owner of the mailbox it was found in. The same mail reaching
 // both directors is answered by the same one whichever copy is read first.
 func (c *Config) Addressee(m *message.Message, owner string) string {
@@ -266,7 +266,7 @@ func (c *Config) Addressee(m *message.Message, owner string) string {
 	return owner
 }
 
-// directorName is a director's first name as configured, else the address.
+// DirectorName is a director's first name as configured, else the address.
 func (c *Config) DirectorName(addr string) string {
 	if d := c.Director(addr); d != nil && d.Name != "" {
 		return d.Name
@@ -274,7 +274,7 @@ func (c *Config) DirectorName(addr string) string {
 	return addr
 }
 
-// staffMember finds one of the firm's people by address.
+// StaffMember finds one of the firm's people by address.
 func (c *Config) StaffMember(addr string) *templates.Person {
 	for i, p := range c.Firm.Staff {
 		if addr != "" && strings.EqualFold(p.Address, addr) {
@@ -284,7 +284,7 @@ func (c *Config) StaffMember(addr string) *templates.Person {
 	return nil
 }
 
-// findStaff reads "<naam|adres> [vraag]" of #betrokkene: an address, or the
+// FindStaff reads "<naam|adres> [vraag]" of #betrokkene: an address, or the
 // longest full or first name of a staff member the argument starts with.
 func (c *Config) FindStaff(arg string) (p *templates.Person, question string) {
 	word, rest, _ := strings.Cut(arg, " ")
@@ -309,7 +309,7 @@ func (c *Config) FindStaff(arg string) (p *templates.Person, question string) {
 	return p, strings.TrimLeft(arg[best:], " ,:;")
 }
 
-// ackRecipient is where the acknowledgement of c goes: the client's address,
+// AckRecipient is where the acknowledgement of c goes: the client's address,
 // or their Reply-To when it is in the same domain (a Reply-To elsewhere
 // would let anyone send the firm's acknowledgements to a victim).
 func (cfg *Config) AckRecipient(c *complaint.Case, m *message.Message) string {
