@@ -32,6 +32,10 @@ var (
 	incidents   = family{"incidents.nl.tmpl", []string{"title", "what", "meaning", "todo"}, incidentSamples()}
 	resolutions = family{"incidents.nl.tmpl", []string{""}, resolutionSamples()}
 	attentions  = family{"incidents.nl.tmpl", []string{"title", "meaning", "todo"}, attentionSamples()}
+	// Notes are the short phrases a notice or a case carries: what a
+	// command did, in the director's confirmation ("note-..."), and what a
+	// case needs (its Attention, "attention-...").
+	notes = family{"notices.nl.tmpl", []string{""}, noteSamples()}
 )
 
 // part renders one define of name in f: data must be of the type of
@@ -87,6 +91,20 @@ func (s *Set) Notice(name string, data any) (title string, lines []string, err e
 		lines = append(lines, strings.TrimRight(l, " \t"))
 	}
 	return title, lines, nil
+}
+
+// Note renders the phrase named name (notices.nl.tmpl, "note-..." and
+// "attention-..."): one line, without a full stop, for a sentence the
+// caller builds.
+func (s *Set) Note(name string, data any) (string, error) {
+	text, err := s.part(notes, name, "", data)
+	if err != nil {
+		return "", err
+	}
+	if text = paragraph(text); text == "" {
+		return "", fmt.Errorf("template %s: %s is empty", notes.file, name)
+	}
+	return text, nil
 }
 
 // IncidentText is what an incident says, each part one line.
@@ -163,5 +181,6 @@ func (s *Set) checkFamilies() error {
 		check(notices, func(n string, d any) error { _, _, err := s.Notice(n, d); return err }),
 		check(incidents, func(n string, d any) error { _, err := s.Incident(n, d); return err }),
 		check(resolutions, func(n string, d any) error { _, err := s.Resolved(n, d); return err }),
-		check(attentions, func(n string, d any) error { _, err := s.Attention(n, d); return err }))
+		check(attentions, func(n string, d any) error { _, err := s.Attention(n, d); return err }),
+		check(notes, func(n string, d any) error { _, err := s.Note(n, d); return err }))
 }

@@ -277,3 +277,32 @@ func attentionSamples() map[string]any {
 		"case-unsigned":     AttentionUnsigned{Party: "KPMG"},
 	}
 }
+
+// NoteClient names the client a command's mail went to ("note-closing-sent").
+type NoteClient struct{ Client string }
+
+// NoteNone is the data of a phrase that needs none ("note-closing-no-address").
+type NoteNone struct{}
+
+// NoteTarget: a reopened case's new target ("note-new-target").
+type NoteTarget struct{ Target time.Time }
+
+// NoteRegistered: a complaint a director registered by #nieuwe-klacht
+// ("note-registered"); Client is "" when there is no address to confirm to.
+type NoteRegistered struct{ Case, Channel, Client string }
+
+// NoteReason: why an acknowledgement did not reach the client, as the case
+// shows it ("attention-ack-bounced": it came back; "attention-ack-undelivered":
+// the outbox gave up).
+type NoteReason struct{ Reason string }
+
+func noteSamples() map[string]any {
+	return map[string]any{
+		"note-closing-sent":         NoteClient{Client: "jan@klant.test"},
+		"note-closing-no-address":   NoteNone{},
+		"note-new-target":           NoteTarget{Target: time.Date(2026, 12, 8, 17, 0, 0, 0, time.UTC)},
+		"note-registered":           NoteRegistered{Case: "KL-2026-0007", Channel: "telefoon", Client: "jan@klant.test"},
+		"attention-ack-bounced":     NoteReason{Reason: "jan@klant.test 5.1.1: user unknown"},
+		"attention-ack-undelivered": NoteReason{Reason: "550 5.1.1 user unknown"},
+	}
+}

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,6 +53,16 @@ func TestNoticesGolden(t *testing.T) {
 		golden(t, filepath.Join("notices", name+".golden"), "Subject: "+subject+"\n\n"+text)
 		checkWording(t, name, text)
 	}
+	var all strings.Builder
+	for _, name := range sortedNames(notes) {
+		note, err := Default().Note(name, notes.samples[name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkWording(t, name, note)
+		fmt.Fprintf(&all, "%s: %s\n", name, note)
+	}
+	golden(t, filepath.Join("notices", "notes.golden"), all.String())
 }
 
 // Every incident as its alert mail says it (alert.nl.tmpl), what ends one,
@@ -100,6 +111,9 @@ func TestFamilyRegistry(t *testing.T) {
 	for _, f := range []family{notices, incidents} {
 		for _, tpl := range s.mail[f.file].Templates() {
 			name, part, ok := strings.Cut(tpl.Name(), ".")
+			if _, known := notes.samples[name]; !ok && !known && (strings.HasPrefix(name, "note-") || strings.HasPrefix(name, "attention-")) {
+				t.Errorf("%s defines %s, which has no sample", f.file, name)
+			}
 			if !ok && strings.HasPrefix(name, "resolved-") {
 				if _, known := resolutions.samples[name]; !known {
 					t.Errorf("%s defines %s, which has no sample", f.file, name)

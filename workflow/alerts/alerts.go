@@ -412,7 +412,9 @@ func (d *Desk[T]) MailFailed(item *outbox.Item, reason string) {
 			if err != nil {
 				return err
 			}
-			c.Attention = "ontvangstbevestiging niet bezorgd: " + reason
+			if c.Attention, err = d.Mail.Tpl.Note("attention-ack-undelivered", templates.NoteReason{Reason: reason}); err != nil {
+				return err
+			}
 			if err := tx.PutCase(c); err != nil {
 				return err
 			}

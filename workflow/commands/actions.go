@@ -100,11 +100,9 @@ func newComplaintByDirector(k *casework.Clerk, in *casework.Mail, cmd Command) (
 	if err != nil {
 		return false, err
 	}
-	what := fmt.Sprintf("klacht %s geregistreerd (%s)", c.ID, channel)
-	if c.Client != "" {
-		what += "; " + c.Client + " krijgt een schriftelijke bevestiging"
-	} else {
-		what += "; zonder adres krijgt de cliënt geen schriftelijke bevestiging"
+	what, err := k.Mail.Tpl.Note("note-registered", templates.NoteRegistered{Case: c.ID, Channel: string(channel), Client: c.Client})
+	if err != nil {
+		return false, err
 	}
 	return (&commandRun{k: k, tx: in.Tx, c: c, who: in.Src.Director, m: in.M, queued: queued}).confirm([]string{what})
 }

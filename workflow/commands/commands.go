@@ -109,8 +109,8 @@ var commands = []commandSpec{
 					return done{}, err
 				}
 			}
-			change, note := r.reopen()
-			return done{change: change, note: note}, nil
+			change, note, err := r.reopen()
+			return done{change: change, note: note}, err
 		}},
 	{name: "betrokkene", usage: "<naam|adres> [vraag]", help: "een medewerker om een reactie op de klacht vragen", arg: someArg,
 		do: (*commandRun).consult},

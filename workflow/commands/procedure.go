@@ -30,7 +30,7 @@ import (
 func (r *commandRun) askSatisfaction(resolution string) (note string, err error) {
 	k := r.k
 	if r.c.Client == "" {
-		return "geen afsluitende mail: er is geen adres van de cliënt", nil
+		return k.Mail.Tpl.Note("note-closing-no-address", templates.NoteNone{})
 	}
 	dir := k.Cfg.Director(r.who)
 	if dir == nil {
@@ -41,13 +41,16 @@ func (r *commandRun) askSatisfaction(resolution string) (note string, err error)
 		return "", err
 	}
 	r.c.Satisfaction = &complaint.Satisfaction{AskedAt: r.now, AskedBy: r.who, MessageID: item.Mail.MessageID}
-	return r.c.Client + " krijgt een afsluitende mail met de vraag of de klacht naar tevredenheid is afgehandeld", k.Enqueue(r.tx, item, "")
+	if err := k.Enqueue(r.tx, item, ""); err != nil {
+		return "", err
+	}
+	return k.Mail.Tpl.Note("note-closing-sent", templates.NoteClient{Client: r.c.Client})
 }
 
 // reopen takes c back into handling (#heropend). A closed case gets a new
 // target, counted from now as for a new complaint, when that is later than
 // the one it had; a client's "nee" is answered by it.
-func (r *commandRun) reopen() (change *complaint.Event, note string) {
+func (r *commandRun) reopen() (change *complaint.Event, note string, err error) {
 	k := r.k
 	wasClosed := r.c.State == complaint.StateClosed
 	if r.c.Dissatisfied() {
@@ -55,12 +58,13 @@ func (r *commandRun) reopen() (change *complaint.Event, note string) {
 		r.c.Satisfaction.ReopenedAt = &t
 	}
 	if change = r.c.Reopen(""); change == nil || !wasClosed {
-		return change, ""
+		return change, "", nil
 	}
 	if t := k.Target(r.now); t.After(r.c.TargetAt) {
 		r.c.TargetAt = t
 	}
-	return change, "nieuwe streefdatum " + templates.DayNL(r.c.TargetAt.In(k.Cfg.Location))
+	note, err = k.Mail.Tpl.Note("note-new-target", templates.NoteTarget{Target: r.c.TargetAt.In(k.Cfg.Location)})
+	return change, note, err
 }
 
 // consult mails a staff member the client's own words and the director's

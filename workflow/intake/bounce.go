@@ -60,7 +60,10 @@ func (in *incoming) bounced(b *dsn.Bounce) (bool, error) {
 	if item != nil && item.Kind == outbox.KindAck {
 		kind, name = complaint.EvAckBounced, "bounce-ack"
 		data.To = strings.Join(item.Mail.To, ", ")
-		c.AcknowledgedAt, c.Attention = nil, "ontvangstbevestiging onbestelbaar: "+reason
+		c.AcknowledgedAt = nil
+		if c.Attention, err = k.Mail.Tpl.Note("attention-ack-bounced", templates.NoteReason{Reason: reason}); err != nil {
+			return false, err
+		}
 	}
 	in.Log.Warn("mail bounced", "reason", reason)
 	if err := k.EventFor(in.Tx, c.ID, in.Rec, complaint.Event{Kind: kind, Actor: "klachtbot", Detail: reason}); err != nil {
