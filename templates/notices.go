@@ -284,6 +284,13 @@ type NoteClient struct{ Client string }
 // NoteNone is the data of a phrase that needs none ("note-closing-no-address").
 type NoteNone struct{}
 
+// NoteConsult: a staff member asked and not yet answered, under a case's
+// row in the digest ("note-consult-waiting").
+type NoteConsult struct {
+	Staff Person
+	Asked time.Time
+}
+
 // NoteTarget: a reopened case's new target ("note-new-target").
 type NoteTarget struct{ Target time.Time }
 
@@ -298,11 +305,17 @@ type NoteReason struct{ Reason string }
 
 func noteSamples() map[string]any {
 	return map[string]any{
-		"note-closing-sent":         NoteClient{Client: "jan@klant.test"},
-		"note-closing-no-address":   NoteNone{},
-		"note-new-target":           NoteTarget{Target: time.Date(2026, 12, 8, 17, 0, 0, 0, time.UTC)},
-		"note-registered":           NoteRegistered{Case: "KL-2026-0007", Channel: "telefoon", Client: "jan@klant.test"},
-		"attention-ack-bounced":     NoteReason{Reason: "jan@klant.test 5.1.1: user unknown"},
-		"attention-ack-undelivered": NoteReason{Reason: "550 5.1.1 user unknown"},
+		"note-closing-sent":            NoteClient{Client: "jan@klant.test"},
+		"note-closing-no-address":      NoteNone{},
+		"note-consult-waiting":         NoteConsult{Staff: Person{Name: "Anna de Vries"}, Asked: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)},
+		"note-satisfied":               NoteNone{},
+		"note-dissatisfied":            NoteNone{},
+		"note-satisfaction-unanswered": NoteNone{},
+		"note-satisfaction-asked":      NoteNone{},
+		"note-original-gone":           NoteNone{},
+		"note-new-target":              NoteTarget{Target: time.Date(2026, 12, 8, 17, 0, 0, 0, time.UTC)},
+		"note-registered":              NoteRegistered{Case: "KL-2026-0007", Channel: "telefoon", Client: "jan@klant.test"},
+		"attention-ack-bounced":        NoteReason{Reason: "jan@klant.test 5.1.1: user unknown"},
+		"attention-ack-undelivered":    NoteReason{Reason: "550 5.1.1 user unknown"},
 	}
 }

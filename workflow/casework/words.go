@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/recognize"
@@ -28,7 +29,8 @@ func (k *Clerk) ClientWords(tx Tx, c *complaint.Case) ([]string, error) {
 	}
 	raw, err := tx.Raw(c.ID, first.Seq)
 	if err != nil {
-		return []string{"(de oorspronkelijke mail is niet meer bewaard)"}, nil
+		gone, err := k.Mail.Tpl.Note("note-original-gone", templates.NoteNone{})
+		return []string{gone}, err
 	}
 	return OwnLines(message.Parse(raw).Text), nil
 }

@@ -484,21 +484,31 @@ func (j *Jobs[T]) procedureJobs(tx T, c *complaint.Case, now time.Time) ([]strin
 func (j *Jobs[T]) caseNotes(c *complaint.Case) []string {
 	var notes []string
 	for _, con := range c.Outstanding() {
-		notes = append(notes, "wacht op reactie van "+templates.Person{Name: con.Name}.FirstName()+" (gevraagd op "+templates.DateNL(con.At.In(j.Loc))+")")
+		notes = append(notes, j.note("note-consult-waiting", templates.NoteConsult{Staff: templates.Person{Name: con.Name}, Asked: con.At.In(j.Loc)}))
 	}
 	if s := c.Satisfaction; c.State == complaint.StateClosed && s != nil {
+		name := "note-satisfaction-asked"
 		switch {
 		case s.Satisfied != nil && *s.Satisfied:
-			notes = append(notes, "cliënt tevreden over de afhandeling")
+			name = "note-satisfied"
 		case s.Satisfied != nil:
-			notes = append(notes, "cliënt niet tevreden over de afhandeling")
+			name = "note-dissatisfied"
 		case s.NoAnswer:
-			notes = append(notes, "geen antwoord op de vraag of de cliënt tevreden is")
-		default:
-			notes = append(notes, "wacht op antwoord van de cliënt: tevreden of niet?")
+			name = "note-satisfaction-unanswered"
 		}
+		notes = append(notes, j.note(name, templates.NoteNone{}))
 	}
 	return notes
+}
+
+// note renders a phrase under a digest row, with the embedded words should
+// an override fail on these data (as attention does).
+func (j *Jobs[T]) note(name string, data any) string {
+	n, err := j.Mail.Tpl.Note(name, data)
+	if err != nil {
+		n, _ = templates.Default().Note(name, data) // golden-tested: it renders
+	}
+	return n
 }
 
 // caseAttention is what a case needs a director for, under "Aandacht nodig"
