@@ -2,6 +2,10 @@ package templates
 
 import "time"
 
+// DefaultDigestLimit is how many cases a digest section lists in full
+// when digest_limit is not set; the rest are counted.
+const DefaultDigestLimit = 15
+
 // What each template renders. The sample of each (samples) is rendered at
 // start with every override, so a field an override names that does not
 // exist is a configuration error, not a failed mail.

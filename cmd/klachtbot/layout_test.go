@@ -41,10 +41,10 @@ var importRules = map[string][]string{
 	// The procedure's timed promises: through its own Tx, compose and the rules' queue.
 	"workflow/jobs":   {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/alerts", "workflow/recognize/...", goIMAP, goMail, bbolt},
 	"workflow/outbox": {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
-	// The firm's configuration and what it says of a mail: decides, changes nothing.
-	"workflow/policy": {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/casework", "workflow/intake", "workflow/commands", "workflow/learning", "workflow/evaluation", goIMAP, goMail, bbolt},
+	// The firm's configuration and what it says of a mail: decides, changes nothing, composes no mail.
+	"workflow/policy": {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/casework", "workflow/intake", "workflow/commands", "workflow/jobs", "workflow/alerts", "workflow/compose", "workflow/dossier", "workflow/learning", "workflow/evaluation", goIMAP, goMail, bbolt},
 	// What the directors' decisions teach recognition: through its own Tx.
-	"workflow/learning": {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/casework", "workflow/intake", "workflow/commands", "workflow/evaluation", goIMAP, goMail, bbolt},
+	"workflow/learning": {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/casework", "workflow/intake", "workflow/commands", "workflow/jobs", "workflow/alerts", "workflow/compose", "workflow/dossier", "workflow/evaluation", goIMAP, goMail, bbolt},
 	// What every step does to a case, shared by intake, commands, jobs and alerts: never above them.
 	"workflow/casework": {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/intake", "workflow/commands", "workflow/evaluation", goIMAP, goMail, bbolt},
 	// The command table: it never reaches back into intake.

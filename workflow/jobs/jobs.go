@@ -41,10 +41,6 @@ const (
 	StatementWait         = 5  // an #extern without a signed statement needs attention
 )
 
-// DefaultDigestLimit is how many cases a digest section lists in full
-// when digest_limit is not set.
-const DefaultDigestLimit = 15
-
 // Tx is what the jobs read and write in one transaction.
 type Tx interface {
 	dossier.Reader
@@ -78,7 +74,7 @@ type Jobs[T Tx] struct {
 	Loc         *time.Location
 	Directors   []compose.Director
 	Schedule    string                  // cron spec of the daily digest, in Loc
-	DigestLimit int                     // cases a digest section lists in full (0: DefaultDigestLimit)
+	DigestLimit int                     // cases a digest section lists in full (0: templates.DefaultDigestLimit)
 	Actions     templates.DigestActions // the digest's one-click commands
 }
 
@@ -374,7 +370,7 @@ func (j *Jobs[T]) DigestFor(director string, cases []*complaint.Case, since, now
 // digestLimit is how many cases a digest section lists in full.
 func (j *Jobs[T]) digestLimit() int {
 	if j.DigestLimit <= 0 {
-		return DefaultDigestLimit
+		return templates.DefaultDigestLimit
 	}
 	return j.DigestLimit
 }

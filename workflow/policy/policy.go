@@ -21,7 +21,6 @@ import (
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/calendar"
 	"github.com/mcoo/klachtbot/workflow/complaint"
-	"github.com/mcoo/klachtbot/workflow/jobs"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 	"github.com/mcoo/klachtbot/workflow/recognize"
 )
@@ -105,7 +104,7 @@ func Defaults() Config {
 		AlertsAfter:     15 * time.Minute,
 		AlertsRepeat:    24 * time.Hour,
 		SentCopy:        outbox.SentCopyAuto,
-		Voice:           Voice{DigestLimit: jobs.DefaultDigestLimit},
+		Voice:           Voice{DigestLimit: templates.DefaultDigestLimit},
 	}
 }
 
