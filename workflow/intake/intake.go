@@ -36,9 +36,9 @@ import (
 // (openCase), and a director's own mail outside any case (below).
 
 // incoming is one new mail while it is ingested, inside its transaction:
-// the intake steps (intake.go, answers.go, triage.go, bounce.go, restore.go) are its
-// methods, so each reads what it needs from here instead of a row of
-// parameters.
+// the intake steps (intake.go, answers.go, triage.go, bounce.go,
+// restore.go) are its methods, so each reads what it needs from here
+// instead of a row of parameters.
 type incoming struct {
 	*casework.Mail
 	k       *casework.Clerk
