@@ -10,7 +10,6 @@ import (
 
 	"github.com/mcoo/klachtbot/templates"
 	"github.com/mcoo/klachtbot/workflow/complaint"
-	"github.com/mcoo/klachtbot/workflow/compose"
 	"github.com/mcoo/klachtbot/workflow/outbox"
 )
 
@@ -95,7 +94,7 @@ func TestConsultation(t *testing.T) {
 		deliver(t, e, inbox, mail("Jan Jansen <jan@klant.test>", "Boete door te late aangifte", "Ik ben zeer ontevreden: mijn aangifte is te laat ingediend en ik heb een boete gekregen.\n\nMet vriendelijke groet,\nJan"), clock.Now())
 		const id = "KL-2026-0002"
 		deliver(t, e, sent, commandMail(id, "#betrokkene Anna Klopt het dat de aangifte pas op 3 mei is ingediend?"), clock.Now())
-		q := lastOf(t, s, compose.KindConsult, id)
+		q := lastOf(t, s, outbox.KindConsult, id)
 		if q == nil || q.Mail.To[0] != "anna@mcoo.nl" || q.Mail.From != "marco@mcoo.nl" || !strings.Contains(q.Mail.Subject, "["+id+"]") {
 			t.Fatalf("question to Anna: %+v", q)
 		}
@@ -112,13 +111,13 @@ func TestConsultation(t *testing.T) {
 		}
 
 		runDue(t, e, "2026-11-26 18:00") // before the end of the second working day
-		if lastOf(t, s, compose.KindConsult, "Herinnering") != nil {
+		if lastOf(t, s, outbox.KindConsult, "Herinnering") != nil {
 			t.Error("reminder before two working days")
 		}
 		if got := runDue(t, e, "2026-11-27 00:30"); len(got["consult-reminder"]) != 1 {
 			t.Errorf("no reminder to Anna after two working days: %v", got)
 		}
-		reminder := lastOf(t, s, compose.KindConsult, "Herinnering")
+		reminder := lastOf(t, s, outbox.KindConsult, "Herinnering")
 		if reminder == nil || reminder.Mail.InReplyTo != q.Mail.MessageID {
 			t.Errorf("reminder not threaded under the question: %+v", reminder)
 		}
@@ -195,7 +194,7 @@ func TestClosingQuestion(t *testing.T) {
 		deliver(t, e, inbox, mail("Jan Jansen <jan@klant.test>", "Boete", "Ik ben zeer ontevreden: mijn aangifte is te laat ingediend en ik heb een boete gekregen."), clock.Now())
 		const id = "KL-2026-0001"
 		deliver(t, e, sent, commandMail(id, "#afgehandeld Wij hebben de boete van 68 euro vergoed."), clock.Now())
-		closing := lastOf(t, s, compose.KindClosing, id)
+		closing := lastOf(t, s, outbox.KindClosing, id)
 		if closing == nil || closing.Mail.To[0] != "jan@klant.test" || closing.Mail.From != "marco@mcoo.nl" || closing.Mail.InReplyTo == "" ||
 			!strings.Contains(closing.Mail.Text, "Wij hebben de boete van 68 euro vergoed.") || !strings.Contains(closing.Mail.Text, "tevreden") {
 			t.Fatalf("closing mail: %+v", closing)
@@ -258,12 +257,12 @@ func TestClosingAnswers(t *testing.T) {
 			deliver(t, e, sent, commandMail(id, "#afgehandeld Boete vergoed."), clock.Now())
 		}
 		deliver(t, e, sent, commandMail("KL-2026-0003", "#afgehandeld-stil Telefonisch opgelost."), clock.Now())
-		closing := lastOf(t, s, compose.KindClosing, "KL-2026-0001")
+		closing := lastOf(t, s, outbox.KindClosing, "KL-2026-0001")
 		deliver(t, e, inbox, mail("jan@klant.test", "Re: "+closing.Mail.Subject, "Ja, prima geregeld!", "In-Reply-To: "+closing.Mail.MessageID), clock.Now())
 		if c, _, _ := loadCase(t, s, "KL-2026-0001"); c.Satisfied() == nil || !*c.Satisfied() || c.State != complaint.StateClosed {
 			t.Errorf("after ja: %s %+v", c.State, c.Satisfaction)
 		}
-		if c, _, _ := loadCase(t, s, "KL-2026-0003"); c.Satisfaction != nil || lastOf(t, s, compose.KindClosing, "KL-2026-0003") != nil || c.State != complaint.StateClosed {
+		if c, _, _ := loadCase(t, s, "KL-2026-0003"); c.Satisfaction != nil || lastOf(t, s, outbox.KindClosing, "KL-2026-0003") != nil || c.State != complaint.StateClosed {
 			t.Errorf("#afgehandeld-stil asked the client: %+v", c.Satisfaction)
 		}
 		// Ten working days from Tuesday 24 November: the end of Tuesday 8 December.
@@ -296,7 +295,7 @@ func TestClosingEnglish(t *testing.T) {
 	e, s, clock := newTestEngine(t)
 	deliver(t, e, inbox, mail("John Smith <john@client.test>", "Complaint about my tax return", "I am very unhappy: my tax return was filed late and I was fined. This is unacceptable."), clock.Now())
 	deliver(t, e, sent, commandMail("KL-2026-0001", "#afgehandeld Wij hebben de boete vergoed en onze planning aangepast."), clock.Now())
-	closing := lastOf(t, s, compose.KindClosing, "KL-2026-0001")
+	closing := lastOf(t, s, outbox.KindClosing, "KL-2026-0001")
 	if closing == nil || !strings.Contains(closing.Mail.Text, "Please reply to this email with \"yes\" or \"no\"") || !strings.Contains(closing.Mail.Text, "Wilt u op deze e-mail antwoorden") {
 		t.Fatalf("English closing mail: %+v", closing)
 	}

@@ -64,19 +64,6 @@ func Detail(code string, params ...string) string {
 	return "@" + code + "?" + v.Encode()
 }
 
-// ParseDetail reads a coded detail; ok is false for free text.
-func ParseDetail(d string) (code string, params url.Values, ok bool) {
-	p := ParseDetails(d)
-	if p.Code == "" {
-		return "", nil, false
-	}
-	params = url.Values{}
-	for _, f := range p.Fields {
-		params.Add(f.Name, f.Value)
-	}
-	return p.Code, params, true
-}
-
 // Field is one parameter of a coded detail.
 type Field struct {
 	Name  string

@@ -43,13 +43,6 @@ type Composer struct {
 	Directors []Director
 }
 
-// Kinds of outgoing mail the procedure past the receipt sends.
-const (
-	KindConsult = outbox.KindConsult
-	KindClosing = outbox.KindClosing
-	KindNewTerm = outbox.KindNewTerm
-)
-
 // BotMail is a mail from the bot to directors, sent with the SMTP account
 // of the director it concerns; caseID may be empty (the digest).
 func (k *Composer) BotMail(kind outbox.Kind, caseID, account string, to []string, subject, text, html string, now time.Time) *outbox.Item {
@@ -160,7 +153,7 @@ func (k *Composer) NewTerm(c *complaint.Case, dir Director, reason, first string
 	if err != nil {
 		return nil, err
 	}
-	return k.toClient(c, dir, KindNewTerm, "term", first, subject, text, now), nil
+	return k.toClient(c, dir, outbox.KindNewTerm, "term", first, subject, text, now), nil
 }
 
 // Closing sends the client of a case just closed the solution in the
@@ -172,7 +165,7 @@ func (k *Composer) Closing(c *complaint.Case, dir Director, resolution, first st
 	if err != nil {
 		return nil, err
 	}
-	return k.toClient(c, dir, KindClosing, "closing", first, subject, text, now), nil
+	return k.toClient(c, dir, outbox.KindClosing, "closing", first, subject, text, now), nil
 }
 
 // Consult is the question to a staff member, or its reminder (threaded
@@ -186,7 +179,7 @@ func (k *Composer) Consult(c *complaint.Case, dir Director, con complaint.Consul
 	if err != nil {
 		return nil, err
 	}
-	item := k.fromDirector(c, dir, KindConsult, "consult", []string{con.Address}, subject, text, now)
+	item := k.fromDirector(c, dir, outbox.KindConsult, "consult", []string{con.Address}, subject, text, now)
 	if reminder {
 		ThreadUnder(item, con.MessageID, nil)
 	}
