@@ -25,6 +25,8 @@ var importRules = map[string][]string{
 	// Readers of delivery reports and forwards: leaves beside the parser.
 	"mailbox/dsn":       {"project/...", "!mailbox/message", goIMAP, goMail, bbolt},
 	"mailbox/forwarded": {"project/...", "!mailbox/message", goIMAP, goMail, bbolt},
+	// The parsers' tests' golden files: a leaf.
+	"mailbox/internal/golden": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// The kinds of a mail failure: a leaf the outbox and the rules decide by.
 	"mailbox/mailerr": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// The domain keeps the mail edge and the database out.

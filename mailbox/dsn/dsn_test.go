@@ -2,11 +2,13 @@ package dsn
 
 import (
 	"fmt"
-	"github.com/mcoo/klachtbot/mailbox/message"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mcoo/klachtbot/mailbox/internal/golden"
+	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
 // bounceFixtures are the mails of testdata/bounce; those named not-* are no
@@ -98,7 +100,7 @@ func TestParseBounceGolden(t *testing.T) {
 					t.Errorf("ParseBounce(nil, raw) differs from ParseBounce(message.Parse(raw), raw)")
 				}
 			}
-			checkGolden(t, "ParseBounce("+file+")", bounceGolden(b, ok), strings.TrimSuffix(file, ".eml")+".golden")
+			golden.Check(t, "ParseBounce("+file+")", bounceGolden(b, ok), strings.TrimSuffix(file, ".eml")+".golden")
 		})
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
-	"github.com/mcoo/klachtbot/mailbox/message"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcoo/klachtbot/mailbox/internal/golden"
+	"github.com/mcoo/klachtbot/mailbox/message"
 )
 
 // forwardFixtures are the mails of testdata/forward; those named not-*
@@ -92,7 +94,7 @@ func TestForwardedGolden(t *testing.T) {
 			if !ok && f != nil {
 				t.Errorf("Forwarded returned %+v with ok = false", f)
 			}
-			checkGolden(t, "Find("+file+")", forwardGolden(f, ok), strings.TrimSuffix(file, ".eml")+".golden")
+			golden.Check(t, "Find("+file+")", forwardGolden(f, ok), strings.TrimSuffix(file, ".eml")+".golden")
 		})
 	}
 }

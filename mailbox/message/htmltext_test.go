@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mcoo/klachtbot/mailbox/internal/golden"
 )
 
 // The .html files are HTML bodies as Outlook, Gmail and a PHP web form
@@ -21,7 +23,7 @@ func TestHTMLToTextGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, "HTMLToText("+file+")", []byte(HTMLToText(string(in))+"\n"), strings.TrimSuffix(file, ".html")+".golden")
+			golden.Check(t, "HTMLToText("+file+")", []byte(HTMLToText(string(in))+"\n"), strings.TrimSuffix(file, ".html")+".golden")
 		})
 	}
 }

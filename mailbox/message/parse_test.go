@@ -3,7 +3,6 @@ package message
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,12 +14,11 @@ import (
 	"unicode"
 
 	"github.com/emersion/go-message/mail"
+	"github.com/mcoo/klachtbot/mailbox/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden is the part of a Message that the golden files pin down.
-type golden struct {
+// pinned is the part of a Message that the golden files pin down.
+type pinned struct {
 	MessageID   string       `json:"message_id"`
 	Substituted bool         `json:"substituted"`
 	InReplyTo   []string     `json:"in_reply_to"`
@@ -40,7 +38,7 @@ type golden struct {
 
 func goldenJSON(t testing.TB, m *Message) []byte {
 	t.Helper()
-	g := golden{
+	g := pinned{
 		MessageID:   m.MessageID,
 		Substituted: m.MessageIDSubstituted,
 		InReplyTo:   m.InReplyTo,
@@ -87,26 +85,8 @@ func TestParseGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, "Parse("+file+")", goldenJSON(t, Parse(raw)), strings.TrimSuffix(file, ".eml")+".golden")
+			golden.Check(t, "Parse("+file+")", goldenJSON(t, Parse(raw)), strings.TrimSuffix(file, ".eml")+".golden")
 		})
-	}
-}
-
-// checkGolden compares got with a golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, what string, got []byte, goldenFile string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(goldenFile)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from %s\ngot:\n%s\nwant:\n%s", what, goldenFile, got, want)
 	}
 }
 

@@ -1,4 +1,10 @@
-package dsn
+// Package golden compares what a parser's test produced with its golden
+// file in testdata, or rewrites the file when the test runs with -update:
+// the one helper the tests of mailbox/message, mailbox/dsn and
+// mailbox/forwarded share.
+//
+// It is for tests only and imports nothing of the project.
+package golden
 
 import (
 	"bytes"
@@ -9,8 +15,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// checkGolden compares got with a golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, what string, got []byte, goldenFile string) {
+// Check compares got with the golden file, or rewrites it with -update.
+func Check(t testing.TB, what string, got []byte, goldenFile string) {
 	t.Helper()
 	if *update {
 		if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
