@@ -36,10 +36,12 @@ var importRules = map[string][]string{
 	"workflow/alerts":    {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/dossier", "workflow/evaluation", "workflow/recognize/...", goIMAP, goMail, bbolt},
 	"workflow/complaint": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// The words and headers of every mail the bot writes; it decides nothing.
-	"workflow/compose":    {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/dossier", "workflow/evaluation", "workflow/recognize/...", goIMAP, goMail, bbolt},
-	"workflow/calendar":   {"storage/...", "mailbox/...", "workflow", "workflow/outbox", "workflow/dossier", "workflow/evaluation", "workflow/recognize", "workflow/alert", "templates/..."},
-	"workflow/dossier":    {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
-	"workflow/evaluation": {"storage/...", "mailbox/...", "workflow", goIMAP, goMail, bbolt},
+	"workflow/compose":  {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/dossier", "workflow/evaluation", "workflow/recognize/...", goIMAP, goMail, bbolt},
+	"workflow/calendar": {"storage/...", "mailbox/...", "workflow", "workflow/outbox", "workflow/dossier", "workflow/evaluation", "workflow/recognize", "workflow/alert", "templates/..."},
+	"workflow/dossier":  {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},
+	// A test helper for the views' JSON: no store, no mail edge.
+	"workflow/dossier/dossiertest": {"project/...", goIMAP, goMail, bbolt},
+	"workflow/evaluation":          {"storage/...", "mailbox/...", "workflow", goIMAP, goMail, bbolt},
 	// The procedure's timed promises: through its own Tx, compose and the rules' queue.
 	"workflow/jobs":   {"storage/...", "mailbox", "mailbox/embedded", "mailbox/dsn", "mailbox/forwarded", "workflow", "workflow/alerts", "workflow/recognize/...", goIMAP, goMail, bbolt},
 	"workflow/outbox": {"storage/...", "mailbox", "mailbox/embedded", "workflow", goIMAP, goMail, bbolt},

@@ -1,17 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"reflect"
-	"sort"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/mcoo/klachtbot/storage"
 	"github.com/mcoo/klachtbot/workflow/complaint"
 	"github.com/mcoo/klachtbot/workflow/dossier"
+	"github.com/mcoo/klachtbot/workflow/dossier/dossiertest"
 )
 
 // TestShowJSONTimesInOneZone: `show --json` and `cases --json` write every time of a case in
@@ -73,96 +71,6 @@ func TestShowJSONTimesInOneZone(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s --json: %v\n%s%s", cmd.args[0], err, stdout, stderr)
 		}
-		var doc any
-		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
-			t.Fatalf("%s --json is no JSON: %v\n%s", cmd.args[0], err, stdout)
-		}
-		found := map[string]bool{}
-		for path, v := range jsonStrings(doc, "") {
-			at, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				continue
-			}
-			found[path] = true
-			if !at.Equal(winter) && !at.Equal(summer) {
-				t.Errorf("%s: %s = %s: neither fixture time", cmd.args[0], path, v)
-			}
-			want := at.In(ams).Format(time.RFC3339)
-			if v != want {
-				t.Errorf("%s: %s = %s, want %s (Europe/Amsterdam)", cmd.args[0], path, v, want)
-			}
-		}
-		var missing []string
-		for _, path := range timeFields(cmd.typ, "") {
-			if !found[path] {
-				missing = append(missing, path)
-			}
-		}
-		if len(missing) > 0 {
-			t.Errorf("%s --json has no time at %v: set it in this test's case", cmd.args[0], missing)
-		}
+		dossiertest.CheckZone(t, cmd.args[0]+" --json", []byte(stdout), cmd.typ, ams, winter, summer)
 	}
-}
-
-// jsonStrings lists the strings of a decoded JSON document by path, e.g.
-// "consultations.answered_at" (array indexes left out).
-func jsonStrings(v any, path string) map[string]string {
-	out := map[string]string{}
-	switch v := v.(type) {
-	case string:
-		out[path] = v
-	case []any:
-		for _, e := range v {
-			for p, s := range jsonStrings(e, path) {
-				out[p] = s
-			}
-		}
-	case map[string]any:
-		for k, e := range v {
-			p := k
-			if path != "" {
-				p = path + "." + k
-			}
-			for p, s := range jsonStrings(e, p) {
-				out[p] = s
-			}
-		}
-	}
-	return out
-}
-
-// timeFields lists the JSON paths of every time.Time and *time.Time field
-// reachable from t, as jsonStrings names them.
-func timeFields(t reflect.Type, path string) []string {
-	timeType := reflect.TypeFor[time.Time]()
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
-		t = t.Elem()
-	}
-	if t == timeType {
-		return []string{path}
-	}
-	if t.Kind() != reflect.Struct {
-		return nil
-	}
-	var out []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		p := path
-		if !f.Anonymous || name != "" {
-			if name == "" {
-				name = f.Name
-			}
-			if p != "" {
-				p += "."
-			}
-			p += name
-		}
-		out = append(out, timeFields(f.Type, p)...)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -6,12 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mcoo/klachtbot/workflow/complaint"
+	"github.com/mcoo/klachtbot/workflow/dossier/dossiertest"
 )
 
 // memReader is a Reader over one case file.
@@ -141,91 +141,6 @@ func TestJSONTimesInOneZone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var doc any
-		if err := json.Unmarshal(data, &doc); err != nil {
-			t.Fatal(err)
-		}
-		found := map[string]bool{}
-		for _, s := range jsonStrings(doc, "") {
-			at, err := time.Parse(time.RFC3339Nano, s.value)
-			if err != nil {
-				continue
-			}
-			found[s.path] = true
-			if !at.Equal(winter) && !at.Equal(summer) {
-				t.Errorf("%s: %s = %s: neither fixture time", tt.name, s.path, s.value)
-			}
-			if want := at.In(ams).Format(time.RFC3339); s.value != want {
-				t.Errorf("%s: %s = %s, want %s (Europe/Amsterdam)", tt.name, s.path, s.value, want)
-			}
-		}
-		for _, path := range timeFields(tt.typ, "") {
-			if !found[path] {
-				t.Errorf("%s has no time at %s: set it in this test's case", tt.name, path)
-			}
-		}
+		dossiertest.CheckZone(t, tt.name, data, tt.typ, ams, winter, summer)
 	}
-}
-
-type jsonString struct{ path, value string }
-
-// jsonStrings lists every string of a decoded JSON document with its path,
-// e.g. "consultations.answered_at" (array indexes left out).
-func jsonStrings(v any, path string) []jsonString {
-	switch v := v.(type) {
-	case string:
-		return []jsonString{{path, v}}
-	case []any:
-		var out []jsonString
-		for _, e := range v {
-			out = append(out, jsonStrings(e, path)...)
-		}
-		return out
-	case map[string]any:
-		var out []jsonString
-		for k, e := range v {
-			p := k
-			if path != "" {
-				p = path + "." + k
-			}
-			out = append(out, jsonStrings(e, p)...)
-		}
-		return out
-	}
-	return nil
-}
-
-// timeFields lists the JSON paths of every time.Time and *time.Time field
-// reachable from t, as jsonStrings names them.
-func timeFields(t reflect.Type, path string) []string {
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
-		t = t.Elem()
-	}
-	if t == reflect.TypeFor[time.Time]() {
-		return []string{path}
-	}
-	if t.Kind() != reflect.Struct {
-		return nil
-	}
-	var out []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		p := path
-		if !f.Anonymous || name != "" {
-			if name == "" {
-				name = f.Name
-			}
-			if p != "" {
-				p += "."
-			}
-			p += name
-		}
-		out = append(out, timeFields(f.Type, p)...)
-	}
-	sort.Strings(out)
-	return out
 }
