@@ -2,67 +2,15 @@ package mailbox_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
-	"math/big"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/mailbox/tlstest"
 )
-
-// tlsListener is a port that expects TLS from the first byte (as 993 and 465
-// do), with a certificate for 127.0.0.1 the returned config trusts. Each
-// connection waits for the client's handshake and is closed when it fails.
-func tlsListener(t *testing.T) (addr string, client *tls.Config) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-		NotBefore:   time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.(*tls.Conn).Handshake()
-			}()
-		}
-	}()
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return ln.Addr().String(), &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-}
 
 // TestConnectHints: the wrong security for a port gets an error that says
 // what to try, from the checks and from sending alike, against real
@@ -70,7 +18,7 @@ func tlsListener(t *testing.T) (addr string, client *tls.Config) {
 func TestConnectHints(t *testing.T) {
 	t.Parallel()
 	plain := checkServer(t)
-	tlsAddr, tlsConf := tlsListener(t)
+	tlsAddr, tlsConf := tlstest.Listener(t)
 	const toStartTLS = `(the server at 127.0.0.1:`
 	const toStartTLSTail = ` answers in plaintext, not TLS: try security = "starttls" (or "none" on loopback))`
 	const toTLS = `(no plaintext greeting came: if the port expects TLS from the first byte, try security = "tls")`

@@ -15,6 +15,7 @@ import (
 	"github.com/mcoo/klachtbot/mailbox"
 	"github.com/mcoo/klachtbot/mailbox/mailerr"
 	"github.com/mcoo/klachtbot/mailbox/message"
+	"github.com/mcoo/klachtbot/mailbox/tlstest"
 )
 
 func serverAt(t *testing.T, addr string, security mailbox.Security, user, password string) *mailbox.Server {
@@ -30,7 +31,7 @@ func serverAt(t *testing.T, addr string, security mailbox.Security, user, passwo
 func TestSendErrorKinds(t *testing.T) {
 	t.Parallel()
 	srv := checkServer(t)
-	tlsAddr, _ := tlsListener(t) // a certificate nobody configured trusts
+	tlsAddr, _ := tlstest.Listener(t) // a certificate nobody configured trusts
 	tests := []struct {
 		name    string
 		server  *mailbox.Server
@@ -69,7 +70,7 @@ func TestSendErrorKinds(t *testing.T) {
 func TestWatchErrorKinds(t *testing.T) {
 	t.Parallel()
 	srv := checkServer(t)
-	tlsAddr, _ := tlsListener(t)
+	tlsAddr, _ := tlstest.Listener(t)
 	tests := []struct {
 		name   string
 		server *mailbox.Server

@@ -27,6 +27,8 @@ var importRules = map[string][]string{
 	"mailbox/forwarded": {"project/...", "!mailbox/message", goIMAP, goMail, bbolt},
 	// The parsers' tests' golden files: a leaf.
 	"mailbox/internal/golden": {"project/...", goIMAP, goMail, bbolt, goMessage},
+	// A TLS port with an untrusted certificate, for tests: a leaf.
+	"mailbox/tlstest": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// The kinds of a mail failure: a leaf the outbox and the rules decide by.
 	"mailbox/mailerr": {"project/...", goIMAP, goMail, bbolt, goMessage},
 	// The domain keeps the mail edge and the database out.

@@ -2,16 +2,9 @@ package main
 
 import (
 	"bufio"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -23,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mcoo/klachtbot/cmd/internal/status"
+	"github.com/mcoo/klachtbot/mailbox/tlstest"
 )
 
 // outageWait is how long the service runs with its SMTP account broken: the
@@ -193,7 +187,7 @@ func untrustedSMTP(t *testing.T, st *mailStack, cfg string) string {
 		}
 		return strings.Join(kept, "\n") + "[[directors]]" + rest
 	}
-	_, port, _ := net.SplitHostPort(untrustedTLSPort(t))
+	_, port, _ := net.SplitHostPort(tlsAddr(t))
 	return replaceSMTP(replaceSMTP(cfg, "port", port), "security", `"tls"`)
 }
 
@@ -215,38 +209,6 @@ func replaceSMTP(cfg, key, value string) string {
 	smtpPart, rest, _ := strings.Cut(cfg, "[[directors]]")
 	re := regexp.MustCompile(`(?m)^` + key + ` = .*$`)
 	return re.ReplaceAllString(smtpPart, key+" = "+value) + "[[directors]]" + rest
-}
-
-// untrustedTLSPort is a port that speaks TLS from the first byte with a
-// self-signed certificate.
-func untrustedTLSPort(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { defer c.Close(); c.(*tls.Conn).Handshake() }()
-		}
-	}()
-	return ln.Addr().String()
 }
 
 // deadAddrPort is a loopback port nothing listens on (yet).
@@ -328,4 +290,11 @@ func (b *bot) output(args ...string) []byte {
 	cmd.Env = append(os.Environ(), "KB_TEST_PASSWORD="+password)
 	out, _ := cmd.Output()
 	return out
+}
+
+// tlsAddr is a port that speaks TLS from the first byte with a certificate
+// the bot does not trust.
+func tlsAddr(t *testing.T) string {
+	addr, _ := tlstest.Listener(t)
+	return addr
 }
